@@ -1,0 +1,39 @@
+# ketenpoort — the two commands: `make run` and `make test`.
+SWIFT      ?= swift
+DEBS       := libcurl4-openssl-dev libssl-dev libsqlite3-dev
+BIN        := .build/debug/ketenpoort
+RELEASE    := .build/release/ketenpoort
+SAMPLE     := adapters/coa/samples/tvs-export-20261122.csv
+
+.PHONY: run test bench deps build build-release clean
+
+## Install the Debian packages the gateway links against, when missing (as root).
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (run make as root, or: sudo apt-get install -y$$missing)"; exit 1; fi; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+build-release: deps
+	$(SWIFT) build -c release
+
+## The main job on the embedded default: translate the bundled COA snapshot and print the report.
+run: build
+	$(BIN) validate --contract coa-tvs-export $(SAMPLE)
+	$(BIN) translate --from coa --to gemeente $(SAMPLE) --out var/out
+
+## The whole suite (parallel).
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+## Release-build benchmark: COA CSV → validated → municipal XML, 10,900 and 1,000,000 rows.
+bench: build-release
+	$(RELEASE) bench
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,125 @@
+import Contracts
+import Foundation
+import KetenpoortCore
+
+/// The codecs adapters can name. Only a genuinely new syntax needs a new entry here; a new partner
+/// format is a new mapping file.
+public enum CodecCatalog {
+    public static let inbound: [String: @Sendable (AdapterMapping) throws -> any InboundDecoder] = [
+        "csv": { try CSVDecoder(mapping: $0) },
+        "fixed-width": { try FixedWidthDecoder(mapping: $0) },
+        "jsonl": { try JSONLinesDecoder(mapping: $0) },
+    ]
+    public static let outbound: [String: @Sendable (AdapterMapping) throws -> any OutboundEncoder] = [
+        "xml": { try XMLEncoder(mapping: $0) },
+        "csv": { try CSVEncoder(mapping: $0) },
+        "json": { try JSONRecordEncoder(mapping: $0) },
+    ]
+}
+
+/// A partner format read into canonical records.
+public struct InboundAdapter: Sendable {
+    public let mapping: AdapterMapping
+    public let decoder: any InboundDecoder
+
+    public init(mapping: AdapterMapping) throws {
+        guard mapping.direction == .inbound, let make = CodecCatalog.inbound[mapping.codec] else {
+            throw KetenpoortError(.adapterInvalid, "\(mapping.source): no inbound codec '\(mapping.codec)' (known: \(CodecCatalog.inbound.keys.sorted().joined(separator: ", ")))")
+        }
+        self.mapping = mapping
+        self.decoder = try make(mapping)
+    }
+}
+
+/// Canonical records written in a partner format, limited to the fields its contract allows.
+public struct OutboundAdapter: Sendable {
+    public let mapping: AdapterMapping
+    public let encoder: any OutboundEncoder
+    let renderer: FieldRenderer
+
+    public init(mapping: AdapterMapping, secrets: TransformSecrets = TransformSecrets()) throws {
+        guard mapping.direction == .outbound, let make = CodecCatalog.outbound[mapping.codec] else {
+            throw KetenpoortError(.adapterInvalid, "\(mapping.source): no outbound codec '\(mapping.codec)' (known: \(CodecCatalog.outbound.keys.sorted().joined(separator: ", ")))")
+        }
+        self.mapping = mapping
+        self.encoder = try make(mapping)
+        self.renderer = FieldRenderer(
+            fields: mapping.item.fields, specs: mapping.item.fields.map { mapping.item.object.field($0.field)! }, secrets: secrets)
+    }
+
+    /// The recipient role of this format.
+    public var recipient: Role { mapping.partner }
+
+    /// The default policy: the contract allows the field for this recipient and it needs no consent.
+    /// Flows that hold a consent register pass their own predicate.
+    public func withoutConsent(_ field: FieldSpec) -> Bool {
+        field.mayReach(recipient) && field.consentPurpose == nil
+    }
+
+    public func begin(context: [String: String], into output: inout [UInt8]) {
+        encoder.begin(context: context, into: &output)
+    }
+
+    /// Appends `record`; only fields for which `include` holds (and the contract allows) are written.
+    public func encode(_ record: some FieldLookup, include: (FieldSpec) -> Bool, into output: inout [UInt8]) throws {
+        let recipient = self.recipient
+        let values = try renderer.render(record) { $0.mayReach(recipient) && include($0) }
+        encoder.encode(values: values, into: &output)
+    }
+
+    public func end(context: [String: String], into output: inout [UInt8]) {
+        encoder.end(context: context, into: &output)
+    }
+}
+
+/// Every adapter under `adapters/`, by id.
+public struct AdapterRegistry: Sendable {
+    public let mappings: [String: AdapterMapping]
+
+    /// Loads `adapters/*/*.yaml` (README and sample files are skipped).
+    public static func load(directory: URL, contracts: ContractRegistry) throws -> AdapterRegistry {
+        var mappings: [String: AdapterMapping] = [:]
+        var problems: [String] = []
+        let partners = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+        for folder in partners.sorted(by: { $0.path < $1.path }) {
+            let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+            for file in files.sorted(by: { $0.path < $1.path }) where file.pathExtension == "yaml" {
+                do {
+                    let mapping = try AdapterMapping.load(contentsOf: file, contracts: contracts)
+                    // Build the codec now so a bad option fails at start, not at the first file.
+                    if mapping.direction == .inbound { _ = try InboundAdapter(mapping: mapping) } else { _ = try OutboundAdapter(mapping: mapping) }
+                    mappings[mapping.id] = mapping
+                } catch let error as KetenpoortError {
+                    problems.append(error.reason)
+                }
+            }
+        }
+        guard problems.isEmpty else { throw KetenpoortError(.adapterInvalid, problems.joined(separator: "\n")) }
+        return AdapterRegistry(mappings: mappings)
+    }
+
+    public init(mappings: [String: AdapterMapping]) { self.mappings = mappings }
+
+    public func mapping(_ id: String) throws -> AdapterMapping {
+        guard let mapping = mappings[id] else {
+            throw KetenpoortError(.adapterUnknown, "no adapter '\(id)' (known: \(mappings.keys.sorted().joined(separator: ", ")))")
+        }
+        return mapping
+    }
+
+    /// The inbound adapter for a contract.
+    public func inbound(contract: String) throws -> InboundAdapter {
+        guard let mapping = mappings.values.first(where: { $0.direction == .inbound && $0.contract.id == contract }) else {
+            throw KetenpoortError(.adapterUnknown, "no inbound adapter for contract '\(contract)'")
+        }
+        return try InboundAdapter(mapping: mapping)
+    }
+
+    /// The outbound adapter of a partner role.
+    public func outbound(partner: Role, secrets: TransformSecrets = TransformSecrets()) throws -> OutboundAdapter {
+        guard let mapping = mappings.values.first(where: { $0.direction == .outbound && $0.partner == partner }) else {
+            throw KetenpoortError(.adapterUnknown, "no outbound adapter for \(partner)")
+        }
+        return try OutboundAdapter(mapping: mapping, secrets: secrets)
+    }
+}

@@ -1,0 +1,100 @@
+import Contracts
+import Foundation
+import KetenpoortCore
+
+/// Reads delimited text (COA's TVS export and the like). Columns are matched by name,
+/// case-insensitively, in any order; unknown columns are reported and ignored; a missing required
+/// column rejects the file.
+///
+/// Options: `separator` (default `;`), `quote` (default `"`).
+public struct CSVDecoder: InboundDecoder {
+    let mapping: ObjectMapping
+    let tokenizer: CSVTokenizer
+
+    public init(mapping: AdapterMapping) throws {
+        let separator = try mapping.options?["separator"]?.string() ?? ";"
+        let quote = try mapping.options?["quote"]?.string() ?? "\""
+        guard separator.utf8.count == 1, quote.utf8.count == 1 else {
+            throw mapping.options!.error("separator and quote must be single ASCII characters", code: .adapterInvalid)
+        }
+        self.mapping = mapping.item
+        self.tokenizer = CSVTokenizer(separator: separator.utf8.first!, quote: quote.utf8.first!)
+    }
+
+    public func decode(_ url: URL, onlyFields: Set<String>?, sink: (DecodedEvent) throws -> Void) throws {
+        let fields = ResolvedFields(mapping, onlyFields: onlyFields)
+        let object = mapping.object
+        var columnOfEntry: [Int?] = []
+        var headerCount = 0
+        var stopped = false
+        do {
+            try tokenizer.forEachRow(of: url) { row in
+                if stopped { return }
+                if headerCount == 0 {
+                    headerCount = row.count
+                    var columns: [String: Int] = [:]
+                    var names: [String] = []
+                    for index in 0..<row.count {
+                        let name = (row.string(index) ?? "").trimmingCharacters(in: .whitespaces)
+                        names.append(name)
+                        columns[name.uppercased()] = index
+                    }
+                    columnOfEntry = fields.entries.map { columns[$0.location.uppercased()] }
+                    let known = Set(mapping.fields.map { $0.location.uppercased() })
+                    let unknown = names.filter { !known.contains($0.uppercased()) }
+                    if !unknown.isEmpty { try sink(.unknownColumns(unknown)) }
+                    let missing = missingRequiredColumns(Set(columns.keys))
+                    if !missing.isEmpty {
+                        stopped = true
+                        try sink(.fileFinding(Finding(
+                            position: .line(row.line), field: nil, rule: .missingColumn,
+                            message: "required column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) missing from the header", level: .file)))
+                    }
+                    return
+                }
+                var raw = RawItem(position: .line(row.line), texts: [String?](repeating: nil, count: fields.fieldCount))
+                if row.isMalformed {
+                    raw.malformation = "characters after a closing quote"
+                } else if row.count != headerCount {
+                    raw.malformation = "the row has \(row.count) fields, the header \(headerCount)"
+                } else {
+                    for (entry, column) in zip(fields.entries, columnOfEntry) {
+                        guard let column, !row.isEmpty(column) else { continue }
+                        guard let text = row.string(column) else {
+                            raw.malformation = "a field is not valid UTF-8"
+                            break
+                        }
+                        raw.texts[entry.slot] = entry.transforms.isEmpty ? text : ResolvedFields.transform(text, entry.transforms)
+                    }
+                }
+                try sink(.item(raw))
+            }
+        } catch CSVTokenizer.TokenizerError.unterminatedQuote(let line) {
+            try sink(.fileFinding(Finding(position: .line(line), field: nil, rule: .structure, message: "a quoted field starting here is never closed", level: .file)))
+        } catch is CocoaError {
+            throw KetenpoortError(.inputUnreadable, "\(url.lastPathComponent): cannot be read")
+        }
+        if headerCount == 0 {
+            try sink(.fileFinding(Finding(position: .line(1), field: nil, rule: .structure, message: "the file is empty: no header line", level: .file)))
+        }
+        _ = object
+    }
+
+    /// Required columns absent from the header; a requireOneOf group is missing only when all are.
+    private func missingRequiredColumns(_ present: Set<String>) -> [String] {
+        let object = mapping.object
+        func has(_ name: String) -> Bool {
+            guard let location = mapping.fields.first(where: { $0.field == name })?.location else { return false }
+            return present.contains(location.uppercased())
+        }
+        var missing = object.fields.filter { $0.isRequired && !has($0.name) }.compactMap { field in
+            mapping.fields.first { $0.field == field.name }?.location ?? field.physicalName
+        }
+        for rule in object.recordRules {
+            if case .requireOneOf(let names) = rule.kind, !names.contains(where: has) {
+                missing.append(names.compactMap { name in mapping.fields.first { $0.field == name }?.location }.joined(separator: "/"))
+            }
+        }
+        return missing
+    }
+}

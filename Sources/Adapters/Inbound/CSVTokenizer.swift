@@ -1,0 +1,136 @@
+import Foundation
+
+/// A streaming RFC 4180 tokenizer: any separator, `"` quoting with doubled quotes, line breaks
+/// inside quotes, CRLF or LF or CR line ends, an optional UTF-8 BOM. It reads the file in chunks,
+/// so memory stays flat whatever the file size.
+struct CSVTokenizer {
+    /// One row: unescaped field bytes and where each field ends.
+    struct Row {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        /// Physical line (1-based) where the row starts.
+        var line = 0
+        /// Set when a quoted field is followed by stray characters.
+        var isMalformed = false
+
+        var count: Int { ends.count }
+
+        func range(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+
+        func isEmpty(_ index: Int) -> Bool { range(index).isEmpty }
+
+        /// The field as UTF-8 text; nil when the bytes are not valid UTF-8.
+        func string(_ index: Int) -> String? {
+            let r = range(index)
+            if r.isEmpty { return "" }
+            return bytes.withUnsafeBufferPointer { buffer in
+                String(validating: UnsafeBufferPointer(rebasing: buffer[r]), as: UTF8.self)
+            }
+        }
+
+        /// Whether the row is a blank line.
+        var isBlank: Bool { ends.count == 1 && ends[0] == 0 }
+    }
+
+    enum TokenizerError: Error {
+        case unterminatedQuote(line: Int)
+    }
+
+    let separator: UInt8
+    let quote: UInt8
+    static let chunkSize = 1 << 20
+
+    /// Calls `body` with each row of `url`, in order.
+    func forEachRow(of url: URL, _ body: (inout Row) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw CocoaError(.fileReadNoSuchFile)
+        }
+        defer { try? handle.close() }
+        var row = Row()
+        row.bytes.reserveCapacity(4096)
+        row.ends.reserveCapacity(64)
+        var line = 1
+        row.line = 1
+        var inQuotes = false
+        var afterQuote = false  // just saw a quote inside a quoted field
+        var fieldStart = true
+        var lastWasCR = false
+        var quoteLine = 0
+        var isFirstChunk = true
+        let separator = self.separator, quote = self.quote
+
+        while true {
+            let chunk = handle.readData(ofLength: Self.chunkSize)
+            if chunk.isEmpty { break }
+            try chunk.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                let buffer = raw.bindMemory(to: UInt8.self)
+                var i = 0
+                if isFirstChunk {
+                    isFirstChunk = false
+                    if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { i = 3 }
+                }
+                let n = buffer.count
+                while i < n {
+                    let byte = buffer[i]
+                    i += 1
+                    if inQuotes {
+                        if afterQuote {
+                            afterQuote = false
+                            if byte == quote {
+                                row.bytes.append(quote)
+                                continue
+                            }
+                            inQuotes = false
+                            if byte != separator && byte != 10 && byte != 13 { row.isMalformed = true }
+                            // fall through to the unquoted handling of this byte
+                        } else if byte == quote {
+                            afterQuote = true
+                            continue
+                        } else {
+                            if byte == 10 {
+                                line += 1
+                                if lastWasCR { row.bytes.removeLast() }  // CRLF inside quotes becomes LF
+                            }
+                            lastWasCR = byte == 13
+                            row.bytes.append(byte)
+                            continue
+                        }
+                    }
+                    if byte == separator {
+                        row.ends.append(row.bytes.count)
+                        fieldStart = true
+                        lastWasCR = false
+                    } else if byte == 10 || byte == 13 {
+                        if byte == 10 && lastWasCR {
+                            lastWasCR = false  // the LF of a CRLF: the row already ended at the CR
+                            continue
+                        }
+                        lastWasCR = byte == 13
+                        row.ends.append(row.bytes.count)
+                        if !row.isBlank { try body(&row) }
+                        line += 1
+                        row.bytes.removeAll(keepingCapacity: true)
+                        row.ends.removeAll(keepingCapacity: true)
+                        row.isMalformed = false
+                        row.line = line
+                        fieldStart = true
+                    } else if byte == quote && fieldStart {
+                        inQuotes = true
+                        quoteLine = line
+                        fieldStart = false
+                        lastWasCR = false
+                    } else {
+                        fieldStart = false
+                        lastWasCR = false
+                        row.bytes.append(byte)
+                    }
+                }
+            }
+        }
+        if inQuotes && !afterQuote { throw TokenizerError.unterminatedQuote(line: quoteLine) }
+        if !row.bytes.isEmpty || !row.ends.isEmpty {
+            row.ends.append(row.bytes.count)
+            if !row.isBlank { try body(&row) }
+        }
+    }
+}

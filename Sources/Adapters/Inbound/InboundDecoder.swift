@@ -1,0 +1,60 @@
+import Contracts
+import Foundation
+import KetenpoortCore
+
+/// What a decoder reports while it reads a file, in order.
+public enum DecodedEvent: Sendable {
+    /// Columns the partner sent that the mapping does not know (CSV); they are ignored.
+    case unknownColumns([String])
+    case header(RawItem)
+    case item(RawItem)
+    case trailer(RawItem)
+    /// A defect of the whole file (missing column, broken structure); the file is rejected.
+    case fileFinding(Finding)
+}
+
+/// A codec reading one partner syntax into raw items of the mapping's contract objects.
+public protocol InboundDecoder: Sendable {
+    /// Reads `url` from start to end, streaming, and reports every event to `sink`.
+    /// - Parameter onlyFields: when set, only these item fields need values (pre-scans).
+    func decode(_ url: URL, onlyFields: Set<String>?, sink: (DecodedEvent) throws -> Void) throws
+}
+
+/// The field slots and transforms of one object mapping, resolved once per file.
+struct ResolvedFields: Sendable {
+    struct Entry: Sendable {
+        let slot: Int
+        let location: String
+        let transforms: [ValueTransform]
+    }
+    let entries: [Entry]
+    let fieldCount: Int
+
+    init(_ mapping: ObjectMapping, onlyFields: Set<String>? = nil) {
+        entries = mapping.fields.compactMap { field in
+            if let onlyFields, !onlyFields.contains(field.field) { return nil }
+            return Entry(slot: mapping.object.slot(of: field.field)!, location: field.location, transforms: field.transforms)
+        }
+        fieldCount = mapping.object.fields.count
+    }
+
+    @inline(__always)
+    static func transform(_ text: String, _ transforms: [ValueTransform]) -> String? {
+        var value: String? = text
+        for transform in transforms {
+            guard let current = value else { return nil }
+            value = transform.apply(current)
+        }
+        if let value, value.isEmpty { return nil }
+        return value
+    }
+}
+
+/// The date layouts a mapping declares, by field name (for the validator).
+extension ObjectMapping {
+    public var dateLayouts: [String: DateLayout] {
+        var layouts: [String: DateLayout] = [:]
+        for field in fields { if let layout = field.dateLayout { layouts[field.field] = layout } }
+        return layouts
+    }
+}

@@ -1,0 +1,83 @@
+import Contracts
+import Crypto
+import Foundation
+import KetenpoortCore
+
+/// A declarative value transform of an adapter mapping (`transforms:` list).
+public enum ValueTransform: Sendable {
+    /// Strip spaces at both ends.
+    case trim
+    /// Upper-case the text.
+    case upper
+    /// Left-pad to `width` with `pad` when the text is shorter (e.g. 8-digit BSNs).
+    case padLeft(width: Int, pad: Character)
+    /// Treat these texts as "no value" (e.g. `00000000` for a missing DUO date).
+    case nullIf([String])
+    /// Replace values through a table; values not in it pass unchanged.
+    case map([String: String])
+    /// The year of a date (outbound).
+    case year
+    /// HMAC-SHA-256 over the text, keyed with the named secret, as 64 lowercase hex (outbound).
+    case pseudonym(secret: String)
+
+    /// Applies an inbound text transform; nil means "no value".
+    func apply(_ text: String) -> String? {
+        switch self {
+        case .trim:
+            let bytes = text.utf8
+            guard let first = bytes.first, let last = bytes.last, first == 32 || last == 32 || first == 9 || last == 9 else { return text }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            return trimmed
+        case .upper: return text.uppercased()
+        case .padLeft(let width, let pad):
+            let count = text.utf8.count
+            return count < width && count > 0 ? String(repeating: pad, count: width - count) + text : text
+        case .nullIf(let values): return values.contains(text) ? nil : text
+        case .map(let table): return table[text] ?? text
+        case .year, .pseudonym: return text
+        }
+    }
+
+    /// Parses one entry of a `transforms:` list.
+    static func parse(_ node: YAMLNode) throws -> ValueTransform {
+        if !node.isMapping {
+            switch try node.string() {
+            case "trim": return .trim
+            case "upper": return .upper
+            case "year": return .year
+            default: throw node.error("unknown transform '\(try node.string())' (known: trim, upper, year, padLeft, nullIf, map, pseudonym)")
+            }
+        }
+        guard let (key, value) = try node.entries().first else { throw node.error("empty transform") }
+        switch key {
+        case "padLeft":
+            let pad = try value["with"]?.string() ?? "0"
+            guard pad.count == 1 else { throw value.error("padLeft.with must be one character") }
+            return .padLeft(width: try value.isMapping ? value.required("width").int() : value.int(), pad: Character(pad))
+        case "nullIf": return .nullIf(try value.strings())
+        case "map":
+            var table: [String: String] = [:]
+            for (k, v) in try value.entries() { table[k] = try v.string() }
+            return .map(table)
+        case "pseudonym": return .pseudonym(secret: try value.required("secret").string())
+        default: throw node.error("unknown transform '\(key)' (known: trim, upper, year, padLeft, nullIf, map, pseudonym)")
+        }
+    }
+}
+
+/// Secrets the outbound transforms may use (e.g. the CBS delivery key), by name.
+public struct TransformSecrets: Sendable {
+    let keys: [String: Data]
+    public init(_ keys: [String: Data] = [:]) { self.keys = keys }
+
+    func pseudonym(of text: String, secret: String) throws -> String {
+        guard let keyData = keys[secret] else {
+            throw KetenpoortError(.adapterInvalid, "the secret '\(secret)' needed for pseudonymisation is not configured")
+        }
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: keyData))
+        return mac.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

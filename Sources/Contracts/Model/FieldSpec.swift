@@ -1,0 +1,91 @@
+import KetenpoortCore
+
+/// The logical type of a contract field (ODCS `logicalType`).
+public enum LogicalType: String, Sendable, CaseIterable {
+    case string, integer, date, timestamp, boolean
+}
+
+/// How sensitive a field is (customProperty `classification`).
+public enum Classification: String, Sendable, CaseIterable, Comparable {
+    /// Identifies a person (BSN, V-number, pseudonym).
+    case identifier
+    /// Any other personal data.
+    case personal
+    /// GDPR art. 9 special-category data (health).
+    case specialCategory = "special-category"
+
+    private var rank: Int {
+        switch self {
+        case .identifier: 0
+        case .personal: 1
+        case .specialCategory: 2
+        }
+    }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A semantic check beyond type and pattern (customProperty `format`).
+public enum SemanticFormat: String, Sendable, CaseIterable {
+    case bsn, vnummer, oin, gemeentecode, country
+    /// A birth date whose day and/or month may be `00`.
+    case incompleteDate = "incomplete-date"
+}
+
+/// One field of a contract object: its type, its rules, and who may receive it.
+public struct FieldSpec: Sendable {
+    /// Canonical name, shared between contracts (`geboortedatum`).
+    public let name: String
+    /// The partner's name for it (CSV column, XML path, JSON key, fixed-width positions).
+    public let physicalName: String
+    public let logicalType: LogicalType
+    public let isRequired: Bool
+    public let isUnique: Bool
+    public let classification: Classification
+    public let format: SemanticFormat?
+    public let isNotInFuture: Bool
+    public let minLength: Int?
+    public let maxLength: Int?
+    public let pattern: TextPattern?
+    public let minimum: Int?
+    public let maximum: Int?
+    /// Allowed values (ODCS quality rule `validValues`), in contract order.
+    public let validValues: [String]?
+    /// Roles that may receive this field.
+    public let recipients: Set<Role>
+    /// The consent purpose the field needs before it may flow, if any.
+    public let consentPurpose: String?
+    public let legalBasis: String?
+    public let retention: String?
+    public let description: String
+
+    public init(
+        name: String, physicalName: String, logicalType: LogicalType, isRequired: Bool = false, isUnique: Bool = false,
+        classification: Classification = .personal, format: SemanticFormat? = nil, isNotInFuture: Bool = false,
+        minLength: Int? = nil, maxLength: Int? = nil, pattern: TextPattern? = nil, minimum: Int? = nil, maximum: Int? = nil,
+        validValues: [String]? = nil, recipients: Set<Role> = [], consentPurpose: String? = nil, legalBasis: String? = nil,
+        retention: String? = nil, description: String = ""
+    ) {
+        self.name = name
+        self.physicalName = physicalName
+        self.logicalType = logicalType
+        self.isRequired = isRequired
+        self.isUnique = isUnique
+        self.classification = classification
+        self.format = format
+        self.isNotInFuture = isNotInFuture
+        self.minLength = minLength
+        self.maxLength = maxLength
+        self.pattern = pattern
+        self.minimum = minimum
+        self.maximum = maximum
+        self.validValues = validValues
+        self.recipients = recipients
+        self.consentPurpose = consentPurpose
+        self.legalBasis = legalBasis
+        self.retention = retention
+        self.description = description
+    }
+
+    /// Whether `role` may receive this field at all (consent comes on top).
+    public func mayReach(_ role: Role) -> Bool { recipients.contains(role) }
+}

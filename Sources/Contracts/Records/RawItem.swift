@@ -1,0 +1,82 @@
+/// One item as a codec read it: the text of each field of the contract object (nil when empty),
+/// before typing and validation.
+public struct RawItem: Sendable {
+    public var position: Position
+    /// Indexed by the field slots of the contract object.
+    public var texts: [String?]
+    /// Set when the codec could not read the item at all (it is quarantined as `record.malformed`).
+    public var malformation: String?
+
+    public init(position: Position, texts: [String?], malformation: String? = nil) {
+        self.position = position
+        self.texts = texts
+        self.malformation = malformation
+    }
+}
+
+/// How a partner writes dates.
+public enum DateLayout: String, Sendable, CaseIterable {
+    /// `dd-mm-yyyy` (COA).
+    case dayMonthYear = "dd-mm-yyyy"
+    /// `yyyymmdd` (DUO, municipal XML birth dates).
+    case compact = "yyyymmdd"
+    /// `yyyy-mm-dd` (JSON, ISO 8601).
+    case iso = "yyyy-mm-dd"
+
+    /// Splits `text` into (year, month, day) numbers without checking the calendar; nil when the
+    /// shape is wrong.
+    public func parts(of text: String) -> (year: Int, month: Int, day: Int)? {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                let b = bytes[i]
+                guard b >= 48, b <= 57 else { return nil }
+                value = value * 10 + Int(b - 48)
+            }
+            return value
+        }
+        switch self {
+        case .dayMonthYear:
+            guard bytes.count == 10, bytes[2] == 45, bytes[5] == 45, let d = number(0..<2), let m = number(3..<5), let y = number(6..<10) else { return nil }
+            return (y, m, d)
+        case .compact:
+            guard bytes.count == 8, let y = number(0..<4), let m = number(4..<6), let d = number(6..<8) else { return nil }
+            return (y, m, d)
+        case .iso:
+            guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+            return (y, m, d)
+        }
+    }
+
+    /// Writes a date in this layout.
+    public func format(_ date: CalendarDateConvertible) -> String {
+        let (y, m, d) = date.dateParts
+        let year = pad(y, 4), month = pad(m, 2), day = pad(d, 2)
+        switch self {
+        case .dayMonthYear: return "\(day)-\(month)-\(year)"
+        case .compact: return year + month + day
+        case .iso: return "\(year)-\(month)-\(day)"
+        }
+    }
+
+    private func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}
+
+import KetenpoortCore
+
+/// A complete or incomplete date, as numbers (0 for unknown parts).
+public protocol CalendarDateConvertible {
+    var dateParts: (Int, Int, Int) { get }
+}
+
+extension CalendarDate: CalendarDateConvertible {
+    public var dateParts: (Int, Int, Int) { (year, month, day) }
+}
+
+extension IncompleteDate: CalendarDateConvertible {
+    public var dateParts: (Int, Int, Int) { (year, month ?? 0, day ?? 0) }
+}

@@ -1,0 +1,49 @@
+/// A canonical record: the typed values of one item, in the field order of its contract object.
+///
+/// Its `description` shows no values: records hold personal data.
+public struct Record: Sendable, CustomStringConvertible {
+    public let object: SchemaObject
+    public var values: [FieldValue]
+
+    public init(object: SchemaObject, values: [FieldValue]) {
+        precondition(values.count == object.fields.count)
+        self.object = object
+        self.values = values
+    }
+
+    /// An empty record of `object`.
+    public init(object: SchemaObject) {
+        self.init(object: object, values: Array(repeating: .absent, count: object.fields.count))
+    }
+
+    /// The value of the field named `name` (absent when the object has no such field).
+    public subscript(name: String) -> FieldValue {
+        get { object.slot(of: name).map { values[$0] } ?? .absent }
+        set {
+            guard let slot = object.slot(of: name) else { preconditionFailure("no field \(name) in \(object.name)") }
+            values[slot] = newValue
+        }
+    }
+
+    public var description: String { "Record(\(object.name), \(values.count) fields)" }
+}
+
+/// Anything that can answer "what is the value of field X": a record, or a record with context.
+public protocol FieldLookup {
+    func value(of name: String) -> FieldValue
+}
+
+extension Record: FieldLookup {
+    public func value(of name: String) -> FieldValue { self[name] }
+}
+
+/// A record seen through extra values (e.g. `soort`, `peildatum`) that take precedence.
+public struct RecordWithContext: FieldLookup {
+    public let record: any FieldLookup
+    public let context: [String: FieldValue]
+    public init(_ record: any FieldLookup, context: [String: FieldValue]) {
+        self.record = record
+        self.context = context
+    }
+    public func value(of name: String) -> FieldValue { context[name] ?? record.value(of: name) }
+}

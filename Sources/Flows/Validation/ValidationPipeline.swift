@@ -1,0 +1,128 @@
+import Adapters
+import Contracts
+import Foundation
+import KetenpoortCore
+
+/// Decodes and validates one file against its contract, streaming: item findings quarantine that
+/// item; file findings (missing column, structure, counts, control total, sequence) reject the
+/// file. Clean items are handed on as they come; a caller must treat them as provisional until
+/// the report says the file was not rejected.
+public struct ValidationPipeline: Sendable {
+    public let adapter: InboundAdapter
+    let clock: any WallClock
+    /// The last sequence number applied from this source (nil: no sequence check).
+    let lastSequence: Int?
+    let findingLimit: Int
+
+    public init(adapter: InboundAdapter, clock: any WallClock = SystemWallClock(), lastSequence: Int? = nil, findingLimit: Int = 100_000) {
+        self.adapter = adapter
+        self.clock = clock
+        self.lastSequence = lastSequence
+        self.findingLimit = findingLimit
+    }
+
+    /// Validates `url`; `onItem` receives every item's record and whether it is clean.
+    public func run(_ url: URL, onItem: (Record, Bool) throws -> Void = { _, _ in }) throws -> ValidationReport {
+        let mapping = adapter.mapping
+        let contract = mapping.contract
+        let now = clock.now()
+        var report = ValidationReport(contract: contract.id)
+        let itemObject = mapping.item
+        let validator = ItemValidator(object: itemObject.object, layouts: itemObject.dateLayouts, now: now)
+        var validators: [String: ItemValidator] = [:]
+        for object in mapping.objects where object.object.role != .item {
+            validators[object.object.name] = ItemValidator(object: object.object, layouts: object.dateLayouts, now: now, level: .file)
+        }
+        let duplicates = try DuplicateScanner(decoder: adapter.decoder, object: itemObject.object).duplicates(in: url)
+        let uniqueSlots = itemObject.object.fields.indices.filter { itemObject.object.fields[$0].isUnique }
+        let sums = contract.objects.flatMap(\.fileRules).compactMap { rule -> (String, Int)? in
+            if case .controlTotal(_, _, let sumOf, let modulo) = rule.kind { return (sumOf, modulo) }
+            return nil
+        }
+        var totals = [Int](repeating: 0, count: sums.count)
+        let sumSlots = sums.map { itemObject.object.slot(of: $0.0)! }
+        var headerOrTrailer: [String: (Record, Position)] = [:]
+        var findings: [Finding] = []
+
+        func keep(_ new: ArraySlice<Finding>) {
+            for finding in new {
+                if report.findings.count < findingLimit { report.findings.append(finding) } else { report.findingsNotListed += 1 }
+            }
+        }
+
+        try adapter.decoder.decode(url, onlyFields: nil) { event in
+            switch event {
+            case .unknownColumns(let names):
+                report.unknownColumns = names
+            case .fileFinding(let finding):
+                keep([finding])
+            case .header(let raw), .trailer(let raw):
+                guard let object = mapping.objects.first(where: { isRole(event, $0.object.role) }) else { return }
+                findings.removeAll(keepingCapacity: true)
+                let record = validators[object.object.name]!.validate(raw, findings: &findings)
+                keep(findings[...])
+                headerOrTrailer[object.object.name] = (record, raw.position)
+            case .item(let raw):
+                report.items += 1
+                findings.removeAll(keepingCapacity: true)
+                let record = validator.validate(raw, findings: &findings)
+                if !duplicates.isEmpty {
+                    for slot in uniqueSlots {
+                        if let value = raw.texts[slot], duplicates.contains(DuplicateKey(slot: slot, value: value)) {
+                            let field = itemObject.object.fields[slot]
+                            findings.append(Finding(position: raw.position, field: field.name, rule: .unique, message: "\(field.physicalName) occurs more than once in the file"))
+                        }
+                    }
+                }
+                for (index, slot) in sumSlots.enumerated() {
+                    if let text = raw.texts[slot], let number = Int(text) { totals[index] = (totals[index] + number) % sums[index].1 }
+                }
+                if findings.isEmpty { report.accepted += 1 } else { report.quarantined += 1 }
+                keep(findings[...])
+                try onItem(record, findings.isEmpty)
+            }
+        }
+        if !report.isRejected {
+            checkFileRules(contract, headerOrTrailer, totals: totals, items: report.items, into: &report)
+        }
+        if report.isRejected {
+            report.rejected = report.items
+            report.accepted = 0
+            report.quarantined = 0
+        }
+        return report
+    }
+
+    private func isRole(_ event: DecodedEvent, _ role: ObjectRole) -> Bool {
+        switch event {
+        case .header: role == .header
+        case .trailer: role == .trailer
+        default: false
+        }
+    }
+
+    private func checkFileRules(_ contract: DataContract, _ parts: [String: (Record, Position)], totals: [Int], items: Int, into report: inout ValidationReport) {
+        var totalIndex = 0
+        for rule in contract.objects.flatMap(\.fileRules) {
+            switch rule.kind {
+            case .recordCount(let object, let field):
+                guard let (record, position) = parts[object], let count = record[field].integer else { continue }
+                if count != items {
+                    report.findings.append(Finding(position: position, field: field, rule: rule.code, message: "the \(object) counts \(count) records, the file holds \(items)", level: .file))
+                }
+            case .controlTotal(let object, let field, _, _):
+                defer { totalIndex += 1 }
+                guard let (record, position) = parts[object], let total = record[field].integer else { continue }
+                if total != totals[totalIndex] {
+                    report.findings.append(Finding(position: position, field: field, rule: rule.code, message: "the control total does not match the sum of the records", level: .file))
+                }
+            case .sequence(let object, let field):
+                guard let lastSequence, let (record, position) = parts[object], let sequence = record[field].integer else { continue }
+                if sequence != lastSequence + 1 {
+                    let what = sequence <= lastSequence ? "was already used" : "skips \(sequence - lastSequence - 1) number(s)"
+                    report.findings.append(Finding(position: position, field: field, rule: rule.code, message: "sequence number \(sequence) \(what); expected \(lastSequence + 1)", level: .file))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Contracts
+import Flows
+
+/// The short reports a person reads at the end of a command.
+enum HumanReport {
+    static func validation(_ report: ValidationReport, file: String, limit: Int = 50) -> String {
+        var lines = ["\(file) against contract \(report.contract)"]
+        lines.append("  items: \(report.items)  accepted: \(report.accepted)  quarantined: \(report.quarantined)  rejected: \(report.rejected)")
+        if !report.unknownColumns.isEmpty {
+            lines.append("  ignored \(report.unknownColumns.count) unknown column(s): \(report.unknownColumns.joined(separator: ", "))")
+        }
+        for finding in report.findings.prefix(limit) {
+            let field = finding.field.map { " [\($0)]" } ?? ""
+            lines.append("  \(finding.level == .file ? "FILE " : "")\(finding.position): \(finding.rule)\(field): \(finding.message)")
+        }
+        let more = report.findings.count - min(report.findings.count, limit) + report.findingsNotListed
+        if more > 0 { lines.append("  … and \(more) more finding(s); use --json for all") }
+        lines.append(report.isRejected ? "verdict: REJECTED — nothing of this file is applied" : "verdict: accepted")
+        return lines.joined(separator: "\n")
+    }
+
+    static func translation(_ report: TranslationReport, out: String) -> String {
+        var text = validation(report.validation, file: report.input, limit: 20)
+        guard !report.validation.isRejected else { return text }
+        text += "\n  written: \(report.writtenTotal) notification(s) for \(report.written.count) municipalit\(report.written.count == 1 ? "y" : "ies") into \(out)"
+        for (gemeente, count) in report.written.sorted(by: { $0.key < $1.key }) { text += "\n    \(gemeente).xml  \(count)" }
+        text += "\n  not linked to a municipality (counted, not written): \(report.unlinked)"
+        text += "\n  balance: \(report.writtenTotal) written + \(report.unlinked) unlinked + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
+        return text
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import KetenpoortCore
+import Logging
+
+/// The gateway's command line.
+@main
+struct Ketenpoort: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ketenpoort",
+        abstract: "The data-exchange gateway of the Dutch civic-integration chain.",
+        subcommands: [ValidateCommand.self, TranslateCommand.self, BenchCommand.self, BenchRunCommand.self]
+    )
+
+    /// Exit codes: 0 success, 1 input rejected, 2 wrong usage, 3 the gateway cannot run (configuration, I/O).
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["KETENPOORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as KetenpoortError {
+            FileHandle.standardError.write(Data("ketenpoort: \(error.reason)\n".utf8))
+            Foundation.exit(3)
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data("\(message)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// Options shared by commands that read the gateway's contracts and adapters.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory holding contracts/ and adapters/ (default: $KETENPOORT_HOME or the current directory).")
+    var home: String?
+
+    var root: URL { home.map { URL(fileURLWithPath: $0) } ?? Flows.Workspace.defaultRoot }
+}
+
+import Flows
