@@ -1,0 +1,100 @@
+import Contracts
+import Foundation
+import KetenpoortCore
+import Testing
+
+@Suite("Contract loading")
+struct ContractLoadingTests {
+    @Test("every contract of the repository loads")
+    func repositoryContracts() throws {
+        let registry = try ContractRegistry.load(directory: Repository.contracts)
+        #expect(Set(registry.contracts.keys) == ["coa-tvs-export", "gemeente-kennisgeving", "duo-status-extract", "ind-statusvraag", "cbs-levering", "argonaut-advies", "toestemming"])
+        let coa = try registry.contract("coa-tvs-export")
+        #expect(coa.item.fields.count == 22)
+        #expect(coa.item.field("gezondheid")?.classification == .specialCategory)
+        #expect(coa.item.field("gezondheid")?.consentPurpose == "gezondheid-gemeente")
+        #expect(coa.item.field("bsn")?.classification == .identifier)
+        #expect(try registry.contract("argonaut-advies").item.fields.allSatisfy { $0.recipients == [.duo] })
+        #expect(try registry.contract("duo-status-extract").objects.flatMap(\.fileRules).count == 3)
+    }
+
+    static let minimal = """
+        apiVersion: v3.0.2
+        kind: DataContract
+        id: test
+        version: 1.0.0
+        customProperties:
+          - property: purpose
+            value: testing
+          - property: legalBasis
+            value: none
+        schema:
+          - name: item
+            properties:
+              - name: a
+                logicalType: string
+                customProperties:
+                  - property: classification
+                    value: personal
+                  - property: recipients
+                    value: [gemeente]
+        """
+
+    @Test("a minimal contract loads")
+    func minimal() throws {
+        let contract = try ContractLoader.load(yaml: Self.minimal, file: "test.yaml")
+        #expect(contract.item.fields.map(\.name) == ["a"])
+    }
+
+    @Test(
+        "a contract that does not load names the file, the line and what is wrong",
+        arguments: [
+            ("value: personal", "value: secret", 17, "not one of identifier, personal, special-category"),
+            ("logicalType: string", "logicalType: text", 14, "'text' is not one of"),
+            ("value: [gemeente]", "value: [buurman]", 19, "'buurman' is not a role"),
+            ("kind: DataContract", "kind: Something", 2, "kind must be DataContract"),
+            ("apiVersion: v3.0.2", "apiVersion: v2.2.0", 1, "is not ODCS v3"),
+            ("      - name: a\n", "      - name: a\n        logicalTypeOptions: {pattern: '(a|b)'}\n", 14, "groups and alternation"),
+            ("value: [gemeente]", "value: [gemeente\n", 0, "YAML syntax error"),
+        ])
+    func loadErrors(replace: String, with replacement: String, line: Int, message: String) throws {
+        let yaml = Self.minimal.replacingOccurrences(of: replace, with: replacement)
+        let error = #expect(throws: KetenpoortError.self) { try ContractLoader.load(yaml: yaml, file: "contracts/test.yaml") }
+        #expect(error?.code == .contractInvalid)
+        #expect(error?.reason.hasPrefix("contracts/test.yaml") == true, "\(error?.reason ?? "")")
+        if line > 0 { #expect(error?.reason.hasPrefix("contracts/test.yaml:\(line):") == true, "\(error?.reason ?? "")") }
+        #expect(error?.reason.contains(message) == true, "\(error?.reason ?? "")")
+    }
+
+    @Test("special-category data without a consent purpose is refused")
+    func specialCategoryNeedsConsent() {
+        let yaml = Self.minimal.replacingOccurrences(of: "value: personal", with: "value: special-category")
+        #expect(throws: KetenpoortError.self) { try ContractLoader.load(yaml: yaml, file: "t.yaml") }
+    }
+
+    @Test("a field added to the CBS contract without a legal basis is refused")
+    func cbsFieldNeedsLegalBasis() throws {
+        let url = Repository.contracts.appendingPathComponent("cbs-levering.yaml")
+        var text = try String(contentsOf: url, encoding: .utf8)
+        let addition = [
+            "      - name: achternaam", "        physicalName: achternaam", "        logicalType: string", "        required: false",
+            "        customProperties:", "          - property: classification", "            value: personal",
+            "          - property: recipients", "            value: [cbs]", "",
+        ].joined(separator: "\n")
+        let anchor = "      - name: regime\n"
+        #expect(text.contains(anchor))
+        text = text.replacingOccurrences(of: anchor, with: addition + anchor)
+        let error = #expect(throws: KetenpoortError.self) { try ContractLoader.load(yaml: text, file: "cbs-levering.yaml") }
+        #expect(error?.reason.contains("'achternaam' has no legalBasis") == true, "\(error?.reason ?? "")")
+    }
+
+    @Test("the registry refuses to load a directory with a broken contract")
+    func registryRefuses() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contracts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.minimal.replacingOccurrences(of: "id: test", with: "id: other").write(to: directory.appendingPathComponent("test.yaml"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: KetenpoortError.self) { try ContractRegistry.load(directory: directory) }
+        #expect(error?.reason.contains("does not match the file name") == true)
+    }
+}

@@ -1,0 +1,46 @@
+import KetenpoortCore
+import PropertyBased
+import Testing
+
+@Suite("BSN")
+struct BSNTests {
+    @Test("accepts numbers passing the 11-test", arguments: ["111222333", "123456782", "999990019"])
+    func valid(_ text: String) {
+        #expect(BSN(text)?.digits == text)
+    }
+
+    @Test("rejects numbers failing the 11-test or the shape", arguments: ["123456789", "000000000", "12345678a", "1234567", "1234567890", ""])
+    func invalid(_ text: String) {
+        #expect(BSN(text) == nil)
+    }
+
+    @Test("pads eight digits with a leading zero")
+    func padding() {
+        // 012345672: 0·9+1·8+2·7+3·6+4·5+5·4+6·3+7·2−2 = 110 ≡ 0 (mod 11)
+        #expect(BSN("12345672")?.digits == "012345672")
+    }
+
+    @Test("never shows the number in description, debug output or reflection")
+    func redacted() {
+        let bsn = BSN("123456782")!
+        #expect(!"\(bsn)".contains("123456782"))
+        #expect(!String(reflecting: bsn).contains("123456782"))
+        #expect(!String(describing: Mirror(reflecting: bsn).children.map { $0.value }).contains("123456782"))
+        var dumped = ""
+        dump(bsn, to: &dumped)
+        #expect(!dumped.contains("123456782"))
+    }
+
+    @Test("the 11-test detects every single-digit change")
+    func singleDigitErrors() async {
+        await propertyCheck(input: Gen.int(in: 10_000_000...99_999_999), Gen.int(in: 0...8), Gen.int(in: 1...9)) { prefix, position, delta in
+            let digits = Array(String(prefix)).map { Int(String($0))! }
+            let sum = digits.enumerated().reduce(0) { $0 + (9 - $1.offset) * $1.element }
+            guard sum % 11 < 10 else { return }
+            var all = digits + [sum % 11]
+            #expect(BSN(all.map(String.init).joined()) != nil)
+            all[position] = (all[position] + delta) % 10
+            #expect(BSN(all.map(String.init).joined()) == nil)
+        }
+    }
+}
