@@ -44,7 +44,8 @@ public struct OutboundAdapter: Sendable {
         self.mapping = mapping
         self.encoder = try make(mapping)
         self.renderer = FieldRenderer(
-            fields: mapping.item.fields, specs: mapping.item.fields.map { mapping.item.object.field($0.field)! }, secrets: secrets)
+            fields: mapping.item.fields, specs: mapping.item.fields.map { mapping.item.object.field($0.field)! }, recipient: mapping.partner,
+            secrets: secrets)
     }
 
     /// The recipient role of this format.
@@ -53,18 +54,22 @@ public struct OutboundAdapter: Sendable {
     /// The default policy: the contract allows the field for this recipient and it needs no consent.
     /// Flows that hold a consent register pass their own predicate.
     public func withoutConsent(_ field: FieldSpec) -> Bool {
-        field.mayReach(recipient) && field.consentPurpose == nil
+        field.consentPurpose == nil
     }
 
     public func begin(context: [String: String], into output: inout [UInt8]) {
         encoder.begin(context: context, into: &output)
     }
 
-    /// Appends `record`; only fields for which `include` holds (and the contract allows) are written.
+    /// Appends `record`; only fields the contract allows for the recipient and for which `include`
+    /// holds are written.
     public func encode(_ record: some FieldLookup, include: (FieldSpec) -> Bool, into output: inout [UInt8]) throws {
-        let recipient = self.recipient
-        let values = try renderer.render(record) { $0.mayReach(recipient) && include($0) }
-        encoder.encode(values: values, into: &output)
+        encoder.encode(values: try renderer.render(record, include: include), into: &output)
+    }
+
+    /// Appends `record`, with `context` supplying fields its object does not have (e.g. `soort`).
+    public func encode(_ record: Record, context: [String: FieldValue], include: (FieldSpec) -> Bool, into output: inout [UInt8]) throws {
+        encoder.encode(values: try renderer.render(record, context: context, include: include), into: &output)
     }
 
     public func end(context: [String: String], into output: inout [UInt8]) {

@@ -19,6 +19,7 @@ public struct BSN: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
 
     /// True when `bytes` are nine ASCII digits, not all zero, passing the 11-test
     /// `9·d1 + 8·d2 + … + 2·d8 − 1·d9 ≡ 0 (mod 11)`.
+    @inlinable
     public static func isValid(_ bytes: some Collection<UInt8>) -> Bool {
         guard bytes.count == 9 else { return false }
         var sum = 0

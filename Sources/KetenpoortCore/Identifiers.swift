@@ -9,6 +9,9 @@ public struct VNummer: Hashable, Sendable, CustomStringConvertible {
         digits = String(text)
     }
 
+    /// Whether `text` is a V-number, without building one.
+    @inlinable public static func isValid(_ text: String.UTF8View) -> Bool { text.count == 10 && text.allSatisfy(ASCII.isDigit) }
+
     public var description: String { "VNummer(redacted)" }
 }
 
@@ -22,6 +25,9 @@ public struct OIN: Hashable, Sendable, Codable, CustomStringConvertible {
         guard text.utf8.count == 20, text.utf8.allSatisfy(ASCII.isDigit) else { return nil }
         value = String(text)
     }
+
+    /// Whether `text` is an OIN, without building one.
+    @inlinable public static func isValid(_ text: String.UTF8View) -> Bool { text.count == 20 && text.allSatisfy(ASCII.isDigit) }
 
     public var description: String { value }
 }
@@ -40,6 +46,21 @@ public struct GemeenteCode: Hashable, Sendable, Codable, Comparable, CustomStrin
         value = String(text)
     }
 
+    /// Whether `text` is a municipality code, without building one.
+    @inlinable public static func isValid(_ text: String.UTF8View) -> Bool {
+        guard text.count == 6 else { return false }
+        var index = 0
+        for byte in text {
+            switch index {
+            case 0: if byte != UInt8(ascii: "G") { return false }
+            case 1: if byte != UInt8(ascii: "M") { return false }
+            default: if !ASCII.isDigit(byte) { return false }
+            }
+            index += 1
+        }
+        return true
+    }
+
     public var description: String { value }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
 }
@@ -54,6 +75,9 @@ public struct CountryCode: Hashable, Sendable, CustomStringConvertible {
         guard text.utf8.count == 3, text.utf8.allSatisfy(ASCII.isUpper) else { return nil }
         value = String(text)
     }
+
+    /// Whether `text` is a country code, without building one.
+    @inlinable public static func isValid(_ text: String.UTF8View) -> Bool { text.count == 3 && text.allSatisfy(ASCII.isUpper) }
 
     /// Whether the country is unknown (`XXX`).
     public var isUnknown: Bool { value == "XXX" }

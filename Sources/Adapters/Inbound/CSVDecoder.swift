@@ -27,6 +27,7 @@ public struct CSVDecoder: InboundDecoder {
         var columnOfEntry: [Int?] = []
         var headerCount = 0
         var stopped = false
+        var raw = RawItem(position: .line(0), texts: [String?](repeating: nil, count: fields.fieldCount))
         do {
             try tokenizer.forEachRow(of: url) { row in
                 if stopped { return }
@@ -52,7 +53,10 @@ public struct CSVDecoder: InboundDecoder {
                     }
                     return
                 }
-                var raw = RawItem(position: .line(row.line), texts: [String?](repeating: nil, count: fields.fieldCount))
+                // One texts buffer for the whole file: a sink that keeps an item gets its own copy.
+                raw.position = .line(row.line)
+                raw.malformation = nil
+                for entry in fields.entries { raw.texts[entry.slot] = nil }
                 if row.isMalformed {
                     raw.malformation = "characters after a closing quote"
                 } else if row.count != headerCount {

@@ -24,7 +24,14 @@ struct CSVTokenizer {
             let r = range(index)
             if r.isEmpty { return "" }
             return bytes.withUnsafeBufferPointer { buffer in
-                String(validating: UnsafeBufferPointer(rebasing: buffer[r]), as: UTF8.self)
+                let field = UnsafeBufferPointer(rebasing: buffer[r])
+                var isASCII = true
+                for byte in field where byte >= 0x80 {
+                    isASCII = false
+                    break
+                }
+                // ASCII needs no validation; the rest is checked (and refused, not repaired).
+                return isASCII ? String(decoding: field, as: UTF8.self) : String(validating: field, as: UTF8.self)
             }
         }
 
@@ -86,13 +93,20 @@ struct CSVTokenizer {
                         } else if byte == quote {
                             afterQuote = true
                             continue
-                        } else {
+                        } else if byte == 10 || byte == 13 {
                             if byte == 10 {
                                 line += 1
                                 if lastWasCR { row.bytes.removeLast() }  // CRLF inside quotes becomes LF
                             }
                             lastWasCR = byte == 13
                             row.bytes.append(byte)
+                            continue
+                        } else {
+                            // A run of ordinary quoted bytes, appended at once.
+                            let runStart = i - 1
+                            while i < n, buffer[i] != quote, buffer[i] != 10, buffer[i] != 13 { i += 1 }
+                            row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<i]))
+                            lastWasCR = false
                             continue
                         }
                     }
@@ -120,9 +134,12 @@ struct CSVTokenizer {
                         fieldStart = false
                         lastWasCR = false
                     } else {
+                        // A run of ordinary unquoted bytes, appended at once.
+                        let runStart = i - 1
+                        while i < n, buffer[i] != separator, buffer[i] != 10, buffer[i] != 13 { i += 1 }
+                        row.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<i]))
                         fieldStart = false
                         lastWasCR = false
-                        row.bytes.append(byte)
                     }
                 }
             }

@@ -11,7 +11,8 @@ public enum AdapterDirection: String, Sendable, CaseIterable {
 }
 
 /// One field of a mapping: where the partner keeps it, how its value is transformed.
-public struct FieldMapping: Sendable {
+/// A class (immutable) so the per-record loops do not copy it.
+public final class FieldMapping: Sendable {
     /// The contract field (canonical name).
     public let field: String
     /// Inbound: the column / key / position range. Outbound: the XML path, column or JSON key.
@@ -21,6 +22,14 @@ public struct FieldMapping: Sendable {
     public let transforms: [ValueTransform]
     /// How dates are written.
     public let dateLayout: DateLayout?
+
+    init(field: String, location: String, from: String, transforms: [ValueTransform], dateLayout: DateLayout?) {
+        self.field = field
+        self.location = location
+        self.from = from
+        self.transforms = transforms
+        self.dateLayout = dateLayout
+    }
 }
 
 /// The fields of one contract object in a mapping (fixed width: one per record type).

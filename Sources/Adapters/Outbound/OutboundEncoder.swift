@@ -19,17 +19,46 @@ public protocol OutboundEncoder: Sendable {
 struct FieldRenderer: Sendable {
     let fields: [FieldMapping]
     let specs: [FieldSpec]
+    /// Per field: whether the contract lets it reach the adapter's recipient at all.
+    let mayReach: [Bool]
+    /// Per field: whether it writes only the year of a date, and its date layout.
+    let writesYear: [Bool]
+    let layouts: [DateLayout]
     let secrets: TransformSecrets
+    let plans = PlanCache()
 
+    init(fields: [FieldMapping], specs: [FieldSpec], recipient: Role, secrets: TransformSecrets) {
+        self.fields = fields
+        self.specs = specs
+        self.mayReach = specs.map { $0.mayReach(recipient) }
+        self.writesYear = fields.map { $0.transforms.contains { if case .year = $0 { true } else { false } } }
+        self.layouts = fields.map { $0.dateLayout ?? .iso }
+        self.secrets = secrets
+    }
+
+    /// Renders from any lookup (slower: a name lookup per field).
     func render(_ record: some FieldLookup, include: (FieldSpec) -> Bool) throws -> [String?] {
         var values = [String?](repeating: nil, count: fields.count)
-        for (index, field) in fields.enumerated() where include(specs[index]) {
-            values[index] = try render(field, record.value(of: field.from))
+        for (index, field) in fields.enumerated() where mayReach[index] && include(specs[index]) {
+            values[index] = try render(index, record.value(of: field.from))
         }
         return values
     }
 
-    private func render(_ field: FieldMapping, _ value: FieldValue) throws -> String? {
+    /// Renders from a record, with `context` supplying the fields the record's object lacks.
+    func render(_ record: Record, context: [String: FieldValue], include: (FieldSpec) -> Bool) throws -> [String?] {
+        let slots = plans.slots(for: record.object, fields: fields)
+        var values = [String?](repeating: nil, count: fields.count)
+        for index in 0..<fields.count where mayReach[index] {
+            let value: FieldValue
+            if let slot = slots[index] { value = record.values[slot] } else { value = context[fields[index].from] ?? .absent }
+            if value.isAbsent || !include(specs[index]) { continue }
+            values[index] = try render(index, value)
+        }
+        return values
+    }
+
+    private func render(_ index: Int, _ value: FieldValue) throws -> String? {
         var text: String
         switch value {
         case .absent: return nil
@@ -38,13 +67,15 @@ struct FieldRenderer: Sendable {
         case .boolean(let value): text = value ? "true" : "false"
         case .timestamp(let value): text = value.text
         case .date(let date):
-            if field.transforms.contains(where: { if case .year = $0 { true } else { false } }) { return String(date.year) }
-            text = (field.dateLayout ?? .iso).format(date)
+            if writesYear[index] { return String(date.year) }
+            text = layouts[index].format(date)
         case .incompleteDate(let date):
-            if field.transforms.contains(where: { if case .year = $0 { true } else { false } }) { return String(date.year) }
-            text = (field.dateLayout ?? .iso).format(date)
+            if writesYear[index] { return String(date.year) }
+            text = layouts[index].format(date)
         }
-        for transform in field.transforms {
+        let transforms = fields[index].transforms
+        if transforms.isEmpty { return text.isEmpty ? nil : text }
+        for transform in transforms {
             switch transform {
             case .pseudonym(let secret): text = try secrets.pseudonym(of: text, secret: secret)
             case .year: continue
@@ -54,5 +85,22 @@ struct FieldRenderer: Sendable {
             }
         }
         return text.isEmpty ? nil : text
+    }
+}
+
+/// Which slot of an input object feeds each outbound field, computed once per object.
+final class PlanCache: @unchecked Sendable {
+    // @unchecked: every access to `plans` holds `lock`.
+    private let lock = NSLock()
+    private var plans: [ObjectIdentifier: [Int?]] = [:]
+
+    func slots(for object: SchemaObject, fields: [FieldMapping]) -> [Int?] {
+        let key = ObjectIdentifier(object)
+        lock.lock()
+        defer { lock.unlock() }
+        if let plan = plans[key] { return plan }
+        let plan = fields.map { object.slot(of: $0.from) }
+        plans[key] = plan
+        return plan
     }
 }

@@ -1,5 +1,6 @@
 import Contracts
 import Foundation
+import KetenpoortCore
 
 /// Writes one XML document of records (the municipal notifications). Field locations are paths:
 /// `Geslachtsnaam` (element), `Gezin/@rol` (attribute of a child), `@soort` (attribute of the item).
@@ -7,33 +8,52 @@ import Foundation
 ///
 /// Options: `namespace`, `root`, `item`, `rootAttributes` (names taken from the document context).
 public struct XMLEncoder: OutboundEncoder {
-    final class Node: @unchecked Sendable {
-        // @unchecked: built once in init, never mutated afterwards.
-        let name: String
-        var attributes: [(name: String, field: Int)] = []
-        var text: Int?
-        var children: [Node] = []
-        init(name: String) { self.name = name }
+    /// One element of the item, in document (pre-)order. Plain integers only: its bytes live in
+    /// one shared arena, so writing a record touches no reference counts.
+    struct Element: Sendable {
+        var parent: Int
+        /// The elements after this one that are inside it: `index + 1 ..< end`.
+        var end = 0
+        /// The field written as text, or -1.
+        var text = -1
+        /// Its attributes: `attributes[attributeRange]`.
+        var attributeRange = 0..<0
+        /// Arena ranges of indentation + `<Name`, the indentation, and `</Name>\n`.
+        var open = 0..<0
+        var indent = 0..<0
+        var close = 0..<0
+    }
 
-        func hasValue(_ values: [String?]) -> Bool {
-            if let text, values[text] != nil { return true }
-            if attributes.contains(where: { values[$0.field] != nil }) { return true }
-            return children.contains { $0.hasValue(values) }
-        }
+    /// An attribute: arena range of ` name="` and the field it writes.
+    struct Attribute: Sendable {
+        var prefix: Range<Int>
+        var field: Int
     }
 
     public let contentType = "application/xml"
     let namespace: String
     let root: String
     let rootAttributes: [String]
-    let item: Node
+    let elements: [Element]
+    let attributes: [Attribute]
+    let arena: [UInt8]
+    /// For each field: the element it is written in.
+    let elementOfField: [Int]
 
     public init(mapping: AdapterMapping) throws {
         let options = mapping.options
         namespace = try options?["namespace"]?.string() ?? ""
         root = try options?.required("root").string() ?? "Records"
         rootAttributes = try options?["rootAttributes"]?.strings() ?? []
-        item = Node(name: try options?.required("item").string() ?? "Record")
+        // Build the tree as nested paths first, then flatten it in pre-order.
+        final class Node {
+            let name: String
+            var attributes: [(String, Int)] = []
+            var text: Int?
+            var children: [Node] = []
+            init(_ name: String) { self.name = name }
+        }
+        let item = Node(try options?.required("item").string() ?? "Record")
         for (index, field) in mapping.item.fields.enumerated() {
             var node = item
             let steps = field.location.split(separator: "/").map(String.init)
@@ -45,13 +65,45 @@ public struct XMLEncoder: OutboundEncoder {
                 } else if let child = node.children.first(where: { $0.name == step }) {
                     node = child
                 } else {
-                    let child = Node(name: step)
+                    let child = Node(step)
                     node.children.append(child)
                     node = child
                 }
                 if isLast && !step.hasPrefix("@") { node.text = index }
             }
         }
+        var elements: [Element] = []
+        var attributes: [Attribute] = []
+        var arena: [UInt8] = []
+        func store(_ bytes: [UInt8]) -> Range<Int> {
+            let start = arena.count
+            arena.append(contentsOf: bytes)
+            return start..<arena.count
+        }
+        var elementOfField = [Int](repeating: 0, count: mapping.item.fields.count)
+        func flatten(_ node: Node, parent: Int, depth: Int) {
+            let index = elements.count
+            let indent = [UInt8](repeating: 32, count: depth * 2)
+            var element = Element(parent: parent, text: node.text ?? -1)
+            let firstAttribute = attributes.count
+            for (name, field) in node.attributes {
+                attributes.append(Attribute(prefix: store([32] + Array(name.utf8) + [61, 34]), field: field))
+                elementOfField[field] = index
+            }
+            element.attributeRange = firstAttribute..<attributes.count
+            element.open = store(indent + [60] + Array(node.name.utf8))
+            element.indent = store(indent)
+            element.close = store([60, 47] + Array(node.name.utf8) + [62, 10])
+            elements.append(element)
+            if let text = node.text { elementOfField[text] = index }
+            for child in node.children { flatten(child, parent: index, depth: depth + 1) }
+            elements[index].end = elements.count
+        }
+        flatten(item, parent: -1, depth: 1)
+        self.elements = elements
+        self.attributes = attributes
+        self.arena = arena
+        self.elementOfField = elementOfField
     }
 
     public func begin(context: [String: String], into output: inout [UInt8]) {
@@ -64,38 +116,89 @@ public struct XMLEncoder: OutboundEncoder {
     }
 
     public func encode(values: [String?], into output: inout [UInt8]) {
-        write(item, values, depth: 1, &output)
+        elements.withUnsafeBufferPointer { elements in
+            attributes.withUnsafeBufferPointer { attributes in
+                arena.withUnsafeBufferPointer { arena in
+                    write(values, elements, attributes, arena, &output)
+                }
+            }
+        }
+    }
+
+    private func write(
+        _ values: [String?], _ elements: UnsafeBufferPointer<Element>, _ attributes: UnsafeBufferPointer<Attribute>,
+        _ arena: UnsafeBufferPointer<UInt8>, _ output: inout [UInt8]
+    ) {
+        func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: arena[range]) }
+        // Which elements hold a value, themselves or below: marked from the fields upwards.
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: elements.count * 2) { marks in
+            marks.initialize(repeating: false)
+            // marks[i]: element i has a value; marks[count + i]: one of its children has.
+            let count = elements.count
+            for (field, value) in values.enumerated() where value != nil {
+                var index = elementOfField[field]
+                while index >= 0 && !marks[index] {
+                    marks[index] = true
+                    let parent = elements[index].parent
+                    if parent >= 0 { marks[count + parent] = true }
+                    index = parent
+                }
+            }
+            marks[0] = true  // the item itself is always written
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { open in
+                var depth = 0
+                var index = 0
+                while index < count {
+                    while depth > 0, elements[open[depth - 1]].end <= index {
+                        depth -= 1
+                        output.append(contentsOf: bytes(elements[open[depth]].indent))
+                        output.append(contentsOf: bytes(elements[open[depth]].close))
+                    }
+                    let element = elements[index]
+                    guard marks[index] else {
+                        index = element.end
+                        continue
+                    }
+                    output.append(contentsOf: bytes(element.open))
+                    for attribute in attributes[element.attributeRange] {
+                        if let value = values[attribute.field] {
+                            output.append(contentsOf: bytes(attribute.prefix))
+                            XMLEscaping.appendAttribute(value, to: &output)
+                            output.append(34)
+                        }
+                    }
+                    let text = element.text >= 0 ? values[element.text] : nil
+                    if !marks[count + index] {
+                        if let text {
+                            output.append(62)
+                            XMLEscaping.appendText(text, to: &output)
+                            output.append(contentsOf: bytes(element.close))
+                        } else {
+                            output.append(47)  // "/>\n"
+                            output.append(62)
+                            output.append(10)
+                        }
+                        index = element.end
+                        continue
+                    }
+                    output.append(62)
+                    if let text { XMLEscaping.appendText(text, to: &output) }
+                    output.append(10)
+                    open[depth] = index
+                    depth += 1
+                    index += 1
+                }
+                while depth > 0 {
+                    depth -= 1
+                    output.append(contentsOf: bytes(elements[open[depth]].indent))
+                    output.append(contentsOf: bytes(elements[open[depth]].close))
+                }
+            }
+        }
     }
 
     public func end(context: [String: String], into output: inout [UInt8]) {
         output.append(contentsOf: Array("</\(root)>\n".utf8))
-    }
-
-    private func write(_ node: Node, _ values: [String?], depth: Int, _ output: inout [UInt8]) {
-        for _ in 0..<depth { output.append(32); output.append(32) }
-        output.append(60)
-        output.append(contentsOf: node.name.utf8)
-        for (name, field) in node.attributes {
-            if let value = values[field] { appendAttribute(name, value, &output) }
-        }
-        let children = node.children.filter { $0.hasValue(values) }
-        let text = node.text.flatMap { values[$0] }
-        if children.isEmpty && text == nil {
-            output.append(contentsOf: [47, 62, 10])  // "/>\n"
-            return
-        }
-        output.append(62)
-        if let text {
-            XMLEscaping.appendText(text, to: &output)
-        }
-        if !children.isEmpty {
-            output.append(10)
-            for child in children { write(child, values, depth: depth + 1, &output) }
-            for _ in 0..<depth { output.append(32); output.append(32) }
-        }
-        output.append(contentsOf: [60, 47])
-        output.append(contentsOf: node.name.utf8)
-        output.append(contentsOf: [62, 10])
     }
 
     private func appendAttribute(_ name: String, _ value: String, _ output: inout [UInt8]) {
@@ -110,6 +213,10 @@ public struct XMLEncoder: OutboundEncoder {
 /// XML escaping of text and attribute values.
 public enum XMLEscaping {
     public static func appendText(_ text: String, to output: inout [UInt8]) {
+        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 13 }) {
+            output.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case 38: output.append(contentsOf: Array("&amp;".utf8))
@@ -122,6 +229,10 @@ public enum XMLEscaping {
     }
 
     public static func appendAttribute(_ text: String, to output: inout [UInt8]) {
+        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 || $0 < 32 }) {
+            output.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case 38: output.append(contentsOf: Array("&amp;".utf8))
@@ -137,8 +248,6 @@ public enum XMLEscaping {
         }
     }
 }
-
-import KetenpoortCore
 
 enum KetenpoortErrorFactory {
     static func invalid(_ mapping: AdapterMapping, _ message: String) -> KetenpoortError {

@@ -32,7 +32,10 @@ public enum SemanticFormat: String, Sendable, CaseIterable {
 }
 
 /// One field of a contract object: its type, its rules, and who may receive it.
-public struct FieldSpec: Sendable {
+///
+/// A class (immutable) so the validation and encoding loops pass it around without copying its
+/// many strings.
+public final class FieldSpec: Sendable {
     /// Canonical name, shared between contracts (`geboortedatum`).
     public let name: String
     /// The partner's name for it (CSV column, XML path, JSON key, fixed-width positions).

@@ -11,7 +11,8 @@ public enum ObjectRole: String, Sendable, CaseIterable {
 }
 
 /// One object of a contract's `schema`: its fields in order and the rules over them.
-public struct SchemaObject: Sendable {
+/// A class (immutable): every record refers to its object.
+public final class SchemaObject: Sendable {
     public let name: String
     public let physicalName: String?
     public let role: ObjectRole

@@ -26,43 +26,55 @@ public enum DateLayout: String, Sendable, CaseIterable {
     /// Splits `text` into (year, month, day) numbers without checking the calendar; nil when the
     /// shape is wrong.
     public func parts(of text: String) -> (year: Int, month: Int, day: Int)? {
-        let bytes = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for i in range {
-                let b = bytes[i]
-                guard b >= 48, b <= 57 else { return nil }
-                value = value * 10 + Int(b - 48)
+        var text = text
+        return text.withUTF8 { bytes -> (Int, Int, Int)? in
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for i in range {
+                    let b = bytes[i]
+                    guard b >= 48, b <= 57 else { return nil }
+                    value = value * 10 + Int(b &- 48)
+                }
+                return value
             }
-            return value
-        }
-        switch self {
-        case .dayMonthYear:
-            guard bytes.count == 10, bytes[2] == 45, bytes[5] == 45, let d = number(0..<2), let m = number(3..<5), let y = number(6..<10) else { return nil }
-            return (y, m, d)
-        case .compact:
-            guard bytes.count == 8, let y = number(0..<4), let m = number(4..<6), let d = number(6..<8) else { return nil }
-            return (y, m, d)
-        case .iso:
-            guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
-            return (y, m, d)
+            switch self {
+            case .dayMonthYear:
+                guard bytes.count == 10, bytes[2] == 45, bytes[5] == 45, let d = number(0..<2), let m = number(3..<5), let y = number(6..<10) else { return nil }
+                return (y, m, d)
+            case .compact:
+                guard bytes.count == 8, let y = number(0..<4), let m = number(4..<6), let d = number(6..<8) else { return nil }
+                return (y, m, d)
+            case .iso:
+                guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+                return (y, m, d)
+            }
         }
     }
 
     /// Writes a date in this layout.
     public func format(_ date: CalendarDateConvertible) -> String {
         let (y, m, d) = date.dateParts
-        let year = pad(y, 4), month = pad(m, 2), day = pad(d, 2)
-        switch self {
-        case .dayMonthYear: return "\(day)-\(month)-\(year)"
-        case .compact: return year + month + day
-        case .iso: return "\(year)-\(month)-\(day)"
+        var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            let out = raw.bindMemory(to: UInt8.self)
+            func put(_ value: Int, _ width: Int, _ at: Int) {
+                var v = value
+                for i in stride(from: at + width - 1, through: at, by: -1) {
+                    out[i] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            let count: Int
+            switch self {
+            case .dayMonthYear:
+                put(d, 2, 0); out[2] = 45; put(m, 2, 3); out[5] = 45; put(y, 4, 6); count = 10
+            case .compact:
+                put(y, 4, 0); put(m, 2, 4); put(d, 2, 6); count = 8
+            case .iso:
+                put(y, 4, 0); out[4] = 45; put(m, 2, 5); out[7] = 45; put(d, 2, 8); count = 10
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<count]), as: UTF8.self)
         }
-    }
-
-    private func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }
 

@@ -1,5 +1,5 @@
 /// An item-level rule over several fields of one record, declared in the contract's `quality`.
-public struct RecordRule: Sendable {
+public final class RecordRule: Sendable {
     public enum Kind: Sendable {
         /// `field` ≥ `reference` when both are present (dates).
         case notBefore(field: String, reference: String)

@@ -154,13 +154,13 @@ public struct ItemValidator: Sendable {
         case .bsn:
             return BSN.isValid(text.utf8) ? nil : Failure(.bsn, "\(name) is not a valid BSN (9 digits passing the 11-test)")
         case .vnummer:
-            return VNummer(text) != nil ? nil : Failure(.format, "\(name) is not a V-number (10 digits)")
+            return VNummer.isValid(text.utf8) ? nil : Failure(.format, "\(name) is not a V-number (10 digits)")
         case .oin:
-            return OIN(text) != nil ? nil : Failure(.format, "\(name) is not an OIN (20 digits)")
+            return OIN.isValid(text.utf8) ? nil : Failure(.format, "\(name) is not an OIN (20 digits)")
         case .gemeentecode:
-            return GemeenteCode(text) != nil ? nil : Failure(.format, "\(name) is not a municipality code (GM + 4 digits)")
+            return GemeenteCode.isValid(text.utf8) ? nil : Failure(.format, "\(name) is not a municipality code (GM + 4 digits)")
         case .country:
-            return CountryCode(text) != nil ? nil : Failure(.format, "\(name) is not an ISO 3166-1 alpha-3 country code")
+            return CountryCode.isValid(text.utf8) ? nil : Failure(.format, "\(name) is not an ISO 3166-1 alpha-3 country code")
         case .incompleteDate:
             return nil
         }

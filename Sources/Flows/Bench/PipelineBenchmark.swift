@@ -28,7 +28,7 @@ public struct PipelineBenchmark {
         let start = DispatchTime.now()
         let report = try pipeline.run(file) { record, isClean in
             guard isClean, !record["gemeente"].isAbsent else { return }
-            try outbound.encode(RecordWithContext(record, context: soort), include: include, into: &buffer)
+            try outbound.encode(record, context: soort, include: include, into: &buffer)
             if buffer.count >= 1 << 20 {
                 encoded += buffer.count
                 buffer.removeAll(keepingCapacity: true)

@@ -42,7 +42,7 @@ public struct CoaToGemeenteTranslation: Sendable {
                     writer = try KennisgevingWriter(gemeente: gemeente, directory: directory)
                     writers[gemeente] = writer
                 }
-                try outbound.encode(RecordWithContext(record, context: soort), include: include, into: &writer.buffer)
+                try outbound.encode(record, context: soort, include: include, into: &writer.buffer)
                 writer.count += 1
                 try writer.flushIfNeeded()
             }

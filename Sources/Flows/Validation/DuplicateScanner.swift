@@ -3,47 +3,59 @@ import Contracts
 import Foundation
 
 /// Finds the values of `unique` fields that occur more than once in a file, in memory that does not
-/// grow with the file: a fixed bitmap marks values seen once; values that hit a marked bit are
-/// candidates; a second pass counts the candidates exactly. Both rows of a duplicate are found.
+/// grow with the file. A first pass reads only the unique fields into a fixed (blocked) Bloom filter; a value
+/// whose bits are all set already is a *candidate*. Every true duplicate is a candidate; a few
+/// others are false positives. The validation pass then counts the candidates exactly (and holds
+/// back the few rows that carry one until the end), or — when there are too many candidates to
+/// hold back — a second pass counts them first.
 struct DuplicateScanner {
-    static let bitmapWords = 1 << 20  // 2^26 bits, 8 MiB
+    static let filterWords = 1 << 21  // 2^27 bits, 16 MiB
 
     let decoder: any InboundDecoder
-    let uniqueSlots: [(slot: Int, name: String)]
+    let uniqueSlots: [Int]
+    let uniqueNames: Set<String>
 
     init(decoder: any InboundDecoder, object: SchemaObject) {
         self.decoder = decoder
-        self.uniqueSlots = object.fields.enumerated().filter { $0.element.isUnique }.map { ($0.offset, $0.element.name) }
+        self.uniqueSlots = object.fields.indices.filter { object.fields[$0].isUnique }
+        self.uniqueNames = Set(uniqueSlots.map { object.fields[$0].name })
     }
 
-    /// The duplicated keys (`slot` + value) of `url`.
-    func duplicates(in url: URL) throws -> Set<DuplicateKey> {
-        guard !uniqueSlots.isEmpty else { return [] }
-        let only = Set(uniqueSlots.map(\.name))
-        var bitmap = [UInt64](repeating: 0, count: Self.bitmapWords)
-        var candidates = Set<DuplicateKey>()
-        try decoder.decode(url, onlyFields: only) { event in
+    var isNeeded: Bool { !uniqueSlots.isEmpty }
+
+    /// The hashes of keys that may occur more than once (a superset of the true duplicates).
+    func candidates(in url: URL) throws -> Set<Int> {
+        guard isNeeded else { return [] }
+        var filter = [UInt64](repeating: 0, count: Self.filterWords)
+        var candidates = Set<Int>()
+        try decoder.decode(url, onlyFields: uniqueNames) { event in
             guard case .item(let raw) = event else { return }
-            for (slot, _) in uniqueSlots {
+            for slot in uniqueSlots {
                 guard let value = raw.texts[slot] else { continue }
-                let key = DuplicateKey(slot: slot, value: value)
-                let bit = UInt(bitPattern: key.hashValue) & UInt(Self.bitmapWords * 64 - 1)
-                let word = Int(bit >> 6), mask = UInt64(1) << UInt64(bit & 63)
-                if bitmap[word] & mask != 0 { candidates.insert(key) } else { bitmap[word] |= mask }
+                let hash = DuplicateKey(slot: slot, value: value).hashValue
+                // A blocked Bloom filter: three bits in one 64-bit word, one memory access a key.
+                let bits = UInt64(bitPattern: Int64(hash))
+                let word = Int(truncatingIfNeeded: bits >> 18) & (Self.filterWords - 1)
+                let mask = (1 as UInt64) << (bits & 63) | (1 as UInt64) << ((bits >> 6) & 63) | (1 as UInt64) << ((bits >> 12) & 63)
+                if filter[word] & mask == mask { candidates.insert(hash) } else { filter[word] |= mask }
             }
         }
-        bitmap = []
-        guard !candidates.isEmpty else { return [] }
+        return candidates
+    }
+
+    /// Counts the candidate keys exactly in a second pass; returns those occurring more than once.
+    func duplicates(in url: URL, among candidates: Set<Int>) throws -> Set<DuplicateKey> {
         var counts: [DuplicateKey: Int] = [:]
-        try decoder.decode(url, onlyFields: only) { event in
+        try decoder.decode(url, onlyFields: uniqueNames) { event in
             guard case .item(let raw) = event else { return }
-            for (slot, _) in uniqueSlots {
-                guard let value = raw.texts[slot] else { continue }
-                let key = DuplicateKey(slot: slot, value: value)
-                if candidates.contains(key) { counts[key, default: 0] += 1 }
-            }
+            for key in keys(of: raw) where candidates.contains(key.hashValue) { counts[key, default: 0] += 1 }
         }
         return Set(counts.filter { $0.value > 1 }.keys)
+    }
+
+    /// The unique-field keys of one item.
+    func keys(of raw: RawItem) -> [DuplicateKey] {
+        uniqueSlots.compactMap { slot in raw.texts[slot].map { DuplicateKey(slot: slot, value: $0) } }
     }
 }
 

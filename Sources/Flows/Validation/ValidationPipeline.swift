@@ -13,6 +13,8 @@ public struct ValidationPipeline: Sendable {
     /// The last sequence number applied from this source (nil: no sequence check).
     let lastSequence: Int?
     let findingLimit: Int
+    /// At most this many duplicate candidates are counted in the validation pass itself.
+    let holdBackLimit = 2_000
 
     public init(adapter: InboundAdapter, clock: any WallClock = SystemWallClock(), lastSequence: Int? = nil, findingLimit: Int = 100_000) {
         self.adapter = adapter
@@ -33,8 +35,14 @@ public struct ValidationPipeline: Sendable {
         for object in mapping.objects where object.object.role != .item {
             validators[object.object.name] = ItemValidator(object: object.object, layouts: object.dateLayouts, now: now, level: .file)
         }
-        let duplicates = try DuplicateScanner(decoder: adapter.decoder, object: itemObject.object).duplicates(in: url)
-        let uniqueSlots = itemObject.object.fields.indices.filter { itemObject.object.fields[$0].isUnique }
+        let scanner = DuplicateScanner(decoder: adapter.decoder, object: itemObject.object)
+        let candidates = try scanner.candidates(in: url)
+        // Few candidates: count them in the validation pass and hold their rows back to the end.
+        // Many: count them exactly in a second pass first.
+        let holdBack = candidates.count <= holdBackLimit
+        var duplicates = holdBack ? Set<DuplicateKey>() : try scanner.duplicates(in: url, among: candidates)
+        var candidateCounts: [DuplicateKey: Int] = [:]
+        var heldBack: [RawItem] = []
         let sums = contract.objects.flatMap(\.fileRules).compactMap { rule -> (String, Int)? in
             if case .controlTotal(_, _, let sumOf, let modulo) = rule.kind { return (sumOf, modulo) }
             return nil
@@ -48,6 +56,23 @@ public struct ValidationPipeline: Sendable {
             for finding in new {
                 if report.findings.count < findingLimit { report.findings.append(finding) } else { report.findingsNotListed += 1 }
             }
+        }
+
+        func process(_ raw: RawItem) throws {
+            findings.removeAll(keepingCapacity: true)
+            let record = validator.validate(raw, findings: &findings)
+            if !duplicates.isEmpty {
+                for key in scanner.keys(of: raw) where duplicates.contains(key) {
+                    let field = itemObject.object.fields[key.slot]
+                    findings.append(Finding(position: raw.position, field: field.name, rule: .unique, message: "\(field.physicalName) occurs more than once in the file"))
+                }
+            }
+            for (index, slot) in sumSlots.enumerated() {
+                if let text = raw.texts[slot], let number = Int(text) { totals[index] = (totals[index] + number) % sums[index].1 }
+            }
+            if findings.isEmpty { report.accepted += 1 } else { report.quarantined += 1 }
+            keep(findings[...])
+            try onItem(record, findings.isEmpty)
         }
 
         try adapter.decoder.decode(url, onlyFields: nil) { event in
@@ -64,23 +89,28 @@ public struct ValidationPipeline: Sendable {
                 headerOrTrailer[object.object.name] = (record, raw.position)
             case .item(let raw):
                 report.items += 1
-                findings.removeAll(keepingCapacity: true)
-                let record = validator.validate(raw, findings: &findings)
-                if !duplicates.isEmpty {
-                    for slot in uniqueSlots {
-                        if let value = raw.texts[slot], duplicates.contains(DuplicateKey(slot: slot, value: value)) {
-                            let field = itemObject.object.fields[slot]
-                            findings.append(Finding(position: raw.position, field: field.name, rule: .unique, message: "\(field.physicalName) occurs more than once in the file"))
+                if holdBack && !candidates.isEmpty {
+                    var isCandidate = false
+                    for slot in scanner.uniqueSlots {
+                        guard let value = raw.texts[slot] else { continue }
+                        let key = DuplicateKey(slot: slot, value: value)
+                        if candidates.contains(key.hashValue) {
+                            candidateCounts[key, default: 0] += 1
+                            isCandidate = true
                         }
                     }
+                    if isCandidate {
+                        heldBack.append(raw)
+                        return
+                    }
                 }
-                for (index, slot) in sumSlots.enumerated() {
-                    if let text = raw.texts[slot], let number = Int(text) { totals[index] = (totals[index] + number) % sums[index].1 }
-                }
-                if findings.isEmpty { report.accepted += 1 } else { report.quarantined += 1 }
-                keep(findings[...])
-                try onItem(record, findings.isEmpty)
+                try process(raw)
             }
+        }
+        if !heldBack.isEmpty {
+            duplicates = Set(candidateCounts.filter { $0.value > 1 }.keys)
+            for raw in heldBack { try process(raw) }
+            report.findings.sort { $0.position.number < $1.position.number }
         }
         if !report.isRejected {
             checkFileRules(contract, headerOrTrailer, totals: totals, items: report.items, into: &report)
