@@ -46,6 +46,20 @@ struct WorkspaceOptions: ParsableArguments {
     var home: String?
 
     var root: URL { home.map { URL(fileURLWithPath: $0) } ?? Flows.Workspace.defaultRoot }
+
+    /// The clock rules such as not-in-the-future use: `$KETENPOORT_NOW` (ISO 8601, for replays and
+    /// tests) or the system clock.
+    var clock: any WallClock {
+        get throws {
+            guard let text = ProcessInfo.processInfo.environment["KETENPOORT_NOW"], !text.isEmpty else { return SystemWallClock() }
+            guard let instant = TimestampParser.parse(text) else {
+                throw ValidationError("KETENPOORT_NOW is not an ISO 8601 timestamp with a zone")
+            }
+            return FixedWallClock(instant)
+        }
+    }
 }
+
+import Contracts
 
 import Flows

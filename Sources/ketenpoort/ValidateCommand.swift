@@ -19,12 +19,14 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let space = try Workspace.load(root: workspace.root)
-        _ = try space.contracts.contract(contract)
+        guard space.contracts.contracts[contract] != nil else {
+            throw ValidationError("no contract '\(contract)' (known: \(space.contracts.contracts.keys.sorted().joined(separator: ", ")))")
+        }
         let url = URL(fileURLWithPath: file)
         guard FileManager.default.isReadableFile(atPath: url.path) else {
             throw ValidationError("cannot read \(file)")
         }
-        let pipeline = ValidationPipeline(adapter: try space.adapters.inbound(contract: contract))
+        let pipeline = ValidationPipeline(adapter: try space.adapters.inbound(contract: contract), clock: try workspace.clock)
         let progress = Progress("validating")
         let report = try pipeline.run(url) { _, _ in progress.advance(1) }
         progress.finish()

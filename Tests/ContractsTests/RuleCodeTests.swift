@@ -66,6 +66,7 @@ struct RuleCodeTests {
         arguments: [
             (RuleCode.required, "naam", nil, "Bo"),
             (.type, "uren", "twaalf", "3"),
+            (.characters, "naam", "An\u{0B}a", "An\ta"),
             (.type, "moment", "2026-11-22 12:00", "2026-11-22T11:00:00Z"),
             (.type, "actief", "misschien", "false"),
             (.enumeration, "soort", "c", "b"),

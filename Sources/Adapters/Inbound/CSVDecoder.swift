@@ -41,10 +41,17 @@ public struct CSVDecoder: InboundDecoder {
                         columns[name.uppercased()] = index
                     }
                     columnOfEntry = fields.entries.map { columns[$0.location.uppercased()] }
+                    // A key-only pre-scan reads no further into a row than its last wanted column.
+                    if onlyFields != nil { row.columnLimit = (columnOfEntry.compactMap { $0 }.max() ?? 0) + 1 }
                     let known = Set(mapping.fields.map { $0.location.uppercased() })
                     let unknown = names.filter { !known.contains($0.uppercased()) }
-                    if !unknown.isEmpty { try sink(.unknownColumns(unknown)) }
                     let missing = missingRequiredColumns(Set(columns.keys))
+                    // A header is partner-supplied text: when it is not recognisable (a file without
+                    // its header line starts with personal data), its names are never repeated.
+                    if !unknown.isEmpty {
+                        let isRecognisable = missing.isEmpty && unknown.allSatisfy(Self.looksLikeColumnName)
+                        try sink(.unknownColumns(isRecognisable ? unknown : unknown.map { _ in "(unnamed)" }))
+                    }
                     if !missing.isEmpty {
                         stopped = true
                         try sink(.fileFinding(Finding(
@@ -59,11 +66,11 @@ public struct CSVDecoder: InboundDecoder {
                 for entry in fields.entries { raw.texts[entry.slot] = nil }
                 if row.isMalformed {
                     raw.malformation = "characters after a closing quote"
-                } else if row.count != headerCount {
+                } else if row.count != headerCount && onlyFields == nil {
                     raw.malformation = "the row has \(row.count) fields, the header \(headerCount)"
                 } else {
                     for (entry, column) in zip(fields.entries, columnOfEntry) {
-                        guard let column, !row.isEmpty(column) else { continue }
+                        guard let column, column < row.count, !row.isEmpty(column) else { continue }
                         guard let text = row.string(column) else {
                             raw.malformation = "a field is not valid UTF-8"
                             break
@@ -82,6 +89,13 @@ public struct CSVDecoder: InboundDecoder {
             try sink(.fileFinding(Finding(position: .line(1), field: nil, rule: .structure, message: "the file is empty: no header line", level: .file)))
         }
         _ = object
+    }
+
+    /// A column name: a letter, then letters, digits, `_`, `-` and spaces, at most 64 characters.
+    static func looksLikeColumnName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, bytes.count <= 64, ASCII.isUpper(first) || ASCII.isLower(first) else { return false }
+        return bytes.allSatisfy { ASCII.isUpper($0) || ASCII.isLower($0) || ASCII.isDigit($0) || $0 == 95 || $0 == 45 || $0 == 32 }
     }
 
     /// Required columns absent from the header; a requireOneOf group is missing only when all are.

@@ -12,6 +12,8 @@ struct CSVTokenizer {
         var line = 0
         /// Set when a quoted field is followed by stray characters.
         var isMalformed = false
+        /// Fields to read of each following row; the rest of a row is skipped.
+        var columnLimit = Int.max
 
         var count: Int { ends.count }
 
@@ -48,6 +50,9 @@ struct CSVTokenizer {
     static let chunkSize = 1 << 20
 
     /// Calls `body` with each row of `url`, in order.
+    /// Calls `body` with each row of `url`, in order. A body may set `row.columnLimit`: from then
+    /// on only that many fields of a row are read; the rest is scanned for the row's end (quotes
+    /// still respected) without being copied — for key-only pre-scans.
     func forEachRow(of url: URL, _ body: (inout Row) throws -> Void) throws {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw CocoaError(.fileReadNoSuchFile)
@@ -59,12 +64,30 @@ struct CSVTokenizer {
         var line = 1
         row.line = 1
         var inQuotes = false
-        var afterQuote = false  // just saw a quote inside a quoted field
+        var afterQuote = false  // just saw a quote inside a quoted field: closing, or the first of a pair
         var fieldStart = true
-        var lastWasCR = false
+        var lastWasCR = false  // the previous byte was a CR (its LF, if any, belongs to it)
+        var knowsLineEnds = false  // whether the first row end has been seen
+        var sawRowEndCR = false
+        var usesCROnly = false
         var quoteLine = 0
         var isFirstChunk = true
+        // Past the column limit: the rest of the row is only scanned for its end.
+        var isSkipping = false
+        var skipInQuotes = false
+        var skipAfterQuote = false
+        var skipFieldStart = false
         let separator = self.separator, quote = self.quote
+
+        func endRow() throws {
+            row.ends.append(row.bytes.count)
+            if !row.isBlank { try body(&row) }
+            row.bytes.removeAll(keepingCapacity: true)
+            row.ends.removeAll(keepingCapacity: true)
+            row.isMalformed = false
+            row.line = line
+            fieldStart = true
+        }
 
         while true {
             let chunk = handle.readData(ofLength: Self.chunkSize)
@@ -78,8 +101,36 @@ struct CSVTokenizer {
                 }
                 let n = buffer.count
                 while i < n {
+                    if isSkipping {
+                        // The same quoting rules as below, without copying: a quote opens a quoted
+                        // field only at the start of a field; `""` inside one is a literal quote.
+                        while i < n {
+                            let byte = buffer[i]
+                            if skipInQuotes {
+                                if skipAfterQuote {
+                                    skipAfterQuote = false
+                                    if byte == quote { i += 1; continue }
+                                    skipInQuotes = false
+                                    continue  // look at this byte again, unquoted
+                                }
+                                if byte == quote { skipAfterQuote = true } else if byte == 10 || (byte == 13 && !(i + 1 < n && buffer[i + 1] == 10)) { line += 1 }
+                                i += 1
+                                continue
+                            }
+                            if byte == 10 || byte == 13 { break }
+                            if byte == separator { skipFieldStart = true } else if byte == quote && skipFieldStart { skipInQuotes = true; skipFieldStart = false } else { skipFieldStart = false }
+                            i += 1
+                        }
+                        if i == n { break }
+                        isSkipping = false  // the row ends here: the normal path sees the line end
+                    }
                     let byte = buffer[i]
                     i += 1
+                    if sawRowEndCR {
+                        // The first row ended in a CR: a CR-only file unless an LF follows.
+                        sawRowEndCR = false
+                        usesCROnly = byte != 10
+                    }
                     if inQuotes {
                         if afterQuote {
                             afterQuote = false
@@ -92,14 +143,18 @@ struct CSVTokenizer {
                             // fall through to the unquoted handling of this byte
                         } else if byte == quote {
                             afterQuote = true
+                            lastWasCR = false
                             continue
-                        } else if byte == 10 || byte == 13 {
-                            if byte == 10 {
-                                line += 1
-                                if lastWasCR { row.bytes.removeLast() }  // CRLF inside quotes becomes LF
-                            }
-                            lastWasCR = byte == 13
-                            row.bytes.append(byte)
+                        } else if byte == 13 {
+                            // CR, CRLF and LF inside quotes all become one LF. Lines are counted
+                            // the way the file ends its rows: by CR in a CR-only file, else by LF.
+                            if usesCROnly { line += 1 }
+                            row.bytes.append(10)
+                            lastWasCR = true
+                            continue
+                        } else if byte == 10 {
+                            if !usesCROnly { line += 1 }
+                            if lastWasCR { lastWasCR = false } else { row.bytes.append(10) }
                             continue
                         } else {
                             // A run of ordinary quoted bytes, appended at once.
@@ -114,20 +169,29 @@ struct CSVTokenizer {
                         row.ends.append(row.bytes.count)
                         fieldStart = true
                         lastWasCR = false
-                    } else if byte == 10 || byte == 13 {
-                        if byte == 10 && lastWasCR {
+                        if row.ends.count >= row.columnLimit {
+                            isSkipping = true
+                            skipInQuotes = false
+                            skipAfterQuote = false
+                            skipFieldStart = true
+                        }
+                    } else if byte == 13 {
+                        line += 1
+                        lastWasCR = true
+                        if !knowsLineEnds {
+                            knowsLineEnds = true
+                            sawRowEndCR = true
+                        }
+                        try endRow()
+                    } else if byte == 10 {
+                        if lastWasCR {
                             lastWasCR = false  // the LF of a CRLF: the row already ended at the CR
+                            row.line = line
                             continue
                         }
-                        lastWasCR = byte == 13
-                        row.ends.append(row.bytes.count)
-                        if !row.isBlank { try body(&row) }
                         line += 1
-                        row.bytes.removeAll(keepingCapacity: true)
-                        row.ends.removeAll(keepingCapacity: true)
-                        row.isMalformed = false
-                        row.line = line
-                        fieldStart = true
+                        knowsLineEnds = true
+                        try endRow()
                     } else if byte == quote && fieldStart {
                         inQuotes = true
                         quoteLine = line

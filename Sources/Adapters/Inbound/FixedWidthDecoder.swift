@@ -59,7 +59,11 @@ public struct FixedWidthDecoder: InboundDecoder {
 
         func handle(line: UnsafeBufferPointer<UInt8>) throws {
             lineNumber += 1
-            if failed { return }
+            if failed {
+                // The file is rejected already; its remaining detail records are still counted.
+                if let first = line.first, layouts[first]?.mapping.object.role == .item { try sink(.skippedItem(.record(lineNumber))) }
+                return
+            }
             var line = line
             if line.last == 13 { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
             if line.isEmpty {

@@ -11,6 +11,8 @@ public enum DecodedEvent: Sendable {
     case trailer(RawItem)
     /// A defect of the whole file (missing column, broken structure); the file is rejected.
     case fileFinding(Finding)
+    /// An item after a file-level defect: not read, only counted (the file is rejected).
+    case skippedItem(Position)
 }
 
 /// A codec reading one partner syntax into raw items of the mapping's contract objects.

@@ -212,8 +212,12 @@ public struct XMLEncoder: OutboundEncoder {
 
 /// XML escaping of text and attribute values.
 public enum XMLEscaping {
+    /// U+FFFD, written for control characters XML 1.0 does not allow (validation refuses them
+    /// earlier; this keeps any document well-formed whatever reaches the encoder).
+    static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
     public static func appendText(_ text: String, to output: inout [UInt8]) {
-        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 13 }) {
+        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 < 32 }) {
             output.append(contentsOf: text.utf8)
             return
         }
@@ -223,6 +227,8 @@ public enum XMLEscaping {
             case 60: output.append(contentsOf: Array("&lt;".utf8))
             case 62: output.append(contentsOf: Array("&gt;".utf8))
             case 13: output.append(contentsOf: Array("&#13;".utf8))
+            case 9, 10: output.append(byte)
+            case 0..<32: output.append(contentsOf: replacement)
             default: output.append(byte)
             }
         }
@@ -243,6 +249,7 @@ public enum XMLEscaping {
             case 10: output.append(contentsOf: Array("&#10;".utf8))
             case 13: output.append(contentsOf: Array("&#13;".utf8))
             case 9: output.append(contentsOf: Array("&#9;".utf8))
+            case 0..<32: output.append(contentsOf: replacement)
             default: output.append(byte)
             }
         }

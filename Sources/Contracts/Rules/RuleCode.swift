@@ -21,6 +21,7 @@ public struct RuleCode: RawRepresentable, Hashable, Sendable, Codable, Expressib
     public static let format: RuleCode = "field.format"
     public static let date: RuleCode = "field.date"
     public static let future: RuleCode = "field.future"
+    public static let characters: RuleCode = "field.characters"
     public static let unique: RuleCode = "record.unique"
     public static let malformed: RuleCode = "record.malformed"
 

@@ -94,6 +94,11 @@ public struct ItemValidator: Sendable {
         let name = field.physicalName
         switch field.logicalType {
         case .string:
+            // Control characters other than tab and line breaks have no place in partner text
+            // (and cannot be carried in XML 1.0).
+            if text.utf8.contains(where: { $0 < 32 && $0 != 9 && $0 != 10 && $0 != 13 }) || text.utf8.contains(0x7F) {
+                return .failure(Failure(.characters, "\(name) contains control characters"))
+            }
             if let valid = field.validValues, !valid.contains(text) {
                 return .failure(Failure(.enumeration, "\(name) must be one of \(valid.joined(separator: ", "))"))
             }

@@ -44,10 +44,11 @@ struct DuplicateScanner {
     }
 
     /// Counts the candidate keys exactly in a second pass; returns those occurring more than once.
+    /// It reads whole rows, so a malformed row counts exactly as in the validation pass (not at all).
     func duplicates(in url: URL, among candidates: Set<Int>) throws -> Set<DuplicateKey> {
         var counts: [DuplicateKey: Int] = [:]
-        try decoder.decode(url, onlyFields: uniqueNames) { event in
-            guard case .item(let raw) = event else { return }
+        try decoder.decode(url, onlyFields: nil) { event in
+            guard case .item(let raw) = event, raw.malformation == nil else { return }
             for key in keys(of: raw) where candidates.contains(key.hashValue) { counts[key, default: 0] += 1 }
         }
         return Set(counts.filter { $0.value > 1 }.keys)

@@ -61,7 +61,7 @@ public struct ValidationPipeline: Sendable {
         func process(_ raw: RawItem) throws {
             findings.removeAll(keepingCapacity: true)
             let record = validator.validate(raw, findings: &findings)
-            if !duplicates.isEmpty {
+            if !duplicates.isEmpty && raw.malformation == nil {
                 for key in scanner.keys(of: raw) where duplicates.contains(key) {
                     let field = itemObject.object.fields[key.slot]
                     findings.append(Finding(position: raw.position, field: field.name, rule: .unique, message: "\(field.physicalName) occurs more than once in the file"))
@@ -81,6 +81,8 @@ public struct ValidationPipeline: Sendable {
                 report.unknownColumns = names
             case .fileFinding(let finding):
                 keep([finding])
+            case .skippedItem:
+                report.items += 1
             case .header(let raw), .trailer(let raw):
                 guard let object = mapping.objects.first(where: { isRole(event, $0.object.role) }) else { return }
                 findings.removeAll(keepingCapacity: true)
@@ -89,7 +91,7 @@ public struct ValidationPipeline: Sendable {
                 headerOrTrailer[object.object.name] = (record, raw.position)
             case .item(let raw):
                 report.items += 1
-                if holdBack && !candidates.isEmpty {
+                if holdBack && !candidates.isEmpty && raw.malformation == nil {
                     var isCandidate = false
                     for slot in scanner.uniqueSlots {
                         guard let value = raw.texts[slot] else { continue }

@@ -1,0 +1,157 @@
+import Adapters
+import Contracts
+import Flows
+import Foundation
+import KetenpoortCore
+
+/// Paths inside the repository, found from this source file.
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = root.appendingPathComponent("Tests/Fixtures")
+    static let binary = root.appendingPathComponent(".build/debug/ketenpoort")
+
+    /// `adapters/<partner>/samples/<name>`.
+    static func sample(_ partner: String, _ name: String) -> URL {
+        root.appendingPathComponent("adapters").appendingPathComponent(partner).appendingPathComponent("samples").appendingPathComponent(name)
+    }
+
+    static func fixture(_ name: String) -> URL { fixtures.appendingPathComponent(name) }
+
+    private static let loaded = Result { try Workspace.load(root: root) }
+
+    /// The real contracts and adapters.
+    static func workspace() throws -> Workspace { try loaded.get() }
+}
+
+/// Fixed instants for the pipeline (the samples are made for 2026-11-22).
+enum Clock {
+    /// Noon in Amsterdam (11:00 UTC in winter) of the given day.
+    static func noon(_ year: Int, _ month: Int, _ day: Int) -> FixedWallClock {
+        FixedWallClock(Date(timeIntervalSince1970: Double(CalendarDate(year: year, month: month, day: day)!.daysSinceEpoch) * 86400 + 11 * 3600))
+    }
+    static let referenceDay = noon(2026, 11, 22)
+    /// The day after the 2026-11-23 DUO file was made.
+    static let duoDay = noon(2026, 11, 24)
+}
+
+/// A directory under the temporary directory with a unique name.
+struct TempDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("ketenpoort-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+
+    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+
+    /// Writes `bytes` as `name` and returns its URL.
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
+        let target = file(name)
+        try Data(bytes).write(to: target)
+        return target
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> URL { try write(name, Array(text.utf8)) }
+
+    /// Every entry, hidden files included.
+    func contents() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+    }
+
+    /// Runs `body` with a fresh directory and removes it afterwards.
+    static func with<T>(_ body: (TempDirectory) throws -> T) throws -> T {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        return try body(directory)
+    }
+}
+
+/// The CLI binary run as a child process, stdout and stderr captured separately through pipes.
+enum CLI {
+    struct Output: CustomStringConvertible {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
+
+        /// Standard output parsed as a JSON object.
+        func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] else {
+                throw CocoaError(.propertyListReadCorrupt)
+            }
+            return object
+        }
+    }
+
+    /// Collects a pipe's bytes on a background thread.
+    private final class Drain: @unchecked Sendable {
+        private var data = Data()
+        private let done = DispatchSemaphore(value: 0)
+        init(_ handle: FileHandle) {
+            DispatchQueue.global().async {
+                self.data = handle.readDataToEndOfFile()
+                self.done.signal()
+            }
+        }
+        func wait() -> Data {
+            done.wait()
+            return data
+        }
+    }
+
+    static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: Repository.binary.path) }
+
+    /// Runs `ketenpoort <arguments>` in the repository root with KETENPOORT_HOME set to it.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = Repository.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Repository.root
+        var env = ProcessInfo.processInfo.environment
+        env["KETENPOORT_HOME"] = Repository.root.path
+        env.removeValue(forKey: "KETENPOORT_LOG_LEVEL")
+        // The samples are made for 2026-11-22/23: rules such as not-in-the-future use the day after.
+        env["KETENPOORT_NOW"] = "2026-11-24T12:00:00+01:00"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdout = Drain(out.fileHandleForReading), stderr = Drain(err.fileHandleForReading)
+        let outData = stdout.wait(), errData = stderr.wait()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Helpers to build COA files.
+enum COA {
+    static let columns = [
+        "BSN", "VNUMMER", "ACHTERNAAM", "VOORNAMEN", "GEBOORTEDATUM", "GESLACHT", "NATIONALITEIT", "LAND_HERKOMST",
+        "GEZINSNUMMER", "GEZINSROL", "AZC", "STATUSDATUM", "GEMEENTE", "KOPPELDATUM", "VERWACHTE_HUISVESTING",
+        "HUISVESTINGSDATUM", "TAALLES_UREN", "VOORINBURGERING", "OPLEIDINGSNIVEAU", "GEALFABETISEERD", "WERKERVARING",
+        "GEZONDHEID",
+    ]
+
+    static let valid: [String: String] = [
+        "BSN": "123456782", "VNUMMER": "1234567890", "ACHTERNAAM": "Haddad", "VOORNAMEN": "Rania",
+        "GEBOORTEDATUM": "15-07-1984", "GESLACHT": "V", "NATIONALITEIT": "SYR", "LAND_HERKOMST": "SYR",
+        "AZC": "AZC Gilze", "STATUSDATUM": "01-03-2026", "GEMEENTE": "GM0363", "KOPPELDATUM": "15-03-2026",
+        "TAALLES_UREN": "120", "VOORINBURGERING": "J", "OPLEIDINGSNIVEAU": "3", "GEALFABETISEERD": "J",
+    ]
+
+    static func row(_ changes: [String: String]) -> String {
+        columns.map { changes[$0] ?? valid[$0] ?? "" }.joined(separator: ";")
+    }
+
+    static func file(_ rows: [[String: String]]) -> String {
+        ([columns.joined(separator: ";")] + rows.map(row)).joined(separator: "\n") + "\n"
+    }
+}
