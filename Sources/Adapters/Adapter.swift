@@ -68,8 +68,10 @@ public struct OutboundAdapter: Sendable {
     }
 
     /// Appends `record`, with `context` supplying fields its object does not have (e.g. `soort`).
-    public func encode(_ record: Record, context: [String: FieldValue], include: (FieldSpec) -> Bool, into output: inout [UInt8]) throws {
-        encoder.encode(values: try renderer.render(record, context: context, include: include), into: &output)
+    /// A field that needs consent is written only when its purpose is in `consented` — the purposes
+    /// for which this subject's consent for this recipient is valid now (none by default).
+    public func encode(_ record: Record, context: [String: FieldValue], consented: Set<String> = [], into output: inout [UInt8]) throws {
+        encoder.encode(record: try renderer.texts(record, context: context, consented: consented), into: &output)
     }
 
     public func end(context: [String: String], into output: inout [UInt8]) {

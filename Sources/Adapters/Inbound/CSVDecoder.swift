@@ -25,6 +25,7 @@ public struct CSVDecoder: InboundDecoder {
         let fields = ResolvedFields(mapping, onlyFields: onlyFields)
         let object = mapping.object
         var columnOfEntry: [Int?] = []
+        var plan = ColumnPlan(entries: [], columns: [])
         var headerCount = 0
         var stopped = false
         var raw = RawItem(position: .line(0), texts: [String?](repeating: nil, count: fields.fieldCount))
@@ -41,6 +42,7 @@ public struct CSVDecoder: InboundDecoder {
                         columns[name.uppercased()] = index
                     }
                     columnOfEntry = fields.entries.map { columns[$0.location.uppercased()] }
+                    plan = ColumnPlan(entries: fields.entries, columns: columnOfEntry)
                     // A key-only pre-scan reads no further into a row than its last wanted column.
                     if onlyFields != nil { row.columnLimit = (columnOfEntry.compactMap { $0 }.max() ?? 0) + 1 }
                     let known = Set(mapping.fields.map { $0.location.uppercased() })
@@ -69,13 +71,18 @@ public struct CSVDecoder: InboundDecoder {
                 } else if row.count != headerCount && onlyFields == nil {
                     raw.malformation = "the row has \(row.count) fields, the header \(headerCount)"
                 } else {
-                    for (entry, column) in zip(fields.entries, columnOfEntry) {
-                        guard let column, column < row.count, !row.isEmpty(column) else { continue }
-                        guard let text = row.string(column) else {
+                    // Plain integer tables, copied out of the captured state once a row, so the
+                    // loop does no reference counting per field.
+                    let columns = plan.columns, trims = plan.trims, slots = plan.slots, hasRemaining = plan.hasRemaining
+                    for index in 0..<plan.count {
+                        let column = columns[index]
+                        guard column >= 0, column < row.count, !row.isEmpty(column) else { continue }
+                        guard let text = row.string(column, trimmed: trims[index]) else {
                             raw.malformation = "a field is not valid UTF-8"
                             break
                         }
-                        raw.texts[entry.slot] = entry.transforms.isEmpty ? text : ResolvedFields.transform(text, entry.transforms)
+                        if text.isEmpty { continue }
+                        raw.texts[slots[index]] = hasRemaining[index] ? ResolvedFields.transform(text, fields.entries[index].remaining) : text
                     }
                 }
                 try sink(.item(raw))
@@ -114,5 +121,22 @@ public struct CSVDecoder: InboundDecoder {
             }
         }
         return missing
+    }
+}
+
+/// Where each mapped field is in a row, as plain tables.
+struct ColumnPlan {
+    let count: Int
+    let columns: [Int]  // -1: the column is absent
+    let slots: [Int]
+    let trims: [Bool]
+    let hasRemaining: [Bool]
+
+    init(entries: [ResolvedFields.Entry], columns: [Int?]) {
+        count = entries.count
+        self.columns = columns.map { $0 ?? -1 }
+        slots = entries.map(\.slot)
+        trims = entries.map(\.trimsFirst)
+        hasRemaining = entries.map { !$0.remaining.isEmpty }
     }
 }

@@ -22,8 +22,13 @@ struct CSVTokenizer {
         func isEmpty(_ index: Int) -> Bool { range(index).isEmpty }
 
         /// The field as UTF-8 text; nil when the bytes are not valid UTF-8.
-        func string(_ index: Int) -> String? {
-            let r = range(index)
+        /// - Parameter trimmed: leave out spaces and tabs at both ends.
+        func string(_ index: Int, trimmed: Bool = false) -> String? {
+            var r = range(index)
+            if trimmed {
+                while !r.isEmpty, bytes[r.lowerBound] == 32 || bytes[r.lowerBound] == 9 { r = (r.lowerBound + 1)..<r.upperBound }
+                while !r.isEmpty, bytes[r.upperBound - 1] == 32 || bytes[r.upperBound - 1] == 9 { r = r.lowerBound..<(r.upperBound - 1) }
+            }
             if r.isEmpty { return "" }
             return bytes.withUnsafeBufferPointer { buffer in
                 let field = UnsafeBufferPointer(rebasing: buffer[r])
@@ -78,16 +83,6 @@ struct CSVTokenizer {
         var skipAfterQuote = false
         var skipFieldStart = false
         let separator = self.separator, quote = self.quote
-
-        func endRow() throws {
-            row.ends.append(row.bytes.count)
-            if !row.isBlank { try body(&row) }
-            row.bytes.removeAll(keepingCapacity: true)
-            row.ends.removeAll(keepingCapacity: true)
-            row.isMalformed = false
-            row.line = line
-            fieldStart = true
-        }
 
         while true {
             let chunk = handle.readData(ofLength: Self.chunkSize)
@@ -182,7 +177,13 @@ struct CSVTokenizer {
                             knowsLineEnds = true
                             sawRowEndCR = true
                         }
-                        try endRow()
+                        row.ends.append(row.bytes.count)
+                        if !row.isBlank { try body(&row) }
+                        row.bytes.removeAll(keepingCapacity: true)
+                        row.ends.removeAll(keepingCapacity: true)
+                        row.isMalformed = false
+                        row.line = line
+                        fieldStart = true
                     } else if byte == 10 {
                         if lastWasCR {
                             lastWasCR = false  // the LF of a CRLF: the row already ended at the CR
@@ -191,7 +192,13 @@ struct CSVTokenizer {
                         }
                         line += 1
                         knowsLineEnds = true
-                        try endRow()
+                        row.ends.append(row.bytes.count)
+                        if !row.isBlank { try body(&row) }
+                        row.bytes.removeAll(keepingCapacity: true)
+                        row.ends.removeAll(keepingCapacity: true)
+                        row.isMalformed = false
+                        row.line = line
+                        fieldStart = true
                     } else if byte == quote && fieldStart {
                         inQuotes = true
                         quoteLine = line

@@ -28,6 +28,23 @@ struct ResolvedFields: Sendable {
         let slot: Int
         let location: String
         let transforms: [ValueTransform]
+        /// Whether the transforms start with `trim` (done on the bytes, before making text).
+        let trimsFirst: Bool
+        /// The transforms after that first `trim`.
+        let remaining: [ValueTransform]
+
+        init(slot: Int, location: String, transforms: [ValueTransform]) {
+            self.slot = slot
+            self.location = location
+            self.transforms = transforms
+            if case .trim = transforms.first {
+                trimsFirst = true
+                remaining = Array(transforms.dropFirst())
+            } else {
+                trimsFirst = false
+                remaining = transforms
+            }
+        }
     }
     let entries: [Entry]
     let fieldCount: Int

@@ -10,8 +10,80 @@ public protocol OutboundEncoder: Sendable {
     func begin(context: [String: String], into output: inout [UInt8])
     /// Appends one record whose rendered field values are `values` (nil = omitted), in mapping order.
     func encode(values: [String?], into output: inout [UInt8])
+    /// Appends one record from its values (encoders that can, write them without making strings
+    /// first).
+    func encode(record: RecordTexts, into output: inout [UInt8])
     /// The bytes after the last record.
     func end(context: [String: String], into output: inout [UInt8])
+}
+
+extension OutboundEncoder {
+    public func encode(record: RecordTexts, into output: inout [UInt8]) {
+        encode(values: (0..<record.count).map { record.text($0) }, into: &output)
+    }
+}
+
+/// The rendered values of one record, by field of the mapping.
+public protocol FieldTexts {
+    var count: Int { get }
+    /// Whether the field is written at all.
+    func isPresent(_ field: Int) -> Bool
+    /// The field as text, nil when not written.
+    func text(_ field: Int) -> String?
+    /// Appends the field XML-escaped (as text, or as an attribute value).
+    func appendXML(_ field: Int, isAttribute: Bool, into output: inout [UInt8])
+}
+
+extension FieldTexts {
+    public func appendXML(_ field: Int, isAttribute: Bool, into output: inout [UInt8]) {
+        guard let text = text(field) else { return }
+        if isAttribute { XMLEscaping.appendAttribute(text, to: &output) } else { XMLEscaping.appendText(text, to: &output) }
+    }
+}
+
+/// Field texts already rendered as strings.
+struct StringTexts: FieldTexts {
+    let values: [String?]
+    var count: Int { values.count }
+    func isPresent(_ field: Int) -> Bool { values[field] != nil }
+    func text(_ field: Int) -> String? { values[field] }
+}
+
+/// A record's values for the mapping's fields, written straight to bytes: dates and numbers are
+/// formatted into the output, text is escaped into it, without intermediate strings. Fields with
+/// transforms were rendered to text when this was made.
+public struct RecordTexts: FieldTexts {
+    let values: [FieldValue]
+    let layouts: [DateLayout]
+
+    public var count: Int { values.count }
+    public func isPresent(_ field: Int) -> Bool { !values[field].isAbsent }
+
+    public func text(_ field: Int) -> String? {
+        switch values[field] {
+        case .absent: nil
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .boolean(let value): value ? "true" : "false"
+        case .timestamp(let value): value.text
+        case .date(let date): layouts[field].format(date)
+        case .incompleteDate(let date): layouts[field].format(date)
+        }
+    }
+
+    public func appendXML(_ field: Int, isAttribute: Bool, into output: inout [UInt8]) {
+        switch values[field] {
+        case .absent: return
+        case .date(let date): layouts[field].append(date, to: &output)
+        case .incompleteDate(let date): layouts[field].append(date, to: &output)
+        case .text(let text):
+            if isAttribute { XMLEscaping.appendAttribute(text, to: &output) } else { XMLEscaping.appendText(text, to: &output) }
+        default:
+            if let text = text(field) {
+                if isAttribute { XMLEscaping.appendAttribute(text, to: &output) } else { XMLEscaping.appendText(text, to: &output) }
+            }
+        }
+    }
 }
 
 /// Renders the fields of an outbound mapping from any record: reads the source field, applies the
@@ -24,6 +96,9 @@ struct FieldRenderer: Sendable {
     /// Per field: whether it writes only the year of a date, and its date layout.
     let writesYear: [Bool]
     let layouts: [DateLayout]
+    let hasTransforms: [Bool]
+    /// Per field: the consent purpose it needs, if any.
+    let consentPurposes: [String?]
     let secrets: TransformSecrets
     let plans = PlanCache()
 
@@ -33,6 +108,8 @@ struct FieldRenderer: Sendable {
         self.mayReach = specs.map { $0.mayReach(recipient) }
         self.writesYear = fields.map { $0.transforms.contains { if case .year = $0 { true } else { false } } }
         self.layouts = fields.map { $0.dateLayout ?? .iso }
+        self.hasTransforms = fields.map { !$0.transforms.isEmpty }
+        self.consentPurposes = specs.map(\.consentPurpose)
         self.secrets = secrets
     }
 
@@ -58,6 +135,28 @@ struct FieldRenderer: Sendable {
         return values
     }
 
+    /// The values of `record` for the mapping's fields, ready to write: absent where the policy
+    /// or the contract keeps a field out; fields with transforms already rendered to text.
+    func texts(_ record: Record, context: [String: FieldValue], consented: Set<String>) throws -> RecordTexts {
+        let slots = plans.slots(for: record.object, fields: fields)
+        var values = FieldValue.absentValues(count: fields.count)
+        let hasConsent = !consented.isEmpty
+        for index in 0..<fields.count where mayReach[index] {
+            if let purpose = consentPurposes[index], !hasConsent || !consented.contains(purpose) { continue }
+            var value: FieldValue
+            if let slot = slots[index] { value = record.values[slot] } else { value = context[fields[index].from] ?? .absent }
+            if value.isAbsent { continue }
+            if hasTransforms[index] || writesYear[index] {
+                guard let text = try render(index, value) else { continue }
+                value = .text(text)
+            } else if case .text(let text) = value, text.isEmpty {
+                continue
+            }
+            values[index] = value
+        }
+        return RecordTexts(values: values, layouts: layouts)
+    }
+
     private func render(_ index: Int, _ value: FieldValue) throws -> String? {
         var text: String
         switch value {
@@ -73,8 +172,8 @@ struct FieldRenderer: Sendable {
             if writesYear[index] { return String(date.year) }
             text = layouts[index].format(date)
         }
+        if !hasTransforms[index] { return text.isEmpty ? nil : text }
         let transforms = fields[index].transforms
-        if transforms.isEmpty { return text.isEmpty ? nil : text }
         for transform in transforms {
             switch transform {
             case .pseudonym(let secret): text = try secrets.pseudonym(of: text, secret: secret)

@@ -116,6 +116,15 @@ public struct XMLEncoder: OutboundEncoder {
     }
 
     public func encode(values: [String?], into output: inout [UInt8]) {
+        encode(texts: StringTexts(values: values), into: &output)
+    }
+
+    public func encode(record: RecordTexts, into output: inout [UInt8]) {
+        encode(texts: record, into: &output)
+    }
+
+    @inline(__always)
+    private func encode(texts values: some FieldTexts, into output: inout [UInt8]) {
         elements.withUnsafeBufferPointer { elements in
             attributes.withUnsafeBufferPointer { attributes in
                 arena.withUnsafeBufferPointer { arena in
@@ -126,7 +135,7 @@ public struct XMLEncoder: OutboundEncoder {
     }
 
     private func write(
-        _ values: [String?], _ elements: UnsafeBufferPointer<Element>, _ attributes: UnsafeBufferPointer<Attribute>,
+        _ values: some FieldTexts, _ elements: UnsafeBufferPointer<Element>, _ attributes: UnsafeBufferPointer<Attribute>,
         _ arena: UnsafeBufferPointer<UInt8>, _ output: inout [UInt8]
     ) {
         func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: arena[range]) }
@@ -135,7 +144,7 @@ public struct XMLEncoder: OutboundEncoder {
             marks.initialize(repeating: false)
             // marks[i]: element i has a value; marks[count + i]: one of its children has.
             let count = elements.count
-            for (field, value) in values.enumerated() where value != nil {
+            for field in 0..<values.count where values.isPresent(field) {
                 var index = elementOfField[field]
                 while index >= 0 && !marks[index] {
                     marks[index] = true
@@ -160,18 +169,16 @@ public struct XMLEncoder: OutboundEncoder {
                         continue
                     }
                     output.append(contentsOf: bytes(element.open))
-                    for attribute in attributes[element.attributeRange] {
-                        if let value = values[attribute.field] {
-                            output.append(contentsOf: bytes(attribute.prefix))
-                            XMLEscaping.appendAttribute(value, to: &output)
-                            output.append(34)
-                        }
+                    for attribute in attributes[element.attributeRange] where values.isPresent(attribute.field) {
+                        output.append(contentsOf: bytes(attribute.prefix))
+                        values.appendXML(attribute.field, isAttribute: true, into: &output)
+                        output.append(34)
                     }
-                    let text = element.text >= 0 ? values[element.text] : nil
+                    let hasText = element.text >= 0 && values.isPresent(element.text)
                     if !marks[count + index] {
-                        if let text {
+                        if hasText {
                             output.append(62)
-                            XMLEscaping.appendText(text, to: &output)
+                            values.appendXML(element.text, isAttribute: false, into: &output)
                             output.append(contentsOf: bytes(element.close))
                         } else {
                             output.append(47)  // "/>\n"
@@ -182,7 +189,7 @@ public struct XMLEncoder: OutboundEncoder {
                         continue
                     }
                     output.append(62)
-                    if let text { XMLEscaping.appendText(text, to: &output) }
+                    if hasText { values.appendXML(element.text, isAttribute: false, into: &output) }
                     output.append(10)
                     open[depth] = index
                     depth += 1
@@ -217,7 +224,12 @@ public enum XMLEscaping {
     static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     public static func appendText(_ text: String, to output: inout [UInt8]) {
-        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 < 32 }) {
+        var text = text
+        let isPlain = text.withUTF8 { bytes in
+            for byte in bytes where byte == 38 || byte == 60 || byte == 62 || byte < 32 { return false }
+            return true
+        }
+        if isPlain {
             output.append(contentsOf: text.utf8)
             return
         }
@@ -235,7 +247,12 @@ public enum XMLEscaping {
     }
 
     public static func appendAttribute(_ text: String, to output: inout [UInt8]) {
-        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 || $0 < 32 }) {
+        var text = text
+        let isPlain = text.withUTF8 { bytes in
+            for byte in bytes where byte == 38 || byte == 60 || byte == 62 || byte == 34 || byte == 39 || byte < 32 { return false }
+            return true
+        }
+        if isPlain {
             output.append(contentsOf: text.utf8)
             return
         }

@@ -55,6 +55,17 @@ public enum FieldValue: Hashable, Sendable {
     }
 }
 
+extension FieldValue {
+    /// `count` absent values, initialised in one sweep (cheaper than `Array(repeating:count:)`
+    /// for this enum in the per-record loops).
+    public static func absentValues(count: Int) -> [FieldValue] {
+        [FieldValue](unsafeUninitializedCapacity: count) { buffer, initialized in
+            buffer.baseAddress?.initialize(repeating: .absent, count: count)
+            initialized = count
+        }
+    }
+}
+
 extension FieldValue: CustomStringConvertible {
     /// Never the value itself: records hold personal data.
     public var description: String { isAbsent ? "absent" : "value(redacted)" }

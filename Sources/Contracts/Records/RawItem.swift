@@ -51,6 +51,26 @@ public enum DateLayout: String, Sendable, CaseIterable {
         }
     }
 
+    /// Appends a date in this layout to `output` as ASCII digits.
+    public func append(_ date: CalendarDateConvertible, to output: inout [UInt8]) {
+        let (y, m, d) = date.dateParts
+        func put(_ value: Int, _ width: Int) {
+            var divisor = width == 4 ? 1000 : 10
+            while divisor > 0 {
+                output.append(UInt8(48 + (value / divisor) % 10))
+                divisor /= 10
+            }
+        }
+        switch self {
+        case .dayMonthYear:
+            put(d, 2); output.append(45); put(m, 2); output.append(45); put(y, 4)
+        case .compact:
+            put(y, 4); put(m, 2); put(d, 2)
+        case .iso:
+            put(y, 4); output.append(45); put(m, 2); output.append(45); put(d, 2)
+        }
+    }
+
     /// Writes a date in this layout.
     public func format(_ date: CalendarDateConvertible) -> String {
         let (y, m, d) = date.dateParts

@@ -13,7 +13,7 @@ public struct Record: Sendable, CustomStringConvertible {
 
     /// An empty record of `object`.
     public init(object: SchemaObject) {
-        self.init(object: object, values: Array(repeating: .absent, count: object.fields.count))
+        self.init(object: object, values: FieldValue.absentValues(count: object.fields.count))
     }
 
     /// The value of the field named `name` (absent when the object has no such field).

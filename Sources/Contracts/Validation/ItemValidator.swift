@@ -35,13 +35,16 @@ public struct ItemValidator: Sendable {
     /// Validates `raw`, appending findings; returns the typed record (also when findings were
     /// added, so callers can still read keys).
     public func validate(_ raw: RawItem, findings: inout [Finding]) -> Record {
-        var values = [FieldValue](repeating: .absent, count: object.fields.count)
+        var values = FieldValue.absentValues(count: object.fields.count)
         if let malformation = raw.malformation {
             findings.append(Finding(position: raw.position, field: nil, rule: .malformed, message: malformation, level: level))
             return Record(object: object, values: values)
         }
         let before = findings.count
-        for (slot, field) in object.fields.enumerated() {
+        let fields = object.fields
+        for slot in 0..<fields.count {
+            // `fields` keeps every spec alive through the loop: no need to retain each one.
+            unowned(unsafe) let field = fields[slot]
             guard let text = raw.texts[slot], !text.isEmpty else {
                 if field.isRequired {
                     findings.append(finding(raw.position, field, .required, "\(field.physicalName) is required"))
@@ -54,9 +57,13 @@ public struct ItemValidator: Sendable {
             }
         }
         // Cross-field rules only when their fields are clean, so one defect gives one finding.
-        let failedFields = Set(findings[before...].compactMap(\.field))
-        for (rule, slots) in ruleSlots where !slots.contains(where: { failedFields.contains(object.fields[$0].name) }) {
-            if violates(rule, slots, values) {
+        if ruleSlots.isEmpty { return Record(object: object, values: values) }
+        let hasFailures = findings.count > before
+        let failedFields = hasFailures ? Set(findings[before...].compactMap(\.field)) : []
+        for index in 0..<ruleSlots.count {
+            if hasFailures && ruleSlots[index].1.contains(where: { failedFields.contains(object.fields[$0].name) }) { continue }
+            if violates(ruleSlots[index].0, ruleSlots[index].1, values) {
+                let rule = ruleSlots[index].0
                 findings.append(Finding(position: raw.position, field: rule.primaryField, rule: rule.code, message: rule.description, level: level))
             }
         }
@@ -96,7 +103,7 @@ public struct ItemValidator: Sendable {
         case .string:
             // Control characters other than tab and line breaks have no place in partner text
             // (and cannot be carried in XML 1.0).
-            if text.utf8.contains(where: { $0 < 32 && $0 != 9 && $0 != 10 && $0 != 13 }) || text.utf8.contains(0x7F) {
+            if ItemValidator.hasControlCharacters(text) {
                 return .failure(Failure(.characters, "\(name) contains control characters"))
             }
             if let valid = field.validValues, !valid.contains(text) {
@@ -151,6 +158,17 @@ public struct ItemValidator: Sendable {
             }
             if field.isNotInFuture, instant > now { return .failure(Failure(.future, "\(name) lies in the future")) }
             return .success(.timestamp(Timestamp(instant: instant, text: text)))
+        }
+    }
+
+    /// Whether `text` holds C0 controls other than tab, LF and CR, or DEL.
+    static func hasControlCharacters(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 32 || byte == 127 {
+                if byte != 9 && byte != 10 && byte != 13 { return true }
+            }
+            return false
         }
     }
 

@@ -20,15 +20,15 @@ public struct PipelineBenchmark {
     public func run(file: URL) throws -> Result {
         let pipeline = ValidationPipeline(adapter: try workspace.adapters.inbound(contract: "coa-tvs-export"))
         let outbound = try workspace.adapters.outbound(partner: .gemeente)
-        let include = outbound.withoutConsent
         let soort: [String: FieldValue] = ["soort": .text("nieuw")]
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
         var encoded = 0
         let start = DispatchTime.now()
+        let gemeente = pipeline.adapter.mapping.item.object.slot(of: "gemeente")!
         let report = try pipeline.run(file) { record, isClean in
-            guard isClean, !record["gemeente"].isAbsent else { return }
-            try outbound.encode(record, context: soort, include: include, into: &buffer)
+            guard isClean, !record.values[gemeente].isAbsent else { return }
+            try outbound.encode(record, context: soort, into: &buffer)
             if buffer.count >= 1 << 20 {
                 encoded += buffer.count
                 buffer.removeAll(keepingCapacity: true)

@@ -25,13 +25,13 @@ public struct CoaToGemeenteTranslation: Sendable {
         var writers: [String: KennisgevingWriter] = [:]
         var unlinked = 0
         let soort: [String: FieldValue] = ["soort": .text("nieuw")]
-        let include = outbound.withoutConsent
         let validation: ValidationReport
         do {
+            let gemeenteSlot = pipeline.adapter.mapping.item.object.slot(of: "gemeente")!
             validation = try pipeline.run(input) { record, isClean in
                 progress(1)
                 guard isClean else { return }
-                guard let gemeente = record["gemeente"].text else {
+                guard let gemeente = record.values[gemeenteSlot].text else {
                     unlinked += 1
                     return
                 }
@@ -42,7 +42,7 @@ public struct CoaToGemeenteTranslation: Sendable {
                     writer = try KennisgevingWriter(gemeente: gemeente, directory: directory)
                     writers[gemeente] = writer
                 }
-                try outbound.encode(record, context: soort, include: include, into: &writer.buffer)
+                try outbound.encode(record, context: soort, into: &writer.buffer)
                 writer.count += 1
                 try writer.flushIfNeeded()
             }

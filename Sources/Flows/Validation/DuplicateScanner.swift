@@ -32,7 +32,7 @@ struct DuplicateScanner {
             guard case .item(let raw) = event else { return }
             for slot in uniqueSlots {
                 guard let value = raw.texts[slot] else { continue }
-                let hash = DuplicateKey(slot: slot, value: value).hashValue
+                let hash = DuplicateKey(slot: slot, value: value).filterHash
                 // A blocked Bloom filter: three bits in one 64-bit word, one memory access a key.
                 let bits = UInt64(bitPattern: Int64(hash))
                 let word = Int(truncatingIfNeeded: bits >> 18) & (Self.filterWords - 1)
@@ -49,7 +49,7 @@ struct DuplicateScanner {
         var counts: [DuplicateKey: Int] = [:]
         try decoder.decode(url, onlyFields: nil) { event in
             guard case .item(let raw) = event, raw.malformation == nil else { return }
-            for key in keys(of: raw) where candidates.contains(key.hashValue) { counts[key, default: 0] += 1 }
+            for key in keys(of: raw) where candidates.contains(key.filterHash) { counts[key, default: 0] += 1 }
         }
         return Set(counts.filter { $0.value > 1 }.keys)
     }
@@ -64,4 +64,18 @@ struct DuplicateScanner {
 struct DuplicateKey: Hashable {
     let slot: Int
     let value: String
+
+    /// A cheap 64-bit hash (FNV-1a over slot and UTF-8 bytes, then mixed) for the filter and the
+    /// candidate set; equality still compares the values themselves.
+    var filterHash: Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(slot)
+        var text = value
+        text.withUTF8 { bytes in
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        }
+        hash ^= hash >> 33
+        hash &*= 0xFF51_AFD7_ED55_8CCD
+        hash ^= hash >> 33
+        return Int(bitPattern: UInt(hash))
+    }
 }

@@ -96,7 +96,7 @@ public struct ValidationPipeline: Sendable {
                     for slot in scanner.uniqueSlots {
                         guard let value = raw.texts[slot] else { continue }
                         let key = DuplicateKey(slot: slot, value: value)
-                        if candidates.contains(key.hashValue) {
+                        if candidates.contains(key.filterHash) {
                             candidateCounts[key, default: 0] += 1
                             isCandidate = true
                         }
