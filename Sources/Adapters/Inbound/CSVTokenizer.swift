@@ -44,6 +44,14 @@ struct CSVTokenizer {
 
         /// Whether the row is a blank line.
         var isBlank: Bool { ends.count == 1 && ends[0] == 0 }
+
+        /// Empties the row for the next one, which starts on `line`.
+        mutating func startNext(line: Int) {
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            isMalformed = false
+            self.line = line
+        }
     }
 
     enum TokenizerError: Error {
@@ -179,10 +187,7 @@ struct CSVTokenizer {
                         }
                         row.ends.append(row.bytes.count)
                         if !row.isBlank { try body(&row) }
-                        row.bytes.removeAll(keepingCapacity: true)
-                        row.ends.removeAll(keepingCapacity: true)
-                        row.isMalformed = false
-                        row.line = line
+                        row.startNext(line: line)
                         fieldStart = true
                     } else if byte == 10 {
                         if lastWasCR {
@@ -194,10 +199,7 @@ struct CSVTokenizer {
                         knowsLineEnds = true
                         row.ends.append(row.bytes.count)
                         if !row.isBlank { try body(&row) }
-                        row.bytes.removeAll(keepingCapacity: true)
-                        row.ends.removeAll(keepingCapacity: true)
-                        row.isMalformed = false
-                        row.line = line
+                        row.startNext(line: line)
                         fieldStart = true
                     } else if byte == quote && fieldStart {
                         inQuotes = true
