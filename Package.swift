@@ -9,6 +9,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -31,18 +34,36 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Sealed batches: Merkle trees, detached JWS (ES256, x5c), certificates and the dev PKI.
+        .target(
+            name: "Sealing",
+            dependencies: [
+                "KetenpoortCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The gateway's state: one protocol, the embedded SQLite engine (PostgreSQL later).
+        .target(
+            name: "Store",
+            dependencies: [
+                "KetenpoortCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // The exchanges: validation runs, translation, reports.
         .target(
             name: "Flows",
             dependencies: [
-                "KetenpoortCore", "Contracts", "Adapters",
+                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "ketenpoort",
             dependencies: [
-                "Flows", "KetenpoortCore", "Contracts", "Adapters",
+                "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -50,6 +71,8 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "KetenpoortCore"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Contracts", "KetenpoortCore"]),
+        .testTarget(name: "SealingTests", dependencies: ["Sealing", "KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "KetenpoortCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Flows", "Adapters", "Contracts", "KetenpoortCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,2 @@
+/// Sealed batches (see the issue on the nightly sync).
+public enum Sealing {}

@@ -1,0 +1,2 @@
+/// The gateway's state store.
+public enum StoreModule {}
