@@ -57,6 +57,7 @@ let package = Package(
             name: "Flows",
             dependencies: [
                 "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

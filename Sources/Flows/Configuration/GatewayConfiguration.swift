@@ -1,0 +1,117 @@
+import Contracts
+import Foundation
+import KetenpoortCore
+
+/// `ketenpoort.yaml`: the gateway's identity, the party registry, the store, the schedules and the
+/// delivery limits. Paths are relative to the file's directory. A bad value fails at start with
+/// the file, the line, the key and the problem.
+public struct GatewayConfiguration: Sendable {
+    /// The gateway itself: its OIN and the PEM files it signs and connects with.
+    public struct Identity: Sendable {
+        public let oin: OIN
+        public let name: String
+        public let certificate: URL
+        public let key: URL
+        public let caBundle: URL
+    }
+
+    public struct StoreSettings: Sendable {
+        /// `sqlite` (embedded default) or `postgres` (later).
+        public let engine: String
+        public let path: URL
+    }
+
+    public struct Schedule: Sendable {
+        public let name: String
+        public let cron: String
+        public let job: String
+        /// Where the job finds its input (a drop folder), if it reads files.
+        public let source: URL?
+    }
+
+    public struct DeliveryLimits: Sendable {
+        public let maxBatchRecords: Int
+        public let maxAttempts: Int
+        public let initialBackoff: Double
+        public let maxBackoff: Double
+        public let timeout: Double
+    }
+
+    public let identity: Identity
+    public let registry: PartyRegistry
+    public let store: StoreSettings
+    public let schedules: [Schedule]
+    public let delivery: DeliveryLimits
+    public let source: URL
+
+    /// Loads and checks `url`.
+    public static func load(contentsOf url: URL) throws -> GatewayConfiguration {
+        let root = try YAMLNode.load(contentsOf: url)
+        let base = url.deletingLastPathComponent()
+        func path(_ node: YAMLNode) throws -> URL {
+            let text = try node.string()
+            return text.hasPrefix("/") ? URL(fileURLWithPath: text) : base.appendingPathComponent(text)
+        }
+        func oin(_ node: YAMLNode) throws -> OIN {
+            guard let oin = OIN(try node.string()) else { throw node.error("not an OIN (20 digits)", code: .configurationInvalid) }
+            return oin
+        }
+        let gateway = try root.required("gateway")
+        let identity = Identity(
+            oin: try oin(try gateway.required("oin")), name: try gateway["name"]?.string() ?? "ketenpoort",
+            certificate: try path(try gateway.required("certificate")), key: try path(try gateway.required("key")),
+            caBundle: try path(try gateway.required("caBundle")))
+        var parties: [RegisteredParty] = []
+        for node in try root.required("parties").items() {
+            let role = try node.required("role").value(of: Role.self)
+            var gemeente: GemeenteCode?
+            if let codeNode = node["gemeente"] {
+                guard let code = GemeenteCode(try codeNode.string()) else { throw codeNode.error("not a municipality code (GM + 4 digits)", code: .configurationInvalid) }
+                gemeente = code
+            }
+            if role == .gemeente && gemeente == nil { throw node.error("a gemeente needs its municipality code (gemeente: GMxxxx)", code: .configurationInvalid) }
+            var endpoint: URL?
+            if let endpointNode = node["endpoint"] {
+                let text = try endpointNode.string()
+                guard let url = URL(string: text), url.scheme == "https", url.host != nil else {
+                    throw endpointNode.error("the endpoint must be an https:// URL", code: .configurationInvalid)
+                }
+                endpoint = url
+            }
+            var pin: String?
+            if let pinNode = node["pin"] {
+                let text = try pinNode.string()
+                guard text.hasPrefix("sha256//"), Data(base64Encoded: String(text.dropFirst(8)))?.count == 32 else {
+                    throw pinNode.error("a pin is sha256// followed by the base64 SHA-256 of the public key", code: .configurationInvalid)
+                }
+                pin = text
+            }
+            parties.append(RegisteredParty(
+                party: Party(id: try node.required("id").string(), role: role, oin: try oin(try node.required("oin")), name: try node["name"]?.string() ?? "", gemeente: gemeente),
+                endpoint: endpoint, caBundle: try node["caBundle"].map(path), pin: pin))
+        }
+        let registry = try PartyRegistry(parties, file: url.path)
+        let storeNode = try root.required("store")
+        let engine = try storeNode["engine"]?.string() ?? "sqlite"
+        guard engine == "sqlite" else { throw try storeNode.required("engine").error("only the sqlite engine is available yet", code: .configurationInvalid) }
+        var schedules: [Schedule] = []
+        for node in try root["schedules"]?.items() ?? [] {
+            schedules.append(Schedule(
+                name: try node.required("name").string(), cron: try node.required("cron").string(), job: try node.required("job").string(),
+                source: try node["source"].map(path)))
+        }
+        let limits = root["delivery"]
+        let delivery = DeliveryLimits(
+            maxBatchRecords: try limits?["maxBatchRecords"]?.int() ?? 5_000, maxAttempts: try limits?["maxAttempts"]?.int() ?? 8,
+            initialBackoff: Double(try limits?["initialBackoffSeconds"]?.int() ?? 2), maxBackoff: Double(try limits?["maxBackoffSeconds"]?.int() ?? 600),
+            timeout: Double(try limits?["timeoutSeconds"]?.int() ?? 30))
+        if delivery.maxBatchRecords < 1 { throw try limits!.required("maxBatchRecords").error("must be at least 1", code: .configurationInvalid) }
+        return GatewayConfiguration(
+            identity: identity, registry: registry, store: StoreSettings(engine: engine, path: try path(try storeNode.required("path"))),
+            schedules: schedules, delivery: delivery, source: url)
+    }
+}
+
+extension KetenpoortError.Code {
+    public static let configurationInvalid: Self = "configuration.invalid"
+}

@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+import KetenpoortCore
+import Store
+
+extension CoaGemeenteSync {
+    /// Seals the staged notifications: per municipality one batch, split above `maxBatchRecords`;
+    /// each passes the routing guard first. Sent state is recorded only for sealed notifications.
+    func seal(runID: String, tx: any StoreTransaction, report: inout SyncReport) throws {
+        var current: [StagedNotification] = []
+        var part = 0
+        func flush() throws {
+            guard let first = current.first else { return }
+            part += 1
+            try sealBatch(current, gemeente: first.gemeente, part: part, runID: runID, tx: tx, report: &report)
+            current.removeAll(keepingCapacity: true)
+        }
+        try tx.forEachStaged(run: runID) { notification in
+            if let first = current.first, first.gemeente != notification.gemeente {
+                try flush()
+                part = 0
+            }
+            current.append(notification)
+            if current.count >= maxBatchRecords { try flush() }
+        }
+        try flush()
+    }
+
+    private func sealBatch(
+        _ items: [StagedNotification], gemeente: String, part: Int, runID: String, tx: any StoreTransaction, report: inout SyncReport
+    ) throws {
+        guard let recipient = registry.gemeente(gemeente), let code = recipient.party.gemeente else { return }
+        let batchID = "\(runID)-\(gemeente)-\(part)"
+        let now = clock.now()
+        // The guard looks at where each record is addressed, not at how the items were grouped.
+        let guardItems = items.map { RoutingGuard.Item(addressee: $0.state?.gemeente ?? $0.gemeente, person: $0.person) }
+        let misrouted = RoutingGuard().misrouted(guardItems, recipient: code)
+        if !misrouted.isEmpty {
+            try tx.recordIncident(RoutingGuard().incident(batch: batchID, recipient: recipient, misrouted: misrouted, at: now, pseudonym: pseudonym))
+            report.blocked.append(batchID)
+            logger.critical("batch blocked by the routing guard", metadata: ["batch": "\(batchID)", "misrouted": "\(misrouted.count)"])
+            return
+        }
+        let context = ["gemeente": gemeente, "batch": batchID, "aangemaakt": CoaToGemeenteTranslation.timestamp(now), "aantal": String(items.count)]
+        var payload: [UInt8] = []
+        outbound.begin(context: context, into: &payload)
+        var hashes: [Data] = []
+        hashes.reserveCapacity(items.count)
+        for item in items {
+            payload.append(contentsOf: item.fragment)
+            hashes.append(Data(SHA256.hash(data: item.fragment)))
+        }
+        outbound.end(context: context, into: &payload)
+        let body = Data(payload)
+        let seal = try sealer.seal(
+            payload: body, recordHashes: hashes,
+            fields: BatchSealFields(
+                batch: batchID, sender: sender, recipient: recipient.party.oin, contract: outbound.mapping.contract.id,
+                contractVersion: outbound.mapping.contract.version, recordCount: items.count))
+        try tx.insertBatch(OutboxBatch(
+            id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: outbound.mapping.contract.id,
+            contentType: outbound.encoder.contentType, createdAt: now, recordCount: items.count,
+            merkleRoot: seal.merkleRoot.map { String(format: "%02x", $0) }.joined(), recordHashes: hashes.map { $0.map { String(format: "%02x", $0) }.joined() },
+            payload: body, signature: seal.signature))
+        for item in items { if let state = item.state { try tx.putSent(state) } }
+        report.batches.append(batchID)
+    }
+}

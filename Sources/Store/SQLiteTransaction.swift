@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import KetenpoortCore
+
+/// The store's operations on one open SQLite transaction.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    // MARK: Snapshots
+
+    func lastSnapshot(source: String) throws -> SnapshotMark? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM snapshot WHERE source = ?", arguments: [source]) else { return nil }
+        let date: String = row["date"]
+        guard let parsed = Self.date(date) else { return nil }
+        return SnapshotMark(source: row["source"], date: parsed, run: row["run"], acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]), items: row["items"])
+    }
+
+    func acceptSnapshot(_ mark: SnapshotMark) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO snapshot (source, date, run, accepted_at, items) VALUES (?, ?, ?, ?, ?)",
+            arguments: [mark.source, mark.date.iso, mark.run, mark.acceptedAt.timeIntervalSince1970, mark.items])
+    }
+
+    // MARK: Sent state
+
+    func sentStates(person: PersonKey) throws -> [SentState] {
+        try Row.fetchAll(db, sql: "SELECT * FROM sent WHERE person = ?", arguments: [person.value]).map(Self.sent)
+    }
+
+    func putSent(_ state: SentState) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [state.gemeente, state.person.value, state.bsn, state.vnummer, state.contentHash, state.isHoused, state.lastRun])
+    }
+
+    func removeSent(gemeente: String, person: PersonKey) throws {
+        try db.execute(sql: "DELETE FROM sent WHERE gemeente = ? AND person = ?", arguments: [gemeente, person.value])
+    }
+
+    func forEachSent(notSeenIn run: String, _ body: (SentState) throws -> Void) throws {
+        // Collected first: the caller changes the same table while it goes.
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM sent WHERE last_run <> ? ORDER BY gemeente, person", arguments: [run])
+        var states: [SentState] = []
+        while let row = try rows.next() { states.append(Self.sent(row)) }
+        for state in states { try body(state) }
+    }
+
+    static func sent(_ row: Row) -> SentState {
+        SentState(
+            gemeente: row["gemeente"], person: PersonKey(value: row["person"]), bsn: row["bsn"], vnummer: row["vnummer"],
+            contentHash: row["content_hash"], isHoused: row["housed"], lastRun: row["last_run"])
+    }
+
+    // MARK: Staged notifications
+
+    func stage(_ notification: StagedNotification) throws {
+        let state = notification.state
+        try db.execute(
+            sql: """
+                INSERT INTO staged (run, gemeente, sequence, soort, fragment, person, bsn, vnummer, content_hash, housed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                notification.run, notification.gemeente, notification.sequence, notification.soort, notification.fragment,
+                notification.person.value, state?.bsn, state?.vnummer, state?.contentHash, state?.isHoused,
+            ])
+    }
+
+    func forEachStaged(run: String, _ body: (StagedNotification) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM staged WHERE run = ? ORDER BY gemeente, sequence", arguments: [run])
+        while let row = try rows.next() {
+            let person = PersonKey(value: row["person"])
+            let hash: String? = row["content_hash"]
+            let state = hash.map { hash in
+                SentState(
+                    gemeente: row["gemeente"], person: person, bsn: row["bsn"], vnummer: row["vnummer"], contentHash: hash,
+                    isHoused: row["housed"] ?? false, lastRun: run)
+            }
+            try body(StagedNotification(
+                run: run, gemeente: row["gemeente"], sequence: row["sequence"], soort: row["soort"], fragment: row["fragment"],
+                state: state, person: person))
+        }
+    }
+
+    func clearStaged(run: String) throws {
+        try db.execute(sql: "DELETE FROM staged WHERE run = ?", arguments: [run])
+    }
+
+    // MARK: Outbox
+
+    func insertBatch(_ batch: OutboxBatch) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
+                                   record_hashes, payload, signature, status, attempts, next_attempt_at, last_error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                batch.id, batch.recipient, batch.recipientOIN, batch.contract, batch.contentType, batch.createdAt.timeIntervalSince1970,
+                batch.recordCount, batch.merkleRoot, batch.recordHashes.joined(separator: ","), batch.payload, batch.signature,
+                batch.status.rawValue, batch.attempts, batch.nextAttemptAt?.timeIntervalSince1970, batch.lastError,
+            ])
+    }
+
+    func batch(id: String) throws -> OutboxBatch? {
+        try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [id]).map(Self.batch)
+    }
+
+    func batches(status: BatchStatus?) throws -> [OutboxBatch] {
+        if let status {
+            return try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]).map(Self.batch)
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM batch ORDER BY created_at, id").map(Self.batch)
+    }
+
+    func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws {
+        try db.execute(
+            sql: "INSERT INTO attempt (batch, at, http_status, error, receipt) VALUES (?, ?, ?, ?, ?)",
+            arguments: [attempt.batch, attempt.at.timeIntervalSince1970, attempt.httpStatus, attempt.error, attempt.receipt])
+        try db.execute(
+            sql: "UPDATE batch SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+            arguments: [status.rawValue, nextAttemptAt?.timeIntervalSince1970, attempt.error, attempt.batch])
+    }
+
+    static func batch(_ row: Row) -> OutboxBatch {
+        let hashes: String = row["record_hashes"]
+        let next: Double? = row["next_attempt_at"]
+        return OutboxBatch(
+            id: row["id"], recipient: row["recipient"], recipientOIN: row["recipient_oin"], contract: row["contract"],
+            contentType: row["content_type"], createdAt: Date(timeIntervalSince1970: row["created_at"]), recordCount: row["record_count"],
+            merkleRoot: row["merkle_root"], recordHashes: hashes.isEmpty ? [] : hashes.split(separator: ",").map(String.init),
+            payload: row["payload"], signature: row["signature"], status: BatchStatus(rawValue: row["status"]) ?? .pending,
+            attempts: row["attempts"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"])
+    }
+
+    // MARK: Quarantine, incidents, runs
+
+    func quarantine(_ entry: QuarantineEntry) throws {
+        try db.execute(
+            sql: "INSERT INTO quarantine (run, source, position, field, rule, message) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [entry.run, entry.source, entry.position, entry.field, entry.rule, entry.message])
+    }
+
+    func quarantined(run: String) throws -> [QuarantineEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE run = ? ORDER BY rowid", arguments: [run]).map { row in
+            QuarantineEntry(run: row["run"], source: row["source"], position: row["position"], field: row["field"], rule: row["rule"], message: row["message"])
+        }
+    }
+
+    func recordIncident(_ incident: IncidentRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO incident (id, kind, detected_at, recipient, batch, subjects, categories, left_gateway, details)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                incident.id, incident.kind, incident.detectedAt.timeIntervalSince1970, incident.recipient, incident.batch,
+                incident.subjects.joined(separator: ","), incident.categories.joined(separator: ","), incident.leftGateway, incident.details,
+            ])
+    }
+
+    func incidents() throws -> [IncidentRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM incident ORDER BY detected_at, id").map { row in
+            let subjects: String = row["subjects"]
+            let categories: String = row["categories"]
+            return IncidentRecord(
+                id: row["id"], kind: row["kind"], detectedAt: Date(timeIntervalSince1970: row["detected_at"]), recipient: row["recipient"],
+                batch: row["batch"], subjects: subjects.isEmpty ? [] : subjects.split(separator: ",").map(String.init),
+                categories: categories.isEmpty ? [] : categories.split(separator: ",").map(String.init), leftGateway: row["left_gateway"],
+                details: row["details"])
+        }
+    }
+
+    func recordRun(_ run: RunRecord) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO run (id, job, started_at, finished_at, report) VALUES (?, ?, ?, ?, ?)",
+            arguments: [run.id, run.job, run.startedAt.timeIntervalSince1970, run.finishedAt.timeIntervalSince1970, run.report])
+    }
+
+    func runs(job: String) throws -> [RunRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM run WHERE job = ? ORDER BY started_at", arguments: [job]).map { row in
+            RunRecord(
+                id: row["id"], job: row["job"], startedAt: Date(timeIntervalSince1970: row["started_at"]),
+                finishedAt: Date(timeIntervalSince1970: row["finished_at"]), report: row["report"])
+        }
+    }
+
+    static func date(_ iso: String) -> CalendarDate? {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return CalendarDate(year: parts[0], month: parts[1], day: parts[2])
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import KetenpoortCore
+
+/// The gateway's durable state behind one small protocol, so a second engine (PostgreSQL) can
+/// implement it. Every change happens inside `write`: all of it is durable, or none of it.
+public protocol Store: Sendable {
+    /// Runs `body` in one transaction and commits it; a thrown error rolls everything back.
+    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    /// Runs `body` on a consistent read-only view.
+    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+}
+
+/// What the flows may read and change in one transaction.
+public protocol StoreTransaction {
+    // Snapshots.
+    /// The last accepted snapshot of `source`, if any.
+    func lastSnapshot(source: String) throws -> SnapshotMark?
+    /// Records `mark` as the last accepted snapshot of its source.
+    func acceptSnapshot(_ mark: SnapshotMark) throws
+
+    // What each municipality has been sent.
+    /// Every municipality's sent state for `person`.
+    func sentStates(person: PersonKey) throws -> [SentState]
+    /// Inserts or replaces the sent state of (`state.gemeente`, `state.person`).
+    func putSent(_ state: SentState) throws
+    /// Forgets what `gemeente` was sent about `person`.
+    func removeSent(gemeente: String, person: PersonKey) throws
+    /// Calls `body` for every sent state not touched by `run` (persons gone from the snapshot).
+    func forEachSent(notSeenIn run: String, _ body: (SentState) throws -> Void) throws
+
+    // Notifications staged during a run, before they are sealed into batches.
+    func stage(_ notification: StagedNotification) throws
+    /// The staged notifications of `run`, ordered by municipality and then staging order.
+    func forEachStaged(run: String, _ body: (StagedNotification) throws -> Void) throws
+    func clearStaged(run: String) throws
+
+    // The outbox.
+    func insertBatch(_ batch: OutboxBatch) throws
+    func batch(id: String) throws -> OutboxBatch?
+    func batches(status: BatchStatus?) throws -> [OutboxBatch]
+    /// Records a delivery attempt and the batch's new status.
+    func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws
+
+    // Findings, incidents and runs.
+    func quarantine(_ entry: QuarantineEntry) throws
+    func quarantined(run: String) throws -> [QuarantineEntry]
+    func recordIncident(_ incident: IncidentRecord) throws
+    func incidents() throws -> [IncidentRecord]
+    func recordRun(_ run: RunRecord) throws
+    func runs(job: String) throws -> [RunRecord]
+}

@@ -1,2 +1,0 @@
-/// The gateway's state store.
-public enum StoreModule {}

@@ -1,0 +1,134 @@
+import Foundation
+import KetenpoortCore
+import Store
+import Testing
+
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    static func withStore<T>(_ body: (SQLiteStore, String) throws -> T) throws -> T {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)/ketenpoort.sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        return try body(try SQLiteStore(path: path), path)
+    }
+
+    static let person = PersonKey(vnummer: "1234567890", bsn: "123456782")!
+    static let day = CalendarDate(year: 2026, month: 11, day: 22)!
+
+    @Test("a new file is migrated to the current schema, and reopening keeps it")
+    func migrations() throws {
+        try Self.withStore { store, path in
+            #expect(try store.appliedMigrations() == ["v1-nightly-sync"])
+            try store.write { try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3)) }
+            let reopened = try SQLiteStore(path: path)
+            #expect(try reopened.read { try $0.lastSnapshot(source: "coa") }?.date == Self.day)
+        }
+    }
+
+    @Test("a transaction that throws leaves nothing behind")
+    func rollback() throws {
+        struct Boom: Error {}
+        try Self.withStore { store, _ in
+            #expect(throws: Boom.self) {
+                try store.write { tx in
+                    try tx.putSent(SentState(gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "aa", isHoused: false, lastRun: "r1"))
+                    try tx.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(), items: 1))
+                    throw Boom()
+                }
+            }
+            let states = try store.read { try $0.sentStates(person: Self.person) }
+            let snapshot = try store.read { try $0.lastSnapshot(source: "coa") }
+            #expect(states.isEmpty)
+            #expect(snapshot == nil)
+        }
+    }
+
+    @Test("sent state: put, replace, find by person, the unseen ones, remove")
+    func sentState() throws {
+        try Self.withStore { store, _ in
+            let other = PersonKey(vnummer: nil, bsn: "111222333")!
+            try store.write { tx in
+                try tx.putSent(SentState(gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "aa", isHoused: false, lastRun: "r1"))
+                try tx.putSent(SentState(gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "bb", isHoused: true, lastRun: "r2"))
+                try tx.putSent(SentState(gemeente: "GM0344", person: other, bsn: "111222333", vnummer: nil, contentHash: "cc", isHoused: false, lastRun: "r1"))
+            }
+            let states = try store.read { try $0.sentStates(person: Self.person) }
+            #expect(states.map(\.contentHash) == ["bb"])
+            #expect(states.first?.isHoused == true)
+            var unseen: [String] = []
+            try store.read { try $0.forEachSent(notSeenIn: "r2") { unseen.append($0.gemeente) } }
+            #expect(unseen == ["GM0344"])
+            try store.write { try $0.removeSent(gemeente: "GM0344", person: other) }
+            #expect(try store.read { try $0.sentStates(person: other) }.isEmpty)
+        }
+    }
+
+    @Test("staged notifications come back per municipality in staging order")
+    func staging() throws {
+        try Self.withStore { store, _ in
+            try store.write { tx in
+                for (sequence, gemeente) in ["GM0363", "GM0014", "GM0363"].enumerated() {
+                    try tx.stage(StagedNotification(
+                        run: "r1", gemeente: gemeente, sequence: sequence + 1, soort: "nieuw", fragment: Data([UInt8(sequence)]),
+                        state: SentState(gemeente: gemeente, person: Self.person, bsn: nil, vnummer: "1234567890", contentHash: "h\(sequence)", isHoused: false, lastRun: "r1"),
+                        person: Self.person))
+                }
+            }
+            var seen: [(String, Int, String?)] = []
+            try store.read { try $0.forEachStaged(run: "r1") { seen.append(($0.gemeente, $0.sequence, $0.state?.contentHash)) } }
+            #expect(seen.map(\.0) == ["GM0014", "GM0363", "GM0363"])
+            #expect(seen.map(\.1) == [2, 1, 3])
+            #expect(seen.map(\.2) == ["h1", "h0", "h2"])
+            try store.write { try $0.clearStaged(run: "r1") }
+            var left = 0
+            try store.read { try $0.forEachStaged(run: "r1") { _ in left += 1 } }
+            #expect(left == 0)
+        }
+    }
+
+    @Test("outbox: a batch keeps its exact bytes; attempts move its status")
+    func outbox() throws {
+        try Self.withStore { store, _ in
+            let payload = Data("<Kennisgevingen/>".utf8)
+            let batch = OutboxBatch(
+                id: "b1", recipient: "gm0363", recipientOIN: "00000001002220647000", contract: "gemeente-kennisgeving", contentType: "application/xml",
+                createdAt: Date(timeIntervalSince1970: 100), recordCount: 2, merkleRoot: "ab", recordHashes: ["01", "02"], payload: payload, signature: "h..s")
+            try store.write { try $0.insertBatch(batch) }
+            #expect(try store.read { try $0.batch(id: "b1") } == batch)
+            #expect(try store.read { try $0.batches(status: .pending) }.map(\.id) == ["b1"])
+            try store.write { tx in
+                try tx.recordAttempt(DeliveryAttempt(batch: "b1", at: Date(), httpStatus: 503, error: "HTTP 503", receipt: nil), status: .pending, nextAttemptAt: Date(timeIntervalSince1970: 200))
+                try tx.recordAttempt(DeliveryAttempt(batch: "b1", at: Date(), httpStatus: 200, error: nil, receipt: Data("{}".utf8)), status: .delivered, nextAttemptAt: nil)
+            }
+            let delivered = try #require(try store.read { try $0.batch(id: "b1") })
+            #expect(delivered.status == .delivered)
+            #expect(delivered.attempts == 2)
+            #expect(delivered.payload == payload)
+            #expect(try store.read { try $0.batches(status: .pending) }.isEmpty)
+        }
+    }
+
+    @Test("quarantine, incidents and runs are kept")
+    func records() throws {
+        try Self.withStore { store, _ in
+            try store.write { tx in
+                try tx.quarantine(QuarantineEntry(run: "r1", source: "coa", position: "line 4", field: "bsn", rule: "field.bsn", message: "BSN is not valid"))
+                try tx.recordIncident(IncidentRecord(
+                    id: "i1", kind: "misroute", detectedAt: Date(timeIntervalSince1970: 5), recipient: "gm0363", batch: "b1", subjects: ["p1", "p2"],
+                    categories: ["identifier", "personal"], leftGateway: false, details: "blocked"))
+                try tx.recordRun(RunRecord(id: "r1", job: "coa-gemeenten", startedAt: Date(timeIntervalSince1970: 1), finishedAt: Date(timeIntervalSince1970: 2), report: "{}"))
+            }
+            #expect(try store.read { try $0.quarantined(run: "r1") }.map(\.rule) == ["field.bsn"])
+            let incident = try #require(try store.read { try $0.incidents() }.first)
+            #expect(incident.subjects == ["p1", "p2"])
+            #expect(incident.leftGateway == false)
+            #expect(try store.read { try $0.runs(job: "coa-gemeenten") }.count == 1)
+        }
+    }
+
+    @Test("a person key never shows the number")
+    func personKeyRedacted() {
+        #expect(!"\(Self.person)".contains("1234567890"))
+        #expect(PersonKey(vnummer: nil, bsn: nil) == nil)
+        #expect(PersonKey(vnummer: "", bsn: "123456782")?.value == "b:123456782")
+    }
+}
