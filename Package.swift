@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -44,6 +47,21 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // The system libcurl (libcurl4-openssl-dev), with static inline wrappers for its variadic API.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Outbound HTTPS over libcurl with mutual TLS and pinning; inbound HTTPS (Hummingbird + TLS)
+        // with client-certificate identity.
+        .target(
+            name: "Transport",
+            dependencies: [
+                "CCurl", "KetenpoortCore", "Sealing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The gateway's state: one protocol, the embedded SQLite engine (PostgreSQL later).
         .target(
             name: "Store",
@@ -56,15 +74,16 @@ let package = Package(
         .target(
             name: "Flows",
             dependencies: [
-                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store",
+                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "Transport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "ketenpoort",
             dependencies: [
-                "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store",
+                "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,7 +93,8 @@ let package = Package(
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Contracts", "KetenpoortCore"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "KetenpoortCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Flows", "Adapters", "Contracts", "KetenpoortCore"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "Sealing", "KetenpoortCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,6 +36,13 @@ extension SQLiteStore {
                         id TEXT PRIMARY KEY, job TEXT NOT NULL, started_at REAL NOT NULL, finished_at REAL NOT NULL, report TEXT NOT NULL);
                     """)
         }
+        migrator.registerMigration("v2-schedules") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE schedule_state (
+                        name TEXT PRIMARY KEY, last_due REAL NOT NULL, started_at REAL NOT NULL, finished_at REAL);
+                    """)
+        }
         return migrator
     }()
 }

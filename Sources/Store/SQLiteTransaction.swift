@@ -187,6 +187,17 @@ struct SQLiteTransaction: StoreTransaction {
         }
     }
 
+    func lastDue(schedule: String) throws -> Date? {
+        let value = try Double.fetchOne(db, sql: "SELECT last_due FROM schedule_state WHERE name = ?", arguments: [schedule])
+        return value.map(Date.init(timeIntervalSince1970:))
+    }
+
+    func recordScheduled(schedule: String, due: Date, startedAt: Date, finishedAt: Date?) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO schedule_state (name, last_due, started_at, finished_at) VALUES (?, ?, ?, ?)",
+            arguments: [schedule, due.timeIntervalSince1970, startedAt.timeIntervalSince1970, finishedAt?.timeIntervalSince1970])
+    }
+
     static func date(_ iso: String) -> CalendarDate? {
         let parts = iso.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return nil }

@@ -48,4 +48,10 @@ public protocol StoreTransaction {
     func incidents() throws -> [IncidentRecord]
     func recordRun(_ run: RunRecord) throws
     func runs(job: String) throws -> [RunRecord]
+
+    // Schedules.
+    /// The last due time a schedule ran for, if it ever ran.
+    func lastDue(schedule: String) throws -> Date?
+    /// Records that `schedule` ran for `due` (started at `startedAt`).
+    func recordScheduled(schedule: String, due: Date, startedAt: Date, finishedAt: Date?) throws
 }

@@ -29,3 +29,27 @@ enum HumanReport {
         return text
     }
 }
+
+extension HumanReport {
+    static func sync(_ report: SyncReport) -> String {
+        var text = validation(report.validation, file: "snapshot \(report.snapshotDate)", limit: 20)
+        guard !report.validation.isRejected else { return text }
+        text += "\n  run \(report.run)"
+        text += "\n  municipality   nieuw  wijziging  intrekking"
+        for (code, counts) in report.perMunicipality.sorted(by: { $0.key < $1.key }) {
+            text += "\n  \(code)     \(pad(counts.nieuw, 5))  \(pad(counts.wijziging, 9))  \(pad(counts.intrekking, 10))"
+        }
+        text += "\n  unchanged (not sent again): \(report.unchanged)   not linked: \(report.unlinked)   housed and gone (nothing sent): \(report.leftHoused)"
+        if !report.held.isEmpty {
+            text += "\n  HELD (no registered party): " + report.held.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
+        text += "\n  sealed into the outbox: \(report.batches.count) batch(es)"
+        if !report.blocked.isEmpty { text += "\n  BLOCKED by the routing guard (incident recorded): \(report.blocked.joined(separator: ", "))" }
+        return text
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}

@@ -9,7 +9,7 @@ struct Ketenpoort: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ketenpoort",
         abstract: "The data-exchange gateway of the Dutch civic-integration chain.",
-        subcommands: [ValidateCommand.self, TranslateCommand.self, BenchCommand.self, BenchRunCommand.self]
+        subcommands: [ValidateCommand.self, TranslateCommand.self, SyncCommand.self, OutboxCommand.self, VerifyCommand.self, PKICommand.self, BenchCommand.self, BenchRunCommand.self]
     )
 
     /// Exit codes: 0 success, 1 input rejected, 2 wrong usage, 3 the gateway cannot run (configuration, I/O).

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KetenpoortCore
+import Sealing
 import Store
 
 extension CoaGemeenteSync {
@@ -52,16 +53,13 @@ extension CoaGemeenteSync {
         }
         outbound.end(context: context, into: &payload)
         let body = Data(payload)
-        let seal = try sealer.seal(
-            payload: body, recordHashes: hashes,
-            fields: BatchSealFields(
-                batch: batchID, sender: sender, recipient: recipient.party.oin, contract: outbound.mapping.contract.id,
-                contractVersion: outbound.mapping.contract.version, recordCount: items.count))
+        let sealed = try sealer.seal(
+            payload: body, recordHashes: hashes, batch: batchID, recipient: recipient.party.oin, contract: outbound.mapping.contract.id,
+            contractVersion: outbound.mapping.contract.version, issuedAt: now)
         try tx.insertBatch(OutboxBatch(
             id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: outbound.mapping.contract.id,
-            contentType: outbound.encoder.contentType, createdAt: now, recordCount: items.count,
-            merkleRoot: seal.merkleRoot.map { String(format: "%02x", $0) }.joined(), recordHashes: hashes.map { $0.map { String(format: "%02x", $0) }.joined() },
-            payload: body, signature: seal.signature))
+            contentType: outbound.encoder.contentType, createdAt: now, recordCount: items.count, merkleRoot: sealed.tree.rootHex,
+            recordHashes: hashes.map(Hex.encode), payload: body, signature: sealed.jws.compact))
         for item in items { if let state = item.state { try tx.putSent(state) } }
         report.batches.append(batchID)
     }

@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import KetenpoortCore
 import Logging
+import Sealing
 import Store
 
 /// The nightly sync COA → municipalities: compares a COA snapshot with what each municipality has
@@ -18,23 +19,21 @@ public struct CoaGemeenteSync: Sendable {
     let outbound: OutboundAdapter
     let store: any Store
     let registry: PartyRegistry
-    let sealer: any BatchSealer
-    let sender: OIN
+    let sealer: BatchSealer
     let clock: any WallClock
     let maxBatchRecords: Int
     let pseudonymKey: Data
     let logger = Logger(label: "ketenpoort.sync")
 
     public init(
-        workspace: Workspace, store: any Store, registry: PartyRegistry, sealer: any BatchSealer, sender: OIN,
-        pseudonymKey: Data, clock: any WallClock = SystemWallClock(), maxBatchRecords: Int = 5_000
+        workspace: Workspace, store: any Store, registry: PartyRegistry, sealer: BatchSealer, pseudonymKey: Data,
+        clock: any WallClock = SystemWallClock(), maxBatchRecords: Int = 5_000
     ) throws {
         pipeline = ValidationPipeline(adapter: try workspace.adapters.inbound(contract: "coa-tvs-export"), clock: clock)
         outbound = try workspace.adapters.outbound(partner: .gemeente)
         self.store = store
         self.registry = registry
         self.sealer = sealer
-        self.sender = sender
         self.clock = clock
         self.maxBatchRecords = maxBatchRecords
         self.pseudonymKey = pseudonymKey
@@ -125,7 +124,9 @@ public struct CoaGemeenteSync: Sendable {
             if let previous, previous.contentHash == state.contentHash {
                 try tx.putSent(state)
                 report.unchanged += 1
-            } else if previous != nil {
+            } else if let previous {
+                // Seen tonight: the old state stays until the change is sealed, then is replaced.
+                try tx.putSent(previous.touched(by: runID))
                 try stager.stage(try stager.fragment(record, soort: "wijziging"), soort: "wijziging", state: state)
                 report.perMunicipality[gemeente, default: .init()].wijziging += 1
             } else {

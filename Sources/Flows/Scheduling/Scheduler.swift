@@ -1,0 +1,89 @@
+import Foundation
+import KetenpoortCore
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Runs jobs on cron schedules (Europe/Amsterdam wall clock). Each schedule has one loop, so the
+/// same schedule never runs twice at once; a run missed while the gateway was down is caught up
+/// once at start. Runs are recorded in the store. A `Service`: it ends on graceful shutdown.
+public struct Scheduler: Service {
+    /// One scheduled job.
+    public struct Entry: Sendable {
+        public let name: String
+        public let cron: CronExpression
+        public let job: @Sendable (_ due: Date) async throws -> Void
+
+        public init(name: String, cron: CronExpression, job: @escaping @Sendable (_ due: Date) async throws -> Void) {
+            self.name = name
+            self.cron = cron
+            self.job = job
+        }
+    }
+
+    let entries: [Entry]
+    let store: any Store
+    let clock: any WallClock
+    let timeZone: TimeZone
+    /// How far back a missed run is still caught up.
+    let catchUpWindow: TimeInterval
+    let logger = Logger(label: "ketenpoort.scheduler")
+
+    public init(entries: [Entry], store: any Store, clock: any WallClock = SystemWallClock(), timeZone: TimeZone = .amsterdam, catchUpWindow: TimeInterval = 7 * 86400) {
+        self.entries = entries
+        self.store = store
+        self.clock = clock
+        self.timeZone = timeZone
+        self.catchUpWindow = catchUpWindow
+    }
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for entry in entries { group.addTask { await loop(entry) } }
+        }
+    }
+
+    /// The run to catch up at start: the latest due time after the last recorded one, if any.
+    public func missedRun(of entry: Entry) throws -> Date? {
+        guard let last = try store.read({ try $0.lastDue(schedule: entry.name) }) else { return nil }
+        let now = clock.now()
+        return entry.cron.previousRun(atOrBefore: now, in: timeZone, after: max(last, now.addingTimeInterval(-catchUpWindow)))
+    }
+
+    /// Runs `entry` for `due` and records it (a failed run is logged and recorded, the loop goes on).
+    public func fire(_ entry: Entry, due: Date) async {
+        let started = clock.now()
+        do {
+            try await entry.job(due)
+        } catch {
+            logger.error("scheduled run failed", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
+        }
+        do {
+            try store.write { try $0.recordScheduled(schedule: entry.name, due: due, startedAt: started, finishedAt: clock.now()) }
+        } catch {
+            logger.error("scheduled run not recorded", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
+        }
+    }
+
+    private func loop(_ entry: Entry) async {
+        do {
+            if let missed = try missedRun(of: entry) {
+                logger.notice("catching up a missed run", metadata: ["schedule": "\(entry.name)", "due": "\(missed)"])
+                await fire(entry, due: missed)
+            } else if try store.read({ try $0.lastDue(schedule: entry.name) }) == nil {
+                // First start: nothing to catch up; remember from when on this schedule counts.
+                try store.write { try $0.recordScheduled(schedule: entry.name, due: clock.now(), startedAt: clock.now(), finishedAt: clock.now()) }
+            }
+            while !Task.isCancelled {
+                guard let next = entry.cron.nextRun(after: clock.now(), in: timeZone) else { return }
+                let delay = max(0, next.timeIntervalSince(clock.now()))
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(delay)) }
+                await fire(entry, due: next)
+            }
+        } catch {
+            if !(error is CancellationError) {
+                logger.error("schedule stopped", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Crypto
+import Foundation
+import KetenpoortCore
+
+/// Seals batches for the gateway: Merkle root over the record hashes, payload digest, detached JWS.
+///
+/// ```swift
+/// let sealer = try BatchSealer(signer: SigningIdentity(certificateFile: cert, keyFile: key))
+/// let sealed = try sealer.seal(payload: xml, recordHashes: hashes, batch: id, recipient: oin,
+///                              contract: "coa-gemeente", contractVersion: "1.0.0", issuedAt: now)
+/// // sealed.jws.compact → the Ketenpoort-Signature header
+/// ```
+public struct BatchSealer: Sendable {
+    /// Who seals; its certificate's OIN becomes `kp-sender`.
+    public let signer: SigningIdentity
+    /// The signer's OIN.
+    public let sender: OIN
+
+    /// A sealer for `signer`; throws `sealing.identity-invalid` when its certificate carries no OIN.
+    public init(signer: SigningIdentity) throws {
+        guard let oin = signer.oin else {
+            throw KetenpoortError(.sealingIdentityInvalid, "the signer certificate carries no OIN in its subject serialNumber")
+        }
+        self.signer = signer
+        self.sender = oin
+    }
+
+    /// Seals `payload`, whose records have `recordHashes` (SHA-256 of each encoded record, in order).
+    public func seal(
+        payload: some DataProtocol, recordHashes: [Data], batch: String, recipient: OIN, contract: String, contractVersion: String,
+        issuedAt: Date
+    ) throws -> SealedBatch {
+        let tree = MerkleTree(recordHashes: recordHashes)
+        let header = SealHeader(
+            batch: batch, sender: sender, recipient: recipient, contract: contract, contractVersion: contractVersion, count: tree.count,
+            merkleRoot: tree.rootHex, payloadSHA256: Hex.encode(SHA256.hash(data: payload)), issuedAt: issuedAt)
+        return SealedBatch(header: header, jws: try DetachedJWS.sign(payload: payload, header: header, signer: signer), tree: tree)
+    }
+}

@@ -1,0 +1,148 @@
+import Crypto
+import Foundation
+import KetenpoortCore
+import X509
+
+/// A JWS with detached payload (RFC 7515 Appendix F), ES256 with an `x5c` chain: the seal of a batch.
+///
+/// The compact form is `<b64url(header)>..<b64url(signature)>`; the signature covers
+/// `b64url(header) + "." + b64url(payload)`, so any JOSE library verifies it once given the payload.
+///
+/// ```swift
+/// let jws = try DetachedJWS.sign(payload: body, header: seal, signer: gateway)
+/// let header = try await DetachedJWS(compact: jws.compact).verify(payload: body, trustedRoots: [ca], at: .now)
+/// ```
+public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
+    /// The compact serialisation, payload part empty.
+    public let compact: String
+    /// The sealed header as the JWS states it: not to be trusted before `verify` has returned it.
+    public let header: SealHeader
+    /// The `x5c` certificates, signer first.
+    public let certificates: [Certificate]
+    /// The `kid`: hex SHA-256 of the signer certificate's DER, when present.
+    public let keyID: String?
+    private let encodedHeader: Substring
+    /// The raw `r || s` signature (64 bytes).
+    private let signature: Data
+
+    /// The only algorithm accepted and produced.
+    public static let algorithm = "ES256"
+
+    /// Parses a compact detached JWS; throws `sealing.jws-malformed`.
+    public init(compact: String) throws {
+        func malformed(_ reason: String) -> KetenpoortError { KetenpoortError(.sealingMalformed, reason) }
+        let text = compact.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw malformed("a compact JWS has three dot-separated parts") }
+        guard parts[1].isEmpty else { throw malformed("the payload part is not detached (not empty)") }
+        guard let headerJSON = Base64URL.decode(parts[0]) else { throw malformed("the header is not base64url") }
+        guard let signatureBytes = Base64URL.decode(parts[2]) else { throw malformed("the signature is not base64url") }
+        let protected: ProtectedHeader
+        do {
+            protected = try JSONDecoder().decode(ProtectedHeader.self, from: headerJSON)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw malformed("the header lacks \(key.stringValue)")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw malformed("the header's \(context.codingPath.last?.stringValue ?? "JSON") is invalid: \(context.debugDescription)")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw malformed("the header's \(context.codingPath.last?.stringValue ?? "JSON") has the wrong type")
+        } catch {
+            throw malformed("the header is not a JSON object")
+        }
+        guard protected.algorithm == Self.algorithm else { throw malformed("alg is \(protected.algorithm), only ES256 is accepted") }
+        guard protected.critical == nil else { throw malformed("critical header parameters (crit) are not supported") }
+        guard protected.base64Payload != false else { throw malformed("an unencoded payload (b64: false) is not supported") }
+        guard !protected.certificateChain.isEmpty else { throw malformed("x5c is empty") }
+        var certificates: [Certificate] = []
+        var leafDER: [UInt8] = []
+        for (index, entry) in protected.certificateChain.enumerated() {
+            guard let der = Data(base64Encoded: entry) else { throw malformed("x5c[\(index)] is not base64") }
+            do {
+                certificates.append(try Certificate(derEncoded: Array(der)))
+            } catch {
+                throw malformed("x5c[\(index)] is not a DER certificate")
+            }
+            if index == 0 { leafDER = Array(der) }
+        }
+        if let keyID = protected.keyID, keyID.lowercased() != Hex.encode(SHA256.hash(data: leafDER)) {
+            throw malformed("kid does not match the signer certificate")
+        }
+        guard signatureBytes.count == 64 else { throw malformed("an ES256 signature is 64 bytes (r || s), not \(signatureBytes.count)") }
+        signature = signatureBytes
+        self.compact = text
+        self.header = protected.seal
+        self.certificates = certificates
+        self.keyID = protected.keyID
+        self.encodedHeader = parts[0]
+    }
+
+    /// Signs `payload` with `header`, whose `kp-sha256` must be the payload's digest (`BatchSealer` fills it
+    /// in); throws `sealing.digest-mismatch` otherwise, so a seal never asserts another payload.
+    /// - Parameter includeKeyID: whether to add `kid` (hex SHA-256 of the signer certificate).
+    public static func sign(payload: some DataProtocol, header: SealHeader, signer: SigningIdentity, includeKeyID: Bool = true) throws -> DetachedJWS
+    {
+        guard Hex.encode(SHA256.hash(data: payload)) == header.payloadSHA256 else {
+            throw KetenpoortError(.sealingDigestMismatch, "kp-sha256 of the header to sign is not the payload's SHA-256")
+        }
+        var chain: [String] = []
+        for certificate in signer.certificateChain { chain.append(Data(try certificate.derBytes()).base64EncodedString()) }
+        let keyID = includeKeyID ? Hex.encode(SHA256.hash(data: try signer.certificate.derBytes())) : nil
+        let protected = ProtectedHeader(algorithm: algorithm, type: "JOSE", certificateChain: chain, keyID: keyID, seal: header)
+        let encodedHeader = Base64URL.encode(try protected.encoded())
+        let signature = try signer.privateKey.signature(for: signingInputDigest(encodedHeader: Substring(encodedHeader), payload: payload))
+        return try DetachedJWS(compact: encodedHeader + ".." + Base64URL.encode(signature.rawRepresentation))
+    }
+
+    /// Verifies the seal over `payload` and returns its header; throws, in this order of checks,
+    /// `sealing.certificate-untrusted` (the `x5c` chain does not lead to one of `trustedRoots` at `time`,
+    /// or the signer may not sign), `sealing.digest-mismatch` (the payload is not the sealed one),
+    /// `sealing.signature-invalid`, and `sealing.sender-mismatch` (the certificate's OIN is not `kp-sender`).
+    public func verify(payload: some DataProtocol, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
+        let signer = certificates[0]
+        _ = try await CertificateTrust.validate(leaf: signer, intermediates: Array(certificates.dropFirst()), roots: trustedRoots, at: time)
+        if let usage = try? signer.extensions.keyUsage, !usage.digitalSignature {
+            throw KetenpoortError(.sealingUntrusted, "the signer certificate is not for digital signatures")
+        }
+        guard let publicKey = P256.Signing.PublicKey(signer.publicKey) else {
+            throw KetenpoortError(.sealingUntrusted, "the signer certificate's key is not P-256")
+        }
+        guard Hex.encode(SHA256.hash(data: payload)) == header.payloadSHA256 else {
+            throw KetenpoortError(.sealingDigestMismatch, "the payload's SHA-256 differs from the sealed kp-sha256")
+        }
+        guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
+            publicKey.isValidSignature(signature, for: Self.signingInputDigest(encodedHeader: encodedHeader, payload: payload))
+        else {
+            throw KetenpoortError(.sealingSignatureInvalid, "the ES256 signature does not match the header and payload")
+        }
+        guard signer.oin == header.sender else {
+            throw KetenpoortError(.sealingSenderMismatch, "the signer certificate's OIN is not kp-sender \(header.sender)")
+        }
+        return header
+    }
+
+    /// Parses and verifies in one step; see `verify(payload:trustedRoots:at:)`.
+    public static func verify(jws: String, payload: some DataProtocol, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
+        try await DetachedJWS(compact: jws).verify(payload: payload, trustedRoots: trustedRoots, at: time)
+    }
+
+    public var description: String { compact }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.compact == rhs.compact }
+    public func hash(into hasher: inout Hasher) { hasher.combine(compact) }
+
+    /// SHA-256 of `b64url(header) + "." + b64url(payload)`, the payload encoded in slices so a large
+    /// batch is not copied whole a second time.
+    static func signingInputDigest(encodedHeader: Substring, payload: some DataProtocol) -> SHA256.Digest {
+        var hasher = SHA256()
+        hasher.update(data: Array(encodedHeader.utf8))
+        hasher.update(data: [UInt8(ascii: ".")])
+        let slice = 3 * 16_384  // a multiple of 3: only the last slice can need padding
+        var start = payload.startIndex
+        while start != payload.endIndex {
+            let end = payload.index(start, offsetBy: slice, limitedBy: payload.endIndex) ?? payload.endIndex
+            hasher.update(data: Base64URL.encodeBytes(payload[start..<end]))
+            start = end
+        }
+        return hasher.finalize()
+    }
+}

@@ -1,2 +1,0 @@
-/// Sealed batches (see the issue on the nightly sync).
-public enum Sealing {}

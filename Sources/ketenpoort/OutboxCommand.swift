@@ -1,0 +1,32 @@
+import ArgumentParser
+import Flows
+import Foundation
+import Store
+
+/// `ketenpoort outbox list`: what waits to be delivered, what was, and what needs an operator.
+struct OutboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox", abstract: "See the sealed batches and their delivery state.", subcommands: [List.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the batches in the outbox.")
+        @Option(help: "Only batches with this status (pending, delivered, dead-lettered, blocked).") var status: String?
+        @OptionGroup var gateway: GatewayOptions
+
+        func run() throws {
+            var filter: BatchStatus?
+            if let status {
+                guard let parsed = BatchStatus(rawValue: status) else { throw ValidationError("unknown status '\(status)'") }
+                filter = parsed
+            }
+            let batches = try gateway.runtime().store.read { try $0.batches(status: filter) }
+            print("batch                                        recipient  records  status         attempts")
+            for batch in batches {
+                let id = batch.id.padding(toLength: 44, withPad: " ", startingAt: 0)
+                let recipient = batch.recipient.padding(toLength: 9, withPad: " ", startingAt: 0)
+                print("\(id) \(recipient)  \(String(batch.recordCount).padding(toLength: 7, withPad: " ", startingAt: 0))  \(batch.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))  \(batch.attempts)")
+            }
+            print("\(batches.count) batch(es)")
+        }
+    }
+}

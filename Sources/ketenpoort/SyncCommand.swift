@@ -1,0 +1,57 @@
+import ArgumentParser
+import Flows
+import Foundation
+import KetenpoortCore
+
+/// `ketenpoort sync coa-gemeenten <tvs-export.csv>`: one nightly sync, now.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Run one sync now: compare a snapshot with what was sent, seal the notifications into the outbox.",
+        discussion: "Exit status: 0 done, 1 the snapshot was rejected or refused, 2 wrong usage, 3 the gateway cannot run."
+    )
+
+    @Argument(help: "The sync to run (coa-gemeenten).") var job: String
+    @Argument(help: "The snapshot (tvs-export-YYYYMMDD.csv).") var file: String
+    @Option(help: "The snapshot date (YYYY-MM-DD), when the file name does not carry it.") var date: String?
+    @OptionGroup var gateway: GatewayOptions
+
+    func validate() throws {
+        guard job == CoaGemeenteSync.job else { throw ValidationError("unknown sync '\(job)' (known: \(CoaGemeenteSync.job))") }
+    }
+
+    func run() throws {
+        let url = URL(fileURLWithPath: file)
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read \(file)") }
+        var snapshotDate: CalendarDate?
+        if let date {
+            guard let (y, m, d) = DateLayout.iso.parts(of: date), let parsed = CalendarDate(year: y, month: m, day: d) else {
+                throw ValidationError("--date must be YYYY-MM-DD")
+            }
+            snapshotDate = parsed
+        }
+        let runtime = try gateway.runtime()
+        let report: SyncReport
+        do {
+            report = try runtime.coaGemeenteSync().run(input: url, date: snapshotDate)
+        } catch let error as KetenpoortError where error.code == .syncRefused {
+            FileHandle.standardError.write(Data("ketenpoort: \(error.reason)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(HumanReport.sync(report))
+        if report.validation.isRejected { throw ExitCode(1) }
+    }
+}
+
+/// Options of commands that run the gateway itself: its configuration and workspace.
+struct GatewayOptions: ParsableArguments {
+    @Option(help: "The gateway configuration (default: ketenpoort.yaml in the workspace).") var config: String?
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func runtime() throws -> GatewayRuntime {
+        let configURL = config.map { URL(fileURLWithPath: $0) } ?? workspace.root.appendingPathComponent("ketenpoort.yaml")
+        return try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: configURL), workspaceRoot: workspace.root, clock: try workspace.clock)
+    }
+}
+
+import Contracts

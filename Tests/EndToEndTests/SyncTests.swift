@@ -1,0 +1,201 @@
+import Flows
+import Foundation
+import KetenpoortCore
+import Sealing
+import Store
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// The notifications of one batch, as a municipality would read them.
+final class BatchContents: NSObject, XMLParserDelegate {
+    struct Notification: Hashable {
+        var soort = ""
+        var vnummer: String?
+        var bsn: String?
+        var elements: Set<String> = []
+        /// `v:<V-number>` or `b:<BSN>`, as the gateway keys persons.
+        var key: String { vnummer.map { "v:" + $0 } ?? "b:" + (bsn ?? "") }
+    }
+
+    var rootAttributes: [String: String] = [:]
+    var notifications: [Notification] = []
+    private var current: Notification?
+    private var text = ""
+
+    static func parse(_ data: Data) throws -> BatchContents {
+        let contents = BatchContents()
+        let parser = XMLParser(data: data)
+        parser.delegate = contents
+        guard parser.parse() else { throw CocoaError(.fileReadCorruptFile) }
+        return contents
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        text = ""
+        if name == "Kennisgevingen" { rootAttributes = attributes.filter { !$0.key.hasPrefix("xmlns") } }
+        if name == "Kennisgeving" { current = Notification(soort: attributes["soort"] ?? "") } else { current?.elements.insert(name) }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "VNummer": current?.vnummer = text
+        case "BSN": current?.bsn = text
+        case "Kennisgeving":
+            if let current { notifications.append(current) }
+            current = nil
+        default: break
+        }
+    }
+}
+
+/// A gateway in a temporary directory: its own dev PKI, configuration and store.
+struct SyncFixture {
+    let directory: TempDirectory
+    let runtime: GatewayRuntime
+
+    static let clock = FixedWallClock(Date(timeIntervalSince1970: Double(CalendarDate(year: 2026, month: 11, day: 24)!.daysSinceEpoch) * 86400 + 11 * 3600))
+
+    init(parties excluded: Set<String> = [], maxBatchRecords: Int = 5_000) throws {
+        directory = try TempDirectory()
+        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "maxBatchRecords: 5000", with: "maxBatchRecords: \(maxBatchRecords)")
+        yaml = yaml.components(separatedBy: "\n").filter { line in !excluded.contains { line.contains("id: \($0),") } }.joined(separator: "\n")
+        let config = directory.file("ketenpoort.yaml")
+        try yaml.write(to: config, atomically: true, encoding: .utf8)
+        let configuration = try GatewayConfiguration.load(contentsOf: config)
+        let identities = [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
+            + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) })
+        _ = try DevPKI.initialize(directory: directory.file("var/pki"), parties: identities, now: Self.clock.now())
+        runtime = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: Self.clock)
+    }
+
+    func sync(_ sample: String) throws -> SyncReport {
+        try runtime.coaGemeenteSync().run(input: Repository.sample("coa", sample))
+    }
+
+    /// The notifications sealed in `run`, as (municipality, soort, person key).
+    func notifications(run: String) throws -> Set<[String]> {
+        var result = Set<[String]>()
+        for batch in try runtime.store.read({ try $0.batches(status: nil) }) where batch.id.hasPrefix(run) {
+            let contents = try BatchContents.parse(batch.payload)
+            for notification in contents.notifications { result.insert([contents.rootAttributes["gemeente"] ?? "?", notification.soort, notification.key]) }
+        }
+        return result
+    }
+}
+
+@Suite("Nightly sync COA → municipalities")
+struct SyncTests {
+    @Test("two consecutive nights give exactly the expected notifications per municipality")
+    func twoNights() throws {
+        let fixture = try SyncFixture()
+        defer { fixture.directory.remove() }
+        let first = try fixture.sync("tvs-export-20261121.csv")
+        #expect(first.validation.items == 8)
+        #expect(try fixture.notifications(run: first.run) == [
+            ["GM0363", "nieuw", "v:8354684874"], ["GM0772", "nieuw", "v:8592256469"], ["GM0344", "nieuw", "v:5843483101"],
+            ["GM0014", "nieuw", "v:4082198227"], ["GM0344", "nieuw", "v:5730893229"],
+        ])
+        let second = try fixture.sync("tvs-export-20261122.csv")
+        // Expected, worked out by hand from the two sample files: Ahmadzai re-linked GM0344 → GM0363,
+        // Doğan's lesson hours and Al-Hassan's work experience changed, Tekle gone without a home
+        // (withdrawn), Saleh gone after being housed (nothing), the rest new.
+        let expected: Set<[String]> = [
+            ["GM0014", "intrekking", "v:4082198227"], ["GM0014", "nieuw", "v:3772014288"], ["GM0014", "nieuw", "v:8484788403"],
+            ["GM0344", "intrekking", "v:5843483101"], ["GM0344", "nieuw", "v:1375196640"], ["GM0344", "nieuw", "v:1698929004"],
+            ["GM0344", "nieuw", "v:2964134116"], ["GM0344", "wijziging", "v:5730893229"], ["GM0363", "nieuw", "v:3246141627"],
+            ["GM0363", "nieuw", "v:4739640175"], ["GM0363", "nieuw", "v:5843483101"], ["GM0363", "nieuw", "v:7937195562"],
+            ["GM0363", "wijziging", "v:8354684874"], ["GM0518", "nieuw", "v:4061570830"], ["GM0518", "nieuw", "v:9981149649"],
+            ["GM0599", "nieuw", "v:1378707117"], ["GM0599", "nieuw", "v:2891928638"], ["GM0599", "nieuw", "b:140170017"],
+            ["GM0772", "nieuw", "v:6428348391"], ["GM0772", "nieuw", "v:9631129727"],
+        ]
+        let actual = try fixture.notifications(run: second.run)
+        #expect(actual == expected, "extra: \(actual.subtracting(expected)), missing: \(expected.subtracting(actual))")
+        #expect(second.leftHoused == 1)
+        #expect(second.notifications == expected.count)
+        // Every item is accounted for.
+        let accepted = second.validation.accepted
+        #expect(accepted == 24)
+        // A withdrawal carries identifiers only.
+        for batch in try fixture.runtime.store.read({ try $0.batches(status: nil) }) where batch.id.hasPrefix(second.run) {
+            for notification in try BatchContents.parse(batch.payload).notifications where notification.soort == "intrekking" {
+                #expect(notification.elements.isSubset(of: ["BSN", "VNummer"]), "\(notification.elements)")
+            }
+        }
+    }
+
+    @Test("an unchanged night sends nothing again; an older or equal snapshot is refused")
+    func unchangedAndRefused() throws {
+        let fixture = try SyncFixture()
+        defer { fixture.directory.remove() }
+        _ = try fixture.sync("tvs-export-20261122.csv")
+        let error = #expect(throws: KetenpoortError.self) { try fixture.sync("tvs-export-20261121.csv") }
+        #expect(error?.code == .syncRefused)
+        #expect(throws: KetenpoortError.self) { try fixture.sync("tvs-export-20261122.csv") }
+        let again = try fixture.runtime.coaGemeenteSync().run(
+            input: Repository.sample("coa", "tvs-export-20261122.csv"), date: CalendarDate(year: 2026, month: 11, day: 23))
+        #expect(again.notifications == 0)
+        #expect(again.batches.isEmpty)
+        #expect(again.unchanged == 18)
+    }
+
+    @Test("every batch is sealed: the JWS verifies against the CA, the Merkle root and count match, aantal is right")
+    func sealed() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.directory.remove() }
+        let report = try fixture.sync("tvs-export-20261122.csv")
+        let roots = try PEMFiles.loadCertificates(fixture.directory.file("var/pki/ca.pem"))
+        let batches = try fixture.runtime.store.read { try $0.batches(status: .pending) }
+        #expect(batches.map(\.id).sorted() == report.batches.sorted())
+        for batch in batches {
+            let header = try await DetachedJWS.verify(jws: batch.signature, payload: batch.payload, trustedRoots: roots, at: SyncFixture.clock.now())
+            #expect(header.batch == batch.id)
+            #expect(header.count == batch.recordCount)
+            #expect(header.merkleRoot == batch.merkleRoot)
+            #expect(header.recipient.value == batch.recipientOIN)
+            let contents = try BatchContents.parse(batch.payload)
+            #expect(contents.rootAttributes["aantal"] == String(contents.notifications.count))
+            #expect(contents.rootAttributes["batch"] == batch.id)
+        }
+    }
+
+    @Test("a municipality without a registered party is held and counted, and gets its notifications once registered")
+    func heldUntilRegistered() throws {
+        let fixture = try SyncFixture(parties: ["gm0518"])
+        defer { fixture.directory.remove() }
+        let report = try fixture.sync("tvs-export-20261122.csv")
+        #expect(report.held == ["GM0518": 2])
+        #expect(try fixture.notifications(run: report.run).allSatisfy { $0[0] != "GM0518" })
+    }
+
+    @Test("a night is split into batches of at most the configured size")
+    func split() throws {
+        let fixture = try SyncFixture(maxBatchRecords: 2)
+        defer { fixture.directory.remove() }
+        let report = try fixture.sync("tvs-export-20261122.csv")
+        let batches = try fixture.runtime.store.read { try $0.batches(status: nil) }
+        #expect(batches.allSatisfy { $0.recordCount <= 2 })
+        #expect(batches.filter { $0.recipient == "gm0363" }.count == 3)  // GM0363 has 5 notifications
+        #expect(batches.reduce(0) { $0 + $1.recordCount } == report.notifications)
+    }
+
+    @Test("the routing guard finds a record addressed to another municipality and blocks the batch with an incident")
+    func routingGuard() throws {
+        let person = PersonKey(vnummer: "1234567890", bsn: nil)!
+        let items = [RoutingGuard.Item(addressee: "GM0363", person: person), RoutingGuard.Item(addressee: "GM0344", person: person)]
+        let misrouted = RoutingGuard().misrouted(items, recipient: GemeenteCode("GM0363")!)
+        #expect(misrouted.map(\.addressee) == ["GM0344"])
+        #expect(RoutingGuard().misrouted(Array(items.prefix(1)), recipient: GemeenteCode("GM0363")!).isEmpty)
+        let party = RegisteredParty(party: Party(id: "gm0363", role: .gemeente, oin: OIN("00000001002564440000")!, name: "Amsterdam", gemeente: GemeenteCode("GM0363")))
+        let incident = RoutingGuard().incident(batch: "b1", recipient: party, misrouted: misrouted, at: Date(), pseudonym: { _ in "p" })
+        #expect(incident.kind == "misroute")
+        #expect(incident.leftGateway == false)
+        #expect(incident.subjects == ["p"])
+        #expect(!incident.details.contains("1234567890"))
+    }
+}
