@@ -21,10 +21,10 @@ build: deps
 build-release: deps
 	$(SWIFT) build -c release
 
-## The main job on the embedded default: translate the bundled COA snapshot and print the report.
+## The main job on the embedded default: dev PKI, local municipality endpoints (mutual TLS), two
+## nights of the COA → municipalities sync, sealed and delivered; prints the run reports.
 run: build
-	$(BIN) validate --contract coa-tvs-export $(SAMPLE)
-	$(BIN) translate --from coa --to gemeente $(SAMPLE) --out var/out
+	$(BIN) demo --fresh
 
 ## The whole suite (parallel).
 test: deps

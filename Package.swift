@@ -13,7 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -55,6 +57,10 @@ let package = Package(
             name: "Transport",
             dependencies: [
                 "CCurl", "KetenpoortCore", "Sealing",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -86,6 +92,7 @@ let package = Package(
                 "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "Transport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "CoreTests", dependencies: ["KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
@@ -94,7 +101,7 @@ let package = Package(
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "KetenpoortCore"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Sealing", "KetenpoortCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing", "Transport"]),
     ],
     swiftLanguageModes: [.v6]
 )

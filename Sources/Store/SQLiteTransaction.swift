@@ -124,6 +124,12 @@ struct SQLiteTransaction: StoreTransaction {
             arguments: [status.rawValue, nextAttemptAt?.timeIntervalSince1970, attempt.error, attempt.batch])
     }
 
+    func requeue(batch: String, at: Date) throws {
+        try db.execute(
+            sql: "UPDATE batch SET status = ?, attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN (?, ?)",
+            arguments: [BatchStatus.pending.rawValue, at.timeIntervalSince1970, batch, BatchStatus.deadLettered.rawValue, BatchStatus.pending.rawValue])
+    }
+
     static func batch(_ row: Row) -> OutboxBatch {
         let hashes: String = row["record_hashes"]
         let next: Double? = row["next_attempt_at"]

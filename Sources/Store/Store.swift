@@ -38,6 +38,8 @@ public protocol StoreTransaction {
     func insertBatch(_ batch: OutboxBatch) throws
     func batch(id: String) throws -> OutboxBatch?
     func batches(status: BatchStatus?) throws -> [OutboxBatch]
+    /// Puts a dead-lettered (or pending) batch back in line, due at `at`, with its attempts counted afresh.
+    func requeue(batch: String, at: Date) throws
     /// Records a delivery attempt and the batch's new status.
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws
 

@@ -5,15 +5,15 @@ import Logging
 
 /// The gateway's command line.
 @main
-struct Ketenpoort: ParsableCommand {
+struct Ketenpoort: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ketenpoort",
         abstract: "The data-exchange gateway of the Dutch civic-integration chain.",
-        subcommands: [ValidateCommand.self, TranslateCommand.self, SyncCommand.self, OutboxCommand.self, VerifyCommand.self, PKICommand.self, BenchCommand.self, BenchRunCommand.self]
+        subcommands: [ValidateCommand.self, TranslateCommand.self, RunCommand.self, SyncCommand.self, DeliverCommand.self, OutboxCommand.self, DemoCommand.self, VerifyCommand.self, PKICommand.self, ReceiveCommand.self, BenchCommand.self, BenchRunCommand.self]
     )
 
     /// Exit codes: 0 success, 1 input rejected, 2 wrong usage, 3 the gateway cannot run (configuration, I/O).
-    static func main() {
+    static func main() async {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["KETENPOORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
@@ -21,7 +21,11 @@ struct Ketenpoort: ParsableCommand {
         }
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as KetenpoortError {
             FileHandle.standardError.write(Data("ketenpoort: \(error.reason)\n".utf8))
             Foundation.exit(3)

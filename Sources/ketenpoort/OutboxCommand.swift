@@ -6,7 +6,7 @@ import Store
 /// `ketenpoort outbox list`: what waits to be delivered, what was, and what needs an operator.
 struct OutboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "outbox", abstract: "See the sealed batches and their delivery state.", subcommands: [List.self])
+        commandName: "outbox", abstract: "See the sealed batches and their delivery state.", subcommands: [List.self, Resend.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the batches in the outbox.")
@@ -27,6 +27,27 @@ struct OutboxCommand: ParsableCommand {
                 print("\(id) \(recipient)  \(String(batch.recordCount).padding(toLength: 7, withPad: " ", startingAt: 0))  \(batch.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))  \(batch.attempts)")
             }
             print("\(batches.count) batch(es)")
+        }
+    }
+
+    struct Resend: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a dead-lettered batch back in line (same id, same bytes).")
+        @Argument(help: "The batch id.") var batch: String
+        @OptionGroup var gateway: GatewayOptions
+
+        func run() throws {
+            let runtime = try gateway.runtime()
+            let found = try runtime.store.write { tx -> OutboxBatch? in
+                guard let found = try tx.batch(id: batch) else { return nil }
+                guard found.status == .deadLettered || found.status == .pending else { return found }
+                try tx.requeue(batch: batch, at: runtime.clock.now())
+                return found
+            }
+            guard let found else { throw ValidationError("no batch '\(batch)' in the outbox") }
+            guard found.status == .deadLettered || found.status == .pending else {
+                throw ValidationError("batch \(batch) is \(found.status.rawValue): only dead-lettered batches are re-sent")
+            }
+            print("\(batch) is pending again; `ketenpoort deliver` (or the running gateway) sends it")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Flows
 import Foundation
 import Sealing
 
@@ -20,11 +21,24 @@ struct PKIInitCommand: ParsableCommand {
     )
 
     @Option(help: "Directory for the PEM files, e.g. var/pki.") var dir: String
+    @Option(help: "Issue for the gateway and every party of this configuration's registry (default: ketenpoort.yaml when present, else a built-in dev list).")
+    var config: String?
     @Flag(help: "Replace existing files.") var force = false
+    @OptionGroup var workspace: WorkspaceOptions
+
+    /// The gateway and the registry's parties, or the built-in list when there is no configuration.
+    func identities() throws -> [DevPKI.Identity] {
+        let url = config.map { URL(fileURLWithPath: $0) } ?? workspace.root.appendingPathComponent("ketenpoort.yaml")
+        guard config != nil || FileManager.default.fileExists(atPath: url.path) else { return DevParties.identities }
+        let configuration = try GatewayConfiguration.load(contentsOf: url)
+        let gateway = try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: configuration.identity.name)
+        return [gateway] + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) })
+    }
 
     func run() throws {
         let directory = URL(fileURLWithPath: dir)
-        let report = try DevPKI.initialize(directory: directory, parties: DevParties.identities, now: Date(), force: force)
+        let identities = try identities()
+        let report = try DevPKI.initialize(directory: directory, parties: identities, now: Date(), force: force)
         let created = Set(report.created.map(\.lastPathComponent))
         func state(_ file: URL) -> String { created.contains(file.lastPathComponent) ? "created" : "kept   " }
         func pad(_ text: String) -> String { text + String(repeating: " ", count: max(0, 10 - text.count)) }
@@ -32,7 +46,7 @@ struct PKIInitCommand: ParsableCommand {
         var lines = ["dev PKI in \(dir) (development only; keep it out of git)"]
         let caFile = DevPKI.caCertificateFile(in: directory)
         lines.append("  \(pad("ca"))\(state(caFile))  ca.pem, ca-key.pem  \(DevPKI.caCommonName)")
-        for identity in DevParties.identities {
+        for identity in identities {
             let file = DevPKI.certificateFile(for: identity.id, in: directory)
             lines.append(
                 "  \(pad(identity.id))\(state(file))  \(identity.id).pem, \(identity.id)-key.pem  OIN \(identity.oin)  \(identity.organisation)")

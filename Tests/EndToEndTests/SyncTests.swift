@@ -198,4 +198,21 @@ struct SyncTests {
         #expect(incident.subjects == ["p"])
         #expect(!incident.details.contains("1234567890"))
     }
+
+    @Test("the scheduled job takes waiting snapshots oldest first, and moves them away so a restart never takes one twice")
+    func dropFolder() throws {
+        let fixture = try SyncFixture()
+        defer { fixture.directory.remove() }
+        let drop = fixture.directory.file("drop")
+        try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)
+        for name in ["tvs-export-20261122.csv", "tvs-export-20261121.csv"] {
+            try FileManager.default.copyItem(at: Repository.sample("coa", name), to: drop.appendingPathComponent(name))
+        }
+        try FileManager.default.copyItem(at: Repository.sample("coa", "tvs-export-20261121.csv"), to: drop.appendingPathComponent("tvs-export-20261120.csv"))
+        let job = DropFolderSync(sync: try fixture.runtime.coaGemeenteSync(), folder: drop)
+        let reports = try job.runWaiting()
+        #expect(reports.map(\.snapshotDate) == ["2026-11-20", "2026-11-21", "2026-11-22"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: drop.appendingPathComponent("processed").path).count == 3)
+        #expect(try job.runWaiting().isEmpty)
+    }
 }

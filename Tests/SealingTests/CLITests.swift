@@ -11,16 +11,28 @@ struct CLITests {
         let directory = try TempDirectory()
         defer { directory.remove() }
         let pki = directory.file("pki").path
-        let first = try Binary.run(["pki", "init", "--dir", pki])
+        // A home without ketenpoort.yaml: the built-in dev parties.
+        let first = try Binary.run(["pki", "init", "--dir", pki, "--home", directory.url.path])
         #expect(first.status == 0, "\(first)")
         #expect(first.stdout.contains("gateway   created"), "\(first)")
         #expect(first.stdout.contains("created \(2 + 2 * DevParties.identities.count) file(s), kept 0"), "\(first)")
         for identity in DevParties.identities {
             #expect(try DevPKI.signingIdentity(identity.id, in: directory.file("pki")).oin == identity.oin)
         }
-        let second = try Binary.run(["pki", "init", "--dir", pki])
+        let second = try Binary.run(["pki", "init", "--dir", pki, "--home", directory.url.path])
         #expect(second.status == 0, "\(second)")
         #expect(second.stdout.contains("created 0 file(s)"), "\(second)")
+    }
+
+    @Test("pki init with a configuration issues for the gateway and every party of its registry")
+    func pkiInitFromConfiguration() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let config = Binary.repositoryRoot.appendingPathComponent("ketenpoort.yaml").path
+        let result = try Binary.run(["pki", "init", "--dir", directory.file("pki").path, "--config", config])
+        #expect(result.status == 0, "\(result)")
+        #expect(try DevPKI.signingIdentity("gateway", in: directory.file("pki")).oin?.value == "00000001234567890000")
+        #expect(try DevPKI.signingIdentity("gm0363", in: directory.file("pki")).oin?.value == "00000001002564440000")
     }
 
     @Test("verify: 0 for a valid batch and record proof, 1 for a changed batch or a wrong proof, 2 for wrong usage")
@@ -75,6 +87,8 @@ struct CLITests {
 
 /// The `ketenpoort` binary next to this test bundle (same build folder).
 enum Binary {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     static let url: URL? = {
         let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var candidates = [bundle.deletingLastPathComponent().appendingPathComponent("ketenpoort")]

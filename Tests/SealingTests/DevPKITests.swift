@@ -63,7 +63,21 @@ struct DevPKITests {
         #expect(Array(names) == [.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
         #expect(certificate.notValidBefore == TestPKI.now - 86_400)
         #expect(certificate.notValidAfter == TestPKI.now + 2 * 365 * 86_400)
-        #expect(certificate.publicKeyPin.hasPrefix("sha256//"))
+        // The pin is over the whole SubjectPublicKeyInfo DER, as openssl and libcurl compute it.
+        let pin = try certificate.publicKeyPin()
+        #expect(pin.hasPrefix("sha256//"))
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let pem = try directory.write("leaf.pem", Data(try PEMFiles.pem([certificate]).utf8))
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/bin/sh")
+        openssl.arguments = ["-c", "openssl x509 -in '\(pem.path)' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64"]
+        let output = Pipe()
+        openssl.standardOutput = output
+        try openssl.run()
+        openssl.waitUntilExit()
+        let expected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(pin == "sha256//" + expected)
         let chain = try await CertificateTrust.validate(leaf: certificate, roots: [try pki.ca], at: TestPKI.now)
         #expect(chain.count == 2)
     }

@@ -31,8 +31,10 @@ extension Certificate {
         return serializer.serializedBytes
     }
 
-    /// The public-key pin `sha256//<base64 SHA-256 of the SubjectPublicKeyInfo>`, as libcurl takes it.
-    public var publicKeyPin: String {
-        "sha256//" + Data(SHA256.hash(data: Array(publicKey.subjectPublicKeyInfoBytes))).base64EncodedString()
+    /// The public-key pin `sha256//<base64 SHA-256 of the SubjectPublicKeyInfo DER>`, as libcurl takes it.
+    public func publicKeyPin() throws -> String {
+        var serializer = DER.Serializer()
+        try serializer.serialize(publicKey)
+        return "sha256//" + Data(SHA256.hash(data: serializer.serializedBytes)).base64EncodedString()
     }
 }

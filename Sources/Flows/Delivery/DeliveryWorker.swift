@@ -1,0 +1,142 @@
+import Foundation
+import KetenpoortCore
+import Logging
+import ServiceLifecycle
+import Store
+import Transport
+
+/// Delivers the outbox (formats.md §8): each due batch is POSTed over mutual TLS with its
+/// idempotency key, digest and signature; the answer decides delivered, retry later (backoff with
+/// jitter, `Retry-After`) or dead-letter with an alert. Every attempt is recorded. A `Service`.
+public struct DeliveryWorker: Service {
+    /// What one round did.
+    public struct Round: Sendable, Equatable {
+        public var delivered: [String] = []
+        public var retrying: [String] = []
+        public var deadLettered: [String] = []
+        public var attempted: Int { delivered.count + retrying.count + deadLettered.count }
+    }
+
+    let store: any Store
+    let configuration: GatewayConfiguration
+    let client: CurlClient
+    let policy: RetryPolicy
+    let clock: any WallClock
+    let concurrency: Int
+    let logger = Logger(label: "ketenpoort.delivery")
+
+    public init(store: any Store, configuration: GatewayConfiguration, client: CurlClient, clock: any WallClock = SystemWallClock(), concurrency: Int = 16) {
+        self.store = store
+        self.configuration = configuration
+        self.client = client
+        self.clock = clock
+        self.concurrency = concurrency
+        let limits = configuration.delivery
+        self.policy = RetryPolicy(
+            initialDelay: .milliseconds(Int64(limits.initialBackoff * 1000)), maximumDelay: .milliseconds(Int64(limits.maxBackoff * 1000)),
+            maximumAttempts: limits.maxAttempts)
+    }
+
+    /// Keeps delivering until a graceful shutdown: a round, then a pause until the next batch is due.
+    public func run() async throws {
+        while !Task.isCancelled {
+            _ = try await deliverDue()
+            let pause = try nextDueDelay() ?? 1
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(min(max(pause, 0.05), 1))) }
+            if Task.isCancelled { break }
+        }
+    }
+
+    /// Seconds until the earliest pending batch is due (nil when none is pending).
+    public func nextDueDelay() throws -> Double? {
+        let pending = try store.read { try $0.batches(status: .pending) }
+        let now = clock.now()
+        return pending.map { ($0.nextAttemptAt ?? now).timeIntervalSince(now) }.min()
+    }
+
+    /// One attempt for every pending batch that is due now, at most `concurrency` at once.
+    public func deliverDue() async throws -> Round {
+        let now = clock.now()
+        let due = try store.read { try $0.batches(status: .pending) }.filter { ($0.nextAttemptAt ?? now) <= now }
+        var round = Round()
+        var iterator = due.makeIterator()
+        try await withThrowingTaskGroup(of: (String, RetryPolicy.Decision).self) { group in
+            func startNext() {
+                guard let batch = iterator.next() else { return }
+                group.addTask { (batch.id, try await attempt(batch)) }
+            }
+            for _ in 0..<concurrency { startNext() }
+            while let (id, decision) = try await group.next() {
+                switch decision {
+                case .delivered: round.delivered.append(id)
+                case .retry: round.retrying.append(id)
+                case .deadLetter: round.deadLettered.append(id)
+                }
+                startNext()
+            }
+        }
+        return round
+    }
+
+    /// Delivers until nothing is pending or `deadline` passes (for one-shot runs and tests).
+    public func deliverUntilDone(deadline: Date) async throws -> Round {
+        var total = Round()
+        while Date() < deadline {
+            let round = try await deliverDue()
+            total.delivered += round.delivered
+            total.deadLettered += round.deadLettered
+            guard let wait = try nextDueDelay() else { break }
+            if wait > 0 { try await Task.sleep(for: .seconds(min(wait, max(0, deadline.timeIntervalSinceNow)))) }
+        }
+        total.retrying = try store.read { try $0.batches(status: .pending) }.map(\.id)
+        return total
+    }
+
+    /// One attempt for `batch`, recorded before it returns.
+    func attempt(_ batch: OutboxBatch) async throws -> RetryPolicy.Decision {
+        let started = clock.now()
+        let result: Result<HTTPResponse, any Error>
+        do {
+            result = .success(try await post(batch))
+        } catch {
+            result = .failure(error)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let decision = policy.decide(result, attempt: batch.attempts + 1, now: started, using: &generator)
+        let response = try? result.get()
+        let errorText: String? =
+            switch result {
+            case .success(let response): (200...299).contains(response.status) || response.status == 409 ? nil : "HTTP \(response.status)"
+            case .failure(let error): (error as? KetenpoortError)?.description ?? "transport failure"
+            }
+        let attempt = DeliveryAttempt(
+            batch: batch.id, at: started, httpStatus: response?.status, error: errorText,
+            receipt: decision == .delivered ? response?.body : nil)
+        switch decision {
+        case .delivered:
+            try store.write { try $0.recordAttempt(attempt, status: .delivered, nextAttemptAt: nil) }
+            logger.info("batch delivered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "status": "\(response?.status ?? 0)"])
+        case .retry(let delay):
+            let next = started.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            try store.write { try $0.recordAttempt(attempt, status: .pending, nextAttemptAt: next) }
+            logger.warning("delivery failed, retrying", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "error": "\(errorText ?? "")"])
+        case .deadLetter(let reason):
+            try store.write { try $0.recordAttempt(attempt, status: .deadLettered, nextAttemptAt: nil) }
+            // The alert an operator acts on: `ketenpoort outbox resend <batch>` once mended.
+            logger.critical("batch dead-lettered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "reason": "\(reason)"])
+        }
+        return decision
+    }
+
+    private func post(_ batch: OutboxBatch) async throws -> HTTPResponse {
+        guard let party = configuration.registry.party(id: batch.recipient), let endpoint = party.endpoint, let caBundle = party.caBundle else {
+            throw KetenpoortError(.transportConfiguration, "no endpoint and CA bundle configured for \(batch.recipient)")
+        }
+        let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: batch.payload, signature: batch.signature)
+        let tls = TLSClientSettings(
+            clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: caBundle,
+            pinnedPublicKey: party.pin)
+        return try await client.post(
+            url: endpoint, headers: headers.fields, body: batch.payload, tls: tls, timeout: .milliseconds(Int64(configuration.delivery.timeout * 1000)))
+    }
+}

@@ -1,0 +1,130 @@
+import CCurl
+import Foundation
+import KetenpoortCore
+
+/// One libcurl easy handle with its error buffer, owned by exactly one worker thread.
+///
+/// The handle is reused between transfers (`curl_easy_reset` keeps its connection and TLS session
+/// cache), so consecutive deliveries to one recipient do not pay for a new handshake each time.
+final class CurlEasyHandle {
+    private let handle: UnsafeMutableRawPointer
+    /// libcurl writes into this buffer during `curl_easy_perform`: it must not move, hence heap memory of our own.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let maximumResponseSize: Int
+
+    init(maximumResponseSize: Int) {
+        guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: libcurl is out of memory") }
+        self.handle = handle
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        self.maximumResponseSize = maximumResponseSize
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    /// Carries out one POST; blocks the calling thread until it is done.
+    func perform(_ request: CurlRequest, control: TransferControl) -> Result<HTTPResponse, KetenpoortError> {
+        curl_easy_reset(handle)
+        errorBuffer[0] = 0
+        let sink = ResponseSink(limit: maximumResponseSize, control: control)
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(headerList) }
+        // Runs before the list is freed: the idle handle then points at nothing of this transfer
+        // (reset keeps the connection cache).
+        defer { curl_easy_reset(handle) }
+        // No `Expect: 100-continue` round trip before the body.
+        for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
+            guard let appended = curl_slist_append(headerList, line) else {
+                return .failure(KetenpoortError(.transportFailed, "libcurl is out of memory"))
+            }
+            headerList = appended
+        }
+        return withExtendedLifetime(sink) {
+            // An empty body still needs a non-NULL pointer, or libcurl would read the body from stdin.
+            let bodyCount = request.body.count
+            let bodyStorage = request.body.isEmpty ? Data([0]) : request.body
+            // POSTFIELDS keeps a pointer, not a copy: the body must stay alive until perform returns.
+            return bodyStorage.withUnsafeBytes { (body: UnsafeRawBufferPointer) -> Result<HTTPResponse, KetenpoortError> in
+                let bodyPointer = body.baseAddress
+                var setup = request.options.map { ($0.option, $0.apply(to: handle)) }
+                setup += [
+                    (CURLOPT_ERRORBUFFER, kp_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)),
+                    (CURLOPT_HTTPHEADER, kp_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)),
+                    (CURLOPT_POSTFIELDSIZE_LARGE, kp_curl_easy_setopt_int64(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyCount))),
+                    (CURLOPT_POSTFIELDS, kp_curl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, bodyPointer)),
+                    (CURLOPT_WRITEFUNCTION, kp_curl_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION, writeBody)),
+                    (CURLOPT_WRITEDATA, kp_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)),
+                    (CURLOPT_HEADERFUNCTION, kp_curl_easy_setopt_callback(handle, CURLOPT_HEADERFUNCTION, collectHeader)),
+                    (CURLOPT_HEADERDATA, kp_curl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)),
+                    (CURLOPT_XFERINFOFUNCTION, kp_curl_easy_setopt_xferinfo(handle, checkCancellation)),
+                    (CURLOPT_XFERINFODATA, kp_curl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)),
+                    (CURLOPT_NOPROGRESS, kp_curl_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)),
+                ]
+                if let rejected = setup.first(where: { $0.1 != CURLE_OK }) {
+                    return .failure(CurlFailure.optionRejected(rejected.0, rejected.1))
+                }
+                guard !control.isCancelled else {
+                    return .failure(KetenpoortError(.transportCancelled, "the transfer was cancelled before it started"))
+                }
+                let code = curl_easy_perform(handle)
+                guard code == CURLE_OK else {
+                    let message = String(cString: errorBuffer)
+                    return .failure(CurlFailure.error(for: code, message: message, host: request.url.host ?? "?"))
+                }
+                var status = 0
+                _ = kp_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+                return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body))
+            }
+        }
+    }
+}
+
+/// What the callbacks of one transfer collect; touched only by the worker thread that runs it.
+private final class ResponseSink {
+    let limit: Int
+    let control: TransferControl
+    var body = Data()
+    var headers: [(name: String, value: String)] = []
+
+    init(limit: Int, control: TransferControl) {
+        self.limit = limit
+        self.control = control
+    }
+}
+
+/// CURLOPT_WRITEFUNCTION: appends to the body; returning less than given aborts (CURLE_WRITE_ERROR).
+private func writeBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let context else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    guard sink.body.count + length <= sink.limit else { return 0 }
+    if let data, length > 0 { sink.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
+    return length
+}
+
+/// CURLOPT_HEADERFUNCTION: one header line per call; a status line starts a new response (1xx, redirects).
+private func collectHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let context else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    guard let data, length > 0 else { return length }
+    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+    if line.hasPrefix("HTTP/") {
+        sink.headers.removeAll()
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        if !name.isEmpty { sink.headers.append((name, value)) }
+    }
+    return length
+}
+
+/// CURLOPT_XFERINFOFUNCTION: a non-zero answer aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+private func checkCancellation(_ context: UnsafeMutableRawPointer?, _: curl_off_t, _: curl_off_t, _: curl_off_t, _: curl_off_t) -> Int32 {
+    guard let context else { return 0 }
+    return Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().control.isCancelled ? 1 : 0
+}

@@ -1,0 +1,94 @@
+import CCurl
+import Foundation
+import KetenpoortCore
+
+/// One outbound POST as the curl workers carry it out.
+struct CurlRequest: Sendable {
+    var url: URL
+    var headers: [(name: String, value: String)]
+    var body: Data
+    var tls: TLSClientSettings
+    var timeout: Duration
+    var connectTimeout: Duration
+    /// Test hook: leave out our certificate, to see that a server refuses such a client.
+    var omitsClientCertificate = false
+
+    /// Refuses what libcurl must never be handed: another scheme than https, CR or LF in a header.
+    func validate() throws {
+        guard url.scheme?.lowercased() == "https", url.host != nil else {
+            throw KetenpoortError(.transportConfiguration, "the delivery URL must be an absolute https URL")
+        }
+        for (name, value) in headers {
+            let isName = !name.isEmpty && name.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }
+            let isValue = value.utf8.allSatisfy { $0 != 0x0D && $0 != 0x0A && $0 != 0x00 }
+            guard isName, isValue else {
+                throw KetenpoortError(.transportConfiguration, "header field '\(isName ? name : "?")' is not a valid HTTP field")
+            }
+        }
+        guard timeout > .zero else { throw KetenpoortError(.transportConfiguration, "the timeout must be positive") }
+    }
+
+    /// The options of this transfer apart from the body, callbacks, header list and error buffer.
+    ///
+    /// Kept as data so tests can check the plan itself (e.g. that the system CA folder is switched off).
+    var options: [CurlOption] {
+        var plan: [CurlOption] = [
+            .string(CURLOPT_URL, url.absoluteString),
+            .string(CURLOPT_PROTOCOLS_STR, "https"),
+            .string(CURLOPT_REDIR_PROTOCOLS_STR, "https"),
+            .long(CURLOPT_FOLLOWLOCATION, 0),
+            .long(CURLOPT_NOSIGNAL, 1),
+            .long(CURLOPT_POST, 1),
+            .long(CURLOPT_SSL_VERIFYPEER, 1),
+            .long(CURLOPT_SSL_VERIFYHOST, 2),
+            .long(CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)),
+            .string(CURLOPT_CAINFO, tls.trustedCA.path),
+            // Debian's libcurl adds /etc/ssl/certs unless CAPATH is NULL (an empty string is not enough).
+            .null(CURLOPT_CAPATH),
+            .long(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout)),
+            .long(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(min(connectTimeout, timeout))),
+        ]
+        if !omitsClientCertificate {
+            plan += [
+                .string(CURLOPT_SSLCERT, tls.clientCertificate.path),
+                .string(CURLOPT_SSLCERTTYPE, "PEM"),
+                .string(CURLOPT_SSLKEY, tls.clientKey.path),
+                .string(CURLOPT_SSLKEYTYPE, "PEM"),
+            ]
+        }
+        if let pin = tls.pinnedPublicKey {
+            plan.append(.string(CURLOPT_PINNEDPUBLICKEY, pin))
+        }
+        return plan
+    }
+
+    /// Whole milliseconds, at least 1 (0 would mean "no limit" to libcurl).
+    static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+}
+
+/// One libcurl option and its value.
+enum CurlOption: Equatable {
+    case long(CURLoption, Int)
+    case string(CURLoption, String)
+    /// The option set to a NULL pointer.
+    case null(CURLoption)
+
+    /// The option this sets.
+    var option: CURLoption {
+        switch self {
+        case .long(let option, _), .string(let option, _), .null(let option): option
+        }
+    }
+
+    /// Sets the option on `handle`; libcurl copies strings, so nothing needs to outlive the call.
+    func apply(to handle: UnsafeMutableRawPointer) -> CURLcode {
+        switch self {
+        case .long(let option, let value): kp_curl_easy_setopt_long(handle, option, value)
+        case .string(let option, let value): value.withCString { kp_curl_easy_setopt_pointer(handle, option, $0) }
+        case .null(let option): kp_curl_easy_setopt_pointer(handle, option, nil)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+import KetenpoortCore
+
+/// The `Content-Digest` field of RFC 9530: a structured-field dictionary of algorithm → `:base64:` digest.
+///
+/// ```swift
+/// let field = ContentDigest.field(for: body)          // "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:"
+/// try ContentDigest.verify(field, body: receivedBody)  // throws transport.digest-mismatch
+/// ```
+public enum ContentDigest {
+    /// The algorithms this side checks; others in a field are ignored (RFC 9530 §2).
+    public static let supportedAlgorithms = ["sha-256", "sha-512"]
+
+    /// `sha-256=:<base64>:` for `body`.
+    public static func field(for body: some DataProtocol) -> String {
+        "sha-256=:" + Data(SHA256.hash(data: body)).base64EncodedString() + ":"
+    }
+
+    /// The members of a `Content-Digest` field, algorithm (lower-cased) → digest bytes; throws
+    /// `transport.digest-malformed` unless every member is `<key>=:<base64>:` (parameters ignored).
+    public static func parse(_ field: String) throws -> [String: Data] {
+        var digests: [String: Data] = [:]
+        for member in field.split(separator: ",") {
+            let text = member.trimmingCharacters(in: .whitespaces)
+            guard let equals = text.firstIndex(of: "=") else { throw malformed("a member has no value") }
+            let key = text[..<equals].lowercased()
+            var value = text[text.index(after: equals)...]
+            if let parameters = value.firstIndex(of: ";") { value = value[..<parameters] }
+            guard isKey(key), value.count >= 2, value.first == ":", value.last == ":",
+                let digest = Data(base64Encoded: String(value.dropFirst().dropLast()))
+            else { throw malformed("member '\(key.prefix(20))' is not a byte sequence") }
+            digests[key] = digest
+        }
+        guard !digests.isEmpty else { throw malformed("the field is empty") }
+        return digests
+    }
+
+    /// Checks `field` against `body`: at least one supported algorithm, and every supported one matches.
+    public static func verify(_ field: String, body: some DataProtocol) throws {
+        let digests = try parse(field)
+        let known = digests.filter { supportedAlgorithms.contains($0.key) }
+        guard !known.isEmpty else {
+            throw KetenpoortError(.transportDigestMalformed, "Content-Digest has no sha-256 or sha-512 member")
+        }
+        for (algorithm, expected) in known {
+            let actual = algorithm == "sha-256" ? Data(SHA256.hash(data: body)) : Data(SHA512.hash(data: body))
+            guard actual == expected else {
+                throw KetenpoortError(.transportDigestMismatch, "the body does not match its Content-Digest (\(algorithm))")
+            }
+        }
+    }
+
+    private static func isKey(_ key: String) -> Bool {
+        guard let first = key.utf8.first, ASCII.isLower(first) || first == UInt8(ascii: "*") else { return false }
+        return key.utf8.allSatisfy { ASCII.isLower($0) || ASCII.isDigit($0) || "_-.*".utf8.contains($0) }
+    }
+
+    private static func malformed(_ reason: String) -> KetenpoortError {
+        KetenpoortError(.transportDigestMalformed, "Content-Digest is malformed: \(reason)")
+    }
+}

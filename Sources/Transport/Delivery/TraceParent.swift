@@ -1,0 +1,56 @@
+import Foundation
+
+/// A W3C Trace Context `traceparent` (version 00): `00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`.
+public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
+    /// The trace id, 32 lower-case hex digits, not all zero.
+    public let traceID: String
+    /// The parent (span) id, 16 lower-case hex digits, not all zero.
+    public let spanID: String
+    /// The trace flags; bit 0 is "sampled".
+    public let flags: UInt8
+
+    /// A new trace with random ids, sampled.
+    public static func random() -> TraceParent {
+        var generator = SystemRandomNumberGenerator()
+        return random(using: &generator)
+    }
+
+    /// A new trace with ids from `generator`, sampled.
+    public static func random(using generator: inout some RandomNumberGenerator) -> TraceParent {
+        func hex(_ byteCount: Int) -> String {
+            while true {
+                let bytes = (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                if bytes.contains(where: { $0 != 0 }) { return bytes.map { String(format: "%02x", $0) }.joined() }
+            }
+        }
+        return TraceParent(validTraceID: hex(16), spanID: hex(8), flags: 1)
+    }
+
+    /// Parses a `traceparent` value; nil unless it is well-formed version 00 with non-zero ids.
+    public init?(_ header: String) {
+        let parts = header.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "00", Self.isHex(parts[1], count: 32), Self.isHex(parts[2], count: 16),
+            Self.isHex(parts[3], count: 2), let flags = UInt8(parts[3], radix: 16),
+            parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" })
+        else { return nil }
+        self.init(validTraceID: String(parts[1]), spanID: String(parts[2]), flags: flags)
+    }
+
+    /// The same trace with a fresh span id: what a hop passes on.
+    public func child(using generator: inout some RandomNumberGenerator) -> TraceParent {
+        TraceParent(validTraceID: traceID, spanID: TraceParent.random(using: &generator).spanID, flags: flags)
+    }
+
+    /// The header value.
+    public var description: String { "00-\(traceID)-\(spanID)-" + String(format: "%02x", flags) }
+
+    private init(validTraceID: String, spanID: String, flags: UInt8) {
+        self.traceID = validTraceID
+        self.spanID = spanID
+        self.flags = flags
+    }
+
+    private static func isHex(_ text: Substring, count: Int) -> Bool {
+        text.utf8.count == count && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+}

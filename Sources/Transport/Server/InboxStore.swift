@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import KetenpoortCore
+import Sealing
+
+/// Where a `ReceiveServer` keeps what it accepts: `<dir>/<party>/<key>.<ext>` and, written last as
+/// the commit mark, `<key>.receipt.json`. Both are written to a temporary file and renamed.
+///
+/// An actor, so two requests with one key cannot both store; the files are small local writes.
+actor InboxStore {
+    enum Outcome: Sendable {
+        /// Stored now; the receipt's JSON.
+        case created(Data)
+        /// Stored before with the same bytes: the first receipt, unchanged.
+        case duplicate(Data)
+        /// Stored before with other bytes under the same key.
+        case conflict
+    }
+
+    private let directory: URL
+    private let storesByParty: Bool
+    private var receipts: [String: (sha256: String, json: Data)] = [:]
+
+    init(directory: URL, storesByParty: Bool) {
+        self.directory = directory
+        self.storesByParty = storesByParty
+    }
+
+    /// Stores `body` unless the key is known; `party` and `key` are already checked to be plain tokens.
+    func store(party: String, key: String, contentType: String?, body: Data, now: Date) throws -> Outcome {
+        let folder = storesByParty ? directory.appendingPathComponent(party, isDirectory: true) : directory
+        let receiptFile = folder.appendingPathComponent("\(key).receipt.json")
+        let digest = Hex.encode(SHA256.hash(data: body))
+        if let known = try knownReceipt(folder: folder, file: receiptFile) {
+            return known.sha256 == digest ? .duplicate(known.json) : .conflict
+        }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Self.writeAtomically(body, to: folder.appendingPathComponent("\(key).\(Self.fileExtension(for: contentType))"))
+            let json = try InboxReceipt(batch: key, ontvangen: Self.timestamp(now), sha256: digest).encoded()
+            try Self.writeAtomically(json, to: receiptFile)
+            receipts[receiptFile.path] = (digest, json)
+            return .created(json)
+        } catch {
+            throw KetenpoortError(.outputUnwritable, "cannot store batch \(key) in \(folder.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The receipt of an earlier delivery, from memory or, after a restart, from disk.
+    private func knownReceipt(folder: URL, file: URL) throws -> (sha256: String, json: Data)? {
+        if let known = receipts[file.path] { return known }
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        let json = try Data(contentsOf: file)
+        let receipt = try JSONDecoder().decode(InboxReceipt.self, from: json)
+        receipts[file.path] = (receipt.sha256, json)
+        return (receipt.sha256, json)
+    }
+
+    /// Writes a temporary file in the same folder, then renames it over `url` (atomic on POSIX).
+    private static func writeAtomically(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        do {
+            try data.write(to: temporary)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw KetenpoortError(.outputUnwritable, "rename failed: \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// The file extension for a content type: xml, csv, jsonl, json, else bin.
+    static func fileExtension(for contentType: String?) -> String {
+        let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        switch mediaType {
+        case "application/xml", "text/xml": return "xml"
+        case "text/csv": return "csv"
+        case "application/jsonl", "application/x-ndjson", "application/jsonlines": return "jsonl"
+        case "application/json": return "json"
+        default: return "bin"
+        }
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Flows
+import Foundation
+import KetenpoortCore
+import Logging
+import ServiceLifecycle
+import Sealing
+import Store
+import Transport
+
+/// `ketenpoort demo`: the nightly sync end to end on this machine — dev PKI, the municipalities'
+/// endpoints on loopback, two nights of COA snapshots, sealed batches delivered over mutual TLS.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run two nights of the COA → municipalities sync against local endpoints (what `make run` does).")
+
+    @Flag(help: "Start from an empty store (the configured store must lie under var/).") var fresh = false
+    @OptionGroup var gateway: GatewayOptions
+
+    func run() async throws {
+        let root = gateway.workspace.root
+        let configURL = gateway.config.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent("ketenpoort.yaml")
+        let configuration = try GatewayConfiguration.load(contentsOf: configURL)
+        let storePath = configuration.store.path.standardizedFileURL.path
+        if fresh {
+            guard storePath.contains("/var/") else { throw ValidationError("--fresh only removes a store under var/ (this one is \(storePath))") }
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+        }
+        // 1. The dev PKI for the gateway and every party of the registry.
+        let pki = configuration.identity.caBundle.deletingLastPathComponent()
+        let identities = [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: configuration.identity.name)]
+            + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) })
+        let issued = try DevPKI.initialize(directory: pki, parties: identities, now: Date())
+        print("dev PKI in \(pki.path): \(issued.created.count) file(s) created, \(issued.kept.count) kept")
+
+        // 2. The municipalities' endpoints: one receiver on the port the registry names, verifying
+        //    mutual TLS, the digest and the seal.
+        guard let endpoint = configuration.registry.parties.compactMap(\.endpoint).first, let port = endpoint.port else {
+            throw ValidationError("no party has an endpoint with a port in \(configURL.path)")
+        }
+        let received = root.appendingPathComponent("var/received")
+        if fresh { try? FileManager.default.removeItem(at: received) }
+        let roots = try PEMFiles.loadCertificates(configuration.identity.caBundle)
+        let receiverID = configuration.registry.parties.first { $0.endpoint != nil }!.party.id
+        let server = ReceiveServer(
+            configuration: .init(
+                port: port, directory: received, certificateChain: DevPKI.certificateFile(for: receiverID, in: pki),
+                privateKey: DevPKI.privateKeyFile(for: receiverID, in: pki), trustedCA: configuration.identity.caBundle,
+                verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) }))
+        let services = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: Logger(label: "ketenpoort.demo")))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            _ = try await server.boundPort()
+            print("municipality endpoints listening on https://127.0.0.1:\(port)/inbox/<party> (mutual TLS)\n")
+            do {
+                try await nights(configuration: configuration, root: root)
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            print("\ndelivered files lie in \(received.path)/<party>/<batch>.xml; the store is \(storePath)")
+        }
+    }
+
+    /// Two nights: the snapshots of 21 and 22 November, each synced and delivered.
+    private func nights(configuration: GatewayConfiguration, root: URL) async throws {
+        let runtime = try GatewayRuntime(configuration: configuration, workspaceRoot: root)
+        let client = CurlClient()
+        let worker = DeliveryWorker(store: runtime.store, configuration: configuration, client: client)
+        for sample in ["tvs-export-20261121.csv", "tvs-export-20261122.csv"] {
+            let input = root.appendingPathComponent("adapters/coa/samples/\(sample)")
+            let report: SyncReport
+            do {
+                report = try runtime.coaGemeenteSync().run(input: input)
+            } catch let error as KetenpoortError where error.code == .syncRefused {
+                print("night \(sample): \(error.reason) (run `make run` again, or `ketenpoort demo --fresh`)")
+                continue
+            }
+            print("== night of \(report.snapshotDate) ==")
+            print(HumanReport.sync(report))
+            let round = try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(30))
+            print("  delivery: \(round.delivered.count) batch(es) delivered, \(round.deadLettered.count) dead-lettered, \(round.retrying.count) still pending")
+        }
+        await client.shutdown()
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Flows
+import Foundation
+import Logging
+import ServiceLifecycle
+import Transport
+
+/// `ketenpoort run`: the gateway as a long-running service — the scheduler, the delivery worker
+/// and the outbound HTTPS client in one service group, with graceful shutdown on SIGTERM/SIGINT.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the gateway: scheduled jobs and delivery, until SIGTERM or SIGINT.")
+
+    @OptionGroup var gateway: GatewayOptions
+
+    func run() async throws {
+        let runtime = try gateway.runtime()
+        let logger = Logger(label: "ketenpoort.run")
+        let client = CurlClient()
+        let delivery = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock)
+        var entries: [Scheduler.Entry] = []
+        for schedule in runtime.configuration.schedules {
+            let cron: CronExpression
+            do {
+                cron = try CronExpression(schedule.cron)
+            } catch let error as CronError {
+                throw ValidationError("\(runtime.configuration.source.path): schedule \(schedule.name): \(error.description)")
+            }
+            guard schedule.job == CoaGemeenteSync.job, let source = schedule.source else {
+                throw ValidationError("\(runtime.configuration.source.path): schedule \(schedule.name): unknown job '\(schedule.job)' or no source folder")
+            }
+            let drop = DropFolderSync(sync: try runtime.coaGemeenteSync(), folder: source)
+            entries.append(Scheduler.Entry(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
+        }
+        let scheduler = Scheduler(entries: entries, store: runtime.store, clock: runtime.clock)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: client), .init(service: delivery), .init(service: scheduler)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.notice("gateway running", metadata: ["schedules": "\(entries.count)"])
+        try await group.run()
+    }
+}

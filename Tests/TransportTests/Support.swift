@@ -1,0 +1,140 @@
+import Foundation
+import KetenpoortCore
+import Logging
+import Sealing
+import ServiceLifecycle
+import Testing
+
+@testable import Transport
+
+/// Two independent dev PKIs in a temporary folder, made once per test process: `trusted` is the CA
+/// both sides are configured with, `foreign` one neither trusts. Each holds `gateway` and `gm0363`.
+struct TestPKI: Sendable {
+    static let shared: TestPKI = {
+        do { return try TestPKI() } catch { fatalError("cannot create the test PKI: \(error)") }
+    }()
+
+    let trusted: URL
+    let foreign: URL
+
+    private init() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("transport-pki-\(UUID().uuidString)")
+        let identities = DevParties.identities.filter { ["gateway", "gm0363"].contains($0.id) }
+        trusted = root.appendingPathComponent("trusted")
+        foreign = root.appendingPathComponent("foreign")
+        try DevPKI.initialize(directory: trusted, parties: identities)
+        try DevPKI.initialize(directory: foreign, parties: identities)
+    }
+
+    /// The gateway's client settings: its certificate from `pki`, trusting only the trusted CA.
+    func client(certificateFrom pki: URL? = nil, pin: String? = nil) -> TLSClientSettings {
+        let pki = pki ?? trusted
+        return TLSClientSettings(
+            clientCertificate: DevPKI.certificateFile(for: "gateway", in: pki), clientKey: DevPKI.privateKeyFile(for: "gateway", in: pki),
+            trustedCA: DevPKI.caCertificateFile(in: trusted), pinnedPublicKey: pin)
+    }
+
+    /// The public-key pin of the trusted `id` certificate.
+    func pin(of id: String, in pki: URL? = nil) throws -> String {
+        try PublicKeyPin.sha256(certificateFile: DevPKI.certificateFile(for: id, in: pki ?? trusted))
+    }
+}
+
+/// A `ReceiveServer` running for the length of one test, in a temporary inbox folder, with a
+/// `CurlClient` of its own (shut down first, so no idle keep-alive connection holds up the server's
+/// graceful shutdown).
+struct Receiver: Sendable {
+    let port: Int
+    let inbox: URL
+    let client: CurlClient
+
+    /// `https://127.0.0.1:<port>/inbox/<party>`.
+    func url(party: String = "gm0363") -> URL { URL(string: "https://127.0.0.1:\(port)/inbox/\(party)")! }
+
+    /// The files stored for `party` (temporary files included, so a stray one shows).
+    func storedFiles(party: String = "gm0363") -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent(party).path)) ?? []).sorted()
+    }
+
+    /// POSTs `body` with the delivery headers of §8.
+    func deliver(
+        _ body: Data, party: String = "gm0363", batch: String = "batch-1", tls: TLSClientSettings = TestPKI.shared.client(),
+        digest: String? = nil, timeout: Duration = .seconds(10)
+    ) async throws -> HTTPResponse {
+        var headers = try DeliveryHeaders(contentType: "application/xml", batchID: batch, body: body, signature: "e30..c2ln")
+        if let digest { headers.contentDigest = digest }
+        return try await client.post(url: url(party: party), headers: headers.fields, body: body, tls: tls, timeout: timeout)
+    }
+
+    /// POSTs `body` with exactly `headers`.
+    func post(_ body: Data, headers: [(name: String, value: String)]) async throws -> HTTPResponse {
+        try await client.post(url: url(), headers: headers, body: body, tls: TestPKI.shared.client(), timeout: .seconds(10))
+    }
+
+    /// Runs `body` against a fresh server (certificate `gm0363` from `serverPKI`, trusting the trusted CA).
+    static func with<T: Sendable>(
+        serverPKI: URL? = nil, faultPlan: FaultPlan? = nil,
+        verifier: (@Sendable (Data, String) async throws -> Void)? = nil,
+        _ body: @Sendable (Receiver) async throws -> T
+    ) async throws -> T {
+        let pki = TestPKI.shared
+        let serverPKI = serverPKI ?? pki.trusted
+        let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("transport-inbox-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: inbox) }
+        let server = ReceiveServer(
+            configuration: .init(
+                directory: inbox, certificateChain: DevPKI.certificateFile(for: "gm0363", in: serverPKI),
+                privateKey: DevPKI.privateKeyFile(for: "gm0363", in: serverPKI), trustedCA: DevPKI.caCertificateFile(in: pki.trusted),
+                faultPlan: faultPlan, verifier: verifier),
+            logger: quietLogger)
+        let client = CurlClient(threadCount: 2, logger: quietLogger)
+        let group = ServiceGroup(services: [server], logger: quietLogger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(Receiver(port: try await server.boundPort(), inbox: inbox, client: client)))
+            } catch {
+                result = .failure(error)
+            }
+            await client.shutdown()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try result.get()
+        }
+    }
+}
+
+let quietLogger = Logger(label: "transport-tests") { _ in SwiftLogNoOpLogHandler() }
+
+/// The transport error code `body` throws, or nil when it does not throw one.
+func transportErrorCode(_ body: () async throws -> HTTPResponse) async -> String? {
+    do {
+        _ = try await body()
+        return nil
+    } catch let error as KetenpoortError {
+        return error.code.rawValue
+    } catch {
+        return "\(type(of: error))"
+    }
+}
+
+/// A deterministic generator (SplitMix64) for jitter tests.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A generator that always answers the same word: 0 gives the least jitter, `.max` the most.
+struct ConstantGenerator: RandomNumberGenerator {
+    let value: UInt64
+    mutating func next() -> UInt64 { value }
+}
+
+let sampleXML = Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kennisgevingen>\u{00E9}\u{0000}\n</kennisgevingen>\n".utf8)
