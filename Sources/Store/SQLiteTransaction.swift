@@ -40,11 +40,22 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func forEachSent(notSeenIn run: String, _ body: (SentState) throws -> Void) throws {
-        // Collected first: the caller changes the same table while it goes.
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM sent WHERE last_run <> ? ORDER BY gemeente, person", arguments: [run])
-        var states: [SentState] = []
-        while let row = try rows.next() { states.append(Self.sent(row)) }
-        for state in states { try body(state) }
+        // Pages of rows, keyed on (gemeente, person): the caller changes the table while it goes,
+        // and memory stays flat however many persons left the snapshot.
+        var after = ("", "")
+        while true {
+            let page = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM sent WHERE last_run <> ? AND (gemeente > ? OR (gemeente = ? AND person > ?))
+                    ORDER BY gemeente, person LIMIT 5000
+                    """,
+                arguments: [run, after.0, after.0, after.1]
+            ).map(Self.sent)
+            guard let last = page.last else { return }
+            for state in page { try body(state) }
+            after = (last.gemeente, last.person.value)
+        }
     }
 
     static func sent(_ row: Row) -> SentState {

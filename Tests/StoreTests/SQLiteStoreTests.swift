@@ -62,6 +62,26 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("the unseen states come in pages: every one exactly once, even while the caller removes them")
+    func unseenPaging() throws {
+        try Self.withStore { store, _ in
+            try store.write { tx in
+                for index in 0..<12_000 {
+                    let person = PersonKey(value: "v:\(1_000_000_000 + index)")
+                    try tx.putSent(SentState(gemeente: index % 2 == 0 ? "GM0363" : "GM0014", person: person, bsn: nil, vnummer: nil, contentHash: "h", isHoused: false, lastRun: index < 11_000 ? "r1" : "r2"))
+                }
+            }
+            var seen = Set<String>()
+            try store.write { tx in
+                try tx.forEachSent(notSeenIn: "r2") { state in
+                    seen.insert(state.gemeente + state.person.value)
+                    if state.gemeente == "GM0363" { try tx.removeSent(gemeente: state.gemeente, person: state.person) }
+                }
+            }
+            #expect(seen.count == 11_000)
+        }
+    }
+
     @Test("staged notifications come back per municipality in staging order")
     func staging() throws {
         try Self.withStore { store, _ in
