@@ -24,19 +24,18 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: Sent state
 
     func sentStates(person: PersonKey) throws -> [SentState] {
-        try Row.fetchAll(db, sql: "SELECT * FROM sent WHERE person = ?", arguments: [person.value]).map(Self.sent)
+        // The per-person statements are prepared once per connection (the sync runs them per row).
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM sent WHERE person = ?"), arguments: [person.value]).map(Self.sent)
     }
 
     func putSent(_ state: SentState) throws {
-        try db.execute(
-            sql: """
-                INSERT OR REPLACE INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [state.gemeente, state.person.value, state.bsn, state.vnummer, state.contentHash, state.isHoused, state.lastRun])
+        try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [state.gemeente, state.person.value, state.bsn, state.vnummer, state.contentHash, state.isHoused, state.lastRun])
     }
 
     func removeSent(gemeente: String, person: PersonKey) throws {
-        try db.execute(sql: "DELETE FROM sent WHERE gemeente = ? AND person = ?", arguments: [gemeente, person.value])
+        try db.cachedStatement(sql: "DELETE FROM sent WHERE gemeente = ? AND person = ?").execute(arguments: [gemeente, person.value])
     }
 
     func forEachSent(notSeenIn run: String, _ body: (SentState) throws -> Void) throws {
@@ -68,11 +67,9 @@ struct SQLiteTransaction: StoreTransaction {
 
     func stage(_ notification: StagedNotification) throws {
         let state = notification.state
-        try db.execute(
-            sql: """
-                INSERT INTO staged (run, gemeente, sequence, soort, fragment, person, bsn, vnummer, content_hash, housed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+        try db.cachedStatement(
+            sql: "INSERT INTO staged (run, gemeente, sequence, soort, fragment, person, bsn, vnummer, content_hash, housed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(
             arguments: [
                 notification.run, notification.gemeente, notification.sequence, notification.soort, notification.fragment,
                 notification.person.value, state?.bsn, state?.vnummer, state?.contentHash, state?.isHoused,
