@@ -2,9 +2,10 @@ import ArgumentParser
 import Flows
 import Foundation
 import KetenpoortCore
+import Transport
 
 /// `ketenpoort sync coa-gemeenten <tvs-export.csv>`: one nightly sync, now.
-struct SyncCommand: ParsableCommand {
+struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Run one sync now: compare a snapshot with what was sent, seal the notifications into the outbox.",
@@ -14,13 +15,15 @@ struct SyncCommand: ParsableCommand {
     @Argument(help: "The sync to run (coa-gemeenten).") var job: String
     @Argument(help: "The snapshot (tvs-export-YYYYMMDD.csv).") var file: String
     @Option(help: "The snapshot date (YYYY-MM-DD), when the file name does not carry it.") var date: String?
+    @Flag(help: "Deliver the outbox right after the sync (as the running gateway would).") var deliver = false
+    @Option(help: "With --deliver: give up waiting for retries after this many seconds.") var maxWait: Double = 60
     @OptionGroup var gateway: GatewayOptions
 
     func validate() throws {
         guard job == CoaGemeenteSync.job else { throw ValidationError("unknown sync '\(job)' (known: \(CoaGemeenteSync.job))") }
     }
 
-    func run() throws {
+    func run() async throws {
         let url = URL(fileURLWithPath: file)
         guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read \(file)") }
         var snapshotDate: CalendarDate?
@@ -36,10 +39,20 @@ struct SyncCommand: ParsableCommand {
             report = try runtime.coaGemeenteSync().run(input: url, date: snapshotDate)
         } catch let error as KetenpoortError where error.code == .syncRefused {
             FileHandle.standardError.write(Data("ketenpoort: \(error.reason)\n".utf8))
+            if deliver { try await deliverOutbox(runtime) }
             throw ExitCode(1)
         }
         print(HumanReport.sync(report))
+        if deliver { try await deliverOutbox(runtime) }
         if report.validation.isRejected { throw ExitCode(1) }
+    }
+
+    private func deliverOutbox(_ runtime: GatewayRuntime) async throws {
+        let client = CurlClient()
+        let round = try await DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock)
+            .deliverUntilDone(deadline: Date().addingTimeInterval(maxWait))
+        await client.shutdown()
+        print("delivered \(round.delivered.count), dead-lettered \(round.deadLettered.count), still pending \(round.retrying.count)")
     }
 }
 

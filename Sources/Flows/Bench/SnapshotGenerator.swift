@@ -5,10 +5,13 @@ import Foundation
 public struct SnapshotGenerator {
     public let rows: Int
     public let seed: UInt64
+    /// Persons are linked to GM0001 … GM<municipalities>.
+    public let municipalities: Int
 
-    public init(rows: Int, seed: UInt64 = 20_261_122) {
+    public init(rows: Int, seed: UInt64 = 20_261_122, municipalities: Int = 342) {
         self.rows = rows
         self.seed = seed
+        self.municipalities = municipalities
     }
 
     static let surnames = ["Al-Hassan", "Haddad", "Tesfay", "Berhane", "Karimi", "Ahmadzai", "Öztürk", "Doğan", "Saleh", "Mohammed", "Yonas", "Hailé", "Rahimi", "Al-Ahmar", "Kebede", "Nasser", "Ibrahim", "Osman"]
@@ -35,7 +38,7 @@ public struct SnapshotGenerator {
             }
             let vnummer = String(1_000_000_000 + index)
             let linked = rng.next() % 10 < 8
-            let gemeente = linked ? "GM" + Self.pad(Int(rng.next() % 342) + 1, 4) : ""
+            let gemeente = linked ? "GM" + Self.pad(Int(rng.next() % UInt64(municipalities)) + 1, 4) : ""
             let statusYear = 2024 + Int(rng.next() % 2)
             let statusMonth = Int(rng.next() % 12) + 1
             let country = Self.countries[Int(rng.next() % UInt64(Self.countries.count))]

@@ -1,0 +1,168 @@
+import Flows
+import Foundation
+import KetenpoortCore
+import Sealing
+import Testing
+import Transport
+
+/// A gateway whose sync runs as a separate `ketenpoort` process (so it can be killed), delivering to
+/// one receiver on loopback that serves every municipality's inbox.
+struct CrashFixture {
+    static let municipalities = 24
+    let directory: TempDirectory
+    let config: URL
+    let received: URL
+    let serverTask: Task<Void, any Error>
+
+    static func start(pki: URL) async throws -> CrashFixture {
+        let directory = try TempDirectory()
+        let received = directory.file("received")
+        let server = ReceiveServer(configuration: .init(
+            directory: received, certificateChain: DevPKI.certificateFile(for: "gm0001", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0001", in: pki),
+            trustedCA: DevPKI.caCertificateFile(in: pki)))
+        let serverTask = Task { try await server.run() }
+        let port = try await server.boundPort()
+        var yaml = """
+            gateway: { oin: "00000001234567890000", certificate: \(pki.path)/gateway.pem, key: \(pki.path)/gateway-key.pem, caBundle: \(pki.path)/ca.pem }
+            store: { engine: sqlite, path: ketenpoort.sqlite }
+            delivery: { maxBatchRecords: 500, maxAttempts: 50, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 30 }
+            parties:
+
+            """
+        for index in 1...municipalities {
+            let id = "gm" + String(format: "%04d", index)
+            yaml += "  - { id: \(id), role: gemeente, gemeente: \(id.uppercased()), oin: \"0000000100\(String(format: "%06d", index))0000\", "
+            yaml += "endpoint: \"https://127.0.0.1:\(port)/inbox/\(id)\", caBundle: \(pki.path)/ca.pem }\n"
+        }
+        let config = directory.file("ketenpoort.yaml")
+        try yaml.write(to: config, atomically: true, encoding: .utf8)
+        return CrashFixture(directory: directory, config: config, received: received, serverTask: serverTask)
+    }
+
+    func stop() {
+        serverTask.cancel()
+        directory.remove()
+    }
+
+    /// Starts `ketenpoort sync coa-gemeenten <snapshot> --deliver`.
+    func launch(_ snapshot: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = Repository.binary
+        process.arguments = ["sync", "coa-gemeenten", snapshot.path, "--deliver", "--max-wait", "120", "--config", config.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["KETENPOORT_HOME"] = Repository.root.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// How many batches the receiver has stored so far.
+    func receivedCount() -> Int {
+        let manager = FileManager.default
+        return ((try? manager.contentsOfDirectory(atPath: received.path)) ?? []).reduce(0) { count, party in
+            count + (((try? manager.contentsOfDirectory(atPath: received.appendingPathComponent(party).path)) ?? []).filter { $0.hasSuffix(".receipt.json") }.count)
+        }
+    }
+
+    /// Every notification the municipalities hold, as "gemeente soort person", with repeats kept.
+    func receivedNotifications() throws -> [String] {
+        let manager = FileManager.default
+        var all: [String] = []
+        for party in (try? manager.contentsOfDirectory(atPath: received.path)) ?? [] {
+            let folder = received.appendingPathComponent(party)
+            for file in try manager.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".xml") {
+                let contents = try BatchContents.parse(try Data(contentsOf: folder.appendingPathComponent(file)))
+                all += contents.notifications.map { "\(contents.rootAttributes["gemeente"] ?? "?") \($0.soort) \($0.key)" }
+            }
+        }
+        return all.sorted()
+    }
+}
+
+@Suite("Crash safety", .serialized)
+struct CrashSafetyTests {
+    @Test("SIGKILL at 10 random moments of a 50,000-person night to 24 municipalities: nothing lost, nothing twice")
+    func killedAndRestarted() async throws {
+        let shared = try TempDirectory()
+        defer { shared.remove() }
+        let pki = shared.file("pki")
+        let identities = [try DevPKI.Identity(id: "gateway", oin: OIN("00000001234567890000")!, organisation: "ketenpoort")]
+            + (try (1...CrashFixture.municipalities).map { index in
+                try DevPKI.Identity(id: "gm" + String(format: "%04d", index), oin: OIN("0000000100" + String(format: "%06d", index) + "0000")!, organisation: "Gemeente \(index)")
+            })
+        _ = try DevPKI.initialize(directory: pki, parties: identities, now: Date())
+        let snapshot = shared.file("tvs-export-20261122.csv")
+        try SnapshotGenerator(rows: 50_000, municipalities: CrashFixture.municipalities).write(to: snapshot)
+
+        // The oracle: the same night, never interrupted; it also tells how long the sync takes
+        // (until the first batch arrives) and how long the whole run.
+        let clean = try await CrashFixture.start(pki: pki)
+        defer { clean.stop() }
+        let started = Date()
+        let oracle = try clean.launch(snapshot)
+        var syncDuration = 0.0
+        while oracle.isRunning {
+            if syncDuration == 0 && clean.receivedCount() > 0 { syncDuration = Date().timeIntervalSince(started) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(oracle.terminationStatus == 0)
+        let expected = try clean.receivedNotifications()
+        #expect(expected.count > 35_000)
+        #expect(Set(expected).count == expected.count)
+
+        // The same night, killed at least 10 times: first while it validates, diffs and seals
+        // (before anything is committed), then while it delivers; then run to the end.
+        let crashing = try await CrashFixture.start(pki: pki)
+        defer { crashing.stop() }
+        var generator = SplitMix(seed: 20_261_125)
+        func fraction() -> Double { Double(generator.next() % 1000) / 1000 }
+        var duringSync = 0
+        var duringDelivery = 0
+        for _ in 0..<4 {
+            let process = try crashing.launch(snapshot)
+            try await Task.sleep(for: .seconds((0.1 + 0.8 * fraction()) * max(syncDuration, 0.5)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                duringSync += crashing.receivedCount() == 0 ? 1 : 0
+                duringDelivery += crashing.receivedCount() == 0 ? 0 : 1
+            }
+            process.waitUntilExit()
+        }
+        var attempts = 0
+        while duringSync + duringDelivery < 10 && attempts < 40 {
+            attempts += 1
+            let before = crashing.receivedCount()
+            let process = try crashing.launch(snapshot)
+            // Wait for this run to deliver something, then kill it a moment later.
+            while process.isRunning && crashing.receivedCount() == before { try await Task.sleep(for: .milliseconds(5)) }
+            try await Task.sleep(for: .milliseconds(Int64(200 * fraction())))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                if crashing.receivedCount() > 0 { duringDelivery += 1 } else { duringSync += 1 }
+            }
+            process.waitUntilExit()
+        }
+        let last = try crashing.launch(snapshot)
+        last.waitUntilExit()
+        #expect(duringSync + duringDelivery >= 10, "kills during the sync: \(duringSync), during delivery: \(duringDelivery)")
+        #expect(duringDelivery >= 3, "kills during delivery: \(duringDelivery)")
+        let actual = try crashing.receivedNotifications()
+        #expect(actual.count == expected.count, "every notification exactly once")
+        #expect(actual == expected)
+    }
+}
+
+/// A small deterministic random source for kill moments.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
