@@ -25,7 +25,7 @@ struct CrashFixture {
         var yaml = """
             gateway: { oin: "00000001234567890000", certificate: \(pki.path)/gateway.pem, key: \(pki.path)/gateway-key.pem, caBundle: \(pki.path)/ca.pem }
             store: { engine: sqlite, path: ketenpoort.sqlite }
-            delivery: { maxBatchRecords: 500, maxAttempts: 50, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 30 }
+            delivery: { maxBatchRecords: 100, maxAttempts: 50, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 30 }
             parties:
 
             """
@@ -122,7 +122,7 @@ struct CrashSafetyTests {
         var duringDelivery = 0
         for _ in 0..<4 {
             let process = try crashing.launch(snapshot)
-            try await Task.sleep(for: .seconds((0.1 + 0.8 * fraction()) * max(syncDuration, 0.5)))
+            try await Task.sleep(for: .seconds((0.05 + 0.45 * fraction()) * max(syncDuration, 0.5)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 duringSync += crashing.receivedCount() == 0 ? 1 : 0
@@ -131,13 +131,13 @@ struct CrashSafetyTests {
             process.waitUntilExit()
         }
         var attempts = 0
-        while duringSync + duringDelivery < 10 && attempts < 40 {
+        while duringSync + duringDelivery < 12 && attempts < 60 {
             attempts += 1
             let before = crashing.receivedCount()
             let process = try crashing.launch(snapshot)
-            // Wait for this run to deliver something, then kill it a moment later.
-            while process.isRunning && crashing.receivedCount() == before { try await Task.sleep(for: .milliseconds(5)) }
-            try await Task.sleep(for: .milliseconds(Int64(200 * fraction())))
+            // Wait for this run to deliver something, then kill it a moment later (mid-delivery).
+            while process.isRunning && crashing.receivedCount() == before { try await Task.sleep(for: .milliseconds(2)) }
+            try await Task.sleep(for: .milliseconds(Int64(10 * fraction())))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 if crashing.receivedCount() > 0 { duringDelivery += 1 } else { duringSync += 1 }
