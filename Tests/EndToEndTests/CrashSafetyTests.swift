@@ -116,7 +116,7 @@ struct CrashSafetyTests {
         // (before anything is committed), then while it delivers; then run to the end.
         let crashing = try await CrashFixture.start(pki: pki)
         defer { crashing.stop() }
-        var generator = SplitMix(seed: 20_261_125)
+        var generator = SplitMix64(seed: 20_261_125)
         func fraction() -> Double { Double(generator.next() % 1000) / 1000 }
         var duringSync = 0
         var duringDelivery = 0
@@ -151,18 +151,5 @@ struct CrashSafetyTests {
         let actual = try crashing.receivedNotifications()
         #expect(actual.count == expected.count, "every notification exactly once")
         #expect(actual == expected)
-    }
-}
-
-/// A small deterministic random source for kill moments.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
