@@ -1,6 +1,7 @@
 import Flows
 import Foundation
 import KetenpoortCore
+import Logging
 import Sealing
 import Testing
 import Transport
@@ -19,7 +20,7 @@ struct CrashFixture {
         let received = directory.file("received")
         let server = ReceiveServer(configuration: .init(
             directory: received, certificateChain: DevPKI.certificateFile(for: "gm0001", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0001", in: pki),
-            trustedCA: DevPKI.caCertificateFile(in: pki)))
+            trustedCA: DevPKI.caCertificateFile(in: pki)), logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         let port = try await server.boundPort()
         var yaml = """

@@ -1,6 +1,7 @@
 import Flows
 import Foundation
 import KetenpoortCore
+import Logging
 import Sealing
 import Store
 import Testing
@@ -29,7 +30,8 @@ struct DeliveryFixture {
         let server = ReceiveServer(configuration: .init(
             directory: received, certificateChain: DevPKI.certificateFile(for: "gm0363", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0363", in: pki),
             trustedCA: pki.appendingPathComponent("ca.pem"), faultPlan: faultPlan,
-            verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) }))
+            verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) }),
+            logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         let port = try await server.boundPort()
         var yaml = template.replacingOccurrences(of: "127.0.0.1:9443", with: "127.0.0.1:\(port)")
