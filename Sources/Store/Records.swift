@@ -143,6 +143,17 @@ public struct OutboxBatch: Sendable, Equatable {
     }
 }
 
+/// When a batch is due, without its bytes.
+public struct BatchDue: Sendable, Equatable {
+    public let id: String
+    public let nextAttemptAt: Date?
+
+    public init(id: String, nextAttemptAt: Date?) {
+        self.id = id
+        self.nextAttemptAt = nextAttemptAt
+    }
+}
+
 /// One try to deliver a batch.
 public struct DeliveryAttempt: Sendable, Equatable {
     public let batch: String

@@ -123,6 +123,13 @@ struct SQLiteTransaction: StoreTransaction {
         return try Row.fetchAll(db, sql: "SELECT * FROM batch ORDER BY created_at, id").map(Self.batch)
     }
 
+    func schedule(status: BatchStatus) throws -> [BatchDue] {
+        try Row.fetchAll(db, sql: "SELECT id, next_attempt_at FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]).map { row in
+            let next: Double? = row["next_attempt_at"]
+            return BatchDue(id: row["id"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)))
+        }
+    }
+
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws {
         try db.execute(
             sql: "INSERT INTO attempt (batch, at, http_status, error, receipt) VALUES (?, ?, ?, ?, ?)",

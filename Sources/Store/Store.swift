@@ -38,6 +38,8 @@ public protocol StoreTransaction {
     func insertBatch(_ batch: OutboxBatch) throws
     func batch(id: String) throws -> OutboxBatch?
     func batches(status: BatchStatus?) throws -> [OutboxBatch]
+    /// The ids and due times of the batches with `status`, without their payloads (cheap to list).
+    func schedule(status: BatchStatus) throws -> [BatchDue]
     /// Puts a dead-lettered (or pending) batch back in line, due at `at`, with its attempts counted afresh.
     func requeue(batch: String, at: Date) throws
     /// Records a delivery attempt and the batch's new status.

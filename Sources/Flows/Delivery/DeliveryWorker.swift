@@ -49,7 +49,7 @@ public struct DeliveryWorker: Service {
 
     /// Seconds until the earliest pending batch is due (nil when none is pending).
     public func nextDueDelay() throws -> Double? {
-        let pending = try store.read { try $0.batches(status: .pending) }
+        let pending = try store.read { try $0.schedule(status: .pending) }
         let now = clock.now()
         return pending.map { ($0.nextAttemptAt ?? now).timeIntervalSince(now) }.min()
     }
@@ -57,13 +57,20 @@ public struct DeliveryWorker: Service {
     /// One attempt for every pending batch that is due now, at most `concurrency` at once.
     public func deliverDue() async throws -> Round {
         let now = clock.now()
-        let due = try store.read { try $0.batches(status: .pending) }.filter { ($0.nextAttemptAt ?? now) <= now }
+        // Only ids here: each batch's bytes are read when its attempt starts, so memory stays
+        // flat however large the outbox is.
+        let due = try store.read { try $0.schedule(status: .pending) }.filter { ($0.nextAttemptAt ?? now) <= now }
         var round = Round()
         var iterator = due.makeIterator()
         try await withThrowingTaskGroup(of: (String, RetryPolicy.Decision).self) { group in
             func startNext() {
-                guard let batch = iterator.next() else { return }
-                group.addTask { (batch.id, try await attempt(batch)) }
+                guard let next = iterator.next() else { return }
+                group.addTask {
+                    guard let batch = try store.read({ try $0.batch(id: next.id) }), batch.status == .pending else {
+                        return (next.id, .retry(after: .zero))
+                    }
+                    return (batch.id, try await attempt(batch))
+                }
             }
             for _ in 0..<concurrency { startNext() }
             while let (id, decision) = try await group.next() {
@@ -88,7 +95,7 @@ public struct DeliveryWorker: Service {
             guard let wait = try nextDueDelay() else { break }
             if wait > 0 { try await Task.sleep(for: .seconds(min(wait, max(0, deadline.timeIntervalSinceNow)))) }
         }
-        total.retrying = try store.read { try $0.batches(status: .pending) }.map(\.id)
+        total.retrying = try store.read { try $0.schedule(status: .pending) }.map(\.id)
         return total
     }
 
