@@ -150,7 +150,11 @@ struct CrashSafetyTests {
         #expect(duringSync + duringDelivery >= 10, "kills during the sync: \(duringSync), during delivery: \(duringDelivery)")
         #expect(duringDelivery >= 3, "kills during delivery: \(duringDelivery)")
         let actual = try crashing.receivedNotifications()
-        #expect(actual.count == expected.count, "every notification exactly once")
-        #expect(actual == expected)
+        // Compared as counts and a few examples: the full lists hold some 40,000 lines.
+        let duplicated = actual.count - Set(actual).count
+        let missing = Set(expected).subtracting(actual), extra = Set(actual).subtracting(expected)
+        #expect(duplicated == 0, "\(duplicated) notification(s) arrived more than once")
+        #expect(missing.isEmpty, "\(missing.count) notification(s) lost, e.g. \(missing.sorted().prefix(3))")
+        #expect(extra.isEmpty, "\(extra.count) notification(s) not in the uninterrupted run, e.g. \(extra.sorted().prefix(3))")
     }
 }

@@ -66,6 +66,8 @@ public struct DeliveryWorker: Service {
             func startNext() {
                 guard let next = iterator.next() else { return }
                 group.addTask {
+                    // Gone or no longer pending (an operator acted meanwhile): nothing to attempt; the
+                    // final status is read from the store by the caller.
                     guard let batch = try store.read({ try $0.batch(id: next.id) }), batch.status == .pending else {
                         return (next.id, .retry(after: .zero))
                     }

@@ -159,7 +159,7 @@ public struct CoaGemeenteSync: Sendable {
     }
 
     static func hash(_ bytes: Data) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     static func entry(_ finding: Finding, run: String) -> QuarantineEntry {
@@ -168,7 +168,7 @@ public struct CoaGemeenteSync: Sendable {
 
     /// A keyed pseudonym of a person for incident records (never the BSN itself).
     func pseudonym(_ person: PersonKey) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(person.value.utf8), using: SymmetricKey(data: pseudonymKey)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(person.value.utf8), using: SymmetricKey(data: pseudonymKey)))
     }
 }
 
