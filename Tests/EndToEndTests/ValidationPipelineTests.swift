@@ -183,6 +183,30 @@ struct ValidationPipelineTests {
         }
     }
 
+    @Test("duplicates are found past quoted multi-line free text and across the 1 MiB read chunks")
+    func duplicatesPastQuotedTextAcrossChunks() throws {
+        // The pre-scan reads only the key columns and skips the rest of each row: quoted text
+        // with separators, doubled quotes and line breaks must not throw it off, also where a
+        // 1 MiB chunk ends inside such text.
+        let free = "\"Monteur; \"\"chef\"\" ploeg\nlassen;" + String(repeating: "x", count: 400) + "\""
+        var rows: [[String: String]] = []
+        for index in 0..<3_000 {
+            rows.append(["BSN": "", "VNUMMER": String(1_000_000_000 + index), "WERKERVARING": free, "GEZONDHEID": "\"a;\"\"b\"\"\""])
+        }
+        rows[1]["VNUMMER"] = rows[0]["VNUMMER"]
+        rows[2_999]["VNUMMER"] = rows[2_400]["VNUMMER"]
+        try TempDirectory.with { directory in
+            let file = try directory.write("tvs-export-20261122.csv", COA.file(rows))
+            #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int > 1 << 20)
+            let report = try Self.pipeline("coa-tvs-export").run(file)
+            // Each row takes two physical lines: data row n starts on line 2n.
+            #expect(report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
+                "2:vnummer:record.unique", "4:vnummer:record.unique", "4802:vnummer:record.unique", "6000:vnummer:record.unique",
+            ])
+            #expect((report.items, report.accepted, report.quarantined) == (3_000, 2_996, 4))
+        }
+    }
+
     @Test("a row holding both a duplicate BSN and a duplicate V-number gets both findings")
     func doubleDuplicate() throws {
         let rows: [[String: String]] = [["BSN": "123456782", "VNUMMER": "1000000001"], ["BSN": "123456782", "VNUMMER": "1000000001"]]

@@ -34,13 +34,8 @@ public struct CSVDecoder: InboundDecoder {
                 if stopped { return }
                 if headerCount == 0 {
                     headerCount = row.count
-                    var columns: [String: Int] = [:]
-                    var names: [String] = []
-                    for index in 0..<row.count {
-                        let name = (row.string(index) ?? "").trimmingCharacters(in: .whitespaces)
-                        names.append(name)
-                        columns[name.uppercased()] = index
-                    }
+                    let names = Self.columnNames(of: row)
+                    let columns = Self.columnIndexes(names)
                     columnOfEntry = fields.entries.map { columns[$0.location.uppercased()] }
                     plan = ColumnPlan(entries: fields.entries, columns: columnOfEntry)
                     // A key-only pre-scan reads no further into a row than its last wanted column.
@@ -65,7 +60,8 @@ public struct CSVDecoder: InboundDecoder {
                 // One texts buffer for the whole file: a sink that keeps an item gets its own copy.
                 raw.position = .line(row.line)
                 raw.malformation = nil
-                for entry in fields.entries { raw.texts[entry.slot] = nil }
+                let slots = plan.slots
+                for index in 0..<plan.count { raw.texts[slots[index]] = nil }
                 if row.isMalformed {
                     raw.malformation = "characters after a closing quote"
                 } else if row.count != headerCount && onlyFields == nil {
@@ -73,7 +69,7 @@ public struct CSVDecoder: InboundDecoder {
                 } else {
                     // Plain integer tables, copied out of the captured state once a row, so the
                     // loop does no reference counting per field.
-                    let columns = plan.columns, trims = plan.trims, slots = plan.slots, hasRemaining = plan.hasRemaining
+                    let columns = plan.columns, trims = plan.trims, hasRemaining = plan.hasRemaining
                     for index in 0..<plan.count {
                         let column = columns[index]
                         guard column >= 0, column < row.count, !row.isEmpty(column) else { continue }
@@ -96,6 +92,61 @@ public struct CSVDecoder: InboundDecoder {
             try sink(.fileFinding(Finding(position: .line(1), field: nil, rule: .structure, message: "the file is empty: no header line", level: .file)))
         }
         _ = object
+    }
+
+    /// Reads only the bytes of `fieldNames`' columns, without making text of them: the
+    /// duplicate pre-scan of a large file. Fields with transforms other than `trim` and an ASCII
+    /// `padLeft` go through `decode`.
+    public func forEachValue(in url: URL, of fieldNames: Set<String>, _ body: (_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Void) throws {
+        let fields = ResolvedFields(mapping, onlyFields: fieldNames)
+        // Per entry: the width and byte to pad to (width 0: no padding).
+        var padding: [(width: Int, byte: UInt8)] = []
+        for entry in fields.entries {
+            switch entry.remaining.first {
+            case nil: padding.append((0, 0))
+            case .padLeft(let width, let pad) where entry.remaining.count == 1 && pad.isASCII: padding.append((width, pad.asciiValue!))
+            default: return try forEachDecodedValue(in: url, of: fieldNames, body)
+            }
+        }
+        var plan: ColumnPlan?
+        do {
+            try tokenizer.forEachRow(of: url) { row in
+                guard let plan else {
+                    let columns = Self.columnIndexes(Self.columnNames(of: row))
+                    let columnOfEntry = fields.entries.map { columns[$0.location.uppercased()] }
+                    plan = ColumnPlan(entries: fields.entries, columns: columnOfEntry)
+                    row.columnLimit = (columnOfEntry.compactMap { $0 }.max() ?? 0) + 1
+                    return
+                }
+                for index in 0..<plan.count {
+                    let column = plan.columns[index]
+                    guard column >= 0, column < row.count, !row.isEmpty(column) else { continue }
+                    let (width, pad) = padding[index]
+                    row.withBytes(column, trimmed: plan.trims[index]) { bytes in
+                        if bytes.isEmpty { return }
+                        if bytes.count >= width { return body(plan.slots[index], bytes) }
+                        let padded = [UInt8](repeating: pad, count: width - bytes.count) + bytes
+                        padded.withUnsafeBufferPointer { body(plan.slots[index], $0) }
+                    }
+                }
+            }
+        } catch CSVTokenizer.TokenizerError.unterminatedQuote {
+            return  // the file is rejected by the validation pass, which reports it
+        } catch is CocoaError {
+            throw KetenpoortError(.inputUnreadable, "\(url.lastPathComponent): cannot be read")
+        }
+    }
+
+    /// The header's column names, without surrounding whitespace.
+    static func columnNames(of header: CSVTokenizer.Row) -> [String] {
+        (0..<header.count).map { (header.string($0) ?? "").trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// Column index by upper-cased name (names match case-insensitively).
+    static func columnIndexes(_ names: [String]) -> [String: Int] {
+        var columns: [String: Int] = [:]
+        for (index, name) in names.enumerated() { columns[name.uppercased()] = index }
+        return columns
     }
 
     /// A column name: a letter, then letters, digits, `_`, `-` and spaces, at most 64 characters.

@@ -24,11 +24,7 @@ struct CSVTokenizer {
         /// The field as UTF-8 text; nil when the bytes are not valid UTF-8.
         /// - Parameter trimmed: leave out spaces and tabs at both ends.
         func string(_ index: Int, trimmed: Bool = false) -> String? {
-            var r = range(index)
-            if trimmed {
-                while !r.isEmpty, bytes[r.lowerBound] == 32 || bytes[r.lowerBound] == 9 { r = (r.lowerBound + 1)..<r.upperBound }
-                while !r.isEmpty, bytes[r.upperBound - 1] == 32 || bytes[r.upperBound - 1] == 9 { r = r.lowerBound..<(r.upperBound - 1) }
-            }
+            let r = range(index, trimmed: trimmed)
             if r.isEmpty { return "" }
             return bytes.withUnsafeBufferPointer { buffer in
                 let field = UnsafeBufferPointer(rebasing: buffer[r])
@@ -40,6 +36,22 @@ struct CSVTokenizer {
                 // ASCII needs no validation; the rest is checked (and refused, not repaired).
                 return isASCII ? String(decoding: field, as: UTF8.self) : String(validating: field, as: UTF8.self)
             }
+        }
+
+        /// Calls `body` with the field's bytes as they are (no UTF-8 check), for hashing.
+        func withBytes<T>(_ index: Int, trimmed: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+            let r = range(index, trimmed: trimmed)
+            return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[r])) }
+        }
+
+        /// The field's byte range, without spaces and tabs at both ends when `trimmed`.
+        private func range(_ index: Int, trimmed: Bool) -> Range<Int> {
+            var r = range(index)
+            if trimmed {
+                while !r.isEmpty, bytes[r.lowerBound] == 32 || bytes[r.lowerBound] == 9 { r = (r.lowerBound + 1)..<r.upperBound }
+                while !r.isEmpty, bytes[r.upperBound - 1] == 32 || bytes[r.upperBound - 1] == 9 { r = r.lowerBound..<(r.upperBound - 1) }
+            }
+            return r
         }
 
         /// Whether the row is a blank line.
@@ -62,7 +74,6 @@ struct CSVTokenizer {
     let quote: UInt8
     static let chunkSize = 1 << 20
 
-    /// Calls `body` with each row of `url`, in order.
     /// Calls `body` with each row of `url`, in order. A body may set `row.columnLimit`: from then
     /// on only that many fields of a row are read; the rest is scanned for the row's end (quotes
     /// still respected) without being copied — for key-only pre-scans.
@@ -108,8 +119,8 @@ struct CSVTokenizer {
                         // The same quoting rules as below, without copying: a quote opens a quoted
                         // field only at the start of a field; `""` inside one is a literal quote.
                         while i < n {
-                            let byte = buffer[i]
                             if skipInQuotes {
+                                let byte = buffer[i]
                                 if skipAfterQuote {
                                     skipAfterQuote = false
                                     if byte == quote { i += 1; continue }
@@ -120,11 +131,17 @@ struct CSVTokenizer {
                                 i += 1
                                 continue
                             }
-                            if byte == 10 || byte == 13 { break }
-                            if byte == separator { skipFieldStart = true } else if byte == quote && skipFieldStart { skipInQuotes = true; skipFieldStart = false } else { skipFieldStart = false }
+                            // Unquoted, only a line end or a quote matters; a quote opens a quoted
+                            // field when it follows a separator.
+                            while i < n, buffer[i] != 10, buffer[i] != 13, buffer[i] != quote { i += 1 }
+                            if i == n || buffer[i] != quote { break }
+                            if i > 0 ? buffer[i - 1] == separator : skipFieldStart { skipInQuotes = true }
                             i += 1
                         }
-                        if i == n { break }
+                        if i == n {
+                            if !skipInQuotes { skipFieldStart = buffer[n - 1] == separator }
+                            break
+                        }
                         isSkipping = false  // the row ends here: the normal path sees the line end
                     }
                     let byte = buffer[i]

@@ -20,6 +20,27 @@ public protocol InboundDecoder: Sendable {
     /// Reads `url` from start to end, streaming, and reports every event to `sink`.
     /// - Parameter onlyFields: when set, only these item fields need values (pre-scans).
     func decode(_ url: URL, onlyFields: Set<String>?, sink: (DecodedEvent) throws -> Void) throws
+    /// Calls `body` with the slot and UTF-8 bytes of every value of `fields` in each item — for
+    /// pre-scans that only hash values. It may report values `decode` would not (of a malformed
+    /// row, say), never fewer.
+    func forEachValue(in url: URL, of fields: Set<String>, _ body: (_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Void) throws
+}
+
+extension InboundDecoder {
+    public func forEachValue(in url: URL, of fields: Set<String>, _ body: (_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Void) throws {
+        try forEachDecodedValue(in: url, of: fields, body)
+    }
+
+    /// `forEachValue` through `decode`: a text per value.
+    func forEachDecodedValue(in url: URL, of fields: Set<String>, _ body: (_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Void) throws {
+        try decode(url, onlyFields: fields) { event in
+            guard case .item(let raw) = event else { return }
+            for slot in raw.texts.indices {
+                guard var text = raw.texts[slot] else { continue }
+                text.withUTF8 { body(slot, $0) }
+            }
+        }
+    }
 }
 
 /// The field slots and transforms of one object mapping, resolved once per file.

@@ -98,7 +98,8 @@ public struct ItemValidator: Sendable {
     }
 
     private func check(_ text: String, _ field: FieldSpec, layout: DateLayout) -> Result<FieldValue, Failure> {
-        let name = field.physicalName
+        // Only failures name the field: reading the name on every check would cost a retain.
+        var name: String { field.physicalName }
         switch field.logicalType {
         case .string:
             // Control characters other than tab and line breaks have no place in partner text

@@ -23,16 +23,15 @@ struct DuplicateScanner {
 
     var isNeeded: Bool { !uniqueSlots.isEmpty }
 
-    /// The hashes of keys that may occur more than once (a superset of the true duplicates).
+    /// The hashes of keys that may occur more than once (a superset of the true duplicates). Only
+    /// hashes are kept, so the decoder hands over bytes, not text.
     func candidates(in url: URL) throws -> Set<Int> {
         guard isNeeded else { return [] }
         var filter = [UInt64](repeating: 0, count: Self.filterWords)
         var candidates = Set<Int>()
-        try decoder.decode(url, onlyFields: uniqueNames) { event in
-            guard case .item(let raw) = event else { return }
-            for slot in uniqueSlots {
-                guard let value = raw.texts[slot] else { continue }
-                let hash = DuplicateKey(slot: slot, value: value).filterHash
+        try filter.withUnsafeMutableBufferPointer { filter in
+            try decoder.forEachValue(in: url, of: uniqueNames) { slot, bytes in
+                let hash = DuplicateKey.filterHash(slot: slot, bytes: bytes)
                 // A blocked Bloom filter: three bits in one 64-bit word, one memory access a key.
                 let bits = UInt64(bitPattern: Int64(hash))
                 let word = Int(truncatingIfNeeded: bits >> 18) & (Self.filterWords - 1)
@@ -68,11 +67,14 @@ struct DuplicateKey: Hashable {
     /// A cheap 64-bit hash (FNV-1a over slot and UTF-8 bytes, then mixed) for the filter and the
     /// candidate set; equality still compares the values themselves.
     var filterHash: Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(slot)
         var text = value
-        text.withUTF8 { bytes in
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        }
+        return text.withUTF8 { Self.filterHash(slot: slot, bytes: $0) }
+    }
+
+    /// The hash of a value given as its UTF-8 bytes.
+    static func filterHash(slot: Int, bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(slot)
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         hash ^= hash >> 33
         hash &*= 0xFF51_AFD7_ED55_8CCD
         hash ^= hash >> 33
