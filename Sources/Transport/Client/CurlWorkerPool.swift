@@ -16,7 +16,9 @@ final class CurlWorkerPool: @unchecked Sendable {
     }
 
     private let condition = NSCondition()
-    private var jobs: [Job] = []
+    /// A queue: `jobs[jobsHead...]` wait; taken slots are emptied at once, so a finished job's
+    /// request body is freed even while the queue never runs dry.
+    private var jobs: [Job?] = []
     private var jobsHead = 0
     private var isStopped = false
     private var runningThreads = 0
@@ -51,7 +53,7 @@ final class CurlWorkerPool: @unchecked Sendable {
         condition.lock()
         let wasStopped = isStopped
         isStopped = true
-        let abandoned = jobs[jobsHead...]
+        let abandoned = jobs[jobsHead...].compactMap { $0 }
         jobs = []
         jobsHead = 0
         let running = Array(inFlight.values)
@@ -105,10 +107,14 @@ final class CurlWorkerPool: @unchecked Sendable {
         defer { condition.unlock() }
         while jobsHead == jobs.count && !isStopped { condition.wait() }
         guard !isStopped else { return nil }
-        let job = jobs[jobsHead]
+        guard let job = jobs[jobsHead] else { preconditionFailure("a queued job slot is empty") }
+        jobs[jobsHead] = nil
         jobsHead += 1
         if jobsHead == jobs.count {
             jobs.removeAll(keepingCapacity: true)
+            jobsHead = 0
+        } else if jobsHead >= 256 && jobsHead * 2 >= jobs.count {
+            jobs.removeFirst(jobsHead)
             jobsHead = 0
         }
         inFlight[ObjectIdentifier(job.control)] = job.control
