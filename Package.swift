@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "Transport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
