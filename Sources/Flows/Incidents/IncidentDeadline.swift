@@ -35,7 +35,7 @@ public struct IncidentDeadline: Sendable, Equatable {
 
     /// `2026-10-27T11:00:00+01:00`: an instant in Europe/Amsterdam local time.
     public static func local(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(timeZone: .amsterdam).format(date)
+        Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: .amsterdam).format(date)
     }
 
     /// `51h 20m`, or `-3h 05m` when past.
