@@ -48,7 +48,8 @@ public struct MisdeliveryReport: Sendable {
         return IncidentRecord(
             id: "misdelivery-\(batch.id)", kind: .misdelivery, detectedAt: at, recipient: batch.recipient, batch: batch.id,
             subjects: IncidentRegister.unique(subjects), categories: categories.sorted(), leftGateway: true, recordCount: chosen.count,
-            details: "\(batch.recipient) reported receiving \(scope) of batch \(batch.id) not meant for it; records \(chosen.map(String.init).joined(separator: ","))")
+            details: "\(batch.recipient) reported receiving \(scope) of batch \(batch.id) not meant for it"
+                + (indexes.isEmpty || chosen.count > 20 ? "" : "; records \(chosen.map(String.init).joined(separator: ","))"))
     }
 }
 
