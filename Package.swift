@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "Transport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,7 +102,13 @@ let package = Package(
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "KetenpoortCore"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Sealing", "KetenpoortCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing", "Transport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing", "Transport", .product(name: "Logging", package: "swift-log"),
+                // The audit tests tamper with the SQLite file directly, as an attacker would.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

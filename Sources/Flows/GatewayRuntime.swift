@@ -17,7 +17,33 @@ public struct GatewayRuntime: Sendable {
         self.workspace = try Workspace.load(root: workspaceRoot)
         self.store = try SQLiteStore(path: configuration.store.path.path)
         self.clock = clock
+        try recordConfigurationLoad()
     }
+
+    /// Appends `configuration.loaded` with the file's SHA-256 when it differs from the last one
+    /// recorded: every configuration the gateway ran with is on record, without an entry per command.
+    private func recordConfigurationLoad() throws {
+        guard let bytes = FileManager.default.contents(atPath: configuration.source.path) else { return }
+        let digest = Hex.encode(SHA256.hash(data: bytes))
+        let chain = auditChain()
+        try store.write { tx in
+            let last = try tx.auditEntries(kind: "configuration.loaded", field: "file", equals: configuration.source.lastPathComponent).last
+            guard last?.payload.contains(digest) != true else { return }
+            try chain.append(.configurationLoaded(file: configuration.source.lastPathComponent, sha256: digest), in: tx)
+        }
+    }
+
+    /// The audit chain, checkpoints signed by the gateway's identity every `audit.checkpointEvery`
+    /// entries. Without a usable identity (no PKI yet) entries are still appended; checkpoints wait.
+    public func auditChain() -> AuditChain {
+        AuditChain(signer: try? signingIdentity(), clock: clock, checkpointEvery: configuration.checkpointEvery)
+    }
+
+    /// The incident register.
+    public func incidentRegister() -> IncidentRegister { IncidentRegister(audit: auditChain()) }
+
+    /// The keyed pseudonyms of incident subjects.
+    public func subjectPseudonym() throws -> SubjectPseudonym { SubjectPseudonym(key: pseudonymKey(try signingIdentity())) }
 
     /// The gateway's signing identity; its certificate must carry the configured OIN.
     public func signingIdentity() throws -> SigningIdentity {
@@ -41,8 +67,10 @@ public struct GatewayRuntime: Sendable {
     /// The nightly sync COA → municipalities.
     public func coaGemeenteSync() throws -> CoaGemeenteSync {
         let identity = try signingIdentity()
-        return try CoaGemeenteSync(
+        var sync = try CoaGemeenteSync(
             workspace: workspace, store: store, registry: configuration.registry, sealer: try BatchSealer(signer: identity),
             pseudonymKey: pseudonymKey(identity), clock: clock, maxBatchRecords: configuration.delivery.maxBatchRecords)
+        sync.audit = AuditChain(signer: identity, clock: clock, checkpointEvery: configuration.checkpointEvery)
+        return sync
     }
 }

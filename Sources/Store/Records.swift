@@ -193,39 +193,6 @@ public struct QuarantineEntry: Sendable, Equatable {
     }
 }
 
-/// A suspected or actual personal-data breach, recorded when detected (the register and its
-/// workflow come with the incidents issue).
-public struct IncidentRecord: Sendable, Equatable {
-    public let id: String
-    /// `misroute`, `consent`, `unauthorised-access`, `misdelivery`.
-    public let kind: String
-    public let detectedAt: Date
-    /// The party the data would have reached.
-    public let recipient: String
-    public let batch: String?
-    /// Affected subjects as keyed pseudonyms, never BSNs.
-    public let subjects: [String]
-    /// `identifier`, `personal`, `special-category`.
-    public let categories: [String]
-    public let leftGateway: Bool
-    public let details: String
-
-    public init(
-        id: String, kind: String, detectedAt: Date, recipient: String, batch: String?, subjects: [String], categories: [String],
-        leftGateway: Bool, details: String
-    ) {
-        self.id = id
-        self.kind = kind
-        self.detectedAt = detectedAt
-        self.recipient = recipient
-        self.batch = batch
-        self.subjects = subjects
-        self.categories = categories
-        self.leftGateway = leftGateway
-        self.details = details
-    }
-}
-
 /// One run of a job, with its report.
 public struct RunRecord: Sendable, Equatable {
     public let id: String

@@ -43,6 +43,38 @@ extension SQLiteStore {
                         name TEXT PRIMARY KEY, last_due REAL NOT NULL, started_at REAL NOT NULL, finished_at REAL);
                     """)
         }
+        migrator.registerMigration("v3-incidents-audit") { db in
+            // Incidents gain severity and a record count, and their status workflow as appended
+            // events; incidents recorded before this version start `open`. Triggers make the
+            // register and the audit chain append-only.
+            try db.execute(
+                sql: """
+                    ALTER TABLE incident ADD COLUMN severity TEXT NOT NULL DEFAULT 'low';
+                    ALTER TABLE incident ADD COLUMN record_count INTEGER NOT NULL DEFAULT 0;
+                    UPDATE incident SET severity = 'high' WHERE left_gateway = 1;
+                    UPDATE incident SET record_count = length(subjects) - length(replace(subjects, ',', '')) + 1 WHERE subjects <> '';
+                    CREATE TABLE incident_event (
+                        incident TEXT NOT NULL REFERENCES incident(id), sequence INTEGER NOT NULL, at REAL NOT NULL, status TEXT NOT NULL,
+                        reason TEXT, PRIMARY KEY (incident, sequence));
+                    INSERT INTO incident_event (incident, sequence, at, status) SELECT id, 1, detected_at, 'open' FROM incident;
+                    CREATE TABLE incident_attempts (
+                        incident TEXT PRIMARY KEY REFERENCES incident(id), attempts INTEGER NOT NULL, last_at REAL NOT NULL);
+                    CREATE TABLE audit_entry (
+                        seq INTEGER PRIMARY KEY, time TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL);
+                    CREATE INDEX audit_entry_kind ON audit_entry(kind);
+                    CREATE TABLE audit_checkpoint (seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, time TEXT NOT NULL, jws TEXT NOT NULL);
+                    """)
+            for table in ["incident", "incident_event", "audit_entry", "audit_checkpoint"] {
+                for operation in ["UPDATE", "DELETE"] {
+                    try db.execute(
+                        sql: """
+                            CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                            BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                            """)
+                }
+            }
+        }
         return migrator
     }()
 }

@@ -156,7 +156,7 @@ struct SQLiteTransaction: StoreTransaction {
             attempts: row["attempts"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"])
     }
 
-    // MARK: Quarantine, incidents, runs
+    // MARK: Quarantine, runs
 
     func quarantine(_ entry: QuarantineEntry) throws {
         try db.execute(
@@ -167,30 +167,6 @@ struct SQLiteTransaction: StoreTransaction {
     func quarantined(run: String) throws -> [QuarantineEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE run = ? ORDER BY rowid", arguments: [run]).map { row in
             QuarantineEntry(run: row["run"], source: row["source"], position: row["position"], field: row["field"], rule: row["rule"], message: row["message"])
-        }
-    }
-
-    func recordIncident(_ incident: IncidentRecord) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO incident (id, kind, detected_at, recipient, batch, subjects, categories, left_gateway, details)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                incident.id, incident.kind, incident.detectedAt.timeIntervalSince1970, incident.recipient, incident.batch,
-                incident.subjects.joined(separator: ","), incident.categories.joined(separator: ","), incident.leftGateway, incident.details,
-            ])
-    }
-
-    func incidents() throws -> [IncidentRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM incident ORDER BY detected_at, id").map { row in
-            let subjects: String = row["subjects"]
-            let categories: String = row["categories"]
-            return IncidentRecord(
-                id: row["id"], kind: row["kind"], detectedAt: Date(timeIntervalSince1970: row["detected_at"]), recipient: row["recipient"],
-                batch: row["batch"], subjects: subjects.isEmpty ? [] : subjects.split(separator: ",").map(String.init),
-                categories: categories.isEmpty ? [] : categories.split(separator: ",").map(String.init), leftGateway: row["left_gateway"],
-                details: row["details"])
         }
     }
 

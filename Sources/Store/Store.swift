@@ -45,11 +45,9 @@ public protocol StoreTransaction {
     /// Records a delivery attempt and the batch's new status.
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws
 
-    // Findings, incidents and runs.
+    // Findings and runs.
     func quarantine(_ entry: QuarantineEntry) throws
     func quarantined(run: String) throws -> [QuarantineEntry]
-    func recordIncident(_ incident: IncidentRecord) throws
-    func incidents() throws -> [IncidentRecord]
     func recordRun(_ run: RunRecord) throws
     func runs(job: String) throws -> [RunRecord]
 
@@ -58,4 +56,33 @@ public protocol StoreTransaction {
     func lastDue(schedule: String) throws -> Date?
     /// Records that `schedule` ran for `due` (started at `startedAt`).
     func recordScheduled(schedule: String, due: Date, startedAt: Date, finishedAt: Date?) throws
+
+    // The incident register: append-only (the SQLite engine refuses UPDATE and DELETE).
+    /// Inserts a new incident; an existing id is an error.
+    func recordIncident(_ incident: IncidentRecord) throws
+    func incident(id: String) throws -> IncidentRecord?
+    /// Every incident, oldest first.
+    func incidents() throws -> [IncidentRecord]
+    func appendIncidentEvent(_ event: IncidentEvent) throws
+    /// The events of `incident`, oldest first.
+    func incidentEvents(incident: String) throws -> [IncidentEvent]
+    /// Counts one more attempt of an aggregated incident and returns the new total.
+    func countAttempt(incident: String, at: Date) throws -> Int
+    /// The attempts counted for `incident` (0 when it is not aggregated).
+    func attempts(incident: String) throws -> Int
+
+    // The audit chain: append-only.
+    func appendAuditEntry(_ entry: AuditEntry) throws
+    func lastAuditEntry() throws -> AuditEntry?
+    func auditEntry(seq: Int) throws -> AuditEntry?
+    /// The seq of the entry whose hash is `hash`, if any.
+    func auditSeq(hash: String) throws -> Int?
+    /// Calls `body` for the entries from `seq` on (through `last`, when given), in seq order.
+    func forEachAuditEntry(from seq: Int, through last: Int?, _ body: (AuditEntry) throws -> Void) throws
+    /// The entries of `kind` whose payload has `field` equal to `value`, in seq order.
+    func auditEntries(kind: String, field: String, equals value: String) throws -> [AuditEntry]
+    func insertCheckpoint(_ checkpoint: AuditCheckpoint) throws
+    /// Every checkpoint, in seq order.
+    func checkpoints() throws -> [AuditCheckpoint]
+    func lastCheckpoint() throws -> AuditCheckpoint?
 }

@@ -41,6 +41,7 @@ struct OutboxCommand: ParsableCommand {
                 guard let found = try tx.batch(id: batch) else { return nil }
                 guard found.status == .deadLettered || found.status == .pending else { return found }
                 try tx.requeue(batch: batch, at: runtime.clock.now())
+                try runtime.auditChain().append(.resent(batch: batch), in: tx)
                 return found
             }
             guard let found else { throw ValidationError("no batch '\(batch)' in the outbox") }

@@ -60,10 +60,11 @@ struct SyncFixture {
 
     static let clock = FixedWallClock(Date(timeIntervalSince1970: Double(CalendarDate(year: 2026, month: 11, day: 24)!.daysSinceEpoch) * 86400 + 11 * 3600))
 
-    init(parties excluded: Set<String> = [], maxBatchRecords: Int = 5_000) throws {
+    init(parties excluded: Set<String> = [], maxBatchRecords: Int = 5_000, checkpointEvery: Int = 100) throws {
         directory = try TempDirectory()
         var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
         yaml = yaml.replacingOccurrences(of: "maxBatchRecords: 5000", with: "maxBatchRecords: \(maxBatchRecords)")
+        yaml = yaml.replacingOccurrences(of: "checkpointEvery: 100", with: "checkpointEvery: \(checkpointEvery)")
         yaml = yaml.components(separatedBy: "\n").filter { line in !excluded.contains { line.contains("id: \($0),") } }.joined(separator: "\n")
         let config = directory.file("ketenpoort.yaml")
         try yaml.write(to: config, atomically: true, encoding: .utf8)
@@ -193,7 +194,9 @@ struct SyncTests {
         #expect(RoutingGuard().misrouted(Array(items.prefix(1)), recipient: GemeenteCode("GM0363")!).isEmpty)
         let party = RegisteredParty(party: Party(id: "gm0363", role: .gemeente, oin: OIN("00000001002564440000")!, name: "Amsterdam", gemeente: GemeenteCode("GM0363")))
         let incident = RoutingGuard().incident(batch: "b1", recipient: party, misrouted: misrouted, at: Date(), pseudonym: { _ in "p" })
-        #expect(incident.kind == "misroute")
+        #expect(incident.kind == .misroute)
+        #expect(incident.categories == [.identifier, .personal])
+        #expect(incident.severity == .low)
         #expect(incident.leftGateway == false)
         #expect(incident.subjects == ["p"])
         #expect(!incident.details.contains("1234567890"))

@@ -17,7 +17,7 @@ struct SQLiteStoreTests {
     @Test("a new file is migrated to the current schema, and reopening keeps it")
     func migrations() throws {
         try Self.withStore { store, path in
-            #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules"])
+            #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules", "v3-incidents-audit"])
             try store.write { try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3)) }
             let reopened = try SQLiteStore(path: path)
             #expect(try reopened.read { try $0.lastSnapshot(source: "coa") }?.date == Self.day)
@@ -133,8 +133,8 @@ struct SQLiteStoreTests {
             try store.write { tx in
                 try tx.quarantine(QuarantineEntry(run: "r1", source: "coa", position: "line 4", field: "bsn", rule: "field.bsn", message: "BSN is not valid"))
                 try tx.recordIncident(IncidentRecord(
-                    id: "i1", kind: "misroute", detectedAt: Date(timeIntervalSince1970: 5), recipient: "gm0363", batch: "b1", subjects: ["p1", "p2"],
-                    categories: ["identifier", "personal"], leftGateway: false, details: "blocked"))
+                    id: "i1", kind: .misroute, detectedAt: Date(timeIntervalSince1970: 5), recipient: "gm0363", batch: "b1", subjects: ["p1", "p2"],
+                    categories: [.identifier, .personal], leftGateway: false, details: "blocked"))
                 try tx.recordRun(RunRecord(id: "r1", job: "coa-gemeenten", startedAt: Date(timeIntervalSince1970: 1), finishedAt: Date(timeIntervalSince1970: 2), report: "{}"))
             }
             #expect(try store.read { try $0.quarantined(run: "r1") }.map(\.rule) == ["field.bsn"])

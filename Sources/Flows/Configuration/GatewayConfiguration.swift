@@ -42,6 +42,8 @@ public struct GatewayConfiguration: Sendable {
     public let store: StoreSettings
     public let schedules: [Schedule]
     public let delivery: DeliveryLimits
+    /// Sign an audit checkpoint every this many chain entries.
+    public let checkpointEvery: Int
     public let source: URL
 
     /// Loads and checks `url`.
@@ -106,9 +108,11 @@ public struct GatewayConfiguration: Sendable {
             initialBackoff: Double(try limits?["initialBackoffSeconds"]?.int() ?? 2), maxBackoff: Double(try limits?["maxBackoffSeconds"]?.int() ?? 600),
             timeout: Double(try limits?["timeoutSeconds"]?.int() ?? 30))
         if delivery.maxBatchRecords < 1 { throw try limits!.required("maxBatchRecords").error("must be at least 1", code: .configurationInvalid) }
+        let checkpointEvery = try root["audit"]?["checkpointEvery"]?.int() ?? 100
+        if checkpointEvery < 1 { throw try root.required("audit").required("checkpointEvery").error("must be at least 1", code: .configurationInvalid) }
         return GatewayConfiguration(
             identity: identity, registry: registry, store: StoreSettings(engine: engine, path: try path(try storeNode.required("path"))),
-            schedules: schedules, delivery: delivery, source: url)
+            schedules: schedules, delivery: delivery, checkpointEvery: checkpointEvery, source: url)
     }
 }
 

@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 import KetenpoortCore
 import Logging
+import Sealing
 import ServiceLifecycle
 import Store
 import Transport
@@ -23,6 +25,7 @@ public struct DeliveryWorker: Service {
     let policy: RetryPolicy
     let clock: any WallClock
     let concurrency: Int
+    let audit: AuditChain
     let logger = Logger(label: "ketenpoort.delivery")
 
     public init(store: any Store, configuration: GatewayConfiguration, client: CurlClient, clock: any WallClock = SystemWallClock(), concurrency: Int = 16) {
@@ -31,6 +34,9 @@ public struct DeliveryWorker: Service {
         self.client = client
         self.clock = clock
         self.concurrency = concurrency
+        // Checkpoints are signed with the gateway's identity, the same files it connects with.
+        let signer = try? SigningIdentity(certificateFile: configuration.identity.certificate, keyFile: configuration.identity.key)
+        self.audit = AuditChain(signer: signer, clock: clock, checkpointEvery: configuration.checkpointEvery)
         let limits = configuration.delivery
         self.policy = RetryPolicy(
             initialDelay: .milliseconds(Int64(limits.initialBackoff * 1000)), maximumDelay: .milliseconds(Int64(limits.maxBackoff * 1000)),
@@ -123,18 +129,30 @@ public struct DeliveryWorker: Service {
             receipt: decision == .delivered ? response?.body : nil)
         switch decision {
         case .delivered:
-            try store.write { try $0.recordAttempt(attempt, status: .delivered, nextAttemptAt: nil) }
+            try record(attempt, of: batch, status: .delivered, nextAttemptAt: nil)
             logger.info("batch delivered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "status": "\(response?.status ?? 0)"])
         case .retry(let delay):
             let next = started.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-            try store.write { try $0.recordAttempt(attempt, status: .pending, nextAttemptAt: next) }
+            try record(attempt, of: batch, status: .pending, nextAttemptAt: next)
             logger.warning("delivery failed, retrying", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "error": "\(errorText ?? "")"])
         case .deadLetter(let reason):
-            try store.write { try $0.recordAttempt(attempt, status: .deadLettered, nextAttemptAt: nil) }
+            try record(attempt, of: batch, status: .deadLettered, nextAttemptAt: nil, reason: reason)
             // The alert an operator acts on: `ketenpoort outbox resend <batch>` once mended.
             logger.critical("batch dead-lettered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "reason": "\(reason)"])
         }
         return decision
+    }
+
+    /// Records the attempt and its audit entries (attempt; receipt or dead-letter) in one transaction.
+    private func record(_ attempt: DeliveryAttempt, of batch: OutboxBatch, status: BatchStatus, nextAttemptAt: Date?, reason: String? = nil) throws {
+        let number = batch.attempts + 1
+        let outcome = status == .delivered ? "delivered" : status == .pending ? "retry" : status.rawValue
+        try store.write { tx in
+            try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
+            try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
+            if let receipt = attempt.receipt { try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx) }
+            if status == .deadLettered { try audit.append(.deadLettered(batch: batch.id, attempts: number, reason: reason ?? "refused"), in: tx) }
+        }
     }
 
     private func post(_ batch: OutboxBatch) async throws -> HTTPResponse {

@@ -27,6 +27,9 @@ extension CoaGemeenteSync {
         try flush()
     }
 
+    /// The configured audit chain, or one signed by the sealer.
+    var auditChain: AuditChain { audit ?? AuditChain(signer: sealer.signer, clock: clock) }
+
     private func sealBatch(
         _ items: [StagedNotification], gemeente: String, part: Int, runID: String, tx: any StoreTransaction, report: inout SyncReport
     ) throws {
@@ -37,7 +40,8 @@ extension CoaGemeenteSync {
         let guardItems = items.map { RoutingGuard.Item(addressee: $0.state?.gemeente ?? $0.gemeente, person: $0.person) }
         let misrouted = RoutingGuard().misrouted(guardItems, recipient: code)
         if !misrouted.isEmpty {
-            try tx.recordIncident(RoutingGuard().incident(batch: batchID, recipient: recipient, misrouted: misrouted, at: now, pseudonym: pseudonym))
+            try IncidentRegister(audit: auditChain).open(
+                RoutingGuard().incident(batch: batchID, recipient: recipient, misrouted: misrouted, at: now, pseudonym: pseudonym), in: tx)
             report.blocked.append(batchID)
             logger.critical("batch blocked by the routing guard", metadata: ["batch": "\(batchID)", "misrouted": "\(misrouted.count)"])
             return
@@ -56,10 +60,12 @@ extension CoaGemeenteSync {
         let sealed = try sealer.seal(
             payload: body, recordHashes: hashes, batch: batchID, recipient: recipient.party.oin, contract: outbound.mapping.contract.id,
             contractVersion: outbound.mapping.contract.version, issuedAt: now)
-        try tx.insertBatch(OutboxBatch(
+        let batch = OutboxBatch(
             id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: outbound.mapping.contract.id,
             contentType: outbound.encoder.contentType, createdAt: now, recordCount: items.count, merkleRoot: sealed.tree.rootHex,
-            recordHashes: hashes.map(Hex.encode), payload: body, signature: sealed.jws.compact))
+            recordHashes: hashes.map(Hex.encode), payload: body, signature: sealed.jws.compact)
+        try tx.insertBatch(batch)
+        try auditChain.append(.batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8))), in: tx)
         for item in items { if let state = item.state { try tx.putSent(state) } }
         report.batches.append(batchID)
     }

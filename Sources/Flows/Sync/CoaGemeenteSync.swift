@@ -23,6 +23,8 @@ public struct CoaGemeenteSync: Sendable {
     let clock: any WallClock
     let maxBatchRecords: Int
     let pseudonymKey: Data
+    /// The audit chain sealing appends to (the runtime sets the configured one).
+    public var audit: AuditChain?
     let logger = Logger(label: "ketenpoort.sync")
 
     public init(
@@ -168,7 +170,7 @@ public struct CoaGemeenteSync: Sendable {
 
     /// A keyed pseudonym of a person for incident records (never the BSN itself).
     func pseudonym(_ person: PersonKey) -> String {
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(person.value.utf8), using: SymmetricKey(data: pseudonymKey)))
+        SubjectPseudonym(key: pseudonymKey).of(person)
     }
 }
 

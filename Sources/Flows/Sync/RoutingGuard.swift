@@ -27,8 +27,8 @@ public struct RoutingGuard: Sendable {
     /// The incident for a blocked batch: subjects as pseudonyms, nothing left the gateway.
     public func incident(batch: String, recipient: RegisteredParty, misrouted: [Item], at: Date, pseudonym: (PersonKey) -> String) -> IncidentRecord {
         IncidentRecord(
-            id: "misroute-\(batch)", kind: "misroute", detectedAt: at, recipient: recipient.party.id, batch: batch,
-            subjects: misrouted.map { pseudonym($0.person) }, categories: ["identifier", "personal"], leftGateway: false,
+            id: "misroute-\(batch)", kind: .misroute, detectedAt: at, recipient: recipient.party.id, batch: batch,
+            subjects: misrouted.map { pseudonym($0.person) }, categories: [.identifier, .personal], leftGateway: false,
             details: "\(misrouted.count) record(s) addressed to another municipality were about to be sealed for \(recipient.party.id); the batch was blocked")
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import Store
+
+/// What the audit chain records: a kind and a payload without personal data.
+public struct AuditEvent: Sendable, Equatable {
+    public let kind: String
+    public let payload: AuditPayload
+
+    public init(kind: String, payload: AuditPayload) {
+        self.kind = kind
+        self.payload = payload
+    }
+
+    /// A batch sealed into the outbox.
+    public static func batchSealed(_ batch: OutboxBatch, payloadSHA256: String, signatureSHA256: String) -> Self {
+        Self(
+            kind: "batch.sealed",
+            payload: AuditPayload([
+                "batch": .text(batch.id), "recipient": .text(batch.recipient), "recipientOIN": .text(batch.recipientOIN),
+                "contract": .text(batch.contract), "records": .number(batch.recordCount), "merkleRoot": .text(batch.merkleRoot),
+                "payloadSHA256": .text(payloadSHA256), "signatureSHA256": .text(signatureSHA256),
+            ]))
+    }
+
+    /// One delivery attempt and its outcome (`delivered`, `retry`, `dead-lettered`).
+    public static func deliveryAttempt(_ attempt: DeliveryAttempt, number: Int, outcome: String) -> Self {
+        var fields: [String: AuditPayload.Value] = ["batch": .text(attempt.batch), "attempt": .number(number), "outcome": .text(outcome)]
+        if let status = attempt.httpStatus { fields["httpStatus"] = .number(status) }
+        return Self(kind: "delivery.attempt", payload: AuditPayload(fields))
+    }
+
+    /// The signed receipt a recipient returned.
+    public static func receipt(batch: String, receiptSHA256: String) -> Self {
+        Self(kind: "delivery.receipt", payload: AuditPayload(["batch": .text(batch), "receiptSHA256": .text(receiptSHA256)]))
+    }
+
+    /// A batch dead-lettered: retries exhausted or refused.
+    public static func deadLettered(batch: String, attempts: Int, reason: String) -> Self {
+        Self(kind: "batch.dead-lettered", payload: AuditPayload(["batch": .text(batch), "attempts": .number(attempts), "reason": .text(reason)]))
+    }
+
+    /// A dead-lettered batch put back in line by an operator.
+    public static func resent(batch: String) -> Self {
+        Self(kind: "batch.resent", payload: AuditPayload(["batch": .text(batch)]))
+    }
+
+    /// An incident opened: counts and categories, not the pseudonyms.
+    public static func incidentCreated(_ incident: IncidentRecord) -> Self {
+        var fields: [String: AuditPayload.Value] = [
+            "incident": .text(incident.id), "kind": .text(incident.kind.rawValue), "recipient": .text(incident.recipient),
+            "subjects": .number(incident.subjectCount), "records": .number(incident.recordCount),
+            "categories": .texts(incident.categories.map(\.rawValue)), "leftGateway": .flag(incident.leftGateway),
+            "severity": .text(incident.severity.rawValue),
+        ]
+        if let batch = incident.batch { fields["batch"] = .text(batch) }
+        return Self(kind: "incident.created", payload: AuditPayload(fields))
+    }
+
+    /// An incident's status changed.
+    public static func incidentStatus(_ event: IncidentEvent) -> Self {
+        var fields: [String: AuditPayload.Value] = ["incident": .text(event.incident), "status": .text(event.status.rawValue), "sequence": .number(event.sequence)]
+        if let reason = event.reason { fields["reason"] = .text(reason) }
+        return Self(kind: "incident.status", payload: AuditPayload(fields))
+    }
+
+    /// A configuration file loaded, by its SHA-256.
+    public static func configurationLoaded(file: String, sha256: String) -> Self {
+        Self(kind: "configuration.loaded", payload: AuditPayload(["file": .text(file), "sha256": .text(sha256)]))
+    }
+}

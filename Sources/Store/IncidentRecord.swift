@@ -1,0 +1,107 @@
+import Foundation
+
+/// What kind of (suspected) personal-data breach an incident is.
+public enum IncidentKind: String, Sendable, CaseIterable, Codable {
+    /// A record about to be sealed for a recipient it is not addressed to (blocked).
+    case misroute
+    /// Special-category data about to go without valid consent (blocked).
+    case consent
+    /// A caller whose certificate or role does not allow what it asked (refused).
+    case unauthorisedAccess = "unauthorised-access"
+    /// A recipient received something not meant for it (reported by an operator).
+    case misdelivery
+}
+
+/// The categories of data an incident involves, as the contracts classify fields.
+public enum DataCategory: String, Sendable, CaseIterable, Codable, Comparable {
+    case identifier
+    case personal
+    /// GDPR art. 9 data (health).
+    case specialCategory = "special-category"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// How much harm an incident can do, as first estimated when it is detected.
+public enum IncidentSeverity: String, Sendable, CaseIterable, Codable {
+    case low, medium, high
+
+    /// The first estimate: data that left the gateway is high; a blocked attempt is low, or medium
+    /// when it involved special-category data. The assessment may revise it in its reason.
+    public init(categories: [DataCategory], leftGateway: Bool) {
+        if leftGateway {
+            self = .high
+        } else {
+            self = categories.contains(.specialCategory) ? .medium : .low
+        }
+    }
+}
+
+/// Where an incident is in its workflow: `open` → `assessed` → `notified` | `not-notifiable` → `closed`.
+public enum IncidentStatus: String, Sendable, CaseIterable, Codable {
+    case open, assessed, notified
+    case notNotifiable = "not-notifiable"
+    case closed
+}
+
+/// A suspected or actual personal-data breach, as recorded when detected. Never changed once
+/// written: its status moves through appended `IncidentEvent`s.
+public struct IncidentRecord: Sendable, Equatable {
+    public let id: String
+    public let kind: IncidentKind
+    public let detectedAt: Date
+    /// The party the data reached or would have reached (registry id, or the caller's OIN).
+    public let recipient: String
+    public let batch: String?
+    /// Affected subjects as keyed pseudonyms, never BSNs.
+    public let subjects: [String]
+    public let categories: [DataCategory]
+    /// Whether the data actually left the gateway (a breach), or was stopped (a near miss).
+    public let leftGateway: Bool
+    public let severity: IncidentSeverity
+    /// The number of records involved.
+    public let recordCount: Int
+    /// What happened, without personal data.
+    public let details: String
+
+    public init(
+        id: String, kind: IncidentKind, detectedAt: Date, recipient: String, batch: String?, subjects: [String], categories: [DataCategory],
+        leftGateway: Bool, severity: IncidentSeverity? = nil, recordCount: Int? = nil, details: String
+    ) {
+        self.id = id
+        self.kind = kind
+        self.detectedAt = detectedAt
+        self.recipient = recipient
+        self.batch = batch
+        self.subjects = subjects
+        self.categories = categories.sorted()
+        self.leftGateway = leftGateway
+        self.severity = severity ?? IncidentSeverity(categories: categories, leftGateway: leftGateway)
+        self.recordCount = recordCount ?? subjects.count
+        self.details = details
+    }
+
+    /// The number of affected subjects.
+    public var subjectCount: Int { subjects.count }
+}
+
+/// One step of an incident's workflow, appended, never rewritten.
+public struct IncidentEvent: Sendable, Equatable {
+    public let incident: String
+    /// 1 for the opening event, then counting up.
+    public let sequence: Int
+    public let at: Date
+    public let status: IncidentStatus
+    /// Why (required for `not-notifiable`); never personal data.
+    public let reason: String?
+
+    public init(incident: String, sequence: Int, at: Date, status: IncidentStatus, reason: String?) {
+        self.incident = incident
+        self.sequence = sequence
+        self.at = at
+        self.status = status
+        self.reason = reason
+    }
+}
