@@ -75,6 +75,22 @@ extension SQLiteStore {
                 }
             }
         }
+        migrator.registerMigration("v4-duo-status") { db in
+            // The status store: one row per person DUO reported in the last applied extract, and
+            // every applied extract (sequence baseline, peildatum, file hash).
+            try db.execute(
+                sql: """
+                    CREATE TABLE duo_status (
+                        bsn TEXT PRIMARY KEY, regime TEXT NOT NULL, doelgroep TEXT NOT NULL, plicht_start TEXT, termijn_einde TEXT,
+                        status TEXT NOT NULL, statusdatum TEXT, leerroute TEXT, leerroute_start TEXT, pip_datum TEXT, pip_in_azc INTEGER,
+                        taalniveau TEXT, aantal_boetes INTEGER NOT NULL, invordering_gepauzeerd INTEGER NOT NULL, gemeente TEXT,
+                        geslacht TEXT NOT NULL, geboortedatum TEXT NOT NULL, land_herkomst TEXT NOT NULL, werkend INTEGER,
+                        vervolgonderwijs INTEGER) WITHOUT ROWID;
+                    CREATE TABLE duo_extract (
+                        sequence INTEGER PRIMARY KEY, creation_date TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,
+                        records INTEGER NOT NULL, applied_at REAL NOT NULL);
+                    """)
+        }
         return migrator
     }()
 }

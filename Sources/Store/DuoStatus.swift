@@ -1,0 +1,95 @@
+import Foundation
+import KetenpoortCore
+
+/// One person's integration status as DUO last reported it: a detail record of the status extract
+/// (formats.md §3), typed. Dates are ISO `yyyy-mm-dd` (nil when DUO sent `00000000`); the birth
+/// date keeps DUO's `yyyymmdd` with `00` for an unknown day or month.
+public struct DuoStatus: Sendable, Equatable, Codable {
+    /// Nine digits, passing the 11-test.
+    public var bsn: String
+    /// `3` Wi2013, `1` Wi2021.
+    public var regime: String
+    /// `A` asiel, `G` gezin, `O` overig.
+    public var doelgroep: String
+    public var plichtStart: String?
+    public var termijnEinde: String?
+    /// DUO's status code: `PL`, `PB`, `PN`, `PV`, `VD`, `OM`, `OI`, `OO`, `VR`, `VV`.
+    public var status: String
+    public var statusdatum: String?
+    /// `B`, `O`, `Z`, or nil (Wi2013).
+    public var leerroute: String?
+    public var leerrouteStart: String?
+    public var pipDatum: String?
+    public var pipInAzc: Bool?
+    /// `A1` … `C1`, or nil.
+    public var taalniveau: String?
+    public var aantalBoetes: Int
+    public var invorderingGepauzeerd: Bool
+    public var gemeente: String?
+    public var geslacht: String
+    public var geboortedatum: String
+    public var landHerkomst: String
+    public var werkend: Bool?
+    public var vervolgonderwijs: Bool?
+
+    public init(
+        bsn: String, regime: String, doelgroep: String, plichtStart: String?, termijnEinde: String?, status: String, statusdatum: String?,
+        leerroute: String?, leerrouteStart: String?, pipDatum: String?, pipInAzc: Bool?, taalniveau: String?, aantalBoetes: Int,
+        invorderingGepauzeerd: Bool, gemeente: String?, geslacht: String, geboortedatum: String, landHerkomst: String, werkend: Bool?,
+        vervolgonderwijs: Bool?
+    ) {
+        self.bsn = bsn
+        self.regime = regime
+        self.doelgroep = doelgroep
+        self.plichtStart = plichtStart
+        self.termijnEinde = termijnEinde
+        self.status = status
+        self.statusdatum = statusdatum
+        self.leerroute = leerroute
+        self.leerrouteStart = leerrouteStart
+        self.pipDatum = pipDatum
+        self.pipInAzc = pipInAzc
+        self.taalniveau = taalniveau
+        self.aantalBoetes = aantalBoetes
+        self.invorderingGepauzeerd = invorderingGepauzeerd
+        self.gemeente = gemeente
+        self.geslacht = geslacht
+        self.geboortedatum = geboortedatum
+        self.landHerkomst = landHerkomst
+        self.werkend = werkend
+        self.vervolgonderwijs = vervolgonderwijs
+    }
+}
+
+/// A DUO status extract that was applied: the sequence baseline and what the status store reflects.
+public struct DuoExtractMark: Sendable, Equatable {
+    public let sequence: Int
+    /// The extract's creation date (its header): the `peildatum` of every answer from the store.
+    public let creationDate: CalendarDate
+    public let fileName: String
+    /// SHA-256 of the file's bytes (hex): re-applying the very same file is a no-op.
+    public let sha256: String
+    public let records: Int
+    public let appliedAt: Date
+
+    public init(sequence: Int, creationDate: CalendarDate, fileName: String, sha256: String, records: Int, appliedAt: Date) {
+        self.sequence = sequence
+        self.creationDate = creationDate
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.records = records
+        self.appliedAt = appliedAt
+    }
+}
+
+/// The status store's part of a transaction (read side; the DUO ingest adds how it writes).
+public protocol DuoStatusTransaction {
+    /// The last applied extract, nil before the first.
+    func lastDuoExtract() throws -> DuoExtractMark?
+    /// The status of `bsn` (nine digits) as of the last applied extract; nil when DUO does not know the person.
+    func duoStatus(bsn: String) throws -> DuoStatus?
+    /// Calls `body` for every status, in BSN order (streaming: memory independent of the count).
+    func forEachDuoStatus(_ body: (DuoStatus) throws -> Void) throws
+    /// The number of persons in the status store.
+    func duoStatusCount() throws -> Int
+}
