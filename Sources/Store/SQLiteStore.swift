@@ -2,9 +2,11 @@ import Foundation
 import GRDB
 import KetenpoortCore
 
-/// The embedded default store: one SQLite file (WAL, full sync), versioned migrations.
+/// The embedded default store: one SQLite file (WAL, full sync), versioned migrations. Writes are
+/// serialised; reads run on their own connections beside a write (WAL snapshots), so the API's
+/// lookups do not wait for a commit's fsync.
 public final class SQLiteStore: Store {
-    let queue: DatabaseQueue
+    let queue: DatabasePool
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
@@ -17,7 +19,7 @@ public final class SQLiteStore: Store {
         do {
             try FileManager.default.createDirectory(
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
         } catch let error as DatabaseError {
             throw KetenpoortError(.storeUnavailable, "the store at \(path) cannot be opened: \(error.resultCode)")
