@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Logging
 import KetenpoortCore
 import Sealing
 import Store
@@ -62,6 +63,18 @@ public struct GatewayRuntime: Sendable {
             inputKeyMaterial: SymmetricKey(data: identity.privateKey.rawRepresentation), info: Data("ketenpoort incident pseudonym".utf8),
             outputByteCount: 32)
         return key.withUnsafeBytes { Data($0) }
+    }
+
+    /// The gateway's HTTPS API (the IND status questions), writing through `writer`.
+    public func gatewayServer(writer: GroupCommitWriter, logger: Logger = Logger(label: "ketenpoort.api")) throws -> GatewayServer {
+        let identity = configuration.identity
+        return GatewayServer(
+            configuration: .init(
+                host: configuration.server.host, port: configuration.server.port, certificateChain: identity.certificate, privateKey: identity.key,
+                trustedCA: identity.caBundle, openAPIDocument: workspace.statusAPIDocument),
+            registry: configuration.registry,
+            api: StatusQueryAPI(store: store, writer: writer, pseudonym: try subjectPseudonym(), clock: clock),
+            incidents: incidentRegister(), logger: logger)
     }
 
     /// The nightly sync COA → municipalities.

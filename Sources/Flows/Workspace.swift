@@ -8,17 +8,23 @@ import KetenpoortCore
 public struct Workspace: Sendable {
     public let contracts: ContractRegistry
     public let adapters: AdapterRegistry
+    /// The directory it was loaded from (also holding `api/`, the OpenAPI documents).
+    public let root: URL
 
-    public init(contracts: ContractRegistry, adapters: AdapterRegistry) {
+    public init(contracts: ContractRegistry, adapters: AdapterRegistry, root: URL = Workspace.defaultRoot) {
         self.contracts = contracts
         self.adapters = adapters
+        self.root = root
     }
+
+    /// The OpenAPI document of the IND status query API.
+    public var statusAPIDocument: URL { root.appendingPathComponent("api/inburgering-v1.openapi.json") }
 
     /// Loads `<root>/contracts` and `<root>/adapters`.
     public static func load(root: URL) throws -> Workspace {
         let contracts = try ContractRegistry.load(directory: root.appendingPathComponent("contracts"))
         let adapters = try AdapterRegistry.load(directory: root.appendingPathComponent("adapters"), contracts: contracts)
-        return Workspace(contracts: contracts, adapters: adapters)
+        return Workspace(contracts: contracts, adapters: adapters, root: root)
     }
 
     /// The directory holding `contracts/`: `$KETENPOORT_HOME`, else the current directory.

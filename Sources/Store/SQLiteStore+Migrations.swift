@@ -91,6 +91,22 @@ extension SQLiteStore {
                         records INTEGER NOT NULL, applied_at REAL NOT NULL);
                     """)
         }
+        migrator.registerMigration("v6-processing-log") { db in
+            // The processing log (Logboek dataverwerkingen): one row per data subject per
+            // processing, append-only.
+            try db.execute(
+                sql: """
+                    CREATE TABLE processing_log (
+                        trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, activity TEXT NOT NULL,
+                        caller_oin TEXT NOT NULL, purpose TEXT NOT NULL, case_number TEXT, subject TEXT NOT NULL, outcome TEXT NOT NULL,
+                        at REAL NOT NULL, PRIMARY KEY (span_id, subject));
+                    CREATE INDEX processing_log_subject ON processing_log(subject, at);
+                    CREATE TRIGGER processing_log_no_update BEFORE UPDATE ON processing_log
+                    BEGIN SELECT RAISE(ABORT, 'processing_log is append-only'); END;
+                    CREATE TRIGGER processing_log_no_delete BEFORE DELETE ON processing_log
+                    BEGIN SELECT RAISE(ABORT, 'processing_log is append-only'); END;
+                    """)
+        }
         return migrator
     }()
 }

@@ -5,11 +5,12 @@ import Logging
 import ServiceLifecycle
 import Transport
 
-/// `ketenpoort run`: the gateway as a long-running service — the scheduler, the delivery worker
-/// and the outbound HTTPS client in one service group, with graceful shutdown on SIGTERM/SIGINT.
+/// `ketenpoort run`: the gateway as a long-running service — the scheduler, the delivery worker,
+/// the outbound HTTPS client and the gateway's own HTTPS API (the IND status questions) in one
+/// service group, with graceful shutdown on SIGTERM/SIGINT.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Run the gateway: scheduled jobs and delivery, until SIGTERM or SIGINT.")
+        commandName: "run", abstract: "Run the gateway: scheduled jobs, delivery and the HTTPS API, until SIGTERM or SIGINT.")
 
     @OptionGroup var gateway: GatewayOptions
 
@@ -33,9 +34,11 @@ struct RunCommand: AsyncParsableCommand {
             entries.append(Scheduler.Entry(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
         }
         let scheduler = Scheduler(entries: entries, store: runtime.store, clock: runtime.clock)
+        let writer = GroupCommitWriter(store: runtime.store)
+        let server = try runtime.gatewayServer(writer: writer)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: delivery), .init(service: scheduler)],
+                services: [.init(service: client), .init(service: delivery), .init(service: scheduler), .init(service: server), .init(service: writer)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("gateway running", metadata: ["schedules": "\(entries.count)"])
         try await group.run()

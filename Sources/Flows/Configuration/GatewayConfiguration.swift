@@ -29,6 +29,12 @@ public struct GatewayConfiguration: Sendable {
         public let source: URL?
     }
 
+    /// Where the gateway's own HTTPS API listens (mutual TLS with the gateway's certificate).
+    public struct ServerSettings: Sendable {
+        public let host: String
+        public let port: Int
+    }
+
     public struct DeliveryLimits: Sendable {
         public let maxBatchRecords: Int
         public let maxAttempts: Int
@@ -42,6 +48,7 @@ public struct GatewayConfiguration: Sendable {
     public let store: StoreSettings
     public let schedules: [Schedule]
     public let delivery: DeliveryLimits
+    public let server: ServerSettings
     /// Sign an audit checkpoint every this many chain entries.
     public let checkpointEvery: Int
     public let source: URL
@@ -108,11 +115,14 @@ public struct GatewayConfiguration: Sendable {
             initialBackoff: Double(try limits?["initialBackoffSeconds"]?.int() ?? 2), maxBackoff: Double(try limits?["maxBackoffSeconds"]?.int() ?? 600),
             timeout: Double(try limits?["timeoutSeconds"]?.int() ?? 30))
         if delivery.maxBatchRecords < 1 { throw try limits!.required("maxBatchRecords").error("must be at least 1", code: .configurationInvalid) }
+        let serverNode = root["server"]
+        let server = ServerSettings(host: try serverNode?["host"]?.string() ?? "127.0.0.1", port: try serverNode?["port"]?.int() ?? 8443)
+        if !(0...65535).contains(server.port) { throw try serverNode!.required("port").error("must be a port number (0–65535)", code: .configurationInvalid) }
         let checkpointEvery = try root["audit"]?["checkpointEvery"]?.int() ?? 100
         if checkpointEvery < 1 { throw try root.required("audit").required("checkpointEvery").error("must be at least 1", code: .configurationInvalid) }
         return GatewayConfiguration(
             identity: identity, registry: registry, store: StoreSettings(engine: engine, path: try path(try storeNode.required("path"))),
-            schedules: schedules, delivery: delivery, checkpointEvery: checkpointEvery, source: url)
+            schedules: schedules, delivery: delivery, server: server, checkpointEvery: checkpointEvery, source: url)
     }
 }
 

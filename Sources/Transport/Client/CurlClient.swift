@@ -53,6 +53,13 @@ public final class CurlClient: Service, Sendable {
         try await perform(CurlRequest(url: url, headers: headers, body: body, tls: tls, timeout: timeout, connectTimeout: connectTimeout))
     }
 
+    /// GETs `url` over mutual TLS and returns the response, whatever its status.
+    public func get(url: URL, headers: [(name: String, value: String)] = [], tls: TLSClientSettings, timeout: Duration) async throws -> HTTPResponse {
+        var request = CurlRequest(url: url, headers: headers, body: Data(), tls: tls, timeout: timeout, connectTimeout: connectTimeout)
+        request.isGet = true
+        return try await perform(request)
+    }
+
     /// Runs one request on a worker thread.
     func perform(_ request: CurlRequest) async throws -> HTTPResponse {
         try request.validate()
@@ -71,10 +78,10 @@ public final class CurlClient: Service, Sendable {
         ]
         switch result {
         case .success(let response):
-            logger.debug("POST answered", metadata: metadata.merging(["transport.status": "\(response.status)"]) { $1 })
+            logger.debug("request answered", metadata: metadata.merging(["transport.status": "\(response.status)"]) { $1 })
             return response
         case .failure(let error):
-            logger.debug("POST failed", metadata: metadata.merging(["transport.error": "\(error.code.rawValue)"]) { $1 })
+            logger.debug("request failed", metadata: metadata.merging(["transport.error": "\(error.code.rawValue)"]) { $1 })
             throw error
         }
     }

@@ -54,8 +54,6 @@ final class CurlEasyHandle {
                 setup += [
                     (CURLOPT_ERRORBUFFER, kp_curl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)),
                     (CURLOPT_HTTPHEADER, kp_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)),
-                    (CURLOPT_POSTFIELDSIZE_LARGE, kp_curl_easy_setopt_int64(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyCount))),
-                    (CURLOPT_POSTFIELDS, kp_curl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, bodyPointer)),
                     (CURLOPT_WRITEFUNCTION, kp_curl_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION, writeBody)),
                     (CURLOPT_WRITEDATA, kp_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)),
                     (CURLOPT_HEADERFUNCTION, kp_curl_easy_setopt_callback(handle, CURLOPT_HEADERFUNCTION, collectHeader)),
@@ -64,6 +62,14 @@ final class CurlEasyHandle {
                     (CURLOPT_XFERINFODATA, kp_curl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context)),
                     (CURLOPT_NOPROGRESS, kp_curl_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)),
                 ]
+                if request.isGet {
+                    setup.append((CURLOPT_HTTPGET, kp_curl_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)))
+                } else {
+                    setup += [
+                        (CURLOPT_POSTFIELDSIZE_LARGE, kp_curl_easy_setopt_int64(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyCount))),
+                        (CURLOPT_POSTFIELDS, kp_curl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, bodyPointer)),
+                    ]
+                }
                 if let rejected = setup.first(where: { $0.1 != CURLE_OK }) {
                     return .failure(CurlFailure.optionRejected(rejected.0, rejected.1))
                 }

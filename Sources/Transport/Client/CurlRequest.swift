@@ -2,8 +2,9 @@ import CCurl
 import Foundation
 import KetenpoortCore
 
-/// One outbound POST as the curl workers carry it out.
+/// One outbound request (a POST with a body, or a GET) as the curl workers carry it out.
 struct CurlRequest: Sendable {
+    var isGet = false
     var url: URL
     var headers: [(name: String, value: String)]
     var body: Data

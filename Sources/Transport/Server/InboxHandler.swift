@@ -17,7 +17,7 @@ struct InboxHandler: Sendable {
         self.store = InboxStore(directory: configuration.directory, storesByParty: configuration.storesByParty)
     }
 
-    func handle(_ request: Request, context: InboxRequestContext) async -> Response {
+    func handle(_ request: Request, context: MutualTLSRequestContext) async -> Response {
         let index = requestCount.withLock { count in
             defer { count += 1 }
             return count
@@ -43,7 +43,7 @@ struct InboxHandler: Sendable {
         }
     }
 
-    private func accept(_ request: Request, context: InboxRequestContext) async throws -> Response {
+    private func accept(_ request: Request, context: MutualTLSRequestContext) async throws -> Response {
         let party = context.parameters.get("party") ?? ""
         guard DeliveryHeaders.isIdempotencyKey(party) else {
             throw InboxProblem(.badRequest, "receive.party-invalid", "the party in the path is not a plain identifier")

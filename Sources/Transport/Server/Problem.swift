@@ -3,14 +3,14 @@ import HTTPTypes
 import Hummingbird
 
 /// An RFC 9457 problem+json answer with a stable code; its detail never contains payload data.
-struct Problem: Encodable, Sendable {
-    var type = "about:blank"
-    var title: String
-    var status: Int
-    var code: String
-    var detail: String
+public struct Problem: Encodable, Sendable {
+    public var type = "about:blank"
+    public var title: String
+    public var status: Int
+    public var code: String
+    public var detail: String
 
-    init(status: HTTPTypes.HTTPResponse.Status, code: String, detail: String) {
+    public init(status: HTTPTypes.HTTPResponse.Status, code: String, detail: String) {
         self.title = status.reasonPhrase
         self.status = status.code
         self.code = code
@@ -18,7 +18,7 @@ struct Problem: Encodable, Sendable {
     }
 
     /// The response, with extra header fields (e.g. `Retry-After`).
-    func response(headers extra: HTTPFields = [:]) -> Response {
+    public func response(headers extra: HTTPFields = [:]) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(self)) ?? Data()

@@ -82,7 +82,7 @@ public struct ReceiveServer: Service {
         do {
             let tls = try ServerTLS.configuration(
                 certificateChain: configuration.certificateChain, privateKey: configuration.privateKey, trustedCA: configuration.trustedCA)
-            let router = Router(context: InboxRequestContext.self)
+            let router = Router(context: MutualTLSRequestContext.self)
             let handler = InboxHandler(configuration: configuration, logger: logger)
             router.post("/inbox/:party") { request, context in
                 await handler.handle(request, context: context)

@@ -1,7 +1,7 @@
 import KetenpoortCore
 
 /// The bound port of a server, for callers that wait for it to start.
-final class ServerReadiness: Sendable {
+public final class ServerReadiness: Sendable {
     private enum State {
         case waiting([CheckedContinuation<Int, any Error>])
         case running(Int)
@@ -10,8 +10,10 @@ final class ServerReadiness: Sendable {
 
     private let state = LockedValue(State.waiting([]))
 
+    public init() {}
+
     /// The port once the server listens; throws if it failed to start or has ended.
-    func port() async throws -> Int {
+    public func port() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let immediate: Result<Int, any Error>? = state.withLock { state in
                 switch state {
@@ -27,7 +29,7 @@ final class ServerReadiness: Sendable {
     }
 
     /// Records the port and wakes the waiters.
-    func resolve(port: Int) {
+    public func resolve(port: Int) {
         let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
             guard case .waiting(let waiters) = state else { return [] }
             state = .running(port)
@@ -37,7 +39,7 @@ final class ServerReadiness: Sendable {
     }
 
     /// Records that the server is not (or no longer) listening and fails the waiters.
-    func fail(_ error: any Error) {
+    public func fail(_ error: any Error) {
         let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
             defer { state = .failed(error) }
             guard case .waiting(let waiters) = state else { return [] }

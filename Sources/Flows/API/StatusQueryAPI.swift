@@ -1,0 +1,73 @@
+import Foundation
+import KetenpoortCore
+import Store
+import Transport
+
+/// The IND's question "did this person meet the integration obligation?" (formats.md §4),
+/// answered from the status store as of the last applied DUO extract. Every answer is written to
+/// the processing log — one entry per data subject — before it is given; if that write fails, the
+/// question is refused (fail closed).
+public struct StatusQueryAPI: Sendable {
+    /// The processing activity of the log entries.
+    public static let activity = "ind-statusvraag"
+
+    let store: any Store
+    let writer: GroupCommitWriter
+    let pseudonym: SubjectPseudonym
+    let clock: any WallClock
+
+    public init(store: any Store, writer: GroupCommitWriter, pseudonym: SubjectPseudonym, clock: any WallClock = SystemWallClock()) {
+        self.store = store
+        self.writer = writer
+        self.pseudonym = pseudonym
+        self.clock = clock
+    }
+
+    /// The trace a question belongs to: the caller's `traceparent`, if it sent one, and this
+    /// gateway's own span in it.
+    struct Trace: Sendable {
+        let traceID: String
+        let spanID: String
+        let parentSpanID: String?
+        let flags: UInt8
+
+        init(caller: TraceParent?) {
+            var generator = SystemRandomNumberGenerator()
+            let own = caller?.child(using: &generator) ?? TraceParent.random(using: &generator)
+            traceID = own.traceID
+            spanID = own.spanID
+            parentSpanID = caller?.spanID
+            flags = own.flags
+        }
+
+        /// The `traceparent` to answer with: this gateway's span.
+        var header: String { "00-\(traceID)-\(spanID)-" + String(format: "%02x", flags) }
+    }
+
+    /// The answers to `question`, in the order asked, once their processing is on record.
+    func answer(_ question: StatusQuestion, caller: OIN, trace: Trace) async throws -> [StatusAnswer] {
+        let bsns = question.bsns
+        let (mark, statuses) = try store.read { tx in
+            (try tx.lastDuoExtract(), try bsns.map { try tx.duoStatus(bsn: $0.digits) })
+        }
+        guard let mark else {
+            throw APIProblem(.serviceUnavailable, "status.no-extract", "no DUO status extract has been applied yet")
+        }
+        let peildatum = mark.creationDate.iso
+        let now = clock.now()
+        // One entry per data subject, also when a bulk question names someone twice.
+        var seen = Set<String>()
+        let entries = zip(bsns, statuses).filter { bsn, _ in seen.insert(bsn.digits).inserted }.map { bsn, status in
+            ProcessingLogEntry(
+                traceID: trace.traceID, spanID: trace.spanID, parentSpanID: trace.parentSpanID, activity: Self.activity,
+                callerOIN: caller.value, purpose: question.doelbinding.rawValue, caseNumber: question.zaaknummer,
+                subject: pseudonym.of(PersonKey(value: "b:" + bsn.digits)), outcome: status == nil ? "onbekend" : "bekend", at: now)
+        }
+        do {
+            try await writer.write { tx in try tx.appendProcessings(entries) }
+        } catch {
+            throw APIProblem(.serviceUnavailable, "processing-log.unavailable", "the processing log cannot be written; no answer is given")
+        }
+        return statuses.map { StatusAnswer($0, peildatum: peildatum) }
+    }
+}

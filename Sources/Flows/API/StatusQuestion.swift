@@ -1,0 +1,92 @@
+import Foundation
+import KetenpoortCore
+
+/// Why the IND asks (formats.md §4): the legal purpose that binds the answer.
+enum Doelbinding: String, CaseIterable, Sendable {
+    case naturalisatie
+    case verblijfOnbepaaldeTijd = "verblijf-onbepaalde-tijd"
+    case voortgezetVerblijf = "voortgezet-verblijf"
+}
+
+/// A checked question of `POST …/statusvragen` (one BSN) or `…/statusvragen/bulk` (up to 1,000).
+struct StatusQuestion: Sendable {
+    static let maximumBulk = 1_000
+
+    let bsns: [BSN]
+    let doelbinding: Doelbinding
+    let zaaknummer: String
+
+    /// Parses and checks a request body. Unknown fields are refused (nothing more than needed
+    /// may be sent); no problem detail repeats a value from the body.
+    static func parse(_ body: Data, bulk: Bool) throws(APIProblem) -> StatusQuestion {
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            throw .badRequest("request.malformed", "the body must be a JSON object")
+        }
+        let known: Set<String> = bulk ? ["bsns", "doelbinding", "zaaknummer"] : ["bsn", "doelbinding", "zaaknummer"]
+        if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
+            throw .badRequest("request.unknown-field", "the field '\(unknown.count <= 40 && unknown.allSatisfy(\.isLetter) ? unknown : "?")' is not part of the question")
+        }
+        guard let purpose = object["doelbinding"] as? String else {
+            throw .badRequest("request.doelbinding-missing", "doelbinding is required")
+        }
+        guard let doelbinding = Doelbinding(rawValue: purpose) else {
+            throw .badRequest(
+                "request.doelbinding-invalid", "doelbinding must be one of \(Doelbinding.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let zaaknummer = object["zaaknummer"] as? String else {
+            throw .badRequest("request.zaaknummer-missing", "zaaknummer is required")
+        }
+        guard Self.isCaseNumber(zaaknummer) else {
+            throw .badRequest("request.zaaknummer-invalid", "zaaknummer must be 1–64 of A-Z a-z 0-9 - _ . / and hold no BSN")
+        }
+        let texts: [Any]
+        if bulk {
+            guard let list = object["bsns"] as? [Any] else { throw .badRequest("request.bsns-missing", "bsns (a list) is required") }
+            guard !list.isEmpty, list.count <= maximumBulk else {
+                throw .badRequest("request.bulk-size", "bsns must hold 1 to \(maximumBulk) BSNs")
+            }
+            texts = list
+        } else {
+            guard let bsn = object["bsn"] else { throw .badRequest("request.bsn-missing", "bsn is required") }
+            texts = [bsn]
+        }
+        var bsns: [BSN] = []
+        bsns.reserveCapacity(texts.count)
+        for (index, text) in texts.enumerated() {
+            guard let text = text as? String, text.utf8.count == 9, let bsn = BSN(text) else {
+                throw .badRequest("request.bsn-invalid", bulk ? "bsns[\(index)] is not a valid BSN (9 digits passing the 11-test)" : "bsn is not a valid BSN (9 digits passing the 11-test)")
+            }
+            bsns.append(bsn)
+        }
+        return StatusQuestion(bsns: bsns, doelbinding: doelbinding, zaaknummer: zaaknummer)
+    }
+
+    /// 1–64 of `A-Z a-z 0-9 - _ . /`, with no nine-digit run that passes the 11-test.
+    static func isCaseNumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...64).contains(bytes.count),
+            bytes.allSatisfy({ ASCIIClass.isAlphanumeric($0) || $0 == 45 || $0 == 95 || $0 == 46 || $0 == 47 })
+        else { return false }
+        return !BSNScanner.containsBSN(bytes)
+    }
+}
+
+/// Finds BSNs in text: a run of exactly nine digits passing the 11-test.
+enum BSNScanner {
+    static func containsBSN(_ bytes: some Collection<UInt8>) -> Bool {
+        var run: [UInt8] = []
+        for byte in bytes {
+            if byte >= 48 && byte <= 57 {
+                run.append(byte)
+                continue
+            }
+            if run.count == 9 && BSN.isValid(run) { return true }
+            run.removeAll(keepingCapacity: true)
+        }
+        return run.count == 9 && BSN.isValid(run)
+    }
+}
+
+enum ASCIIClass {
+    static func isAlphanumeric(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) }
+}

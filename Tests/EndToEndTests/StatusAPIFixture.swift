@@ -1,0 +1,111 @@
+import Flows
+import Foundation
+import GRDB
+import KetenpoortCore
+import Logging
+import Sealing
+import Store
+@testable import Transport
+
+/// The gateway's HTTPS API on loopback with a dev PKI, a status store holding one person per DUO
+/// status code, and a libcurl client that can present any party's certificate (or none, or one
+/// of another CA).
+struct StatusAPIFixture {
+    /// One person per status code of formats.md §3, and one DUO does not know.
+    static let persons: [(bsn: String, code: String)] = [
+        ("111222035", "PL"), ("111222084", "PB"), ("111222126", "PN"), ("111222175", "PV"), ("111222217", "VD"),
+        ("111222266", "OM"), ("111222308", "OI"), ("111222357", "OO"), ("111222448", "VR"), ("111222497", "VV"),
+    ]
+    static let unknown = "111222539"
+    static let allBSNs = persons.map(\.bsn) + [unknown]
+
+    let directory: TempDirectory
+    let runtime: GatewayRuntime
+    let writer: GroupCommitWriter
+    let log: CapturedLog
+    let port: Int
+    let client: CurlClient
+    let serverTask: Task<Void, any Error>
+    /// A CA the gateway does not trust, with a certificate carrying the IND's OIN.
+    let strangers: URL
+
+    static func start() async throws -> StatusAPIFixture {
+        let directory = try TempDirectory()
+        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: 0")
+        try yaml.write(to: directory.file("ketenpoort.yaml"), atomically: true, encoding: .utf8)
+        let configuration = try GatewayConfiguration.load(contentsOf: directory.file("ketenpoort.yaml"))
+        let identities = [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
+            + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) })
+        _ = try DevPKI.initialize(directory: directory.file("var/pki"), parties: identities, now: Date())
+        let strangers = directory.file("strangers")
+        _ = try DevPKI.initialize(directory: strangers, parties: [try DevPKI.Identity(id: "ind", oin: OIN("00000001003214369000")!, organisation: "IND")], now: Date())
+        let runtime = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: SyncFixture.clock)
+        try Self.applyStatuses(to: configuration.store.path.path)
+        let writer = GroupCommitWriter(store: runtime.store)
+        let log = CapturedLog()
+        let server = try runtime.gatewayServer(writer: writer, logger: log.logger("ketenpoort.api"))
+        let serverTask = Task { try await server.run() }
+        let port = try await server.boundPort()
+        return StatusAPIFixture(
+            directory: directory, runtime: runtime, writer: writer, log: log, port: port, client: CurlClient(), serverTask: serverTask,
+            strangers: strangers)
+    }
+
+    /// Puts the statuses in the store as an applied extract dated 2026-11-23 would.
+    static func applyStatuses(to path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            for (index, person) in persons.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO duo_status (bsn, regime, doelgroep, plicht_start, termijn_einde, status, statusdatum, aantal_boetes,
+                            invordering_gepauzeerd, geslacht, geboortedatum, land_herkomst)
+                        VALUES (?, ?, 'A', '2022-03-01', '2025-03-01', ?, ?, 0, 0, 'V', '19900000', 'SYR')
+                        """,
+                    arguments: [person.bsn, index % 2 == 0 ? "1" : "3", person.code, "2026-0\(1 + index % 9)-15"])
+            }
+            try db.execute(
+                sql: "INSERT INTO duo_extract (sequence, creation_date, file_name, sha256, records, applied_at) VALUES (42, '2026-11-23', 'duo-inburgering-20261123.dat', 'x', ?, 0)",
+                arguments: [persons.count])
+        }
+    }
+
+    func url(_ path: String) -> URL { URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1\(path)")! }
+
+    /// The TLS settings of `party` (its dev PKI certificate), or of the untrusted CA's IND.
+    func tls(as party: String, untrusted: Bool = false) -> TLSClientSettings {
+        let pki = directory.file("var/pki")
+        let own = untrusted ? strangers : pki
+        return TLSClientSettings(
+            clientCertificate: DevPKI.certificateFile(for: party, in: own), clientKey: DevPKI.privateKeyFile(for: party, in: own),
+            trustedCA: DevPKI.caCertificateFile(in: pki))
+    }
+
+    /// POSTs `body` (a JSON object) to `path` as `party`.
+    func post(
+        _ path: String, _ body: [String: Any], as party: String = "ind", untrusted: Bool = false, withoutCertificate: Bool = false,
+        headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
+    ) async throws -> HTTPResponse {
+        var request = CurlRequest(
+            url: url(path), headers: headers, body: try JSONSerialization.data(withJSONObject: body), tls: tls(as: party, untrusted: untrusted),
+            timeout: .seconds(10), connectTimeout: .seconds(5))
+        request.omitsClientCertificate = withoutCertificate
+        return try await client.perform(request)
+    }
+
+    func stop() async {
+        serverTask.cancel()
+        _ = try? await serverTask.value
+        writer.stop()
+        await client.shutdown()
+        directory.remove()
+    }
+}
+
+extension HTTPResponse {
+    /// The body as a JSON object.
+    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+}
