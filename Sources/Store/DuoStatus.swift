@@ -82,7 +82,27 @@ public struct DuoExtractMark: Sendable, Equatable {
     }
 }
 
-/// The status store's part of a transaction (read side; the DUO ingest adds how it writes).
+/// What applying one detail record did to the status store.
+public enum DuoStatusChange: String, Sendable, Codable {
+    /// The person was not in the store.
+    case inserted
+    /// The person was there with other values.
+    case changed
+    /// The person was there with exactly these values.
+    case unchanged
+}
+
+/// The status store's part of a transaction: the read side the IND API uses, and the write side the
+/// DUO ingest applies an extract with.
+///
+/// An extract is the full national state, applied in one transaction:
+/// ```swift
+/// try tx.beginDuoExtract()
+/// for status in clean { _ = try tx.putDuoStatus(status) }
+/// for bsn in quarantined { _ = try tx.keepDuoStatus(bsn: bsn) }   // keeps the previous status
+/// let removed = try tx.removeDuoStatusNotInExtract()                // absent from the file
+/// try tx.recordDuoExtract(mark)
+/// ```
 public protocol DuoStatusTransaction {
     /// The last applied extract, nil before the first.
     func lastDuoExtract() throws -> DuoExtractMark?
@@ -92,4 +112,19 @@ public protocol DuoStatusTransaction {
     func forEachDuoStatus(_ body: (DuoStatus) throws -> Void) throws
     /// The number of persons in the status store.
     func duoStatusCount() throws -> Int
+
+    // Write side (the DUO ingest).
+    /// The applied extract whose file had this SHA-256 (hex), if any.
+    func duoExtract(sha256: String) throws -> DuoExtractMark?
+    /// Starts applying an extract in this transaction: from now on every put or kept person counts
+    /// as present in it.
+    func beginDuoExtract() throws
+    /// Inserts or replaces the status of `status.bsn`; the person counts as present in the extract.
+    func putDuoStatus(_ status: DuoStatus) throws -> DuoStatusChange
+    /// Keeps the status of `bsn` as it is (a quarantined record); returns whether the store had one.
+    func keepDuoStatus(bsn: String) throws -> Bool
+    /// Removes every person neither put nor kept since `beginDuoExtract()`; returns how many.
+    func removeDuoStatusNotInExtract() throws -> Int
+    /// Records `mark` as the last applied extract (the new sequence baseline).
+    func recordDuoExtract(_ mark: DuoExtractMark) throws
 }

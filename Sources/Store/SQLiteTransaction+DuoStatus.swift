@@ -4,12 +4,7 @@ import KetenpoortCore
 
 extension SQLiteTransaction: DuoStatusTransaction {
     func lastDuoExtract() throws -> DuoExtractMark? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM duo_extract ORDER BY sequence DESC LIMIT 1"),
-            let date = Self.date(row["creation_date"])
-        else { return nil }
-        return DuoExtractMark(
-            sequence: row["sequence"], creationDate: date, fileName: row["file_name"], sha256: row["sha256"], records: row["records"],
-            appliedAt: Date(timeIntervalSince1970: row["applied_at"]))
+        try Row.fetchOne(db, sql: "SELECT * FROM duo_extract ORDER BY sequence DESC LIMIT 1").flatMap(Self.duoExtractMark)
     }
 
     func duoStatus(bsn: String) throws -> DuoStatus? {
@@ -33,5 +28,72 @@ extension SQLiteTransaction: DuoStatusTransaction {
             aantalBoetes: row["aantal_boetes"], invorderingGepauzeerd: row["invordering_gepauzeerd"], gemeente: row["gemeente"],
             geslacht: row["geslacht"], geboortedatum: row["geboortedatum"], landHerkomst: row["land_herkomst"], werkend: row["werkend"],
             vervolgonderwijs: row["vervolgonderwijs"])
+    }
+}
+
+/// The write side: an extract replaces the whole state in the caller's transaction. Who is present
+/// in the extract is tracked in a connection-local temporary table, so memory does not grow with it.
+extension SQLiteTransaction {
+    static let duoColumns = [
+        "bsn", "regime", "doelgroep", "plicht_start", "termijn_einde", "status", "statusdatum", "leerroute", "leerroute_start", "pip_datum",
+        "pip_in_azc", "taalniveau", "aantal_boetes", "invordering_gepauzeerd", "gemeente", "geslacht", "geboortedatum", "land_herkomst",
+        "werkend", "vervolgonderwijs",
+    ]
+
+    /// Inserts a person, or updates one only when a value differs (so `changesCount` tells which).
+    static let duoUpsert: String = {
+        let values = duoColumns.dropFirst()
+        return """
+            INSERT INTO duo_status (\(duoColumns.joined(separator: ", "))) VALUES (\(duoColumns.map { _ in "?" }.joined(separator: ", ")))
+            ON CONFLICT(bsn) DO UPDATE SET \(values.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            WHERE \(values.map { "\($0) IS NOT excluded.\($0)" }.joined(separator: " OR "))
+            """
+    }()
+
+    func duoExtract(sha256: String) throws -> DuoExtractMark? {
+        try Row.fetchOne(db, sql: "SELECT * FROM duo_extract WHERE sha256 = ? ORDER BY sequence DESC LIMIT 1", arguments: [sha256]).flatMap(Self.duoExtractMark)
+    }
+
+    func beginDuoExtract() throws {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS duo_seen (bsn TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.duo_seen")
+    }
+
+    func putDuoStatus(_ status: DuoStatus) throws -> DuoStatusChange {
+        let existed = try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM duo_status WHERE bsn = ?"), arguments: [status.bsn]) ?? false
+        let arguments: StatementArguments = [
+            status.bsn, status.regime, status.doelgroep, status.plichtStart, status.termijnEinde, status.status, status.statusdatum,
+            status.leerroute, status.leerrouteStart, status.pipDatum, status.pipInAzc, status.taalniveau, status.aantalBoetes,
+            status.invorderingGepauzeerd, status.gemeente, status.geslacht, status.geboortedatum, status.landHerkomst, status.werkend,
+            status.vervolgonderwijs,
+        ]
+        try db.cachedStatement(sql: Self.duoUpsert).execute(arguments: arguments)
+        let written = db.changesCount > 0
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.duo_seen (bsn) VALUES (?)").execute(arguments: [status.bsn])
+        return !existed ? .inserted : written ? .changed : .unchanged
+    }
+
+    func keepDuoStatus(bsn: String) throws -> Bool {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.duo_seen (bsn) VALUES (?)").execute(arguments: [bsn])
+        return try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM duo_status WHERE bsn = ?"), arguments: [bsn]) ?? false
+    }
+
+    func removeDuoStatusNotInExtract() throws -> Int {
+        try db.execute(sql: "DELETE FROM duo_status WHERE bsn NOT IN (SELECT bsn FROM temp.duo_seen)")
+        let removed = db.changesCount
+        try db.execute(sql: "DELETE FROM temp.duo_seen")
+        return removed
+    }
+
+    func recordDuoExtract(_ mark: DuoExtractMark) throws {
+        try db.execute(
+            sql: "INSERT INTO duo_extract (sequence, creation_date, file_name, sha256, records, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [mark.sequence, mark.creationDate.iso, mark.fileName, mark.sha256, mark.records, mark.appliedAt.timeIntervalSince1970])
+    }
+
+    static func duoExtractMark(_ row: Row) -> DuoExtractMark? {
+        guard let date = Self.date(row["creation_date"]) else { return nil }
+        return DuoExtractMark(
+            sequence: row["sequence"], creationDate: date, fileName: row["file_name"], sha256: row["sha256"], records: row["records"],
+            appliedAt: Date(timeIntervalSince1970: row["applied_at"]))
     }
 }

@@ -27,11 +27,16 @@ struct RunCommand: AsyncParsableCommand {
             } catch let error as CronError {
                 throw ValidationError("\(runtime.configuration.source.path): schedule \(schedule.name): \(error.description)")
             }
-            guard schedule.job == CoaGemeenteSync.job, let source = schedule.source else {
+            switch (schedule.job, schedule.source) {
+            case (CoaGemeenteSync.job, let source?):
+                let drop = DropFolderSync(sync: try runtime.coaGemeenteSync(), folder: source)
+                entries.append(Scheduler.Entry(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
+            case (DuoIngest.job, let source?):
+                let drop = DropFolderDuoIngest(ingest: try runtime.duoIngest(), folder: source)
+                entries.append(Scheduler.Entry(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
+            default:
                 throw ValidationError("\(runtime.configuration.source.path): schedule \(schedule.name): unknown job '\(schedule.job)' or no source folder")
             }
-            let drop = DropFolderSync(sync: try runtime.coaGemeenteSync(), folder: source)
-            entries.append(Scheduler.Entry(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
         }
         let scheduler = Scheduler(entries: entries, store: runtime.store, clock: runtime.clock)
         let writer = GroupCommitWriter(store: runtime.store)

@@ -18,13 +18,9 @@ public struct DropFolderSync: Sendable {
 
     /// Runs the sync for each waiting snapshot; returns the reports.
     public func runWaiting() throws -> [SyncReport] {
-        let manager = FileManager.default
-        try manager.createDirectory(at: folder, withIntermediateDirectories: true)
-        let files = try manager.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .compactMap { url in CoaGemeenteSync.snapshotDate(fileName: url.lastPathComponent).map { (url, $0) } }
-            .sorted { $0.1 < $1.1 }
+        let drop = DropFolder(folder: folder)
         var reports: [SyncReport] = []
-        for (file, _) in files {
+        for file in try drop.waiting(CoaGemeenteSync.snapshotDate) {
             let outcome: String
             do {
                 let report = try sync.run(input: file)
@@ -34,11 +30,7 @@ public struct DropFolderSync: Sendable {
                 logger.warning("snapshot refused", metadata: ["file": "\(file.lastPathComponent)", "reason": "\(error.reason)"])
                 outcome = "rejected"
             }
-            let target = folder.appendingPathComponent(outcome)
-            try manager.createDirectory(at: target, withIntermediateDirectories: true)
-            let destination = target.appendingPathComponent(file.lastPathComponent)
-            try? manager.removeItem(at: destination)
-            try manager.moveItem(at: file, to: destination)
+            try drop.move(file, to: outcome)
         }
         return reports
     }

@@ -26,6 +26,13 @@ public struct ValidationPipeline: Sendable {
 
     /// Validates `url`; `onItem` receives every item's record and whether it is clean.
     public func run(_ url: URL, onItem: (Record, Bool) throws -> Void = { _, _ in }) throws -> ValidationReport {
+        try run(url, onFileRecord: { _ in }, onRawItem: { record, _, isClean in try onItem(record, isClean) })
+    }
+
+    /// Validates `url` like `run(_:onItem:)`, also handing over the header and trailer records (once
+    /// read, before the file rules are checked) and each item's raw texts — a quarantined item's
+    /// record lacks the failing values, its raw texts still hold what the partner sent.
+    public func run(_ url: URL, onFileRecord: (Record) throws -> Void, onRawItem: (Record, RawItem, Bool) throws -> Void) throws -> ValidationReport {
         let mapping = adapter.mapping
         let contract = mapping.contract
         let now = clock.now()
@@ -73,7 +80,7 @@ public struct ValidationPipeline: Sendable {
             }
             if findings.isEmpty { report.accepted += 1 } else { report.quarantined += 1 }
             keep(findings[...])
-            try onItem(record, findings.isEmpty)
+            try onRawItem(record, raw, findings.isEmpty)
         }
 
         try adapter.decoder.decode(url, onlyFields: nil) { event in
@@ -90,6 +97,7 @@ public struct ValidationPipeline: Sendable {
                 let record = validators[object.object.name]!.validate(raw, findings: &findings)
                 keep(findings[...])
                 headerOrTrailer[object.object.name] = (record, raw.position)
+                try onFileRecord(record)
             case .item(let raw):
                 report.items += 1
                 if holdBack && !candidates.isEmpty && raw.malformation == nil {

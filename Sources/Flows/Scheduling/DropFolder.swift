@@ -1,0 +1,26 @@
+import Foundation
+
+/// A folder partners' files are dropped in for a scheduled job: the waiting files in order, and
+/// where each goes once handled (`processed/` or `rejected/`), so a restart never takes one twice.
+struct DropFolder {
+    let folder: URL
+
+    /// The files whose name `key` accepts, ordered by that key (e.g. the date in the name).
+    func waiting<Key: Comparable>(_ key: (String) -> Key?) throws -> [URL] {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .compactMap { url in key(url.lastPathComponent).map { (url, $0) } }
+            .sorted { $0.1 < $1.1 }
+            .map(\.0)
+    }
+
+    /// Moves `file` into the subfolder `outcome`, replacing a file of the same name there.
+    func move(_ file: URL, to outcome: String) throws {
+        let manager = FileManager.default
+        let target = folder.appendingPathComponent(outcome)
+        try manager.createDirectory(at: target, withIntermediateDirectories: true)
+        let destination = target.appendingPathComponent(file.lastPathComponent)
+        try? manager.removeItem(at: destination)
+        try manager.moveItem(at: file, to: destination)
+    }
+}
