@@ -45,11 +45,12 @@ public struct DeliveryWorker: Service {
 
     /// Keeps delivering until a graceful shutdown: a round, then a pause until the next batch is due.
     public func run() async throws {
-        while !Task.isCancelled {
+        // A graceful shutdown ends the loop after the round in progress (it does not cancel this
+        // task, only the pause).
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             _ = try await deliverDue()
             let pause = try nextDueDelay() ?? 1
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(min(max(pause, 0.05), 1))) }
-            if Task.isCancelled { break }
         }
     }
 

@@ -1,0 +1,53 @@
+import Flows
+import Foundation
+import KetenpoortCore
+import Sealing
+import Testing
+import Transport
+
+/// `ketenpoort run` as an operator starts and stops it.
+@Suite("ketenpoort run")
+struct RunCommandTests {
+    @Test("serves the HTTPS API while it runs, and a SIGTERM stops it cleanly within seconds")
+    func servesAndStops() async throws {
+        guard CLI.isBuilt else { return }
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let port = try LoopbackPort.free()
+        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(port)")
+        try yaml.write(to: directory.file("ketenpoort.yaml"), atomically: true, encoding: .utf8)
+        let configuration = try GatewayConfiguration.load(contentsOf: directory.file("ketenpoort.yaml"))
+        let pki = directory.file("var/pki")
+        _ = try DevPKI.initialize(
+            directory: pki,
+            parties: [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
+                + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) }),
+            now: Date())
+        let gateway = Process()
+        gateway.executableURL = Repository.binary
+        gateway.arguments = ["run", "--config", directory.file("ketenpoort.yaml").path, "--home", Repository.root.path]
+        gateway.standardOutput = FileHandle.nullDevice
+        gateway.standardError = FileHandle.nullDevice
+        try gateway.run()
+        defer { if gateway.isRunning { kill(gateway.processIdentifier, SIGKILL) } }
+
+        let client = CurlClient(threadCount: 1)
+        let tls = TLSClientSettings(
+            clientCertificate: DevPKI.certificateFile(for: "ind", in: pki), clientKey: DevPKI.privateKeyFile(for: "ind", in: pki),
+            trustedCA: DevPKI.caCertificateFile(in: pki))
+        var status = 0
+        for _ in 0..<100 where status != 200 {
+            status = (try? await client.get(url: URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1/openapi.json")!, tls: tls, timeout: .seconds(2)))?.status ?? 0
+            if status != 200 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        await client.shutdown()
+        #expect(status == 200, "the gateway's API answers while it runs")
+
+        gateway.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while gateway.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!gateway.isRunning, "a SIGTERM stops the gateway within 10 s")
+        if !gateway.isRunning { #expect(gateway.terminationStatus == 0) }
+    }
+}
