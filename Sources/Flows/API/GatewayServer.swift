@@ -107,9 +107,7 @@ public struct GatewayServer: Service {
             }
             let question = try StatusQuestion.parse(body, bulk: bulk)
             let answers = try await api.answer(question, caller: party.party.oin, trace: trace)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let json = bulk ? try encoder.encode(BulkStatusAnswer(antwoorden: answers)) : try encoder.encode(answers[0])
+            let json = StatusAnswer.json(answers, bulk: bulk)
             return answer(Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json))), trace: trace)
         } catch let problem as APIProblem {
             logger.notice("question refused", metadata: ["api.code": "\(problem.problem.code)", "api.status": "\(problem.problem.status)"])

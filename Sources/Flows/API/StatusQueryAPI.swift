@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import Sealing
 import Store
 import Transport
 
@@ -41,7 +42,7 @@ public struct StatusQueryAPI: Sendable {
         }
 
         /// The `traceparent` to answer with: this gateway's span.
-        var header: String { "00-\(traceID)-\(spanID)-" + String(format: "%02x", flags) }
+        var header: String { "00-\(traceID)-\(spanID)-" + Hex.encode([flags]) }
     }
 
     /// The answers to `question`, in the order asked, once their processing is on record.

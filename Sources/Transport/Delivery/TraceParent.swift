@@ -1,4 +1,5 @@
 import Foundation
+import Sealing
 
 /// A W3C Trace Context `traceparent` (version 00): `00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`.
 public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
@@ -19,8 +20,10 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     public static func random(using generator: inout some RandomNumberGenerator) -> TraceParent {
         func hex(_ byteCount: Int) -> String {
             while true {
-                let bytes = (0..<byteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
-                if bytes.contains(where: { $0 != 0 }) { return bytes.map { String(format: "%02x", $0) }.joined() }
+                // Eight random bytes a draw (a system generator draw is a system call).
+                var bytes: [UInt8] = []
+                while bytes.count < byteCount { withUnsafeBytes(of: generator.next()) { bytes += $0.prefix(byteCount - bytes.count) } }
+                if bytes.contains(where: { $0 != 0 }) { return Hex.encode(bytes) }
             }
         }
         return TraceParent(validTraceID: hex(16), spanID: hex(8), flags: 1)
@@ -42,7 +45,7 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The header value.
-    public var description: String { "00-\(traceID)-\(spanID)-" + String(format: "%02x", flags) }
+    public var description: String { "00-\(traceID)-\(spanID)-" + Hex.encode([flags]) }
 
     private init(validTraceID: String, spanID: String, flags: UInt8) {
         self.traceID = validTraceID
