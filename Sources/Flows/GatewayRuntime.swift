@@ -74,7 +74,33 @@ public struct GatewayRuntime: Sendable {
                 trustedCA: identity.caBundle, openAPIDocument: workspace.statusAPIDocument),
             registry: configuration.registry,
             api: StatusQueryAPI(store: store, writer: writer, pseudonym: try subjectPseudonym(), clock: clock),
-            incidents: incidentRegister(), logger: logger)
+            incidents: incidentRegister(), inbox: try gatewayInbox(), producers: inboxProducers(), logger: logger)
+    }
+
+    /// The HTTPS inbox: which contracts' files it takes, and what it does with each (what the
+    /// matching command does with a file given on the command line).
+    public func gatewayInbox() throws -> GatewayInbox {
+        let runtime = self
+        let processors: [String: InboxProcessor] = [
+            "coa-tvs-export": InboxProcessor(fileNamePattern: "^tvs-export-[0-9]{8}\\.csv$") { file in
+                let report = try runtime.coaGemeenteSync().run(input: file)
+                return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+            },
+            "duo-status-extract": InboxProcessor(fileNamePattern: "^duo-inburgering-[0-9]{8}\\.dat$") { file in
+                let report = try runtime.duoIngest().run(file: file)
+                return (report.outcome.rawValue, report.validation)
+            },
+        ]
+        return GatewayInbox(
+            directory: configuration.store.path.deletingLastPathComponent().appendingPathComponent("inbox-received"), processors: processors,
+            trustedCA: configuration.identity.caBundle, clock: clock)
+    }
+
+    /// The producer role of every contract the inbox takes.
+    func inboxProducers() -> [String: Role] {
+        var producers: [String: Role] = [:]
+        for contract in workspace.contracts.contracts.values { if let producer = contract.producer { producers[contract.id] = producer } }
+        return producers
     }
 
     /// The nightly sync COA → municipalities.

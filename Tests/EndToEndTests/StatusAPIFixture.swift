@@ -1,6 +1,5 @@
 import Flows
 import Foundation
-import GRDB
 import KetenpoortCore
 import Logging
 import Sealing
@@ -41,7 +40,12 @@ struct StatusAPIFixture {
         let strangers = directory.file("strangers")
         _ = try DevPKI.initialize(directory: strangers, parties: [try DevPKI.Identity(id: "ind", oin: OIN("00000001003214369000")!, organisation: "IND")], now: Date())
         let runtime = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: SyncFixture.clock)
-        try Self.applyStatuses(to: configuration.store.path.path)
+        let extract = directory.file("duo-inburgering-20261123.dat")
+        try Self.writeExtract(to: extract)
+        let ingested = try runtime.duoIngest().run(file: extract)
+        guard ingested.outcome == .applied, ingested.validation.accepted == persons.count else {
+            throw KetenpoortError(.inputUnreadable, "the fixture's DUO extract was not applied: \(ingested.validation.findings)")
+        }
         let writer = GroupCommitWriter(store: runtime.store)
         let log = CapturedLog()
         let server = try runtime.gatewayServer(writer: writer, logger: log.logger("ketenpoort.api"))
@@ -52,23 +56,20 @@ struct StatusAPIFixture {
             strangers: strangers)
     }
 
-    /// Puts the statuses in the store as an applied extract dated 2026-11-23 would.
-    static func applyStatuses(to path: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            for (index, person) in persons.enumerated() {
-                try db.execute(
-                    sql: """
-                        INSERT INTO duo_status (bsn, regime, doelgroep, plicht_start, termijn_einde, status, statusdatum, aantal_boetes,
-                            invordering_gepauzeerd, geslacht, geboortedatum, land_herkomst)
-                        VALUES (?, ?, 'A', '2022-03-01', '2025-03-01', ?, ?, 0, 0, 'V', '19900000', 'SYR')
-                        """,
-                    arguments: [person.bsn, index % 2 == 0 ? "1" : "3", person.code, "2026-0\(1 + index % 9)-15"])
-            }
-            try db.execute(
-                sql: "INSERT INTO duo_extract (sequence, creation_date, file_name, sha256, records, applied_at) VALUES (42, '2026-11-23', 'duo-inburgering-20261123.dat', 'x', ?, 0)",
-                arguments: [persons.count])
+    /// A DUO extract dated 2026-11-23 (sequence 42) with one person per status code; `next` makes
+    /// the one of the day after (sequence 43), in which everybody has met the obligation.
+    static func writeExtract(to url: URL, next: Bool = false) throws {
+        var writer = try DuoExtractWriter(url: url, created: CalendarDate(year: 2026, month: 11, day: next ? 24 : 23)!, sequence: next ? 43 : 42)
+        for (index, var person) in persons.enumerated() {
+            if next { person.code = "VD" }
+            try writer.append(DuoStatus(
+                bsn: person.bsn, regime: index % 2 == 0 ? "1" : "3", doelgroep: "A", plichtStart: "2022-03-01", termijnEinde: "2025-03-01",
+                status: person.code, statusdatum: "2026-0\(1 + index % 9)-15", leerroute: index % 2 == 0 ? "B" : nil,
+                leerrouteStart: index % 2 == 0 ? "2022-06-01" : nil, pipDatum: nil, pipInAzc: nil, taalniveau: nil, aantalBoetes: 0,
+                invorderingGepauzeerd: false, gemeente: "GM0363", geslacht: "V", geboortedatum: "19900000", landHerkomst: "SYR", werkend: nil,
+                vervolgonderwijs: nil))
         }
+        try writer.finish()
     }
 
     func url(_ path: String) -> URL { URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1\(path)")! }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,9 +10,10 @@ import ServiceLifecycle
 import Store
 import Transport
 
-/// The gateway's own HTTPS endpoint (mutual TLS): the IND status query API (formats.md §4) and
-/// its OpenAPI document. A caller is the party whose OIN its certificate carries; only the IND
-/// role may ask. Run it as a `Service`.
+/// The gateway's own HTTPS endpoint (mutual TLS): the IND status query API (formats.md §4) with
+/// its OpenAPI document, and the inbox where partners deliver files (`/api/inbox/v1/<contract>`).
+/// A caller is the party whose OIN its certificate carries; only the IND role may ask questions,
+/// and only a contract's producer may deliver its files. Run it as a `Service`.
 public struct GatewayServer: Service {
     /// The API's version, sent as `API-Version` on every answer.
     public static let apiVersion = "1.0.0"
@@ -40,14 +42,22 @@ public struct GatewayServer: Service {
     let registry: PartyRegistry
     let api: StatusQueryAPI
     let incidents: IncidentRegister
+    let inbox: GatewayInbox?
+    /// The role that produces each contract's files (who may deliver them to the inbox).
+    let producers: [String: Role]
     let logger: Logger
     private let readiness = ServerReadiness()
 
-    public init(configuration: Configuration, registry: PartyRegistry, api: StatusQueryAPI, incidents: IncidentRegister, logger: Logger = Logger(label: "ketenpoort.api")) {
+    public init(
+        configuration: Configuration, registry: PartyRegistry, api: StatusQueryAPI, incidents: IncidentRegister, inbox: GatewayInbox? = nil,
+        producers: [String: Role] = [:], logger: Logger = Logger(label: "ketenpoort.api")
+    ) {
         self.configuration = configuration
         self.registry = registry
         self.api = api
         self.incidents = incidents
+        self.inbox = inbox
+        self.producers = producers
         self.logger = logger
     }
 
@@ -77,6 +87,7 @@ public struct GatewayServer: Service {
                 }
                 return answer(Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI))), trace: nil)
             }
+            router.post("/api/inbox/v1/:contract") { request, context in await inboxFile(request, context) }
             let readiness = self.readiness
             let app = Application(
                 router: router, server: try .tls(.http1(), configuration: tls),
@@ -118,6 +129,82 @@ public struct GatewayServer: Service {
         }
     }
 
+    /// `POST /api/inbox/v1/:contract`: the body is streamed to a file and hashed on the way.
+    private func inboxFile(_ request: Request, _ context: MutualTLSRequestContext) async -> Response {
+        let contract = context.parameters.get("contract") ?? ""
+        do {
+            guard let inbox, let producer = producers[contract], inbox.contracts.contains(contract) else {
+                throw APIProblem(.notFound, "inbox.contract-unknown", "the inbox takes no files of this contract")
+            }
+            let party = try await caller(context, allowed: [producer], asking: "a file of \(contract)")
+            guard let key = request.headers[Self.idempotencyKey], DeliveryHeaders.isIdempotencyKey(key) else {
+                throw APIProblem.badRequest("inbox.idempotency-key-invalid", "Idempotency-Key (1–128 of A-Z a-z 0-9 . _ -) is required")
+            }
+            guard let digest = request.headers[Self.contentDigest] else {
+                throw APIProblem.badRequest("inbox.digest-missing", "Content-Digest is required")
+            }
+            guard let fileName = Self.fileName(request.headers[.contentDisposition]) else {
+                throw APIProblem.badRequest("inbox.filename-missing", "Content-Disposition: attachment; filename=\"…\" is required")
+            }
+            let body = try inbox.temporaryFile()
+            var sha256 = SHA256(), sha512 = SHA512()
+            do {
+                FileManager.default.createFile(atPath: body.path, contents: nil)
+                let handle = try FileHandle(forWritingTo: body)
+                defer { try? handle.close() }
+                var size = 0
+                for try await buffer in request.body {
+                    size += buffer.readableBytes
+                    guard size <= Self.maximumInboxFile else {
+                        throw APIProblem(.contentTooLarge, "inbox.too-large", "the file exceeds \(Self.maximumInboxFile >> 20) MiB")
+                    }
+                    try buffer.withUnsafeReadableBytes { bytes in
+                        sha256.update(bufferPointer: bytes)
+                        sha512.update(bufferPointer: bytes)
+                        try handle.write(contentsOf: bytes)
+                    }
+                }
+            } catch {
+                try? FileManager.default.removeItem(at: body)
+                throw error
+            }
+            let (created, receipt) = try await inbox.accept(
+                GatewayInbox.Delivery(
+                    contract: contract, key: key, fileName: fileName, digestField: digest, signature: request.headers[Self.signature], body: body,
+                    sha256: Data(sha256.finalize()), sha512: Data(sha512.finalize()), sender: party.party.oin))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            // A file the flow rejected is a permanent refusal (§8: stop retrying); a new one is created; a known one 409.
+            let status: HTTPTypes.HTTPResponse.Status = receipt.outcome == "rejected" ? .unprocessableContent : created ? .created : .conflict
+            return answer(
+                Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(receipt)))),
+                trace: nil)
+        } catch let problem as APIProblem {
+            logger.notice("inbox file refused", metadata: ["api.code": "\(problem.problem.code)", "inbox.contract": "\(contract.prefix(40))"])
+            return answer(problem.problem.response(), trace: nil)
+        } catch {
+            logger.error("inbox file failed", metadata: ["inbox.contract": "\(contract.prefix(40))", "api.error": "\((error as? KetenpoortError)?.code.rawValue ?? "internal")"])
+            return answer(APIProblem(.internalServerError, "inbox.failed", "the file could not be processed").problem.response(), trace: nil)
+        }
+    }
+
+    /// The largest file the inbox takes.
+    static let maximumInboxFile = 1 << 30
+
+    /// The `filename` of `Content-Disposition: attachment; filename="…"`, when it is a plain name.
+    static func fileName(_ disposition: String?) -> String? {
+        guard let disposition else { return nil }
+        for parameter in disposition.split(separator: ";").dropFirst() {
+            let parts = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, parts[0].lowercased() == "filename" else { continue }
+            let name = parts[1].hasPrefix("\"") && parts[1].hasSuffix("\"") && parts[1].count >= 2 ? String(parts[1].dropFirst().dropLast()) : parts[1]
+            let isPlain = !name.isEmpty && name.count <= 128 && !name.hasPrefix(".")
+                && name.utf8.allSatisfy { ASCIIClass.isAlphanumeric($0) || $0 == 45 || $0 == 95 || $0 == 46 }
+            return isPlain ? name : nil
+        }
+        return nil
+    }
+
     /// The registered party behind the client certificate, if its role may do what it asks; a
     /// refusal is logged and a refused registered or unregistered OIN is an `unauthorised-access` incident.
     private func caller(_ context: MutualTLSRequestContext, allowed: [Role], asking what: String) async throws -> RegisteredParty {
@@ -150,5 +237,8 @@ public struct GatewayServer: Service {
     }
 
     static let traceparent = HTTPField.Name("traceparent")!
+    static let idempotencyKey = HTTPField.Name(DeliveryHeaders.Name.idempotencyKey)!
+    static let contentDigest = HTTPField.Name(DeliveryHeaders.Name.contentDigest)!
+    static let signature = HTTPField.Name(DeliveryHeaders.Name.signature)!
     static let apiVersionField = HTTPField.Name("API-Version")!
 }

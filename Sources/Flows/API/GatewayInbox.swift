@@ -1,0 +1,131 @@
+import Crypto
+import Foundation
+import KetenpoortCore
+import Logging
+import Sealing
+import Transport
+
+/// The gateway's HTTPS inbox (`POST /api/inbox/v1/<contract-id>`): partners deliver files with the
+/// headers of formats.md §8 instead of dropping them in a folder. The sender must have the
+/// contract's producer role; the body must match `Content-Digest` (and `Ketenpoort-Signature`,
+/// when sent, must verify against the gateway's CA and carry the sender's OIN). An accepted file
+/// is stored under its idempotency key, then processed as `ketenpoort` would on the command line —
+/// one file at a time — and answered with a receipt of the validation counts. The same key again
+/// answers 409 with the first receipt.
+public actor GatewayInbox {
+    let directory: URL
+    let processors: [String: InboxProcessor]
+    let trustedCA: URL
+    let clock: any WallClock
+    let logger: Logger
+    /// Files are processed one at a time, off the Swift cooperative pool (a sync takes seconds).
+    private let queue = DispatchQueue(label: "ketenpoort.inbox")
+
+    public init(directory: URL, processors: [String: InboxProcessor], trustedCA: URL, clock: any WallClock, logger: Logger = Logger(label: "ketenpoort.inbox")) {
+        self.directory = directory
+        self.processors = processors
+        self.trustedCA = trustedCA
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The contracts the inbox takes.
+    public nonisolated var contracts: [String] { processors.keys.sorted() }
+
+    /// A delivered file, already streamed to `body` (a temporary file) and hashed on the way.
+    struct Delivery {
+        let contract: String
+        let key: String
+        let fileName: String
+        let digestField: String
+        let signature: String?
+        let body: URL
+        let sha256: Data
+        let sha512: Data
+        let sender: OIN
+    }
+
+    /// Where a request body is written while it arrives.
+    nonisolated func temporaryFile() throws -> URL {
+        let folder = directory.appendingPathComponent(".incoming", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent(UUID().uuidString)
+    }
+
+    /// Stores and processes `delivery`; returns whether it is new (201) or known (409), and the receipt.
+    func accept(_ delivery: Delivery) async throws -> (created: Bool, receipt: GatewayInboxReceipt) {
+        defer { try? FileManager.default.removeItem(at: delivery.body) }
+        guard let processor = processors[delivery.contract] else {
+            throw APIProblem(.notFound, "inbox.contract-unknown", "the inbox takes no files of this contract")
+        }
+        guard delivery.fileName.range(of: processor.fileNamePattern, options: .regularExpression) != nil else {
+            throw APIProblem.badRequest("inbox.filename-invalid", "the file name (Content-Disposition filename) must match \(processor.fileNamePattern)")
+        }
+        try Self.checkDigest(delivery)
+        if let signature = delivery.signature {
+            let roots = try PEMFiles.loadCertificates(trustedCA)
+            let seal: SealHeader
+            do {
+                let payload = try Data(contentsOf: delivery.body, options: .alwaysMapped)
+                // Certificates are checked at the real time, as TLS checks them (the clock may be a replay's).
+                seal = try await DetachedJWS.verify(jws: signature, payload: payload, trustedRoots: roots, at: Date())
+            } catch {
+                throw APIProblem.badRequest("inbox.signature-invalid", "Ketenpoort-Signature does not verify against the gateway's CA")
+            }
+            guard seal.sender == delivery.sender, seal.contract == delivery.contract else {
+                throw APIProblem.badRequest("inbox.signature-mismatch", "the signature is not the sender's, or seals another contract")
+            }
+        }
+        let sha256 = Hex.encode(delivery.sha256)
+        let folder = directory.appendingPathComponent(delivery.contract, isDirectory: true)
+        let receiptFile = folder.appendingPathComponent("\(delivery.key).receipt.json")
+        if let known = try? JSONDecoder().decode(GatewayInboxReceipt.self, from: Data(contentsOf: receiptFile)) {
+            guard known.sha256 == sha256 else {
+                throw APIProblem(.unprocessableContent, "inbox.idempotency-key-reused", "this Idempotency-Key was used before for another file")
+            }
+            return (false, known)
+        }
+        let fileDirectory = folder.appendingPathComponent(delivery.key, isDirectory: true)
+        try FileManager.default.createDirectory(at: fileDirectory, withIntermediateDirectories: true)
+        let file = fileDirectory.appendingPathComponent(delivery.fileName)
+        try? FileManager.default.removeItem(at: file)
+        try FileManager.default.moveItem(at: delivery.body, to: file)
+        let (outcome, validation) = try await run(processor, file)
+        let receipt = GatewayInboxReceipt(
+            contract: delivery.contract, file: delivery.fileName, idempotencyKey: delivery.key, sha256: sha256,
+            receivedAt: ISO8601DateFormatter().string(from: clock.now()), outcome: outcome, items: validation.items, accepted: validation.accepted,
+            quarantined: validation.quarantined, rejected: validation.rejected)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(receipt).write(to: receiptFile, options: .atomic)
+        logger.info(
+            "inbox file processed",
+            metadata: [
+                "inbox.contract": "\(delivery.contract)", "inbox.key": "\(delivery.key)", "inbox.sender": "\(delivery.sender.value)",
+                "inbox.outcome": "\(outcome)", "inbox.items": "\(validation.items)",
+            ])
+        return (true, receipt)
+    }
+
+    /// Every supported member of `Content-Digest` must match the hashes taken while the body arrived.
+    static func checkDigest(_ delivery: Delivery) throws {
+        let digests: [String: Data]
+        do {
+            digests = try ContentDigest.parse(delivery.digestField)
+        } catch let error as KetenpoortError {
+            throw APIProblem.badRequest(error.code.rawValue, error.reason)
+        }
+        let actual = ["sha-256": delivery.sha256, "sha-512": delivery.sha512]
+        let known = digests.filter { actual[$0.key] != nil }
+        guard !known.isEmpty else { throw APIProblem.badRequest("transport.digest-malformed", "Content-Digest has no sha-256 or sha-512 member") }
+        for (algorithm, expected) in known where actual[algorithm] != expected {
+            throw APIProblem.badRequest("transport.digest-mismatch", "the body does not match its Content-Digest (\(algorithm))")
+        }
+    }
+
+    private func run(_ processor: InboxProcessor, _ file: URL) async throws -> (outcome: String, validation: ValidationReport) {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try processor.process(file) }) }
+        }
+    }
+}

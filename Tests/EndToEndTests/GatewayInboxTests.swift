@@ -1,0 +1,102 @@
+import Crypto
+import Flows
+import Foundation
+import KetenpoortCore
+import Sealing
+import Store
+import Testing
+@testable import Transport
+
+/// The gateway's HTTPS inbox over mutual TLS: files delivered with the headers of formats.md §8
+/// are processed as on the command line and answered with a receipt of the validation counts.
+@Suite("HTTPS inbox")
+struct GatewayInboxTests {
+    static func deliver(
+        _ fixture: StatusAPIFixture, contract: String, file: URL, name: String? = nil, key: String, as party: String,
+        digest: String? = nil, signedBy signer: String? = nil
+    ) async throws -> HTTPResponse {
+        let body = try Data(contentsOf: file)
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/octet-stream"), ("Idempotency-Key", key), ("Content-Digest", digest ?? ContentDigest.field(for: body)),
+            ("Content-Disposition", "attachment; filename=\"\(name ?? file.lastPathComponent)\""),
+        ]
+        if let signer {
+            let pki = fixture.directory.file("var/pki")
+            let identity = try SigningIdentity(certificateFile: DevPKI.certificateFile(for: signer, in: pki), keyFile: DevPKI.privateKeyFile(for: signer, in: pki))
+            let sealed = try BatchSealer(signer: identity).seal(
+                payload: body, recordHashes: [Data(SHA256.hash(data: body))], batch: key, recipient: fixture.runtime.configuration.identity.oin,
+                contract: contract, contractVersion: "1.0.0", issuedAt: Date())
+            headers.append(("Ketenpoort-Signature", sealed.jws.compact))
+        }
+        let request = CurlRequest(
+            url: URL(string: "https://127.0.0.1:\(fixture.port)/api/inbox/v1/\(contract)")!, headers: headers, body: body,
+            tls: fixture.tls(as: party), timeout: .seconds(30), connectTimeout: .seconds(5))
+        return try await fixture.client.perform(request)
+    }
+
+    @Test("a COA snapshot delivered by COA is synced, answered with the validation counts, and the same key again answers 409")
+    func coaSnapshot() async throws {
+        let fixture = try await StatusAPIFixture.start()
+        defer { Task { await fixture.stop() } }
+        let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
+        let response = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa", signedBy: "coa")
+        #expect(response.status == 201, "\(response.text)")
+        let receipt = response.json
+        let validated = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", snapshot.path])
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])
+        #expect(receipt["accepted"] as? Int == expected["accepted"] as? Int)
+        #expect(receipt["quarantined"] as? Int == expected["quarantined"] as? Int)
+        #expect(receipt["outcome"] as? String == "applied")
+        #expect(try fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") }?.date == CalendarDate(year: 2026, month: 11, day: 22))
+        #expect(!(try fixture.runtime.store.read { try $0.batches(status: nil) }).isEmpty, "the sync sealed batches")
+        let again = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
+        #expect(again.status == 409)
+        #expect(again.json as NSDictionary == receipt as NSDictionary)
+        let reused = try await Self.deliver(
+            fixture, contract: "coa-tvs-export", file: Repository.sample("coa", "tvs-export-20261121.csv"), name: "tvs-export-20261123.csv",
+            key: "coa-20261122", as: "coa")
+        #expect(reused.status == 422)
+        #expect(reused.json["code"] as? String == "inbox.idempotency-key-reused")
+    }
+
+    @Test("a DUO extract from DUO is applied; a rejected one answers 422 and leaves the store as it was")
+    func duoExtract() async throws {
+        let fixture = try await StatusAPIFixture.start()
+        defer { Task { await fixture.stop() } }
+        let rejected = try await Self.deliver(
+            fixture, contract: "duo-status-extract", file: Repository.fixture("duo-bad-control-total.dat"), name: "duo-inburgering-20261124.dat",
+            key: "duo-bad", as: "duo")
+        #expect(rejected.status == 422, "\(rejected.text)")
+        #expect(rejected.json["outcome"] as? String == "rejected")
+        #expect(try fixture.runtime.store.read { try $0.duoStatusCount() } == StatusAPIFixture.persons.count)
+        #expect(try fixture.runtime.store.read { try $0.lastDuoExtract() }?.sequence == 42)
+        let next = fixture.directory.file("duo-inburgering-20261124.dat")
+        try StatusAPIFixture.writeExtract(to: next, next: true)
+        let applied = try await Self.deliver(fixture, contract: "duo-status-extract", file: next, key: "duo-43", as: "duo", signedBy: "duo")
+        #expect(applied.status == 201, "\(applied.text)")
+        #expect(applied.json["outcome"] as? String == "applied")
+        #expect(applied.json["accepted"] as? Int == StatusAPIFixture.persons.count)
+        #expect(try fixture.runtime.store.read { try $0.lastDuoExtract() }?.sequence == 43)
+        let answer = try await fixture.post("/statusvragen", StatusAPITests.single(StatusAPIFixture.persons[0].bsn))
+        #expect(answer.json["status"] as? String == "voldaan" && answer.json["peildatum"] as? String == "2026-11-24")
+    }
+
+    @Test("the wrong sender, a wrong digest, a foreign signature and a missing file name are refused")
+    func refusals() async throws {
+        let fixture = try await StatusAPIFixture.start()
+        defer { Task { await fixture.stop() } }
+        let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
+        let cases: [(HTTPResponse, Int, String)] = [
+            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k1", as: "duo"), 403, "caller.role-not-allowed"),
+            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k2", as: "coa", digest: ContentDigest.field(for: Data("x".utf8))), 400, "transport.digest-mismatch"),
+            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k3", as: "coa", signedBy: "duo"), 400, "inbox.signature-mismatch"),
+            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, name: "snapshot.csv", key: "k4", as: "coa"), 400, "inbox.filename-invalid"),
+            (try await Self.deliver(fixture, contract: "gemeente-kennisgeving", file: snapshot, key: "k5", as: "coa"), 404, "inbox.contract-unknown"),
+        ]
+        for (response, status, code) in cases {
+            #expect(response.status == status, "\(code): \(response.text)")
+            #expect(response.json["code"] as? String == code)
+        }
+        #expect(try fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } == nil, "nothing was synced")
+    }
+}
