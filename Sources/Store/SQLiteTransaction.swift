@@ -28,6 +28,10 @@ struct SQLiteTransaction: StoreTransaction {
         try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM sent WHERE person = ?"), arguments: [person.value]).map(Self.sent)
     }
 
+    func sentStates(bsn: String) throws -> [SentState] {
+        try Row.fetchAll(db, sql: "SELECT * FROM sent WHERE bsn = ? ORDER BY gemeente", arguments: [bsn]).map(Self.sent)
+    }
+
     func putSent(_ state: SentState) throws {
         try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)"

@@ -21,6 +21,8 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     // What each municipality has been sent.
     /// Every municipality's sent state for `person`.
     func sentStates(person: PersonKey) throws -> [SentState]
+    /// Every municipality's sent state about the person with `bsn` (a subject access request).
+    func sentStates(bsn: String) throws -> [SentState]
     /// Inserts or replaces the sent state of (`state.gemeente`, `state.person`).
     func putSent(_ state: SentState) throws
     /// Forgets what `gemeente` was sent about `person`.

@@ -84,6 +84,29 @@ struct StatusAPITests {
         #expect(!entry.subject.contains(bsn))
     }
 
+    @Test("inzage lists every processing of one person's data — the IND's questions, DUO's status, the request itself — without the BSN")
+    func inzage() async throws {
+        guard CLI.isBuilt else { return }
+        let fixture = try await StatusAPIFixture.start()
+        defer { Task { await fixture.stop() } }
+        let bsn = StatusAPIFixture.persons[4].bsn
+        _ = try await fixture.post("/statusvragen", Self.single(bsn))
+        _ = try await fixture.post("/statusvragen", Self.single(bsn).merging(["doelbinding": "voortgezet-verblijf"]) { $1 })
+        _ = try await fixture.post("/statusvragen", Self.single(bsn), as: "gm0363")
+        let result = try CLI.run(["inzage", "--json", "--config", fixture.directory.file("ketenpoort.yaml").path, bsn])
+        #expect(result.status == 0, "\(result.stderr)")
+        let listing = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [[String: String]]])
+        let processings = try #require(listing["verwerkingen"])
+        #expect(processings.filter { $0["activity"] == "ind-statusvraag" }.map { $0["purpose"] ?? "" }.sorted() == ["naturalisatie", "voortgezet-verblijf"])
+        #expect(processings.filter { $0["activity"] == "ind-statusvraag" }.allSatisfy { $0["by"]?.contains("IND") == true })
+        #expect(processings.contains { $0["activity"] == "duo-statusextract" })
+        #expect(processings.contains { $0["activity"] == "inzageverzoek" })
+        #expect(!result.stdout.contains(bsn) && !result.stderr.contains(bsn))
+        let invalid = try CLI.run(["inzage", "--config", fixture.directory.file("ketenpoort.yaml").path, "123456789"])
+        #expect(invalid.status == 2)
+        #expect(!invalid.stderr.contains("123456789"))
+    }
+
     @Test("if the processing log cannot be written, the question is refused and nothing is answered")
     func failClosed() async throws {
         let fixture = try await StatusAPIFixture.start()

@@ -1,0 +1,82 @@
+import Foundation
+import KetenpoortCore
+import Store
+import Transport
+
+/// A subject access request (GDPR art. 15, `ketenpoort inzage`): every processing of one person's
+/// data the gateway has on record — when, by whom, for which purpose — from the processing log,
+/// the nightly sync's sent state, the DUO status store and the incident register. Answering it is
+/// itself a processing, and is logged as one.
+public struct SubjectAccess: Sendable {
+    public static let activity = "inzageverzoek"
+
+    /// One processing, as a person reads it.
+    public struct Processing: Codable, Sendable, Equatable {
+        /// ISO 8601 instant, or a date when only the day is known.
+        public let when: String
+        /// The party (name and OIN) for which, or by which, the data was processed.
+        public let by: String
+        public let activity: String
+        public let purpose: String
+        public let details: String
+    }
+
+    let runtime: GatewayRuntime
+
+    public init(runtime: GatewayRuntime) { self.runtime = runtime }
+
+    /// The processings of `bsn`'s data, oldest first; the request itself is logged first.
+    public func processings(of bsn: BSN) throws -> [Processing] {
+        let pseudonym = try runtime.subjectPseudonym()
+        let registry = runtime.configuration.registry
+        let gateway = runtime.configuration.identity
+        let subject = pseudonym.of(PersonKey(value: "b:" + bsn.digits))
+        let now = runtime.clock.now()
+        let trace = TraceParent.random()
+        try runtime.store.write { tx in
+            try tx.appendProcessings([
+                ProcessingLogEntry(
+                    traceID: trace.traceID, spanID: trace.spanID, parentSpanID: nil, activity: Self.activity, callerOIN: gateway.oin.value,
+                    purpose: "AVG art. 15", caseNumber: nil, subject: subject, outcome: "beantwoord", at: now)
+            ])
+        }
+        func party(_ oin: String) -> String {
+            guard let known = OIN(oin).flatMap(registry.party(oin:)) else { return "OIN \(oin)" }
+            return "\(known.party.name.isEmpty ? known.party.id : known.party.name) (OIN \(oin))"
+        }
+        let format = ISO8601DateFormatter()
+        format.timeZone = .amsterdam
+        return try runtime.store.read { tx in
+            var result: [Processing] = []
+            for entry in try tx.processings(subject: subject) {
+                result.append(Processing(
+                    when: format.string(from: entry.at), by: party(entry.callerOIN), activity: entry.activity, purpose: entry.purpose,
+                    details: [entry.caseNumber.map { "zaak \($0)" }, "uitkomst \(entry.outcome)"].compactMap { $0 }.joined(separator: ", ")))
+            }
+            let sent = try tx.sentStates(bsn: bsn.digits)
+            for state in sent {
+                let run = try tx.runs(job: CoaGemeenteSync.job).first { $0.id == state.lastRun }
+                let municipality = registry.gemeente(state.gemeente)
+                result.append(Processing(
+                    when: run.map { format.string(from: $0.finishedAt) } ?? state.lastRun,
+                    by: municipality.map { party($0.party.oin.value) } ?? state.gemeente, activity: "coa-gemeente-kennisgeving",
+                    purpose: "Wi2021 art. 6, 7: de gemeente van koppeling informeren",
+                    details: "gegevens uit de COA-momentopname verstrekt aan \(state.gemeente) (nachtelijke synchronisatie)"))
+            }
+            if let status = try tx.duoStatus(bsn: bsn.digits), let mark = try tx.lastDuoExtract() {
+                result.append(Processing(
+                    when: mark.creationDate.iso, by: party(registry.parties.first { $0.party.role == .duo }?.party.oin.value ?? "DUO"),
+                    activity: "duo-statusextract", purpose: "inburgeringsstatus bijhouden voor de statusvragen van de IND",
+                    details: "status ontvangen van DUO (extract \(mark.sequence)); regime \(status.regime == "1" ? "Wi2021" : "Wi2013")"))
+            }
+            let subjects = Set([subject] + sent.map { pseudonym.of($0.person) })
+            for incident in try tx.incidents() where !subjects.isDisjoint(with: incident.subjects) {
+                result.append(Processing(
+                    when: format.string(from: incident.detectedAt), by: party(gateway.oin.value), activity: "incident-\(incident.kind.rawValue)",
+                    purpose: "AVG art. 33: datalek-incident registreren",
+                    details: "incident \(incident.id), \(incident.leftGateway ? "gegevens hebben de poort verlaten" : "tegengehouden in de poort")"))
+            }
+            return result.sorted { $0.when < $1.when }
+        }
+    }
+}
