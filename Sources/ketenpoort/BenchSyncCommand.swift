@@ -30,44 +30,69 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let snapshot = base.appendingPathComponent("tvs-export-20261122.csv")
         try SnapshotGenerator(rows: persons).write(to: snapshot)
         let received = base.appendingPathComponent("received")
-        let server = ReceiveServer(configuration: .init(
-            directory: received, certificateChain: DevPKI.certificateFile(for: "gm0001", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0001", in: pki),
-            trustedCA: DevPKI.caCertificateFile(in: pki)))
-        let services = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: Logger(label: "ketenpoort.bench")))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await services.run() }
-            let port = try await server.boundPort()
-            var yaml = """
-                gateway: { oin: "00000001234567890000", certificate: pki/gateway.pem, key: pki/gateway-key.pem, caBundle: pki/ca.pem }
-                store: { engine: sqlite, path: ketenpoort.sqlite }
-                delivery: { maxBatchRecords: 5000, maxAttempts: 3, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 60 }
-                parties:
-
-                """
-            for (index, code) in codes.enumerated() {
-                yaml += "  - { id: \(code.lowercased()), role: gemeente, gemeente: \(code), oin: \"0000000100\(String(format: "%06d", index + 1))0000\", "
-                yaml += "endpoint: \"https://127.0.0.1:\(port)/inbox/\(code.lowercased())\", caBundle: pki/ca.pem }\n"
-            }
-            let configURL = base.appendingPathComponent("ketenpoort.yaml")
-            try yaml.write(to: configURL, atomically: true, encoding: .utf8)
-            let runtime = try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: configURL), workspaceRoot: workspace.root)
-            let client = CurlClient()
-            let worker = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
-
-            let start = ContinuousClock.now
-            let report = try runtime.coaGemeenteSync().run(input: snapshot)
-            let synced = ContinuousClock.now
-            let round = try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(600))
-            let done = ContinuousClock.now
-            await client.shutdown()
-            await services.triggerGracefulShutdown()
-            try await group.waitForAll()
-
-            func seconds(_ duration: Duration) -> String { String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) }
-            print("nightly sync, \(persons) persons → \(codes.count) municipalities, over mutual TLS on loopback")
-            print("  validated, diffed, sealed: \(seconds(synced - start)) s (\(report.notifications) notifications in \(report.batches.count) batches)")
-            print("  delivered: \(seconds(done - synced)) s (\(round.delivered.count) delivered, \(round.deadLettered.count) dead-lettered, \(round.retrying.count) pending)")
-            print("  end to end: \(seconds(done - start)) s; peak memory \(String(format: "%.1f", PipelineBenchmark.peakResidentMiB())) MiB")
+        // The municipalities' endpoint is another process: the memory measured is the gateway's own.
+        let port = try LoopbackPort.free()
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        receiver.arguments = [
+            "receive", "--port", String(port), "--dir", received.path, "--cert", DevPKI.certificateFile(for: "gm0001", in: pki).path,
+            "--key", DevPKI.privateKeyFile(for: "gm0001", in: pki).path, "--ca", DevPKI.caCertificateFile(in: pki).path,
+        ]
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
+        try receiver.run()
+        defer {
+            receiver.terminate()
+            receiver.waitUntilExit()
         }
+        var yaml = """
+            gateway: { oin: "00000001234567890000", certificate: pki/gateway.pem, key: pki/gateway-key.pem, caBundle: pki/ca.pem }
+            store: { engine: sqlite, path: ketenpoort.sqlite }
+            delivery: { maxBatchRecords: 5000, maxAttempts: 3, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 60 }
+            parties:
+
+            """
+        for (index, code) in codes.enumerated() {
+            yaml += "  - { id: \(code.lowercased()), role: gemeente, gemeente: \(code), oin: \"0000000100\(String(format: "%06d", index + 1))0000\", "
+            yaml += "endpoint: \"https://127.0.0.1:\(port)/inbox/\(code.lowercased())\", caBundle: pki/ca.pem }\n"
+        }
+        let configURL = base.appendingPathComponent("ketenpoort.yaml")
+        try yaml.write(to: configURL, atomically: true, encoding: .utf8)
+        let runtime = try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: configURL), workspaceRoot: workspace.root)
+        let client = CurlClient()
+        let worker = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
+        try await Self.waitForReceiver(port: port)
+
+        let start = ContinuousClock.now
+        let report = try runtime.coaGemeenteSync().run(input: snapshot)
+        let synced = ContinuousClock.now
+        let syncPeak = PipelineBenchmark.peakResidentMiB()
+        let round = try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(600))
+        let done = ContinuousClock.now
+        await client.shutdown()
+
+        func seconds(_ duration: Duration) -> String { String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) }
+        print("nightly sync, \(persons) persons → \(codes.count) municipalities, over mutual TLS on loopback (receivers in another process)")
+        print("  validated, diffed, sealed: \(seconds(synced - start)) s (\(report.notifications) notifications in \(report.batches.count) batches); peak memory so far \(String(format: "%.1f", syncPeak)) MiB")
+        print("  delivered: \(seconds(done - synced)) s (\(round.delivered.count) delivered, \(round.deadLettered.count) dead-lettered, \(round.retrying.count) pending)")
+        print("  end to end: \(seconds(done - start)) s; gateway peak memory \(String(format: "%.1f", PipelineBenchmark.peakResidentMiB())) MiB")
+    }
+
+    /// Waits (at most 30 s) until the receiver process accepts connections.
+    static func waitForReceiver(port: Int) async throws {
+        for _ in 0..<300 {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let connected = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            close(socket)
+            if connected { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("the receiver did not start within 30 s")
     }
 }
