@@ -26,6 +26,12 @@ public struct ValidationPipeline: Sendable {
 
     /// Validates `url`; `onItem` receives every item's record and whether it is clean.
     public func run(_ url: URL, onItem: (Record, Bool) throws -> Void = { _, _ in }) throws -> ValidationReport {
+        try run(url, onPositionedItem: { record, _, isClean in try onItem(record, isClean) })
+    }
+
+    /// Validates `url`; `onPositionedItem` also receives where each item is (for findings of the
+    /// flow's own rules).
+    public func run(_ url: URL, onPositionedItem: (Record, Position, Bool) throws -> Void) throws -> ValidationReport {
         let mapping = adapter.mapping
         let contract = mapping.contract
         let now = clock.now()
@@ -73,7 +79,7 @@ public struct ValidationPipeline: Sendable {
             }
             if findings.isEmpty { report.accepted += 1 } else { report.quarantined += 1 }
             keep(findings[...])
-            try onItem(record, findings.isEmpty)
+            try onPositionedItem(record, raw.position, findings.isEmpty)
         }
 
         try adapter.decoder.decode(url, onlyFields: nil) { event in

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Flows
+import Foundation
+import Transport
+
+/// `ketenpoort ingest consent|argonaut <file>`: take in a partner's feed now.
+struct IngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Take in a feed now: the consent register (consent) or Argonaut's medical advice (argonaut).",
+        discussion: """
+            consent: applies DUO's consent feed (formats.md §7) to the register, then releases every held advice whose consent \
+            is now valid. argonaut: validates the advices (formats.md §6); one with a valid medisch-advies consent for DUO is sealed \
+            for DUO, the rest are held (listed by advice id). Reports show counts and ids only.
+            Exit status: 0 done, 1 lines were quarantined or the file rejected, 2 wrong usage, 3 the gateway cannot run.
+            """
+    )
+
+    @Argument(help: "What to ingest (consent, argonaut).") var feed: String
+    @Argument(help: "The feed file (JSON lines).") var file: String
+    @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(help: "Deliver the outbox right after (as the running gateway would).") var deliver = false
+    @Option(help: "With --deliver: give up waiting for retries after this many seconds.") var maxWait: Double = 60
+    @OptionGroup var gateway: GatewayOptions
+
+    func validate() throws {
+        guard ["consent", "argonaut"].contains(feed) else { throw ValidationError("unknown feed '\(feed)' (known: consent, argonaut)") }
+    }
+
+    func run() async throws {
+        let url = URL(fileURLWithPath: file)
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read \(file)") }
+        let runtime = try gateway.runtime()
+        let validation: ValidationReport
+        if feed == "consent" {
+            let report = try runtime.consentIngest().run(file: url)
+            print(json ? try Self.json(report) : HumanReport.consent(report))
+            validation = report.validation
+        } else {
+            let report = try runtime.adviceFlow().ingest(file: url)
+            print(json ? try Self.json(report) : HumanReport.advice(report))
+            validation = report.validation
+        }
+        if deliver {
+            let client = CurlClient()
+            let round = try await DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock)
+                .deliverUntilDone(deadline: Date().addingTimeInterval(maxWait))
+            await client.shutdown()
+            if !json { print("delivered \(round.delivered.count), dead-lettered \(round.deadLettered.count), still pending \(round.retrying.count)") }
+        }
+        if validation.isRejected || validation.quarantined > 0 { throw ExitCode(1) }
+    }
+
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+extension HumanReport {
+    static func consent(_ report: ConsentIngestReport) -> String {
+        var text = validation(report.validation, file: "consent feed", limit: 50)
+        guard !report.validation.isRejected else { return text }
+        text += "\n  applied (new versions): \(report.applied)   unchanged (repeats): \(report.unchanged)"
+        text += "\n  balance: \(report.applied) applied + \(report.unchanged) unchanged + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
+        if let release = report.release { text += "\n" + self.release(release) }
+        return text
+    }
+
+    static func advice(_ report: AdviceIngestReport) -> String {
+        var text = validation(report.validation, file: "medical advices", limit: 50)
+        guard !report.validation.isRejected else { return text }
+        text += "\n  received: \(report.received.count)   already known (not taken again): \(report.alreadyKnown.count)"
+        text += "\n  balance: \(report.received.count) received + \(report.alreadyKnown.count) already known + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
+        return text + "\n" + release(report.release)
+    }
+
+    /// Advice ids only: never a BSN, never the advice.
+    static func release(_ release: AdviceRelease) -> String {
+        var lines = ["  released to DUO (sealed into the outbox): \(release.released.count)"]
+        for (id, batch) in zip(release.released, release.batches) { lines.append("    \(id)  batch \(batch)") }
+        lines.append("  HELD (no valid medisch-advies consent for DUO; never delivered while held): \(release.held.count)")
+        if !release.held.isEmpty { lines.append("    " + release.held.joined(separator: ", ")) }
+        if let reason = release.notReleasable { lines.append("  NOT RELEASABLE: \(reason)") }
+        return lines.joined(separator: "\n")
+    }
+}
