@@ -110,6 +110,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing", "Transport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 // The audit tests tamper with the SQLite file directly, as an attacker would.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),

@@ -91,6 +91,28 @@ extension SQLiteStore {
                         records INTEGER NOT NULL, applied_at REAL NOT NULL);
                     """)
         }
+        migrator.registerMigration("v5-consent") { db in
+            // The consent register keeps every version of every consent (proof of consent, AVG art. 7
+            // lid 1) and the decision log every decision: both append-only. Held advices change status.
+            try db.execute(
+                sql: """
+                    CREATE TABLE consent_version (
+                        id TEXT NOT NULL, version INTEGER NOT NULL, bsn TEXT NOT NULL, purpose TEXT NOT NULL, recipient TEXT NOT NULL,
+                        given_at REAL NOT NULL, valid_until REAL, withdrawn_at REAL, channel TEXT, received_at REAL NOT NULL,
+                        PRIMARY KEY (id, version));
+                    CREATE INDEX consent_version_bsn ON consent_version(bsn);
+                    CREATE INDEX consent_version_purpose ON consent_version(purpose);
+                    CREATE TABLE consent_decision (
+                        seq INTEGER PRIMARY KEY, at REAL NOT NULL, allowed INTEGER NOT NULL, subject TEXT NOT NULL, purpose TEXT NOT NULL,
+                        recipient TEXT NOT NULL, consent TEXT, flow TEXT NOT NULL, reference TEXT NOT NULL);
+                    CREATE INDEX consent_decision_reference ON consent_decision(reference);
+                    CREATE TABLE advice (
+                        id TEXT PRIMARY KEY, bsn TEXT NOT NULL, content BLOB NOT NULL, received_at REAL NOT NULL, status TEXT NOT NULL,
+                        batch TEXT);
+                    CREATE INDEX advice_status ON advice(status, received_at);
+                    """)
+            try makeAppendOnly(["consent_version", "consent_decision"], in: db)
+        }
         migrator.registerMigration("v6-processing-log") { db in
             // The processing log (Logboek dataverwerkingen): one row per data subject per
             // processing, append-only.
@@ -109,4 +131,14 @@ extension SQLiteStore {
         }
         return migrator
     }()
+
+    /// Triggers that refuse UPDATE and DELETE on `tables` (as v3 made them for the incident register).
+    static func makeAppendOnly(_ tables: [String], in db: Database) throws {
+        for table in tables {
+            for operation in ["UPDATE", "DELETE"] {
+                try db.execute(
+                    sql: "CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;")
+            }
+        }
+    }
 }

@@ -87,4 +87,26 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     /// Every checkpoint, in seq order.
     func checkpoints() throws -> [AuditCheckpoint]
     func lastCheckpoint() throws -> AuditCheckpoint?
+
+    // The consent register (versions only appended), its decision log (append-only) and held advice.
+    /// Appends `version`; an existing (id, version) is an error.
+    func appendConsentVersion(_ version: ConsentVersion) throws
+    /// Every version of consent `id`, oldest first.
+    func consentVersions(id: String) throws -> [ConsentVersion]
+    /// Every version of the consents any version of which is about `bsn`, oldest first.
+    func consentVersions(bsn: String) throws -> [ConsentVersion]
+    /// Every version of the consents any version of which is for `purpose`, oldest first.
+    func consentVersions(purpose: String) throws -> [ConsentVersion]
+    /// Appends a decision to the log and returns its position.
+    @discardableResult
+    func appendDecision(_ decision: ConsentDecision) throws -> Int
+    /// The decisions about `reference` (all when nil), in log order.
+    func decisions(reference: String?) throws -> [ConsentDecision]
+    /// Stores a newly received advice as held; an existing id is an error.
+    func holdAdvice(_ advice: HeldAdvice) throws
+    func advice(id: String) throws -> HeldAdvice?
+    /// The advices with `status`, oldest first.
+    func advices(status: AdviceStatus) throws -> [HeldAdvice]
+    /// Marks advice `id` sealed into `batch` and drops its content (the batch holds it now).
+    func markAdviceSealed(id: String, batch: String) throws
 }

@@ -44,7 +44,7 @@ extension HumanReport {
             text += "\n  HELD (no registered party): " + report.held.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         text += "\n  sealed into the outbox: \(report.batches.count) batch(es)"
-        if !report.blocked.isEmpty { text += "\n  BLOCKED by the routing guard (incident recorded): \(report.blocked.joined(separator: ", "))" }
+        if !report.blocked.isEmpty { text += "\n  BLOCKED by the routing or consent guard (incident recorded): \(report.blocked.joined(separator: ", "))" }
         return text
     }
 

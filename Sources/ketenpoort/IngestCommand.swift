@@ -1,35 +1,68 @@
 import ArgumentParser
 import Flows
 import Foundation
+import Transport
 
-/// `ketenpoort ingest duo <duo-inburgering-YYYYMMDD.dat>`: applies a DUO status extract to the status store.
-struct IngestCommand: ParsableCommand {
+/// `ketenpoort ingest duo|consent|argonaut <file>`: take in a partner's file now.
+struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Apply a partner's file to the gateway's store (duo: a DUO status extract, all or nothing).",
-        discussion: "Exit status: 0 applied (or the same file again: nothing to do), 1 rejected, 2 wrong usage, 3 the gateway cannot run."
+        abstract: "Take in a partner's file now: a DUO status extract (duo), the consent register (consent) or Argonaut's medical advice (argonaut).",
+        discussion: """
+            duo: applies a DUO status extract to the status store, all or nothing (formats.md §3). consent: applies DUO's consent \
+            feed (formats.md §7) to the register, then releases every held advice whose consent is now valid. argonaut: validates \
+            the advices (formats.md §6); one with a valid medisch-advies consent for DUO is sealed for DUO, the rest are held \
+            (listed by advice id). Reports show counts and ids only.
+            Exit status: 0 done (duo: applied, or the same file again), 1 the file was rejected (consent, argonaut: also when \
+            lines were quarantined), 2 wrong usage, 3 the gateway cannot run.
+            """
     )
 
-    @Argument(help: "What to ingest (duo).") var source: String
-    @Argument(help: "The extract (duo-inburgering-YYYYMMDD.dat).") var file: String
+    @Argument(help: "What to ingest (duo, consent, argonaut).") var feed: String
+    @Argument(help: "The file (duo-inburgering-YYYYMMDD.dat, or JSON lines).") var file: String
     @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(help: "Deliver the outbox right after (as the running gateway would).") var deliver = false
+    @Option(help: "With --deliver: give up waiting for retries after this many seconds.") var maxWait: Double = 60
     @OptionGroup var gateway: GatewayOptions
 
     func validate() throws {
-        guard source == "duo" else { throw ValidationError("unknown source '\(source)' (known: duo)") }
-        guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        guard ["duo", "consent", "argonaut"].contains(feed) else { throw ValidationError("unknown feed '\(feed)' (known: duo, consent, argonaut)") }
     }
 
-    func run() throws {
-        let report = try gateway.runtime().duoIngest().run(file: URL(fileURLWithPath: file))
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(HumanReport.duoIngest(report))
+    func run() async throws {
+        let url = URL(fileURLWithPath: file)
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read \(file)") }
+        let runtime = try gateway.runtime()
+        let validation: ValidationReport
+        switch feed {
+        case "duo":
+            let report = try runtime.duoIngest().run(file: url)
+            print(json ? try Self.json(report, pretty: true) : HumanReport.duoIngest(report))
+            if report.outcome == .rejected { throw ExitCode(1) }
+            return
+        case "consent":
+            let report = try runtime.consentIngest().run(file: url)
+            print(json ? try Self.json(report) : HumanReport.consent(report))
+            validation = report.validation
+        default:
+            let report = try runtime.adviceFlow().ingest(file: url)
+            print(json ? try Self.json(report) : HumanReport.advice(report))
+            validation = report.validation
         }
-        if report.outcome == .rejected { throw ExitCode(1) }
+        if deliver {
+            let client = CurlClient()
+            let round = try await DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock)
+                .deliverUntilDone(deadline: Date().addingTimeInterval(maxWait))
+            await client.shutdown()
+            if !json { print("delivered \(round.delivered.count), dead-lettered \(round.deadLettered.count), still pending \(round.retrying.count)") }
+        }
+        if validation.isRejected || validation.quarantined > 0 { throw ExitCode(1) }
+    }
+
+    static func json(_ value: some Encodable, pretty: Bool = false) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 
@@ -54,5 +87,32 @@ extension HumanReport {
             text += "\n  balance: \(report.inserted + report.changed + report.unchanged) applied + \(report.kept + report.notAdded + report.unidentified) quarantined = \(report.validation.items) records \(report.isBalanced ? "✓" : "✗")"
             return text
         }
+    }
+
+    static func consent(_ report: ConsentIngestReport) -> String {
+        var text = validation(report.validation, file: "consent feed", limit: 50)
+        guard !report.validation.isRejected else { return text }
+        text += "\n  applied (new versions): \(report.applied)   unchanged (repeats): \(report.unchanged)"
+        text += "\n  balance: \(report.applied) applied + \(report.unchanged) unchanged + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
+        if let release = report.release { text += "\n" + self.release(release) }
+        return text
+    }
+
+    static func advice(_ report: AdviceIngestReport) -> String {
+        var text = validation(report.validation, file: "medical advices", limit: 50)
+        guard !report.validation.isRejected else { return text }
+        text += "\n  received: \(report.received.count)   already known (not taken again): \(report.alreadyKnown.count)"
+        text += "\n  balance: \(report.received.count) received + \(report.alreadyKnown.count) already known + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
+        return text + "\n" + release(report.release)
+    }
+
+    /// Advice ids only: never a BSN, never the advice.
+    static func release(_ release: AdviceRelease) -> String {
+        var lines = ["  released to DUO (sealed into the outbox): \(release.released.count)"]
+        for (id, batch) in zip(release.released, release.batches) { lines.append("    \(id)  batch \(batch)") }
+        lines.append("  HELD (no valid medisch-advies consent for DUO; never delivered while held): \(release.held.count)")
+        if !release.held.isEmpty { lines.append("    " + release.held.joined(separator: ", ")) }
+        if let reason = release.notReleasable { lines.append("  NOT RELEASABLE: \(reason)") }
+        return lines.joined(separator: "\n")
     }
 }

@@ -17,7 +17,7 @@ struct SQLiteStoreTests {
     @Test("a new file is migrated to the current schema, and reopening keeps it")
     func migrations() throws {
         try Self.withStore { store, path in
-            #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v6-processing-log"])
+            #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v5-consent", "v6-processing-log"])
             try store.write { try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3)) }
             let reopened = try SQLiteStore(path: path)
             #expect(try reopened.read { try $0.lastSnapshot(source: "coa") }?.date == Self.day)

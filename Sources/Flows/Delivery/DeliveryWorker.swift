@@ -160,6 +160,11 @@ public struct DeliveryWorker: Service {
         guard let party = configuration.registry.party(id: batch.recipient), let endpoint = party.endpoint, let caBundle = party.caBundle else {
             throw KetenpoortError(.transportConfiguration, "no endpoint and CA bundle configured for \(batch.recipient)")
         }
+        // The seal names the recipient's OIN: a configuration changed since (the party id now
+        // another organisation) must not redirect the batch.
+        guard party.party.oin.value == batch.recipientOIN else {
+            throw KetenpoortError(.transportConfiguration, "\(batch.recipient) is now registered with another OIN than the batch was sealed for")
+        }
         let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: batch.payload, signature: batch.signature)
         let tls = TLSClientSettings(
             clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: caBundle,

@@ -6,14 +6,15 @@ import Store
 
 extension CoaGemeenteSync {
     /// Seals the staged notifications: per municipality one batch, split above `maxBatchRecords`;
-    /// each passes the routing guard first. Sent state is recorded only for sealed notifications.
-    func seal(runID: String, tx: any StoreTransaction, report: inout SyncReport) throws {
+    /// each passes the routing guard and the consent guard first. Sent state is recorded only for
+    /// sealed notifications. Every batch of the run is sealed as of `moment`.
+    func seal(runID: String, at moment: Date, guard consentGuard: ConsentGuard, tx: any StoreTransaction, report: inout SyncReport) throws {
         var current: [StagedNotification] = []
         var part = 0
         func flush() throws {
             guard let first = current.first else { return }
             part += 1
-            try sealBatch(current, gemeente: first.gemeente, part: part, runID: runID, tx: tx, report: &report)
+            try sealBatch(current, gemeente: first.gemeente, part: part, runID: runID, at: moment, guard: consentGuard, tx: tx, report: &report)
             current.removeAll(keepingCapacity: true)
         }
         try tx.forEachStaged(run: runID) { notification in
@@ -31,11 +32,11 @@ extension CoaGemeenteSync {
     var auditChain: AuditChain { audit ?? AuditChain(signer: sealer.signer, clock: clock) }
 
     private func sealBatch(
-        _ items: [StagedNotification], gemeente: String, part: Int, runID: String, tx: any StoreTransaction, report: inout SyncReport
+        _ items: [StagedNotification], gemeente: String, part: Int, runID: String, at now: Date, guard consentGuard: ConsentGuard,
+        tx: any StoreTransaction, report: inout SyncReport
     ) throws {
         guard let recipient = registry.gemeente(gemeente), let code = recipient.party.gemeente else { return }
         let batchID = "\(runID)-\(gemeente)-\(part)"
-        let now = clock.now()
         // The guard looks at where each record is addressed, not at how the items were grouped.
         let guardItems = items.map { RoutingGuard.Item(addressee: $0.state?.gemeente ?? $0.gemeente, person: $0.person) }
         let misrouted = RoutingGuard().misrouted(guardItems, recipient: code)
@@ -44,6 +45,15 @@ extension CoaGemeenteSync {
                 RoutingGuard().incident(batch: batchID, recipient: recipient, misrouted: misrouted, at: now, pseudonym: pseudonym), in: tx)
             report.blocked.append(batchID)
             logger.critical("batch blocked by the routing guard", metadata: ["batch": "\(batchID)", "misrouted": "\(misrouted.count)"])
+            return
+        }
+        let unconsented = consentGuard.unconsented(items, recipient: code.value, at: now)
+        if let purpose = unconsented.first?.purpose {
+            try IncidentRegister(audit: auditChain).consentBlocked(
+                reference: batchID, recipient: recipient.party.id, batch: batchID, subjects: unconsented.map(\.person), purpose: purpose,
+                pseudonym: SubjectPseudonym(key: pseudonymKey), in: tx)
+            report.blocked.append(batchID)
+            logger.critical("batch blocked by the consent guard", metadata: ["batch": "\(batchID)", "unconsented": "\(unconsented.count)"])
             return
         }
         let context = ["gemeente": gemeente, "batch": batchID, "aangemaakt": CoaToGemeenteTranslation.timestamp(now), "aantal": String(items.count)]

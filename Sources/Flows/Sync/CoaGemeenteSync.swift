@@ -86,7 +86,10 @@ public struct CoaGemeenteSync: Sendable {
             bsn: object.slot(of: "bsn")!, vnummer: object.slot(of: "vnummer")!, gemeente: object.slot(of: "gemeente")!,
             housed: object.slot(of: "huisvestingsdatum")!
         )
-        var stager = Stager(run: runID, tx: tx, outbound: outbound, object: object)
+        // Consent is judged once per run, at the moment the run's batches are sealed.
+        let consent = try ConsentPolicy(outbound: outbound, input: object, moment: started, in: tx)
+        let decisions = ConsentDecisionLog(pseudonym: SubjectPseudonym(key: pseudonymKey), flow: Self.job)
+        var stager = Stager(run: runID, tx: tx, outbound: outbound, object: object, decisions: decisions, moment: started)
         var report = SyncReport(run: runID, snapshotDate: date.iso, validation: ValidationReport(contract: object.name))
         let validation = try pipeline.run(input) { record, isClean in
             let bsn = record.values[slots.bsn].text, vnummer = record.values[slots.vnummer].text
@@ -113,7 +116,8 @@ public struct CoaGemeenteSync: Sendable {
                 if states.isEmpty { report.unlinked += 1 }
                 return
             }
-            let fragment = try stager.fragment(record, soort: "nieuw")
+            let health = consent.decide(record, bsn: bsn, recipient: gemeente)
+            let fragment = try stager.fragment(record, soort: "nieuw", consented: health?.consented ?? [])
             let state = SentState(
                 gemeente: gemeente, person: person, bsn: bsn, vnummer: vnummer, contentHash: Self.hash(fragment),
                 isHoused: !record.values[slots.housed].isAbsent, lastRun: runID)
@@ -129,10 +133,10 @@ public struct CoaGemeenteSync: Sendable {
             } else if let previous {
                 // Seen tonight: the old state stays until the change is sealed, then is replaced.
                 try tx.putSent(previous.touched(by: runID))
-                try stager.stage(try stager.fragment(record, soort: "wijziging"), soort: "wijziging", state: state)
+                try stager.stage(try stager.fragment(record, soort: "wijziging", consented: health?.consented ?? []), soort: "wijziging", state: state, consent: health)
                 report.perMunicipality[gemeente, default: .init()].wijziging += 1
             } else {
-                try stager.stage(fragment, soort: "nieuw", state: state)
+                try stager.stage(fragment, soort: "nieuw", state: state, consent: health)
                 report.perMunicipality[gemeente, default: .init()].nieuw += 1
             }
         }
@@ -151,7 +155,7 @@ public struct CoaGemeenteSync: Sendable {
                 report.perMunicipality[state.gemeente, default: .init()].intrekking += 1
             }
         }
-        try seal(runID: runID, tx: tx, report: &report)
+        try seal(runID: runID, at: started, guard: ConsentGuard(outbound: outbound, policy: consent), tx: tx, report: &report)
         try tx.clearStaged(run: runID)
         for finding in validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
         try tx.acceptSnapshot(SnapshotMark(source: Self.source, date: date, run: runID, acceptedAt: clock.now(), items: validation.items))

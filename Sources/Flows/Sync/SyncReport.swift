@@ -22,7 +22,7 @@ public struct SyncReport: Codable, Sendable {
     public var perMunicipality: [String: Counts] = [:]
     /// Batches sealed into the outbox.
     public var batches: [String] = []
-    /// Batches the routing guard stopped.
+    /// Batches the routing guard or the consent guard stopped.
     public var blocked: [String] = []
 
     public init(run: String, snapshotDate: String, validation: ValidationReport) {

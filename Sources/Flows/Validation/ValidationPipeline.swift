@@ -29,6 +29,12 @@ public struct ValidationPipeline: Sendable {
         try run(url, onFileRecord: { _ in }, onRawItem: { record, _, isClean in try onItem(record, isClean) })
     }
 
+    /// Validates `url`; `onPositionedItem` also receives where each item is (for findings of the
+    /// flow's own rules).
+    public func run(_ url: URL, onPositionedItem: (Record, Position, Bool) throws -> Void) throws -> ValidationReport {
+        try run(url, onFileRecord: { _ in }, onRawItem: { record, raw, isClean in try onPositionedItem(record, raw.position, isClean) })
+    }
+
     /// Validates `url` like `run(_:onItem:)`, also handing over the header and trailer records (once
     /// read, before the file rules are checked) and each item's raw texts — a quarantined item's
     /// record lacks the failing values, its raw texts still hold what the partner sent.
