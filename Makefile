@@ -33,12 +33,13 @@ test: deps
 
 ## Release-build benchmarks: COA CSV → validated → municipal XML (10,900 and 1,000,000 rows), and
 ## the nightly sync end to end over mutual TLS to 342 municipalities (10,900 and 1,000,000 persons),
-## the DUO ingest of a national status extract (250,000 records).
+## the DUO ingest of a national status extract (250,000 records), and the CBS delivery of 250,000 persons.
 bench: build-release
 	$(RELEASE) bench
 	$(RELEASE) bench-sync --persons 10900
 	$(RELEASE) bench-sync --persons 1000000
 	$(RELEASE) bench-duo --records 250000
+	$(RELEASE) bench-cbs --persons 250000
 
 clean:
 	rm -rf .build var

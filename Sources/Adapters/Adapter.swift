@@ -77,6 +77,17 @@ public struct OutboundAdapter: Sendable {
     public func end(context: [String: String], into output: inout [UInt8]) {
         encoder.end(context: context, into: &output)
     }
+
+    /// The values of `record` exactly as `encode(_:context:consented:into:)` writes them (policy and
+    /// transforms applied), so a flow can check them against the contract before writing them.
+    public func texts(_ record: Record, context: [String: FieldValue] = [:], consented: Set<String> = []) throws -> RecordTexts {
+        try renderer.texts(record, context: context, consented: consented)
+    }
+
+    /// Appends values made by `texts(_:context:consented:)`.
+    public func encode(_ texts: RecordTexts, into output: inout [UInt8]) {
+        encoder.encode(record: texts, into: &output)
+    }
 }
 
 /// Every adapter under `adapters/`, by id.

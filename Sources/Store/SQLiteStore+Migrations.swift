@@ -77,7 +77,8 @@ extension SQLiteStore {
         }
         migrator.registerMigration("v4-duo-status") { db in
             // The status store: one row per person DUO reported in the last applied extract, and
-            // every applied extract (sequence baseline, peildatum, file hash).
+            // every applied extract (sequence baseline, peildatum, file hash); the CBS deliveries
+            // made from it (a period once, then corrections).
             try db.execute(
                 sql: """
                     CREATE TABLE duo_status (
@@ -89,6 +90,10 @@ extension SQLiteStore {
                     CREATE TABLE duo_extract (
                         sequence INTEGER PRIMARY KEY, creation_date TEXT NOT NULL, file_name TEXT NOT NULL, sha256 TEXT NOT NULL,
                         records INTEGER NOT NULL, applied_at REAL NOT NULL);
+                    CREATE TABLE cbs_delivery (
+                        source TEXT NOT NULL, period TEXT NOT NULL, correction INTEGER NOT NULL, csv_batch TEXT NOT NULL,
+                        manifest_batch TEXT NOT NULL, extract_sequence INTEGER NOT NULL, extract_date TEXT NOT NULL, records INTEGER NOT NULL,
+                        sha256 TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (source, period, correction));
                     """)
         }
         migrator.registerMigration("v5-consent") { db in

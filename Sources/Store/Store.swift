@@ -11,7 +11,7 @@ public protocol Store: Sendable {
 }
 
 /// What the flows may read and change in one transaction.
-public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction {
+public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction, CbsDeliveryTransaction {
     // Snapshots.
     /// The last accepted snapshot of `source`, if any.
     func lastSnapshot(source: String) throws -> SnapshotMark?

@@ -6,8 +6,9 @@ import Transport
 /// `ketenpoort deliver`: deliver the outbox now, retrying until done or out of time.
 struct DeliverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "deliver", abstract: "Deliver the pending batches of the outbox over mutual TLS.",
-        discussion: "Exit status: 0 nothing left pending and nothing dead-lettered, 1 otherwise.")
+        commandName: "deliver", abstract: "Deliver the pending batches of the outbox over mutual TLS (or: deliver cbs …).",
+        discussion: "Exit status: 0 nothing left pending and nothing dead-lettered, 1 otherwise.",
+        subcommands: [DeliverCbsCommand.self])
 
     @Option(help: "Give up waiting for retries after this many seconds.") var maxWait: Double = 60
     @OptionGroup var gateway: GatewayOptions

@@ -68,6 +68,7 @@ public enum ValueTransform: Sendable {
 /// Secrets the outbound transforms may use (e.g. the CBS delivery key), by name.
 public struct TransformSecrets: Sendable {
     let keys: [String: Data]
+    static let hexDigits = Array("0123456789abcdef".utf8)
     public init(_ keys: [String: Data] = [:]) { self.keys = keys }
 
     func pseudonym(of text: String, secret: String) throws -> String {
@@ -75,9 +76,16 @@ public struct TransformSecrets: Sendable {
             throw KetenpoortError(.adapterInvalid, "the secret '\(secret)' needed for pseudonymisation is not configured")
         }
         let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: keyData))
-        return mac.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        // 64 lowercase hex characters, written in one buffer (this runs once per person delivered).
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            let digits = Self.hexDigits
+            var index = 0
+            for byte in mac {
+                buffer[index] = digits[Int(byte >> 4)]
+                buffer[index + 1] = digits[Int(byte & 15)]
+                index += 2
+            }
+            return 64
+        }
     }
 }

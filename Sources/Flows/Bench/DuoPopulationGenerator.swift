@@ -65,6 +65,27 @@ public struct DuoPopulationGenerator: Sendable {
             werkend: isWi2021 ? random.below(3) == 0 : nil, vervolgonderwijs: isWi2021 ? random.below(8) == 0 : nil)
     }
 
+    /// Person `index` with a given regime, target group, status and start year (tests that need exact counts).
+    public static func fixed(index: Int, regime: String, doelgroep: String, status: String, startYear: Int) -> DuoStatus {
+        var random = SplitMix64(seed: UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        var person = Self.status(index: index, random: &random)
+        person.regime = regime
+        person.doelgroep = doelgroep
+        person.status = status
+        person.plichtStart = date(startYear, 1 + index % 12, 1 + index % 28)
+        person.termijnEinde = date(startYear + 3, 1 + index % 12, 1 + index % 28)
+        person.statusdatum = status.hasPrefix("P") ? person.plichtStart : date(min(startYear + 1, 2023), 1 + index % 9, 1 + index % 28)
+        if regime == "3" {
+            person.leerroute = nil
+            person.leerrouteStart = nil
+            person.pipDatum = nil
+            person.pipInAzc = nil
+            person.werkend = nil
+            person.vervolgonderwijs = nil
+        }
+        return person
+    }
+
     static func date(_ year: Int, _ month: Int, _ day: Int) -> String {
         String(format: "%04d-%02d-%02d", year, month, day)
     }

@@ -51,6 +51,8 @@ public struct GatewayConfiguration: Sendable {
     public let server: ServerSettings
     /// Sign an audit checkpoint every this many chain entries.
     public let checkpointEvery: Int
+    /// The CBS statistics deliveries (`cbs:`), when configured.
+    public var cbs: CbsSettings? = nil
     public let source: URL
 
     /// Loads and checks `url`.
@@ -122,7 +124,8 @@ public struct GatewayConfiguration: Sendable {
         if checkpointEvery < 1 { throw try root.required("audit").required("checkpointEvery").error("must be at least 1", code: .configurationInvalid) }
         return GatewayConfiguration(
             identity: identity, registry: registry, store: StoreSettings(engine: engine, path: try path(try storeNode.required("path"))),
-            schedules: schedules, delivery: delivery, server: server, checkpointEvery: checkpointEvery, source: url)
+            schedules: schedules, delivery: delivery, server: server, checkpointEvery: checkpointEvery, cbs: try root["cbs"].map { try CbsSettings(node: $0, path: path) },
+            source: url)
     }
 }
 

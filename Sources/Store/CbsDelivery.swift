@@ -1,0 +1,47 @@
+import Foundation
+import KetenpoortCore
+
+/// One CBS statistics delivery of a period and source (formats.md §5): which batches carry it, and
+/// which DUO extract it reflects.
+public struct CbsDeliveryRecord: Sendable, Equatable {
+    /// The source, lower case (`duo`).
+    public let source: String
+    /// `2026Q3`.
+    public let period: String
+    /// 0 for the delivery, 1, 2, … for corrections.
+    public let correction: Int
+    /// The batch carrying the CSV, and the one carrying the manifest.
+    public let csvBatch: String
+    public let manifestBatch: String
+    /// The applied extract the delivery reflects: its sequence number and creation date.
+    public let extractSequence: Int
+    public let extractDate: CalendarDate
+    public let records: Int
+    /// SHA-256 of the CSV bytes (hex), as in the manifest.
+    public let sha256: String
+    public let createdAt: Date
+
+    public init(
+        source: String, period: String, correction: Int, csvBatch: String, manifestBatch: String, extractSequence: Int, extractDate: CalendarDate,
+        records: Int, sha256: String, createdAt: Date
+    ) {
+        self.source = source
+        self.period = period
+        self.correction = correction
+        self.csvBatch = csvBatch
+        self.manifestBatch = manifestBatch
+        self.extractSequence = extractSequence
+        self.extractDate = extractDate
+        self.records = records
+        self.sha256 = sha256
+        self.createdAt = createdAt
+    }
+}
+
+/// The register of CBS deliveries: a period is delivered once, then only corrected.
+public protocol CbsDeliveryTransaction {
+    /// The deliveries of `period` from `source`, the first one first.
+    func cbsDeliveries(source: String, period: String) throws -> [CbsDeliveryRecord]
+    /// Records a delivery; a second one with the same (source, period, correction) is an error.
+    func recordCbsDelivery(_ delivery: CbsDeliveryRecord) throws
+}
