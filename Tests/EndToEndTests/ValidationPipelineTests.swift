@@ -207,6 +207,24 @@ struct ValidationPipelineTests {
         }
     }
 
+    @Test("control characters read from the CSV bytes are refused; tab and line breaks in text are not")
+    func controlCharacters() throws {
+        let rows: [[String: String]] = [
+            ["VNUMMER": "1000000001", "BSN": "", "ACHTERNAAM": "An\u{0B}a"],  // 2
+            ["VNUMMER": "1000000002", "BSN": "", "VOORNAMEN": "Rania\u{7F}"],  // 3
+            ["VNUMMER": "1000000003", "BSN": "", "WERKERVARING": "\"regel één\nregel\ttwee\""],  // 4 (two lines)
+            ["VNUMMER": "1000000004", "BSN": "", "AZC": "AZC\u{00}Gilze"],  // 6
+        ]
+        try TempDirectory.with { directory in
+            let file = try directory.write("tvs-export-20261122.csv", COA.file(rows))
+            let report = try Self.pipeline("coa-tvs-export").run(file)
+            #expect(report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
+                "2:achternaam:field.characters", "3:voornamen:field.characters", "6:azc:field.characters",
+            ])
+            #expect((report.items, report.accepted, report.quarantined) == (4, 1, 3))
+        }
+    }
+
     @Test("a row holding both a duplicate BSN and a duplicate V-number gets both findings")
     func doubleDuplicate() throws {
         let rows: [[String: String]] = [["BSN": "123456782", "VNUMMER": "1000000001"], ["BSN": "123456782", "VNUMMER": "1000000001"]]

@@ -60,6 +60,8 @@ public struct CSVDecoder: InboundDecoder {
                 // One texts buffer for the whole file: a sink that keeps an item gets its own copy.
                 raw.position = .line(row.line)
                 raw.malformation = nil
+                raw.screenedSlots = 0
+                raw.controlCharacterSlots = 0
                 let slots = plan.slots
                 for index in 0..<plan.count { raw.texts[slots[index]] = nil }
                 if row.isMalformed {
@@ -73,12 +75,21 @@ public struct CSVDecoder: InboundDecoder {
                     for index in 0..<plan.count {
                         let column = columns[index]
                         guard column >= 0, column < row.count, !row.isEmpty(column) else { continue }
-                        guard let text = row.string(column, trimmed: trims[index]) else {
+                        guard let (text, hasControl) = row.screenedString(column, trimmed: trims[index]) else {
                             raw.malformation = "a field is not valid UTF-8"
                             break
                         }
                         if text.isEmpty { continue }
-                        raw.texts[slots[index]] = hasRemaining[index] ? ResolvedFields.transform(text, fields.entries[index].remaining) : text
+                        let slot = slots[index]
+                        if hasRemaining[index] {
+                            raw.texts[slot] = ResolvedFields.transform(text, fields.entries[index].remaining)
+                        } else {
+                            raw.texts[slot] = text
+                            if slot < 64 {
+                                raw.screenedSlots |= 1 << UInt64(slot)
+                                if hasControl { raw.controlCharacterSlots |= 1 << UInt64(slot) }
+                            }
+                        }
                     }
                 }
                 try sink(.item(raw))

@@ -24,17 +24,28 @@ struct CSVTokenizer {
         /// The field as UTF-8 text; nil when the bytes are not valid UTF-8.
         /// - Parameter trimmed: leave out spaces and tabs at both ends.
         func string(_ index: Int, trimmed: Bool = false) -> String? {
+            screenedString(index, trimmed: trimmed)?.text
+        }
+
+        /// The field as UTF-8 text (nil when not valid UTF-8), and whether it holds C0 controls
+        /// other than tab, LF and CR, or DEL — found in the same pass over the bytes.
+        func screenedString(_ index: Int, trimmed: Bool) -> (text: String, hasControlCharacters: Bool)? {
             let r = range(index, trimmed: trimmed)
-            if r.isEmpty { return "" }
+            if r.isEmpty { return ("", false) }
             return bytes.withUnsafeBufferPointer { buffer in
                 let field = UnsafeBufferPointer(rebasing: buffer[r])
                 var isASCII = true
-                for byte in field where byte >= 0x80 {
-                    isASCII = false
-                    break
+                var hasControl = false
+                for byte in field {
+                    if byte >= 0x80 {
+                        isASCII = false
+                    } else if byte < 0x20 || byte == 0x7F {
+                        if byte != 9 && byte != 10 && byte != 13 { hasControl = true }
+                    }
                 }
                 // ASCII needs no validation; the rest is checked (and refused, not repaired).
-                return isASCII ? String(decoding: field, as: UTF8.self) : String(validating: field, as: UTF8.self)
+                guard let text = isASCII ? String(decoding: field, as: UTF8.self) : String(validating: field, as: UTF8.self) else { return nil }
+                return (text, hasControl)
             }
         }
 

@@ -99,6 +99,8 @@ struct FieldRenderer: Sendable {
     let hasTransforms: [Bool]
     /// Per field: the consent purpose it needs, if any.
     let consentPurposes: [String?]
+    /// Per field: whether it needs a consent at all (read without touching the purpose text).
+    let needsConsent: [Bool]
     let secrets: TransformSecrets
     let plans = PlanCache()
 
@@ -110,6 +112,7 @@ struct FieldRenderer: Sendable {
         self.layouts = fields.map { $0.dateLayout ?? .iso }
         self.hasTransforms = fields.map { !$0.transforms.isEmpty }
         self.consentPurposes = specs.map(\.consentPurpose)
+        self.needsConsent = specs.map { $0.consentPurpose != nil }
         self.secrets = secrets
     }
 
@@ -142,7 +145,7 @@ struct FieldRenderer: Sendable {
         var values = FieldValue.absentValues(count: fields.count)
         let hasConsent = !consented.isEmpty
         for index in 0..<fields.count where mayReach[index] {
-            if let purpose = consentPurposes[index], !hasConsent || !consented.contains(purpose) { continue }
+            if needsConsent[index], !hasConsent || !consented.contains(consentPurposes[index]!) { continue }
             var value: FieldValue
             if let slot = slots[index] { value = record.values[slot] } else { value = context[fields[index].from] ?? .absent }
             if value.isAbsent { continue }

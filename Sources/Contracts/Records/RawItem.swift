@@ -6,6 +6,10 @@ public struct RawItem: Sendable {
     public var texts: [String?]
     /// Set when the codec could not read the item at all (it is quarantined as `record.malformed`).
     public var malformation: String?
+    /// Slots (below 64) whose text the codec already screened for control characters while it
+    /// read the bytes, and of those, the slots that have some: the validator need not scan again.
+    public var screenedSlots: UInt64 = 0
+    public var controlCharacterSlots: UInt64 = 0
 
     public init(position: Position, texts: [String?], malformation: String? = nil) {
         self.position = position

@@ -51,7 +51,9 @@ public struct ItemValidator: Sendable {
                 }
                 continue
             }
-            switch check(text, field, layout: layouts[slot]) {
+            let bit: UInt64 = slot < 64 ? 1 << UInt64(slot) : 0
+            let hasControl = raw.screenedSlots & bit != 0 ? raw.controlCharacterSlots & bit != 0 : nil as Bool?
+            switch check(text, field, layout: layouts[slot], hasControlCharacters: hasControl) {
             case .success(let value): values[slot] = value
             case .failure(let failure): findings.append(finding(raw.position, field, failure.rule, failure.message))
             }
@@ -97,14 +99,15 @@ public struct ItemValidator: Sendable {
         }
     }
 
-    private func check(_ text: String, _ field: FieldSpec, layout: DateLayout) -> Result<FieldValue, Failure> {
+    /// - Parameter hasControlCharacters: what the codec found while reading the bytes; nil: scan here.
+    private func check(_ text: String, _ field: FieldSpec, layout: DateLayout, hasControlCharacters: Bool?) -> Result<FieldValue, Failure> {
         // Only failures name the field: reading the name on every check would cost a retain.
         var name: String { field.physicalName }
         switch field.logicalType {
         case .string:
             // Control characters other than tab and line breaks have no place in partner text
             // (and cannot be carried in XML 1.0).
-            if ItemValidator.hasControlCharacters(text) {
+            if hasControlCharacters ?? ItemValidator.hasControlCharacters(text) {
                 return .failure(Failure(.characters, "\(name) contains control characters"))
             }
             if let valid = field.validValues, !valid.contains(text) {
