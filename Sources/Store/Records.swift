@@ -147,10 +147,13 @@ public struct OutboxBatch: Sendable, Equatable {
 public struct BatchDue: Sendable, Equatable {
     public let id: String
     public let nextAttemptAt: Date?
+    /// The payload's size in bytes (read without the payload).
+    public let bytes: Int
 
-    public init(id: String, nextAttemptAt: Date?) {
+    public init(id: String, nextAttemptAt: Date?, bytes: Int = 0) {
         self.id = id
         self.nextAttemptAt = nextAttemptAt
+        self.bytes = bytes
     }
 }
 

@@ -128,9 +128,11 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func schedule(status: BatchStatus) throws -> [BatchDue] {
-        try Row.fetchAll(db, sql: "SELECT id, next_attempt_at FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]).map { row in
+        try Row.fetchAll(
+            db, sql: "SELECT id, next_attempt_at, length(payload) AS bytes FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]
+        ).map { row in
             let next: Double? = row["next_attempt_at"]
-            return BatchDue(id: row["id"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)))
+            return BatchDue(id: row["id"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), bytes: row["bytes"])
         }
     }
 

@@ -14,6 +14,10 @@ struct Ketenpoort: AsyncParsableCommand {
 
     /// Exit codes: 0 success, 1 input rejected, 2 wrong usage, 3 the gateway cannot run (configuration, I/O).
     static func main() async {
+        // Large blocks (batch payloads, file chunks) from mmap, returned to the system when freed:
+        // glibc's default raises this threshold after the first free, and then every thread's
+        // arena keeps the peak of the biggest night's batches.
+        MemoryTuning.returnLargeBlocks(above: 256 << 10)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["KETENPOORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning

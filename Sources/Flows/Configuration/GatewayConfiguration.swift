@@ -37,6 +37,8 @@ public struct GatewayConfiguration: Sendable {
 
     public struct DeliveryLimits: Sendable {
         public let maxBatchRecords: Int
+        /// Payload bytes the delivery worker keeps in flight at most (`maxInFlightMiB`).
+        public var maxInFlightBytes = 8 << 20
         public let maxAttempts: Int
         public let initialBackoff: Double
         public let maxBackoff: Double
@@ -112,10 +114,14 @@ public struct GatewayConfiguration: Sendable {
                 source: try node["source"].map(path)))
         }
         let limits = root["delivery"]
-        let delivery = DeliveryLimits(
+        var delivery = DeliveryLimits(
             maxBatchRecords: try limits?["maxBatchRecords"]?.int() ?? 5_000, maxAttempts: try limits?["maxAttempts"]?.int() ?? 8,
             initialBackoff: Double(try limits?["initialBackoffSeconds"]?.int() ?? 2), maxBackoff: Double(try limits?["maxBackoffSeconds"]?.int() ?? 600),
             timeout: Double(try limits?["timeoutSeconds"]?.int() ?? 30))
+        if let megabytes = try limits?["maxInFlightMiB"]?.int() {
+            guard megabytes >= 1 else { throw try limits!.required("maxInFlightMiB").error("must be at least 1", code: .configurationInvalid) }
+            delivery.maxInFlightBytes = megabytes << 20
+        }
         if delivery.maxBatchRecords < 1 { throw try limits!.required("maxBatchRecords").error("must be at least 1", code: .configurationInvalid) }
         let serverNode = root["server"]
         let server = ServerSettings(host: try serverNode?["host"]?.string() ?? "127.0.0.1", port: try serverNode?["port"]?.int() ?? 8443)

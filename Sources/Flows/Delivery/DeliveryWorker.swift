@@ -25,15 +25,22 @@ public struct DeliveryWorker: Service {
     let policy: RetryPolicy
     let clock: any WallClock
     let concurrency: Int
+    /// At most this many payload bytes in flight at once (always at least one batch), so memory is
+    /// bounded by this, not by how large the batches of a night are.
+    let maxInFlightBytes: Int
     let audit: AuditChain
     let logger = Logger(label: "ketenpoort.delivery")
 
-    public init(store: any Store, configuration: GatewayConfiguration, client: CurlClient, clock: any WallClock = SystemWallClock(), concurrency: Int = 16) {
+    public init(
+        store: any Store, configuration: GatewayConfiguration, client: CurlClient, clock: any WallClock = SystemWallClock(), concurrency: Int = 16,
+        maxInFlightBytes: Int? = nil
+    ) {
         self.store = store
         self.configuration = configuration
         self.client = client
         self.clock = clock
         self.concurrency = concurrency
+        self.maxInFlightBytes = maxInFlightBytes ?? configuration.delivery.maxInFlightBytes
         // Checkpoints are signed with the gateway's identity, the same files it connects with.
         let signer = try? SigningIdentity(certificateFile: configuration.identity.certificate, keyFile: configuration.identity.key)
         self.audit = AuditChain(signer: signer, clock: clock, checkpointEvery: configuration.checkpointEvery)
@@ -68,10 +75,20 @@ public struct DeliveryWorker: Service {
         // flat however large the outbox is.
         let due = try store.read { try $0.schedule(status: .pending) }.filter { ($0.nextAttemptAt ?? now) <= now }
         var round = Round()
-        var iterator = due.makeIterator()
+        var waiting = due[...]
+        var running: [String: Int] = [:]
+        var inFlightBytes = 0
         try await withThrowingTaskGroup(of: (String, RetryPolicy.Decision).self) { group in
+            // Starts due batches while fewer than `concurrency` run and their bytes fit the budget.
             func startNext() {
-                guard let next = iterator.next() else { return }
+                while let next = waiting.first, running.count < concurrency, running.isEmpty || inFlightBytes + next.bytes <= maxInFlightBytes {
+                    waiting.removeFirst()
+                    running[next.id] = next.bytes
+                    inFlightBytes += next.bytes
+                    start(next)
+                }
+            }
+            func start(_ next: BatchDue) {
                 group.addTask {
                     // Gone or no longer pending (an operator acted meanwhile): nothing to attempt; the
                     // final status is read from the store by the caller.
@@ -81,8 +98,9 @@ public struct DeliveryWorker: Service {
                     return (batch.id, try await attempt(batch))
                 }
             }
-            for _ in 0..<concurrency { startNext() }
+            startNext()
             while let (id, decision) = try await group.next() {
+                inFlightBytes -= running.removeValue(forKey: id) ?? 0
                 switch decision {
                 case .delivered: round.delivered.append(id)
                 case .retry: round.retrying.append(id)
