@@ -44,6 +44,6 @@ public struct ProcessingLogEntry: Sendable, Equatable {
 /// The processing log's part of a transaction. The log is append-only.
 public protocol ProcessingLogTransaction {
     func appendProcessings(_ entries: [ProcessingLogEntry]) throws
-    /// Every processing of `subject` (a pseudonym), oldest first.
+    /// Every processing of `subject` (a pseudonym), oldest first (a scan of the whole log).
     func processings(subject: String) throws -> [ProcessingLogEntry]
 }

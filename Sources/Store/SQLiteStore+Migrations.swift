@@ -120,14 +120,16 @@ extension SQLiteStore {
         }
         migrator.registerMigration("v6-processing-log") { db in
             // The processing log (Logboek dataverwerkingen): one row per data subject per
-            // processing, append-only.
+            // processing, append-only. Rows go in in time order and nothing else is indexed: an
+            // API answer then writes a page or two at the log's end, where an index on the
+            // (random) pseudonym would dirty a random page per entry — a subject access request
+            // (`inzage`) scans instead.
             try db.execute(
                 sql: """
                     CREATE TABLE processing_log (
                         trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, activity TEXT NOT NULL,
                         caller_oin TEXT NOT NULL, purpose TEXT NOT NULL, case_number TEXT, subject TEXT NOT NULL, outcome TEXT NOT NULL,
-                        at REAL NOT NULL, PRIMARY KEY (span_id, subject));
-                    CREATE INDEX processing_log_subject ON processing_log(subject, at);
+                        at REAL NOT NULL);
                     CREATE TRIGGER processing_log_no_update BEFORE UPDATE ON processing_log
                     BEGIN SELECT RAISE(ABORT, 'processing_log is append-only'); END;
                     CREATE TRIGGER processing_log_no_delete BEFORE DELETE ON processing_log

@@ -17,7 +17,7 @@ extension SQLiteTransaction: ProcessingLogTransaction {
     }
 
     func processings(subject: String) throws -> [ProcessingLogEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM processing_log WHERE subject = ? ORDER BY at, span_id", arguments: [subject]).map { row in
+        try Row.fetchAll(db, sql: "SELECT * FROM processing_log WHERE subject = ? ORDER BY rowid", arguments: [subject]).map { row in
             ProcessingLogEntry(
                 traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], activity: row["activity"],
                 callerOIN: row["caller_oin"], purpose: row["purpose"], caseNumber: row["case_number"], subject: row["subject"],

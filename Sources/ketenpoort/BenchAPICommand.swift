@@ -58,6 +58,10 @@ struct BenchAPICommand: AsyncParsableCommand {
             gateway.waitUntilExit()
         }
 
+        // The load generator shares the two cores with the gateway: at a higher priority its
+        // threads wake when a question is due, so what is measured is the gateway's latency, not
+        // the generator's own wait for a core (where allowed; the gateway keeps the default).
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -10)
         let url = URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1/statusvragen")!
         let tls = TLSClientSettings(
             clientCertificate: DevPKI.certificateFile(for: "ind", in: pki), clientKey: DevPKI.privateKeyFile(for: "ind", in: pki),

@@ -231,9 +231,14 @@ public struct GatewayServer: Service {
         return response
     }
 
+    /// Whether the media type is `application/json` (any case, parameters allowed).
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        return contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+        let expected = "application/json".utf8
+        let bytes = contentType.utf8.drop { $0 == 32 || $0 == 9 }
+        guard bytes.count >= expected.count, zip(bytes, expected).allSatisfy({ $0 | 0x20 == $1 || $0 == $1 }) else { return false }
+        let rest = bytes.dropFirst(expected.count).drop { $0 == 32 || $0 == 9 }
+        return rest.isEmpty || rest.first == UInt8(ascii: ";")
     }
 
     static let traceparent = HTTPField.Name("traceparent")!

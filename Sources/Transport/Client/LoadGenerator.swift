@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 import KetenpoortCore
 
@@ -30,15 +31,25 @@ public enum LoadGenerator {
         duration: Duration
     ) -> Result {
         precondition(!bodies.isEmpty && connections > 0)
-        let start = ContinuousClock.now
-        let end = start + duration
+        // Every connection is opened (TLS handshake, first question) before the clock starts:
+        // what is measured is the steady state, not 16 handshakes at once.
+        let ready = DispatchGroup()
+        let go = DispatchSemaphore(value: 0)
+        let schedule = LockedValue<(start: ContinuousClock.Instant, end: ContinuousClock.Instant)?>(nil)
         let results = LockedValue<[(latencies: [Double], failures: Int)]>([])
         let group = DispatchGroup()
         for connection in 0..<connections {
             group.enter()
+            ready.enter()
             let thread = Thread {
-                let easy = CurlEasyHandle(maximumResponseSize: 1 << 20)
-                let control = TransferControl()
+                // One handle set up once (URL, TLS, headers): a request then only sets its body, so
+                // the generator spends its share of the machine on TLS, not on libcurl set-up.
+                let template = CurlRequest(url: url, headers: headers, body: Data(), tls: tls, timeout: .seconds(10), connectTimeout: .seconds(5))
+                let handle = LoadConnection(template: template)
+                _ = handle.post(bodies[connection % bodies.count])
+                ready.leave()
+                go.wait()
+                let (start, end) = schedule.withLock { $0! }
                 var latencies: [Double] = []
                 latencies.reserveCapacity(1 << 16)
                 var failures = 0
@@ -54,12 +65,7 @@ public enum LoadGenerator {
                         due = ContinuousClock.now
                     }
                     if due >= end { break }
-                    let request = CurlRequest(
-                        url: url, headers: headers, body: bodies[index % bodies.count], tls: tls, timeout: .seconds(10), connectTimeout: .seconds(5))
-                    switch easy.perform(request, control: control) {
-                    case .success(let response) where response.status == 200: break
-                    default: failures += 1
-                    }
+                    if handle.post(bodies[index % bodies.count]) != 200 { failures += 1 }
                     latencies.append(Self.seconds(ContinuousClock.now - due) * 1000)
                     index += connections
                     if let interval { due += interval }
@@ -69,6 +75,10 @@ public enum LoadGenerator {
             }
             thread.start()
         }
+        ready.wait()
+        let start = ContinuousClock.now
+        schedule.withLock { $0 = (start, start + duration) }
+        for _ in 0..<connections { go.signal() }
         group.wait()
         let seconds = Self.seconds(ContinuousClock.now - start)
         let all = results.withLock { $0 }
@@ -80,4 +90,41 @@ public enum LoadGenerator {
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
+}
+
+/// One keep-alive libcurl handle of the load generator, configured once.
+private final class LoadConnection {
+    private let handle: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+
+    init(template: CurlRequest) {
+        guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: libcurl is out of memory") }
+        self.handle = handle
+        for line in template.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] { headerList = curl_slist_append(headerList, line) }
+        for option in template.options { _ = option.apply(to: handle) }
+        _ = kp_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
+        _ = kp_curl_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION, discardBody)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+    }
+
+    /// POSTs `body`; the HTTP status, or 0 when the transfer failed.
+    func post(_ body: Data) -> Int {
+        body.withUnsafeBytes { bytes in
+            _ = kp_curl_easy_setopt_int64(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
+            _ = kp_curl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, bytes.baseAddress)
+            guard curl_easy_perform(handle) == CURLE_OK else { return 0 }
+            var status = 0
+            _ = kp_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return status
+        }
+    }
+}
+
+/// CURLOPT_WRITEFUNCTION that keeps nothing.
+private func discardBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    size * count
 }
