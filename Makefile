@@ -33,13 +33,15 @@ test: deps
 
 ## Release-build benchmarks: COA CSV → validated → municipal XML (10,900 and 1,000,000 rows), and
 ## the nightly sync end to end over mutual TLS to 342 municipalities (10,900 and 1,000,000 persons),
-## the DUO ingest of a national status extract (250,000 records), and the CBS delivery of 250,000 persons.
+## the DUO ingest of a national status extract (250,000 records), the CBS delivery of 250,000 persons,
+## and the IND status query API under load from a second process (250,000 persons in the store).
 bench: build-release
 	$(RELEASE) bench
 	$(RELEASE) bench-sync --persons 10900
 	$(RELEASE) bench-sync --persons 1000000
 	$(RELEASE) bench-duo --records 250000
 	$(RELEASE) bench-cbs --persons 250000
+	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10
 
 clean:
 	rm -rf .build var
