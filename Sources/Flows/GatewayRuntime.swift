@@ -90,6 +90,14 @@ public struct GatewayRuntime: Sendable {
                 let report = try runtime.duoIngest().run(file: file)
                 return (report.outcome.rawValue, report.validation)
             },
+            "toestemming": InboxProcessor(fileNamePattern: "^[A-Za-z0-9][A-Za-z0-9._-]*\\.jsonl$") { file in
+                let report = try runtime.consentIngest().run(file: file)
+                return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+            },
+            "argonaut-advies": InboxProcessor(fileNamePattern: "^argonaut-advies-[0-9]{8}\\.jsonl$") { file in
+                let report = try runtime.adviceFlow().ingest(file: file)
+                return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+            },
         ]
         return GatewayInbox(
             directory: configuration.store.path.deletingLastPathComponent().appendingPathComponent("inbox-received"), processors: processors,

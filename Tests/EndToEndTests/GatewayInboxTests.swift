@@ -81,6 +81,23 @@ struct GatewayInboxTests {
         #expect(answer.json["status"] as? String == "voldaan" && answer.json["peildatum"] as? String == "2026-11-24")
     }
 
+    @Test("Argonaut's advices and DUO's consent feed are taken in through the inbox by their producers")
+    func adviceAndConsent() async throws {
+        let fixture = try await StatusAPIFixture.start()
+        defer { Task { await fixture.stop() } }
+        let advices = Repository.sample("argonaut", "argonaut-advies-20261122.jsonl")
+        let advice = try await Self.deliver(fixture, contract: "argonaut-advies", file: advices, key: "arg-1", as: "argonaut")
+        #expect(advice.status == 201, "\(advice.text)")
+        #expect(advice.json["outcome"] as? String == "applied")
+        #expect((advice.json["accepted"] as? Int ?? 0) > 0)
+        let consents = try #require(try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent("adapters/toestemming/samples").path).first { $0.hasSuffix(".jsonl") })
+        let consent = try await Self.deliver(fixture, contract: "toestemming", file: Repository.sample("toestemming", consents), key: "tst-1", as: "duo")
+        #expect(consent.status == 201, "\(consent.text)")
+        let wrong = try await Self.deliver(fixture, contract: "argonaut-advies", file: advices, key: "arg-2", as: "duo")
+        #expect(wrong.status == 403)
+        for text in [advice.text, consent.text] { #expect(!text.contains("ontheffing") && !text.contains("bsn")) }
+    }
+
     @Test("the wrong sender, a wrong digest, a foreign signature and a missing file name are refused")
     func refusals() async throws {
         let fixture = try await StatusAPIFixture.start()
