@@ -44,9 +44,10 @@ struct RunCommand: AsyncParsableCommand {
         let scheduler = Scheduler(entries: entries, store: runtime.store, clock: runtime.clock)
         let writer = GroupCommitWriter(store: runtime.store)
         let server = try runtime.gatewayServer(writer: writer)
+        let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: delivery), .init(service: scheduler), .init(service: server), .init(service: writer)],
+                services: [.init(service: client), .init(service: delivery), .init(service: scheduler), .init(service: server), .init(service: writer), .init(service: watch)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("gateway running", metadata: ["schedules": "\(entries.count)"])
         try await group.run()

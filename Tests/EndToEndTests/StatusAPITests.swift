@@ -176,6 +176,20 @@ struct StatusAPITests {
         for line in fixture.log.all { for bsn in StatusAPIFixture.allBSNs { #expect(!line.contains(bsn)) } }
     }
 
+    @Test("/metrics gives incident and outbox counts to a registered party, and nothing about a person")
+    func metrics() async throws {
+        let fixture = try await StatusAPIFixture.start()
+        defer { Task { await fixture.stop() } }
+        _ = try await fixture.post("/statusvragen", Self.single(StatusAPIFixture.persons[4].bsn), as: "gm0363")
+        let url = URL(string: "https://127.0.0.1:\(fixture.port)/metrics")!
+        let response = try await fixture.client.get(url: url, tls: fixture.tls(as: "cbs"), timeout: .seconds(10))
+        #expect(response.status == 200)
+        #expect(response.text.contains("ketenpoort_incidents_open 1\n"))
+        #expect(response.text.contains("ketenpoort_incidents_unassessed_48h 0\n"))
+        #expect(response.text.contains("ketenpoort_outbox_dead_lettered 0\n"))
+        for bsn in StatusAPIFixture.allBSNs { #expect(!response.text.contains(bsn)) }
+    }
+
     @Test("the OpenAPI document is served as kept in the repository")
     func openAPIDocument() async throws {
         let fixture = try await StatusAPIFixture.start()

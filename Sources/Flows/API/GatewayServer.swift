@@ -11,7 +11,8 @@ import Store
 import Transport
 
 /// The gateway's own HTTPS endpoint (mutual TLS): the IND status query API (formats.md §4) with
-/// its OpenAPI document, and the inbox where partners deliver files (`/api/inbox/v1/<contract>`).
+/// its OpenAPI document, the inbox where partners deliver files (`/api/inbox/v1/<contract>`), and
+/// `/metrics` (counts only) for any registered party.
 /// A caller is the party whose OIN its certificate carries; only the IND role may ask questions,
 /// and only a contract's producer may deliver its files. Run it as a `Service`.
 public struct GatewayServer: Service {
@@ -88,6 +89,15 @@ public struct GatewayServer: Service {
                 return answer(Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI))), trace: nil)
             }
             router.post("/api/inbox/v1/:contract") { request, context in await inboxFile(request, context) }
+            router.get("/metrics") { request, context in
+                do {
+                    _ = try await caller(context, allowed: Role.allCases, asking: "the metrics")
+                    let text = try GatewayMetrics(store: api.store, register: incidents, clock: api.clock).text()
+                    return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+                } catch let problem as APIProblem {
+                    return answer(problem.problem.response(), trace: nil)
+                }
+            }
             let readiness = self.readiness
             let app = Application(
                 router: router, server: try .tls(.http1(), configuration: tls),
