@@ -7,9 +7,13 @@ import KetenpoortCore
 /// lookups do not wait for a commit's fsync.
 public final class SQLiteStore: Store {
     let queue: DatabasePool
+    let path: String
+    /// A connection of its own for checkpoints, once `takeOverCheckpoints()` was called.
+    private let checkpointer = LockedConnection()
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String) throws {
+        self.path = path
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(10)
@@ -34,6 +38,20 @@ public final class SQLiteStore: Store {
         try queue.read { db in try body(SQLiteTransaction(db: db)) }
     }
 
+    /// From now on commits only append to the write-ahead log; `checkpoint()` copies it into the
+    /// database on another connection. A long-running gateway calls it: by default the commit
+    /// that fills the log does the copying, and every request waiting on that commit waits too.
+    public func takeOverCheckpoints() throws {
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        try checkpointer.open(path: path)
+    }
+
+    /// Copies what it can of the write-ahead log into the database (`PASSIVE`: never waits for a
+    /// writer or a reader) and syncs it.
+    public func checkpoint() throws {
+        try checkpointer.run { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+    }
+
     /// The applied schema versions, oldest first.
     public func appliedMigrations() throws -> [String] {
         try queue.read { db in try Self.migrator.appliedMigrations(db) }
@@ -42,4 +60,28 @@ public final class SQLiteStore: Store {
 
 extension KetenpoortError.Code {
     public static let storeUnavailable: Self = "store.unavailable"
+}
+
+/// The checkpoint connection, opened on demand.
+///
+/// `@unchecked Sendable`: `connection` is only touched while `lock` is held.
+private final class LockedConnection: @unchecked Sendable {
+    private let lock = NSLock()
+    private var connection: DatabaseQueue?
+
+    func open(path: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if connection == nil {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            connection = try DatabaseQueue(path: path, configuration: configuration)
+        }
+    }
+
+    func run(_ body: (Database) throws -> Void) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        try connection?.writeWithoutTransaction(body)
+    }
 }

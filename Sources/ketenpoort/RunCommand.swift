@@ -45,9 +45,10 @@ struct RunCommand: AsyncParsableCommand {
         let writer = GroupCommitWriter(store: runtime.store)
         let server = try runtime.gatewayServer(writer: writer)
         let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())
+        let checkpointer = try StoreCheckpointer(store: runtime.store)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: delivery), .init(service: scheduler), .init(service: server), .init(service: writer), .init(service: watch)],
+                services: [.init(service: client), .init(service: delivery), .init(service: scheduler), .init(service: server), .init(service: writer), .init(service: watch), .init(service: checkpointer)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("gateway running", metadata: ["schedules": "\(entries.count)"])
         try await group.run()

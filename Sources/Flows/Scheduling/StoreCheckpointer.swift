@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Part of `ketenpoort run`: copies the store's write-ahead log into the database every
+/// `interval` on a connection of its own, so no commit — and no API answer waiting on one — pays
+/// for it. The last copy is made at shutdown.
+public struct StoreCheckpointer: Service {
+    let store: SQLiteStore
+    let interval: Duration
+    let logger = Logger(label: "ketenpoort.store")
+
+    public init(store: SQLiteStore, interval: Duration = .seconds(1)) throws {
+        try store.takeOverCheckpoints()
+        self.store = store
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            checkpoint()
+        }
+    }
+
+    private func checkpoint() {
+        do {
+            try store.checkpoint()
+        } catch {
+            logger.warning("checkpoint failed; the write-ahead log grows until the next one", metadata: ["error": "\(error)"])
+        }
+    }
+}
