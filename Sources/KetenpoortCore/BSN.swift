@@ -35,6 +35,23 @@ public struct BSN: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
         return !allZero && sum % 11 == 0
     }
 
+    /// Whether `bytes` hold a BSN: a run of exactly nine ASCII digits passing the 11-test (with
+    /// `eightDigits`, also eight, as a BSN whose leading zero was dropped). For refusing text that
+    /// must not carry one (URLs, case numbers, free-text reasons).
+    public static func occurs(in bytes: some Sequence<UInt8>, eightDigits: Bool = false) -> Bool {
+        var run: [UInt8] = []
+        func isBSN() -> Bool { (run.count == 9 && isValid(run)) || (eightDigits && run.count == 8 && isValid([48] + run)) }
+        for byte in bytes {
+            if byte >= 48 && byte <= 57 {
+                run.append(byte)
+                continue
+            }
+            if isBSN() { return true }
+            run.removeAll(keepingCapacity: true)
+        }
+        return isBSN()
+    }
+
     public var description: String { "BSN(redacted)" }
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }

@@ -14,6 +14,17 @@ struct BSNTests {
         #expect(BSN(text) == nil)
     }
 
+    @Test("finds a BSN inside text: exactly nine digits passing the 11-test, eight only when asked")
+    func occurs() {
+        #expect(BSN.occurs(in: "/statusvragen/123456782".utf8))
+        #expect(BSN.occurs(in: "IND-123456782-x".utf8))
+        #expect(!BSN.occurs(in: "IND-1234567820".utf8), "ten digits are not a BSN")
+        #expect(!BSN.occurs(in: "IND-123456789".utf8), "fails the 11-test")
+        #expect(!BSN.occurs(in: "zaak 12345672".utf8))
+        #expect(BSN.occurs(in: "zaak 12345672".utf8, eightDigits: true), "012345672 passes")
+        #expect(!BSN.occurs(in: "".utf8))
+    }
+
     @Test("pads eight digits with a leading zero")
     func padding() {
         // 012345672: 0·9+1·8+2·7+3·6+4·5+5·4+6·3+7·2−2 = 110 ≡ 0 (mod 11)

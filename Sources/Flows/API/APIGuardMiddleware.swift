@@ -1,4 +1,5 @@
 import Hummingbird
+import KetenpoortCore
 import Transport
 
 /// Runs before every route of the gateway's API: a BSN in the path or query string is refused
@@ -8,7 +9,7 @@ struct APIGuardMiddleware: RouterMiddleware {
     typealias Context = MutualTLSRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if BSNScanner.containsBSN(request.uri.path.utf8) || BSNScanner.containsBSN((request.uri.query ?? "").utf8) {
+        if BSN.occurs(in: request.uri.path.utf8) || BSN.occurs(in: (request.uri.query ?? "").utf8) {
             return APIProblem.badRequest("request.bsn-in-url", "a BSN may not be sent in the URL; send it in the body").problem.response()
         }
         do {

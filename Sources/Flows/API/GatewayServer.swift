@@ -209,7 +209,7 @@ public struct GatewayServer: Service {
             guard parts.count == 2, parts[0].lowercased() == "filename" else { continue }
             let name = parts[1].hasPrefix("\"") && parts[1].hasSuffix("\"") && parts[1].count >= 2 ? String(parts[1].dropFirst().dropLast()) : parts[1]
             let isPlain = !name.isEmpty && name.count <= 128 && !name.hasPrefix(".")
-                && name.utf8.allSatisfy { ASCIIClass.isAlphanumeric($0) || $0 == 45 || $0 == 95 || $0 == 46 }
+                && name.utf8.allSatisfy { ASCII.isDigit($0) || ASCII.isUpper($0) || ASCII.isLower($0) || $0 == 45 || $0 == 95 || $0 == 46 }
             return isPlain ? name : nil
         }
         return nil

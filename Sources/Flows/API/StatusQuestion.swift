@@ -65,28 +65,8 @@ struct StatusQuestion: Sendable {
     static func isCaseNumber(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard (1...64).contains(bytes.count),
-            bytes.allSatisfy({ ASCIIClass.isAlphanumeric($0) || $0 == 45 || $0 == 95 || $0 == 46 || $0 == 47 })
+            bytes.allSatisfy({ ASCII.isDigit($0) || ASCII.isUpper($0) || ASCII.isLower($0) || $0 == 45 || $0 == 95 || $0 == 46 || $0 == 47 })
         else { return false }
-        return !BSNScanner.containsBSN(bytes)
+        return !BSN.occurs(in: bytes)
     }
-}
-
-/// Finds BSNs in text: a run of exactly nine digits passing the 11-test.
-enum BSNScanner {
-    static func containsBSN(_ bytes: some Collection<UInt8>) -> Bool {
-        var run: [UInt8] = []
-        for byte in bytes {
-            if byte >= 48 && byte <= 57 {
-                run.append(byte)
-                continue
-            }
-            if run.count == 9 && BSN.isValid(run) { return true }
-            run.removeAll(keepingCapacity: true)
-        }
-        return run.count == 9 && BSN.isValid(run)
-    }
-}
-
-enum ASCIIClass {
-    static func isAlphanumeric(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) }
 }

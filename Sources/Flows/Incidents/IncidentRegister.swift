@@ -51,7 +51,7 @@ public struct IncidentRegister: Sendable {
         if status == .notNotifiable && (reason ?? "").isEmpty {
             throw KetenpoortError(.incidentRefused, "not-notifiable needs the reason (GDPR art. 33: why the breach is unlikely to harm)")
         }
-        if let reason, Self.holdsBSN(reason) {
+        if let reason, BSN.occurs(in: reason.utf8, eightDigits: true) {
             throw KetenpoortError(.incidentRefused, "the reason holds what looks like a BSN: describe, do not identify")
         }
         let event = IncidentEvent(
@@ -88,20 +88,6 @@ public struct IncidentRegister: Sendable {
         }
         if !alerts.isEmpty { logger.warning("incidents awaiting assessment past 48 hours", metadata: ["count": "\(alerts.count)"]) }
         return alerts
-    }
-
-    /// A nine-digit run that passes the 11-test.
-    static func holdsBSN(_ text: String) -> Bool {
-        var run = ""
-        for character in text + " " {
-            if character.isASCII, character.isNumber {
-                run.append(character)
-                continue
-            }
-            if run.count == 9 || run.count == 8, BSN(run.count == 8 ? "0" + run : run) != nil { return true }
-            run = ""
-        }
-        return false
     }
 }
 
