@@ -13,8 +13,8 @@ struct IngestCommand: AsyncParsableCommand {
             feed (formats.md §7) to the register, then releases every held advice whose consent is now valid. argonaut: validates \
             the advices (formats.md §6); one with a valid medisch-advies consent for DUO is sealed for DUO, the rest are held \
             (listed by advice id). Reports show counts and ids only.
-            Exit status: 0 done (duo: applied, or the same file again), 1 the file was rejected (consent, argonaut: also when \
-            lines were quarantined), 2 wrong usage, 3 the gateway cannot run.
+            Exit status: 0 taken in (quarantined items are reported, as by validate; duo: also the same file again), \
+            1 the file was rejected (nothing of it applied), 2 wrong usage, 3 the gateway cannot run.
             """
     )
 
@@ -56,7 +56,7 @@ struct IngestCommand: AsyncParsableCommand {
             await client.shutdown()
             if !json { print("delivered \(round.delivered.count), dead-lettered \(round.deadLettered.count), still pending \(round.retrying.count)") }
         }
-        if validation.isRejected || validation.quarantined > 0 { throw ExitCode(1) }
+        if validation.isRejected { throw ExitCode(1) }
     }
 
     static func json(_ value: some Encodable, pretty: Bool = false) throws -> String {
