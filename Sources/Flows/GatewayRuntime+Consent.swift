@@ -7,7 +7,7 @@ extension GatewayRuntime {
         let identity = try signingIdentity()
         return try AdviceFlow(
             workspace: workspace, store: store, registry: configuration.registry, sealer: try BatchSealer(signer: identity),
-            pseudonym: SubjectPseudonym(key: pseudonymKey(identity)),
+            pseudonym: SubjectPseudonym(key: try pseudonymKey(identity)),
             audit: AuditChain(signer: identity, clock: clock, checkpointEvery: configuration.checkpointEvery), clock: clock)
     }
 

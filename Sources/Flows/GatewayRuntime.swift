@@ -44,7 +44,7 @@ public struct GatewayRuntime: Sendable {
     public func incidentRegister() -> IncidentRegister { IncidentRegister(audit: auditChain()) }
 
     /// The keyed pseudonyms of incident subjects.
-    public func subjectPseudonym() throws -> SubjectPseudonym { SubjectPseudonym(key: pseudonymKey(try signingIdentity())) }
+    public func subjectPseudonym() throws -> SubjectPseudonym { SubjectPseudonym(key: try pseudonymKey(try signingIdentity())) }
 
     /// The gateway's signing identity; its certificate must carry the configured OIN.
     public func signingIdentity() throws -> SigningIdentity {
@@ -57,8 +57,11 @@ public struct GatewayRuntime: Sendable {
         return identity
     }
 
-    /// The key for pseudonyms in incident records, derived from the gateway's signing key.
-    func pseudonymKey(_ identity: SigningIdentity) -> Data {
+    /// The key of the gateway's keyed pseudonyms: the `gateway.pseudonymKey` secret file (made by
+    /// `pki init`), which outlives certificate renewals; without it, one derived from the signing
+    /// key (then pseudonyms on record change when that key does).
+    func pseudonymKey(_ identity: SigningIdentity) throws -> Data {
+        if let file = configuration.identity.pseudonymKey { return try SecretFile.read(file, key: "gateway.pseudonymKey") }
         let key = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: SymmetricKey(data: identity.privateKey.rawRepresentation), info: Data("ketenpoort incident pseudonym".utf8),
             outputByteCount: 32)
@@ -116,7 +119,7 @@ public struct GatewayRuntime: Sendable {
         let identity = try signingIdentity()
         var sync = try CoaGemeenteSync(
             workspace: workspace, store: store, registry: configuration.registry, sealer: try BatchSealer(signer: identity),
-            pseudonymKey: pseudonymKey(identity), clock: clock, maxBatchRecords: configuration.delivery.maxBatchRecords)
+            pseudonymKey: try pseudonymKey(identity), clock: clock, maxBatchRecords: configuration.delivery.maxBatchRecords)
         sync.audit = AuditChain(signer: identity, clock: clock, checkpointEvery: configuration.checkpointEvery)
         return sync
     }

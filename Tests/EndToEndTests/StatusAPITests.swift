@@ -2,6 +2,7 @@ import Flows
 import Foundation
 import GRDB
 import KetenpoortCore
+import Sealing
 import Store
 import Testing
 @testable import Transport
@@ -105,6 +106,23 @@ struct StatusAPITests {
         let invalid = try CLI.run(["inzage", "--config", fixture.directory.file("ketenpoort.yaml").path, "123456789"])
         #expect(invalid.status == 2)
         #expect(!invalid.stderr.contains("123456789"))
+    }
+
+    @Test("the processing log's pseudonyms outlive a renewal of every certificate and key")
+    func pseudonymsOutliveRenewal() async throws {
+        let fixture = try await StatusAPIFixture.start()
+        defer { Task { await fixture.stop() } }
+        let bsn = StatusAPIFixture.persons[4].bsn
+        #expect(try await fixture.post("/statusvragen", Self.single(bsn)).status == 200)
+        let configuration = fixture.runtime.configuration
+        _ = try DevPKI.initialize(
+            directory: fixture.directory.file("var/pki"),
+            parties: [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
+                + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) }),
+            now: Date(), force: true)
+        let renewed = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: SyncFixture.clock)
+        let subject = try renewed.subjectPseudonym().of(PersonKey(value: "b:" + bsn))
+        #expect(try renewed.store.read { try $0.processings(subject: subject) }.count == 1)
     }
 
     @Test("if the processing log cannot be written, the question is refused and nothing is answered")

@@ -15,7 +15,7 @@ struct CLITests {
         let first = try Binary.run(["pki", "init", "--dir", pki, "--home", directory.url.path])
         #expect(first.status == 0, "\(first)")
         #expect(first.stdout.contains("gateway   created"), "\(first)")
-        #expect(first.stdout.contains("created \(2 + 2 * DevParties.identities.count) file(s), kept 0"), "\(first)")
+        #expect(first.stdout.contains("created \(3 + 2 * DevParties.identities.count) file(s), kept 0"), "\(first)")
         for identity in DevParties.identities {
             #expect(try DevPKI.signingIdentity(identity.id, in: directory.file("pki")).oin == identity.oin)
         }

@@ -17,13 +17,15 @@ struct DevPKITests {
         let pki = try TestPKI()
         defer { pki.remove() }
         let names = try FileManager.default.contentsOfDirectory(atPath: pki.directory.url.path).sorted()
-        #expect(names == ["ca-key.pem", "ca.pem", "gateway-key.pem", "gateway.pem", "gm0363-key.pem", "gm0363.pem"])
+        #expect(names == ["ca-key.pem", "ca.pem", "gateway-key.pem", "gateway.pem", "gm0363-key.pem", "gm0363.pem", "pseudonym.key"])
+        #expect(try mode(pki.directory.file("pseudonym.key")) == 0o600)
+        #expect(try Data(contentsOf: pki.directory.file("pseudonym.key")).count == 32)
         for key in ["ca-key.pem", "gateway-key.pem", "gm0363-key.pem"] {
             #expect(try mode(pki.directory.file(key)) == 0o600, "\(key)")
             let text = try String(contentsOf: pki.directory.file(key), encoding: .utf8)
             #expect(text.hasPrefix("-----BEGIN PRIVATE KEY-----"), "PKCS#8 expected in \(key)")
         }
-        #expect(pki.report.created.count == 6)
+        #expect(pki.report.created.count == 7)
         #expect(pki.report.kept.isEmpty)
         let chain = try PEMFiles.loadCertificates(pki.directory.file("gm0363.pem"))
         #expect(chain.count == 2)
@@ -90,11 +92,12 @@ struct DevPKITests {
         let before = try Data(contentsOf: pki.directory.file("gateway-key.pem"))
         let again = try DevPKI.initialize(directory: directory, parties: [TestPKI.gateway, TestPKI.amsterdam], now: TestPKI.now + 3600)
         #expect(again.created.isEmpty)
-        #expect(again.kept.count == 6)
+        #expect(again.kept.count == 7)
         #expect(try Data(contentsOf: pki.directory.file("gateway-key.pem")) == before)
 
         let forced = try DevPKI.initialize(directory: directory, parties: [TestPKI.gateway, TestPKI.amsterdam], now: TestPKI.now, force: true)
         #expect(forced.created.count == 6)
+        #expect(forced.kept == [DevPKI.pseudonymKeyFile(in: directory)], "the pseudonym secret outlives a re-issue")
         #expect(try Data(contentsOf: pki.directory.file("gateway-key.pem")) != before)
         #expect(try mode(pki.directory.file("gateway-key.pem")) == 0o600)
     }

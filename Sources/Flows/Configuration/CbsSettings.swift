@@ -27,16 +27,6 @@ public struct CbsSettings: Sendable {
     /// The delivery key: the file's bytes (one trailing line break dropped). The file must be
     /// readable by its owner only and hold at least 16 bytes; errors name the file, never the key.
     public func deliveryKey() throws -> Data {
-        let path = deliveryKeyFile.path
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), var data = FileManager.default.contents(atPath: path) else {
-            throw KetenpoortError(.configurationInvalid, "cbs.deliveryKeyFile \(path) cannot be read")
-        }
-        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            throw KetenpoortError(.configurationInvalid, "cbs.deliveryKeyFile \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
-        }
-        if data.last == 10 { data.removeLast() }
-        if data.last == 13 { data.removeLast() }
-        guard data.count >= 16 else { throw KetenpoortError(.configurationInvalid, "cbs.deliveryKeyFile \(path) holds fewer than 16 bytes") }
-        return data
+        try SecretFile.read(deliveryKeyFile, key: "cbs.deliveryKeyFile")
     }
 }

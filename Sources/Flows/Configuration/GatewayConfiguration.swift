@@ -13,6 +13,8 @@ public struct GatewayConfiguration: Sendable {
         public let certificate: URL
         public let key: URL
         public let caBundle: URL
+        /// The key of the gateway's keyed pseudonyms (processing log, incidents, decision log).
+        public var pseudonymKey: URL? = nil
     }
 
     public struct StoreSettings: Sendable {
@@ -73,7 +75,7 @@ public struct GatewayConfiguration: Sendable {
         let identity = Identity(
             oin: try oin(try gateway.required("oin")), name: try gateway["name"]?.string() ?? "ketenpoort",
             certificate: try path(try gateway.required("certificate")), key: try path(try gateway.required("key")),
-            caBundle: try path(try gateway.required("caBundle")))
+            caBundle: try path(try gateway.required("caBundle")), pseudonymKey: try gateway["pseudonymKey"].map(path))
         var parties: [RegisteredParty] = []
         for node in try root.required("parties").items() {
             let role = try node.required("role").value(of: Role.self)

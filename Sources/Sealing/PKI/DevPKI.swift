@@ -74,8 +74,21 @@ public enum DevPKI {
             try SecureFile.write(Data(try PEMFiles.pem([certificate, ca.certificate]).utf8), to: certificateFile, mode: 0o644)
             report.created += [certificateFile, keyFile]
         }
+        // The gateway's pseudonym secret: kept as long as it exists (a new one would make every
+        // pseudonym on record unfindable), whatever happens to the certificates.
+        let secret = pseudonymKeyFile(in: directory)
+        if FileManager.default.fileExists(atPath: secret.path) {
+            report.kept.append(secret)
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            try SecureFile.write(Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }), to: secret, mode: 0o600)
+            report.created.append(secret)
+        }
         return report
     }
+
+    /// `<dir>/pseudonym.key`: 32 random bytes, the key of the gateway's keyed pseudonyms.
+    public static func pseudonymKeyFile(in directory: URL) -> URL { directory.appendingPathComponent("pseudonym.key") }
 
     /// `<dir>/ca.pem`.
     public static func caCertificateFile(in directory: URL) -> URL { directory.appendingPathComponent("ca.pem") }
