@@ -59,11 +59,17 @@ extension SQLiteTransaction {
             } else {
                 try Row.fetchAll(db, sql: "SELECT * FROM consent_decision ORDER BY seq")
             }
-        return rows.map { row in
+        return rows.map(Self.decision)
+    }
+
+    func decisions(subject: String) throws -> [ConsentDecision] {
+        try Row.fetchAll(db, sql: "SELECT * FROM consent_decision WHERE subject = ? ORDER BY seq", arguments: [subject]).map(Self.decision)
+    }
+
+    static func decision(_ row: Row) -> ConsentDecision {
             ConsentDecision(
                 seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), isAllowed: row["allowed"], subject: row["subject"],
                 purpose: row["purpose"], recipient: row["recipient"], consent: row["consent"], flow: row["flow"], reference: row["reference"])
-        }
     }
 
     func holdAdvice(_ advice: HeldAdvice) throws {

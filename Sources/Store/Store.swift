@@ -102,6 +102,8 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     func appendDecision(_ decision: ConsentDecision) throws -> Int
     /// The decisions about `reference` (all when nil), in log order.
     func decisions(reference: String?) throws -> [ConsentDecision]
+    /// The decisions about one subject (a pseudonym), oldest first (a scan of the log).
+    func decisions(subject: String) throws -> [ConsentDecision]
     /// Stores a newly received advice as held; an existing id is an error.
     func holdAdvice(_ advice: HeldAdvice) throws
     func advice(id: String) throws -> HeldAdvice?

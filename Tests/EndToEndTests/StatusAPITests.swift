@@ -108,6 +108,18 @@ struct StatusAPITests {
         #expect(!invalid.stderr.contains("123456789"))
     }
 
+    @Test("inzage also lists the person's consents and every consent decision about them")
+    func inzageConsent() async throws {
+        let fixture = try await StatusAPIFixture.start()
+        defer { Task { await fixture.stop() } }
+        _ = try fixture.runtime.consentIngest().run(file: Repository.sample("toestemming", "toestemming-20261122.jsonl"))
+        _ = try fixture.runtime.adviceFlow().ingest(file: Repository.sample("argonaut", "argonaut-advies-20261122.jsonl"))
+        let processings = try SubjectAccess(runtime: fixture.runtime).processings(of: BSN("282295215")!)
+        #expect(processings.contains { $0.activity == "toestemming" && $0.details.contains("T-101#1") && $0.details.contains("gegeven") })
+        #expect(processings.contains { $0.activity.hasPrefix("toestemmingsbesluit") && $0.details.hasPrefix("toegestaan: medisch-advies aan DUO") })
+        #expect(!processings.map { "\($0)" }.joined().contains("282295215"))
+    }
+
     @Test("the processing log's pseudonyms outlive a renewal of every certificate and key")
     func pseudonymsOutliveRenewal() async throws {
         let fixture = try await StatusAPIFixture.start()

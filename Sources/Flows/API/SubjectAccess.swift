@@ -5,7 +5,8 @@ import Transport
 
 /// A subject access request (GDPR art. 15, `ketenpoort inzage`): every processing of one person's
 /// data the gateway has on record — when, by whom, for which purpose — from the processing log,
-/// the nightly sync's sent state, the DUO status store and the incident register. Answering it is
+/// the nightly sync's sent state, the DUO status store, the consent register and its decision
+/// log, and the incident register. Answering it is
 /// itself a processing, and is logged as one.
 public struct SubjectAccess: Sendable {
     public static let activity = "inzageverzoek"
@@ -68,6 +69,20 @@ public struct SubjectAccess: Sendable {
                     when: mark.creationDate.iso, by: party(registry.parties.first { $0.party.role == .duo }?.party.oin.value ?? "DUO"),
                     activity: "duo-statusextract", purpose: "inburgeringsstatus bijhouden voor de statusvragen van de IND",
                     details: "status ontvangen van DUO (extract \(mark.sequence)); regime \(status.regime == "1" ? "Wi2021" : "Wi2013")"))
+            }
+            for version in try tx.consentVersions(bsn: bsn.digits) {
+                let state = version.withdrawnAt != nil ? "ingetrokken" : "gegeven"
+                result.append(Processing(
+                    when: format.string(from: version.receivedAt), by: party(registry.parties.first { $0.party.role == .duo }?.party.oin.value ?? "DUO"),
+                    activity: "toestemming", purpose: "toestemmingsregister bijhouden (AVG art. 7, art. 9 lid 2 sub a)",
+                    details: "toestemming \(version.reference) voor \(version.purpose) aan \(version.recipient): \(state)"))
+            }
+            for decision in try tx.decisions(subject: subject) {
+                result.append(Processing(
+                    when: format.string(from: decision.at), by: party(gateway.oin.value), activity: "toestemmingsbesluit-\(decision.flow)",
+                    purpose: "gezondheidsgegevens alleen met geldige toestemming verstrekken",
+                    details: "\(decision.isAllowed ? "toegestaan" : "geweigerd"): \(decision.purpose) aan \(decision.recipient)"
+                        + (decision.consent.map { " (toestemming \($0))" } ?? "")))
             }
             let subjects = Set([subject] + sent.map { pseudonym.of($0.person) })
             for incident in try tx.incidents() where !subjects.isDisjoint(with: incident.subjects) {
