@@ -109,10 +109,15 @@ struct GatewayInboxTests {
             (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k3", as: "coa", signedBy: "duo"), 400, "inbox.signature-mismatch"),
             (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, name: "snapshot.csv", key: "k4", as: "coa"), 400, "inbox.filename-invalid"),
             (try await Self.deliver(fixture, contract: "gemeente-kennisgeving", file: snapshot, key: "k5", as: "coa"), 404, "inbox.contract-unknown"),
+            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-123456782", as: "coa"), 400, "inbox.bsn-in-header"),
+            (try await Self.deliver(
+                fixture, contract: "toestemming", file: Repository.sample("toestemming", "toestemming-20261122.jsonl"), name: "282295215.jsonl",
+                key: "k6", as: "duo"), 400, "inbox.bsn-in-header"),
         ]
         for (response, status, code) in cases {
             #expect(response.status == status, "\(code): \(response.text)")
             #expect(response.json["code"] as? String == code)
+            #expect(!response.text.contains("123456782") && !response.text.contains("282295215"))
         }
         #expect(try fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } == nil, "nothing was synced")
     }

@@ -156,6 +156,11 @@ public struct GatewayServer: Service {
             guard let fileName = Self.fileName(request.headers[.contentDisposition]) else {
                 throw APIProblem.badRequest("inbox.filename-missing", "Content-Disposition: attachment; filename=\"…\" is required")
             }
+            // Both end up in file names, receipts and log lines: no BSN may ride along (nine digits:
+            // eight would refuse every other date in a name).
+            guard !BSN.occurs(in: key.utf8), !BSN.occurs(in: fileName.utf8) else {
+                throw APIProblem.badRequest("inbox.bsn-in-header", "Idempotency-Key and the file name may not hold a BSN")
+            }
             let body = try inbox.temporaryFile()
             var sha256 = SHA256(), sha512 = SHA512()
             do {
