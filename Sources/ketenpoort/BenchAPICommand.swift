@@ -34,8 +34,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let pki = base.appendingPathComponent("var/pki")
         _ = try DevPKI.initialize(
             directory: pki,
-            parties: [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
-                + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) }),
+            parties: try configuration.devIdentities(),
             now: Date())
 
         // The national population, through the real DUO ingest.
@@ -46,7 +45,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         print("IND status query API, \(persons) persons in the status store (extract \(ingested.outcome.rawValue)), gateway on 127.0.0.1:\(port)")
 
         let gateway = Process()
-        gateway.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        gateway.executableURL = ThisExecutable.url
         gateway.arguments = ["run", "--config", configURL.path, "--home", workspace.root.path]
         let log = base.appendingPathComponent("gateway.log")
         FileManager.default.createFile(atPath: log.path, contents: nil)

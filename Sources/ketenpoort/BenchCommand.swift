@@ -48,10 +48,7 @@ struct BenchCommand: ParsableCommand {
     /// One measurement of `file` in a fresh process, so peak memory is that run's own.
     private func measure(_ file: URL) throws -> PipelineBenchmark.Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
-            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        }
+        process.executableURL = ThisExecutable.url
         process.arguments = ["bench-run", file.path, "--home", workspace.root.path]
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -33,7 +33,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         // The municipalities' endpoint is another process: the memory measured is the gateway's own.
         let port = try LoopbackPort.free()
         let receiver = Process()
-        receiver.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        receiver.executableURL = ThisExecutable.url
         receiver.arguments = [
             "receive", "--port", String(port), "--dir", received.path, "--cert", DevPKI.certificateFile(for: "gm0001", in: pki).path,
             "--key", DevPKI.privateKeyFile(for: "gm0001", in: pki).path, "--ca", DevPKI.caCertificateFile(in: pki).path,

@@ -28,8 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         // 1. The dev PKI for the gateway and every party of the registry.
         let pki = configuration.identity.caBundle.deletingLastPathComponent()
-        let identities = [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: configuration.identity.name)]
-            + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) })
+        let identities = try configuration.devIdentities()
         let issued = try DevPKI.initialize(directory: pki, parties: identities, now: Date())
         print("dev PKI in \(pki.path): \(issued.created.count) file(s) created, \(issued.kept.count) kept")
 

@@ -31,8 +31,7 @@ struct PKIInitCommand: ParsableCommand {
         let url = config.map { URL(fileURLWithPath: $0) } ?? workspace.root.appendingPathComponent("ketenpoort.yaml")
         guard config != nil || FileManager.default.fileExists(atPath: url.path) else { return DevParties.identities }
         let configuration = try GatewayConfiguration.load(contentsOf: url)
-        let gateway = try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: configuration.identity.name)
-        return [gateway] + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) })
+        return try configuration.devIdentities()
     }
 
     func run() throws {

@@ -23,7 +23,7 @@ struct DeliveryFixture {
         let draft = try GatewayConfiguration.load(contentsOf: directory.file("ketenpoort.yaml"))
         _ = try DevPKI.initialize(
             directory: pki,
-            parties: [try DevPKI.Identity(id: "gateway", oin: draft.identity.oin, organisation: "ketenpoort")] + (try draft.registry.parties.map { try DevPKI.Identity($0.party) }),
+            parties: try draft.devIdentities(),
             now: Date())
         let received = directory.file("received")
         let roots = try PEMFiles.loadCertificates(pki.appendingPathComponent("ca.pem"))

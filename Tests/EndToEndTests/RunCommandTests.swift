@@ -21,8 +21,7 @@ struct RunCommandTests {
         let pki = directory.file("var/pki")
         _ = try DevPKI.initialize(
             directory: pki,
-            parties: [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
-                + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) }),
+            parties: try configuration.devIdentities(),
             now: Date())
         let gateway = Process()
         gateway.executableURL = Repository.binary

@@ -34,9 +34,7 @@ struct StatusAPIFixture {
         yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: 0")
         try yaml.write(to: directory.file("ketenpoort.yaml"), atomically: true, encoding: .utf8)
         let configuration = try GatewayConfiguration.load(contentsOf: directory.file("ketenpoort.yaml"))
-        let identities = [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
-            + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) })
-        _ = try DevPKI.initialize(directory: directory.file("var/pki"), parties: identities, now: Date())
+        _ = try DevPKI.initialize(directory: directory.file("var/pki"), parties: try configuration.devIdentities(), now: Date())
         let strangers = directory.file("strangers")
         _ = try DevPKI.initialize(directory: strangers, parties: [try DevPKI.Identity(id: "ind", oin: OIN("00000001003214369000")!, organisation: "IND")], now: Date())
         let runtime = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: SyncFixture.clock)

@@ -129,8 +129,7 @@ struct StatusAPITests {
         let configuration = fixture.runtime.configuration
         _ = try DevPKI.initialize(
             directory: fixture.directory.file("var/pki"),
-            parties: [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
-                + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) }),
+            parties: try configuration.devIdentities(),
             now: Date(), force: true)
         let renewed = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: SyncFixture.clock)
         let subject = try renewed.subjectPseudonym().of(PersonKey(value: "b:" + bsn))

@@ -69,9 +69,7 @@ struct SyncFixture {
         let config = directory.file("ketenpoort.yaml")
         try yaml.write(to: config, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfiguration.load(contentsOf: config)
-        let identities = [try DevPKI.Identity(id: "gateway", oin: configuration.identity.oin, organisation: "ketenpoort")]
-            + (try configuration.registry.parties.map { try DevPKI.Identity($0.party) })
-        _ = try DevPKI.initialize(directory: directory.file("var/pki"), parties: identities, now: Self.clock.now())
+        _ = try DevPKI.initialize(directory: directory.file("var/pki"), parties: try configuration.devIdentities(), now: Self.clock.now())
         runtime = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: Self.clock)
     }
 
