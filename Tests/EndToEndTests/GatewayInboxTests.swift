@@ -98,7 +98,7 @@ struct GatewayInboxTests {
         for text in [advice.text, consent.text] { #expect(!text.contains("ontheffing") && !text.contains("bsn")) }
     }
 
-    @Test("the wrong sender, a wrong digest, a foreign signature and a missing file name are refused")
+    @Test("the wrong sender, a wrong digest, a foreign signature, a bad file name and a BSN in the key or file name are refused")
     func refusals() async throws {
         let fixture = try await StatusAPIFixture.start()
         defer { Task { await fixture.stop() } }
