@@ -4,7 +4,8 @@ import KetenpoortCore
 
 extension SQLiteTransaction: DuoStatusTransaction {
     func lastDuoExtract() throws -> DuoExtractMark? {
-        try Row.fetchOne(db, sql: "SELECT * FROM duo_extract ORDER BY sequence DESC LIMIT 1").flatMap(Self.duoExtractMark)
+        // Prepared once per connection: every API answer reads it.
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM duo_extract ORDER BY sequence DESC LIMIT 1")).flatMap(Self.duoExtractMark)
     }
 
     func duoStatus(bsn: String) throws -> DuoStatus? {
