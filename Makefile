@@ -40,6 +40,7 @@ bench: build-release
 	$(RELEASE) bench-sync --persons 10900
 	$(RELEASE) bench-sync --persons 1000000
 	$(RELEASE) bench-duo --records 250000
+	$(RELEASE) bench-cbs --persons 25000
 	$(RELEASE) bench-cbs --persons 250000
 	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10
 

@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "KetenpoortCore"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Contracts", "KetenpoortCore"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "KetenpoortCore"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "Sealing", "KetenpoortCore"]),
         .testTarget(
             name: "EndToEndTests",

@@ -34,6 +34,12 @@ static inline CURLcode kp_curl_easy_setopt_xferinfo(CURL *handle, kp_curl_xferin
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
 }
 
+typedef int (*kp_curl_seek_callback)(void *context, curl_off_t offset, int origin);
+
+static inline CURLcode kp_curl_easy_setopt_seek(CURL *handle, kp_curl_seek_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_SEEKFUNCTION, callback);
+}
+
 // CURL_GLOBAL_DEFAULT is a macro expression; a function keeps its value in C.
 static inline CURLcode kp_curl_global_init_default(void) {
     return curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -98,8 +98,12 @@ public enum BatchStatus: String, Sendable, CaseIterable {
     case blocked
 }
 
-/// A sealed batch: exactly the bytes that are (or were) sent, with their seal.
+/// A sealed batch: what its seal asserts about exactly the bytes that are (or were) sent. The bytes
+/// are stored apart, in parts of at most `payloadPartSize`, so no batch needs to be in memory whole.
 public struct OutboxBatch: Sendable, Equatable {
+    /// The largest part a payload is stored (and read, and sent) in.
+    public static let payloadPartSize = 1 << 20
+
     public let id: String
     /// Registry id of the recipient party.
     public let recipient: String
@@ -110,9 +114,12 @@ public struct OutboxBatch: Sendable, Equatable {
     public let recordCount: Int
     /// Hex SHA-256 Merkle root over the record hashes.
     public let merkleRoot: String
-    /// Hex SHA-256 of each record, in order (for inclusion proofs).
+    /// Hex SHA-256 of each record, in order (for inclusion proofs), for a batch sealed whole. A
+    /// batch sealed as a stream (a CBS delivery) keeps none: its records are the payload's lines,
+    /// and their hashes are computed again from it.
     public let recordHashes: [String]
-    public let payload: Data
+    /// The payload's length; the bytes themselves are kept in parts (`payloadPart(batch:part:)`).
+    public let payloadBytes: Int
     /// Detached JWS (compact serialisation) over the payload.
     public let signature: String
     public var status: BatchStatus
@@ -122,7 +129,7 @@ public struct OutboxBatch: Sendable, Equatable {
 
     public init(
         id: String, recipient: String, recipientOIN: String, contract: String, contentType: String, createdAt: Date, recordCount: Int,
-        merkleRoot: String, recordHashes: [String], payload: Data, signature: String, status: BatchStatus = .pending, attempts: Int = 0,
+        merkleRoot: String, recordHashes: [String], payloadBytes: Int, signature: String, status: BatchStatus = .pending, attempts: Int = 0,
         nextAttemptAt: Date? = nil, lastError: String? = nil
     ) {
         self.id = id
@@ -134,7 +141,7 @@ public struct OutboxBatch: Sendable, Equatable {
         self.recordCount = recordCount
         self.merkleRoot = merkleRoot
         self.recordHashes = recordHashes
-        self.payload = payload
+        self.payloadBytes = payloadBytes
         self.signature = signature
         self.status = status
         self.attempts = attempts

@@ -136,6 +136,20 @@ extension SQLiteStore {
                     BEGIN SELECT RAISE(ABORT, 'processing_log is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v7-batch-payload-parts") { db in
+            // A batch's payload moves to its own table, in parts of at most 1 MiB, so a batch of any
+            // size is written and read (delivered, exported) a part at a time: memory no longer
+            // grows with a delivery of the whole population to CBS.
+            try db.execute(
+                sql: """
+                    CREATE TABLE batch_payload (
+                        batch TEXT NOT NULL, part INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (batch, part));
+                    INSERT INTO batch_payload (batch, part, bytes) SELECT id, 0, payload FROM batch;
+                    ALTER TABLE batch ADD COLUMN payload_bytes INTEGER NOT NULL DEFAULT 0;
+                    UPDATE batch SET payload_bytes = length(payload);
+                    ALTER TABLE batch DROP COLUMN payload;
+                    """)
+        }
         return migrator
     }()
 

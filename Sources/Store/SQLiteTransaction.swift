@@ -106,14 +106,23 @@ struct SQLiteTransaction: StoreTransaction {
         try db.execute(
             sql: """
                 INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
-                                   record_hashes, payload, signature, status, attempts, next_attempt_at, last_error)
+                                   record_hashes, payload_bytes, signature, status, attempts, next_attempt_at, last_error)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 batch.id, batch.recipient, batch.recipientOIN, batch.contract, batch.contentType, batch.createdAt.timeIntervalSince1970,
-                batch.recordCount, batch.merkleRoot, batch.recordHashes.joined(separator: ","), batch.payload, batch.signature,
+                batch.recordCount, batch.merkleRoot, batch.recordHashes.joined(separator: ","), batch.payloadBytes, batch.signature,
                 batch.status.rawValue, batch.attempts, batch.nextAttemptAt?.timeIntervalSince1970, batch.lastError,
             ])
+    }
+
+    func appendPayloadPart(batch: String, part: Int, bytes: some DataProtocol) throws {
+        try db.execute(
+            sql: "INSERT INTO batch_payload (batch, part, bytes) VALUES (?, ?, ?)", arguments: [batch, part, Data(bytes)])
+    }
+
+    func payloadPart(batch: String, part: Int) throws -> Data? {
+        try Data.fetchOne(db, sql: "SELECT bytes FROM batch_payload WHERE batch = ? AND part = ?", arguments: [batch, part])
     }
 
     func batch(id: String) throws -> OutboxBatch? {
@@ -129,7 +138,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     func schedule(status: BatchStatus) throws -> [BatchDue] {
         try Row.fetchAll(
-            db, sql: "SELECT id, next_attempt_at, length(payload) AS bytes FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]
+            db, sql: "SELECT id, next_attempt_at, payload_bytes AS bytes FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]
         ).map { row in
             let next: Double? = row["next_attempt_at"]
             return BatchDue(id: row["id"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), bytes: row["bytes"])
@@ -158,7 +167,7 @@ struct SQLiteTransaction: StoreTransaction {
             id: row["id"], recipient: row["recipient"], recipientOIN: row["recipient_oin"], contract: row["contract"],
             contentType: row["content_type"], createdAt: Date(timeIntervalSince1970: row["created_at"]), recordCount: row["record_count"],
             merkleRoot: row["merkle_root"], recordHashes: hashes.isEmpty ? [] : hashes.split(separator: ",").map(String.init),
-            payload: row["payload"], signature: row["signature"], status: BatchStatus(rawValue: row["status"]) ?? .pending,
+            payloadBytes: row["payload_bytes"], signature: row["signature"], status: BatchStatus(rawValue: row["status"]) ?? .pending,
             attempts: row["attempts"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"])
     }
 

@@ -37,7 +37,12 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     func clearStaged(run: String) throws
 
     // The outbox.
+    /// Inserts `batch`, whose payload parts were appended before (`insertBatch(_:payload:)` does both).
     func insertBatch(_ batch: OutboxBatch) throws
+    /// Stores part `part` (0, 1, …) of the payload of `batch`: at most `OutboxBatch.payloadPartSize` bytes.
+    func appendPayloadPart(batch: String, part: Int, bytes: some DataProtocol) throws
+    /// Part `part` of the payload of `batch`; nil past the last part.
+    func payloadPart(batch: String, part: Int) throws -> Data?
     func batch(id: String) throws -> OutboxBatch?
     func batches(status: BatchStatus?) throws -> [OutboxBatch]
     /// The ids and due times of the batches with `status`, without their payloads (cheap to list).
@@ -46,6 +51,13 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     func requeue(batch: String, at: Date) throws
     /// Records a delivery attempt and the batch's new status.
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws
+
+    // Scratch space.
+    /// Sorts byte strings that need not fit in memory: `fill` adds them, then `sorted` gets them
+    /// back in byte order (shorter first when one is a prefix of the other). They are kept in this
+    /// transaction's temporary storage, which spills to disk, and are gone when it returns. The
+    /// `Data` given to `sorted` is valid only during that call.
+    func sortOnDisk(_ fill: (_ add: (Data) throws -> Void) throws -> Void, sorted: (Data) throws -> Void) throws
 
     // Findings and runs.
     func quarantine(_ entry: QuarantineEntry) throws

@@ -29,4 +29,6 @@ extension KetenpoortError.Code {
     public static let transportDigestMismatch: Self = "transport.digest-mismatch"
     /// Delivery headers that cannot be sent (an idempotency key or content type with forbidden characters).
     public static let transportHeaderInvalid: Self = "transport.header-invalid"
+    /// A streamed request body could not be read while it was being sent (the store failed).
+    public static let transportBodyUnreadable: Self = "transport.body-unreadable"
 }

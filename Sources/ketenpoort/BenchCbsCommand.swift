@@ -45,12 +45,18 @@ struct BenchCbsCommand: ParsableCommand {
         let ingested = try runtime.duoIngest().run(file: extract)
         guard ingested.outcome == .applied else { throw ValidationError("the extract was \(ingested.outcome.rawValue)") }
 
+        // The delivery's own peak, apart from the ingest's before it.
+        let beforeMiB = PipelineBenchmark.residentMiB()
+        PipelineBenchmark.resetPeakResident()
         let start = ContinuousClock.now
         let report = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!)
         let seconds = (ContinuousClock.now - start).seconds
         let size = Double((try FileManager.default.attributesOfItem(atPath: report.files[0])[.size] as? Int) ?? 0) / 1_000_000
         print("CBS delivery: status store → pseudonymised (HMAC-SHA-256) → checked against cbs-levering → CSV + manifest → sealed into the outbox")
         print(String(format: "  %d persons, CSV %.1f MB: %.2f s (%.0f persons/s); target < 3 s", report.records, size, seconds, Double(report.records) / seconds))
-        print(String(format: "  peak memory %.1f MiB", PipelineBenchmark.peakResidentMiB()))
+        print(
+            String(
+                format: "  memory: %.1f MiB resident before the delivery, peak %.1f MiB during it (process peak, with the ingest, %.1f MiB)", beforeMiB,
+                PipelineBenchmark.peakResidentSinceResetMiB(), PipelineBenchmark.peakResidentMiB()))
     }
 }

@@ -26,7 +26,7 @@ extension IncidentsCommand {
                         guard let mapping = runtime.workspace.adapters.mappings.values.first(where: { $0.direction == .outbound && $0.contract.id == found.contract })
                         else { throw KetenpoortError(.incidentRefused, "no outbound mapping for contract \(found.contract): the batch cannot be read back") }
                         let incident = try MisdeliveryReport(mapping: mapping, pseudonym: pseudonym).incident(
-                            batch: found, indexes: records, at: runtime.clock.now())
+                            batch: found, payload: try tx.payload(of: found.id), indexes: records, at: runtime.clock.now())
                         try register.open(incident, in: tx)
                         return incident
                     }

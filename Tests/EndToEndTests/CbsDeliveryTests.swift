@@ -66,8 +66,8 @@ struct CbsDeliveryTests {
         #expect(report.records == 5 && report.sha256 == sha)
         #expect(report.extractSequence == 43 && report.extractDate == "2026-11-23")
         #expect(report.manifest == manifest)
-        let csvBatch = try #require(try runtime.store.read { try $0.batch(id: report.csvBatch) })
-        let manifestBatch = try #require(try runtime.store.read { try $0.batch(id: report.manifestBatch) })
+        let csvBatch = try #require(try runtime.store.read { try $0.storedBatch(id: report.csvBatch) })
+        let manifestBatch = try #require(try runtime.store.read { try $0.storedBatch(id: report.manifestBatch) })
         #expect(String(decoding: csvBatch.payload, as: UTF8.self) == csv)
         #expect(String(decoding: manifestBatch.payload, as: UTF8.self) == manifest)
         #expect(csvBatch.contentType == "text/csv" && manifestBatch.contentType == "application/json")
@@ -96,7 +96,7 @@ struct CbsDeliveryTests {
         let correction = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!, correction: true)
         #expect(correction.csvBatch == "cbs-wi-duo-2026Q3-correctie-1" && correction.correction == 1)
         #expect(correction.manifest.hasSuffix(",\"correctie\":true,\"vervangt\":\"cbs-wi-duo-2026Q3\"}"))
-        let payload = { (id: String) in try #require(try runtime.store.read { try $0.batch(id: id) }).payload }
+        let payload = { (id: String) in try #require(try runtime.store.read { try $0.storedBatch(id: id) }).payload }
         #expect(Self.pseudonyms(try payload(first.csvBatch)) == Self.pseudonyms(try payload(correction.csvBatch)))
         #expect(try payload(first.csvBatch) == payload(correction.csvBatch))
 
@@ -122,7 +122,38 @@ struct CbsDeliveryTests {
         #expect(try fixture.receivedFiles() == ["cbs/cbs-wi-duo-2026Q3.csv", "cbs/cbs-wi-duo-2026Q3.manifest.json"])
         let received = try Data(contentsOf: fixture.received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.csv"))
         #expect(String(decoding: received, as: UTF8.self) == (try Self.expectedCSV()))
-        #expect(try runtime.store.read { try $0.batch(id: report.csvBatch) }?.attempts ?? 0 >= 2)
+        #expect(try runtime.store.read { try $0.storedBatch(id: report.csvBatch) }?.attempts ?? 0 >= 2)
+    }
+
+    @Test("a delivery larger than a payload part is sealed, stored and pushed part by part: every copy is the same sorted CSV its seal and manifest name")
+    func largerThanAPart() async throws {
+        let (fixture, runtime) = try await Self.start(faultPlan: .unavailable(first: 1, retryAfter: "0"))
+        defer { fixture.stop() }
+        let extract = fixture.directory.file("duo-inburgering-20261124.dat")
+        try DuoPopulationGenerator(persons: 12_000).write(to: extract, created: CalendarDate(year: 2026, month: 11, day: 24)!, sequence: 44)
+        #expect(try runtime.duoIngest().run(file: extract).outcome == .applied)
+        let report = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!)
+        let batch = try #require(try runtime.store.read { try $0.batch(id: report.csvBatch) })
+        #expect(batch.payloadBytes > OutboxBatch.payloadPartSize)
+        let client = CurlClient()
+        let round = try await DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
+            .deliverUntilDone(deadline: Date().addingTimeInterval(30))
+        await client.shutdown()
+        #expect(Set(round.delivered) == [report.csvBatch, report.manifestBatch])
+
+        let received = try Data(contentsOf: fixture.received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.csv"))
+        #expect(received == (try Data(contentsOf: URL(fileURLWithPath: report.files[0]))))
+        #expect(received == (try runtime.store.read { try $0.payload(of: report.csvBatch) }))
+        #expect(received.count == batch.payloadBytes)
+        #expect(Hex.encode(SHA256.hash(data: received)) == report.sha256 && report.manifest.contains(report.sha256))
+        let lines = received.split(separator: UInt8(ascii: "\n")).dropFirst().map { Data($0) + [UInt8(ascii: "\n")] }
+        #expect(lines.count == 12_000 && report.records == 12_000)
+        #expect(zip(lines, lines.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
+        // The seal: the Merkle root over the lines, the signature over the bytes received.
+        #expect(batch.merkleRoot == MerkleTree(recordHashes: lines.map(MerkleTree.recordHash)).rootHex)
+        let roots = try PEMFiles.loadCertificates(fixture.directory.file("var/pki/ca.pem"))
+        let header = try await DetachedJWS.verify(jws: batch.signature, payload: received, trustedRoots: roots, at: Date())
+        #expect(header.count == 12_000 && header.merkleRoot == batch.merkleRoot)
     }
 
     @Test("a refused push is dead-lettered; resent, it is delivered")

@@ -68,7 +68,7 @@ struct DeliveryFixture {
         }.sorted()
     }
 
-    func batches() throws -> [OutboxBatch] { try runtime.store.read { try $0.batches(status: nil) } }
+    func batches() throws -> [StoredBatch] { try runtime.store.read { try $0.storedBatches(status: nil) } }
 }
 
 @Suite("Delivery over mutual TLS", .serialized)

@@ -53,7 +53,7 @@ extension SyncFixture {
     /// (municipality, soort, person key, carries health notes) of the batches of `run`.
     func healthNotes(run: String, store: any Store) throws -> Set<[String]> {
         var result = Set<[String]>()
-        for batch in try store.read({ try $0.batches(status: nil) }) where batch.id.hasPrefix(run) {
+        for batch in try store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(run) {
             let contents = try BatchContents.parse(batch.payload)
             for notification in contents.notifications {
                 result.insert([contents.rootAttributes["gemeente"] ?? "?", notification.soort, notification.key, notification.elements.contains("Gezondheid") ? "health" : "-"])
@@ -149,7 +149,7 @@ struct HealthNotesTests {
             }
             // Every sealed batch: each health note and each advice had a valid consent at its sealing moment.
             let runtime = try! fixture.runtime(at: HealthWorld.night(5), store: store)
-            for batch in try! runtime.store.read({ try $0.batches(status: nil) }) {
+            for batch in try! runtime.store.read({ try $0.storedBatches(status: nil) }) {
                 let payload = String(decoding: batch.payload, as: UTF8.self)
                 if batch.contract == "argonaut-advies" {
                     #expect(batch.recipient == "duo")

@@ -77,7 +77,7 @@ struct HealthPrivacyTests {
             #expect(kept.count > 10)
             let stored = kept.joined(separator: "\n")
             for secret in Self.markers + [Self.a, Self.b, Subjects.bsns[2]] { #expect(!stored.contains(secret), "\(secret) kept in a report, finding or log") }
-            #expect(try store.read { try $0.batches(status: nil) }.contains { String(decoding: $0.payload, as: UTF8.self).contains(Self.markers[0]) })
+            #expect(try store.read { try $0.storedBatches(status: nil) }.contains { String(decoding: $0.payload, as: UTF8.self).contains(Self.markers[0]) })
         }
     }
 }

@@ -19,17 +19,17 @@ struct MisdeliveryTests {
         return fixture
     }
 
-    static func report(_ fixture: SyncFixture, batch: OutboxBatch, records: [Int]) throws -> IncidentRecord {
+    static func report(_ fixture: SyncFixture, batch: StoredBatch, records: [Int]) throws -> IncidentRecord {
         let mapping = try #require(fixture.runtime.workspace.adapters.mappings.values.first { $0.direction == .outbound && $0.contract.id == batch.contract })
         return try MisdeliveryReport(mapping: mapping, pseudonym: try fixture.runtime.subjectPseudonym()).incident(
-            batch: batch, indexes: records, at: SyncFixture.clock.now())
+            batch: batch.batch, payload: batch.payload, indexes: records, at: SyncFixture.clock.now())
     }
 
     @Test("a misdelivered batch is one incident whose subjects and categories come from the sealed records; it left the gateway")
     func fromTheBatch() throws {
         let fixture = try Self.deliveredNight()
         defer { fixture.directory.remove() }
-        let batch = try #require(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.first { $0.recipient == "gm0363" })
+        let batch = try #require(try fixture.runtime.store.read { try $0.storedBatches(status: .delivered) }.first { $0.recipient == "gm0363" })
         let persons = try BatchContents.parse(batch.payload).notifications.map { PersonKey(value: $0.key) }
         let pseudonym = try fixture.runtime.subjectPseudonym()
 
@@ -56,13 +56,14 @@ struct MisdeliveryTests {
         let fixture = try SyncFixture()
         defer { fixture.directory.remove() }
         _ = try fixture.sync("tvs-export-20261122.csv")
-        let batch = try #require(try fixture.runtime.store.read { try $0.batches(status: .pending) }.first)
+        let batch = try #require(try fixture.runtime.store.read { try $0.storedBatches(status: .pending) }.first)
         #expect(throws: KetenpoortError.self) { try Self.report(fixture, batch: batch, records: []) }
-        let tampered = OutboxBatch(
-            id: batch.id, recipient: batch.recipient, recipientOIN: batch.recipientOIN, contract: batch.contract, contentType: batch.contentType,
-            createdAt: batch.createdAt, recordCount: batch.recordCount, merkleRoot: batch.merkleRoot, recordHashes: batch.recordHashes,
-            payload: Data(String(decoding: batch.payload, as: UTF8.self).replacingOccurrences(of: "nieuw", with: "wijziging").utf8),
-            signature: batch.signature, status: .delivered, attempts: 1)
+        let tampered = StoredBatch(
+            batch: OutboxBatch(
+                id: batch.id, recipient: batch.recipient, recipientOIN: batch.recipientOIN, contract: batch.contract, contentType: batch.contentType,
+                createdAt: batch.createdAt, recordCount: batch.recordCount, merkleRoot: batch.merkleRoot, recordHashes: batch.recordHashes,
+                payloadBytes: batch.payloadBytes, signature: batch.signature, status: .delivered, attempts: 1),
+            payload: Data(String(decoding: batch.payload, as: UTF8.self).replacingOccurrences(of: "nieuw", with: "wijziging").utf8))
         #expect(throws: KetenpoortError.self) { try Self.report(fixture, batch: tampered, records: []) }
     }
 
@@ -71,7 +72,7 @@ struct MisdeliveryTests {
         let fixture = try Self.deliveredNight()
         defer { fixture.directory.remove() }
         let register = fixture.runtime.incidentRegister()
-        for batch in try fixture.runtime.store.read({ try $0.batches(status: .delivered) }) {
+        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: .delivered) }) {
             try fixture.runtime.store.write { tx in try register.open(try Self.report(fixture, batch: batch, records: []), in: tx) }
         }
         let personal = try PersonalData.of(["tvs-export-20261121.csv", "tvs-export-20261122.csv"])

@@ -80,7 +80,7 @@ struct SyncFixture {
     /// The notifications sealed in `run`, as (municipality, soort, person key).
     func notifications(run: String) throws -> Set<[String]> {
         var result = Set<[String]>()
-        for batch in try runtime.store.read({ try $0.batches(status: nil) }) where batch.id.hasPrefix(run) {
+        for batch in try runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(run) {
             let contents = try BatchContents.parse(batch.payload)
             for notification in contents.notifications { result.insert([contents.rootAttributes["gemeente"] ?? "?", notification.soort, notification.key]) }
         }
@@ -121,7 +121,7 @@ struct SyncTests {
         let accepted = second.validation.accepted
         #expect(accepted == 24)
         // A withdrawal carries identifiers only.
-        for batch in try fixture.runtime.store.read({ try $0.batches(status: nil) }) where batch.id.hasPrefix(second.run) {
+        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(second.run) {
             for notification in try BatchContents.parse(batch.payload).notifications where notification.soort == "intrekking" {
                 #expect(notification.elements.isSubset(of: ["BSN", "VNummer"]), "\(notification.elements)")
             }
@@ -149,7 +149,7 @@ struct SyncTests {
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
         let roots = try PEMFiles.loadCertificates(fixture.directory.file("var/pki/ca.pem"))
-        let batches = try fixture.runtime.store.read { try $0.batches(status: .pending) }
+        let batches = try fixture.runtime.store.read { try $0.storedBatches(status: .pending) }
         #expect(batches.map(\.id).sorted() == report.batches.sorted())
         for batch in batches {
             let header = try await DetachedJWS.verify(jws: batch.signature, payload: batch.payload, trustedRoots: roots, at: SyncFixture.clock.now())
@@ -177,7 +177,7 @@ struct SyncTests {
         let fixture = try SyncFixture(maxBatchRecords: 2)
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
-        let batches = try fixture.runtime.store.read { try $0.batches(status: nil) }
+        let batches = try fixture.runtime.store.read { try $0.storedBatches(status: nil) }
         #expect(batches.allSatisfy { $0.recordCount <= 2 })
         #expect(batches.filter { $0.recipient == "gm0363" }.count == 3)  // GM0363 has 5 notifications
         #expect(batches.reduce(0) { $0 + $1.recordCount } == report.notifications)

@@ -221,4 +221,42 @@ struct DetachedJWSTests {
         let plain = SHA256.hash(data: Data((header + "." + Base64URL.encode(payload)).utf8))
         #expect(DetachedJWS.signingInputDigest(encodedHeader: header, payload: payload) == plain)
     }
+
+    @Test("a payload sealed from parts of any size carries the same seal as when sealed whole, and a part changed is caught")
+    func sealedFromParts() async throws {
+        defer { pki.remove() }
+        let payload = Data((0..<200_003).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        let sealer = try BatchSealer(signer: try pki.signer())
+        let sha256 = Hex.encode(SHA256.hash(data: payload))
+        let root = MerkleTree(recordHashes: [MerkleTree.recordHash(payload)]).rootHex
+        for cuts in [[1], [2, 5, 100_000], [3, 6, 9], [65_536, 131_072], [199_999]] {
+            let bounds = [0] + cuts + [payload.count]
+            let (header, jws) = try sealer.seal(
+                payloadSHA256: sha256, merkleRoot: root, count: 1, batch: "parts", recipient: TestPKI.amsterdam.oin, contract: "c", contractVersion: "1",
+                issuedAt: TestPKI.now, payload: { part in for (from, to) in zip(bounds, bounds.dropFirst()) { try part(payload[from..<to]) } })
+            #expect(try await jws.verify(payload: payload, trustedRoots: [try pki.ca], at: TestPKI.now) == header, "cuts \(cuts)")
+        }
+        #expect(throws: KetenpoortError(.sealingDigestMismatch, "")) {
+            try sealer.seal(
+                payloadSHA256: sha256, merkleRoot: root, count: 1, batch: "parts", recipient: TestPKI.amsterdam.oin, contract: "c", contractVersion: "1",
+                issuedAt: TestPKI.now, payload: { part in try part(payload.dropLast()) })
+        }
+    }
+
+    @Test("Base64URLStream over parts equals base64url of the whole")
+    func base64URLStream() {
+        let bytes = Data((0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 131) })
+        for step in 1...9 {
+            var stream = Base64URLStream()
+            var output: [UInt8] = []
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + step + offset % 5)
+                output += stream.encode(bytes[offset..<end])
+                offset = end
+            }
+            output += stream.finish()
+            #expect(String(decoding: output, as: UTF8.self) == Base64URL.encode(bytes), "step \(step)")
+        }
+    }
 }

@@ -103,6 +103,20 @@ struct MerkleTreeTests {
         }
     }
 
+    @Test("MerkleRootBuilder, fed one leaf at a time, gives the tree's root for every size")
+    func streamedRoot() {
+        var builder = MerkleRootBuilder()
+        #expect(builder.root == MerkleTree(recordHashes: []).root)
+        var leaves: [Data] = []
+        for index in 0..<300 {
+            let leaf = MerkleTree.recordHash(Data([UInt8(truncatingIfNeeded: index), UInt8(truncatingIfNeeded: index >> 8)]))
+            leaves.append(leaf)
+            builder.append(recordHash: leaf)
+            #expect(builder.count == leaves.count)
+            #expect(builder.rootHex == MerkleTree(recordHashes: leaves).rootHex, "size \(leaves.count)")
+        }
+    }
+
     @Test("an index or size out of range never verifies")
     func outOfRange() {
         let tree = MerkleTree(leaves: Self.leaves)

@@ -17,7 +17,8 @@ struct SQLiteStoreTests {
     @Test("a new file is migrated to the current schema, and reopening keeps it")
     func migrations() throws {
         try Self.withStore { store, path in
-            #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v5-consent", "v6-processing-log"])
+            #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v5-consent", "v6-processing-log", "v7-batch-payload-parts",
+            ])
             try store.write { try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3)) }
             let reopened = try SQLiteStore(path: path)
             #expect(try reopened.read { try $0.lastSnapshot(source: "coa") }?.date == Self.day)
@@ -111,8 +112,9 @@ struct SQLiteStoreTests {
             let payload = Data("<Kennisgevingen/>".utf8)
             let batch = OutboxBatch(
                 id: "b1", recipient: "gm0363", recipientOIN: "00000001002220647000", contract: "gemeente-kennisgeving", contentType: "application/xml",
-                createdAt: Date(timeIntervalSince1970: 100), recordCount: 2, merkleRoot: "ab", recordHashes: ["01", "02"], payload: payload, signature: "h..s")
-            try store.write { try $0.insertBatch(batch) }
+                createdAt: Date(timeIntervalSince1970: 100), recordCount: 2, merkleRoot: "ab", recordHashes: ["01", "02"], payloadBytes: payload.count,
+                signature: "h..s")
+            try store.write { try $0.insertBatch(batch, payload: payload) }
             #expect(try store.read { try $0.batch(id: "b1") } == batch)
             #expect(try store.read { try $0.batches(status: .pending) }.map(\.id) == ["b1"])
             try store.write { tx in
@@ -122,7 +124,7 @@ struct SQLiteStoreTests {
             let delivered = try #require(try store.read { try $0.batch(id: "b1") })
             #expect(delivered.status == .delivered)
             #expect(delivered.attempts == 2)
-            #expect(delivered.payload == payload)
+            #expect(try store.read { try $0.payload(of: "b1") } == payload)
             #expect(try store.read { try $0.batches(status: .pending) }.isEmpty)
         }
     }

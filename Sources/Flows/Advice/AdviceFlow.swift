@@ -139,8 +139,8 @@ public struct AdviceFlow: Sendable {
         let batch = OutboxBatch(
             id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: contract.id,
             contentType: outbound.encoder.contentType, createdAt: now, recordCount: 1, merkleRoot: sealed.tree.rootHex,
-            recordHashes: hashes.map(Hex.encode), payload: Data(payload), signature: sealed.jws.compact)
-        try tx.insertBatch(batch)
+            recordHashes: hashes.map(Hex.encode), payloadBytes: payload.count, signature: sealed.jws.compact)
+        try tx.insertBatch(batch, payload: payload)
         try audit.append(
             .batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))),
             in: tx)

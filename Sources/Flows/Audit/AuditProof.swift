@@ -71,8 +71,12 @@ public struct AuditProof: Sendable {
             chainFiles.append(name)
         }
         if includePayload {
-            try files.write("batch.payload", batch.payload)
-            try files.write("batch.signing-input", seal.signingInput(payload: batch.payload))
+            // Part by part: a CBS delivery's batch is the whole population.
+            try PayloadFile.write(batch: batch.id, from: store, to: files.directory.appendingPathComponent("batch.payload"))
+            var encoder = Base64URLStream()
+            try PayloadFile.write(
+                batch: batch.id, from: store, to: files.directory.appendingPathComponent("batch.signing-input"),
+                head: seal.signingInput(payload: Data()), tail: { Data(encoder.finish()) }, transform: { Data(encoder.encode($0)) })
         }
         let summary = Summary(
             batch: batch.id, recipient: batch.recipient, recipientOIN: batch.recipientOIN, records: batch.recordCount, merkleRoot: batch.merkleRoot,

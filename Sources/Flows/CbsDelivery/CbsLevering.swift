@@ -62,7 +62,7 @@ public struct CbsLevering: Sendable {
     public func deliver(source: String = "duo", period: CbsPeriod, correction: Bool = false) throws -> CbsDeliveryReport {
         guard source == "duo" else { throw KetenpoortError(.cbsRefused, "unknown source '\(source)' (known: duo)") }
         let now = clock.now()
-        let (report, csv, manifest) = try store.write { tx -> (CbsDeliveryReport, Data, Data) in
+        let report = try store.write { tx -> CbsDeliveryReport in
             guard let extract = try tx.lastDuoExtract() else {
                 throw KetenpoortError(.cbsRefused, "no DUO extract has been applied yet: nothing to deliver")
             }
@@ -79,34 +79,30 @@ public struct CbsLevering: Sendable {
                 throw KetenpoortError(.cbsRefused, "period \(period) was never delivered: there is nothing to correct")
             }
             let base = "cbs-wi-\(source)-\(period)" + (earlier.isEmpty ? "" : "-correctie-\(earlier.count)")
-            let lines = try csvLines(tx)
-            let digest = Hex.encode(SHA256.hash(data: lines.payload))
+            let csv = try sealCSV(tx, id: base, now: now)
             let manifest = CbsManifest(
-                bron: source.uppercased(), periode: period.description, aantal: lines.hashes.count, sha256: digest,
+                bron: source.uppercased(), periode: period.description, aantal: csv.records, sha256: csv.sha256,
                 aangemaakt: CoaToGemeenteTranslation.timestamp(now), replaces: earlier.last?.csvBatch)
             try check(manifest, now: now)
-            let csvBatch = try seal(lines.payload, hashes: lines.hashes, id: base, contentType: outbound.encoder.contentType, now: now, tx: tx)
             let manifestBytes = manifest.bytes
-            let manifestBatch = try seal(
-                manifestBytes, hashes: [Data(SHA256.hash(data: manifestBytes))], id: base + ".manifest", contentType: "application/json", now: now, tx: tx)
+            let manifestBatch = try seal(manifestBytes, id: base + ".manifest", contentType: "application/json", now: now, tx: tx)
             let record = CbsDeliveryRecord(
-                source: source, period: period.description, correction: earlier.count, csvBatch: csvBatch, manifestBatch: manifestBatch,
-                extractSequence: extract.sequence, extractDate: extract.creationDate, records: lines.hashes.count, sha256: digest, createdAt: now)
+                source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
+                extractSequence: extract.sequence, extractDate: extract.creationDate, records: csv.records, sha256: csv.sha256, createdAt: now)
             try tx.recordCbsDelivery(record)
             try audit?.append(.cbsDeliverySealed(record), in: tx)
-            let report = CbsDeliveryReport(
-                source: source, period: period.description, correction: earlier.count, csvBatch: csvBatch, manifestBatch: manifestBatch,
-                extractSequence: extract.sequence, extractDate: extract.creationDate.iso, records: lines.hashes.count, sha256: digest,
+            return CbsDeliveryReport(
+                source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
+                extractSequence: extract.sequence, extractDate: extract.creationDate.iso, records: csv.records, sha256: csv.sha256,
                 manifest: String(decoding: manifestBytes, as: UTF8.self))
-            return (report, lines.payload, manifestBytes)
         }
         var written = report
         if let outputDirectory {
             // The pair of files of §5, as sealed; written once the outbox holds them.
             try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-            for (name, bytes) in [("\(report.csvBatch).csv", csv), ("\(report.csvBatch).manifest.json", manifest)] {
+            for (name, batch) in [("\(report.csvBatch).csv", report.csvBatch), ("\(report.csvBatch).manifest.json", report.manifestBatch)] {
                 let file = outputDirectory.appendingPathComponent(name)
-                try bytes.write(to: file, options: .atomic)
+                try PayloadFile.write(batch: batch, from: store, to: file)
                 written.files.append(file.path)
             }
         }
@@ -115,17 +111,18 @@ public struct CbsLevering: Sendable {
         return written
     }
 
-    /// Seals `payload` as batch `id` for CBS and puts it in the outbox.
-    private func seal(_ payload: Data, hashes: [Data], id: String, contentType: String, now: Date, tx: any StoreTransaction) throws -> String {
+    /// Seals `payload`, one record, as batch `id` for CBS and puts it in the outbox.
+    private func seal(_ payload: Data, id: String, contentType: String, now: Date, tx: any StoreTransaction) throws -> String {
         let contract = outbound.mapping.contract
+        let hashes = [Data(SHA256.hash(data: payload))]
         let sealed = try sealer.seal(
             payload: payload, recordHashes: hashes, batch: id, recipient: recipient.party.oin, contract: contract.id,
             contractVersion: contract.version, issuedAt: now)
         let batch = OutboxBatch(
             id: id, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: contract.id, contentType: contentType,
-            createdAt: now, recordCount: hashes.count, merkleRoot: sealed.tree.rootHex, recordHashes: hashes.map(Hex.encode), payload: payload,
+            createdAt: now, recordCount: hashes.count, merkleRoot: sealed.tree.rootHex, recordHashes: hashes.map(Hex.encode), payloadBytes: payload.count,
             signature: sealed.jws.compact)
-        try tx.insertBatch(batch)
+        try tx.insertBatch(batch, payload: payload)
         try audit?.append(
             .batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))), in: tx)
         return id

@@ -80,11 +80,13 @@ public struct DeliveryWorker: Service {
         var inFlightBytes = 0
         try await withThrowingTaskGroup(of: (String, RetryPolicy.Decision).self) { group in
             // Starts due batches while fewer than `concurrency` run and their bytes fit the budget.
+            // A batch larger than a part is sent as it is read: about two parts of it are in memory.
+            func memory(_ batch: BatchDue) -> Int { min(batch.bytes, 2 * OutboxBatch.payloadPartSize) }
             func startNext() {
-                while let next = waiting.first, running.count < concurrency, running.isEmpty || inFlightBytes + next.bytes <= maxInFlightBytes {
+                while let next = waiting.first, running.count < concurrency, running.isEmpty || inFlightBytes + memory(next) <= maxInFlightBytes {
                     waiting.removeFirst()
-                    running[next.id] = next.bytes
-                    inFlightBytes += next.bytes
+                    running[next.id] = memory(next)
+                    inFlightBytes += memory(next)
                     start(next)
                 }
             }
@@ -183,11 +185,22 @@ public struct DeliveryWorker: Service {
         guard party.party.oin.value == batch.recipientOIN else {
             throw KetenpoortError(.transportConfiguration, "\(batch.recipient) is now registered with another OIN than the batch was sealed for")
         }
-        let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: batch.payload, signature: batch.signature)
         let tls = TLSClientSettings(
             clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: caBundle,
             pinnedPublicKey: party.pin)
-        return try await client.post(
-            url: endpoint, headers: headers.fields, body: batch.payload, tls: tls, timeout: .milliseconds(Int64(configuration.delivery.timeout * 1000)))
+        let timeout = Duration.milliseconds(Int64(configuration.delivery.timeout * 1000))
+        if batch.payloadBytes <= OutboxBatch.payloadPartSize {
+            let payload = try store.read { try $0.payload(of: batch.id) }
+            let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: payload, signature: batch.signature)
+            return try await client.post(url: endpoint, headers: headers.fields, body: payload, tls: tls, timeout: timeout)
+        }
+        // A large batch (a CBS delivery) is read part by part: once for its digest, once as it is sent.
+        var digest = SHA256()
+        try store.read { tx in try tx.forEachPayloadPart(of: batch.id) { digest.update(data: $0) } }
+        let headers = try DeliveryHeaders(
+            contentType: batch.contentType, batchID: batch.id, contentDigest: ContentDigest.field(sha256: digest.finalize()), signature: batch.signature)
+        let store = self.store, id = batch.id
+        let body = StreamedBody(length: batch.payloadBytes) { part in try store.read { try $0.payloadPart(batch: id, part: part) } }
+        return try await client.post(url: endpoint, headers: headers.fields, body: body, tls: tls, timeout: timeout)
     }
 }

@@ -20,9 +20,10 @@ struct BatchRecordReader {
     /// The item element's name (`Kennisgeving`).
     let item: String
 
-    /// The records of `batch`, in order; throws when the payload does not match its seal.
-    func records(of batch: OutboxBatch) throws -> [Record] {
-        let fragments = split(Array(batch.payload))
+    /// The records of `batch`, whose stored bytes are `payload`, in order; throws when the payload
+    /// does not match its seal.
+    func records(of batch: OutboxBatch, payload: Data) throws -> [Record] {
+        let fragments = split(Array(payload))
         let hashes = fragments.map { Hex.encode(SHA256.hash(data: $0)) }
         guard hashes == batch.recordHashes,
             MerkleTree(recordHashes: hashes.compactMap { Hex.decode($0) }).rootHex == batch.merkleRoot

@@ -17,15 +17,16 @@ public struct MisdeliveryReport: Sendable {
         self.pseudonym = pseudonym
     }
 
-    /// The incident for `batch`, limited to the records at `indexes` (all when empty).
-    public func incident(batch: OutboxBatch, indexes: [Int], at: Date) throws -> IncidentRecord {
+    /// The incident for `batch` (whose stored bytes are `payload`), limited to the records at
+    /// `indexes` (all when empty).
+    public func incident(batch: OutboxBatch, payload: Data, indexes: [Int], at: Date) throws -> IncidentRecord {
         guard batch.status == .delivered || batch.attempts > 0 else {
             throw KetenpoortError(.incidentRefused, "batch \(batch.id) is \(batch.status.rawValue) and was never sent: it cannot have been misdelivered")
         }
         guard let item = try mapping.options?["item"]?.string() else {
             throw KetenpoortError(.incidentRefused, "the \(mapping.id) mapping has no XML item element: its batches cannot be read back")
         }
-        let records = try BatchRecordReader(item: item).records(of: batch)
+        let records = try BatchRecordReader(item: item).records(of: batch, payload: payload)
         if let wrong = indexes.first(where: { !records.indices.contains($0) }) {
             throw KetenpoortError(.incidentRefused, "batch \(batch.id) has records 0 to \(records.count - 1), not \(wrong)")
         }

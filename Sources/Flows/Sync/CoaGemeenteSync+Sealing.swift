@@ -73,8 +73,8 @@ extension CoaGemeenteSync {
         let batch = OutboxBatch(
             id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: outbound.mapping.contract.id,
             contentType: outbound.encoder.contentType, createdAt: now, recordCount: items.count, merkleRoot: sealed.tree.rootHex,
-            recordHashes: hashes.map(Hex.encode), payload: body, signature: sealed.jws.compact)
-        try tx.insertBatch(batch)
+            recordHashes: hashes.map(Hex.encode), payloadBytes: body.count, signature: sealed.jws.compact)
+        try tx.insertBatch(batch, payload: body)
         try auditChain.append(.batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8))), in: tx)
         for item in items { if let state = item.state { try tx.putSent(state) } }
         report.batches.append(batchID)

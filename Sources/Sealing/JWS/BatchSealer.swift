@@ -36,4 +36,18 @@ public struct BatchSealer: Sendable {
             merkleRoot: tree.rootHex, payloadSHA256: Hex.encode(SHA256.hash(data: payload)), issuedAt: issuedAt)
         return SealedBatch(header: header, jws: try DetachedJWS.sign(payload: payload, header: header, signer: signer), tree: tree)
     }
+
+    /// Seals a payload too large to hold, from what a first pass over it found (its SHA-256, hex,
+    /// and the Merkle root over its `count` records, e.g. from `MerkleRootBuilder`); `payload`
+    /// goes over the parts again, for the signature. Throws `sealing.digest-mismatch` when the
+    /// parts are not the bytes that digest was taken of.
+    public func seal(
+        payloadSHA256: String, merkleRoot: String, count: Int, batch: String, recipient: OIN, contract: String, contractVersion: String,
+        issuedAt: Date, payload: (_ part: (Data) throws -> Void) throws -> Void
+    ) throws -> (header: SealHeader, jws: DetachedJWS) {
+        let header = SealHeader(
+            batch: batch, sender: sender, recipient: recipient, contract: contract, contractVersion: contractVersion, count: count,
+            merkleRoot: merkleRoot, payloadSHA256: payloadSHA256, issuedAt: issuedAt)
+        return (header, try DetachedJWS.sign(header: header, signer: signer, payload: payload))
+    }
 }

@@ -81,15 +81,31 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter includeKeyID: whether to add `kid` (hex SHA-256 of the signer certificate).
     public static func sign(payload: some DataProtocol, header: SealHeader, signer: SigningIdentity, includeKeyID: Bool = true) throws -> DetachedJWS
     {
-        guard Hex.encode(SHA256.hash(data: payload)) == header.payloadSHA256 else {
-            throw KetenpoortError(.sealingDigestMismatch, "kp-sha256 of the header to sign is not the payload's SHA-256")
-        }
+        try sign(header: header, signer: signer, includeKeyID: includeKeyID) { part in try part(Data(payload)) }
+    }
+
+    /// Signs a payload given in parts: `payload` calls its argument with each part in order (it
+    /// may read them from disk one at a time). As `sign(payload:header:signer:)`, the parts'
+    /// SHA-256 must be the header's `kp-sha256`.
+    public static func sign(
+        header: SealHeader, signer: SigningIdentity, includeKeyID: Bool = true,
+        payload: (_ part: (Data) throws -> Void) throws -> Void
+    ) throws -> DetachedJWS {
         var chain: [String] = []
         for certificate in signer.certificateChain { chain.append(Data(try certificate.derBytes()).base64EncodedString()) }
         let keyID = includeKeyID ? Hex.encode(SHA256.hash(data: try signer.certificate.derBytes())) : nil
         let protected = ProtectedHeader(algorithm: algorithm, type: "JOSE", certificateChain: chain, keyID: keyID, seal: header)
         let encodedHeader = Base64URL.encode(try protected.encoded())
-        let signature = try signer.privateKey.signature(for: signingInputDigest(encodedHeader: Substring(encodedHeader), payload: payload))
+        var input = SigningInputHasher(encodedHeader: Substring(encodedHeader))
+        var digest = SHA256()
+        try payload { part in
+            input.update(part)
+            digest.update(data: part)
+        }
+        guard Hex.encode(digest.finalize()) == header.payloadSHA256 else {
+            throw KetenpoortError(.sealingDigestMismatch, "kp-sha256 of the header to sign is not the payload's SHA-256")
+        }
+        let signature = try signer.privateKey.signature(for: input.finalize())
         return try DetachedJWS(compact: encodedHeader + ".." + Base64URL.encode(signature.rawRepresentation))
     }
 
@@ -130,19 +146,10 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.compact == rhs.compact }
     public func hash(into hasher: inout Hasher) { hasher.combine(compact) }
 
-    /// SHA-256 of `b64url(header) + "." + b64url(payload)`, the payload encoded in slices so a large
-    /// batch is not copied whole a second time.
+    /// SHA-256 of `b64url(header) + "." + b64url(payload)`.
     static func signingInputDigest(encodedHeader: Substring, payload: some DataProtocol) -> SHA256.Digest {
-        var hasher = SHA256()
-        hasher.update(data: Array(encodedHeader.utf8))
-        hasher.update(data: [UInt8(ascii: ".")])
-        let slice = 3 * 16_384  // a multiple of 3: only the last slice can need padding
-        var start = payload.startIndex
-        while start != payload.endIndex {
-            let end = payload.index(start, offsetBy: slice, limitedBy: payload.endIndex) ?? payload.endIndex
-            hasher.update(data: Base64URL.encodeBytes(payload[start..<end]))
-            start = end
-        }
+        var hasher = SigningInputHasher(encodedHeader: encodedHeader)
+        hasher.update(Data(payload))
         return hasher.finalize()
     }
 }

@@ -53,6 +53,17 @@ public final class CurlClient: Service, Sendable {
         try await perform(CurlRequest(url: url, headers: headers, body: body, tls: tls, timeout: timeout, connectTimeout: connectTimeout))
     }
 
+    /// POSTs a body read part by part as it is sent (see `StreamedBody`); otherwise as
+    /// `post(url:headers:body:tls:timeout:)`. A part that cannot be read fails the transfer with
+    /// `transport.body-unreadable`.
+    public func post(
+        url: URL, headers: [(name: String, value: String)], body: StreamedBody, tls: TLSClientSettings, timeout: Duration
+    ) async throws -> HTTPResponse {
+        var request = CurlRequest(url: url, headers: headers, body: Data(), tls: tls, timeout: timeout, connectTimeout: connectTimeout)
+        request.streamedBody = body
+        return try await perform(request)
+    }
+
     /// GETs `url` over mutual TLS and returns the response, whatever its status.
     public func get(url: URL, headers: [(name: String, value: String)] = [], tls: TLSClientSettings, timeout: Duration) async throws -> HTTPResponse {
         var request = CurlRequest(url: url, headers: headers, body: Data(), tls: tls, timeout: timeout, connectTimeout: connectTimeout)
@@ -73,7 +84,7 @@ public final class CurlClient: Service, Sendable {
             control.cancel()
         }
         let metadata: Logger.Metadata = [
-            "transport.host": "\(request.url.host ?? "?")", "transport.bytes": "\(request.body.count)",
+            "transport.host": "\(request.url.host ?? "?")", "transport.bytes": "\(request.bodyLength)",
             "transport.ms": "\(CurlRequest.milliseconds(ContinuousClock.now - started))",
         ]
         switch result {

@@ -29,7 +29,7 @@ final class CurlEasyHandle {
     func perform(_ request: CurlRequest, control: TransferControl) -> Result<HTTPResponse, KetenpoortError> {
         curl_easy_reset(handle)
         errorBuffer[0] = 0
-        let sink = ResponseSink(limit: maximumResponseSize, control: control)
+        let sink = ResponseSink(limit: maximumResponseSize, control: control, body: request.streamedBody.map(BodyReader.init))
         let context = Unmanaged.passUnretained(sink).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
@@ -64,6 +64,14 @@ final class CurlEasyHandle {
                 ]
                 if request.isGet {
                     setup.append((CURLOPT_HTTPGET, kp_curl_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)))
+                } else if let streamed = request.streamedBody {
+                    setup += [
+                        (CURLOPT_POSTFIELDSIZE_LARGE, kp_curl_easy_setopt_int64(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(streamed.length))),
+                        (CURLOPT_READFUNCTION, kp_curl_easy_setopt_callback(handle, CURLOPT_READFUNCTION, readBody)),
+                        (CURLOPT_READDATA, kp_curl_easy_setopt_pointer(handle, CURLOPT_READDATA, context)),
+                        (CURLOPT_SEEKFUNCTION, kp_curl_easy_setopt_seek(handle, rewindBody)),
+                        (CURLOPT_SEEKDATA, kp_curl_easy_setopt_pointer(handle, CURLOPT_SEEKDATA, context)),
+                    ]
                 } else {
                     setup += [
                         (CURLOPT_POSTFIELDSIZE_LARGE, kp_curl_easy_setopt_int64(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyCount))),
@@ -77,13 +85,16 @@ final class CurlEasyHandle {
                     return .failure(KetenpoortError(.transportCancelled, "the transfer was cancelled before it started"))
                 }
                 let code = curl_easy_perform(handle)
+                if let failure = sink.body?.failure {
+                    return .failure(KetenpoortError(.transportBodyUnreadable, "the body could not be read while sending: \(failure.code.rawValue)"))
+                }
                 guard code == CURLE_OK else {
                     let message = String(cString: errorBuffer)
                     return .failure(CurlFailure.error(for: code, message: message, host: request.url.host ?? "?"))
                 }
                 var status = 0
                 _ = kp_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-                return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body))
+                return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.response))
             }
         }
     }
@@ -93,13 +104,71 @@ final class CurlEasyHandle {
 private final class ResponseSink {
     let limit: Int
     let control: TransferControl
-    var body = Data()
+    /// Where a streamed request body comes from.
+    let body: BodyReader?
+    var response = Data()
     var headers: [(name: String, value: String)] = []
 
-    init(limit: Int, control: TransferControl) {
+    init(limit: Int, control: TransferControl, body: BodyReader?) {
         self.limit = limit
         self.control = control
+        self.body = body
     }
+}
+
+/// Hands libcurl a `StreamedBody` a part at a time; touched only by the worker thread.
+private final class BodyReader {
+    let body: StreamedBody
+    private var next = 0
+    private var current = Data()
+    private var offset = 0
+    /// Why a part could not be read (the transfer was aborted).
+    private(set) var failure: KetenpoortError?
+
+    init(_ body: StreamedBody) { self.body = body }
+
+    /// Copies up to `capacity` bytes into `buffer`: 0 at the end, `CURL_READFUNC_ABORT` on failure.
+    func read(into buffer: UnsafeMutableRawPointer, capacity: Int) -> Int {
+        while offset == current.count {
+            do {
+                guard let part = try body.part(next) else { return 0 }
+                current = part
+                offset = 0
+                next += 1
+            } catch {
+                failure = error as? KetenpoortError ?? KetenpoortError(.transportBodyUnreadable, "a part of the body could not be read")
+                return Int(CURL_READFUNC_ABORT)
+            }
+        }
+        let count = min(capacity, current.count - offset)
+        current.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+        offset += count
+        return count
+    }
+
+    /// Back to the first byte, for a resend.
+    func rewind() {
+        next = 0
+        current = Data()
+        offset = 0
+    }
+}
+
+/// CURLOPT_READFUNCTION: the next bytes of a streamed body.
+private func readBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let context, let data, let reader = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().body else {
+        return Int(CURL_READFUNC_ABORT)
+    }
+    return reader.read(into: UnsafeMutableRawPointer(data), capacity: size * count)
+}
+
+/// CURLOPT_SEEKFUNCTION: libcurl rewinds the body to resend it (only ever to the start).
+private func rewindBody(_ context: UnsafeMutableRawPointer?, _ offset: curl_off_t, _ origin: Int32) -> Int32 {
+    guard let context, offset == 0, origin == SEEK_SET, let reader = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue().body else {
+        return Int32(CURL_SEEKFUNC_CANTSEEK)
+    }
+    reader.rewind()
+    return Int32(CURL_SEEKFUNC_OK)
 }
 
 /// CURLOPT_WRITEFUNCTION: appends to the body; returning less than given aborts (CURLE_WRITE_ERROR).
@@ -107,8 +176,8 @@ private func writeBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ coun
     guard let context else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
     let length = size * count
-    guard sink.body.count + length <= sink.limit else { return 0 }
-    if let data, length > 0 { sink.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
+    guard sink.response.count + length <= sink.limit else { return 0 }
+    if let data, length > 0 { sink.response.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: length) }
     return length
 }
 

@@ -5,9 +5,13 @@ import KetenpoortCore
 /// One outbound request (a POST with a body, or a GET) as the curl workers carry it out.
 struct CurlRequest: Sendable {
     var isGet = false
+    /// The length of the body, whichever way it is given.
+    var bodyLength: Int { streamedBody?.length ?? body.count }
     var url: URL
     var headers: [(name: String, value: String)]
     var body: Data
+    /// A body read part by part instead of `body`.
+    var streamedBody: StreamedBody?
     var tls: TLSClientSettings
     var timeout: Duration
     var connectTimeout: Duration

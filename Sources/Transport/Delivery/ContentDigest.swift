@@ -14,7 +14,12 @@ public enum ContentDigest {
 
     /// `sha-256=:<base64>:` for `body`.
     public static func field(for body: some DataProtocol) -> String {
-        "sha-256=:" + Data(SHA256.hash(data: body)).base64EncodedString() + ":"
+        field(sha256: SHA256.hash(data: body))
+    }
+
+    /// `sha-256=:<base64>:` for a body whose SHA-256 is `digest`.
+    public static func field(sha256 digest: SHA256.Digest) -> String {
+        "sha-256=:" + Data(digest).base64EncodedString() + ":"
     }
 
     /// The members of a `Content-Digest` field, algorithm (lower-cased) → digest bytes; throws

@@ -31,6 +31,12 @@ public struct DeliveryHeaders: Sendable, Hashable {
     /// Builds the fields for `body`; throws `transport.header-invalid` for a batch id or content type
     /// that is not a plain token (they must not be able to inject header lines or path segments).
     public init(contentType: String, batchID: String, body: some DataProtocol, signature: String?, traceParent: TraceParent = .random()) throws {
+        try self.init(contentType: contentType, batchID: batchID, contentDigest: ContentDigest.field(for: body), signature: signature, traceParent: traceParent)
+    }
+
+    /// Builds the fields for a body whose `Content-Digest` field was computed already (a body read
+    /// part by part); see `init(contentType:batchID:body:signature:traceParent:)`.
+    public init(contentType: String, batchID: String, contentDigest: String, signature: String?, traceParent: TraceParent = .random()) throws {
         guard Self.isIdempotencyKey(batchID) else {
             throw KetenpoortError(.transportHeaderInvalid, "a batch id must be 1–128 of A-Z a-z 0-9 . _ - and not start with '.'")
         }
@@ -42,7 +48,7 @@ public struct DeliveryHeaders: Sendable, Hashable {
         }
         self.contentType = contentType
         self.idempotencyKey = batchID
-        self.contentDigest = ContentDigest.field(for: body)
+        self.contentDigest = contentDigest
         self.signature = signature
         self.traceParent = traceParent
     }

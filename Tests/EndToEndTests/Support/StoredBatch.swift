@@ -1,0 +1,24 @@
+import Foundation
+import Store
+
+/// A batch of the outbox with its whole payload, for tests that read what was sealed (the store
+/// keeps payloads apart, in parts).
+@dynamicMemberLookup
+struct StoredBatch {
+    let batch: OutboxBatch
+    let payload: Data
+
+    subscript<Value>(dynamicMember keyPath: KeyPath<OutboxBatch, Value>) -> Value { batch[keyPath: keyPath] }
+}
+
+extension StoreTransaction {
+    /// The batches with `status` (all when nil), each with its payload.
+    func storedBatches(status: BatchStatus?) throws -> [StoredBatch] {
+        try batches(status: status).map { StoredBatch(batch: $0, payload: try payload(of: $0.id)) }
+    }
+
+    /// Batch `id` with its payload.
+    func storedBatch(id: String) throws -> StoredBatch? {
+        try batch(id: id).map { StoredBatch(batch: $0, payload: try payload(of: $0.id)) }
+    }
+}
