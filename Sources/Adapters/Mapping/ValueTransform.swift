@@ -66,16 +66,21 @@ public enum ValueTransform: Sendable {
 }
 
 /// Secrets the outbound transforms may use (e.g. the CBS delivery key), by name.
-public struct TransformSecrets: Sendable {
-    let keys: [String: Data]
+public struct TransformSecrets: @unchecked Sendable {
+    /// Per secret, an HMAC-SHA-256 with its key already absorbed: each pseudonym copies it and
+    /// hashes only the value, instead of setting up the key again for every person.
+    /// `@unchecked Sendable`: these values are only ever copied, never changed in place.
+    private let keyed: [String: HMAC<SHA256>]
     static let hexDigits = Array("0123456789abcdef".utf8)
-    public init(_ keys: [String: Data] = [:]) { self.keys = keys }
+    public init(_ keys: [String: Data] = [:]) { keyed = keys.mapValues { HMAC<SHA256>(key: SymmetricKey(data: $0)) } }
 
     func pseudonym(of text: String, secret: String) throws -> String {
-        guard let keyData = keys[secret] else {
+        guard var hmac = keyed[secret] else {
             throw KetenpoortError(.adapterInvalid, "the secret '\(secret)' needed for pseudonymisation is not configured")
         }
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: keyData))
+        var text = text
+        text.withUTF8 { hmac.update(data: $0) }
+        let mac = hmac.finalize()
         // 64 lowercase hex characters, written in one buffer (this runs once per person delivered).
         return String(unsafeUninitializedCapacity: 64) { buffer in
             let digits = Self.hexDigits

@@ -22,7 +22,7 @@ public struct MerkleRootBuilder: Sendable {
     public init() {}
 
     /// Appends the next leaf (a record hash).
-    public mutating func append(recordHash leaf: some DataProtocol) {
+    public mutating func append(recordHash leaf: Data) {
         var node = MerkleTree.leafHash(leaf)
         var size = 1
         while let last = subtrees.last, last.size == size {
