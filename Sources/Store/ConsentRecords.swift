@@ -94,6 +94,9 @@ public enum AdviceStatus: String, Sendable, CaseIterable {
     case held
     /// Sealed into a batch for DUO (its text is then kept only in that batch).
     case sealed
+    /// Its batch was recalled before delivery (the consent ended): nothing of it is kept; Argonaut
+    /// may send it again under the same id.
+    case recalled
 }
 
 /// A medical advice (formats.md §6) the gateway holds until its consent allows it to go to DUO.

@@ -96,6 +96,9 @@ public enum BatchStatus: String, Sendable, CaseIterable {
     case deadLettered = "dead-lettered"
     /// Stopped by the routing guard: never sent.
     case blocked
+    /// Taken back before it was sent, because the consent it was sealed under was withdrawn (or
+    /// ended): never sent, and its payload deleted.
+    case recalled
 }
 
 /// A sealed batch: what its seal asserts about exactly the bytes that are (or were) sent. The bytes

@@ -92,6 +92,27 @@ extension SQLiteTransaction {
             arguments: [AdviceStatus.sealed.rawValue, batch, id, AdviceStatus.held.rawValue])
     }
 
+    func markAdviceRecalled(id: String) throws {
+        try db.execute(
+            sql: "UPDATE advice SET status = ?, content = x'' WHERE id = ? AND status = ?",
+            arguments: [AdviceStatus.recalled.rawValue, id, AdviceStatus.sealed.rawValue])
+    }
+
+    func holdAgain(_ advice: HeldAdvice) throws {
+        try db.execute(
+            sql: "UPDATE advice SET status = ?, content = ?, received_at = ?, batch = NULL WHERE id = ? AND status = ?",
+            arguments: [AdviceStatus.held.rawValue, advice.content, advice.receivedAt.timeIntervalSince1970, advice.id, AdviceStatus.recalled.rawValue])
+    }
+
+    func recallBatch(id: String) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE batch SET status = ?, next_attempt_at = NULL WHERE id = ? AND status IN (?, ?)",
+            arguments: [BatchStatus.recalled.rawValue, id, BatchStatus.pending.rawValue, BatchStatus.deadLettered.rawValue])
+        guard db.changesCount == 1 else { return false }
+        try db.execute(sql: "DELETE FROM batch_payload WHERE batch = ?", arguments: [id])
+        return true
+    }
+
     static func consentVersion(_ row: Row) -> ConsentVersion {
         let validUntil: Double? = row["valid_until"], withdrawnAt: Double? = row["withdrawn_at"]
         return ConsentVersion(

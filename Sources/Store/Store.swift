@@ -123,4 +123,11 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     func advices(status: AdviceStatus) throws -> [HeldAdvice]
     /// Marks advice `id` sealed into `batch` and drops its content (the batch holds it now).
     func markAdviceSealed(id: String, batch: String) throws
+    /// Marks sealed advice `id` recalled.
+    func markAdviceRecalled(id: String) throws
+    /// Holds a recalled advice again, received anew with `advice.content`.
+    func holdAgain(_ advice: HeldAdvice) throws
+    /// Recalls `batch` if it was not delivered yet (pending or dead-lettered): its status becomes
+    /// `recalled` and its payload is deleted. Whether it was recalled.
+    func recallBatch(id: String) throws -> Bool
 }

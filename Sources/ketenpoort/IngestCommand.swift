@@ -113,6 +113,10 @@ extension HumanReport {
         lines.append("  HELD (no valid medisch-advies consent for DUO; never delivered while held): \(release.held.count)")
         if !release.held.isEmpty { lines.append("    " + release.held.joined(separator: ", ")) }
         if let reason = release.notReleasable { lines.append("  NOT RELEASABLE: \(reason)") }
+        if !release.recalled.isEmpty {
+            lines.append("  RECALLED (sealed, not yet delivered, consent ended; never sent, deleted): \(release.recalled.count)")
+            lines.append("    " + release.recalled.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 }

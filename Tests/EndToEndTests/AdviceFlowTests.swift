@@ -119,6 +119,51 @@ struct AdviceFlowTests {
         }
     }
 
+    @Test("consent withdrawn while the advice's batch waits for DUO: the batch is recalled, never sent, its text deleted; sent again after new consent, it goes once")
+    func recalledBeforeDelivery() async throws {
+        // DUO answers 503 at first: the sealed advice waits in the outbox.
+        let fixture = try await DeliveryFixture.start(faultPlan: .unavailable(first: 1, retryAfter: "0"))
+        defer { fixture.stop() }
+        let consent = ConsentLine(id: "T-A", bsn: Self.a, purpose: "medisch-advies", recipient: "DUO", givenAt: ConsentTime.at(days: 19))
+        _ = try fixture.ingestConsent([consent], runtime: fixture.runtime)
+        let line = Advice.line("ARG-2026-000040", Self.a, marker: "MARKER-RECALLED")
+        #expect(try fixture.ingestAdvice([line], runtime: fixture.runtime).release.released == ["ARG-2026-000040"])
+        let client = CurlClient()
+        let first = try await DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client).deliverDue()
+        await client.shutdown()
+        #expect(first.retrying == ["argonaut-advies-ARG-2026-000040"])
+
+        // The newcomer withdraws consent: the waiting batch is recalled.
+        let later = try fixture.restarted(at: Self.t0.addingTimeInterval(3600))
+        let withdrawn = { var line = consent; line.withdrawnAt = Self.t0.addingTimeInterval(1800); return line }()
+        let report = try fixture.ingestConsent([withdrawn], runtime: later)
+        #expect(report.release?.recalled == ["ARG-2026-000040"])
+        let batch = try #require(try later.store.read { try $0.batch(id: "argonaut-advies-ARG-2026-000040") })
+        #expect(batch.status == .recalled)
+        #expect(try later.store.read { try $0.payloadPart(batch: batch.id, part: 0) } == nil)
+        #expect(try later.store.read { try $0.advice(id: "ARG-2026-000040") }?.status == .recalled)
+        #expect(try later.store.read { try $0.auditEntries(kind: "batch.recalled", field: "batch", equals: batch.id) }.count == 1)
+        #expect(try later.store.read { try $0.decisions(reference: "ARG-2026-000040") }.last?.isAllowed == false)
+        // Nothing goes, and an operator cannot resend it.
+        #expect(try await fixture.deliver(later).attempted == 0)
+        try later.store.write { try $0.requeue(batch: batch.id, at: Date()) }
+        #expect(try later.store.read { try $0.batch(id: batch.id) }?.status == .recalled)
+        #expect(try await fixture.deliver(later).attempted == 0)
+        #expect(try !fixture.receivedText("duo").contains("MARKER-RECALLED"))
+        // Withdrawing again recalls nothing more.
+        #expect(try fixture.ingestConsent([withdrawn], runtime: later).release?.recalled == [])
+
+        // New consent, and Argonaut sends the advice again: held, released under a new batch id, delivered once.
+        let renewed = try fixture.restarted(at: Self.t0.addingTimeInterval(7200))
+        let again = ConsentLine(id: "T-A2", bsn: Self.a, purpose: "medisch-advies", recipient: "DUO", givenAt: Self.t0.addingTimeInterval(7000))
+        _ = try fixture.ingestConsent([again], runtime: renewed)
+        let resent = try fixture.ingestAdvice([line], runtime: renewed)
+        #expect(resent.received == ["ARG-2026-000040"] && resent.alreadyKnown.isEmpty)
+        #expect(resent.release.released == ["ARG-2026-000040"] && resent.release.batches == ["argonaut-advies-ARG-2026-000040-2"])
+        #expect(try await fixture.deliver(renewed).delivered == ["argonaut-advies-ARG-2026-000040-2"])
+        #expect(try fixture.receivedText("duo").components(separatedBy: "MARKER-RECALLED").count == 2)
+    }
+
     @Test("an advice already taken in is not taken again")
     func idempotentIngest() async throws {
         let fixture = try await DeliveryFixture.start()

@@ -116,6 +116,7 @@ struct HealthNotesTests {
             let store = "store-\(seed)"
             var history: [(line: ConsentLine, receivedAt: Date)] = []
             var advices = 0
+            var lastFeed: Date?
             for n in 1...4 {
                 let night = HealthWorld.night(n)
                 let feedTime = night.addingTimeInterval(-3600)
@@ -137,6 +138,7 @@ struct HealthNotesTests {
                     let report = try! fixture.ingestConsent(lines, runtime: feed)
                     #expect(report.validation.quarantined == 0, "\(report.validation.findings)")
                     history += lines.map { ($0, feedTime) }
+                    lastFeed = feedTime
                 }
                 if rng.next() % 2 == 0 {
                     advices += 1
@@ -147,14 +149,25 @@ struct HealthNotesTests {
                 let links = HealthWorld.persons.map { _ in rng.next() % 4 == 0 ? nil : pick(HealthWorld.municipalities) }
                 _ = try! fixture.night(n, links: links, runtime: try! fixture.runtime(at: night, store: store))
             }
-            // Every sealed batch: each health note and each advice had a valid consent at its sealing moment.
+            // Every sealed batch: each health note and each advice had a valid consent at its sealing
+            // moment; an advice still waiting to go has it at the last consent feed too (a withdrawal
+            // recalls it), and a recalled one keeps nothing.
             let runtime = try! fixture.runtime(at: HealthWorld.night(5), store: store)
             for batch in try! runtime.store.read({ try $0.storedBatches(status: nil) }) {
                 let payload = String(decoding: batch.payload, as: UTF8.self)
                 if batch.contract == "argonaut-advies" {
                     #expect(batch.recipient == "duo")
+                    guard batch.status != .recalled else {
+                        #expect(payload.isEmpty, "seed \(seed): a recalled advice kept its text")
+                        continue
+                    }
                     let bsn = try! #require(HealthWorld.persons.first { payload.contains($0.bsn) && !$0.bsn.isEmpty }).bsn
                     #expect(ConsentLine.expected(history, bsn: bsn, purpose: "medisch-advies", recipient: "DUO", at: batch.createdAt, asKnownAt: batch.createdAt), "seed \(seed)")
+                    if let lastFeed {
+                        #expect(
+                            ConsentLine.expected(history, bsn: bsn, purpose: "medisch-advies", recipient: "DUO", at: lastFeed, asKnownAt: lastFeed),
+                            "seed \(seed): an advice waits to go to DUO after its consent ended")
+                    }
                     tally.count(advice: true)
                     continue
                 }

@@ -55,11 +55,15 @@ public struct AdviceFlow: Sendable {
             let slots = (id: object.slot(of: "adviesId")!, bsn: object.slot(of: "bsn")!)
             report.validation = try pipeline.run(url) { record, isClean in
                 guard isClean, let id = record.values[slots.id].text, let bsn = record.values[slots.bsn].text else { return }
-                if try tx.advice(id: id) != nil {
+                let advice = HeldAdvice(id: id, bsn: bsn, content: try Self.content(of: record), receivedAt: started)
+                switch try tx.advice(id: id)?.status {
+                case nil: try tx.holdAdvice(advice)
+                // Recalled when its consent ended: sent again, it is held again.
+                case .recalled?: try tx.holdAgain(advice)
+                case .held?, .sealed?:
                     report.alreadyKnown.append(id)
                     return
                 }
-                try tx.holdAdvice(HeldAdvice(id: id, bsn: bsn, content: try Self.content(of: record), receivedAt: started))
                 report.received.append(id)
             }
             if report.validation.isRejected {
@@ -119,11 +123,46 @@ public struct AdviceFlow: Sendable {
         return outcome
     }
 
-    /// Seals one advice as its own batch (`argonaut-advies-<adviesId>`) into the outbox.
+    /// Takes back every advice sealed for DUO but not delivered yet whose consent is no longer valid
+    /// now (withdrawn, or ended): its batch is recalled — never sent, the health data in it deleted
+    /// — the denying decision logged, and the advice marked recalled. Call it in the transaction
+    /// that changed the consents. A batch already on its way when this commits still goes.
+    public func recall(in tx: any StoreTransaction) throws -> [String] {
+        let sealed = try tx.advices(status: .sealed)
+        guard !sealed.isEmpty else { return [] }
+        let now = clock.now()
+        let policy = try ConsentPolicy(outbound: outbound, input: object, moment: now, in: tx)
+        var recalled: [String] = []
+        for advice in sealed {
+            guard let id = advice.batch, let batch = try tx.batch(id: id), batch.status == .pending || batch.status == .deadLettered,
+                let party = registry.party(id: batch.recipient)
+            else { continue }
+            let recipient = AdviceRecipient.consentName(of: party)
+            // The advice's text is kept only in its batch: every purpose the contract guards counts.
+            let outcome = ConsentPolicy.Outcome(consents: policy.purposes.sorted().map { purpose in
+                (purpose, policy.validConsent(bsn: advice.bsn, purpose: purpose, recipient: recipient, at: now))
+            })
+            guard !outcome.isAllowed, try tx.recallBatch(id: id) else { continue }
+            try decisions.record(outcome, bsn: advice.bsn, person: PersonKey(value: "b:" + advice.bsn), recipient: recipient, at: now, reference: advice.id, in: tx)
+            try tx.markAdviceRecalled(id: advice.id)
+            try audit.append(.batchRecalled(batch: id, reason: "consent for \(policy.purposes.sorted().joined(separator: ", ")) no longer valid"), in: tx)
+            recalled.append(advice.id)
+        }
+        if !recalled.isEmpty { logger.notice("sealed advices recalled: their consent ended before delivery", metadata: ["recalled": "\(recalled.count)"]) }
+        return recalled
+    }
+
+    /// Seals one advice as its own batch (`argonaut-advies-<adviesId>`) into the outbox; an advice
+    /// sent again after a recall gets `-<n>` added (a batch id is never reused).
     private func seal(
         _ advice: HeldAdvice, record: Record, consented: Set<String>, recipient: RegisteredParty, at now: Date, in tx: any StoreTransaction
     ) throws -> String {
-        let batchID = "\(Self.flow)-\(advice.id)"
+        var batchID = "\(Self.flow)-\(advice.id)"
+        var again = 1
+        while try tx.batch(id: batchID) != nil {
+            again += 1
+            batchID = "\(Self.flow)-\(advice.id)-\(again)"
+        }
         let context = ["batch": batchID, "aantal": "1"]
         var line: [UInt8] = []
         try outbound.encode(record, context: [:], consented: consented, into: &line)

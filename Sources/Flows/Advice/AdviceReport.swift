@@ -8,6 +8,9 @@ public struct AdviceRelease: Codable, Sendable, Equatable {
     public var held: [String] = []
     /// Why nothing could be released at all, when that was the case.
     public var notReleasable: String?
+    /// Advices sealed before but not delivered yet whose consent has ended: their batches were
+    /// recalled (never sent).
+    public var recalled: [String] = []
 
     public init() {}
 }

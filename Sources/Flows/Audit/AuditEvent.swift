@@ -34,6 +34,11 @@ public struct AuditEvent: Sendable, Equatable {
         Self(kind: "delivery.receipt", payload: AuditPayload(["batch": .text(batch), "receiptSHA256": .text(receiptSHA256)]))
     }
 
+    /// A batch taken back before it was sent (its payload deleted), and why.
+    public static func batchRecalled(batch: String, reason: String) -> Self {
+        Self(kind: "batch.recalled", payload: AuditPayload(["batch": .text(batch), "reason": .text(reason)]))
+    }
+
     /// A batch dead-lettered: retries exhausted or refused.
     public static func deadLettered(batch: String, attempts: Int, reason: String) -> Self {
         Self(kind: "batch.dead-lettered", payload: AuditPayload(["batch": .text(batch), "attempts": .number(attempts), "reason": .text(reason)]))

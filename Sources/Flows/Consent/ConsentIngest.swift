@@ -7,8 +7,9 @@ import Store
 /// Applies the consent register feed (formats.md §7), validated against contract `toestemming`:
 /// each clean line becomes the next version of its `toestemmingId` (received now); a line that
 /// repeats a version already known (a replayed file) adds nothing. Then the held advices are re-evaluated in the same
-/// transaction, so an advice whose consent just arrived is released at once, and one whose consent
-/// was withdrawn stays held. Callable from the CLI and, later, the HTTPS inbox.
+/// transaction, so an advice whose consent just arrived is released at once, one whose consent
+/// was withdrawn stays held, and one sealed but not yet delivered whose consent was withdrawn is
+/// recalled. Callable from the CLI and the HTTPS inbox.
 ///
 /// ```swift
 /// let report = try runtime.consentIngest().run(file: url)
@@ -61,7 +62,10 @@ public struct ConsentIngest: Sendable {
                 run: runID, source: "consent", position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
                 message: finding.message))
         }
-        if let advice { report.release = try advice.release(in: tx) }
+        if let advice {
+            report.release = try advice.release(in: tx)
+            report.release?.recalled = try advice.recall(in: tx)
+        }
         try tx.recordRun(RunRecord(id: runID, job: Self.flow, startedAt: received, finishedAt: clock.now(), report: try AdviceFlow.json(report)))
         logger.info(
             "consent feed applied",
