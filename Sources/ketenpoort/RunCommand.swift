@@ -46,9 +46,12 @@ struct RunCommand: AsyncParsableCommand {
         let server = try runtime.gatewayServer(writer: writer)
         let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())
         let checkpointer = try StoreCheckpointer(store: runtime.store)
+        let anchor = AuditAnchor(store: runtime.store, chain: runtime.auditChain())
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: delivery), .init(service: scheduler), .init(service: server), .init(service: writer), .init(service: watch), .init(service: checkpointer)],
+                services: [.init(service: client), .init(service: delivery), .init(service: scheduler), .init(service: server), .init(service: writer), .init(service: watch), .init(service: checkpointer),
+                    .init(service: anchor),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("gateway running", metadata: ["schedules": "\(entries.count)"])
         try await group.run()

@@ -57,7 +57,8 @@ public struct AuditChain: Sendable {
         let jws = try CheckpointJWS.sign(payload: Self.checkpointPayload(seq: last.seq, hash: last.hash), signer: signer)
         let checkpoint = AuditCheckpoint(seq: last.seq, hash: last.hash, time: Self.timestamp(clock.now()), jws: jws.compact)
         try tx.insertCheckpoint(checkpoint)
-        logger.info("audit checkpoint signed", metadata: ["seq": "\(last.seq)"])
+        // The hash goes to the operational log too: an anchor outside the store file.
+        logger.info("audit checkpoint signed", metadata: ["seq": "\(last.seq)", "hash": "\(last.hash)"])
         return checkpoint
     }
 
