@@ -23,10 +23,7 @@ public struct AuditAnchor: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            anchor()
-        }
+        await repeatEvery(interval, anchor)
     }
 
     /// Signs a checkpoint if the chain grew since the last one; failures are logged, not thrown

@@ -20,13 +20,12 @@ public struct IncidentWatch: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        await repeatEvery(interval) {
             do {
                 _ = try store.read { try register.alerts(in: $0) }
             } catch {
                 logger.error("the incident register cannot be read", metadata: ["error": "\((error as? KetenpoortError)?.code.rawValue ?? "store")"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

@@ -18,10 +18,7 @@ public struct StoreCheckpointer: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            checkpoint()
-        }
+        await repeatEvery(interval, checkpoint)
     }
 
     private func checkpoint() {
