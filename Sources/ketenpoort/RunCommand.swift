@@ -30,13 +30,13 @@ struct RunCommand: AsyncParsableCommand {
             switch (schedule.job, schedule.source) {
             case (CoaGemeenteSync.job, let source?):
                 let drop = DropFolderSync(sync: try runtime.coaGemeenteSync(), folder: source)
-                entries.append(Scheduler.Entry(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
+                entries.append(.blocking(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
             case (DuoIngest.job, let source?):
                 let drop = DropFolderDuoIngest(ingest: try runtime.duoIngest(), folder: source)
-                entries.append(Scheduler.Entry(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
+                entries.append(.blocking(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
             case (CbsLevering.job, _):
                 let levering = try runtime.cbsLevering()
-                entries.append(Scheduler.Entry(name: schedule.name, cron: cron) { due in _ = try levering.deliverCompletedPeriod(on: due) })
+                entries.append(.blocking(name: schedule.name, cron: cron) { due in _ = try levering.deliverCompletedPeriod(on: due) })
             default:
                 throw ValidationError("\(runtime.configuration.source.path): schedule \(schedule.name): unknown job '\(schedule.job)' or no source folder")
             }

@@ -56,14 +56,15 @@ public struct DeliveryWorker: Service {
         // task, only the pause).
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             _ = try await deliverDue()
-            let pause = try nextDueDelay() ?? 1
+            let pause = try await nextDueDelay() ?? 1
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(min(max(pause, 0.05), 1))) }
         }
     }
 
     /// Seconds until the earliest pending batch is due (nil when none is pending).
-    public func nextDueDelay() throws -> Double? {
-        let pending = try store.read { try $0.schedule(status: .pending) }
+    public func nextDueDelay() async throws -> Double? {
+        let store = self.store
+        let pending = try await BlockingWork.run { try store.read { try $0.schedule(status: .pending) } }
         let now = clock.now()
         return pending.map { ($0.nextAttemptAt ?? now).timeIntervalSince(now) }.min()
     }
@@ -73,7 +74,8 @@ public struct DeliveryWorker: Service {
         let now = clock.now()
         // Only ids here: each batch's bytes are read when its attempt starts, so memory stays
         // flat however large the outbox is.
-        let due = try store.read { try $0.schedule(status: .pending) }.filter { ($0.nextAttemptAt ?? now) <= now }
+        let store = self.store
+        let due = try await BlockingWork.run { try store.read { try $0.schedule(status: .pending) } }.filter { ($0.nextAttemptAt ?? now) <= now }
         var round = Round()
         var waiting = due[...]
         var running: [String: Int] = [:]
@@ -94,7 +96,7 @@ public struct DeliveryWorker: Service {
                 group.addTask {
                     // Gone or no longer pending (an operator acted meanwhile): nothing to attempt; the
                     // final status is read from the store by the caller.
-                    guard let batch = try store.read({ try $0.batch(id: next.id) }), batch.status == .pending else {
+                    guard let batch = try await BlockingWork.run({ try store.read { try $0.batch(id: next.id) } }), batch.status == .pending else {
                         return (next.id, .retry(after: .zero))
                     }
                     return (batch.id, try await attempt(batch))
@@ -121,10 +123,11 @@ public struct DeliveryWorker: Service {
             let round = try await deliverDue()
             total.delivered += round.delivered
             total.deadLettered += round.deadLettered
-            guard let wait = try nextDueDelay() else { break }
+            guard let wait = try await nextDueDelay() else { break }
             if wait > 0 { try await Task.sleep(for: .seconds(min(wait, max(0, deadline.timeIntervalSinceNow)))) }
         }
-        total.retrying = try store.read { try $0.schedule(status: .pending) }.map(\.id)
+        let store = self.store
+        total.retrying = try await BlockingWork.run { try store.read { try $0.schedule(status: .pending) } }.map(\.id)
         return total
     }
 
@@ -150,14 +153,14 @@ public struct DeliveryWorker: Service {
             receipt: decision == .delivered ? response?.body : nil)
         switch decision {
         case .delivered:
-            try record(attempt, of: batch, status: .delivered, nextAttemptAt: nil)
+            try await record(attempt, of: batch, status: .delivered, nextAttemptAt: nil)
             logger.info("batch delivered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "status": "\(response?.status ?? 0)"])
         case .retry(let delay):
             let next = started.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-            try record(attempt, of: batch, status: .pending, nextAttemptAt: next)
+            try await record(attempt, of: batch, status: .pending, nextAttemptAt: next)
             logger.warning("delivery failed, retrying", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "error": "\(errorText ?? "")"])
         case .deadLetter(let reason):
-            try record(attempt, of: batch, status: .deadLettered, nextAttemptAt: nil, reason: reason)
+            try await record(attempt, of: batch, status: .deadLettered, nextAttemptAt: nil, reason: reason)
             // The alert an operator acts on: `ketenpoort outbox resend <batch>` once mended.
             logger.critical("batch dead-lettered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "reason": "\(reason)"])
         }
@@ -165,15 +168,16 @@ public struct DeliveryWorker: Service {
     }
 
     /// Records the attempt and its audit entries (attempt; receipt or dead-letter) in one transaction.
-    private func record(_ attempt: DeliveryAttempt, of batch: OutboxBatch, status: BatchStatus, nextAttemptAt: Date?, reason: String? = nil) throws {
+    private func record(_ attempt: DeliveryAttempt, of batch: OutboxBatch, status: BatchStatus, nextAttemptAt: Date?, reason: String? = nil) async throws {
         let number = batch.attempts + 1
         let outcome = status == .delivered ? "delivered" : status == .pending ? "retry" : status.rawValue
-        try store.write { tx in
+        let (store, audit) = (self.store, self.audit)
+        try await BlockingWork.run { try store.write { tx in
             try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
             try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
             if let receipt = attempt.receipt { try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx) }
             if status == .deadLettered { try audit.append(.deadLettered(batch: batch.id, attempts: number, reason: reason ?? "refused"), in: tx) }
-        }
+        } }
     }
 
     private func post(_ batch: OutboxBatch) async throws -> HTTPResponse {
@@ -189,17 +193,19 @@ public struct DeliveryWorker: Service {
             clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: caBundle,
             pinnedPublicKey: party.pin)
         let timeout = Duration.milliseconds(Int64(configuration.delivery.timeout * 1000))
+        let store = self.store, id = batch.id
         if batch.payloadBytes <= OutboxBatch.payloadPartSize {
-            let payload = try store.read { try $0.payload(of: batch.id) }
+            let payload = try await BlockingWork.run { try store.read { try $0.payload(of: id) } }
             let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: payload, signature: batch.signature)
             return try await client.post(url: endpoint, headers: headers.fields, body: payload, tls: tls, timeout: timeout)
         }
         // A large batch (a CBS delivery) is read part by part: once for its digest, once as it is sent.
-        var digest = SHA256()
-        try store.read { tx in try tx.forEachPayloadPart(of: batch.id) { digest.update(data: $0) } }
-        let headers = try DeliveryHeaders(
-            contentType: batch.contentType, batchID: batch.id, contentDigest: ContentDigest.field(sha256: digest.finalize()), signature: batch.signature)
-        let store = self.store, id = batch.id
+        let contentDigest = try await BlockingWork.run {
+            var digest = SHA256()
+            try store.read { tx in try tx.forEachPayloadPart(of: id) { digest.update(data: $0) } }
+            return ContentDigest.field(sha256: digest.finalize())
+        }
+        let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, contentDigest: contentDigest, signature: batch.signature)
         let body = StreamedBody(length: batch.payloadBytes) { part in try store.read { try $0.payloadPart(batch: id, part: part) } }
         return try await client.post(url: endpoint, headers: headers.fields, body: body, tls: tls, timeout: timeout)
     }

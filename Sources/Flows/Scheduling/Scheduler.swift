@@ -19,6 +19,12 @@ public struct Scheduler: Service {
             self.cron = cron
             self.job = job
         }
+
+        /// A job that blocks (a sync, an ingest, a delivery to seal): it runs off the cooperative
+        /// pool (`BlockingWork`), so the API keeps both cores' worth of tasks while it does.
+        public static func blocking(name: String, cron: CronExpression, job: @escaping @Sendable (_ due: Date) throws -> Void) -> Entry {
+            Entry(name: name, cron: cron) { due in try await BlockingWork.run { try job(due) } }
+        }
     }
 
     let entries: [Entry]
