@@ -10,7 +10,7 @@ struct OutboxCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the batches in the outbox.")
-        @Option(help: "Only batches with this status (pending, delivered, dead-lettered, blocked).") var status: String?
+        @Option(help: "Only batches with this status (\(BatchStatus.allCases.map(\.rawValue).joined(separator: ", "))).") var status: String?
         @OptionGroup var gateway: GatewayOptions
 
         func run() throws {
