@@ -1,8 +1,10 @@
+import Crypto
 import Flows
 import Foundation
 import KetenpoortCore
 import Logging
 import Sealing
+import Store
 import Testing
 import Transport
 
@@ -47,16 +49,7 @@ struct CrashFixture {
 
     /// Starts `ketenpoort sync coa-gemeenten <snapshot> --deliver`.
     func launch(_ snapshot: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = Repository.binary
-        process.arguments = ["sync", "coa-gemeenten", snapshot.path, "--deliver", "--max-wait", "120", "--config", config.path]
-        var environment = ProcessInfo.processInfo.environment
-        environment["KETENPOORT_HOME"] = Repository.root.path
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try CLI.launch(["sync", "coa-gemeenten", snapshot.path, "--deliver", "--max-wait", "120", "--config", config.path])
     }
 
     /// How many batches the receiver has stored so far.
@@ -156,5 +149,99 @@ struct CrashSafetyTests {
         #expect(duplicated == 0, "\(duplicated) notification(s) arrived more than once")
         #expect(missing.isEmpty, "\(missing.count) notification(s) lost, e.g. \(missing.sorted().prefix(3))")
         #expect(extra.isEmpty, "\(extra.count) notification(s) not in the uninterrupted run, e.g. \(extra.sorted().prefix(3))")
+    }
+}
+
+/// The CBS delivery of issue 5 killed while it seals (a streamed batch of several payload parts,
+/// sorted on disk) and while it pushes; the receiver is CBS.
+@Suite("Crash safety of the CBS delivery", .serialized, .enabled(if: CLI.isBuilt))
+struct CbsCrashSafetyTests {
+    static let persons = 30_000
+
+    @Test("SIGKILL while the CBS delivery seals and while it pushes: exactly one CSV and one manifest arrive, whole, as sealed")
+    func killedAndRestarted() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let pki = directory.file("pki")
+        _ = try DevPKI.initialize(
+            directory: pki,
+            parties: [
+                try DevPKI.Identity(id: "gateway", oin: OIN("00000001234567890000")!, organisation: "ketenpoort"),
+                try DevPKI.Identity(id: "cbs", oin: OIN("00000001003214370000")!, organisation: "CBS"),
+            ], now: Date())
+        // Each of the first pushes waits a second before it is handled: a kill then lands mid-transfer.
+        let received = directory.file("received")
+        let server = ReceiveServer(
+            configuration: .init(
+                directory: received, certificateChain: DevPKI.certificateFile(for: "cbs", in: pki), privateKey: DevPKI.privateKeyFile(for: "cbs", in: pki),
+                trustedCA: DevPKI.caCertificateFile(in: pki), faultPlan: .stall(first: 6, for: .seconds(1))),
+            logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
+        let serverTask = Task { try await server.run() }
+        defer { serverTask.cancel() }
+        let port = try await server.boundPort()
+        #expect(FileManager.default.createFile(atPath: directory.file("cbs-key").path, contents: Data("crash-test-cbs-key".utf8), attributes: [.posixPermissions: 0o600]))
+        let config = directory.file("ketenpoort.yaml")
+        try """
+            gateway: { oin: "00000001234567890000", certificate: \(pki.path)/gateway.pem, key: \(pki.path)/gateway-key.pem, caBundle: \(pki.path)/ca.pem }
+            store: { engine: sqlite, path: ketenpoort.sqlite }
+            delivery: { maxAttempts: 50, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 30 }
+            parties:
+              - { id: cbs, role: cbs, oin: "00000001003214370000", name: CBS, endpoint: "https://127.0.0.1:\(port)/inbox/cbs", caBundle: \(pki.path)/ca.pem }
+            cbs: { deliveryKeyFile: cbs-key, outputDirectory: out }
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let extract = directory.file("duo-inburgering-20261122.dat")
+        try DuoPopulationGenerator(persons: Self.persons).write(to: extract, created: CalendarDate(year: 2026, month: 11, day: 22)!, sequence: 1)
+        let runtime = try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: config), workspaceRoot: Repository.root)
+        #expect(try runtime.duoIngest().run(file: extract).outcome == .applied)
+        func sealed() throws -> Bool { try !runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.isEmpty }
+        func launch(_ arguments: [String]) throws -> Process { try CLI.launch(arguments + ["--max-wait", "60", "--config", config.path]) }
+
+        // While it seals: killed ever later until one run gets to commit.
+        var killedSealing = 0
+        var delay = 0.15
+        while try !sealed() && killedSealing < 30 {
+            let process = try launch(["deliver", "cbs", "--source", "duo", "--period", "2026Q3"])
+            try await Task.sleep(for: .seconds(delay))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                if try !sealed() { killedSealing += 1 }
+            }
+            process.waitUntilExit()
+            delay *= 1.4
+        }
+        #expect(try sealed(), "no run got to seal the delivery")
+        #expect(killedSealing >= 2, "kills before the delivery was sealed: \(killedSealing)")
+        // Nothing of the killed runs is left: one delivery, its batch whole in its parts.
+        let batch = try #require(try runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.first).csvBatch
+        #expect(batch == "cbs-wi-duo-2026Q3")
+
+        // While it pushes: each push is held a second by the receiver, and killed in it.
+        var killedPushing = 0
+        for _ in 0..<2 {
+            let process = try launch(["deliver"])
+            try await Task.sleep(for: .milliseconds(600))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                killedPushing += 1
+            }
+            process.waitUntilExit()
+        }
+        #expect(killedPushing >= 1)
+        let last = try launch(["deliver"])
+        last.waitUntilExit()
+        #expect(last.terminationStatus == 0)
+
+        // The receiver holds the pair once, exactly as sealed.
+        let files = try FileManager.default.contentsOfDirectory(atPath: received.appendingPathComponent("cbs").path).sorted()
+        #expect(files == ["cbs-wi-duo-2026Q3.csv", "cbs-wi-duo-2026Q3.manifest.json", "cbs-wi-duo-2026Q3.manifest.receipt.json", "cbs-wi-duo-2026Q3.receipt.json"])
+        let csv = try Data(contentsOf: received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.csv"))
+        #expect(csv == (try runtime.store.read { try $0.payload(of: batch) }))
+        #expect(csv.count > 3 * OutboxBatch.payloadPartSize)
+        #expect(csv.split(separator: UInt8(ascii: "\n")).count == Self.persons + 1)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.manifest.json"))) as? [String: Any]
+        #expect(manifest?["sha256"] as? String == Hex.encode(SHA256.hash(data: csv)))
+        let stored = try #require(try runtime.store.read { try $0.batch(id: batch) })
+        _ = try await DetachedJWS.verify(jws: stored.signature, payload: csv, trustedRoots: try PEMFiles.loadCertificates(DevPKI.caCertificateFile(in: pki)), at: Date())
     }
 }

@@ -106,6 +106,20 @@ enum CLI {
 
     static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: Repository.binary.path) }
 
+    /// Starts `ketenpoort <arguments>` in the background (output discarded), to be waited for or killed.
+    static func launch(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = Repository.binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["KETENPOORT_HOME"] = Repository.root.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// Runs `ketenpoort <arguments>` in the repository root with KETENPOORT_HOME set to it.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let process = Process()
