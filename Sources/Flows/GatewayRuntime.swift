@@ -102,9 +102,15 @@ public struct GatewayRuntime: Sendable {
                 return (report.validation.isRejected ? "rejected" : "applied", report.validation)
             },
         ]
-        return GatewayInbox(
-            directory: configuration.store.path.deletingLastPathComponent().appendingPathComponent("inbox-received"), processors: processors,
-            trustedCA: configuration.identity.caBundle, clock: clock)
+        return GatewayInbox(directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, clock: clock)
+    }
+
+    /// Where the HTTPS inbox keeps the files it took in: beside the store.
+    public var inboxDirectory: URL { configuration.store.path.deletingLastPathComponent().appendingPathComponent("inbox-received") }
+
+    /// The contracts' retention periods, applied to the outbox and the inbox.
+    public func dataRetention() -> DataRetention {
+        DataRetention(contracts: workspace.contracts, store: store, inboxDirectory: inboxDirectory, audit: auditChain(), clock: clock)
     }
 
     /// The producer role of every contract the inbox takes.

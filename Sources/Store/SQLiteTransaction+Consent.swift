@@ -109,7 +109,7 @@ extension SQLiteTransaction {
             sql: "UPDATE batch SET status = ?, next_attempt_at = NULL WHERE id = ? AND status IN (?, ?)",
             arguments: [BatchStatus.recalled.rawValue, id, BatchStatus.pending.rawValue, BatchStatus.deadLettered.rawValue])
         guard db.changesCount == 1 else { return false }
-        try db.execute(sql: "DELETE FROM batch_payload WHERE batch = ?", arguments: [id])
+        try deletePayload(batch: id)
         return true
     }
 

@@ -121,6 +121,22 @@ struct SQLiteTransaction: StoreTransaction {
             sql: "INSERT INTO batch_payload (batch, part, bytes) VALUES (?, ?, ?)", arguments: [batch, part, Data(bytes)])
     }
 
+    func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM batch WHERE contract = ? AND status IN (?, ?, ?) AND created_at < ?
+                AND EXISTS (SELECT 1 FROM batch_payload WHERE batch_payload.batch = batch.id) ORDER BY created_at, id
+                """,
+            arguments: [
+                contract, BatchStatus.delivered.rawValue, BatchStatus.blocked.rawValue, BatchStatus.recalled.rawValue, cutoff.timeIntervalSince1970,
+            ])
+    }
+
+    func deletePayload(batch: String) throws {
+        try db.execute(sql: "DELETE FROM batch_payload WHERE batch = ?", arguments: [batch])
+    }
+
     func payloadPart(batch: String, part: Int) throws -> Data? {
         try Data.fetchOne(db, sql: "SELECT bytes FROM batch_payload WHERE batch = ? AND part = ?", arguments: [batch, part])
     }

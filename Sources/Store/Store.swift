@@ -41,8 +41,13 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     func insertBatch(_ batch: OutboxBatch) throws
     /// Stores part `part` (0, 1, …) of the payload of `batch`: at most `OutboxBatch.payloadPartSize` bytes.
     func appendPayloadPart(batch: String, part: Int, bytes: some DataProtocol) throws
-    /// Part `part` of the payload of `batch`; nil past the last part.
+    /// Part `part` of the payload of `batch`; nil past the last part (none at all once deleted).
     func payloadPart(batch: String, part: Int) throws -> Data?
+    /// The finished batches (delivered, blocked, recalled) of `contract` sealed before `cutoff`
+    /// whose payload is still kept, oldest first.
+    func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [String]
+    /// Deletes the payload of `batch`; its row, seal and audit entries stay.
+    func deletePayload(batch: String) throws
     func batch(id: String) throws -> OutboxBatch?
     func batches(status: BatchStatus?) throws -> [OutboxBatch]
     /// The ids and due times of the batches with `status`, without their payloads (cheap to list).

@@ -47,10 +47,11 @@ struct RunCommand: AsyncParsableCommand {
         let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())
         let checkpointer = try StoreCheckpointer(store: runtime.store)
         let anchor = AuditAnchor(store: runtime.store, chain: runtime.auditChain())
+        let retention = RetentionWatch(retention: runtime.dataRetention())
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: client), .init(service: delivery), .init(service: scheduler), .init(service: server), .init(service: writer), .init(service: watch), .init(service: checkpointer),
-                    .init(service: anchor),
+                    .init(service: anchor), .init(service: retention),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("gateway running", metadata: ["schedules": "\(entries.count)"])

@@ -56,6 +56,7 @@ struct ContractLoadingTests {
             ("apiVersion: v3.0.2", "apiVersion: v2.2.0", 1, "is not ODCS v3"),
             ("      - name: a\n", "      - name: a\n        logicalTypeOptions: {pattern: '(a|b)'}\n", 14, "groups and alternation"),
             ("value: [gemeente]", "value: [gemeente\n", 0, "YAML syntax error"),
+            ("    value: none\n", "    value: none\n  - property: retention\n    value: 1 year\n", 11, "ISO 8601 duration"),
         ])
     func loadErrors(replace: String, with replacement: String, line: Int, message: String) throws {
         let yaml = Self.minimal.replacingOccurrences(of: replace, with: replacement)
@@ -64,6 +65,20 @@ struct ContractLoadingTests {
         #expect(error?.reason.hasPrefix("contracts/test.yaml") == true, "\(error?.reason ?? "")")
         if line > 0 { #expect(error?.reason.hasPrefix("contracts/test.yaml:\(line):") == true, "\(error?.reason ?? "")") }
         #expect(error?.reason.contains(message) == true, "\(error?.reason ?? "")")
+    }
+
+    @Test("retention periods: ISO 8601 durations of years, months, weeks and days, counted back on the Amsterdam calendar")
+    func retentionPeriods() throws {
+        #expect(try ContractRegistry.load(directory: Repository.contracts).contract("gemeente-kennisgeving").retention == RetentionPeriod("P1Y"))
+        for text in ["P1Y", "P18M", "P6W", "P30D", "P1Y6M", "P2Y0M10D", "P1M2W3D"] { #expect(RetentionPeriod(text)?.description == text) }
+        for text in ["", "P", "1Y", "PT1H", "P1YT1H", "P1D1Y", "P1Y1Y", "P1.5Y", "PxY", "P-1Y", "p1y", "P12345Y"] { #expect(RetentionPeriod(text) == nil, "\(text)") }
+        #expect(RetentionPeriod("P1M2W3D").map { [$0.years, $0.months, $0.days] } == [0, 1, 17])
+        let formatter = ISO8601DateFormatter()
+        let now = try #require(formatter.date(from: "2026-11-25T10:00:00Z"))
+        #expect(formatter.string(from: RetentionPeriod("P1Y")!.cutoff(before: now)) == "2025-11-25T10:00:00Z")
+        // Back across the change to summer time: the same wall-clock hour in Amsterdam.
+        let april = try #require(formatter.date(from: "2026-04-15T10:00:00Z"))
+        #expect(formatter.string(from: RetentionPeriod("P30D")!.cutoff(before: april)) == "2026-03-16T11:00:00Z")
     }
 
     @Test("special-category data without a consent purpose is refused")

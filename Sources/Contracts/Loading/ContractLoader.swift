@@ -38,9 +38,16 @@ public enum ContractLoader {
             throw schema.error("no schema object has customProperty role: item")
         }
         try checkFileRules(objects, schema)
+        var retention: RetentionPeriod?
+        if let node = custom.node("retention") {
+            guard let period = RetentionPeriod(try node.string()) else {
+                throw node.error("customProperty retention must be an ISO 8601 duration of years, months, weeks and days (P1Y, P18M, P30D)")
+            }
+            retention = period
+        }
         return DataContract(
             id: id, name: try root["name"]?.string() ?? id, version: try root.required("version").string(), purpose: purpose,
-            legalBasis: legalBasis, producer: producer, consumers: consumers, retention: try custom.string("retention"),
+            legalBasis: legalBasis, producer: producer, consumers: consumers, retention: retention,
             objects: objects, source: root.file)
     }
 

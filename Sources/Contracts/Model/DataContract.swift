@@ -9,14 +9,15 @@ public struct DataContract: Sendable {
     public let legalBasis: String
     public let producer: Role?
     public let consumers: [Role]
-    public let retention: String?
+    /// How long the gateway keeps the personal data of this exchange (nil: no limit stated).
+    public let retention: RetentionPeriod?
     public let objects: [SchemaObject]
     /// The file it was loaded from.
     public let source: String
 
     public init(
         id: String, name: String, version: String, purpose: String, legalBasis: String, producer: Role?, consumers: [Role],
-        retention: String?, objects: [SchemaObject], source: String
+        retention: RetentionPeriod?, objects: [SchemaObject], source: String
     ) {
         self.id = id
         self.name = name
