@@ -42,6 +42,8 @@ public struct CbsDeliveryRecord: Sendable, Equatable {
 public protocol CbsDeliveryTransaction {
     /// The deliveries of `period` from `source`, the first one first.
     func cbsDeliveries(source: String, period: String) throws -> [CbsDeliveryRecord]
+    /// Every delivery, oldest first.
+    func cbsDeliveries() throws -> [CbsDeliveryRecord]
     /// Records a delivery; a second one with the same (source, period, correction) is an error.
     func recordCbsDelivery(_ delivery: CbsDeliveryRecord) throws
 }

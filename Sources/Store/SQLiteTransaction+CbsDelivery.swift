@@ -4,9 +4,15 @@ import KetenpoortCore
 
 extension SQLiteTransaction: CbsDeliveryTransaction {
     func cbsDeliveries(source: String, period: String) throws -> [CbsDeliveryRecord] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM cbs_delivery WHERE source = ? AND period = ? ORDER BY correction", arguments: [source, period]
-        ).compactMap { row in
+        try cbsDeliveries(where: "source = ? AND period = ? ORDER BY correction", [source, period])
+    }
+
+    func cbsDeliveries() throws -> [CbsDeliveryRecord] {
+        try cbsDeliveries(where: "1 ORDER BY created_at, correction", [])
+    }
+
+    private func cbsDeliveries(where condition: String, _ arguments: StatementArguments) throws -> [CbsDeliveryRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM cbs_delivery WHERE \(condition)", arguments: arguments).compactMap { row in
             guard let date = Self.date(row["extract_date"]) else { return nil }
             return CbsDeliveryRecord(
                 source: row["source"], period: row["period"], correction: row["correction"], csvBatch: row["csv_batch"],

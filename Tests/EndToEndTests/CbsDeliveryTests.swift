@@ -156,6 +156,21 @@ struct CbsDeliveryTests {
         #expect(header.count == 12_000 && header.merkleRoot == batch.merkleRoot)
     }
 
+    @Test("a subject access request names the CBS deliveries that hold the person's pseudonym, and no others")
+    func subjectAccess() async throws {
+        let (fixture, runtime) = try await Self.start()
+        defer { fixture.stop() }
+        _ = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!)
+        let line = try #require(try DuoExtractFile.details(Self.sample).first)
+        let inStore = try #require(BSN(line.dropFirst().prefix(9)))
+        let cbs = try SubjectAccess(runtime: runtime).processings(of: inStore).filter { $0.activity == "cbs-levering" }
+        #expect(cbs.count == 1)
+        #expect(cbs.first?.details.contains("2026Q3") == true && cbs.first?.by.contains("00000001003214370000") == true)
+        // A person DUO never reported was not delivered.
+        let absent = try #require(BSN("111222333"))
+        #expect(try SubjectAccess(runtime: runtime).processings(of: absent).allSatisfy { $0.activity != "cbs-levering" })
+    }
+
     @Test("a refused push is dead-lettered; resent, it is delivered")
     func deadLetteredThenResent() async throws {
         let (fixture, runtime) = try await Self.start(faultPlan: FaultPlan(fault: .respond(status: 400, retryAfter: nil), count: 2))

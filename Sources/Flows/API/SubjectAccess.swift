@@ -1,13 +1,15 @@
+import Crypto
 import Foundation
 import KetenpoortCore
+import Sealing
 import Store
 import Transport
 
 /// A subject access request (GDPR art. 15, `ketenpoort inzage`): every processing of one person's
 /// data the gateway has on record — when, by whom, for which purpose — from the processing log,
 /// the nightly sync's sent state, the DUO status store, the consent register and its decision
-/// log, and the incident register. Answering it is
-/// itself a processing, and is logged as one.
+/// log, the CBS deliveries whose file holds the person's pseudonym, and the incident register.
+/// Answering it is itself a processing, and is logged as one.
 public struct SubjectAccess: Sendable {
     public static let activity = "inzageverzoek"
 
@@ -47,6 +49,10 @@ public struct SubjectAccess: Sendable {
         }
         let format = ISO8601DateFormatter()
         format.timeZone = .amsterdam
+        // The person's pseudonym in the CBS deliveries, when they are configured.
+        let cbsPseudonym = (try? runtime.configuration.cbs?.deliveryKey()).map { key in
+            Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(bsn.digits.utf8), using: SymmetricKey(data: key)))
+        }
         return try runtime.store.read { tx in
             var result: [Processing] = []
             for entry in try tx.processings(subject: subject) {
@@ -84,6 +90,18 @@ public struct SubjectAccess: Sendable {
                     details: "\(decision.isAllowed ? "toegestaan" : "geweigerd"): \(decision.purpose) aan \(decision.recipient)"
                         + (decision.consent.map { " (toestemming \($0))" } ?? "")))
             }
+            if let cbsPseudonym {
+                let cbs = registry.parties.first { $0.party.role == .cbs }.map { party($0.party.oin.value) } ?? "CBS"
+                let cbsPurpose = runtime.workspace.contracts.contracts[CbsLevering.contract]?.purpose ?? CbsLevering.contract
+                for delivery in try tx.cbsDeliveries() {
+                    guard let included = try Self.csv(of: delivery.csvBatch, holdsLineStarting: cbsPseudonym, in: tx), included != false else { continue }
+                    result.append(Processing(
+                        when: format.string(from: delivery.createdAt), by: cbs, activity: "cbs-levering",
+                        purpose: cbsPurpose,
+                        details: "gepseudonimiseerd geleverd: periode \(delivery.period)\(delivery.correction > 0 ? ", correctie \(delivery.correction)" : "")"
+                            + (included == nil ? "; de levering is na de bewaartermijn verwijderd: of deze persoon erin zat is niet meer na te gaan" : "")))
+                }
+            }
             let subjects = Set([subject] + sent.map { pseudonym.of($0.person) })
             for incident in try tx.incidents() where !subjects.isDisjoint(with: incident.subjects) {
                 result.append(Processing(
@@ -93,5 +111,21 @@ public struct SubjectAccess: Sendable {
             }
             return result.sorted { $0.when < $1.when }
         }
+    }
+
+    /// Whether the CSV of `batch` has a line starting with `pseudonym;` — read part by part; nil when
+    /// its payload is gone (deleted at the end of its retention).
+    static func csv(of batch: String, holdsLineStarting pseudonym: String, in tx: any StoreTransaction) throws -> Bool? {
+        guard try tx.payloadPart(batch: batch, part: 0) != nil else { return nil }
+        let needle = Data(("\n" + pseudonym + ";").utf8)
+        var found = false
+        var tail = Data()
+        try tx.forEachPayloadPart(of: batch) { part in
+            guard !found else { return }
+            let window = tail + part
+            found = window.range(of: needle) != nil
+            tail = window.suffix(needle.count - 1)
+        }
+        return found
     }
 }
