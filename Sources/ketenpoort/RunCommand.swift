@@ -1,6 +1,7 @@
 import ArgumentParser
 import Flows
 import Foundation
+import KetenpoortCore
 import Logging
 import ServiceLifecycle
 import Transport
@@ -35,8 +36,14 @@ struct RunCommand: AsyncParsableCommand {
                 let drop = DropFolderDuoIngest(ingest: try runtime.duoIngest(), folder: source)
                 entries.append(.blocking(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
             case (CbsLevering.job, _):
-                let levering = try runtime.cbsLevering()
-                entries.append(.blocking(name: schedule.name, cron: cron) { due in _ = try levering.deliverCompletedPeriod(on: due) })
+                // Built when it fires: a delivery key CBS has not provided yet stops this schedule's
+                // runs (each logged as failed), not the gateway.
+                do {
+                    _ = try runtime.cbsLevering()
+                } catch let error as KetenpoortError {
+                    logger.error("schedule cannot deliver to CBS until this is mended", metadata: ["schedule": "\(schedule.name)", "reason": "\(error.reason)"])
+                }
+                entries.append(.blocking(name: schedule.name, cron: cron) { due in _ = try runtime.cbsLevering().deliverCompletedPeriod(on: due) })
             default:
                 throw ValidationError("\(runtime.configuration.source.path): schedule \(schedule.name): unknown job '\(schedule.job)' or no source folder")
             }
