@@ -108,9 +108,18 @@ public struct GatewayRuntime: Sendable {
     /// Where the HTTPS inbox keeps the files it took in: beside the store.
     public var inboxDirectory: URL { configuration.store.path.deletingLastPathComponent().appendingPathComponent("inbox-received") }
 
-    /// The contracts' retention periods, applied to the outbox and the inbox.
+    /// The contracts' retention periods, applied to the outbox, the held advices and the folders
+    /// where files of an exchange are kept: the inbox, the drop folders' `processed/` and
+    /// `rejected/`, the CBS delivery's local copy.
     public func dataRetention() -> DataRetention {
-        DataRetention(contracts: workspace.contracts, store: store, inboxDirectory: inboxDirectory, audit: auditChain(), clock: clock)
+        var folders = workspace.contracts.contracts.keys.sorted().map { DataRetention.Folder(contract: $0, url: inboxDirectory.appendingPathComponent($0)) }
+        let dropFolderContracts = [CoaGemeenteSync.job: "coa-tvs-export", DuoIngest.job: DuoIngest.contract]
+        for schedule in configuration.schedules {
+            guard let source = schedule.source, let contract = dropFolderContracts[schedule.job] else { continue }
+            folders += ["processed", "rejected"].map { DataRetention.Folder(contract: contract, url: source.appendingPathComponent($0)) }
+        }
+        if let output = configuration.cbs?.outputDirectory { folders.append(DataRetention.Folder(contract: CbsLevering.contract, url: output)) }
+        return DataRetention(contracts: workspace.contracts, store: store, folders: folders, audit: auditChain(), clock: clock)
     }
 
     /// The producer role of every contract the inbox takes.

@@ -140,14 +140,22 @@ extension SQLiteStore {
             // A batch's payload moves to its own table, in parts of at most 1 MiB, so a batch of any
             // size is written and read (delivered, exported) a part at a time: memory no longer
             // grows with a delivery of the whole population to CBS.
+            // Existing payloads are cut into parts of 1 MiB (an empty one keeps one empty part); the
+            // old column's pages are zeroed as they are freed.
             try db.execute(
                 sql: """
+                    PRAGMA secure_delete = ON;
                     CREATE TABLE batch_payload (
                         batch TEXT NOT NULL, part INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (batch, part));
-                    INSERT INTO batch_payload (batch, part, bytes) SELECT id, 0, payload FROM batch;
+                    WITH RECURSIVE parts(n) AS (
+                        SELECT 0 UNION ALL SELECT n + 1 FROM parts WHERE (n + 1) * 1048576 < (SELECT max(length(payload)) FROM batch))
+                    INSERT INTO batch_payload (batch, part, bytes)
+                    SELECT batch.id, parts.n, coalesce(substr(batch.payload, parts.n * 1048576 + 1, 1048576), x'')
+                    FROM batch JOIN parts ON parts.n * 1048576 < max(length(batch.payload), 1);
                     ALTER TABLE batch ADD COLUMN payload_bytes INTEGER NOT NULL DEFAULT 0;
                     UPDATE batch SET payload_bytes = length(payload);
                     ALTER TABLE batch DROP COLUMN payload;
+                    PRAGMA secure_delete = OFF;
                     """)
         }
         return migrator

@@ -60,6 +60,8 @@ public final class SQLiteStore: Store {
 
 extension KetenpoortError.Code {
     public static let storeUnavailable: Self = "store.unavailable"
+    /// A batch's payload is no longer kept: recalled, or deleted at the end of its retention.
+    public static let storePayloadGone: Self = "store.payload-gone"
 }
 
 /// The checkpoint connection, opened on demand.

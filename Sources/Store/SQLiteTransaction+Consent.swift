@@ -87,9 +87,19 @@ extension SQLiteTransaction {
     }
 
     func markAdviceSealed(id: String, batch: String) throws {
-        try db.execute(
-            sql: "UPDATE advice SET status = ?, batch = ?, content = x'' WHERE id = ? AND status = ?",
-            arguments: [AdviceStatus.sealed.rawValue, batch, id, AdviceStatus.held.rawValue])
+        // The advice's text now lives only in its batch: zeroed here, not merely freed.
+        try zeroingDeleted {
+            try db.execute(
+                sql: "UPDATE advice SET status = ?, batch = ?, content = x'' WHERE id = ? AND status = ?",
+                arguments: [AdviceStatus.sealed.rawValue, batch, id, AdviceStatus.held.rawValue])
+        }
+    }
+
+    func deleteHeldAdvices(receivedBefore cutoff: Date) throws -> [String] {
+        let arguments: StatementArguments = [AdviceStatus.held.rawValue, cutoff.timeIntervalSince1970]
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM advice WHERE status = ? AND received_at < ? ORDER BY received_at, id", arguments: arguments)
+        try zeroingDeleted { try db.execute(sql: "DELETE FROM advice WHERE status = ? AND received_at < ?", arguments: arguments) }
+        return ids
     }
 
     func markAdviceRecalled(id: String) throws {
@@ -100,8 +110,10 @@ extension SQLiteTransaction {
 
     func holdAgain(_ advice: HeldAdvice) throws {
         try db.execute(
-            sql: "UPDATE advice SET status = ?, content = ?, received_at = ?, batch = NULL WHERE id = ? AND status = ?",
-            arguments: [AdviceStatus.held.rawValue, advice.content, advice.receivedAt.timeIntervalSince1970, advice.id, AdviceStatus.recalled.rawValue])
+            sql: "UPDATE advice SET status = ?, bsn = ?, content = ?, received_at = ?, batch = NULL WHERE id = ? AND status = ?",
+            arguments: [
+                AdviceStatus.held.rawValue, advice.bsn, advice.content, advice.receivedAt.timeIntervalSince1970, advice.id, AdviceStatus.recalled.rawValue,
+            ])
     }
 
     func recallBatch(id: String) throws -> Bool {

@@ -134,7 +134,16 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func deletePayload(batch: String) throws {
-        try db.execute(sql: "DELETE FROM batch_payload WHERE batch = ?", arguments: [batch])
+        try zeroingDeleted { try db.execute(sql: "DELETE FROM batch_payload WHERE batch = ?", arguments: [batch]) }
+    }
+
+    /// Runs `body` with SQLite's `secure_delete` on: what it deletes or overwrites is zeroed in the
+    /// file, not merely freed (personal data past its use). The write-ahead log keeps the old page
+    /// images until it is checkpointed and overwritten.
+    func zeroingDeleted<T>(_ body: () throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA secure_delete = ON")
+        defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+        return try body()
     }
 
     func payloadPart(batch: String, part: Int) throws -> Data? {
@@ -165,9 +174,14 @@ struct SQLiteTransaction: StoreTransaction {
         try db.execute(
             sql: "INSERT INTO attempt (batch, at, http_status, error, receipt) VALUES (?, ?, ?, ?, ?)",
             arguments: [attempt.batch, attempt.at.timeIntervalSince1970, attempt.httpStatus, attempt.error, attempt.receipt])
+        // A batch recalled while this attempt ran stays recalled, unless the attempt delivered it:
+        // then delivered is what happened.
         try db.execute(
-            sql: "UPDATE batch SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
-            arguments: [status.rawValue, nextAttemptAt?.timeIntervalSince1970, attempt.error, attempt.batch])
+            sql: "UPDATE batch SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND (status = ? OR ? = ?)",
+            arguments: [
+                status.rawValue, nextAttemptAt?.timeIntervalSince1970, attempt.error, attempt.batch, BatchStatus.pending.rawValue, status.rawValue,
+                BatchStatus.delivered.rawValue,
+            ])
     }
 
     func requeue(batch: String, at: Date) throws {

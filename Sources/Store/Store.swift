@@ -54,7 +54,8 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     func schedule(status: BatchStatus) throws -> [BatchDue]
     /// Puts a dead-lettered (or pending) batch back in line, due at `at`, with its attempts counted afresh.
     func requeue(batch: String, at: Date) throws
-    /// Records a delivery attempt and the batch's new status.
+    /// Records a delivery attempt and the batch's new status (a batch no longer pending — recalled
+    /// meanwhile — keeps its status, unless the attempt delivered it).
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws
 
     // Scratch space.
@@ -128,9 +129,12 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     func advices(status: AdviceStatus) throws -> [HeldAdvice]
     /// Marks advice `id` sealed into `batch` and drops its content (the batch holds it now).
     func markAdviceSealed(id: String, batch: String) throws
+    /// Deletes the advices still held (never released) that were received before `cutoff`, zeroed in
+    /// the file; returns their ids.
+    func deleteHeldAdvices(receivedBefore cutoff: Date) throws -> [String]
     /// Marks sealed advice `id` recalled.
     func markAdviceRecalled(id: String) throws
-    /// Holds a recalled advice again, received anew with `advice.content`.
+    /// Holds a recalled advice again, received anew: its subject and content as `advice` has them.
     func holdAgain(_ advice: HeldAdvice) throws
     /// Recalls `batch` if it was not delivered yet (pending or dead-lettered): its status becomes
     /// `recalled` and its payload is deleted. Whether it was recalled.

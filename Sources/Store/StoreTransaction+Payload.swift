@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 /// A batch's payload as a whole, or part by part, over the parts the outbox keeps.
 extension StoreTransaction {
@@ -16,16 +17,22 @@ extension StoreTransaction {
         try insertBatch(batch)
     }
 
-    /// Calls `body` with each part of the payload of `batch`, in order: one part in memory at a time.
+    /// Calls `body` with each part of the payload of `batch`, in order: one part in memory at a
+    /// time. Throws `store.payload-gone` when it is no longer kept (a payload always has a part 0).
     public func forEachPayloadPart(of batch: String, _ body: (Data) throws -> Void) throws {
-        var part = 0
+        guard let first = try payloadPart(batch: batch, part: 0) else {
+            throw KetenpoortError(.storePayloadGone, "the payload of batch \(batch) is no longer kept (recalled, or deleted at the end of its retention)")
+        }
+        try body(first)
+        var part = 1
         while let bytes = try payloadPart(batch: batch, part: part) {
             try body(bytes)
             part += 1
         }
     }
 
-    /// The whole payload of `batch` (empty when it has none): for batches known to be small.
+    /// The whole payload of `batch`: for batches known to be small. Throws `store.payload-gone`
+    /// when it is no longer kept (recalled, or deleted at the end of its retention).
     public func payload(of batch: String) throws -> Data {
         var payload = Data()
         try forEachPayloadPart(of: batch) { payload.append($0) }

@@ -169,6 +169,10 @@ struct CbsDeliveryTests {
         // A person DUO never reported was not delivered.
         let absent = try #require(BSN("111222333"))
         #expect(try SubjectAccess(runtime: runtime).processings(of: absent).allSatisfy { $0.activity != "cbs-levering" })
+        // Once the file is gone (retention), the delivery is named for anyone, saying it cannot tell.
+        try runtime.store.write { try $0.deletePayload(batch: "cbs-wi-duo-2026Q3") }
+        let unknown = try SubjectAccess(runtime: runtime).processings(of: absent).filter { $0.activity == "cbs-levering" }
+        #expect(unknown.count == 1 && unknown.first?.details.contains("niet meer na te gaan") == true)
     }
 
     @Test("a refused push is dead-lettered; resent, it is delivered")

@@ -130,13 +130,18 @@ struct DeliveryTests {
         defer { fixture.stop() }
         let client = CurlClient()
         let report = try fixture.sync("tvs-export-20261121.csv")
-        _ = try await fixture.deliver(client)
-        // As if the gateway died after the receiver stored the batches but before it recorded that.
-        try fixture.runtime.store.write { tx in
-            for id in report.batches {
-                try tx.recordAttempt(DeliveryAttempt(batch: id, at: Date(), httpStatus: nil, error: "simulated crash", receipt: nil), status: .pending, nextAttemptAt: nil)
-            }
+        // As if the gateway died after the receiver stored the batches but before it recorded that:
+        // each is sent exactly as the worker sends it, and stays pending in the outbox.
+        let configuration = fixture.runtime.configuration
+        for batch in try fixture.batches() {
+            let party = try #require(configuration.registry.party(id: batch.recipient))
+            let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: batch.payload, signature: batch.signature)
+            let tls = TLSClientSettings(
+                clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: try #require(party.caBundle))
+            let response = try await client.post(url: try #require(party.endpoint), headers: headers.fields, body: batch.payload, tls: tls, timeout: .seconds(10))
+            #expect(response.status == 201)
         }
+        #expect(try fixture.batches().allSatisfy { $0.status == .pending })
         let again = try await fixture.deliver(client)
         await client.shutdown()
         #expect(Set(again.delivered) == Set(report.batches))

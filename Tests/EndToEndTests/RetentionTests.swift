@@ -29,9 +29,20 @@ struct RetentionTests {
         }
         let longAgo = SyncFixture.clock.now().addingTimeInterval(-400 * 86400)
         try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: inbox.appendingPathComponent("old-key").path)
+        // A file the nightly job handled long ago (its drop folder's processed/), and an advice
+        // that never found consent.
+        let processed = fixture.directory.file("var/inbox/coa/processed")
+        try FileManager.default.createDirectory(at: processed, withIntermediateDirectories: true)
+        try Data("BSN;…".utf8).write(to: processed.appendingPathComponent("tvs-export-20251001.csv"))
+        try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: processed.appendingPathComponent("tvs-export-20251001.csv").path)
+        _ = try fixture.ingestAdvice([Advice.line("ARG-2026-000090", Subjects.bsns[0], marker: "MARKER-NEVER-CONSENTED")], runtime: fixture.runtime)
+        #expect(try fixture.runtime.store.read { try $0.advice(id: "ARG-2026-000090") }?.status == .held)
 
-        // A day later nothing is due: everything is younger than its retention.
-        #expect(try fixture.restarted(at: SyncFixture.clock.now().addingTimeInterval(86400)).dataRetention().apply().contracts.map(\.contract) == ["coa-tvs-export"])
+        // A day later only the old files are due: everything else is younger than its retention.
+        let early = try fixture.restarted(at: SyncFixture.clock.now().addingTimeInterval(86400)).dataRetention().apply()
+        #expect(early.contracts.map(\.contract) == ["coa-tvs-export"])
+        #expect(early.contracts.first?.files.sorted() == ["coa-tvs-export/old-key", "processed/tvs-export-20251001.csv"])
+        #expect(early.contracts.first?.batchPayloads == [])
 
         // 400 days later (the new inbox file is then ten days old): a dry run lists, then the real run deletes.
         let later = try fixture.restarted(at: SyncFixture.clock.now().addingTimeInterval(400 * 86400))
@@ -49,6 +60,9 @@ struct RetentionTests {
         // Not delivered yet: kept, whatever its age.
         for batch in second.batches { #expect(try later.store.read { try $0.payloadPart(batch: batch, part: 0) } != nil) }
         #expect(!FileManager.default.fileExists(atPath: inbox.appendingPathComponent("old-key").path))
+        #expect(!FileManager.default.fileExists(atPath: processed.appendingPathComponent("tvs-export-20251001.csv").path))
+        #expect(report.contracts.first { $0.contract == "argonaut-advies" }?.heldAdvices == ["ARG-2026-000090"])
+        #expect(try later.store.read { try $0.advice(id: "ARG-2026-000090") } == nil)
         #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("old-key.receipt.json").path))
         #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("new-key/tvs-export-20251101.csv").path))
         // Every deletion is on the audit chain; applying again deletes nothing more.

@@ -74,13 +74,29 @@ struct OutboxPayloadTests {
         }
     }
 
+    @Test("a deleted payload is zeroed in the database file, not merely freed")
+    func deletedIsZeroed() throws {
+        try SQLiteStoreTests.withStore { store, path in
+            let marker = Data("MARKER-HEALTH-NOTE-7f3a".utf8)
+            let payload = Data((0..<40_000).flatMap { _ in marker })
+            func truncateLog() throws { try store.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+            func fileHoldsMarker() throws -> Bool { try Data(contentsOf: URL(fileURLWithPath: path)).range(of: marker) != nil }
+            try store.write { try $0.insertBatch(Self.batch("secret", bytes: payload.count), payload: payload) }
+            try truncateLog()
+            #expect(try fileHoldsMarker())
+            try store.write { try $0.deletePayload(batch: "secret") }
+            try truncateLog()
+            #expect(try !fileHoldsMarker())
+        }
+    }
+
     @Test("v7 moves the payloads of a store made before it into parts, byte for byte")
     func migratesOldPayloads() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("ketenpoort.sqlite").path
-        let payload = Self.bytes(70_000)
+        let payload = Self.bytes(2 * OutboxBatch.payloadPartSize + 70_000)
         do {
             let old = try DatabaseQueue(path: path)
             try SQLiteStore.migrator.migrate(old, upTo: "v6-processing-log")
@@ -89,13 +105,24 @@ struct OutboxPayloadTests {
                     sql: """
                         INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
                                            record_hashes, payload, signature, status, attempts)
-                        VALUES ('old', 'gm0363', '00000001002220647000', 'gemeente-kennisgeving', 'application/xml', 1, 1, 'ab', '01', ?, 'h..s',
+                        VALUES (?, 'gm0363', '00000001002220647000', 'gemeente-kennisgeving', 'application/xml', 1, 1, 'ab', '01', ?, 'h..s',
                                 'pending', 0)
-                        """, arguments: [payload])
+                        """, arguments: ["old", payload])
+                try db.execute(
+                    sql: """
+                        INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
+                                           record_hashes, payload, signature, status, attempts)
+                        VALUES ('empty', 'gm0363', '00000001002220647000', 'gemeente-kennisgeving', 'application/xml', 1, 0, 'ab', '', x'', 'h..s',
+                                'pending', 0)
+                        """)
             }
         }
         let store = try SQLiteStore(path: path)
         #expect(try store.read { try $0.payload(of: "old") } == payload)
         #expect(try store.read { try $0.batch(id: "old") }?.payloadBytes == payload.count)
+        var sizes: [Int] = []
+        try store.read { tx in try tx.forEachPayloadPart(of: "old") { sizes.append($0.count) } }
+        #expect(sizes == [OutboxBatch.payloadPartSize, OutboxBatch.payloadPartSize, 70_000])
+        #expect(try store.read { try $0.payload(of: "empty") }.isEmpty)
     }
 }

@@ -129,6 +129,28 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a recalled batch stays recalled when an attempt that was under way ends, unless that attempt delivered it; its payload is gone")
+    func recallDuringAttempt() throws {
+        try Self.withStore { store, _ in
+            for (id, outcome) in [("b-retry", BatchStatus.pending), ("b-dead", .deadLettered), ("b-delivered", .delivered)] {
+                let batch = OutboxBatch(
+                    id: id, recipient: "duo", recipientOIN: "00000001800866472000", contract: "argonaut-advies", contentType: "application/x-ndjson",
+                    createdAt: Date(timeIntervalSince1970: 100), recordCount: 1, merkleRoot: "ab", recordHashes: ["01"], payloadBytes: 2, signature: "h..s")
+                try store.write { try $0.insertBatch(batch, payload: Data("{}".utf8)) }
+                #expect(try store.write { try $0.recallBatch(id: id) })
+                try store.write { tx in
+                    try tx.recordAttempt(
+                        DeliveryAttempt(batch: id, at: Date(), httpStatus: outcome == .delivered ? 201 : 503, error: nil, receipt: nil), status: outcome,
+                        nextAttemptAt: nil)
+                }
+                #expect(try store.read { try $0.batch(id: id) }?.status == (outcome == .delivered ? .delivered : .recalled), "\(id)")
+                #expect(throws: KetenpoortError(.storePayloadGone, "")) { try store.read { try $0.payload(of: id) } }
+            }
+            // Only a batch not yet delivered can be recalled.
+            #expect(try !store.write { try $0.recallBatch(id: "b-delivered") })
+        }
+    }
+
     @Test("quarantine, incidents and runs are kept")
     func records() throws {
         try Self.withStore { store, _ in

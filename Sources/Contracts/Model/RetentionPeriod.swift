@@ -15,8 +15,8 @@ public struct RetentionPeriod: Sendable, Hashable, CustomStringConvertible {
     /// The text it was read from.
     public let description: String
 
-    /// Parses `PnYnMnWnD` (at least one part, each a whole number, in that order); nil otherwise.
-    /// A time part (`T…`) is refused: retention is counted in days.
+    /// Parses `PnYnMnWnD` (at least one part, each a whole number, in that order, not all zero);
+    /// nil otherwise. A time part (`T…`) is refused: retention is counted in days.
     public init?(_ text: String) {
         var rest = Substring(text)
         guard rest.first == "P", rest.count > 1 else { return nil }
@@ -35,6 +35,8 @@ public struct RetentionPeriod: Sendable, Hashable, CustomStringConvertible {
         years = values["Y"] ?? 0
         months = values["M"] ?? 0
         days = (values["W"] ?? 0) * 7 + (values["D"] ?? 0)
+        // Zero would delete what was just delivered: a typo, not a policy.
+        guard years + months + days > 0 else { return nil }
         description = text
     }
 

@@ -49,7 +49,7 @@ public struct SubjectAccess: Sendable {
         }
         let format = ISO8601DateFormatter()
         format.timeZone = .amsterdam
-        // The person's pseudonym in the CBS deliveries, when they are configured.
+        // The person's pseudonym in the CBS deliveries (nil: the key cannot be read now).
         let cbsPseudonym = (try? runtime.configuration.cbs?.deliveryKey()).map { key in
             Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(bsn.digits.utf8), using: SymmetricKey(data: key)))
         }
@@ -90,17 +90,20 @@ public struct SubjectAccess: Sendable {
                     details: "\(decision.isAllowed ? "toegestaan" : "geweigerd"): \(decision.purpose) aan \(decision.recipient)"
                         + (decision.consent.map { " (toestemming \($0))" } ?? "")))
             }
-            if let cbsPseudonym {
-                let cbs = registry.parties.first { $0.party.role == .cbs }.map { party($0.party.oin.value) } ?? "CBS"
-                let cbsPurpose = runtime.workspace.contracts.contracts[CbsLevering.contract]?.purpose ?? CbsLevering.contract
-                for delivery in try tx.cbsDeliveries() {
-                    guard let included = try Self.csv(of: delivery.csvBatch, holdsLineStarting: cbsPseudonym, in: tx), included != false else { continue }
-                    result.append(Processing(
-                        when: format.string(from: delivery.createdAt), by: cbs, activity: "cbs-levering",
-                        purpose: cbsPurpose,
-                        details: "gepseudonimiseerd geleverd: periode \(delivery.period)\(delivery.correction > 0 ? ", correctie \(delivery.correction)" : "")"
-                            + (included == nil ? "; de levering is na de bewaartermijn verwijderd: of deze persoon erin zat is niet meer na te gaan" : "")))
-                }
+            let cbs = registry.parties.first { $0.party.role == .cbs }.map { party($0.party.oin.value) } ?? "CBS"
+            let cbsPurpose = runtime.workspace.contracts.contracts[CbsLevering.contract]?.purpose ?? CbsLevering.contract
+            for delivery in try tx.cbsDeliveries() {
+                // Whether the file holds the person: nil when that cannot be told (no key, or the file is gone).
+                let included = try cbsPseudonym.flatMap { try Self.csv(of: delivery.csvBatch, holdsLineStarting: $0, in: tx) }
+                if included == false { continue }
+                let unknown =
+                    cbsPseudonym == nil
+                    ? "; de CBS-sleutel is nu niet leesbaar: of deze persoon erin zat is niet na te gaan"
+                    : "; de levering is na de bewaartermijn verwijderd: of deze persoon erin zat is niet meer na te gaan"
+                result.append(Processing(
+                    when: format.string(from: delivery.createdAt), by: cbs, activity: "cbs-levering", purpose: cbsPurpose,
+                    details: "gepseudonimiseerd geleverd: periode \(delivery.period)\(delivery.correction > 0 ? ", correctie \(delivery.correction)" : "")"
+                        + (included == nil ? unknown : "")))
             }
             let subjects = Set([subject] + sent.map { pseudonym.of($0.person) })
             for incident in try tx.incidents() where !subjects.isDisjoint(with: incident.subjects) {

@@ -50,7 +50,20 @@ public struct AdviceFlow: Sendable {
     public func ingest(file url: URL) throws -> AdviceIngestReport {
         let started = clock.now()
         let runID = "\(Self.flow)-\(url.deletingPathExtension().lastPathComponent)-\(Int(started.timeIntervalSince1970))"
-        return try store.write { tx in
+        do {
+            return try take(url, runID: runID, started: started)
+        } catch let rejected as Rejected {
+            return rejected.report
+        }
+    }
+
+    /// A rejected file: its transaction is rolled back (nothing of it is held) and the report returned.
+    private struct Rejected: Error {
+        let report: AdviceIngestReport
+    }
+
+    private func take(_ url: URL, runID: String, started: Date) throws -> AdviceIngestReport {
+        try store.write { tx in
             var report = AdviceIngestReport(run: runID, validation: ValidationReport(contract: Self.flow))
             let slots = (id: object.slot(of: "adviesId")!, bsn: object.slot(of: "bsn")!)
             report.validation = try pipeline.run(url) { record, isClean in
@@ -67,10 +80,10 @@ public struct AdviceFlow: Sendable {
                 report.received.append(id)
             }
             if report.validation.isRejected {
-                // Nothing of a rejected file is taken in.
+                // Nothing of a rejected file is taken in: what its lines held is rolled back.
                 report.received = []
                 report.alreadyKnown = []
-                return report
+                throw Rejected(report: report)
             }
             for finding in report.validation.findings {
                 try tx.quarantine(QuarantineEntry(

@@ -28,9 +28,9 @@ public struct AuditAnchor: Service {
 
     /// Signs a checkpoint if the chain grew since the last one; failures are logged, not thrown
     /// (the next round tries again).
-    func anchor() {
+    func anchor() async {
         do {
-            _ = try store.write { try chain.checkpoint(in: $0) }
+            try await BlockingWork.run { [store, chain] in _ = try store.write { try chain.checkpoint(in: $0) } }
         } catch {
             logger.error("audit checkpoint not signed", metadata: ["error": "\((error as? KetenpoortError)?.code.rawValue ?? "store")"])
         }

@@ -8,12 +8,14 @@ import Dispatch
 /// let due = try await BlockingWork.run { try store.read { try $0.schedule(status: .pending) } }
 /// ```
 public enum BlockingWork {
-    private static let queue = DispatchQueue(label: "ketenpoort.blocking-work", attributes: .concurrent)
-
     /// Runs `body` on a blocking-work thread and returns (or throws) what it did.
+    ///
+    /// Each call gets a serial queue of its own: such queues are served by Dispatch's overcommitting
+    /// threads, so a long job (a night's sync) never makes a short store call wait for a thread, as
+    /// a shared concurrent queue (one thread per core) would.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try body() }) }
+            DispatchQueue(label: "ketenpoort.blocking-work").async { continuation.resume(with: Result { try body() }) }
         }
     }
 }

@@ -65,7 +65,8 @@ public struct Scheduler: Service {
             logger.error("scheduled run failed", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
         }
         do {
-            try store.write { try $0.recordScheduled(schedule: entry.name, due: due, startedAt: started, finishedAt: clock.now()) }
+            let (store, clock, name) = (self.store, self.clock, entry.name)
+            try await BlockingWork.run { try store.write { try $0.recordScheduled(schedule: name, due: due, startedAt: started, finishedAt: clock.now()) } }
         } catch {
             logger.error("scheduled run not recorded", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
         }

@@ -21,9 +21,9 @@ public struct StoreCheckpointer: Service {
         await repeatEvery(interval, checkpoint)
     }
 
-    private func checkpoint() {
+    private func checkpoint() async {
         do {
-            try store.checkpoint()
+            try await BlockingWork.run { [store] in try store.checkpoint() }
         } catch {
             logger.warning("checkpoint failed; the write-ahead log grows until the next one", metadata: ["error": "\(error)"])
         }

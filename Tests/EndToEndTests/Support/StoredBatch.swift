@@ -12,13 +12,18 @@ struct StoredBatch {
 }
 
 extension StoreTransaction {
-    /// The batches with `status` (all when nil), each with its payload.
+    /// The batches with `status` (all when nil), each with its payload (empty once it is no longer kept).
     func storedBatches(status: BatchStatus?) throws -> [StoredBatch] {
-        try batches(status: status).map { StoredBatch(batch: $0, payload: try payload(of: $0.id)) }
+        try batches(status: status).map(stored)
     }
 
     /// Batch `id` with its payload.
     func storedBatch(id: String) throws -> StoredBatch? {
-        try batch(id: id).map { StoredBatch(batch: $0, payload: try payload(of: $0.id)) }
+        try batch(id: id).map(stored)
+    }
+
+    private func stored(_ batch: OutboxBatch) throws -> StoredBatch {
+        let kept = try payloadPart(batch: batch.id, part: 0) != nil
+        return StoredBatch(batch: batch, payload: kept ? try payload(of: batch.id) : Data())
     }
 }
