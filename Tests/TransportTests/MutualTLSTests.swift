@@ -124,7 +124,7 @@ struct MutualTLSTests {
             let headers = try DeliveryHeaders(contentType: "application/xml", batchID: "b1", body: sampleXML, signature: nil).fields
             func post(_ tls: TLSClientSettings) async -> String? {
                 await transportErrorCode {
-                    try await client.post(url: receiver.url(), headers: headers, body: sampleXML, tls: tls, timeout: .seconds(5))
+                    try await client.post(url: receiver.url(), headers: headers, body: sampleXML, tls: tls, timeout: .seconds(30))
                 }
             }
             #expect(await post(pki.client(pin: try pki.pin(of: "gm0363"))) == nil)
@@ -161,7 +161,7 @@ struct MutualTLSTests {
             var code: String?
             do {
                 _ = try await receiver.client.post(
-                    url: url, headers: headers.fields, body: sampleXML, tls: TestPKI.shared.client(), timeout: .seconds(5))
+                    url: url, headers: headers.fields, body: sampleXML, tls: TestPKI.shared.client(), timeout: .seconds(30))
             } catch let error as KetenpoortError {
                 code = error.code.rawValue
                 #expect(DeliveryVerdict(error: error) == .retryable)

@@ -59,7 +59,7 @@ struct Receiver: Sendable {
     /// POSTs `body` with the delivery headers of §8.
     func deliver(
         _ body: Data, party: String = "gm0363", batch: String = "batch-1", tls: TLSClientSettings = TestPKI.shared.client(),
-        digest: String? = nil, timeout: Duration = .seconds(10)
+        digest: String? = nil, timeout: Duration = .seconds(30)
     ) async throws -> HTTPResponse {
         var headers = try DeliveryHeaders(contentType: "application/xml", batchID: batch, body: body, signature: "e30..c2ln")
         if let digest { headers.contentDigest = digest }
@@ -68,7 +68,7 @@ struct Receiver: Sendable {
 
     /// POSTs `body` with exactly `headers`.
     func post(_ body: Data, headers: [(name: String, value: String)]) async throws -> HTTPResponse {
-        try await client.post(url: url(), headers: headers, body: body, tls: TestPKI.shared.client(), timeout: .seconds(10))
+        try await client.post(url: url(), headers: headers, body: body, tls: TestPKI.shared.client(), timeout: .seconds(30))
     }
 
     /// Runs `body` against a fresh server (certificate `gm0363` from `serverPKI`, trusting the trusted CA).
