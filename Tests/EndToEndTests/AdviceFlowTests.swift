@@ -36,7 +36,7 @@ extension DeliveryFixture {
     func deliver(_ runtime: GatewayRuntime) async throws -> DeliveryWorker.Round {
         let client = CurlClient()
         let round = try await DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
-            .deliverUntilDone(deadline: Date().addingTimeInterval(20))
+            .deliverUntilDone(deadline: Date().addingTimeInterval(60))
         await client.shutdown()
         return round
     }

@@ -56,7 +56,7 @@ struct DeliveryFixture {
     /// Delivers with a real clock for the retry waits (the sync used the fixed one).
     func deliver(_ client: CurlClient) async throws -> DeliveryWorker.Round {
         try await DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
-            .deliverUntilDone(deadline: Date().addingTimeInterval(20))
+            .deliverUntilDone(deadline: Date().addingTimeInterval(60))
     }
 
     /// Files the receiver stored, as "party/name".
@@ -138,7 +138,7 @@ struct DeliveryTests {
             let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: batch.payload, signature: batch.signature)
             let tls = TLSClientSettings(
                 clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: try #require(party.caBundle))
-            let response = try await client.post(url: try #require(party.endpoint), headers: headers.fields, body: batch.payload, tls: tls, timeout: .seconds(10))
+            let response = try await client.post(url: try #require(party.endpoint), headers: headers.fields, body: batch.payload, tls: tls, timeout: .seconds(30))
             #expect(response.status == 201)
         }
         #expect(try fixture.batches().allSatisfy { $0.status == .pending })

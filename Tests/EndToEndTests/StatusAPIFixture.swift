@@ -88,7 +88,7 @@ struct StatusAPIFixture {
     ) async throws -> HTTPResponse {
         var request = CurlRequest(
             url: url(path), headers: headers, body: try JSONSerialization.data(withJSONObject: body), tls: tls(as: party, untrusted: untrusted),
-            timeout: .seconds(10), connectTimeout: .seconds(5))
+            timeout: .seconds(30), connectTimeout: .seconds(5))
         request.omitsClientCertificate = withoutCertificate
         return try await client.perform(request)
     }

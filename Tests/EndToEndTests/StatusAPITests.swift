@@ -211,7 +211,7 @@ struct StatusAPITests {
         defer { Task { await fixture.stop() } }
         _ = try await fixture.post("/statusvragen", Self.single(StatusAPIFixture.persons[4].bsn), as: "gm0363")
         let url = URL(string: "https://127.0.0.1:\(fixture.port)/metrics")!
-        let response = try await fixture.client.get(url: url, tls: fixture.tls(as: "cbs"), timeout: .seconds(10))
+        let response = try await fixture.client.get(url: url, tls: fixture.tls(as: "cbs"), timeout: .seconds(30))
         #expect(response.status == 200)
         #expect(response.text.contains("ketenpoort_incidents_open 1\n"))
         #expect(response.text.contains("ketenpoort_incidents_unassessed_48h 0\n"))
@@ -223,7 +223,7 @@ struct StatusAPITests {
     func openAPIDocument() async throws {
         let fixture = try await StatusAPIFixture.start()
         defer { Task { await fixture.stop() } }
-        let response = try await fixture.client.get(url: fixture.url("/openapi.json"), tls: fixture.tls(as: "ind"), timeout: .seconds(10))
+        let response = try await fixture.client.get(url: fixture.url("/openapi.json"), tls: fixture.tls(as: "ind"), timeout: .seconds(30))
         #expect(response.status == 200)
         #expect(response.body == (try Data(contentsOf: Repository.root.appendingPathComponent("api/inburgering-v1.openapi.json"))))
     }
