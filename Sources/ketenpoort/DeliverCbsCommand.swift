@@ -26,11 +26,16 @@ struct DeliverCbsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try gateway.runtime()
+        let levering = try runtime.cbsLevering()
         let report: CbsDeliveryReport
         do {
-            report = try runtime.cbsLevering().deliver(source: source, period: CbsPeriod(period)!, correction: correction)
+            report = try levering.deliver(source: source, period: CbsPeriod(period)!, correction: correction)
         } catch let error as KetenpoortError where error.code == .cbsRefused || error.code == .cbsContractViolation {
             FileHandle.standardError.write(Data("ketenpoort: \(error.reason)\n".utf8))
+            // A local copy lost (a crash after sealing, a deleted file) is written again from the outbox.
+            for file in (try? levering.restoreFiles(source: source, period: CbsPeriod(period)!)) ?? [] {
+                FileHandle.standardError.write(Data("ketenpoort: local copy written again: \(file)\n".utf8))
+            }
             throw ExitCode(1)
         }
         if json {

@@ -156,6 +156,19 @@ struct CbsDeliveryTests {
         #expect(header.count == 12_000 && header.merkleRoot == batch.merkleRoot)
     }
 
+    @Test("a local copy lost after sealing (a crash, a deleted file) is written again from the outbox, byte for byte")
+    func localCopyRestored() async throws {
+        let (fixture, runtime) = try await Self.start()
+        defer { fixture.stop() }
+        let report = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!)
+        let csv = try Data(contentsOf: URL(fileURLWithPath: report.files[0]))
+        #expect(try runtime.cbsLevering().restoreFiles(period: CbsPeriod("2026Q3")!).isEmpty)
+        try FileManager.default.removeItem(atPath: report.files[0])
+        #expect(try runtime.cbsLevering().restoreFiles(period: CbsPeriod("2026Q3")!) == [report.files[0]])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: report.files[0])) == csv)
+        #expect(String(decoding: csv, as: UTF8.self) == (try Self.expectedCSV()))
+    }
+
     @Test("a subject access request names the CBS deliveries that hold the person's pseudonym, and no others")
     func subjectAccess() async throws {
         let (fixture, runtime) = try await Self.start()

@@ -97,18 +97,34 @@ public struct CbsLevering: Sendable {
                 manifest: String(decoding: manifestBytes, as: UTF8.self))
         }
         var written = report
-        if let outputDirectory {
-            // The pair of files of §5, as sealed; written once the outbox holds them.
-            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
-            for (name, batch) in [("\(report.csvBatch).csv", report.csvBatch), ("\(report.csvBatch).manifest.json", report.manifestBatch)] {
-                let file = outputDirectory.appendingPathComponent(name)
-                try PayloadFile.write(batch: batch, from: store, to: file)
-                written.files.append(file.path)
-            }
-        }
+        // The pair of files of §5, as sealed; written once the outbox holds them.
+        written.files = try writeFiles(csvBatch: report.csvBatch, manifestBatch: report.manifestBatch, onlyMissing: false)
         logger.info(
             "CBS delivery sealed", metadata: ["batch": "\(report.csvBatch)", "records": "\(report.records)", "extract": "\(report.extractSequence)"])
         return written
+    }
+
+    /// Writes the pair of files of a delivery into `outputDirectory` (when configured) from the
+    /// outbox, part by part; with `onlyMissing`, only those not there. Returns the paths written.
+    private func writeFiles(csvBatch: String, manifestBatch: String, onlyMissing: Bool) throws -> [String] {
+        guard let outputDirectory else { return [] }
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        var written: [String] = []
+        for (name, batch) in [("\(csvBatch).csv", csvBatch), ("\(csvBatch).manifest.json", manifestBatch)] {
+            let file = outputDirectory.appendingPathComponent(name)
+            if onlyMissing && FileManager.default.fileExists(atPath: file.path) { continue }
+            try PayloadFile.write(batch: batch, from: store, to: file)
+            written.append(file.path)
+        }
+        return written
+    }
+
+    /// Writes again the local pair of files of every delivery of `period` that lacks them (a crash
+    /// between sealing and writing them, or a deleted copy), from the outbox while it keeps the
+    /// payloads. Returns the paths written; nothing when no output directory is configured.
+    public func restoreFiles(source: String = "duo", period: CbsPeriod) throws -> [String] {
+        let deliveries = try store.read { try $0.cbsDeliveries(source: source, period: period.description) }
+        return try deliveries.flatMap { try writeFiles(csvBatch: $0.csvBatch, manifestBatch: $0.manifestBatch, onlyMissing: true) }
     }
 
     /// Seals `payload`, one record, as batch `id` for CBS and puts it in the outbox.
