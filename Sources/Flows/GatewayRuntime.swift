@@ -69,7 +69,7 @@ public struct GatewayRuntime: Sendable {
     }
 
     /// The gateway's HTTPS API (the IND status questions), writing through `writer`.
-    public func gatewayServer(writer: GroupCommitWriter, logger: Logger = Logger(label: "ketenpoort.api")) throws -> GatewayServer {
+    public func gatewayServer(writer: ProcessingLogWriter, logger: Logger = Logger(label: "ketenpoort.api")) throws -> GatewayServer {
         let identity = configuration.identity
         return GatewayServer(
             configuration: .init(
@@ -86,8 +86,17 @@ public struct GatewayRuntime: Sendable {
         let runtime = self
         let processors: [String: InboxProcessor] = [
             "coa-tvs-export": InboxProcessor(fileNamePattern: "^tvs-export-[0-9]{8}\\.csv$") { file in
-                let report = try runtime.coaGemeenteSync().run(input: file)
-                return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+                let sync = try runtime.coaGemeenteSync()
+                do {
+                    let report = try sync.run(input: file)
+                    return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+                } catch let error as KetenpoortError where error.code == .syncAlreadyApplied {
+                    // Applied before its receipt was written (a crash in between): the receipt it should have had.
+                    guard let date = CoaGemeenteSync.snapshotDate(fileName: file.lastPathComponent),
+                        let report = try sync.recordedReport(run: CoaGemeenteSync.runID(date))
+                    else { throw error }
+                    return ("applied", report.validation)
+                }
             },
             "duo-status-extract": InboxProcessor(fileNamePattern: "^duo-inburgering-[0-9]{8}\\.dat$") { file in
                 let report = try runtime.duoIngest().run(file: file)
@@ -104,6 +113,9 @@ public struct GatewayRuntime: Sendable {
         ]
         return GatewayInbox(directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, clock: clock)
     }
+
+    /// Where flows keep scratch files (a sync's staging) and their locks: beside the store.
+    public var scratchDirectory: URL { configuration.store.path.deletingLastPathComponent().appendingPathComponent("scratch") }
 
     /// Where the HTTPS inbox keeps the files it took in: beside the store.
     public var inboxDirectory: URL { configuration.store.path.deletingLastPathComponent().appendingPathComponent("inbox-received") }
@@ -134,7 +146,8 @@ public struct GatewayRuntime: Sendable {
         let identity = try signingIdentity()
         var sync = try CoaGemeenteSync(
             workspace: workspace, store: store, registry: configuration.registry, sealer: try BatchSealer(signer: identity),
-            pseudonymKey: try pseudonymKey(identity), clock: clock, maxBatchRecords: configuration.delivery.maxBatchRecords)
+            pseudonymKey: try pseudonymKey(identity), scratchDirectory: scratchDirectory, clock: clock,
+            maxBatchRecords: configuration.delivery.maxBatchRecords)
         sync.audit = AuditChain(signer: identity, clock: clock, checkpointEvery: configuration.checkpointEvery)
         return sync
     }

@@ -40,10 +40,3 @@ public struct ProcessingLogEntry: Sendable, Equatable {
         self.at = at
     }
 }
-
-/// The processing log's part of a transaction. The log is append-only.
-public protocol ProcessingLogTransaction {
-    func appendProcessings(_ entries: [ProcessingLogEntry]) throws
-    /// Every processing of `subject` (a pseudonym), oldest first (a scan of the whole log).
-    func processings(subject: String) throws -> [ProcessingLogEntry]
-}

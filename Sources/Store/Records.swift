@@ -63,27 +63,21 @@ public struct SentState: Sendable, Equatable {
     }
 }
 
-/// A notification computed in a run, waiting to be sealed into its municipality's batch.
-public struct StagedNotification: Sendable, Equatable {
+/// A nightly sync under way: begun, not yet finished. Its batches are applied in short steps; a
+/// run found here after a crash is finished (redone against the sent state as it now is) under the
+/// moment it began, so all its batches are sealed as of one moment.
+public struct SyncRunMark: Sendable, Equatable {
     public let run: String
-    public let gemeente: String
-    public let sequence: Int
-    /// `nieuw`, `wijziging` or `intrekking`.
-    public let soort: String
-    /// The encoded `<Kennisgeving>` element.
-    public let fragment: Data
-    /// The sent state to record once sealed (nil for a withdrawal).
-    public let state: SentState?
-    public let person: PersonKey
+    public let job: String
+    public let startedAt: Date
+    /// The run's report as computed when it began (JSON), so a resumed run reports the whole night.
+    public let report: String?
 
-    public init(run: String, gemeente: String, sequence: Int, soort: String, fragment: Data, state: SentState?, person: PersonKey) {
+    public init(run: String, job: String, startedAt: Date, report: String?) {
         self.run = run
-        self.gemeente = gemeente
-        self.sequence = sequence
-        self.soort = soort
-        self.fragment = fragment
-        self.state = state
-        self.person = person
+        self.job = job
+        self.startedAt = startedAt
+        self.report = report
     }
 }
 

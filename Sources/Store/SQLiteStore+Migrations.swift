@@ -158,6 +158,20 @@ extension SQLiteStore {
                     PRAGMA secure_delete = OFF;
                     """)
         }
+        migrator.registerMigration("v8-staged-sync") { db in
+            // The nightly sync applies its night in short transactions (one per batch) and merges
+            // the snapshot with the sent state instead of marking every person it saw: the table of
+            // staged notifications and the index on the last run go; a run under way is marked so
+            // that a crash is finished later. The processing log moves to a file of its own
+            // (SQLiteProcessingLog copies the rows; the old table stays, append-only).
+            try db.execute(
+                sql: """
+                    DROP TABLE staged;
+                    DROP INDEX sent_last_run;
+                    CREATE TABLE sync_run (run TEXT PRIMARY KEY, job TEXT NOT NULL, started_at REAL NOT NULL, report TEXT);
+                    CREATE TABLE sync_run_batch (run TEXT NOT NULL, batch TEXT NOT NULL, blocked INTEGER NOT NULL, PRIMARY KEY (run, batch));
+                    """)
+        }
         return migrator
     }()
 

@@ -8,6 +8,9 @@ import KetenpoortCore
 public final class SQLiteStore: Store {
     let queue: DatabasePool
     let path: String
+    /// The processing log, in a file of its own (see `SQLiteProcessingLog`).
+    let log: SQLiteProcessingLog
+    public var processingLog: any ProcessingLog { log }
     /// A connection of its own for checkpoints, once `takeOverCheckpoints()` was called.
     private let checkpointer = LockedConnection()
 
@@ -25,6 +28,7 @@ public final class SQLiteStore: Store {
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             queue = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
+            log = try SQLiteProcessingLog(storePath: path, legacy: queue)
         } catch let error as DatabaseError {
             throw KetenpoortError(.storeUnavailable, "the store at \(path) cannot be opened: \(error.resultCode)")
         }
@@ -44,12 +48,14 @@ public final class SQLiteStore: Store {
     public func takeOverCheckpoints() throws {
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         try checkpointer.open(path: path)
+        try log.takeOverCheckpoints()
     }
 
     /// Copies what it can of the write-ahead log into the database (`PASSIVE`: never waits for a
     /// writer or a reader) and syncs it.
     public func checkpoint() throws {
         try checkpointer.run { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        try log.checkpoint()
     }
 
     /// The applied schema versions, oldest first.
@@ -67,7 +73,7 @@ extension KetenpoortError.Code {
 /// The checkpoint connection, opened on demand.
 ///
 /// `@unchecked Sendable`: `connection` is only touched while `lock` is held.
-private final class LockedConnection: @unchecked Sendable {
+final class LockedConnection: @unchecked Sendable {
     private let lock = NSLock()
     private var connection: DatabaseQueue?
 

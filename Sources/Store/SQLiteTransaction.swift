@@ -42,23 +42,9 @@ struct SQLiteTransaction: StoreTransaction {
         try db.cachedStatement(sql: "DELETE FROM sent WHERE gemeente = ? AND person = ?").execute(arguments: [gemeente, person.value])
     }
 
-    func forEachSent(notSeenIn run: String, _ body: (SentState) throws -> Void) throws {
-        // Pages of rows, keyed on (gemeente, person): the caller changes the table while it goes,
-        // and memory stays flat however many persons left the snapshot.
-        var after = ("", "")
-        while true {
-            let page = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM sent WHERE last_run <> ? AND (gemeente > ? OR (gemeente = ? AND person > ?))
-                    ORDER BY gemeente, person LIMIT 5000
-                    """,
-                arguments: [run, after.0, after.0, after.1]
-            ).map(Self.sent)
-            guard let last = page.last else { return }
-            for state in page { try body(state) }
-            after = (last.gemeente, last.person.value)
-        }
+    func forEachSentByPerson(_ body: (SentState) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM sent ORDER BY person, gemeente")
+        while let row = try rows.next() { try body(Self.sent(row)) }
     }
 
     static func sent(_ row: Row) -> SentState {
@@ -67,37 +53,31 @@ struct SQLiteTransaction: StoreTransaction {
             contentHash: row["content_hash"], isHoused: row["housed"], lastRun: row["last_run"])
     }
 
-    // MARK: Staged notifications
+    // MARK: Syncs under way
 
-    func stage(_ notification: StagedNotification) throws {
-        let state = notification.state
-        try db.cachedStatement(
-            sql: "INSERT INTO staged (run, gemeente, sequence, soort, fragment, person, bsn, vnummer, content_hash, housed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ).execute(
-            arguments: [
-                notification.run, notification.gemeente, notification.sequence, notification.soort, notification.fragment,
-                notification.person.value, state?.bsn, state?.vnummer, state?.contentHash, state?.isHoused,
-            ])
-    }
-
-    func forEachStaged(run: String, _ body: (StagedNotification) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM staged WHERE run = ? ORDER BY gemeente, sequence", arguments: [run])
-        while let row = try rows.next() {
-            let person = PersonKey(value: row["person"])
-            let hash: String? = row["content_hash"]
-            let state = hash.map { hash in
-                SentState(
-                    gemeente: row["gemeente"], person: person, bsn: row["bsn"], vnummer: row["vnummer"], contentHash: hash,
-                    isHoused: row["housed"] ?? false, lastRun: run)
-            }
-            try body(StagedNotification(
-                run: run, gemeente: row["gemeente"], sequence: row["sequence"], soort: row["soort"], fragment: row["fragment"],
-                state: state, person: person))
+    func syncRun(_ run: String) throws -> SyncRunMark? {
+        try Row.fetchOne(db, sql: "SELECT * FROM sync_run WHERE run = ?", arguments: [run]).map { row in
+            SyncRunMark(run: row["run"], job: row["job"], startedAt: Date(timeIntervalSince1970: row["started_at"]), report: row["report"])
         }
     }
 
-    func clearStaged(run: String) throws {
-        try db.execute(sql: "DELETE FROM staged WHERE run = ?", arguments: [run])
+    func beginSyncRun(_ mark: SyncRunMark) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO sync_run (run, job, started_at, report) VALUES (?, ?, ?, ?)",
+            arguments: [mark.run, mark.job, mark.startedAt.timeIntervalSince1970, mark.report])
+    }
+
+    func recordSyncBatch(run: String, batch: String, blocked: Bool) throws {
+        try db.execute(sql: "INSERT INTO sync_run_batch (run, batch, blocked) VALUES (?, ?, ?)", arguments: [run, batch, blocked])
+    }
+
+    func syncBatches(run: String) throws -> [(batch: String, blocked: Bool)] {
+        try Row.fetchAll(db, sql: "SELECT batch, blocked FROM sync_run_batch WHERE run = ? ORDER BY rowid", arguments: [run]).map { ($0[0], $0[1]) }
+    }
+
+    func endSyncRuns(job: String) throws {
+        try db.execute(sql: "DELETE FROM sync_run_batch WHERE run IN (SELECT run FROM sync_run WHERE job = ?)", arguments: [job])
+        try db.execute(sql: "DELETE FROM sync_run WHERE job = ?", arguments: [job])
     }
 
     // MARK: Outbox

@@ -8,10 +8,12 @@ public protocol Store: Sendable {
     func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
     /// Runs `body` on a consistent read-only view.
     func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    /// The processing log, which never waits for the transactions of `write`.
+    var processingLog: any ProcessingLog { get }
 }
 
 /// What the flows may read and change in one transaction.
-public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction, CbsDeliveryTransaction {
+public protocol StoreTransaction: DuoStatusTransaction, CbsDeliveryTransaction {
     // Snapshots.
     /// The last accepted snapshot of `source`, if any.
     func lastSnapshot(source: String) throws -> SnapshotMark?
@@ -27,14 +29,22 @@ public protocol StoreTransaction: DuoStatusTransaction, ProcessingLogTransaction
     func putSent(_ state: SentState) throws
     /// Forgets what `gemeente` was sent about `person`.
     func removeSent(gemeente: String, person: PersonKey) throws
-    /// Calls `body` for every sent state not touched by `run` (persons gone from the snapshot).
-    func forEachSent(notSeenIn run: String, _ body: (SentState) throws -> Void) throws
+    /// Calls `body` for every sent state, ordered by person and then municipality (a cursor: memory
+    /// stays flat; the nightly sync merges it with the snapshot sorted the same way).
+    func forEachSentByPerson(_ body: (SentState) throws -> Void) throws
 
-    // Notifications staged during a run, before they are sealed into batches.
-    func stage(_ notification: StagedNotification) throws
-    /// The staged notifications of `run`, ordered by municipality and then staging order.
-    func forEachStaged(run: String, _ body: (StagedNotification) throws -> Void) throws
-    func clearStaged(run: String) throws
+    // Nightly syncs under way.
+    /// The sync `run`, if it began and did not finish.
+    func syncRun(_ run: String) throws -> SyncRunMark?
+    /// Records that `mark.run` began (or replaces its mark).
+    func beginSyncRun(_ mark: SyncRunMark) throws
+    /// Records that a batch of `run` was sealed into the outbox (or blocked by a guard), in the
+    /// transaction that does it.
+    func recordSyncBatch(run: String, batch: String, blocked: Bool) throws
+    /// The batches of `run` sealed or blocked so far, in the order they were.
+    func syncBatches(run: String) throws -> [(batch: String, blocked: Bool)]
+    /// Forgets every sync of `job` under way, and the batches recorded for them (the run finished).
+    func endSyncRuns(job: String) throws
 
     // The outbox.
     /// Inserts `batch`, whose payload parts were appended before (`insertBatch(_:payload:)` does both).

@@ -73,7 +73,7 @@ struct DemoCommand: AsyncParsableCommand {
             let report: SyncReport
             do {
                 report = try runtime.coaGemeenteSync().run(input: input)
-            } catch let error as KetenpoortError where error.code == .syncRefused {
+            } catch let error as KetenpoortError where error.code == .syncRefused || error.code == .syncAlreadyApplied {
                 print("night \(sample): \(error.reason) (run `make run` again, or `ketenpoort demo --fresh`)")
                 continue
             }

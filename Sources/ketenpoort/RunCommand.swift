@@ -49,7 +49,7 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let scheduler = Scheduler(entries: entries, store: runtime.store, clock: runtime.clock)
-        let writer = GroupCommitWriter(store: runtime.store)
+        let writer = ProcessingLogWriter(log: runtime.store.processingLog)
         let server = try runtime.gatewayServer(writer: writer)
         let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())
         let checkpointer = try StoreCheckpointer(store: runtime.store)

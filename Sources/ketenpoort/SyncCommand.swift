@@ -37,7 +37,7 @@ struct SyncCommand: AsyncParsableCommand {
         let report: SyncReport
         do {
             report = try runtime.coaGemeenteSync().run(input: url, date: snapshotDate)
-        } catch let error as KetenpoortError where error.code == .syncRefused {
+        } catch let error as KetenpoortError where error.code == .syncRefused || error.code == .syncAlreadyApplied {
             FileHandle.standardError.write(Data("ketenpoort: \(error.reason)\n".utf8))
             if deliver { try await deliverOutbox(runtime) }
             throw ExitCode(1)

@@ -107,17 +107,37 @@ enum CLI {
     static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: Repository.binary.path) }
 
     /// Starts `ketenpoort <arguments>` in the background (output discarded), to be waited for or killed.
-    static func launch(_ arguments: [String]) throws -> Process {
+    static func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = Repository.binary
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["KETENPOORT_HOME"] = Repository.root.path
+        for (key, value) in extra { environment[key] = value }
         process.environment = environment
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process
+    }
+
+    /// `run(_:environment:)` on a thread of its own: a long test that starts many processes does not
+    /// hold one of the cooperative pool's few threads (which the servers of other tests need).
+    static func runDetached(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try run(arguments, environment: environment) }) }
+        }
+    }
+
+    /// Waits for `process` to end on a thread of its own, and gives its exit status.
+    static func exitStatus(of process: Process) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
     }
 
     /// Runs `ketenpoort <arguments>` in the repository root with KETENPOORT_HOME set to it.

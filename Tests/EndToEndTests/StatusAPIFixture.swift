@@ -20,7 +20,7 @@ struct StatusAPIFixture {
 
     let directory: TempDirectory
     let runtime: GatewayRuntime
-    let writer: GroupCommitWriter
+    let writer: ProcessingLogWriter
     let log: CapturedLog
     let port: Int
     let client: CurlClient
@@ -44,7 +44,7 @@ struct StatusAPIFixture {
         guard ingested.outcome == .applied, ingested.validation.accepted == persons.count else {
             throw KetenpoortError(.inputUnreadable, "the fixture's DUO extract was not applied: \(ingested.validation.findings)")
         }
-        let writer = GroupCommitWriter(store: runtime.store)
+        let writer = ProcessingLogWriter(log: runtime.store.processingLog)
         let log = CapturedLog()
         let server = try runtime.gatewayServer(writer: writer, logger: log.logger("ketenpoort.api"))
         let serverTask = Task { try await server.run() }

@@ -18,6 +18,7 @@ struct SQLiteStoreTests {
     func migrations() throws {
         try Self.withStore { store, path in
             #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v5-consent", "v6-processing-log", "v7-batch-payload-parts",
+                "v8-staged-sync",
             ])
             try store.write { try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3)) }
             let reopened = try SQLiteStore(path: path)
@@ -43,7 +44,7 @@ struct SQLiteStoreTests {
         }
     }
 
-    @Test("sent state: put, replace, find by person, the unseen ones, remove")
+    @Test("sent state: put, replace, find by person, all in person order, remove")
     func sentState() throws {
         try Self.withStore { store, _ in
             let other = PersonKey(vnummer: nil, bsn: "111222333")!
@@ -55,54 +56,28 @@ struct SQLiteStoreTests {
             let states = try store.read { try $0.sentStates(person: Self.person) }
             #expect(states.map(\.contentHash) == ["bb"])
             #expect(states.first?.isHoused == true)
-            var unseen: [String] = []
-            try store.read { try $0.forEachSent(notSeenIn: "r2") { unseen.append($0.gemeente) } }
-            #expect(unseen == ["GM0344"])
+            var ordered: [String] = []
+            try store.read { try $0.forEachSentByPerson { ordered.append($0.person.value + " " + $0.gemeente) } }
+            #expect(ordered == [other.value + " GM0344", Self.person.value + " GM0363"].sorted())
             try store.write { try $0.removeSent(gemeente: "GM0344", person: other) }
             #expect(try store.read { try $0.sentStates(person: other) }.isEmpty)
         }
     }
 
-    @Test("the unseen states come in pages: every one exactly once, even while the caller removes them")
-    func unseenPaging() throws {
+    @Test("a sync under way is marked until its job ends it")
+    func syncRunMarks() throws {
         try Self.withStore { store, _ in
+            let begun = Date(timeIntervalSince1970: 1_790_000_000)
+            try store.write { try $0.beginSyncRun(SyncRunMark(run: "coa-gemeenten-20261122", job: "coa-gemeenten", startedAt: begun, report: "{}")) }
+            #expect(try store.read { try $0.syncRun("coa-gemeenten-20261122") }?.startedAt == begun)
             try store.write { tx in
-                for index in 0..<12_000 {
-                    let person = PersonKey(value: "v:\(1_000_000_000 + index)")
-                    try tx.putSent(SentState(gemeente: index % 2 == 0 ? "GM0363" : "GM0014", person: person, bsn: nil, vnummer: nil, contentHash: "h", isHoused: false, lastRun: index < 11_000 ? "r1" : "r2"))
-                }
+                try tx.recordSyncBatch(run: "coa-gemeenten-20261122", batch: "coa-gemeenten-20261122-GM0363-1", blocked: false)
+                try tx.recordSyncBatch(run: "coa-gemeenten-20261122", batch: "coa-gemeenten-20261122-GM0014-1", blocked: true)
             }
-            var seen = Set<String>()
-            try store.write { tx in
-                try tx.forEachSent(notSeenIn: "r2") { state in
-                    seen.insert(state.gemeente + state.person.value)
-                    if state.gemeente == "GM0363" { try tx.removeSent(gemeente: state.gemeente, person: state.person) }
-                }
-            }
-            #expect(seen.count == 11_000)
-        }
-    }
-
-    @Test("staged notifications come back per municipality in staging order")
-    func staging() throws {
-        try Self.withStore { store, _ in
-            try store.write { tx in
-                for (sequence, gemeente) in ["GM0363", "GM0014", "GM0363"].enumerated() {
-                    try tx.stage(StagedNotification(
-                        run: "r1", gemeente: gemeente, sequence: sequence + 1, soort: "nieuw", fragment: Data([UInt8(sequence)]),
-                        state: SentState(gemeente: gemeente, person: Self.person, bsn: nil, vnummer: "1234567890", contentHash: "h\(sequence)", isHoused: false, lastRun: "r1"),
-                        person: Self.person))
-                }
-            }
-            var seen: [(String, Int, String?)] = []
-            try store.read { try $0.forEachStaged(run: "r1") { seen.append(($0.gemeente, $0.sequence, $0.state?.contentHash)) } }
-            #expect(seen.map(\.0) == ["GM0014", "GM0363", "GM0363"])
-            #expect(seen.map(\.1) == [2, 1, 3])
-            #expect(seen.map(\.2) == ["h1", "h0", "h2"])
-            try store.write { try $0.clearStaged(run: "r1") }
-            var left = 0
-            try store.read { try $0.forEachStaged(run: "r1") { _ in left += 1 } }
-            #expect(left == 0)
+            #expect(try store.read { try $0.syncBatches(run: "coa-gemeenten-20261122") }.map(\.blocked) == [false, true])
+            try store.write { try $0.endSyncRuns(job: "coa-gemeenten") }
+            #expect(try store.read { try $0.syncBatches(run: "coa-gemeenten-20261122") }.isEmpty)
+            #expect(try store.read { try $0.syncRun("coa-gemeenten-20261122") } == nil)
         }
     }
 

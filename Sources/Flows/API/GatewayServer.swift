@@ -231,9 +231,17 @@ public struct GatewayServer: Service {
         if let party, allowed.contains(party.party.role) { return party }
         let code = party == nil ? "caller.unknown" : "caller.role-not-allowed"
         logger.notice("caller refused", metadata: ["api.code": "\(code)", "caller.oin": "\(oin.value)", "caller.party": "\(party?.party.id ?? "unregistered")"])
-        let register = incidents
-        try? await api.writer.write { tx in
-            _ = try register.unauthorisedAccess(caller: oin, party: party?.party.id, request: what, categories: [.identifier, .personal], in: tx)
+        let (register, store) = (incidents, api.store)
+        do {
+            // Off the cooperative pool: the incident waits for the store's write lock, never an answer.
+            try await BlockingWork.run {
+                try store.write { tx in
+                    _ = try register.unauthorisedAccess(caller: oin, party: party?.party.id, request: what, categories: [.identifier, .personal], in: tx)
+                }
+            }
+        } catch {
+            // The caller is refused either way; an incident that could not be recorded is itself an alert.
+            logger.critical("unauthorised-access incident not recorded", metadata: ["caller.oin": "\(oin.value)", "error": "\(error)"])
         }
         throw APIProblem(.forbidden, code, party == nil ? "the certificate's OIN is not a registered party" : "this party's role may not ask this")
     }

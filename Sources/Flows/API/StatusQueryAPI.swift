@@ -13,11 +13,11 @@ public struct StatusQueryAPI: Sendable {
     public static let activity = "ind-statusvraag"
 
     let store: any Store
-    let writer: GroupCommitWriter
+    let writer: ProcessingLogWriter
     let pseudonym: SubjectPseudonym
     let clock: any WallClock
 
-    public init(store: any Store, writer: GroupCommitWriter, pseudonym: SubjectPseudonym, clock: any WallClock = SystemWallClock()) {
+    public init(store: any Store, writer: ProcessingLogWriter, pseudonym: SubjectPseudonym, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.writer = writer
         self.pseudonym = pseudonym
@@ -65,7 +65,7 @@ public struct StatusQueryAPI: Sendable {
                 subject: pseudonym.of(PersonKey(value: "b:" + bsn.digits)), outcome: status == nil ? "onbekend" : "bekend", at: now)
         }
         do {
-            try await writer.write { tx in try tx.appendProcessings(entries) }
+            try await writer.append(entries)
         } catch {
             throw APIProblem(.serviceUnavailable, "processing-log.unavailable", "the processing log cannot be written; no answer is given")
         }

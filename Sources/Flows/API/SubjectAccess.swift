@@ -36,13 +36,12 @@ public struct SubjectAccess: Sendable {
         let subject = pseudonym.of(PersonKey(value: "b:" + bsn.digits))
         let now = runtime.clock.now()
         let trace = TraceParent.random()
-        try runtime.store.write { tx in
-            try tx.appendProcessings([
-                ProcessingLogEntry(
-                    traceID: trace.traceID, spanID: trace.spanID, parentSpanID: nil, activity: Self.activity, callerOIN: gateway.oin.value,
-                    purpose: "AVG art. 15", caseNumber: nil, subject: subject, outcome: "beantwoord", at: now)
-            ])
-        }
+        try runtime.store.processingLog.append([
+            ProcessingLogEntry(
+                traceID: trace.traceID, spanID: trace.spanID, parentSpanID: nil, activity: Self.activity, callerOIN: gateway.oin.value,
+                purpose: "AVG art. 15", caseNumber: nil, subject: subject, outcome: "beantwoord", at: now)
+        ])
+        let logged = try runtime.store.processingLog.processings(subject: subject)
         func party(_ oin: String) -> String {
             guard let known = OIN(oin).flatMap(registry.party(oin:)) else { return "OIN \(oin)" }
             return "\(known.party.name.isEmpty ? known.party.id : known.party.name) (OIN \(oin))"
@@ -55,7 +54,7 @@ public struct SubjectAccess: Sendable {
         }
         return try runtime.store.read { tx in
             var result: [Processing] = []
-            for entry in try tx.processings(subject: subject) {
+            for entry in logged {
                 result.append(Processing(
                     when: format.string(from: entry.at), by: party(entry.callerOIN), activity: entry.activity, purpose: entry.purpose,
                     details: [entry.caseNumber.map { "zaak \($0)" }, "uitkomst \(entry.outcome)"].compactMap { $0 }.joined(separator: ", ")))

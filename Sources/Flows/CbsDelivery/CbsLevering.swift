@@ -78,6 +78,7 @@ public struct CbsLevering: Sendable {
             if earlier.isEmpty && correction {
                 throw KetenpoortError(.cbsRefused, "period \(period) was never delivered: there is nothing to correct")
             }
+            FaultPoint.reached("cbs.sealing")
             let base = "cbs-wi-\(source)-\(period)" + (earlier.isEmpty ? "" : "-correctie-\(earlier.count)")
             let csv = try sealCSV(tx, id: base, now: now)
             let manifest = CbsManifest(

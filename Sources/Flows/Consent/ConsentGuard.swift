@@ -33,7 +33,7 @@ struct ConsentGuard: Sendable {
 
     /// The records among `items` that carry a consent-bound element without a consent valid at
     /// `moment` for `recipient`, with the purpose that was missing.
-    func unconsented(_ items: [StagedNotification], recipient: String, at moment: Date) -> [(person: PersonKey, purpose: String)] {
+    func unconsented(_ items: [SealItem], recipient: String, at moment: Date) -> [(person: PersonKey, purpose: String)] {
         var found: [(PersonKey, String)] = []
         for item in items {
             for marker in markers where Self.contains(item.fragment, marker.tag) {

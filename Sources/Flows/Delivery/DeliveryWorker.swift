@@ -137,6 +137,7 @@ public struct DeliveryWorker: Service {
         let result: Result<HTTPResponse, any Error>
         do {
             result = .success(try await post(batch))
+            FaultPoint.reached("delivery.answered")
         } catch {
             result = .failure(error)
         }
@@ -151,6 +152,7 @@ public struct DeliveryWorker: Service {
         let attempt = DeliveryAttempt(
             batch: batch.id, at: started, httpStatus: response?.status, error: errorText,
             receipt: decision == .delivered ? response?.body : nil)
+        defer { FaultPoint.reached("delivery.recorded") }
         switch decision {
         case .delivered:
             try await record(attempt, of: batch, status: .delivered, nextAttemptAt: nil)

@@ -118,6 +118,7 @@ public struct DuoIngest: Sendable {
                 } else {
                     report.unidentified += 1
                 }
+                FaultPoint.reached("duo.record-applying")
             })
         report.validation = validation
         report.sequence = header?["volgnummer"].integer

@@ -14,7 +14,14 @@ struct DropFolder {
             .map(\.0)
     }
 
-    /// Moves `file` into the subfolder `outcome`, replacing a file of the same name there.
+    /// Writes `text` beside `file` as `<name>.note.txt`, moved along with it by `move(_:to:)`.
+    func note(_ file: URL, _ text: String) throws {
+        try Data(text.utf8).write(to: Self.noteFile(of: file), options: .atomic)
+    }
+
+    static func noteFile(of file: URL) -> URL { file.deletingLastPathComponent().appendingPathComponent(file.lastPathComponent + ".note.txt") }
+
+    /// Moves `file` (and its note, if any) into the subfolder `outcome`, replacing a file of the same name there.
     func move(_ file: URL, to outcome: String) throws {
         let manager = FileManager.default
         let target = folder.appendingPathComponent(outcome)
@@ -22,5 +29,11 @@ struct DropFolder {
         let destination = target.appendingPathComponent(file.lastPathComponent)
         try? manager.removeItem(at: destination)
         try manager.moveItem(at: file, to: destination)
+        let note = Self.noteFile(of: file)
+        if manager.fileExists(atPath: note.path) {
+            let noteDestination = target.appendingPathComponent(note.lastPathComponent)
+            try? manager.removeItem(at: noteDestination)
+            try manager.moveItem(at: note, to: noteDestination)
+        }
     }
 }

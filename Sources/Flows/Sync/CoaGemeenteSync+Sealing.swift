@@ -1,82 +1,183 @@
+import Contracts
 import Crypto
 import Foundation
 import KetenpoortCore
 import Sealing
 import Store
 
+/// One notification about to be sealed: its bytes, its subject, and the sent state it leaves.
+struct SealItem {
+    let fragment: Data
+    let person: PersonKey
+    /// The municipality the record itself names (what the routing guard checks).
+    let addressee: String
+    /// The state to record once sealed (nil for a withdrawal, which forgets the state).
+    let state: SentState?
+    let bsn: String?
+}
+
 extension CoaGemeenteSync {
-    /// Seals the staged notifications: per municipality one batch, split above `maxBatchRecords`;
-    /// each passes the routing guard and the consent guard first. Sent state is recorded only for
-    /// sealed notifications. Every batch of the run is sealed as of `moment`.
-    func seal(runID: String, at moment: Date, guard consentGuard: ConsentGuard, tx: any StoreTransaction, report: inout SyncReport) throws {
-        var current: [StagedNotification] = []
-        var part = 0
+    /// The configured audit chain, or one signed by the sealer.
+    var auditChain: AuditChain { audit ?? AuditChain(signer: sealer.signer, clock: clock) }
+
+    /// Step 3: seals the staged notifications, per municipality one batch of at most
+    /// `maxBatchRecords`, each in a transaction of its own; persons who left housed are forgotten in
+    /// transactions of the same size. Every batch of the run is sealed as of `moment`. Batches an
+    /// earlier, interrupted attempt of the run applied are counted, and numbered past.
+    func apply(_ staging: SyncStaging, run: String, at moment: Date, consent: ConsentPolicy, report: inout SyncReport) throws {
+        let earlier = try store.read { tx in try tx.syncBatches(run: run) }
+        report.batches = earlier.filter { !$0.blocked }.map(\.batch)
+        report.blocked = earlier.filter(\.blocked).map(\.batch)
+        var parts: [String: Int] = [:]
+        for (batch, _) in earlier {
+            guard let dash = batch.lastIndex(of: "-"), let part = Int(batch[batch.index(after: dash)...]) else { continue }
+            let gemeente = String(batch[batch.index(run.endIndex, offsetBy: 1)..<dash])
+            parts[gemeente] = max(parts[gemeente] ?? 0, part)
+        }
+        let context = SealContext(
+            run: run, moment: moment, consent: consent, guard: ConsentGuard(outbound: outbound, policy: consent),
+            decisions: ConsentDecisionLog(pseudonym: SubjectPseudonym(key: pseudonymKey), flow: Self.job))
+        var current: [SyncStaging.Notification] = []
+        var forgotten: [SyncStaging.Notification] = []
+        var sealed = report
         func flush() throws {
-            guard let first = current.first else { return }
-            part += 1
-            try sealBatch(current, gemeente: first.gemeente, part: part, runID: runID, at: moment, guard: consentGuard, tx: tx, report: &report)
+            guard let gemeente = current.first?.gemeente else { return }
+            let part = (parts[gemeente] ?? 0) + 1
+            parts[gemeente] = part
+            try sealBatch(current, gemeente: gemeente, part: part, context: context, report: &sealed)
             current.removeAll(keepingCapacity: true)
         }
-        try tx.forEachStaged(run: runID) { notification in
-            if let first = current.first, first.gemeente != notification.gemeente {
-                try flush()
-                part = 0
+        func forget() throws {
+            guard !forgotten.isEmpty else { return }
+            try store.write { tx in
+                for item in forgotten { try tx.removeSent(gemeente: item.gemeente, person: PersonKey(value: item.person)) }
             }
+            forgotten.removeAll(keepingCapacity: true)
+        }
+        try staging.forEachNotification { notification in
+            if notification.soort == Self.forget {
+                forgotten.append(notification)
+                if forgotten.count >= maxBatchRecords { try forget() }
+                return
+            }
+            if let first = current.first, first.gemeente != notification.gemeente { try flush() }
             current.append(notification)
             if current.count >= maxBatchRecords { try flush() }
         }
         try flush()
+        try forget()
+        report = sealed
     }
 
-    /// The configured audit chain, or one signed by the sealer.
-    var auditChain: AuditChain { audit ?? AuditChain(signer: sealer.signer, clock: clock) }
+    /// What every batch of one run is sealed with.
+    struct SealContext {
+        let run: String
+        let moment: Date
+        let consent: ConsentPolicy
+        let `guard`: ConsentGuard
+        let decisions: ConsentDecisionLog
+    }
 
+    /// Encodes, guards and seals one batch, then commits it in one transaction: the consent
+    /// decisions its content rests on, the batch and its audit entry (or the incident that blocked
+    /// it), the sent state of its notifications, and its place in the run.
     private func sealBatch(
-        _ items: [StagedNotification], gemeente: String, part: Int, runID: String, at now: Date, guard consentGuard: ConsentGuard,
-        tx: any StoreTransaction, report: inout SyncReport
+        _ notifications: [SyncStaging.Notification], gemeente: String, part: Int, context: SealContext, report: inout SyncReport
     ) throws {
         guard let recipient = registry.gemeente(gemeente), let code = recipient.party.gemeente else { return }
-        let batchID = "\(runID)-\(gemeente)-\(part)"
+        let batchID = "\(context.run)-\(gemeente)-\(part)"
+        let object = pipeline.adapter.mapping.item.object
+        var items: [SealItem] = []
+        items.reserveCapacity(notifications.count)
+        var decided: [(outcome: ConsentPolicy.Outcome, bsn: String?, person: PersonKey)] = []
+        for notification in notifications {
+            let person = PersonKey(value: notification.person)
+            var bytes: [UInt8] = []
+            if let values = notification.record, let hash = notification.contentHash {
+                let record = try Record(object: object, encoded: values)
+                let health = context.consent.decide(record, bsn: notification.bsn, recipient: gemeente)
+                if let health { decided.append((health, notification.bsn, person)) }
+                try outbound.encode(record, context: ["soort": .text(notification.soort)], consented: health?.consented ?? [], into: &bytes)
+                let state = SentState(
+                    gemeente: gemeente, person: person, bsn: notification.bsn, vnummer: notification.vnummer, contentHash: hash,
+                    isHoused: notification.isHoused, lastRun: context.run)
+                items.append(SealItem(fragment: Data(bytes), person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
+            } else {
+                // A withdrawal carries the identifiers only.
+                var record = Record(object: object)
+                if let bsn = notification.bsn { record["bsn"] = .text(bsn) }
+                if let vnummer = notification.vnummer { record["vnummer"] = .text(vnummer) }
+                try outbound.encode(record, context: ["soort": .text("intrekking")], consented: [], into: &bytes)
+                items.append(SealItem(fragment: Data(bytes), person: person, addressee: gemeente, state: nil, bsn: notification.bsn))
+            }
+        }
+        let audit = auditChain
+        func commit(_ body: (any StoreTransaction) throws -> Void) throws {
+            try store.write { tx in
+                for decision in decided {
+                    try context.decisions.record(
+                        decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: context.moment,
+                        reference: context.run, in: tx)
+                }
+                try body(tx)
+                FaultPoint.reached("sync.batch-committing")
+            }
+            FaultPoint.reached("sync.batch-committed")
+        }
         // The guard looks at where each record is addressed, not at how the items were grouped.
-        let guardItems = items.map { RoutingGuard.Item(addressee: $0.state?.gemeente ?? $0.gemeente, person: $0.person) }
-        let misrouted = RoutingGuard().misrouted(guardItems, recipient: code)
+        let misrouted = RoutingGuard().misrouted(items.map { RoutingGuard.Item(addressee: $0.addressee, person: $0.person) }, recipient: code)
         if !misrouted.isEmpty {
-            try IncidentRegister(audit: auditChain).open(
-                RoutingGuard().incident(batch: batchID, recipient: recipient, misrouted: misrouted, at: now, pseudonym: pseudonym), in: tx)
+            try commit { tx in
+                try IncidentRegister(audit: audit).open(
+                    RoutingGuard().incident(batch: batchID, recipient: recipient, misrouted: misrouted, at: context.moment, pseudonym: pseudonym), in: tx)
+                try tx.recordSyncBatch(run: context.run, batch: batchID, blocked: true)
+            }
             report.blocked.append(batchID)
             logger.critical("batch blocked by the routing guard", metadata: ["batch": "\(batchID)", "misrouted": "\(misrouted.count)"])
             return
         }
-        let unconsented = consentGuard.unconsented(items, recipient: code.value, at: now)
+        let unconsented = context.guard.unconsented(items, recipient: code.value, at: context.moment)
         if let purpose = unconsented.first?.purpose {
-            try IncidentRegister(audit: auditChain).consentBlocked(
-                reference: batchID, recipient: recipient.party.id, batch: batchID, subjects: unconsented.map(\.person), purpose: purpose,
-                pseudonym: SubjectPseudonym(key: pseudonymKey), in: tx)
+            try commit { tx in
+                try IncidentRegister(audit: audit).consentBlocked(
+                    reference: batchID, recipient: recipient.party.id, batch: batchID, subjects: unconsented.map(\.person), purpose: purpose,
+                    pseudonym: SubjectPseudonym(key: pseudonymKey), in: tx)
+                try tx.recordSyncBatch(run: context.run, batch: batchID, blocked: true)
+            }
             report.blocked.append(batchID)
             logger.critical("batch blocked by the consent guard", metadata: ["batch": "\(batchID)", "unconsented": "\(unconsented.count)"])
             return
         }
-        let context = ["gemeente": gemeente, "batch": batchID, "aangemaakt": CoaToGemeenteTranslation.timestamp(now), "aantal": String(items.count)]
+        let header = ["gemeente": gemeente, "batch": batchID, "aangemaakt": CoaToGemeenteTranslation.timestamp(context.moment), "aantal": String(items.count)]
         var payload: [UInt8] = []
-        outbound.begin(context: context, into: &payload)
+        outbound.begin(context: header, into: &payload)
         var hashes: [Data] = []
         hashes.reserveCapacity(items.count)
         for item in items {
             payload.append(contentsOf: item.fragment)
             hashes.append(Data(SHA256.hash(data: item.fragment)))
         }
-        outbound.end(context: context, into: &payload)
+        outbound.end(context: header, into: &payload)
         let body = Data(payload)
         let sealed = try sealer.seal(
             payload: body, recordHashes: hashes, batch: batchID, recipient: recipient.party.oin, contract: outbound.mapping.contract.id,
-            contractVersion: outbound.mapping.contract.version, issuedAt: now)
+            contractVersion: outbound.mapping.contract.version, issuedAt: context.moment)
         let batch = OutboxBatch(
             id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: outbound.mapping.contract.id,
-            contentType: outbound.encoder.contentType, createdAt: now, recordCount: items.count, merkleRoot: sealed.tree.rootHex,
+            contentType: outbound.encoder.contentType, createdAt: context.moment, recordCount: items.count, merkleRoot: sealed.tree.rootHex,
             recordHashes: hashes.map(Hex.encode), payloadBytes: body.count, signature: sealed.jws.compact)
-        try tx.insertBatch(batch, payload: body)
-        try auditChain.append(.batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8))), in: tx)
-        for item in items { if let state = item.state { try tx.putSent(state) } }
+        try commit { tx in
+            try tx.insertBatch(batch, payload: body)
+            try audit.append(.batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8))), in: tx)
+            for item in items {
+                if let state = item.state {
+                    try tx.putSent(state)
+                } else {
+                    try tx.removeSent(gemeente: gemeente, person: item.person)
+                }
+            }
+            try tx.recordSyncBatch(run: context.run, batch: batchID, blocked: false)
+        }
         report.batches.append(batchID)
     }
 }

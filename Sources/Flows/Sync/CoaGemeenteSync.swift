@@ -8,12 +8,30 @@ import Sealing
 import Store
 
 /// The nightly sync COA → municipalities: compares a COA snapshot with what each municipality has
-/// been sent, stages the `nieuw`, `wijziging` and `intrekking` notifications, seals one batch per
-/// municipality (split above the batch size) into the outbox, and accepts the snapshot — all in
-/// one store transaction, so a crash at any moment leaves either everything or nothing.
+/// been sent, decides the `nieuw`, `wijziging` and `intrekking` notifications, and seals one batch
+/// per municipality (split above the batch size) into the outbox.
+///
+/// The night is prepared outside the store's write lock and applied in short steps, so the IND's
+/// answers, the delivery worker and the audit chain never wait for a whole night:
+/// 1. **stage** — the snapshot is validated and each person's record kept in a scratch file
+///    (`SyncStaging`), sorted by person;
+/// 2. **merge** — one pass over the sorted snapshot beside the sent state (read in person order
+///    from a consistent read view) decides every notification, withdrawal and count;
+/// 3. **apply** — per batch one transaction: consent decisions, the guards, the sealed batch in the
+///    outbox, its audit entry, and the sent state of exactly its notifications;
+/// 4. **finish** — one transaction: findings, the accepted snapshot, the run record.
+///
+/// A crash at any point loses nothing and sends nothing twice: the run's mark (its moment and
+/// report) stays until step 4, and the same snapshot given again stages anew against the sent
+/// state the applied batches left — those persons are then unchanged — so the rest of the night is
+/// sealed, under the run's first moment, and nothing of it before. A snapshot already accepted is
+/// refused with `sync.already-applied`.
 public struct CoaGemeenteSync: Sendable {
     public static let job = "coa-gemeenten"
     static let source = "coa"
+    /// The internal kind of a staged step that only forgets a sent state (a person who left after
+    /// being housed: nothing is sent).
+    static let forget = "vergeten"
 
     let pipeline: ValidationPipeline
     let outbound: OutboundAdapter
@@ -23,12 +41,14 @@ public struct CoaGemeenteSync: Sendable {
     let clock: any WallClock
     let maxBatchRecords: Int
     let pseudonymKey: Data
+    /// Where a run's scratch file and the job's lock are kept.
+    let scratchDirectory: URL
     /// The audit chain sealing appends to (the runtime sets the configured one).
     public var audit: AuditChain?
     let logger = Logger(label: "ketenpoort.sync")
 
     public init(
-        workspace: Workspace, store: any Store, registry: PartyRegistry, sealer: BatchSealer, pseudonymKey: Data,
+        workspace: Workspace, store: any Store, registry: PartyRegistry, sealer: BatchSealer, pseudonymKey: Data, scratchDirectory: URL,
         clock: any WallClock = SystemWallClock(), maxBatchRecords: Int = 5_000
     ) throws {
         pipeline = ValidationPipeline(adapter: try workspace.adapters.inbound(contract: "coa-tvs-export"), clock: clock)
@@ -39,6 +59,7 @@ public struct CoaGemeenteSync: Sendable {
         self.clock = clock
         self.maxBatchRecords = maxBatchRecords
         self.pseudonymKey = pseudonymKey
+        self.scratchDirectory = scratchDirectory
     }
 
     /// The snapshot date in a file name `tvs-export-YYYYMMDD.csv`.
@@ -49,122 +70,70 @@ public struct CoaGemeenteSync: Sendable {
         return CalendarDate(year: y, month: m, day: d)
     }
 
+    /// The run id of the snapshot of `date`.
+    public static func runID(_ date: CalendarDate) -> String { "\(job)-\(date.compact)" }
+
     /// Runs the sync for `input`; the snapshot date comes from `date` or the file name.
     public func run(input: URL, date: CalendarDate? = nil) throws -> SyncReport {
         guard let snapshotDate = date ?? Self.snapshotDate(fileName: input.lastPathComponent) else {
             throw KetenpoortError(.syncRefused, "\(input.lastPathComponent): no snapshot date (name the file tvs-export-YYYYMMDD.csv)")
         }
-        let runID = "\(Self.job)-\(snapshotDate.compact)"
-        let started = clock.now()
-        do {
-            let report = try store.write { tx in try run(input: input, date: snapshotDate, runID: runID, started: started, tx: tx) }
-            logger.info("sync done", metadata: ["run": "\(runID)", "notifications": "\(report.notifications)", "batches": "\(report.batches.count)"])
-            return report
-        } catch let rejection as SnapshotRejected {
+        let runID = Self.runID(snapshotDate)
+        // One sync at a time on this store (the inbox, the drop folder and the command line).
+        let lock = try FileLock(url: scratchDirectory.appendingPathComponent("\(Self.job).lock"))
+        defer { lock.release() }
+        let (last, mark) = try store.read { tx in (try tx.lastSnapshot(source: Self.source), try tx.syncRun(runID)) }
+        if let last, last.run == runID {
+            throw KetenpoortError(.syncAlreadyApplied, "snapshot \(snapshotDate.iso) was applied already (run \(runID))")
+        }
+        if let last, snapshotDate <= last.date {
+            throw KetenpoortError(.syncRefused, "snapshot \(snapshotDate.iso) is not newer than the last accepted one (\(last.date.iso))")
+        }
+        // A run resumed after a crash keeps the moment it began: all its batches are sealed as of it.
+        let started = mark?.startedAt ?? clock.now()
+        let consent = try store.read { tx in
+            try ConsentPolicy(outbound: outbound, input: pipeline.adapter.mapping.item.object, moment: started, in: tx)
+        }
+        let staging = try SyncStaging(directory: scratchDirectory, run: runID)
+        var report = SyncReport(run: runID, snapshotDate: snapshotDate.iso, validation: ValidationReport(contract: "coa-tvs-export"))
+        report.validation = try stage(input, into: staging, consent: consent)
+        if report.validation.isRejected {
             // Nothing of a rejected snapshot is applied; the findings are kept for the operator.
             try store.write { tx in
-                for finding in rejection.report.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
+                for finding in report.validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
                 try tx.recordRun(RunRecord(id: runID, job: Self.job, startedAt: started, finishedAt: clock.now(), report: "{\"rejected\": true}"))
             }
-            var report = SyncReport(run: runID, snapshotDate: snapshotDate.iso, validation: rejection.report)
-            report.batches = []
             return report
         }
-    }
-
-    struct SnapshotRejected: Error {
-        let report: ValidationReport
-    }
-
-    private func run(input: URL, date: CalendarDate, runID: String, started: Date, tx: any StoreTransaction) throws -> SyncReport {
-        if let last = try tx.lastSnapshot(source: Self.source), date <= last.date {
-            throw KetenpoortError(.syncRefused, "snapshot \(date.iso) is not newer than the last accepted one (\(last.date.iso))")
+        try merge(staging, run: runID, report: &report)
+        if let stored = mark?.report, let first = try? JSONDecoder().decode(SyncReport.self, from: Data(stored.utf8)) {
+            // Resumed: the counts are the night's as first computed (applied batches now look unchanged).
+            report = first
+        } else {
+            let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+            try store.write { tx in try tx.beginSyncRun(SyncRunMark(run: runID, job: Self.job, startedAt: started, report: json)) }
         }
-        try tx.clearStaged(run: runID)
-        let object = pipeline.adapter.mapping.item.object
-        let slots = (
-            bsn: object.slot(of: "bsn")!, vnummer: object.slot(of: "vnummer")!, gemeente: object.slot(of: "gemeente")!,
-            housed: object.slot(of: "huisvestingsdatum")!
-        )
-        // Consent is judged once per run, at the moment the run's batches are sealed.
-        let consent = try ConsentPolicy(outbound: outbound, input: object, moment: started, in: tx)
-        let decisions = ConsentDecisionLog(pseudonym: SubjectPseudonym(key: pseudonymKey), flow: Self.job)
-        var stager = Stager(run: runID, tx: tx, outbound: outbound, object: object, decisions: decisions, moment: started)
-        var report = SyncReport(run: runID, snapshotDate: date.iso, validation: ValidationReport(contract: object.name))
-        let validation = try pipeline.run(input) { record, isClean in
-            let bsn = record.values[slots.bsn].text, vnummer = record.values[slots.vnummer].text
-            guard let person = PersonKey(vnummer: vnummer, bsn: bsn) else { return }
-            guard isClean else {
-                // A quarantined row changes nothing: its municipality keeps what it has.
-                for state in try tx.sentStates(person: person) { try tx.putSent(state.touched(by: runID)) }
-                return
-            }
-            let gemeente = record.values[slots.gemeente].text
-            let states = try tx.sentStates(person: person)
-            // Linked elsewhere before: withdraw there (identifiers only).
-            for state in states where state.gemeente != gemeente {
-                if registry.gemeente(state.gemeente) == nil {
-                    report.held[state.gemeente, default: 0] += 1
-                    try tx.putSent(state.touched(by: runID))
-                    continue
-                }
-                try stager.stageWithdrawal(state)
-                try tx.removeSent(gemeente: state.gemeente, person: person)
-                report.perMunicipality[state.gemeente, default: .init()].intrekking += 1
-            }
-            guard let gemeente else {
-                if states.isEmpty { report.unlinked += 1 }
-                return
-            }
-            let health = consent.decide(record, bsn: bsn, recipient: gemeente)
-            let fragment = try stager.fragment(record, soort: "nieuw", consented: health?.consented ?? [])
-            let state = SentState(
-                gemeente: gemeente, person: person, bsn: bsn, vnummer: vnummer, contentHash: Self.hash(fragment),
-                isHoused: !record.values[slots.housed].isAbsent, lastRun: runID)
-            let previous = states.first { $0.gemeente == gemeente }
-            guard registry.gemeente(gemeente) != nil else {
-                report.held[gemeente, default: 0] += 1
-                if let previous { try tx.putSent(previous.touched(by: runID)) }
-                return
-            }
-            if let previous, previous.contentHash == state.contentHash {
-                try tx.putSent(state)
-                report.unchanged += 1
-            } else if let previous {
-                // Seen tonight: the old state stays until the change is sealed, then is replaced.
-                try tx.putSent(previous.touched(by: runID))
-                try stager.stage(try stager.fragment(record, soort: "wijziging", consented: health?.consented ?? []), soort: "wijziging", state: state, consent: health)
-                report.perMunicipality[gemeente, default: .init()].wijziging += 1
-            } else {
-                try stager.stage(fragment, soort: "nieuw", state: state, consent: health)
-                report.perMunicipality[gemeente, default: .init()].nieuw += 1
-            }
+        FaultPoint.reached("sync.begun")
+        try apply(staging, run: runID, at: started, consent: consent, report: &report)
+        try store.write { tx in
+            for finding in report.validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
+            try tx.acceptSnapshot(SnapshotMark(source: Self.source, date: snapshotDate, run: runID, acceptedAt: clock.now(), items: report.validation.items))
+            let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+            try tx.recordRun(RunRecord(id: runID, job: Self.job, startedAt: started, finishedAt: clock.now(), report: json))
+            try tx.endSyncRuns(job: Self.job)
         }
-        report.validation = validation
-        if validation.isRejected { throw SnapshotRejected(report: validation) }
-        // Gone from the snapshot: withdraw, unless they had been housed there.
-        try tx.forEachSent(notSeenIn: runID) { state in
-            if state.isHoused {
-                try tx.removeSent(gemeente: state.gemeente, person: state.person)
-                report.leftHoused += 1
-            } else if registry.gemeente(state.gemeente) == nil {
-                report.held[state.gemeente, default: 0] += 1
-            } else {
-                try stager.stageWithdrawal(state)
-                try tx.removeSent(gemeente: state.gemeente, person: state.person)
-                report.perMunicipality[state.gemeente, default: .init()].intrekking += 1
-            }
-        }
-        try seal(runID: runID, at: started, guard: ConsentGuard(outbound: outbound, policy: consent), tx: tx, report: &report)
-        try tx.clearStaged(run: runID)
-        for finding in validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
-        try tx.acceptSnapshot(SnapshotMark(source: Self.source, date: date, run: runID, acceptedAt: clock.now(), items: validation.items))
-        let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-        try tx.recordRun(RunRecord(id: runID, job: Self.job, startedAt: started, finishedAt: clock.now(), report: json))
+        FaultPoint.reached("sync.finished")
+        logger.info("sync done", metadata: ["run": "\(runID)", "notifications": "\(report.notifications)", "batches": "\(report.batches.count)"])
         return report
     }
 
-    static func hash(_ bytes: Data) -> String {
+    /// The report of `run` as recorded when it finished (nil when it did not, or was rejected).
+    public func recordedReport(run: String) throws -> SyncReport? {
+        guard let record = try store.read({ tx in try tx.runs(job: Self.job) }).last(where: { $0.id == run }) else { return nil }
+        return try? JSONDecoder().decode(SyncReport.self, from: Data(record.report.utf8))
+    }
+
+    static func hash(_ bytes: some DataProtocol) -> String {
         Hex.encode(SHA256.hash(data: bytes))
     }
 
@@ -178,13 +147,8 @@ public struct CoaGemeenteSync: Sendable {
     }
 }
 
-extension SentState {
-    /// The same state, marked as seen by `run`.
-    func touched(by run: String) -> SentState {
-        SentState(gemeente: gemeente, person: person, bsn: bsn, vnummer: vnummer, contentHash: contentHash, isHoused: isHoused, lastRun: run)
-    }
-}
-
 extension KetenpoortError.Code {
     public static let syncRefused: Self = "sync.refused"
+    /// The snapshot given was accepted already: nothing to do (a drop folder files it as processed).
+    public static let syncAlreadyApplied: Self = "sync.already-applied"
 }

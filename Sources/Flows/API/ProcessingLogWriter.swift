@@ -3,46 +3,46 @@ import KetenpoortCore
 import ServiceLifecycle
 import Store
 
-/// Runs small store writes from many concurrent requests on one thread of its own, committing
-/// whatever is waiting in one transaction (one fsync for many requests), and lets each request
-/// wait for the commit that holds its write. A failed commit fails every write in it.
+/// Commits the processing-log entries of many concurrent requests on one thread of its own,
+/// whatever is waiting in one commit (one fsync for many requests), and lets each request wait for
+/// the commit that holds its entries. A failed commit fails every request in it (fail closed).
 ///
-/// Blocking SQLite work stays off the Swift cooperative pool, and throughput does not fall with
-/// the disk's fsync time. Run it as a `Service`: a graceful shutdown commits what is waiting.
+/// The log never shares a write lock with batch work (see `ProcessingLog`), so an answer waits for
+/// at most one group commit of the log, whatever the nightly sync or an ingest is doing. Blocking
+/// SQLite work stays off the Swift cooperative pool. Run it as a `Service`: a graceful shutdown
+/// commits what is waiting.
 ///
 /// `@unchecked Sendable`: `waiting` and `isStopped` are only touched while `condition` is locked.
-public final class GroupCommitWriter: Service, @unchecked Sendable {
-    public typealias Write = @Sendable (any StoreTransaction) throws -> Void
-
+public final class ProcessingLogWriter: Service, @unchecked Sendable {
     private struct Waiting {
-        let write: Write
+        let entries: [ProcessingLogEntry]
         let done: CheckedContinuation<Void, any Error>
     }
 
-    private let store: any Store
+    private let log: any ProcessingLog
     private let condition = NSCondition()
     private var waiting: [Waiting] = []
     private var isStopped = false
-    /// The most writes committed together (for the benchmark's report).
+    /// The most requests committed together (for the benchmark's report).
     private var largestGroup = 0
 
-    public init(store: any Store) {
-        self.store = store
+    public init(log: any ProcessingLog) {
+        self.log = log
         let thread = Thread { [self] in self.work() }
-        thread.name = "ketenpoort-group-commit"
+        thread.name = "ketenpoort-processing-log"
         thread.start()
     }
 
-    /// Runs `write` in the next commit and returns once that commit is durable; throws when it failed.
-    public func write(_ write: @escaping Write) async throws {
+    /// Appends `entries` in the next commit and returns once that commit is durable; throws when it failed.
+    public func append(_ entries: [ProcessingLogEntry]) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             condition.lock()
             guard !isStopped else {
                 condition.unlock()
-                done.resume(throwing: KetenpoortError(.storeUnavailable, "the store writer has stopped"))
+                done.resume(throwing: KetenpoortError(.storeUnavailable, "the processing-log writer has stopped"))
                 return
             }
-            waiting.append(Waiting(write: write, done: done))
+            waiting.append(Waiting(entries: entries, done: done))
             condition.signal()
             condition.unlock()
         }
@@ -54,7 +54,7 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
         stop()
     }
 
-    /// Refuses new writes; those already waiting are still committed.
+    /// Refuses new entries; those already waiting are still committed.
     public func stop() {
         condition.lock()
         isStopped = true
@@ -62,7 +62,7 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// The most writes one commit has held so far.
+    /// The most requests one commit has held so far.
     public var largestCommitGroup: Int {
         condition.lock()
         defer { condition.unlock() }
@@ -82,7 +82,7 @@ public final class GroupCommitWriter: Service, @unchecked Sendable {
             largestGroup = max(largestGroup, group.count)
             condition.unlock()
             do {
-                try store.write { tx in for item in group { try item.write(tx) } }
+                try log.append(group.flatMap(\.entries))
                 for item in group { item.done.resume() }
             } catch {
                 for item in group { item.done.resume(throwing: error) }

@@ -1,0 +1,12 @@
+import Foundation
+
+/// The processing log (*Logboek dataverwerkingen*), append-only, behind its own protocol: the IND's
+/// real-time answers commit to it before they leave (fail closed), so it must never wait for the
+/// batch work that changes the rest of the store. The SQLite engine keeps it in a file of its own
+/// (its own write lock); a server engine keeps it in a table that batch transactions do not lock.
+public protocol ProcessingLog: Sendable {
+    /// Appends `entries` in one durable commit: all of them, or none (then it throws).
+    func append(_ entries: [ProcessingLogEntry]) throws
+    /// Every processing of `subject` (a pseudonym), oldest first (a scan of the whole log).
+    func processings(subject: String) throws -> [ProcessingLogEntry]
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import KetenpoortCore
+
+/// The processing log of the SQLite engine, in a file of its own beside the store
+/// (`ketenpoort.sqlite` → `ketenpoort.processing-log.sqlite`): SQLite has one write lock per file,
+/// so a night's sync or a DUO ingest writing the store never makes an IND answer wait for its
+/// log entry. WAL with full sync; rows in time order, no index on the (random) pseudonym, so an
+/// append dirties a page at the log's end; UPDATE and DELETE refused by triggers.
+///
+/// Entries written before the log had a file of its own (schema v6–v7, in the store file) are
+/// copied over once, when the log file is created.
+public final class SQLiteProcessingLog: ProcessingLog {
+    let pool: DatabasePool
+    public let path: String
+    private let checkpointer = LockedConnection()
+
+    /// The log file that belongs to the store at `storePath`.
+    public static func path(forStore storePath: String) -> String {
+        let url = URL(fileURLWithPath: storePath)
+        let base = url.pathExtension.isEmpty ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
+        return url.deletingLastPathComponent().appendingPathComponent(base + ".processing-log.sqlite").path
+    }
+
+    /// Opens (or creates) the log of the store at `storePath`; `legacy` is the store itself, whose
+    /// older entries are copied into a newly created log.
+    init(storePath: String, legacy: DatabasePool) throws {
+        path = Self.path(forStore: storePath)
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        try importLegacy(from: legacy)
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-processing-log") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE processing_log (
+                        trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT, activity TEXT NOT NULL,
+                        caller_oin TEXT NOT NULL, purpose TEXT NOT NULL, case_number TEXT, subject TEXT NOT NULL, outcome TEXT NOT NULL,
+                        at REAL NOT NULL);
+                    CREATE TABLE legacy_import (done INTEGER NOT NULL);
+                    """)
+            try SQLiteStore.makeAppendOnly(["processing_log"], in: db)
+        }
+        return migrator
+    }()
+
+    /// Copies the entries the store file holds (written before v8) once, in their order.
+    private func importLegacy(from legacy: DatabasePool) throws {
+        let done = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM legacy_import") ?? 0 } > 0
+        guard !done else { return }
+        let rows = try legacy.read { db -> [Row] in
+            guard try db.tableExists("processing_log") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM processing_log ORDER BY rowid")
+        }
+        try pool.write { db in
+            for row in rows { try Self.insert(Self.entry(row), in: db) }
+            try db.execute(sql: "INSERT INTO legacy_import (done) VALUES (1)")
+        }
+    }
+
+    public func append(_ entries: [ProcessingLogEntry]) throws {
+        try pool.write { db in for entry in entries { try Self.insert(entry, in: db) } }
+    }
+
+    public func processings(subject: String) throws -> [ProcessingLogEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM processing_log WHERE subject = ? ORDER BY rowid", arguments: [subject]).map(Self.entry)
+        }
+    }
+
+    /// Commits only append to the write-ahead log from now on; `checkpoint()` copies it over.
+    func takeOverCheckpoints() throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        try checkpointer.open(path: path)
+    }
+
+    /// A `PASSIVE` checkpoint on a connection of its own: never waits for the writer.
+    func checkpoint() throws {
+        try checkpointer.run { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+    }
+
+    private static func insert(_ entry: ProcessingLogEntry, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO processing_log (trace_id, span_id, parent_span_id, activity, caller_oin, purpose, case_number, subject, outcome, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            entry.traceID, entry.spanID, entry.parentSpanID, entry.activity, entry.callerOIN, entry.purpose, entry.caseNumber, entry.subject,
+            entry.outcome, entry.at.timeIntervalSince1970,
+        ])
+    }
+
+    private static func entry(_ row: Row) -> ProcessingLogEntry {
+        ProcessingLogEntry(
+            traceID: row["trace_id"], spanID: row["span_id"], parentSpanID: row["parent_span_id"], activity: row["activity"],
+            callerOIN: row["caller_oin"], purpose: row["purpose"], caseNumber: row["case_number"], subject: row["subject"],
+            outcome: row["outcome"], at: Date(timeIntervalSince1970: row["at"]))
+    }
+}
