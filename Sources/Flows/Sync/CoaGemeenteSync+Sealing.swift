@@ -30,8 +30,10 @@ extension CoaGemeenteSync {
         report.blocked = earlier.filter(\.blocked).map(\.batch)
         var parts: [String: Int] = [:]
         for (batch, _) in earlier {
-            guard let dash = batch.lastIndex(of: "-"), let part = Int(batch[batch.index(after: dash)...]) else { continue }
-            let gemeente = String(batch[batch.index(run.endIndex, offsetBy: 1)..<dash])
+            // `<run>-<gemeente>-<part>`
+            let rest = batch.dropFirst(run.count + 1)
+            guard let dash = rest.lastIndex(of: "-"), let part = Int(rest[rest.index(after: dash)...]) else { continue }
+            let gemeente = String(rest[..<dash])
             parts[gemeente] = max(parts[gemeente] ?? 0, part)
         }
         let context = SealContext(
