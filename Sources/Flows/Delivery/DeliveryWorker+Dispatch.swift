@@ -67,7 +67,7 @@ extension DeliveryWorker {
                     var nextDue: Date?
                     var isFull = false
                     for batch in listing where !slots.isRunning(batch.id) && !attempted.contains(batch.id) {
-                        let due = batch.nextAttemptAt ?? now
+                        let due = batch.nextAttemptAt ?? .distantPast
                         if case .dueAt(let moment) = scope, due > moment { continue }
                         guard due <= now else {
                             nextDue = min(nextDue ?? due, due)
