@@ -1,3 +1,5 @@
+import Foundation
+import KetenpoortCore
 import Store
 import Testing
 
@@ -33,5 +35,21 @@ struct DeliverySlotsTests {
         var alone = DeliverySlots(overall: 16, perRecipient: 2, maxBytes: 1)
         #expect(alone.admit("first", recipient: "a", payloadBytes: 5 * part) == .admitted)
         #expect(alone.admit("second", recipient: "b", payloadBytes: 1) == .full)
+    }
+
+    @Test("delivery.maxInFlightPerRecipient: 2 in the shipped configuration and when left out, read from the file, below 1 refused")
+    func configured() throws {
+        let shipped = Repository.root.appendingPathComponent("ketenpoort.yaml")
+        #expect(try GatewayConfiguration.load(contentsOf: shipped).delivery.maxInFlightPerRecipient == 2)
+        let template = try String(contentsOf: shipped, encoding: .utf8)
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        func load(_ line: String) throws -> GatewayConfiguration {
+            let yaml = template.replacingOccurrences(of: "  maxInFlightPerRecipient: 2", with: line)
+            return try GatewayConfiguration.load(contentsOf: try directory.write("ketenpoort-\(UUID().uuidString).yaml", yaml))
+        }
+        #expect(try load("").delivery.maxInFlightPerRecipient == 2)
+        #expect(try load("  maxInFlightPerRecipient: 5").delivery.maxInFlightPerRecipient == 5)
+        #expect(throws: KetenpoortError.self) { try load("  maxInFlightPerRecipient: 0") }
     }
 }

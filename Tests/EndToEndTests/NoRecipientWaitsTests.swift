@@ -15,9 +15,20 @@ struct NoRecipientWaitsTests {
     static let stalled = "gm0363"
     /// A delivery timeout far beyond every test's need: none waits for it when it passes.
     static let timeout = ["timeoutSeconds": 60]
+    static let quiet = Logger(label: "delivery-test") { _ in SwiftLogNoOpLogHandler() }
 
-    @Test("a recipient that never answers holds only its own slot: the others, answered 503 + Retry-After: 1, are tried again a second after that answer and delivered while its request is still open")
-    func stalledRecipient() async throws {
+    /// How the worker delivers.
+    enum Mode: String, CaseIterable, Sendable {
+        /// `ketenpoort deliver`: until nothing is pending.
+        case deliverUntilDone
+        /// `ketenpoort run`: a service until a graceful shutdown.
+        case run
+    }
+
+    @Test(
+        "a recipient that never answers holds only its own slot: the others, answered 503 + Retry-After: 1, are tried again a second after that answer and delivered while its request is still open",
+        arguments: Mode.allCases)
+    func stalledRecipient(mode: Mode) async throws {
         let released = Gate()
         defer { released.open() }
         let timeline = ReceiverTimeline()
@@ -40,7 +51,16 @@ struct NoRecipientWaitsTests {
         #expect(others.count == 3)
 
         let client = CurlClient()
-        let delivery = Task { try await fixture.deliver(client) }
+        let worker = DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client)
+        let group = ServiceGroup(services: [worker], logger: Self.quiet)
+        let delivery = Task {
+            switch mode {
+            case .deliverUntilDone: return try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(60)).delivered
+            case .run:
+                try await group.run()
+                return []
+            }
+        }
         let othersDelivered = try await eventually {
             try fixture.runtime.store.read { tx in try others.allSatisfy { try tx.batch(id: $0.id)?.status == .delivered } }
         }
@@ -51,15 +71,21 @@ struct NoRecipientWaitsTests {
         #expect(stalledNow.status == .pending && stalledNow.attempts == 0)
 
         released.open()
-        let round = try await delivery.value
+        if mode == .run {
+            #expect(try await eventually { try fixture.runtime.store.read { try $0.batch(id: stalledBatch) }?.status == .delivered })
+            await group.triggerGracefulShutdown()
+        }
+        let delivered = try await delivery.value
         await client.shutdown()
-        #expect(Set(round.delivered) == Set(report.batches))
+        if mode == .deliverUntilDone { #expect(Set(delivered) == Set(report.batches)) }
+        #expect(try fixture.runtime.store.read { try $0.batches(status: nil) }.allSatisfy { $0.status == .delivered })
         for party in others.map(\.recipient) {
             let answered = try #require(timeline.answers(to: party).first)
             let arrivals = timeline.arrivals(to: party)
             try #require(arrivals.count == 2)
             // The second attempt began after the 503 arrived plus Retry-After (a lower bound only).
-            #expect(arrivals[1].timeIntervalSince(answered) >= 0.999, "\(party): tried again \(arrivals[1].timeIntervalSince(answered)) s after the 503")
+            let waited = arrivals[1].timeIntervalSince(answered)
+            #expect(waited >= 0.999, "\(party): tried again \(waited) s after the 503")
         }
     }
 
@@ -85,7 +111,8 @@ struct NoRecipientWaitsTests {
             let answered = try #require(timeline.answers(to: party).first)
             let arrivals = timeline.arrivals(to: party)
             try #require(arrivals.count == 2)
-            #expect(arrivals[1].timeIntervalSince(answered) >= 1.999, "\(party): tried again \(arrivals[1].timeIntervalSince(answered)) s after the 503")
+            let waited = arrivals[1].timeIntervalSince(answered)
+            #expect(waited >= 1.999, "\(party): tried again \(waited) s after the 503")
         }
     }
 
@@ -97,7 +124,9 @@ struct NoRecipientWaitsTests {
         case cancellation
     }
 
-    @Test("an attempt our own shutdown cuts short is not counted: the batch stays pending, due as it was, and a later worker delivers it", arguments: Stop.allCases)
+    @Test(
+        "an attempt our own shutdown cuts short is not counted: the batch stays pending, due as it was, and a later worker delivers it",
+        arguments: Stop.allCases)
     func shutdownCostsNoAttempt(stop: Stop) async throws {
         let held = Gate()
         defer { held.open() }
@@ -114,7 +143,7 @@ struct NoRecipientWaitsTests {
 
         let client = CurlClient()
         let worker = DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client)
-        let group = ServiceGroup(services: [worker], logger: Logger(label: "delivery-test") { _ in SwiftLogNoOpLogHandler() })
+        let group = ServiceGroup(services: [worker], logger: Self.quiet)
         let running = Task {
             switch stop {
             case .gracefulShutdown: try await group.run()

@@ -128,7 +128,9 @@ public struct GatewayConfiguration: Sendable {
             delivery.maxInFlightBytes = megabytes << 20
         }
         if let perRecipient = try limits?["maxInFlightPerRecipient"]?.int() {
-            guard perRecipient >= 1 else { throw try limits!.required("maxInFlightPerRecipient").error("must be at least 1", code: .configurationInvalid) }
+            guard perRecipient >= 1 else {
+                throw try limits!.required("maxInFlightPerRecipient").error("must be at least 1", code: .configurationInvalid)
+            }
             delivery.maxInFlightPerRecipient = perRecipient
         }
         if delivery.maxBatchRecords < 1 { throw try limits!.required("maxBatchRecords").error("must be at least 1", code: .configurationInvalid) }
