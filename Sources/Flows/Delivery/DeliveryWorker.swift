@@ -10,9 +10,9 @@ import Transport
 /// idempotency key, digest and signature; the answer decides delivered, retry later (backoff with
 /// jitter, `Retry-After`, counted from the answer) or dead-letter with an alert. Every attempt is
 /// recorded, except one our own shutdown cut short. A batch starts as soon as it is due and a slot
-/// is free (see `dispatch(_:)`). A `Service`.
+/// is free: slots are bounded in all, per recipient and by the payload bytes in flight. A `Service`.
 public struct DeliveryWorker: Service {
-    /// What a dispatch did.
+    /// What `deliverDue` or `deliverUntilDone` did.
     public struct Round: Sendable, Equatable {
         public var delivered: [String] = []
         public var retrying: [String] = []
