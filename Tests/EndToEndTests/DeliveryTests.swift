@@ -15,7 +15,12 @@ struct DeliveryFixture {
     let server: ReceiveServer
     let serverTask: Task<Void, any Error>
 
-    static func start(faultPlan: FaultPlan? = nil, pins: [String: String] = [:]) async throws -> DeliveryFixture {
+    /// - Parameters:
+    ///   - faultHook: decides each request's fault instead of `faultPlan`.
+    ///   - delivery: settings of `delivery:` to change, e.g. `["timeoutSeconds": 60]`.
+    static func start(
+        faultPlan: FaultPlan? = nil, faultHook: FaultHook? = nil, pins: [String: String] = [:], delivery: [String: Int] = [:]
+    ) async throws -> DeliveryFixture {
         let directory = try TempDirectory()
         let pki = directory.file("var/pki")
         let template = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
@@ -30,13 +35,17 @@ struct DeliveryFixture {
         let server = ReceiveServer(configuration: .init(
             directory: received, certificateChain: DevPKI.certificateFile(for: "gm0363", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0363", in: pki),
             trustedCA: pki.appendingPathComponent("ca.pem"), faultPlan: faultPlan,
-            verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) }),
+            verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) },
+            faultHook: faultHook),
             logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         let port = try await server.boundPort()
         var yaml = template.replacingOccurrences(of: "127.0.0.1:9443", with: "127.0.0.1:\(port)")
         yaml = yaml.replacingOccurrences(of: "initialBackoffSeconds: 2", with: "initialBackoffSeconds: 0")
         yaml = yaml.replacingOccurrences(of: "maxBackoffSeconds: 600", with: "maxBackoffSeconds: 0")
+        for (key, value) in delivery {
+            yaml = yaml.replacingOccurrences(of: "\\b\(key): [0-9]+", with: "\(key): \(value)", options: .regularExpression)
+        }
         for (party, pin) in pins {
             yaml = yaml.replacingOccurrences(of: "inbox/\(party)\", caBundle: var/pki/ca.pem }", with: "inbox/\(party)\", caBundle: var/pki/ca.pem, pin: \"\(pin)\" }")
         }

@@ -41,6 +41,9 @@ public struct GatewayConfiguration: Sendable {
         public let maxBatchRecords: Int
         /// Payload bytes the delivery worker keeps in flight at most (`maxInFlightMiB`).
         public var maxInFlightBytes = 8 << 20
+        /// Attempts in flight to one recipient at most (`maxInFlightPerRecipient`), so a stalled
+        /// recipient holds only its own slots.
+        public var maxInFlightPerRecipient = 2
         public let maxAttempts: Int
         public let initialBackoff: Double
         public let maxBackoff: Double
@@ -123,6 +126,12 @@ public struct GatewayConfiguration: Sendable {
         if let megabytes = try limits?["maxInFlightMiB"]?.int() {
             guard megabytes >= 1 else { throw try limits!.required("maxInFlightMiB").error("must be at least 1", code: .configurationInvalid) }
             delivery.maxInFlightBytes = megabytes << 20
+        }
+        if let perRecipient = try limits?["maxInFlightPerRecipient"]?.int() {
+            guard perRecipient >= 1 else {
+                throw try limits!.required("maxInFlightPerRecipient").error("must be at least 1", code: .configurationInvalid)
+            }
+            delivery.maxInFlightPerRecipient = perRecipient
         }
         if delivery.maxBatchRecords < 1 { throw try limits!.required("maxBatchRecords").error("must be at least 1", code: .configurationInvalid) }
         let serverNode = root["server"]

@@ -22,7 +22,14 @@ struct InboxHandler: Sendable {
             defer { count += 1 }
             return count
         }
-        switch configuration.faultPlan?.fault(forRequest: index) {
+        let fault: FaultPlan.Fault?
+        if let hook = configuration.faultHook {
+            let party = context.parameters.get("party") ?? ""
+            fault = await hook.decide(.init(party: party, idempotencyKey: request.headers[Self.idempotencyKey], index: index))
+        } else {
+            fault = configuration.faultPlan?.fault(forRequest: index)
+        }
+        switch fault {
         case .respond(let status, let retryAfter)?:
             let extra: HTTPFields = retryAfter.map { [.retryAfter: $0] } ?? [:]
             return Problem(status: .init(code: status), code: "receive.fault", detail: "scripted fault for request \(index + 1)")

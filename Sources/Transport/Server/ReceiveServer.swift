@@ -40,6 +40,8 @@ public struct ReceiveServer: Service {
         public var maximumBodySize = 64 << 20
         /// Scripted faults, for tests and demos.
         public var faultPlan: FaultPlan?
+        /// Decides each request's fault instead of `faultPlan`, for tests that order faults by events.
+        public var faultHook: FaultHook?
         /// Checks `Ketenpoort-Signature` against the body; a throw answers 400. When set, the header is required.
         public var verifier: (@Sendable (_ body: Data, _ signature: String) async throws -> Void)?
 
@@ -47,7 +49,7 @@ public struct ReceiveServer: Service {
         public init(
             host: String = "127.0.0.1", port: Int = 0, directory: URL, certificateChain: URL, privateKey: URL, trustedCA: URL,
             storesByParty: Bool = true, faultPlan: FaultPlan? = nil,
-            verifier: (@Sendable (_ body: Data, _ signature: String) async throws -> Void)? = nil
+            verifier: (@Sendable (_ body: Data, _ signature: String) async throws -> Void)? = nil, faultHook: FaultHook? = nil
         ) {
             self.host = host
             self.port = port
@@ -58,6 +60,7 @@ public struct ReceiveServer: Service {
             self.storesByParty = storesByParty
             self.faultPlan = faultPlan
             self.verifier = verifier
+            self.faultHook = faultHook
         }
     }
 

@@ -1,0 +1,128 @@
+import Crypto
+import Foundation
+import KetenpoortCore
+import Sealing
+import Store
+import Transport
+
+extension DeliveryWorker {
+    /// How one attempt ended.
+    enum AttemptOutcome: Sendable, Equatable {
+        case delivered
+        /// Failed; the batch is due again at this moment.
+        case retry(at: Date)
+        case deadLettered
+        /// Cut short by our own shutdown (cancellation, or the HTTPS client stopped): nothing is
+        /// recorded, the batch stays pending with its due time and its attempts as they were.
+        case interrupted
+        /// No longer pending when its turn came (an operator acted meanwhile): nothing was sent.
+        case notPending
+    }
+
+    /// Reads batch `id` and makes one attempt, recorded before it returns (unless interrupted).
+    func attempt(batch id: String) async throws -> AttemptOutcome {
+        let store = self.store
+        guard let batch = try await BlockingWork.run({ try store.read { try $0.batch(id: id) } }), batch.status == .pending else {
+            return .notPending
+        }
+        return try await attempt(batch)
+    }
+
+    /// One attempt for `batch`. Backoff and `Retry-After` count from the moment its outcome is
+    /// known (the answer arrived, or the transfer failed), not from its start (RFC 9110 §10.2.3).
+    func attempt(_ batch: OutboxBatch) async throws -> AttemptOutcome {
+        let started = clock.now()
+        let result: Result<HTTPResponse, any Error>
+        do {
+            result = .success(try await post(batch))
+            FaultPoint.reached("delivery.answered")
+        } catch {
+            result = .failure(error)
+        }
+        let finished = clock.now()
+        if case .failure(let error) = result, Self.isOwnShutdown(error) || Task.isCancelled {
+            logger.notice(
+                "delivery attempt interrupted by shutdown, not counted", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)"])
+            return .interrupted
+        }
+        var generator = SystemRandomNumberGenerator()
+        let decision = policy.decide(result, attempt: batch.attempts + 1, now: finished, using: &generator)
+        let response = try? result.get()
+        let errorText: String? =
+            switch result {
+            case .success(let response): (200...299).contains(response.status) || response.status == 409 ? nil : "HTTP \(response.status)"
+            case .failure(let error): (error as? KetenpoortError)?.description ?? "transport failure"
+            }
+        let attempt = DeliveryAttempt(
+            batch: batch.id, at: started, httpStatus: response?.status, error: errorText,
+            receipt: decision == .delivered ? response?.body : nil)
+        defer { FaultPoint.reached("delivery.recorded") }
+        switch decision {
+        case .delivered:
+            try await record(attempt, of: batch, status: .delivered, nextAttemptAt: nil)
+            logger.info("batch delivered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "status": "\(response?.status ?? 0)"])
+            return .delivered
+        case .retry(let delay):
+            let next = finished.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            try await record(attempt, of: batch, status: .pending, nextAttemptAt: next)
+            logger.warning("delivery failed, retrying", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "error": "\(errorText ?? "")"])
+            return .retry(at: next)
+        case .deadLetter(let reason):
+            try await record(attempt, of: batch, status: .deadLettered, nextAttemptAt: nil, reason: reason)
+            // The alert an operator acts on: `ketenpoort outbox resend <batch>` once mended.
+            logger.critical("batch dead-lettered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "reason": "\(reason)"])
+            return .deadLettered
+        }
+    }
+
+    /// Whether `error` says we stopped the transfer ourselves: the task was cancelled or the
+    /// HTTPS client shut down (`transport.cancelled` has no other cause).
+    static func isOwnShutdown(_ error: any Error) -> Bool {
+        error is CancellationError || (error as? KetenpoortError)?.code == .transportCancelled
+    }
+
+    /// Records the attempt and its audit entries (attempt; receipt or dead-letter) in one transaction.
+    private func record(_ attempt: DeliveryAttempt, of batch: OutboxBatch, status: BatchStatus, nextAttemptAt: Date?, reason: String? = nil) async throws {
+        let number = batch.attempts + 1
+        let outcome = status == .delivered ? "delivered" : status == .pending ? "retry" : status.rawValue
+        let (store, audit) = (self.store, self.audit)
+        try await BlockingWork.run {
+            try store.write { tx in
+                try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
+                try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
+                if let receipt = attempt.receipt { try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx) }
+                if status == .deadLettered { try audit.append(.deadLettered(batch: batch.id, attempts: number, reason: reason ?? "refused"), in: tx) }
+            }
+        }
+    }
+
+    private func post(_ batch: OutboxBatch) async throws -> HTTPResponse {
+        guard let party = configuration.registry.party(id: batch.recipient), let endpoint = party.endpoint, let caBundle = party.caBundle else {
+            throw KetenpoortError(.transportConfiguration, "no endpoint and CA bundle configured for \(batch.recipient)")
+        }
+        // The seal names the recipient's OIN: a configuration changed since (the party id now
+        // another organisation) must not redirect the batch.
+        guard party.party.oin.value == batch.recipientOIN else {
+            throw KetenpoortError(.transportConfiguration, "\(batch.recipient) is now registered with another OIN than the batch was sealed for")
+        }
+        let tls = TLSClientSettings(
+            clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: caBundle,
+            pinnedPublicKey: party.pin)
+        let timeout = Duration.milliseconds(Int64(configuration.delivery.timeout * 1000))
+        let store = self.store, id = batch.id
+        if batch.payloadBytes <= OutboxBatch.payloadPartSize {
+            let payload = try await BlockingWork.run { try store.read { try $0.payload(of: id) } }
+            let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: payload, signature: batch.signature)
+            return try await client.post(url: endpoint, headers: headers.fields, body: payload, tls: tls, timeout: timeout)
+        }
+        // A large batch (a CBS delivery) is read part by part: once for its digest, once as it is sent.
+        let contentDigest = try await BlockingWork.run {
+            var digest = SHA256()
+            try store.read { tx in try tx.forEachPayloadPart(of: id) { digest.update(data: $0) } }
+            return ContentDigest.field(sha256: digest.finalize())
+        }
+        let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, contentDigest: contentDigest, signature: batch.signature)
+        let body = StreamedBody(length: batch.payloadBytes) { part in try store.read { try $0.payloadPart(batch: id, part: part) } }
+        return try await client.post(url: endpoint, headers: headers.fields, body: body, tls: tls, timeout: timeout)
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Store
+
+extension DeliveryWorker {
+    /// How long a dispatch goes on.
+    enum DispatchScope: Sendable {
+        /// One attempt for each batch due at this moment (`deliverDue`).
+        case dueAt(Date)
+        /// Until nothing is pending, or the deadline has passed and the attempts in flight have
+        /// ended; nothing starts after the deadline (`deliverUntilDone`).
+        case untilDone(deadline: Date)
+        /// Until the task is cancelled (`run`, on a graceful shutdown); keeps no `Round`.
+        case untilCancelled
+
+        /// Whether the dispatch counts what it did (a `run` of weeks would not forget it).
+        var keepsRound: Bool {
+            if case .untilCancelled = self { false } else { true }
+        }
+    }
+
+    /// What the dispatch waits for.
+    private enum DispatchEvent: Sendable {
+        case finished(batch: String, AttemptOutcome)
+        case wake(at: Date)
+    }
+
+    /// The longest `run` goes without listing the outbox (for batches sealed or re-queued meanwhile).
+    static let pollInterval: TimeInterval = 1
+
+    /// Starts each due batch as soon as a slot is free (see `DeliverySlots`), and goes on starting
+    /// them while attempts run: a slow or stalled recipient holds only its own slots, and a retry
+    /// due in a second starts then, whoever else is still waiting for an answer.
+    ///
+    /// Only ids, due times and sizes are listed; a batch is read when its attempt starts. The
+    /// outbox is listed when the dispatch begins, at each wake-up (a batch comes due, or every
+    /// `pollInterval` under `run`) and whenever no attempt is left in flight; in between, the last
+    /// listing is worked through, with the due times the attempts set.
+    func dispatch(_ scope: DispatchScope) async throws -> Round {
+        var round = Round()
+        var slots = DeliverySlots(overall: concurrency, perRecipient: maxInFlightPerRecipient, maxBytes: maxInFlightBytes)
+        var listing: [BatchDue] = []
+        var recipients: [String: String] = [:]
+        // Under `dueAt`, the batches already attempted (a retry may be due at once again).
+        var attempted: Set<String> = []
+        var wakeUps: [Date] = []
+        var needsListing = true
+        try await withThrowingTaskGroup(of: DispatchEvent.self) { group in
+            func wake(at moment: Date) {
+                guard moment < wakeUps.min() ?? .distantFuture else { return }
+                wakeUps.append(moment)
+                let delay = max(0, moment.timeIntervalSince(clock.now()))
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(delay))
+                    return .wake(at: moment)
+                }
+            }
+            dispatching: while true {
+                let now = clock.now()
+                if isStopping(scope) {
+                    if slots.isEmpty { break dispatching }
+                } else {
+                    if needsListing {
+                        listing = try await pendingBatches()
+                        recipients = try await recipientsOf(listing, known: recipients)
+                        needsListing = false
+                    }
+                    var nextDue: Date?
+                    var isFull = false
+                    for batch in listing where !slots.isRunning(batch.id) && !attempted.contains(batch.id) {
+                        let due = batch.nextAttemptAt ?? .distantPast
+                        if case .dueAt(let moment) = scope, due > moment { continue }
+                        guard due <= now else {
+                            nextDue = min(nextDue ?? due, due)
+                            continue
+                        }
+                        guard !isFull, let recipient = recipients[batch.id] else { continue }
+                        switch slots.admit(batch.id, recipient: recipient, payloadBytes: batch.bytes) {
+                        case .admitted:
+                            if case .dueAt = scope { attempted.insert(batch.id) }
+                            let id = batch.id
+                            group.addTask { .finished(batch: id, try await self.attempt(batch: id)) }
+                        case .recipientBusy:
+                            continue
+                        case .full:
+                            isFull = true
+                        }
+                    }
+                    let moment = wakeUp(scope, nextDue: nextDue, now: now)
+                    // Nothing in flight and nothing to wait for: done.
+                    if slots.isEmpty && moment == nil { break dispatching }
+                    if let moment { wake(at: moment) }
+                }
+                guard let event = try await group.next() else { break dispatching }
+                switch event {
+                case .wake(let moment):
+                    wakeUps.removeAll { $0 == moment }
+                    needsListing = true
+                case .finished(let id, let outcome):
+                    slots.release(id)
+                    if case .retry(let next) = outcome, let index = listing.firstIndex(where: { $0.id == id }) {
+                        listing[index] = BatchDue(id: id, nextAttemptAt: next, bytes: listing[index].bytes)
+                    } else {
+                        listing.removeAll { $0.id == id }
+                    }
+                    if scope.keepsRound { round.count(outcome, of: id) }
+                    if slots.isEmpty { needsListing = true }
+                }
+            }
+            // Only wake-ups can be left: they end at once.
+            group.cancelAll()
+        }
+        return round
+    }
+
+    /// Whether to start nothing more: the task is cancelled, or the deadline has passed.
+    private func isStopping(_ scope: DispatchScope) -> Bool {
+        if Task.isCancelled { return true }
+        if case .untilDone(let deadline) = scope { return Date() >= deadline }
+        return false
+    }
+
+    /// When to look again, with `nextDue` the earliest due time still ahead; nil when nothing is worth waiting for.
+    private func wakeUp(_ scope: DispatchScope, nextDue: Date?, now: Date) -> Date? {
+        switch scope {
+        case .dueAt:
+            return nil
+        case .untilDone(let deadline):
+            // The deadline is real time (as `deliverUntilDone` promises its caller), due times the clock's.
+            return nextDue.flatMap { $0.timeIntervalSince(now) <= deadline.timeIntervalSinceNow ? $0 : nil }
+        case .untilCancelled:
+            return min(nextDue ?? .distantFuture, now.addingTimeInterval(Self.pollInterval))
+        }
+    }
+
+    /// The pending batches: ids, due times and sizes only.
+    func pendingBatches() async throws -> [BatchDue] {
+        let store = self.store
+        return try await BlockingWork.run { try store.read { try $0.schedule(status: .pending) } }
+    }
+
+    /// The recipient of each batch of `listing`: those in `known`, the others read from the store.
+    private func recipientsOf(_ listing: [BatchDue], known: [String: String]) async throws -> [String: String] {
+        var recipients: [String: String] = [:]
+        var unknown: [String] = []
+        for batch in listing {
+            if let recipient = known[batch.id] { recipients[batch.id] = recipient } else { unknown.append(batch.id) }
+        }
+        guard !unknown.isEmpty else { return recipients }
+        let (store, ids) = (self.store, unknown)
+        let found = try await BlockingWork.run {
+            try store.read { tx in try ids.compactMap { id in try tx.batch(id: id).map { (id, $0.recipient) } } }
+        }
+        for (id, recipient) in found { recipients[id] = recipient }
+        return recipients
+    }
+}
+
+extension DeliveryWorker.Round {
+    /// Counts an attempt's outcome: one that was interrupted or found nothing to do stays pending.
+    mutating func count(_ outcome: DeliveryWorker.AttemptOutcome, of batch: String) {
+        switch outcome {
+        case .delivered: delivered.append(batch)
+        case .deadLettered: deadLettered.append(batch)
+        case .retry, .interrupted, .notPending: retrying.append(batch)
+        }
+    }
+}
