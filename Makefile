@@ -34,7 +34,9 @@ test: deps
 ## Release-build benchmarks: COA CSV → validated → municipal XML (10,900 and 1,000,000 rows), and
 ## the nightly sync end to end over mutual TLS to 342 municipalities (10,900 and 1,000,000 persons),
 ## the DUO ingest of a national status extract (250,000 records), the CBS delivery of 250,000 persons,
-## and the IND status query API under load from a second process (250,000 persons in the store).
+## and the IND status query API under load from a second process (250,000 persons in the store):
+## alone, then at 1,000 questions/s while COA delivers a snapshot of 1,000,000 persons to the HTTPS
+## inbox (its night delivered to 342 municipalities), and while DUO delivers a 250,000-record extract.
 bench: build-release
 	$(RELEASE) bench
 	$(RELEASE) bench-sync --persons 10900
@@ -43,6 +45,8 @@ bench: build-release
 	$(RELEASE) bench-cbs --persons 25000
 	$(RELEASE) bench-cbs --persons 250000
 	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10
+	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-sync 1000000
+	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-duo 250000
 
 clean:
 	rm -rf .build var

@@ -9,17 +9,33 @@ import Transport
 /// process (`ketenpoort run`) over a status store of the national population; this process
 /// drives it over keep-alive mutual TLS: a fixed rate (latency measured from when each question
 /// was due), then as fast as it answers, then rising rates until p99 passes the limit.
+/// With `--during-sync` or `--during-duo` it measures, at one fixed rate, how the answers fare
+/// before, while and after a partner's file is delivered to the gateway's HTTPS inbox.
 struct BenchAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-api", abstract: "Benchmark the IND status query API over mutual TLS on loopback (run on a release build).")
 
     @Option(help: "Persons in the status store.") var persons = 250_000
-    @Option(help: "The fixed rate to measure, questions per second.") var rate = 5_000.0
-    @Option(help: "Seconds per measurement.") var seconds = 10
-    @Option(help: "Keep-alive connections of the load generator.") var connections = 16
+    @Option(help: "The fixed rate to measure, questions per second (default 5,000; 1,000 with --during-sync or --during-duo).") var rate: Double?
+    @Option(help: "Seconds per measurement (with --during-sync or --during-duo: before and after the delivery).") var seconds = 10
+    @Option(help: "Keep-alive connections of the load generator (default 16; 4 with --during-sync or --during-duo).") var connections: Int?
+    @Option(help: "Measure while COA delivers a snapshot of this many persons to the HTTPS inbox and its night goes out to 342 municipalities.")
+    var duringSync: Int?
+    @Option(help: "Measure while DUO delivers a status extract of this many records (the next sequence number) to the HTTPS inbox.")
+    var duringDuo: Int?
     @Option(help: "The p99 latency limit, in milliseconds, for the highest sustainable rate.") var p99Limit = 5.0
     @Option(help: "Where the benchmark's files go (emptied first).") var dir = "var/bench-api"
     @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        guard duringSync == nil || duringDuo == nil else { throw ValidationError("choose one of --during-sync and --during-duo") }
+        for (name, value) in [("--during-sync", duringSync), ("--during-duo", duringDuo)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
+        guard persons > 0, seconds > 0, (rate ?? 1) > 0, (connections ?? 1) > 0 else {
+            throw ValidationError("--persons, --seconds, --rate and --connections must be positive")
+        }
+    }
 
     func run() async throws {
         let base = URL(fileURLWithPath: dir).standardizedFileURL
@@ -28,6 +44,9 @@ struct BenchAPICommand: AsyncParsableCommand {
         let port = try LoopbackPort.free()
         var yaml = try String(contentsOf: workspace.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
         yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(port)")
+        // The night of a snapshot goes to the municipalities of bench-sync, in a receiver process.
+        let receiverPort = try duringSync.map { _ in try LoopbackPort.free() }
+        if let receiverPort { yaml = Self.withBenchMunicipalities(yaml, endpointPort: receiverPort) }
         let configURL = base.appendingPathComponent("ketenpoort.yaml")
         try yaml.write(to: configURL, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfiguration.load(contentsOf: configURL)
@@ -43,6 +62,13 @@ struct BenchAPICommand: AsyncParsableCommand {
         try population.write(to: extract, created: CalendarDate(year: 2026, month: 11, day: 23)!, sequence: 1)
         let ingested = try GatewayRuntime(configuration: configuration, workspaceRoot: workspace.root).duoIngest().run(file: extract)
         print("IND status query API, \(persons) persons in the status store (extract \(ingested.outcome.rawValue)), gateway on 127.0.0.1:\(port)")
+        let receiver = try receiverPort.map { try Self.startReceiver(port: $0, pki: pki, folder: base.appendingPathComponent("received")) }
+        defer {
+            receiver?.terminate()
+            receiver?.waitUntilExit()
+        }
+        if let receiverPort { try await BenchSyncCommand.waitForReceiver(port: receiverPort) }
+        let delivery = try inboxDelivery(base: base, pki: pki, storeSequence: ingested.sequence ?? 0)
 
         let gateway = Process()
         gateway.executableURL = ThisExecutable.url
@@ -57,23 +83,30 @@ struct BenchAPICommand: AsyncParsableCommand {
             gateway.waitUntilExit()
         }
 
-        // The load generator shares the two cores with the gateway: at a higher priority its
-        // threads wake when a question is due, so what is measured is the gateway's latency, not
-        // the generator's own wait for a core (where allowed; the gateway keeps the default).
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -10)
         let url = URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1/statusvragen")!
         let tls = TLSClientSettings(
             clientCertificate: DevPKI.certificateFile(for: "ind", in: pki), clientKey: DevPKI.privateKeyFile(for: "ind", in: pki),
             trustedCA: DevPKI.caCertificateFile(in: pki))
         var generator = SplitMix64(seed: 7)
-        let bodies = (0..<4_096).map { _ in
-            let bsn = DuoPopulationGenerator.bsn(Int(generator.next() % UInt64(persons)))
-            return Data("{\"bsn\":\"\(bsn)\",\"doelbinding\":\"naturalisatie\",\"zaaknummer\":\"IND-2026-0001234\"}".utf8)
+        // Persons in the status store throughout: with a DUO extract, those of both extracts.
+        let asked = (0..<4_096).map { _ in DuoPopulationGenerator.bsn(Int(generator.next() % UInt64(min(persons, duringDuo ?? persons)))) }
+        let bodies = Self.keeping(asked, inNextExtractOf: duringDuo).map { bsn in
+            Data("{\"bsn\":\"\(bsn)\",\"doelbinding\":\"naturalisatie\",\"zaaknummer\":\"IND-2026-0001234\"}".utf8)
         }
         let headers = [(name: "Content-Type", value: "application/json")]
         try await Self.waitUntilAnswering(url: url, headers: headers, body: bodies[0], tls: tls)
+        if let delivery {
+            try await InboxDeliveryBenchmark(
+                questions: url, headers: headers, bodies: bodies, tls: tls, connections: connections ?? 4, rate: rate ?? 1_000,
+                niceness: Self.generatorNiceness, window: .seconds(seconds), delivery: delivery
+            ).run()
+            return
+        }
+        let connections = connections ?? 16, rate = rate ?? 5_000
         func measure(_ rate: Double?, seconds: Int) -> LoadGenerator.Result {
-            LoadGenerator.run(url: url, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(seconds))
+            LoadGenerator.run(
+                url: url, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(seconds),
+                niceness: Self.generatorNiceness)
         }
         func report(_ label: String, _ result: LoadGenerator.Result) {
             print(
@@ -96,6 +129,11 @@ struct BenchAPICommand: AsyncParsableCommand {
         }
         print(String(format: "  highest sustainable rate (p99 < %.1f ms, no failures): %.0f questions/s", p99Limit, sustainable))
     }
+
+    /// The load generator shares the two cores with the gateway: at a higher priority its threads
+    /// wake when a question is due, so what is measured is the gateway's latency, not the
+    /// generator's own wait for a core (where allowed; the gateway and the partners keep the default).
+    static let generatorNiceness: Int32 = -10
 
     /// Waits (at most 30 s) for the gateway process to answer a question.
     static func waitUntilAnswering(url: URL, headers: [(name: String, value: String)], body: Data, tls: TLSClientSettings) async throws {

@@ -28,63 +28,75 @@ public enum LoadGenerator {
     /// Runs for `duration`; `rate` (requests per second, all connections together) nil means closed loop.
     public static func run(
         url: URL, headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
-        duration: Duration
+        duration: Duration, niceness: Int32? = nil
     ) -> Result {
+        let load = start(
+            url: url, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: duration, niceness: niceness)
+        load.waitUntilFinished()
+        return load.result(seconds: Self.seconds(ContinuousClock.now - load.start))
+    }
+
+    /// Opens every connection (TLS handshake, first request), then starts the clock and returns
+    /// while the connections ask: until `duration` has passed, or, without one, until `LoadRun.stop()`.
+    ///
+    /// - Parameters:
+    ///   - rate: requests per second, all connections together; nil means closed loop.
+    ///   - timeout: a request not answered by then counts as failed (its connection opens anew).
+    ///   - niceness: the connections' threads' nice value (Linux: per thread), e.g. -10 so that on a
+    ///     machine shared with the server they wake when a request is due; nil keeps the caller's.
+    public static func start(
+        url: URL, headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
+        duration: Duration? = nil, timeout: Duration = .seconds(10), niceness: Int32? = nil
+    ) -> LoadRun {
         precondition(!bodies.isEmpty && connections > 0)
         // Every connection is opened (TLS handshake, first question) before the clock starts:
         // what is measured is the steady state, not 16 handshakes at once.
         let ready = DispatchGroup()
         let go = DispatchSemaphore(value: 0)
-        let schedule = LockedValue<(start: ContinuousClock.Instant, end: ContinuousClock.Instant)?>(nil)
-        let results = LockedValue<[(latencies: [Double], failures: Int)]>([])
+        let started = LockedValue<LoadRun?>(nil)
         let group = DispatchGroup()
         for connection in 0..<connections {
             group.enter()
             ready.enter()
             let thread = Thread {
+                if let niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
                 // One handle set up once (URL, TLS, headers): a request then only sets its body, so
                 // the generator spends its share of the machine on TLS, not on libcurl set-up.
-                let template = CurlRequest(url: url, headers: headers, body: Data(), tls: tls, timeout: .seconds(10), connectTimeout: .seconds(5))
+                let template = CurlRequest(url: url, headers: headers, body: Data(), tls: tls, timeout: timeout, connectTimeout: .seconds(5))
                 let handle = LoadConnection(template: template)
                 _ = handle.post(bodies[connection % bodies.count])
                 ready.leave()
                 go.wait()
-                let (start, end) = schedule.withLock { $0! }
-                var latencies: [Double] = []
-                latencies.reserveCapacity(1 << 16)
-                var failures = 0
+                let run = started.withLock { $0! }
+                var samples: [LoadRun.Sample] = []
+                samples.reserveCapacity(1 << 16)
                 // Each connection takes every `connections`-th slot of the common schedule.
                 let interval = rate.map { Duration.seconds(Double(connections) / $0) }
-                var due = start + (interval.map { $0 * Double(connection) / Double(connections) } ?? .zero)
+                var due = run.start + (interval.map { $0 * Double(connection) / Double(connections) } ?? .zero)
                 var index = connection
                 while true {
-                    if let interval {
+                    if interval != nil {
                         let now = ContinuousClock.now
                         if due > now { Thread.sleep(forTimeInterval: Self.seconds(due - now)) }
                     } else {
                         due = ContinuousClock.now
                     }
-                    if due >= end { break }
-                    if handle.post(bodies[index % bodies.count]) != 200 { failures += 1 }
-                    latencies.append(Self.seconds(ContinuousClock.now - due) * 1000)
+                    if run.hasEnded(at: due) { break }
+                    let status = handle.post(bodies[index % bodies.count])
+                    samples.append(LoadRun.Sample(due: due, milliseconds: Self.seconds(ContinuousClock.now - due) * 1000, isRefused: status != 200))
                     index += connections
                     if let interval { due += interval }
                 }
-                results.withLock { $0.append((latencies, failures)) }
+                run.record(samples)
                 group.leave()
             }
             thread.start()
         }
         ready.wait()
-        let start = ContinuousClock.now
-        schedule.withLock { $0 = (start, start + duration) }
+        let now = ContinuousClock.now
+        started.withLock { $0 = LoadRun(start: now, end: duration.map { now + $0 }, connections: group) }
         for _ in 0..<connections { go.signal() }
-        group.wait()
-        let seconds = Self.seconds(ContinuousClock.now - start)
-        let all = results.withLock { $0 }
-        return Result(
-            requests: all.map(\.latencies.count).reduce(0, +), failures: all.map(\.failures).reduce(0, +), seconds: seconds,
-            latencies: all.flatMap(\.latencies).sorted())
+        return started.withLock { $0! }
     }
 
     static func seconds(_ duration: Duration) -> Double {
