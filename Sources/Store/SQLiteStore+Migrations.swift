@@ -159,7 +159,7 @@ extension SQLiteStore {
                     """)
         }
         migrator.registerMigration("v8-staged-sync") { db in
-            // The nightly sync applies its night in short transactions (one per batch) and merges
+            // The nightly sync applies its night in short transactions (a few batches each) and merges
             // the snapshot with the sent state instead of marking every person it saw: the table of
             // staged notifications and the index on the last run go; a run under way is marked so
             // that a crash is finished later. The processing log moves to a file of its own

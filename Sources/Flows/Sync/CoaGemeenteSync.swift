@@ -94,6 +94,7 @@ public struct CoaGemeenteSync: Sendable {
         let consent = try store.read { tx in
             try ConsentPolicy(outbound: outbound, input: pipeline.adapter.mapping.item.object, moment: started, in: tx)
         }
+        let t0 = Date()
         let staging = try SyncStaging(directory: scratchDirectory, run: runID)
         var report = SyncReport(run: runID, snapshotDate: snapshotDate.iso, validation: ValidationReport(contract: "coa-tvs-export"))
         report.validation = try stage(input, into: staging, consent: consent)
@@ -105,7 +106,9 @@ public struct CoaGemeenteSync: Sendable {
             }
             return report
         }
+        let t1 = Date()
         try merge(staging, run: runID, report: &report)
+        let t2 = Date()
         if let stored = mark?.report, let first = try? JSONDecoder().decode(SyncReport.self, from: Data(stored.utf8)) {
             // Resumed: the counts are the night's as first computed (applied batches now look unchanged).
             report = first
@@ -115,6 +118,9 @@ public struct CoaGemeenteSync: Sendable {
         }
         FaultPoint.reached("sync.begun")
         try apply(staging, run: runID, at: started, consent: consent, report: &report)
+        let t3 = Date()
+        logger.info(
+            "sync phases", metadata: ["run": "\(runID)", "stage.s": "\(t1.timeIntervalSince(t0))", "merge.s": "\(t2.timeIntervalSince(t1))", "apply.s": "\(t3.timeIntervalSince(t2))"])
         try store.write { tx in
             for finding in report.validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
             try tx.acceptSnapshot(SnapshotMark(source: Self.source, date: snapshotDate, run: runID, acceptedAt: clock.now(), items: report.validation.items))

@@ -91,10 +91,8 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
         header: SealHeader, signer: SigningIdentity, includeKeyID: Bool = true,
         payload: (_ part: (Data) throws -> Void) throws -> Void
     ) throws -> DetachedJWS {
-        var chain: [String] = []
-        for certificate in signer.certificateChain { chain.append(Data(try certificate.derBytes()).base64EncodedString()) }
-        let keyID = includeKeyID ? Hex.encode(SHA256.hash(data: try signer.certificate.derBytes())) : nil
-        let protected = ProtectedHeader(algorithm: algorithm, type: "JOSE", certificateChain: chain, keyID: keyID, seal: header)
+        let keyID = includeKeyID ? signer.keyID : nil
+        let protected = ProtectedHeader(algorithm: algorithm, type: "JOSE", certificateChain: signer.x5c, keyID: keyID, seal: header)
         let encodedHeader = Base64URL.encode(try protected.encoded())
         var input = SigningInputHasher(encodedHeader: Substring(encodedHeader))
         var digest = SHA256()
@@ -106,7 +104,20 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
             throw KetenpoortError(.sealingDigestMismatch, "kp-sha256 of the header to sign is not the payload's SHA-256")
         }
         let signature = try signer.privateKey.signature(for: input.finalize())
-        return try DetachedJWS(compact: encodedHeader + ".." + Base64URL.encode(signature.rawRepresentation))
+        // Built from what was just signed, not parsed back: the chain is the signer's own.
+        let compact = encodedHeader + ".." + Base64URL.encode(signature.rawRepresentation)
+        return DetachedJWS(
+            compact: compact, header: header, certificates: signer.certificateChain, keyID: keyID,
+            encodedHeader: compact[..<compact.firstIndex(of: ".")!], signature: signature.rawRepresentation)
+    }
+
+    private init(compact: String, header: SealHeader, certificates: [Certificate], keyID: String?, encodedHeader: Substring, signature: Data) {
+        self.compact = compact
+        self.header = header
+        self.certificates = certificates
+        self.keyID = keyID
+        self.encodedHeader = encodedHeader
+        self.signature = signature
     }
 
     /// Verifies the seal over `payload` and returns its header; throws, in this order of checks,

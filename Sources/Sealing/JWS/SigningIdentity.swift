@@ -9,6 +9,10 @@ public struct SigningIdentity: Sendable {
     public let certificateChain: [Certificate]
     /// The key's scalar: swift-crypto's key type is not `Sendable` on Linux, its bytes are.
     private let keyBytes: Data
+    /// The chain as a JWS `x5c` holds it (base64 DER, signer first), encoded once.
+    public let x5c: [String]
+    /// The JWS `kid`: hex SHA-256 of the signer certificate's DER.
+    public let keyID: String
 
     /// Pairs a chain with its key; throws `sealing.identity-invalid` unless the key belongs to the first certificate.
     public init(certificateChain: [Certificate], privateKey: P256.Signing.PrivateKey) throws {
@@ -22,6 +26,9 @@ public struct SigningIdentity: Sendable {
         }
         self.certificateChain = certificateChain
         self.keyBytes = privateKey.rawRepresentation
+        let ders = try certificateChain.map { Data(try $0.derBytes()) }
+        x5c = ders.map { $0.base64EncodedString() }
+        keyID = Hex.encode(SHA256.hash(data: ders[0]))
     }
 
     /// The signer's P-256 key.
