@@ -150,12 +150,15 @@ public struct OutboxBatch: Sendable, Equatable {
 /// When a batch is due, without its bytes.
 public struct BatchDue: Sendable, Equatable {
     public let id: String
+    /// The party the batch is for.
+    public let recipient: String
     public let nextAttemptAt: Date?
     /// The payload's size in bytes (read without the payload).
     public let bytes: Int
 
-    public init(id: String, nextAttemptAt: Date?, bytes: Int = 0) {
+    public init(id: String, recipient: String, nextAttemptAt: Date?, bytes: Int = 0) {
         self.id = id
+        self.recipient = recipient
         self.nextAttemptAt = nextAttemptAt
         self.bytes = bytes
     }

@@ -172,6 +172,12 @@ extension SQLiteStore {
                     CREATE TABLE sync_run_batch (run TEXT NOT NULL, batch TEXT NOT NULL, blocked INTEGER NOT NULL, PRIMARY KEY (run, batch));
                     """)
         }
+        migrator.registerMigration("v9-sent-without-person-index") { db in
+            // The sent state is written per municipality batch but was indexed by person too: each
+            // batch's rows landed on pages all over that index, so a night rewrote most of it in
+            // every short transaction. The merge now sorts the sent state by person as it reads it.
+            try db.execute(sql: "DROP INDEX sent_person")
+        }
         return migrator
     }()
 

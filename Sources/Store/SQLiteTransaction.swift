@@ -23,11 +23,6 @@ struct SQLiteTransaction: StoreTransaction {
 
     // MARK: Sent state
 
-    func sentStates(person: PersonKey) throws -> [SentState] {
-        // The per-person statements are prepared once per connection (the sync runs them per row).
-        try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM sent WHERE person = ?"), arguments: [person.value]).map(Self.sent)
-    }
-
     func sentStates(bsn: String) throws -> [SentState] {
         try Row.fetchAll(db, sql: "SELECT * FROM sent WHERE bsn = ? ORDER BY gemeente", arguments: [bsn]).map(Self.sent)
     }
@@ -43,6 +38,8 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func forEachSentByPerson(_ body: (SentState) throws -> Void) throws {
+        // Sorted as it is read (SQLite's external sorter): an index by person would cost every
+        // night's short transactions far more than this one sort.
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM sent ORDER BY person, gemeente")
         while let row = try rows.next() { try body(Self.sent(row)) }
     }
@@ -143,10 +140,10 @@ struct SQLiteTransaction: StoreTransaction {
 
     func schedule(status: BatchStatus) throws -> [BatchDue] {
         try Row.fetchAll(
-            db, sql: "SELECT id, next_attempt_at, payload_bytes AS bytes FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]
+            db, sql: "SELECT id, recipient, next_attempt_at, payload_bytes AS bytes FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]
         ).map { row in
             let next: Double? = row["next_attempt_at"]
-            return BatchDue(id: row["id"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), bytes: row["bytes"])
+            return BatchDue(id: row["id"], recipient: row["recipient"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), bytes: row["bytes"])
         }
     }
 

@@ -21,8 +21,6 @@ public protocol StoreTransaction: DuoStatusTransaction, CbsDeliveryTransaction {
     func acceptSnapshot(_ mark: SnapshotMark) throws
 
     // What each municipality has been sent.
-    /// Every municipality's sent state for `person`.
-    func sentStates(person: PersonKey) throws -> [SentState]
     /// Every municipality's sent state about the person with `bsn` (a subject access request).
     func sentStates(bsn: String) throws -> [SentState]
     /// Inserts or replaces the sent state of (`state.gemeente`, `state.person`).

@@ -74,7 +74,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         gateway.executableURL = ThisExecutable.url
         gateway.arguments = ["run", "--config", configURL.path, "--home", workspace.root.path]
         let log = base.appendingPathComponent("gateway.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         gateway.standardError = try FileHandle(forWritingTo: log)
         gateway.standardOutput = gateway.standardError
         try gateway.run()

@@ -18,7 +18,7 @@ struct SQLiteStoreTests {
     func migrations() throws {
         try Self.withStore { store, path in
             #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v5-consent", "v6-processing-log", "v7-batch-payload-parts",
-                "v8-staged-sync",
+                "v8-staged-sync", "v9-sent-without-person-index",
             ])
             try store.write { try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3)) }
             let reopened = try SQLiteStore(path: path)
@@ -37,14 +37,14 @@ struct SQLiteStoreTests {
                     throw Boom()
                 }
             }
-            let states = try store.read { try $0.sentStates(person: Self.person) }
+            let states = try store.read { try $0.sentStates(bsn: "123456782") }
             let snapshot = try store.read { try $0.lastSnapshot(source: "coa") }
             #expect(states.isEmpty)
             #expect(snapshot == nil)
         }
     }
 
-    @Test("sent state: put, replace, find by person, all in person order, remove")
+    @Test("sent state: put, replace, find by BSN, all in person order, remove")
     func sentState() throws {
         try Self.withStore { store, _ in
             let other = PersonKey(vnummer: nil, bsn: "111222333")!
@@ -53,14 +53,14 @@ struct SQLiteStoreTests {
                 try tx.putSent(SentState(gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "bb", isHoused: true, lastRun: "r2"))
                 try tx.putSent(SentState(gemeente: "GM0344", person: other, bsn: "111222333", vnummer: nil, contentHash: "cc", isHoused: false, lastRun: "r1"))
             }
-            let states = try store.read { try $0.sentStates(person: Self.person) }
+            let states = try store.read { try $0.sentStates(bsn: "123456782") }
             #expect(states.map(\.contentHash) == ["bb"])
             #expect(states.first?.isHoused == true)
             var ordered: [String] = []
             try store.read { try $0.forEachSentByPerson { ordered.append($0.person.value + " " + $0.gemeente) } }
             #expect(ordered == [other.value + " GM0344", Self.person.value + " GM0363"].sorted())
             try store.write { try $0.removeSent(gemeente: "GM0344", person: other) }
-            #expect(try store.read { try $0.sentStates(person: other) }.isEmpty)
+            #expect(try store.read { try $0.sentStates(bsn: "111222333") }.isEmpty)
         }
     }
 

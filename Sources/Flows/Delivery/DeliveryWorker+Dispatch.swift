@@ -39,7 +39,6 @@ extension DeliveryWorker {
         var round = Round()
         var slots = DeliverySlots(overall: concurrency, perRecipient: maxInFlightPerRecipient, maxBytes: maxInFlightBytes)
         var listing: [BatchDue] = []
-        var recipients: [String: String] = [:]
         // Under `dueAt`, the batches already attempted (a retry may be due at once again).
         var attempted: Set<String> = []
         var wakeUps: [Date] = []
@@ -61,7 +60,6 @@ extension DeliveryWorker {
                 } else {
                     if needsListing {
                         listing = try await pendingBatches()
-                        recipients = try await recipientsOf(listing, known: recipients)
                         needsListing = false
                     }
                     var nextDue: Date?
@@ -73,8 +71,8 @@ extension DeliveryWorker {
                             nextDue = min(nextDue ?? due, due)
                             continue
                         }
-                        guard !isFull, let recipient = recipients[batch.id] else { continue }
-                        switch slots.admit(batch.id, recipient: recipient, payloadBytes: batch.bytes) {
+                        guard !isFull else { continue }
+                        switch slots.admit(batch.id, recipient: batch.recipient, payloadBytes: batch.bytes) {
                         case .admitted:
                             if case .dueAt = scope { attempted.insert(batch.id) }
                             let id = batch.id
@@ -98,7 +96,8 @@ extension DeliveryWorker {
                 case .finished(let id, let outcome):
                     slots.release(id)
                     if case .retry(let next) = outcome, let index = listing.firstIndex(where: { $0.id == id }) {
-                        listing[index] = BatchDue(id: id, nextAttemptAt: next, bytes: listing[index].bytes)
+                        let listed = listing[index]
+                        listing[index] = BatchDue(id: id, recipient: listed.recipient, nextAttemptAt: next, bytes: listed.bytes)
                     } else {
                         listing.removeAll { $0.id == id }
                     }
@@ -132,26 +131,10 @@ extension DeliveryWorker {
         }
     }
 
-    /// The pending batches: ids, due times and sizes only.
+    /// The pending batches: ids, recipients, due times and sizes only.
     func pendingBatches() async throws -> [BatchDue] {
         let store = self.store
         return try await BlockingWork.run { try store.read { try $0.schedule(status: .pending) } }
-    }
-
-    /// The recipient of each batch of `listing`: those in `known`, the others read from the store.
-    private func recipientsOf(_ listing: [BatchDue], known: [String: String]) async throws -> [String: String] {
-        var recipients: [String: String] = [:]
-        var unknown: [String] = []
-        for batch in listing {
-            if let recipient = known[batch.id] { recipients[batch.id] = recipient } else { unknown.append(batch.id) }
-        }
-        guard !unknown.isEmpty else { return recipients }
-        let (store, ids) = (self.store, unknown)
-        let found = try await BlockingWork.run {
-            try store.read { tx in try ids.compactMap { id in try tx.batch(id: id).map { (id, $0.recipient) } } }
-        }
-        for (id, recipient) in found { recipients[id] = recipient }
-        return recipients
     }
 }
 

@@ -18,6 +18,8 @@ public struct DeliveryWorker: Service {
         public var retrying: [String] = []
         public var deadLettered: [String] = []
         public var attempted: Int { delivered.count + retrying.count + deadLettered.count }
+
+        public init() {}
     }
 
     let store: any Store
