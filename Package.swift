@@ -89,8 +89,10 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                // The nightly sync's scratch file (SyncStaging), outside the store.
+                // The nightly sync's scratch file (SyncStaging), outside the store; its inserts bind
+                // through SQLite's C interface (ScratchInsert).
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(

@@ -16,7 +16,8 @@ extension CoaGemeenteSync {
         var fragment: [UInt8] = []
         var values: [UInt8] = []
         return try staging.write { db in
-            try pipeline.run(input, onPositionedItem: { record, position, isClean in
+            let insert = try SyncStaging.snapshotInsert(in: db)
+            return try pipeline.run(input, onPositionedItem: { record, position, isClean in
                 let bsn = record.values[slots.bsn].text, vnummer = record.values[slots.vnummer].text
                 guard let person = PersonKey(vnummer: vnummer, bsn: bsn) else { return }
                 let gemeente = isClean ? record.values[slots.gemeente].text : nil
@@ -34,7 +35,7 @@ extension CoaGemeenteSync {
                 }
                 try SyncStaging.addSnapshotRow(
                     person: person.value, line: position.number, isClean: isClean, gemeente: gemeente, contentHash: hash,
-                    isHoused: !record.values[slots.housed].isAbsent, bsn: bsn, vnummer: vnummer, record: stored, in: db)
+                    isHoused: !record.values[slots.housed].isAbsent, bsn: bsn, vnummer: vnummer, record: stored, with: insert)
             })
         }
     }
@@ -53,10 +54,11 @@ extension CoaGemeenteSync {
         var counts = report
         var goneSequence = 1 << 40
         try staging.withSnapshotByPerson { next, db in
+            let insert = try SyncStaging.notificationInsert(in: db)
             func notify(_ gemeente: String, _ sequence: Int, _ soort: String, person: String, snapshot: Int64?, state: SentState? = nil) throws {
                 try SyncStaging.addNotification(
                     gemeente: gemeente, sequence: sequence, soort: soort, person: person, snapshot: snapshot, bsn: state?.bsn,
-                    vnummer: state?.vnummer, in: db)
+                    vnummer: state?.vnummer, with: insert)
             }
             func decide(_ person: String, _ rows: [SyncStaging.SnapshotRow], _ states: [SentState]) throws {
                 guard !rows.isEmpty else {

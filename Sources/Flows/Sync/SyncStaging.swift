@@ -76,14 +76,27 @@ final class SyncStaging {
         return result!
     }
 
+    /// The insert `addSnapshotRow` uses, prepared for one pass.
+    static func snapshotInsert(in db: Database) throws -> ScratchInsert {
+        try ScratchInsert("INSERT INTO snapshot (person, line, clean, gemeente, content_hash, housed, bsn, vnummer, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", in: db)
+    }
+
     /// Stages one item of the snapshot; a quarantined one only marks its person as seen.
     static func addSnapshotRow(
         person: String, line: Int, isClean: Bool, gemeente: String?, contentHash: String?, isHoused: Bool, bsn: String?, vnummer: String?,
-        record: [UInt8]?, in db: Database
+        record: [UInt8]?, with insert: ScratchInsert
     ) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO snapshot (person, line, clean, gemeente, content_hash, housed, bsn, vnummer, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [person, line, isClean, gemeente, contentHash, isHoused, bsn, vnummer, record.map { Data($0) }])
+        try insert.run { row in
+            row.text(person)
+            row.integer(Int64(line))
+            row.integer(isClean ? 1 : 0)
+            row.text(gemeente)
+            row.text(contentHash)
+            row.integer(isHoused ? 1 : 0)
+            row.text(bsn)
+            row.text(vnummer)
+            row.blob(record)
+        }
     }
 
     /// Sorts the staged snapshot by person (an index that covers what the merge reads).
@@ -107,13 +120,24 @@ final class SyncStaging {
         }
     }
 
+    /// The insert `addNotification` uses, prepared for one pass.
+    static func notificationInsert(in db: Database) throws -> ScratchInsert {
+        try ScratchInsert("INSERT INTO notification (gemeente, sequence, soort, person, snapshot, bsn, vnummer) VALUES (?, ?, ?, ?, ?, ?, ?)", in: db)
+    }
+
     /// Records a decided notification (`snapshot` is the staged row it sends, nil for a withdrawal).
     static func addNotification(
-        gemeente: String, sequence: Int, soort: String, person: String, snapshot: Int64?, bsn: String?, vnummer: String?, in db: Database
+        gemeente: String, sequence: Int, soort: String, person: String, snapshot: Int64?, bsn: String?, vnummer: String?, with insert: ScratchInsert
     ) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO notification (gemeente, sequence, soort, person, snapshot, bsn, vnummer) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [gemeente, sequence, soort, person, snapshot, bsn, vnummer])
+        try insert.run { row in
+            row.text(gemeente)
+            row.integer(Int64(sequence))
+            row.text(soort)
+            row.text(person)
+            row.integer(snapshot)
+            row.text(bsn)
+            row.text(vnummer)
+        }
     }
 
     /// Calls `body` for every decided notification, per municipality in sequence order.
