@@ -31,7 +31,8 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 
-## Release-build benchmarks: COA CSV → validated → municipal XML (10,900 and 1,000,000 rows), and
+## Release-build benchmarks: the translate and validate commands on COA snapshots (10,900 and
+## 1,000,000 rows), each run a fresh process, CPU time beside sha256sum of the same file; and
 ## the nightly sync end to end over mutual TLS to 342 municipalities (10,900 and 1,000,000 persons),
 ## the DUO ingest of a national status extract (250,000 records), the CBS delivery of 250,000 persons,
 ## and the IND status query API under load from a second process (250,000 persons in the store):

@@ -78,6 +78,12 @@ public struct OutboundAdapter: Sendable {
         encoder.end(context: context, into: &output)
     }
 
+    /// A writer of many records of `object` in this format, with `context` supplying the fields
+    /// the object lacks (e.g. `soort`), without consents.
+    public func recordWriter(for object: SchemaObject, context: [String: FieldValue]) -> RecordWriter {
+        RecordWriter(adapter: self, object: object, context: context)
+    }
+
     /// The values of `record` exactly as `encode(_:context:consented:into:)` writes them (policy and
     /// transforms applied), so a flow can check them against the contract before writing them.
     public func texts(_ record: Record, context: [String: FieldValue] = [:], consented: Set<String> = []) throws -> RecordTexts {

@@ -10,7 +10,7 @@ public struct VNummer: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether `text` is a V-number, without building one.
-    @inlinable public static func isValid(_ text: String.UTF8View) -> Bool { text.count == 10 && text.allSatisfy(ASCII.isDigit) }
+    @inlinable public static func isValid(_ text: some Collection<UInt8>) -> Bool { text.count == 10 && text.allSatisfy(ASCII.isDigit) }
 
     public var description: String { "VNummer(redacted)" }
 }
@@ -27,7 +27,7 @@ public struct OIN: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Whether `text` is an OIN, without building one.
-    @inlinable public static func isValid(_ text: String.UTF8View) -> Bool { text.count == 20 && text.allSatisfy(ASCII.isDigit) }
+    @inlinable public static func isValid(_ text: some Collection<UInt8>) -> Bool { text.count == 20 && text.allSatisfy(ASCII.isDigit) }
 
     public var description: String { value }
 }
@@ -47,7 +47,7 @@ public struct GemeenteCode: Hashable, Sendable, Codable, Comparable, CustomStrin
     }
 
     /// Whether `text` is a municipality code, without building one.
-    @inlinable public static func isValid(_ text: String.UTF8View) -> Bool {
+    @inlinable public static func isValid(_ text: some Collection<UInt8>) -> Bool {
         guard text.count == 6 else { return false }
         var index = 0
         for byte in text {
@@ -77,7 +77,7 @@ public struct CountryCode: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether `text` is a country code, without building one.
-    @inlinable public static func isValid(_ text: String.UTF8View) -> Bool { text.count == 3 && text.allSatisfy(ASCII.isUpper) }
+    @inlinable public static func isValid(_ text: some Collection<UInt8>) -> Bool { text.count == 3 && text.allSatisfy(ASCII.isUpper) }
 
     /// Whether the country is unknown (`XXX`).
     public var isUnknown: Bool { value == "XXX" }

@@ -46,8 +46,8 @@ struct BenchCbsCommand: ParsableCommand {
         guard ingested.outcome == .applied else { throw ValidationError("the extract was \(ingested.outcome.rawValue)") }
 
         // The delivery's own peak, apart from the ingest's before it.
-        let beforeMiB = PipelineBenchmark.residentMiB()
-        PipelineBenchmark.resetPeakResident()
+        let beforeMiB = ProcessMemory.residentMiB()
+        ProcessMemory.resetPeakResident()
         let start = ContinuousClock.now
         let report = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!)
         let seconds = (ContinuousClock.now - start).seconds
@@ -57,6 +57,6 @@ struct BenchCbsCommand: ParsableCommand {
         print(
             String(
                 format: "  memory: %.1f MiB resident before the delivery, peak %.1f MiB during it (process peak, with the ingest, %.1f MiB)", beforeMiB,
-                PipelineBenchmark.peakResidentSinceResetMiB(), PipelineBenchmark.peakResidentMiB()))
+                ProcessMemory.peakResidentSinceResetMiB(), ProcessMemory.peakResidentMiB()))
     }
 }

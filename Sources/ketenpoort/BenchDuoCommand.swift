@@ -39,7 +39,7 @@ struct BenchDuoCommand: ParsableCommand {
                 "\(file.lastPathComponent)  \(String(format: "%5.1f", size))  \(report.validation.items)  \(String(format: "%7.2f", seconds))"
                     + "  \(String(format: "%9.0f", Double(report.validation.items) / seconds))  \(report.inserted) / \(report.changed) / \(report.unchanged) / \(report.removed)")
         }
-        print(String(format: "peak memory %.1f MiB (target: the national extract applied in < 5 s)", PipelineBenchmark.peakResidentMiB()))
+        print(String(format: "peak memory %.1f MiB (target: the national extract applied in < 5 s)", ProcessMemory.peakResidentMiB()))
     }
 }
 

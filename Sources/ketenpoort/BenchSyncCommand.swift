@@ -81,7 +81,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         }
         let report = try await syncTask.value
         let synced = ContinuousClock.now
-        let syncPeak = PipelineBenchmark.peakResidentMiB()
+        let syncPeak = ProcessMemory.peakResidentMiB()
         let rest = try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(600))
         round.delivered += rest.delivered
         round.deadLettered += rest.deadLettered
@@ -93,7 +93,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         print("nightly sync, \(persons) persons → \(codes.count) municipalities, over mutual TLS on loopback (receivers in another process)")
         print("  validated, diffed, sealed (batches delivered meanwhile): \(seconds(synced - start)) s (\(report.notifications) notifications in \(report.batches.count) batches); peak memory so far \(String(format: "%.1f", syncPeak)) MiB")
         print("  the rest delivered: \(seconds(done - synced)) s (\(round.delivered.count) delivered, \(round.deadLettered.count) dead-lettered, \(round.retrying.count) pending)")
-        print("  end to end: \(seconds(done - start)) s; gateway peak memory \(String(format: "%.1f", PipelineBenchmark.peakResidentMiB())) MiB")
+        print("  end to end: \(seconds(done - start)) s; gateway peak memory \(String(format: "%.1f", ProcessMemory.peakResidentMiB())) MiB")
     }
 
     /// Waits (at most 30 s) until the receiver process accepts connections.

@@ -9,7 +9,7 @@ import KetenpoortCore
 /// Options: `separator` (default `;`), `quote` (default `"`).
 public struct CSVDecoder: InboundDecoder {
     let mapping: ObjectMapping
-    let tokenizer: CSVTokenizer
+    var tokenizer: CSVTokenizer
 
     public init(mapping: AdapterMapping) throws {
         let separator = try mapping.options?["separator"]?.string() ?? ";"
@@ -29,6 +29,8 @@ public struct CSVDecoder: InboundDecoder {
         var headerCount = 0
         var stopped = false
         var raw = RawItem(position: .line(0), texts: [String?](repeating: nil, count: fields.fieldCount))
+        let cache = FieldTextCache(columns: fields.entries.count)
+        defer { cache.deallocate() }
         do {
             try tokenizer.forEachRow(of: url) { row in
                 if stopped { return }
@@ -59,50 +61,74 @@ public struct CSVDecoder: InboundDecoder {
                 }
                 // One texts buffer for the whole file: a sink that keeps an item gets its own copy.
                 raw.position = .line(row.line)
-                raw.malformation = nil
                 raw.screenedSlots = 0
                 raw.controlCharacterSlots = 0
-                let slots = plan.slots
-                for index in 0..<plan.count { raw.texts[slots[index]] = nil }
                 if row.isMalformed {
+                    clear(&raw, plan)
                     raw.malformation = "characters after a closing quote"
                 } else if row.count != headerCount && onlyFields == nil {
+                    clear(&raw, plan)
                     raw.malformation = "the row has \(row.count) fields, the header \(headerCount)"
                 } else {
-                    // Plain integer tables, copied out of the captured state once a row, so the
-                    // loop does no reference counting per field.
-                    let columns = plan.columns, trims = plan.trims, hasRemaining = plan.hasRemaining
-                    for index in 0..<plan.count {
-                        let column = columns[index]
-                        guard column >= 0, column < row.count, !row.isEmpty(column) else { continue }
-                        guard let (text, hasControl) = row.screenedString(column, trimmed: trims[index]) else {
-                            raw.malformation = "a field is not valid UTF-8"
-                            break
-                        }
-                        if text.isEmpty { continue }
-                        let slot = slots[index]
-                        if hasRemaining[index] {
-                            raw.texts[slot] = ResolvedFields.transform(text, fields.entries[index].remaining)
-                        } else {
-                            raw.texts[slot] = text
-                            if slot < 64 {
-                                raw.screenedSlots |= 1 << UInt64(slot)
-                                if hasControl { raw.controlCharacterSlots |= 1 << UInt64(slot) }
-                            }
-                        }
-                    }
+                    raw.malformation = read(row, into: &raw, plan, fields, cache)
                 }
                 try sink(.item(raw))
             }
         } catch CSVTokenizer.TokenizerError.unterminatedQuote(let line) {
             try sink(.fileFinding(Finding(position: .line(line), field: nil, rule: .structure, message: "a quoted field starting here is never closed", level: .file)))
-        } catch is CocoaError {
-            throw KetenpoortError(.inputUnreadable, "\(url.lastPathComponent): cannot be read")
         }
         if headerCount == 0 {
             try sink(.fileFinding(Finding(position: .line(1), field: nil, rule: .structure, message: "the file is empty: no header line", level: .file)))
         }
         _ = object
+    }
+
+    /// Sets `raw`'s texts to the mapped fields of `row`; returns why the row cannot be read (a field
+    /// that is not valid UTF-8: the fields after it stay empty), or nil.
+    private func read(
+        _ row: CSVTokenizer.Row, into raw: inout RawItem, _ plan: ColumnPlan, _ fields: ResolvedFields, _ cache: FieldTextCache
+    ) -> String? {
+        var malformation: String?
+        var screened: UInt64 = 0
+        var control: UInt64 = 0
+        plan.entries.withUnsafeBufferPointer { entries in
+            raw.texts.withUnsafeMutableBufferPointer { texts in
+                for index in 0..<entries.count {
+                    let entry = entries[index]
+                    guard malformation == nil, entry.column >= 0, entry.column < row.count else {
+                        texts[entry.slot] = nil
+                        continue
+                    }
+                    let bytes = row.bytes(entry.column, trimmed: entry.trims)
+                    if bytes.isEmpty {
+                        texts[entry.slot] = nil
+                        continue
+                    }
+                    guard let (text, hasControl) = cache.text(of: bytes, in: index) else {
+                        malformation = "a field is not valid UTF-8"
+                        texts[entry.slot] = nil
+                        continue
+                    }
+                    if entry.hasRemaining {
+                        texts[entry.slot] = ResolvedFields.transform(text, fields.entries[index].remaining)
+                    } else {
+                        texts[entry.slot] = text
+                        if entry.slot < 64 {
+                            screened |= 1 << UInt64(entry.slot)
+                            if hasControl { control |= 1 << UInt64(entry.slot) }
+                        }
+                    }
+                }
+            }
+        }
+        raw.screenedSlots = screened
+        raw.controlCharacterSlots = control
+        return malformation
+    }
+
+    /// Empties `raw`'s mapped texts.
+    private func clear(_ raw: inout RawItem, _ plan: ColumnPlan) {
+        for entry in plan.entries { raw.texts[entry.slot] = nil }
     }
 
     /// Reads only the bytes of `fieldNames`' columns, without making text of them: the
@@ -129,22 +155,19 @@ public struct CSVDecoder: InboundDecoder {
                     row.columnLimit = (columnOfEntry.compactMap { $0 }.max() ?? 0) + 1
                     return
                 }
-                for index in 0..<plan.count {
-                    let column = plan.columns[index]
-                    guard column >= 0, column < row.count, !row.isEmpty(column) else { continue }
+                for (index, entry) in plan.entries.enumerated() {
+                    guard entry.column >= 0, entry.column < row.count, !row.isEmpty(entry.column) else { continue }
                     let (width, pad) = padding[index]
-                    row.withBytes(column, trimmed: plan.trims[index]) { bytes in
+                    row.withBytes(entry.column, trimmed: entry.trims) { bytes in
                         if bytes.isEmpty { return }
-                        if bytes.count >= width { return body(plan.slots[index], bytes) }
+                        if bytes.count >= width { return body(entry.slot, bytes) }
                         let padded = [UInt8](repeating: pad, count: width - bytes.count) + bytes
-                        padded.withUnsafeBufferPointer { body(plan.slots[index], $0) }
+                        padded.withUnsafeBufferPointer { body(entry.slot, $0) }
                     }
                 }
             }
         } catch CSVTokenizer.TokenizerError.unterminatedQuote {
             return  // the file is rejected by the validation pass, which reports it
-        } catch is CocoaError {
-            throw KetenpoortError(.inputUnreadable, "\(url.lastPathComponent): cannot be read")
         }
     }
 
@@ -186,19 +209,21 @@ public struct CSVDecoder: InboundDecoder {
     }
 }
 
-/// Where each mapped field is in a row, as plain tables.
+/// Where each mapped field is in a row, as a plain table.
 struct ColumnPlan {
-    let count: Int
-    let columns: [Int]  // -1: the column is absent
-    let slots: [Int]
-    let trims: [Bool]
-    let hasRemaining: [Bool]
+    struct Entry {
+        /// -1: the column is absent.
+        let column: Int
+        let slot: Int
+        let trims: Bool
+        let hasRemaining: Bool
+    }
+
+    let entries: [Entry]
 
     init(entries: [ResolvedFields.Entry], columns: [Int?]) {
-        count = entries.count
-        self.columns = columns.map { $0 ?? -1 }
-        slots = entries.map(\.slot)
-        trims = entries.map(\.trimsFirst)
-        hasRemaining = entries.map { !$0.remaining.isEmpty }
+        self.entries = zip(entries, columns).map { entry, column in
+            Entry(column: column ?? -1, slot: entry.slot, trims: entry.trimsFirst, hasRemaining: !entry.remaining.isEmpty)
+        }
     }
 }

@@ -16,6 +16,8 @@ public struct FixedWidthDecoder: InboundDecoder {
     let layouts: [UInt8: Layout]
     let lineLength: Int
     let isLatin9: Bool
+    /// How the file is read; records may straddle its blocks.
+    var reader = FileBlockReader()
 
     public init(mapping: AdapterMapping) throws {
         lineLength = try mapping.options?["lineLength"]?.int() ?? 0
@@ -42,10 +44,6 @@ public struct FixedWidthDecoder: InboundDecoder {
     }
 
     public func decode(_ url: URL, onlyFields: Set<String>?, sink: (DecodedEvent) throws -> Void) throws {
-        guard let file = FileHandle(forReadingAtPath: url.path) else {
-            throw KetenpoortError(.inputUnreadable, "\(url.lastPathComponent): cannot be read")
-        }
-        defer { try? file.close() }
         var lineNumber = 0
         var sawHeader = false
         var sawTrailer = false
@@ -113,24 +111,19 @@ public struct FixedWidthDecoder: InboundDecoder {
             }
         }
 
-        while true {
-            let chunk = file.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            try chunk.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-                let buffer = raw.bindMemory(to: UInt8.self)
-                var start = 0
-                while let newline = buffer[start...].firstIndex(of: 10) {
-                    if pending.isEmpty {
-                        try handle(line: UnsafeBufferPointer(rebasing: buffer[start..<newline]))
-                    } else {
-                        pending.append(contentsOf: buffer[start..<newline])
-                        try pending.withUnsafeBufferPointer { try handle(line: $0) }
-                        pending.removeAll(keepingCapacity: true)
-                    }
-                    start = newline + 1
+        try reader.forEachBlock(of: url) { buffer in
+            var start = 0
+            while let newline = buffer[start...].firstIndex(of: 10) {
+                if pending.isEmpty {
+                    try handle(line: UnsafeBufferPointer(rebasing: buffer[start..<newline]))
+                } else {
+                    pending.append(contentsOf: buffer[start..<newline])
+                    try pending.withUnsafeBufferPointer { try handle(line: $0) }
+                    pending.removeAll(keepingCapacity: true)
                 }
-                pending.append(contentsOf: buffer[start...])
+                start = newline + 1
             }
+            pending.append(contentsOf: buffer[start...])
         }
         if !pending.isEmpty { try pending.withUnsafeBufferPointer { try handle(line: $0) } }
         if failed { return }

@@ -6,6 +6,7 @@ import KetenpoortCore
 /// contract fields. A line that is not a JSON object is quarantined as `record.malformed`.
 public struct JSONLinesDecoder: InboundDecoder {
     let mapping: ObjectMapping
+    var lines = LineReader()
 
     public init(mapping: AdapterMapping) throws {
         self.mapping = mapping.item
@@ -13,8 +14,7 @@ public struct JSONLinesDecoder: InboundDecoder {
 
     public func decode(_ url: URL, onlyFields: Set<String>?, sink: (DecodedEvent) throws -> Void) throws {
         let fields = ResolvedFields(mapping, onlyFields: onlyFields)
-        let tokenizer = LineReader()
-        try tokenizer.forEachLine(of: url) { number, line in
+        try lines.forEachLine(of: url) { number, line in
             guard !line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) else { return }
             var raw = RawItem(position: .line(number), texts: [String?](repeating: nil, count: fields.fieldCount))
             let object = try? JSONSerialization.jsonObject(with: Data(line), options: [])
@@ -40,19 +40,16 @@ public struct JSONLinesDecoder: InboundDecoder {
     }
 }
 
-/// Splits a file into lines (LF), streaming in chunks.
+/// Splits a file into lines (LF), streaming in blocks.
 struct LineReader {
+    /// How the file is read; lines may straddle its blocks.
+    var reader = FileBlockReader()
+
     func forEachLine(of url: URL, _ body: (Int, ArraySlice<UInt8>) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: url.path) else {
-            throw KetenpoortError(.inputUnreadable, "\(url.lastPathComponent): cannot be read")
-        }
-        defer { try? handle.close() }
         var pending: [UInt8] = []
         var number = 0
-        while true {
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            pending.append(contentsOf: chunk)
+        try reader.forEachBlock(of: url) { block in
+            pending.append(contentsOf: block)
             var start = pending.startIndex
             while let newline = pending[start...].firstIndex(of: 10) {
                 number += 1

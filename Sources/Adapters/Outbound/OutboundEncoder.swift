@@ -13,6 +13,8 @@ public protocol OutboundEncoder: Sendable {
     /// Appends one record from its values (encoders that can, write them without making strings
     /// first).
     func encode(record: RecordTexts, into output: inout [UInt8])
+    /// Appends one record from its values to `output` (encoders that can, write it there directly).
+    func encode(record: RecordTexts, into output: OutputBuffer)
     /// The bytes after the last record.
     func end(context: [String: String], into output: inout [UInt8])
 }
@@ -20,6 +22,12 @@ public protocol OutboundEncoder: Sendable {
 extension OutboundEncoder {
     public func encode(record: RecordTexts, into output: inout [UInt8]) {
         encode(values: (0..<record.count).map { record.text($0) }, into: &output)
+    }
+
+    public func encode(record: RecordTexts, into output: OutputBuffer) {
+        var bytes: [UInt8] = []
+        encode(record: record, into: &bytes)
+        output.append(bytes)
     }
 }
 
@@ -47,43 +55,6 @@ struct StringTexts: FieldTexts {
     var count: Int { values.count }
     func isPresent(_ field: Int) -> Bool { values[field] != nil }
     func text(_ field: Int) -> String? { values[field] }
-}
-
-/// A record's values for the mapping's fields, written straight to bytes: dates and numbers are
-/// formatted into the output, text is escaped into it, without intermediate strings. Fields with
-/// transforms were rendered to text when this was made.
-public struct RecordTexts: FieldTexts {
-    let values: [FieldValue]
-    let layouts: [DateLayout]
-
-    public var count: Int { values.count }
-    public func isPresent(_ field: Int) -> Bool { !values[field].isAbsent }
-
-    public func text(_ field: Int) -> String? {
-        switch values[field] {
-        case .absent: nil
-        case .text(let text): text
-        case .integer(let value): String(value)
-        case .boolean(let value): value ? "true" : "false"
-        case .timestamp(let value): value.text
-        case .date(let date): layouts[field].format(date)
-        case .incompleteDate(let date): layouts[field].format(date)
-        }
-    }
-
-    public func appendXML(_ field: Int, isAttribute: Bool, into output: inout [UInt8]) {
-        switch values[field] {
-        case .absent: return
-        case .date(let date): layouts[field].append(date, to: &output)
-        case .incompleteDate(let date): layouts[field].append(date, to: &output)
-        case .text(let text):
-            if isAttribute { XMLEscaping.appendAttribute(text, to: &output) } else { XMLEscaping.appendText(text, to: &output) }
-        default:
-            if let text = text(field) {
-                if isAttribute { XMLEscaping.appendAttribute(text, to: &output) } else { XMLEscaping.appendText(text, to: &output) }
-            }
-        }
-    }
 }
 
 /// Renders the fields of an outbound mapping from any record: reads the source field, applies the
@@ -127,7 +98,7 @@ struct FieldRenderer: Sendable {
 
     /// Renders from a record, with `context` supplying the fields the record's object lacks.
     func render(_ record: Record, context: [String: FieldValue], include: (FieldSpec) -> Bool) throws -> [String?] {
-        let slots = plans.slots(for: record.object, fields: fields)
+        let slots = plans.plan(for: record.object, renderer: self).slots
         var values = [String?](repeating: nil, count: fields.count)
         for index in 0..<fields.count where mayReach[index] {
             let value: FieldValue
@@ -139,25 +110,50 @@ struct FieldRenderer: Sendable {
     }
 
     /// The values of `record` for the mapping's fields, ready to write: absent where the policy
-    /// or the contract keeps a field out; fields with transforms already rendered to text.
+    /// or the contract keeps a field out; fields with transforms already rendered to text. The
+    /// other fields are read from the record itself when written, not copied.
     func texts(_ record: Record, context: [String: FieldValue], consented: Set<String>) throws -> RecordTexts {
-        let slots = plans.slots(for: record.object, fields: fields)
-        var values = FieldValue.absentValues(count: fields.count)
-        let hasConsent = !consented.isEmpty
-        for index in 0..<fields.count where mayReach[index] {
-            if needsConsent[index], !hasConsent || !consented.contains(consentPurposes[index]!) { continue }
-            var value: FieldValue
-            if let slot = slots[index] { value = record.values[slot] } else { value = context[fields[index].from] ?? .absent }
-            if value.isAbsent { continue }
-            if hasTransforms[index] || writesYear[index] {
-                guard let text = try render(index, value) else { continue }
-                value = .text(text)
-            } else if case .text(let text) = value, text.isEmpty {
-                continue
-            }
-            values[index] = value
+        var rendered: [FieldValue] = []
+        return try texts(record, plan: plans.plan(for: record.object, renderer: self), consented: consented, rendered: &rendered) {
+            context[fields[$0].from]
         }
-        return RecordTexts(values: values, layouts: layouts)
+    }
+
+    /// `texts(_:context:consented:)` with the record object's plan at hand; `contextValue` gives
+    /// the value of a field (by index) that the record's object lacks. The rendered values go into
+    /// `rendered` (emptied first), whose storage a caller may keep for the next record.
+    func texts(
+        _ record: Record, plan: RenderPlan, consented: Set<String>, rendered: inout [FieldValue], contextValue: (Int) -> FieldValue?
+    ) throws -> RecordTexts {
+        var origins = plan.origins
+        if !consented.isEmpty && plan.hasConsentFields {
+            // Fields that need a consent: shown when this subject gave it.
+            for index in 0..<fields.count where needsConsent[index] && mayReach[index] && consented.contains(consentPurposes[index]!) {
+                origins[index] = plan.consentedOrigins[index]
+            }
+        }
+        rendered.removeAll(keepingCapacity: true)
+        guard !plan.rendered.isEmpty else { return RecordTexts(source: record.values, origins: origins, rendered: rendered, layouts: layouts) }
+        rendered.reserveCapacity(plan.rendered.count)
+        for (entry, index) in plan.rendered.enumerated() {
+            var value: FieldValue
+            if origins[index] != -2 - entry {
+                value = .absent  // kept out (a consent not given): not rendered at all
+            } else if let slot = plan.slots[index] {
+                value = record.values[slot]
+            } else {
+                value = contextValue(index) ?? .absent
+            }
+            if value.isAbsent {
+                rendered.append(.absent)
+            } else if hasTransforms[index] || writesYear[index] {
+                rendered.append(try render(index, value).map(FieldValue.text) ?? .absent)
+            } else {
+                if case .text(let text) = value, text.isEmpty { value = .absent }
+                rendered.append(value)
+            }
+        }
+        return RecordTexts(source: record.values, origins: origins, rendered: rendered, layouts: layouts)
     }
 
     private func render(_ index: Int, _ value: FieldValue) throws -> String? {
@@ -187,22 +183,5 @@ struct FieldRenderer: Sendable {
             }
         }
         return text.isEmpty ? nil : text
-    }
-}
-
-/// Which slot of an input object feeds each outbound field, computed once per object.
-final class PlanCache: @unchecked Sendable {
-    // @unchecked: every access to `plans` holds `lock`.
-    private let lock = NSLock()
-    private var plans: [ObjectIdentifier: [Int?]] = [:]
-
-    func slots(for object: SchemaObject, fields: [FieldMapping]) -> [Int?] {
-        let key = ObjectIdentifier(object)
-        lock.lock()
-        defer { lock.unlock() }
-        if let plan = plans[key] { return plan }
-        let plan = fields.map { object.slot(of: $0.from) }
-        plans[key] = plan
-        return plan
     }
 }

@@ -31,28 +31,37 @@ public enum DateLayout: String, Sendable, CaseIterable {
     /// shape is wrong.
     public func parts(of text: String) -> (year: Int, month: Int, day: Int)? {
         var text = text
-        return text.withUTF8 { bytes -> (Int, Int, Int)? in
-            func number(_ range: Range<Int>) -> Int? {
-                var value = 0
-                for i in range {
-                    let b = bytes[i]
-                    guard b >= 48, b <= 57 else { return nil }
-                    value = value * 10 + Int(b &- 48)
-                }
-                return value
-            }
-            switch self {
-            case .dayMonthYear:
-                guard bytes.count == 10, bytes[2] == 45, bytes[5] == 45, let d = number(0..<2), let m = number(3..<5), let y = number(6..<10) else { return nil }
-                return (y, m, d)
-            case .compact:
-                guard bytes.count == 8, let y = number(0..<4), let m = number(4..<6), let d = number(6..<8) else { return nil }
-                return (y, m, d)
-            case .iso:
-                guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45, let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
-                return (y, m, d)
-            }
+        return text.withUTF8 { parts(of: $0) }
+    }
+
+    /// `parts(of:)` of text given as its UTF-8 bytes.
+    public func parts(of bytes: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {
+        let year: Int, month: Int, day: Int
+        switch self {
+        case .dayMonthYear:
+            guard bytes.count == 10, bytes[2] == 45, bytes[5] == 45 else { return nil }
+            (day, month, year) = (Self.number(bytes, 0, 2), Self.number(bytes, 3, 2), Self.number(bytes, 6, 4))
+        case .compact:
+            guard bytes.count == 8 else { return nil }
+            (year, month, day) = (Self.number(bytes, 0, 4), Self.number(bytes, 4, 2), Self.number(bytes, 6, 2))
+        case .iso:
+            guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
+            (year, month, day) = (Self.number(bytes, 0, 4), Self.number(bytes, 5, 2), Self.number(bytes, 8, 2))
         }
+        guard year >= 0, month >= 0, day >= 0 else { return nil }
+        return (year, month, day)
+    }
+
+    /// The number the `count` ASCII digits at `start` spell; -1 when one of them is not a digit.
+    @inline(__always)
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int {
+        var value = 0
+        for index in start..<(start + count) {
+            let digit = Int(bytes[index]) &- 48
+            if digit < 0 || digit > 9 { return -1 }
+            value = value &* 10 &+ digit
+        }
+        return value
     }
 
     /// Appends a date in this layout to `output` as ASCII digits.

@@ -1,57 +1,83 @@
 import Adapters
-import Contracts
 import Foundation
-import KetenpoortCore
 
-/// Writes one municipality's notification document: items stream to a part file as they come,
-/// and the document (root attributes with the final count) is assembled when the run is accepted.
+/// Writes one municipality's notification document. Encoded items collect in `buffer`, which its
+/// owner has written out to a part file when full enough; the head (root attributes with the final
+/// count) is known only when the run is accepted. The part file therefore starts with room for the
+/// head as long as it is expected to be: when it comes out that long, it is written into that room
+/// and the part file becomes the document; otherwise the items are copied once behind the real
+/// head. A document that never outgrows its buffer is written in one go.
 final class KennisgevingWriter {
     let gemeente: String
     let partURL: URL
-    let handle: FileHandle
-    var buffer: [UInt8] = []
+    /// The bytes left free for the head at the start of the part file.
+    let reservedHead: Int
+    /// Encoded items not yet written out.
+    let buffer = OutputBuffer(capacity: 16 << 10)
     var count = 0
+    /// Created on the first `flush`.
+    private var part: OutputFile?
 
-    init(gemeente: String, directory: URL) throws {
+    init(gemeente: String, directory: URL, reservedHead: Int) {
         self.gemeente = gemeente
         partURL = directory.appendingPathComponent(".\(gemeente).xml.part")
-        guard FileManager.default.createFile(atPath: partURL.path, contents: nil), let handle = FileHandle(forWritingAtPath: partURL.path) else {
-            throw KetenpoortError(.outputUnwritable, "\(partURL.deletingLastPathComponent().path): cannot write")
-        }
-        self.handle = handle
-        buffer.reserveCapacity(1 << 14)
+        self.reservedHead = reservedHead
     }
 
-    func flushIfNeeded(force: Bool = false) throws {
-        if buffer.count >= 1 << 14 || (force && !buffer.isEmpty) {
-            try handle.write(contentsOf: buffer)
-            buffer.removeAll(keepingCapacity: true)
+    /// Appends the buffered items to the part file and empties the buffer (keeping its memory).
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        if part == nil {
+            let file = try OutputFile(creating: partURL)
+            try file.seek(to: reservedHead)
+            part = file
         }
+        try part!.write(buffer)
+        buffer.removeAll()
     }
 
-    /// Writes `<GM>.xml` beside the part file and removes the part file.
+    /// Writes `<GM>.xml` beside the part file — head, items, tail — and removes the part file.
     func finish(adapter: OutboundAdapter, context: [String: String]) throws -> URL {
-        try flushIfNeeded(force: true)
-        try handle.close()
         let target = partURL.deletingLastPathComponent().appendingPathComponent("\(gemeente).xml")
         var head: [UInt8] = []
         adapter.begin(context: context, into: &head)
         var tail: [UInt8] = []
         adapter.end(context: context, into: &tail)
-        FileManager.default.createFile(atPath: target.path, contents: Data(head))
-        let out = try FileHandle(forWritingTo: target)
-        try out.seekToEnd()
-        let input = try FileHandle(forReadingFrom: partURL)
-        while case let chunk = input.readData(ofLength: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
-        try input.close()
-        try out.write(contentsOf: tail)
-        try out.close()
-        try FileManager.default.removeItem(at: partURL)
+        defer { buffer.removeAll() }
+        guard let part else {
+            let document = try OutputFile(creating: target)
+            try document.write(head)
+            try document.write(buffer)
+            try document.write(tail)
+            try document.close()
+            return target
+        }
+        self.part = nil
+        if head.count == reservedHead {
+            try part.write(head, at: 0)
+            try part.write(buffer)
+            try part.write(tail)
+            try part.close()
+            guard rename(partURL.path, target.path) == 0 else { throw OutputFile.unwritable(target) }
+        } else {
+            // The head came out longer or shorter than the room left for it.
+            try part.close()
+            let document = try OutputFile(creating: target)
+            try document.write(head)
+            try document.append(contentsOf: partURL, from: reservedHead)
+            try document.write(buffer)
+            try document.write(tail)
+            try document.close()
+            try FileManager.default.removeItem(at: partURL)
+        }
         return target
     }
 
+    /// Drops the document: nothing of it stays on disk.
     func discard() {
-        try? handle.close()
+        buffer.removeAll()
+        guard part != nil else { return }
+        part = nil
         try? FileManager.default.removeItem(at: partURL)
     }
 }

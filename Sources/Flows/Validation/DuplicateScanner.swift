@@ -3,20 +3,21 @@ import Contracts
 import Foundation
 
 /// Finds the values of `unique` fields that occur more than once in a file, in memory that does not
-/// grow with the file. A first pass reads only the unique fields into a fixed (blocked) Bloom filter; a value
+/// grow with the file. A first pass reads only the unique fields into a fixed Bloom filter (`KeyFilter`); a value
 /// whose bits are all set already is a *candidate*. Every true duplicate is a candidate; a few
 /// others are false positives. The validation pass then counts the candidates exactly (and holds
 /// back the few rows that carry one until the end), or — when there are too many candidates to
 /// hold back — a second pass counts them first.
 struct DuplicateScanner {
-    static let filterWords = 1 << 21  // 2^27 bits, 16 MiB
 
     let decoder: any InboundDecoder
+    let object: SchemaObject
     let uniqueSlots: [Int]
     let uniqueNames: Set<String>
 
     init(decoder: any InboundDecoder, object: SchemaObject) {
         self.decoder = decoder
+        self.object = object
         self.uniqueSlots = object.fields.indices.filter { object.fields[$0].isUnique }
         self.uniqueNames = Set(uniqueSlots.map { object.fields[$0].name })
     }
@@ -25,21 +26,25 @@ struct DuplicateScanner {
 
     /// The hashes of keys that may occur more than once (a superset of the true duplicates). Only
     /// hashes are kept, so the decoder hands over bytes, not text.
-    func candidates(in url: URL) throws -> Set<Int> {
-        guard isNeeded else { return [] }
-        var filter = [UInt64](repeating: 0, count: Self.filterWords)
-        var candidates = Set<Int>()
-        try filter.withUnsafeMutableBufferPointer { filter in
-            try decoder.forEachValue(in: url, of: uniqueNames) { slot, bytes in
-                let hash = DuplicateKey.filterHash(slot: slot, bytes: bytes)
-                // A blocked Bloom filter: three bits in one 64-bit word, one memory access a key.
-                let bits = UInt64(bitPattern: Int64(hash))
-                let word = Int(truncatingIfNeeded: bits >> 18) & (Self.filterWords - 1)
-                let mask = (1 as UInt64) << (bits & 63) | (1 as UInt64) << ((bits >> 6) & 63) | (1 as UInt64) << ((bits >> 12) & 63)
-                if filter[word] & mask == mask { candidates.insert(hash) } else { filter[word] |= mask }
+    /// - Parameters:
+    ///   - alsoReading: a field whose values `body` receives, read in the same pass (the file is
+    ///     read even when no field is unique).
+    func candidates(in url: URL, alsoReading field: String? = nil, _ body: (UnsafeBufferPointer<UInt8>) -> Void = { _ in }) throws -> Set<Int> {
+        guard isNeeded || field != nil else { return [] }
+        let alsoSlot = field.flatMap { object.slot(of: $0) } ?? -1
+        let names = field.map { uniqueNames.union([$0]) } ?? uniqueNames
+        var isUniqueSlot = [Bool](repeating: false, count: object.fields.count)
+        for slot in uniqueSlots { isUniqueSlot[slot] = true }
+        var filter = isNeeded ? KeyFilter() : nil
+        defer { filter?.deallocate() }
+        try isUniqueSlot.withUnsafeBufferPointer { isUniqueSlot in
+            try decoder.forEachValue(in: url, of: names) { slot, bytes in
+                if slot == alsoSlot { body(bytes) }
+                if isUniqueSlot[slot] { filter!.add(DuplicateKey.filterHash(slot: slot, bytes: bytes)) }
             }
         }
-        return candidates
+        filter?.flush()
+        return filter?.repeated ?? []
     }
 
     /// Counts the candidate keys exactly in a second pass; returns those occurring more than once.

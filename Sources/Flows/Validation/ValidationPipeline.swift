@@ -35,14 +35,31 @@ public struct ValidationPipeline: Sendable {
         try run(url, onFileRecord: { _ in }, onRawItem: { record, raw, isClean in try onPositionedItem(record, raw.position, isClean) })
     }
 
+    /// Validates `url` like `run(_:onItem:)`; before the first item, `onRowCounts` receives how
+    /// many rows hold each value of the item field `field` — read in the pre-scan for duplicates,
+    /// rows that fail validation included, so an upper bound of the items per value to come.
+    public func run(
+        _ url: URL, countingRowsPer field: String, onRowCounts: ([String: Int]) throws -> Void, onItem: (Record, Bool) throws -> Void
+    ) throws -> ValidationReport {
+        try run(url, countingRowsPer: field, onRowCounts: onRowCounts, onFileRecord: { _ in }) { record, _, isClean in
+            try onItem(record, isClean)
+        }
+    }
+
     /// Validates `url` like `run(_:onItem:)`, also handing over the header and trailer records (once
     /// read, before the file rules are checked) and each item's raw texts — a quarantined item's
     /// record lacks the failing values, its raw texts still hold what the partner sent.
     public func run(_ url: URL, onFileRecord: (Record) throws -> Void, onRawItem: (Record, RawItem, Bool) throws -> Void) throws -> ValidationReport {
+        try run(url, countingRowsPer: nil, onRowCounts: { _ in }, onFileRecord: onFileRecord, onRawItem: onRawItem)
+    }
+
+    private func run(
+        _ url: URL, countingRowsPer countField: String?, onRowCounts: ([String: Int]) throws -> Void, onFileRecord: (Record) throws -> Void,
+        onRawItem: (Record, RawItem, Bool) throws -> Void
+    ) throws -> ValidationReport {
         let mapping = adapter.mapping
         let contract = mapping.contract
         let now = clock.now()
-        var report = ValidationReport(contract: contract.id)
         let itemObject = mapping.item
         let validator = ItemValidator(object: itemObject.object, layouts: itemObject.dateLayouts, now: now)
         var validators: [String: ItemValidator] = [:]
@@ -50,85 +67,45 @@ public struct ValidationPipeline: Sendable {
             validators[object.object.name] = ItemValidator(object: object.object, layouts: object.dateLayouts, now: now, level: .file)
         }
         let scanner = DuplicateScanner(decoder: adapter.decoder, object: itemObject.object)
-        let candidates = try scanner.candidates(in: url)
+        var rowCounts = ValueCounter()
+        let candidates = try scanner.candidates(in: url, alsoReading: countField) { rowCounts.add($0) }
+        if countField != nil { try onRowCounts(rowCounts.counts) }
         // Few candidates: count them in the validation pass and hold their rows back to the end.
         // Many: count them exactly in a second pass first.
         let holdBack = candidates.count <= holdBackLimit
-        var duplicates = holdBack ? Set<DuplicateKey>() : try scanner.duplicates(in: url, among: candidates)
-        var candidateCounts: [DuplicateKey: Int] = [:]
-        var heldBack: [RawItem] = []
-        let sums = contract.objects.flatMap(\.fileRules).compactMap { rule -> (String, Int)? in
-            if case .controlTotal(_, _, let sumOf, let modulo) = rule.kind { return (sumOf, modulo) }
+        let duplicates = holdBack ? Set<DuplicateKey>() : try scanner.duplicates(in: url, among: candidates)
+        let sums = contract.objects.flatMap(\.fileRules).compactMap { rule -> (slot: Int, modulo: Int)? in
+            if case .controlTotal(_, _, let sumOf, let modulo) = rule.kind { return (itemObject.object.slot(of: sumOf)!, modulo) }
             return nil
         }
-        var totals = [Int](repeating: 0, count: sums.count)
-        let sumSlots = sums.map { itemObject.object.slot(of: $0.0)! }
+        var run = ValidationRun(
+            report: ValidationReport(contract: contract.id), validator: validator, scanner: scanner, findingLimit: findingLimit,
+            candidates: KeyHashes(candidates), holdsBack: holdBack, duplicates: duplicates, sums: sums,
+            totals: [Int](repeating: 0, count: sums.count), record: Record(object: itemObject.object))
         var headerOrTrailer: [String: (Record, Position)] = [:]
-        var findings: [Finding] = []
-
-        func keep(_ new: ArraySlice<Finding>) {
-            for finding in new {
-                if report.findings.count < findingLimit { report.findings.append(finding) } else { report.findingsNotListed += 1 }
-            }
-        }
-
-        func process(_ raw: RawItem) throws {
-            findings.removeAll(keepingCapacity: true)
-            let record = validator.validate(raw, findings: &findings)
-            if !duplicates.isEmpty && raw.malformation == nil {
-                for key in scanner.keys(of: raw) where duplicates.contains(key) {
-                    let field = itemObject.object.fields[key.slot]
-                    findings.append(Finding(position: raw.position, field: field.name, rule: .unique, message: "\(field.physicalName) occurs more than once in the file"))
-                }
-            }
-            for (index, slot) in sumSlots.enumerated() {
-                if let text = raw.texts[slot], let number = Int(text) { totals[index] = (totals[index] + number) % sums[index].1 }
-            }
-            if findings.isEmpty { report.accepted += 1 } else { report.quarantined += 1 }
-            keep(findings[...])
-            try onRawItem(record, raw, findings.isEmpty)
-        }
 
         try adapter.decoder.decode(url, onlyFields: nil) { event in
             switch event {
             case .unknownColumns(let names):
-                report.unknownColumns = names
+                run.report.unknownColumns = names
             case .fileFinding(let finding):
-                keep([finding])
+                run.keep(finding)
             case .skippedItem:
-                report.items += 1
+                run.report.items += 1
             case .header(let raw), .trailer(let raw):
                 guard let object = mapping.objects.first(where: { isRole(event, $0.object.role) }) else { return }
-                findings.removeAll(keepingCapacity: true)
-                let record = validators[object.object.name]!.validate(raw, findings: &findings)
-                keep(findings[...])
+                run.findings.removeAll(keepingCapacity: true)
+                let record = validators[object.object.name]!.validate(raw, findings: &run.findings)
+                run.keepFindings()
                 headerOrTrailer[object.object.name] = (record, raw.position)
                 try onFileRecord(record)
             case .item(let raw):
-                report.items += 1
-                if holdBack && !candidates.isEmpty && raw.malformation == nil {
-                    var isCandidate = false
-                    for slot in scanner.uniqueSlots {
-                        guard let value = raw.texts[slot] else { continue }
-                        let key = DuplicateKey(slot: slot, value: value)
-                        if candidates.contains(key.filterHash) {
-                            candidateCounts[key, default: 0] += 1
-                            isCandidate = true
-                        }
-                    }
-                    if isCandidate {
-                        heldBack.append(raw)
-                        return
-                    }
-                }
-                try process(raw)
+                try run.item(raw, onRawItem)
             }
         }
-        if !heldBack.isEmpty {
-            duplicates = Set(candidateCounts.filter { $0.value > 1 }.keys)
-            for raw in heldBack { try process(raw) }
-            report.findings.sort { $0.position.number < $1.position.number }
-        }
+        try run.finishHeldBack(onRawItem)
+        var report = run.report
+        let totals = run.totals
         if !report.isRejected {
             checkFileRules(contract, headerOrTrailer, totals: totals, items: report.items, into: &report)
         }

@@ -1,0 +1,55 @@
+import Foundation
+
+/// One run of a program in a fresh process, measured from outside: its CPU time (user and system)
+/// and peak resident memory as the kernel accounts them on exit (`wait4`), and the wall time from
+/// start to exit. Its output is discarded.
+struct ChildRun {
+    let userSeconds: Double
+    let systemSeconds: Double
+    let wallSeconds: Double
+    let peakResidentMiB: Double
+    /// The exit code; nil when the process was ended by a signal.
+    let exitCode: Int32?
+
+    var cpuSeconds: Double { userSeconds + systemSeconds }
+
+    /// Runs `program` (a path, or a name looked up in `PATH`) with `arguments` and waits for it.
+    static func measure(_ program: String, _ arguments: [String]) throws -> ChildRun {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let start = DispatchTime.now()
+        let spawned = posix_spawnp(&pid, program, &actions, nil, &argv, environ)
+        guard spawned == 0 else { throw ChildRunError.cannotStart(program) }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
+            guard errno == EINTR else { throw ChildRunError.cannotWait(program) }
+        }
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        // The wait status: a normal exit has no signal number in the low 7 bits, the code above them.
+        let exitCode: Int32? = status & 0x7F == 0 ? (status >> 8) & 0xFF : nil
+        return ChildRun(
+            userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime), wallSeconds: wall,
+            peakResidentMiB: Double(usage.ru_maxrss) / 1024, exitCode: exitCode)
+    }
+
+    private static func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+}
+
+enum ChildRunError: Error, CustomStringConvertible {
+    case cannotStart(String)
+    case cannotWait(String)
+
+    var description: String {
+        switch self {
+        case .cannotStart(let program): "cannot start \(program)"
+        case .cannotWait(let program): "cannot wait for \(program)"
+        }
+    }
+}
