@@ -63,6 +63,11 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let worker = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
         try await Self.waitForReceiver(port: port)
 
+        // As under `run`: checkpoints on a connection of their own, every second.
+        let checkpointer = try StoreCheckpointer(store: runtime.store)
+        let checkpoints = Task { try await checkpointer.run() }
+        defer { checkpoints.cancel() }
+
         let start = ContinuousClock.now
         // As under `run`: the delivery worker sends each batch once it is committed, while the rest
         // of the night is still being sealed.

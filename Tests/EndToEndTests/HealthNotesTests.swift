@@ -97,7 +97,7 @@ struct HealthNotesTests {
 
     @Test("the consent guard finds a consent-bound element without consent in the sealed bytes")
     func guardReadsTheBytes() throws {
-        func contains(_ text: String) -> Bool { ConsentGuard.contains(Data(text.utf8), Array("<Gezondheid>".utf8)) }
+        func contains(_ text: String) -> Bool { ConsentGuard.contains(Array(text.utf8), Array("<Gezondheid>".utf8)) }
         #expect(contains("<Kennisgeving><Intake><Gezondheid>x</Gezondheid></Intake></Kennisgeving>"))
         #expect(!contains("<Kennisgeving><Intake><Werkervaring>&lt;Gezondheid&gt;</Werkervaring></Intake></Kennisgeving>"))
         #expect(!contains("<Gezondheid"))

@@ -46,7 +46,7 @@ struct ConsentGuard: Sendable {
 
     /// Whether `haystack` contains `needle` (memchr for its first byte, then memcmp: the guard reads
     /// every sealed byte of a night).
-    static func contains(_ haystack: Data, _ needle: [UInt8]) -> Bool {
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
         return haystack.withUnsafeBytes { hay in
             needle.withUnsafeBytes { pin in

@@ -7,7 +7,7 @@ import Store
 
 /// One notification about to be sealed: its bytes, its subject, and the sent state it leaves.
 struct SealItem {
-    let fragment: Data
+    let fragment: [UInt8]
     let person: PersonKey
     /// The municipality the record itself names (what the routing guard checks).
     let addressee: String
@@ -38,7 +38,8 @@ extension CoaGemeenteSync {
         }
         let context = SealContext(
             run: run, moment: moment, consent: consent, guard: ConsentGuard(outbound: outbound, policy: consent),
-            decisions: ConsentDecisionLog(pseudonym: SubjectPseudonym(key: pseudonymKey), flow: Self.job))
+            decisions: ConsentDecisionLog(pseudonym: SubjectPseudonym(key: pseudonymKey), flow: Self.job),
+            timestamp: CoaToGemeenteTranslation.timestamp(moment))
         var current: [SyncStaging.Notification] = []
         var forgotten: [SyncStaging.Notification] = []
         var sealed = report
@@ -122,6 +123,8 @@ extension CoaGemeenteSync {
         let consent: ConsentPolicy
         let `guard`: ConsentGuard
         let decisions: ConsentDecisionLog
+        /// `moment` as the documents state it (`aangemaakt`), formatted once for the run.
+        let timestamp: String
     }
 
     /// Encodes, guards and seals one batch; what it commits: the consent decisions its content rests
@@ -145,14 +148,14 @@ extension CoaGemeenteSync {
                 let state = SentState(
                     gemeente: gemeente, person: person, bsn: notification.bsn, vnummer: notification.vnummer, contentHash: hash,
                     isHoused: notification.isHoused, lastRun: context.run)
-                items.append(SealItem(fragment: Data(bytes), person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
+                items.append(SealItem(fragment: bytes, person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
             } else {
                 // A withdrawal carries the identifiers only.
                 var record = Record(object: object)
                 if let bsn = notification.bsn { record["bsn"] = .text(bsn) }
                 if let vnummer = notification.vnummer { record["vnummer"] = .text(vnummer) }
                 try outbound.encode(record, context: ["soort": .text("intrekking")], consented: [], into: &bytes)
-                items.append(SealItem(fragment: Data(bytes), person: person, addressee: gemeente, state: nil, bsn: notification.bsn))
+                items.append(SealItem(fragment: bytes, person: person, addressee: gemeente, state: nil, bsn: notification.bsn))
             }
         }
         let audit = auditChain
@@ -183,7 +186,7 @@ extension CoaGemeenteSync {
                     in: tx)
             }
         }
-        let header = ["gemeente": gemeente, "batch": batchID, "aangemaakt": CoaToGemeenteTranslation.timestamp(context.moment), "aantal": String(items.count)]
+        let header = ["gemeente": gemeente, "batch": batchID, "aangemaakt": context.timestamp, "aantal": String(items.count)]
         var payload: [UInt8] = []
         outbound.begin(context: header, into: &payload)
         var hashes: [Data] = []
