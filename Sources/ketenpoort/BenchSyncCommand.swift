@@ -75,7 +75,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let syncing = SyncUnderWay()
         let syncTask = Task {
             defer { syncing.end() }
-            return try await BlockingWork.run { try sync.run(input: snapshot) }
+            return try await BatchWork.run { try sync.run(input: snapshot) }
         }
         var round = DeliveryWorker.Round()
         while syncing.isUnderWay {

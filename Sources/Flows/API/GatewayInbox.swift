@@ -18,7 +18,8 @@ public actor GatewayInbox {
     let trustedCA: URL
     let clock: any WallClock
     let logger: Logger
-    /// Files are processed one at a time, off the Swift cooperative pool (a sync takes seconds).
+    /// Files are processed one at a time, off the Swift cooperative pool (a sync takes seconds),
+    /// each as batch work (`BatchWork`: at a lower CPU priority than the IND's answers).
     private let queue = DispatchQueue(label: "ketenpoort.inbox")
 
     public init(directory: URL, processors: [String: InboxProcessor], trustedCA: URL, clock: any WallClock, logger: Logger = Logger(label: "ketenpoort.inbox")) {
@@ -125,7 +126,7 @@ public actor GatewayInbox {
 
     private func run(_ processor: InboxProcessor, _ file: URL) async throws -> (outcome: String, validation: ValidationReport) {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: Result { try processor.process(file) }) }
+            queue.async { continuation.resume(with: BatchWork.runAndWait { try processor.process(file) }) }
         }
     }
 }

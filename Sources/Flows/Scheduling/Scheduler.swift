@@ -21,9 +21,10 @@ public struct Scheduler: Service {
         }
 
         /// A job that blocks (a sync, an ingest, a delivery to seal): it runs off the cooperative
-        /// pool (`BlockingWork`), so the API keeps both cores' worth of tasks while it does.
+        /// pool as batch work (`BatchWork`: its own thread, a lower CPU priority), so the API keeps
+        /// its threads and wins the cores whenever both want them.
         public static func blocking(name: String, cron: CronExpression, job: @escaping @Sendable (_ due: Date) throws -> Void) -> Entry {
-            Entry(name: name, cron: cron) { due in try await BlockingWork.run { try job(due) } }
+            Entry(name: name, cron: cron) { due in try await BatchWork.run { try job(due) } }
         }
     }
 

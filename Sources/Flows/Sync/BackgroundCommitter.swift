@@ -3,45 +3,81 @@ import Foundation
 /// Runs a sync's store transactions on a thread of its own, one after another in the order given,
 /// while the caller prepares the next one: sealing (CPU) and committing (the store's I/O and
 /// fsync) overlap instead of taking turns. At most one transaction waits behind the running one,
-/// so memory stays bounded by two groups of batches.
+/// so memory stays bounded by two groups of batches. The thread is started by the caller's, so it
+/// keeps its priority (`BatchWork`), and ends with `finish` or `waitUntilIdle`.
 ///
 /// The first failure is kept: the next `submit` or `finish` throws it, and nothing after it runs.
 ///
-/// `@unchecked Sendable`: `failure` is only touched under `lock`; the work runs on `queue` only.
+/// `@unchecked Sendable`: every stored property is only touched while `condition` is locked.
 final class BackgroundCommitter: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "ketenpoort.sync.commit")
-    /// One token per transaction that may be queued beside the running one.
-    private let room = DispatchSemaphore(value: 1)
-    private let lock = NSLock()
+    private let condition = NSCondition()
+    private var waiting: (() throws -> Void)?
+    private var isRunning = false
+    private var isClosed = false
     private var failure: (any Error)?
-    /// Seconds the queue spent running work (for the phase log).
-    private(set) var busySeconds = 0.0
+    private var thread: Thread?
+    private var busy = 0.0
+
+    /// Seconds the thread spent running work (for the phase log).
+    var busySeconds: Double {
+        condition.lock()
+        defer { condition.unlock() }
+        return busy
+    }
 
     /// Queues `work`; waits while a transaction is already queued behind the running one.
     func submit(_ work: @escaping () throws -> Void) throws {
-        room.wait()
-        if let failure = lock.withLock({ failure }) {
-            room.signal()
-            throw failure
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting != nil && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        waiting = work
+        if thread == nil {
+            let thread = Thread { [self] in loop() }
+            thread.name = "ketenpoort.sync-commit"
+            self.thread = thread
+            thread.start()
         }
-        nonisolated(unsafe) let work = work
-        queue.async {
-            defer { self.room.signal() }
-            guard self.lock.withLock({ self.failure == nil }) else { return }
-            let start = Date()
-            do { try work() } catch { self.lock.withLock { self.failure = error } }
-            self.busySeconds += Date().timeIntervalSince(start)
-        }
+        condition.broadcast()
     }
 
     /// Waits until everything submitted has run; throws the first failure.
     func finish() throws {
         waitUntilIdle()
-        if let failure = lock.withLock({ failure }) { throw failure }
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { throw failure }
     }
 
-    /// Waits until everything submitted has run (when the caller gives up on an error of its own).
+    /// Waits until everything submitted has run, and lets the thread end.
     func waitUntilIdle() {
-        queue.sync {}
+        condition.lock()
+        defer { condition.unlock() }
+        isClosed = true
+        condition.broadcast()
+        while (waiting != nil && failure == nil) || isRunning { condition.wait() }
+    }
+
+    private func loop() {
+        condition.lock()
+        while true {
+            while waiting == nil && !isClosed { condition.wait() }
+            guard let work = waiting, failure == nil else { break }
+            waiting = nil
+            isRunning = true
+            condition.broadcast()
+            condition.unlock()
+            let start = Date()
+            var error: (any Error)?
+            do { try work() } catch let thrown { error = thrown }
+            condition.lock()
+            busy += Date().timeIntervalSince(start)
+            if let error { failure = error }
+            isRunning = false
+            condition.broadcast()
+        }
+        waiting = nil
+        condition.broadcast()
+        condition.unlock()
     }
 }

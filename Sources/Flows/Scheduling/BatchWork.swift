@@ -1,0 +1,53 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Batch work — a night's sync, a DUO ingest, a CBS delivery, a retention run — on a thread of its
+/// own at a lower CPU priority (nice +10; on Linux the nice value is per thread, and threads the job
+/// starts inherit it). On two cores the night and the IND's answers share the CPU: the answers'
+/// threads then win whenever both want a core, and the night takes what is left, which is most of
+/// it. The thread ends with the job, so no other work ever runs at the lowered priority.
+///
+/// ```swift
+/// let report = try await BatchWork.run { try sync.run(input: snapshot) }
+/// ```
+public enum BatchWork {
+    /// The nice value batch work runs at, at least (0 is normal, 19 the lowest).
+    public static let niceness: Int32 = 10
+
+    /// Runs `body` on a new lowered-priority thread and returns (or throws) what it did.
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            start { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// Runs `body` on a new lowered-priority thread and waits for it (for callers already off the
+    /// cooperative pool).
+    public static func runAndWait<T>(_ body: @escaping () throws -> T) -> Result<T, any Error> {
+        nonisolated(unsafe) var result: Result<T, any Error>?
+        nonisolated(unsafe) let body = body
+        let done = DispatchSemaphore(value: 0)
+        start {
+            result = Result { try body() }
+            done.signal()
+        }
+        done.wait()
+        return result!
+    }
+
+    private static func start(_ work: @escaping @Sendable () -> Void) {
+        let thread = Thread {
+            #if os(Linux)
+                // `who` 0 is the calling thread; a process already running nicer stays so.
+                let which = __priority_which_t(PRIO_PROCESS.rawValue)
+                if getpriority(which, 0) < niceness { _ = setpriority(which, 0, niceness) }
+            #endif
+            work()
+        }
+        thread.name = "ketenpoort.batch"
+        thread.start()
+    }
+}
