@@ -51,12 +51,14 @@ let package = Package(
         ),
         // The system libcurl (libcurl4-openssl-dev), with static inline wrappers for its variadic API.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The recipient check inside libcurl's TLS handshake (OpenSSL verify callback): SAN only, the party's OIN.
+        .target(name: "CPeerCheck", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         // Outbound HTTPS over libcurl with mutual TLS and pinning; inbound HTTPS (Hummingbird + TLS)
         // with client-certificate identity.
         .target(
             name: "Transport",
             dependencies: [
-                "CCurl", "KetenpoortCore", "Sealing",
+                "CCurl", "CPeerCheck", "KetenpoortCore", "Sealing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),

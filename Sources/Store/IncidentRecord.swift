@@ -10,6 +10,9 @@ public enum IncidentKind: String, Sendable, CaseIterable, Codable {
     case unauthorisedAccess = "unauthorised-access"
     /// A recipient received something not meant for it (reported by an operator).
     case misdelivery
+    /// A recipient's endpoint answered with another party's certificate: the delivery was refused
+    /// in the TLS handshake (blocked).
+    case recipientIdentity = "recipient-identity"
 }
 
 /// The categories of data an incident involves, as the contracts classify fields.

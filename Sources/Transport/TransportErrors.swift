@@ -7,6 +7,9 @@ import KetenpoortCore
 extension KetenpoortError.Code {
     /// The TLS handshake failed: the peer's certificate is not trusted, ours was refused, no common suite.
     public static let transportTLS: Self = "transport.tls"
+    /// The recipient's endpoint presented a valid certificate of another party (another OIN, or
+    /// none): refused during the handshake, before any byte of the request left.
+    public static let transportRecipientOIN: Self = "transport.recipient-oin"
     /// The peer's public key differs from the configured pin (`sha256//…`).
     public static let transportPinMismatch: Self = "transport.pin-mismatch"
     /// No TCP connection could be made (refused, unreachable, name not resolved).

@@ -21,7 +21,7 @@ extension BenchAPICommand {
     static func withBenchMunicipalities(_ yaml: String, endpointPort: Int) -> String {
         let municipalities = benchMunicipalities.map { code, oin in
             "  - { id: \(code.lowercased()), role: gemeente, gemeente: \(code), oin: \"\(oin)\", name: Gemeente \(code), "
-                + "endpoint: \"https://127.0.0.1:\(endpointPort)/inbox/\(code.lowercased())\", caBundle: var/pki/ca.pem }"
+                + "endpoint: \"https://\(DevPKI.hostName(for: code.lowercased())):\(endpointPort)/inbox/\(code.lowercased())\", caBundle: var/pki/ca.pem }"
         }
         var lines: [String] = []
         for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) where !line.contains("role: gemeente") {
@@ -39,6 +39,7 @@ extension BenchAPICommand {
         receiver.arguments = [
             "receive", "--port", String(port), "--dir", folder.path, "--cert", DevPKI.certificateFile(for: "gm0001", in: pki).path,
             "--key", DevPKI.privateKeyFile(for: "gm0001", in: pki).path, "--ca", DevPKI.caCertificateFile(in: pki).path,
+            "--party-certificates", pki.path,
         ]
         receiver.standardOutput = FileHandle.nullDevice
         receiver.standardError = FileHandle.nullDevice

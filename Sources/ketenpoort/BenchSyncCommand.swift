@@ -31,12 +31,14 @@ struct BenchSyncCommand: AsyncParsableCommand {
         try SnapshotGenerator(rows: persons).write(to: snapshot)
         let received = base.appendingPathComponent("received")
         // The municipalities' endpoint is another process: the memory measured is the gateway's own.
+        // It answers each municipality's name (<id>.localhost, SNI) with that municipality's certificate.
         let port = try LoopbackPort.free()
         let receiver = Process()
         receiver.executableURL = ThisExecutable.url
         receiver.arguments = [
             "receive", "--port", String(port), "--dir", received.path, "--cert", DevPKI.certificateFile(for: "gm0001", in: pki).path,
             "--key", DevPKI.privateKeyFile(for: "gm0001", in: pki).path, "--ca", DevPKI.caCertificateFile(in: pki).path,
+            "--party-certificates", pki.path,
         ]
         receiver.standardOutput = FileHandle.nullDevice
         receiver.standardError = FileHandle.nullDevice
@@ -54,7 +56,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
             """
         for (index, code) in codes.enumerated() {
             yaml += "  - { id: \(code.lowercased()), role: gemeente, gemeente: \(code), oin: \"0000000100\(String(format: "%06d", index + 1))0000\", "
-            yaml += "endpoint: \"https://127.0.0.1:\(port)/inbox/\(code.lowercased())\", caBundle: pki/ca.pem }\n"
+            yaml += "endpoint: \"https://\(DevPKI.hostName(for: code.lowercased())):\(port)/inbox/\(code.lowercased())\", caBundle: pki/ca.pem }\n"
         }
         let configURL = base.appendingPathComponent("ketenpoort.yaml")
         try yaml.write(to: configURL, atomically: true, encoding: .utf8)

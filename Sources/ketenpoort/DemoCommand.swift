@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
         print("dev PKI in \(pki.path): \(issued.created.count) file(s) created, \(issued.kept.count) kept")
 
         // 2. The municipalities' endpoints: one receiver on the port the registry names, verifying
-        //    mutual TLS, the digest and the seal.
+        //    mutual TLS, the digest and the seal, and presenting each party's own certificate (SNI).
         guard let endpoint = configuration.registry.parties.compactMap(\.endpoint).first, let port = endpoint.port else {
             throw ValidationError("no party has an endpoint with a port in \(configURL.path)")
         }
@@ -45,12 +45,13 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: .init(
                 port: port, directory: received, certificateChain: DevPKI.certificateFile(for: receiverID, in: pki),
                 privateKey: DevPKI.privateKeyFile(for: receiverID, in: pki), trustedCA: configuration.identity.caBundle,
-                verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) }))
+                verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) },
+                partyCertificates: pki))
         let services = ServiceGroup(configuration: .init(services: [.init(service: server)], logger: Logger(label: "ketenpoort.demo")))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
             _ = try await server.boundPort()
-            print("municipality endpoints listening on https://127.0.0.1:\(port)/inbox/<party> (mutual TLS)\n")
+            print("municipality endpoints listening on https://<party>.localhost:\(port)/inbox/<party> (mutual TLS)\n")
             do {
                 try await nights(configuration: configuration, root: root)
             } catch {

@@ -5,7 +5,7 @@ import Sealing
 import ServiceLifecycle
 import Transport
 
-/// `ketenpoort receive --port <p> --dir <dir> --cert <pem> --key <pem> --ca <pem> [--party-dir]`
+/// `ketenpoort receive --port <p> --dir <dir> --cert <pem> --key <pem> --ca <pem> [--party-dir] [--party-certificates <pki>]`
 struct ReceiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receive",
@@ -23,6 +23,8 @@ struct ReceiveCommand: AsyncParsableCommand {
     @Option(help: "The server's certificate chain (PEM, leaf first).") var cert: String
     @Option(help: "The server's private key (PEM).") var key: String
     @Option(help: "The CA (PEM) that client certificates and batch signers must chain to.") var ca: String
+    @Option(help: "A dev PKI folder: a client asking for <id>.localhost (SNI) is answered with <id>.pem from it instead of --cert.")
+    var partyCertificates: String?
     @Flag(inversion: .prefixedNo, help: "Store each party's batches in its own folder <dir>/<party>/.") var partyDir = true
     @Flag(inversion: .prefixedNo, help: "Require and verify the Ketenpoort-Signature (detached JWS) against --ca.") var verifySignature = true
     @Option(help: ArgumentHelp("Answer the first N requests with --fail-status (for retry demos).", visibility: .hidden)) var failFirst: Int?
@@ -48,7 +50,7 @@ struct ReceiveCommand: AsyncParsableCommand {
                 host: host, port: port, directory: directory, certificateChain: URL(fileURLWithPath: cert), privateKey: URL(fileURLWithPath: key),
                 trustedCA: caFile, storesByParty: partyDir,
                 faultPlan: failFirst.map { FaultPlan(fault: .respond(status: failStatus, retryAfter: failRetryAfter), count: $0) },
-                verifier: verifier),
+                verifier: verifier, partyCertificates: partyCertificates.map { URL(fileURLWithPath: $0) }),
             logger: Logger(label: "ketenpoort.receive"))
         let services = ServiceGroup(
             configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ketenpoort.receive")))

@@ -188,10 +188,10 @@ struct AdviceFlowTests {
         let runtime = try fixture.restarted(at: Self.t0) { yaml in
             switch variant {
             case "second-duo":
-                let port = yaml.components(separatedBy: "127.0.0.1:")[1].prefix { $0.isNumber }
+                let port = yaml.components(separatedBy: ".localhost:")[1].prefix { $0.isNumber }
                 return yaml.replacingOccurrences(
                     of: "\n  - { id: ind,",
-                    with: "\n  - { id: duo-kopie, role: duo, oin: \"00000001800866473000\", name: DUO, endpoint: \"https://127.0.0.1:\(port)/inbox/gm0363\", caBundle: var/pki/ca.pem }\n  - { id: ind,")
+                    with: "\n  - { id: duo-kopie, role: duo, oin: \"00000001800866473000\", name: DUO, endpoint: \"https://gm0363.localhost:\(port)/inbox/gm0363\", caBundle: var/pki/ca.pem }\n  - { id: ind,")
             default:
                 return yaml.replacingOccurrences(of: "{ id: duo, role: duo,", with: "{ id: duo, role: gemeente, gemeente: GM0999,")
             }

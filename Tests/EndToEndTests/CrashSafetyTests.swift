@@ -9,7 +9,7 @@ import Testing
 import Transport
 
 /// A gateway whose sync runs as a separate `ketenpoort` process (so it can be killed), delivering to
-/// one receiver on loopback that serves every municipality's inbox.
+/// one receiver on loopback that serves every municipality's inbox, each under its own name and certificate.
 struct CrashFixture {
     static let municipalities = 24
     let directory: TempDirectory
@@ -22,7 +22,7 @@ struct CrashFixture {
         let received = directory.file("received")
         let server = ReceiveServer(configuration: .init(
             directory: received, certificateChain: DevPKI.certificateFile(for: "gm0001", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0001", in: pki),
-            trustedCA: DevPKI.caCertificateFile(in: pki)), logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
+            trustedCA: DevPKI.caCertificateFile(in: pki), partyCertificates: pki), logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         let port = try await server.boundPort()
         var yaml = """
@@ -35,7 +35,7 @@ struct CrashFixture {
         for index in 1...municipalities {
             let id = "gm" + String(format: "%04d", index)
             yaml += "  - { id: \(id), role: gemeente, gemeente: \(id.uppercased()), oin: \"0000000100\(String(format: "%06d", index))0000\", "
-            yaml += "endpoint: \"https://127.0.0.1:\(port)/inbox/\(id)\", caBundle: \(pki.path)/ca.pem }\n"
+            yaml += "endpoint: \"https://\(DevPKI.hostName(for: id)):\(port)/inbox/\(id)\", caBundle: \(pki.path)/ca.pem }\n"
         }
         let config = directory.file("ketenpoort.yaml")
         try yaml.write(to: config, atomically: true, encoding: .utf8)

@@ -7,7 +7,7 @@ import Store
 import Testing
 import Transport
 
-/// A gateway and one municipality receiver on loopback, both with the project's dev PKI.
+/// A gateway and one receiver on loopback serving every party as itself (`<id>.localhost`), both with the project's dev PKI.
 struct DeliveryFixture {
     let directory: TempDirectory
     let received: URL
@@ -36,11 +36,11 @@ struct DeliveryFixture {
             directory: received, certificateChain: DevPKI.certificateFile(for: "gm0363", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0363", in: pki),
             trustedCA: pki.appendingPathComponent("ca.pem"), faultPlan: faultPlan,
             verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) },
-            faultHook: faultHook),
+            faultHook: faultHook, partyCertificates: pki),
             logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         let port = try await server.boundPort()
-        var yaml = template.replacingOccurrences(of: "127.0.0.1:9443", with: "127.0.0.1:\(port)")
+        var yaml = template.replacingOccurrences(of: ".localhost:9443/", with: ".localhost:\(port)/")
         yaml = yaml.replacingOccurrences(of: "initialBackoffSeconds: 2", with: "initialBackoffSeconds: 0")
         yaml = yaml.replacingOccurrences(of: "maxBackoffSeconds: 600", with: "maxBackoffSeconds: 0")
         for (key, value) in delivery {

@@ -17,7 +17,7 @@ struct HealthPrivacyTests {
         try TempDirectory.with { directory in
             let template = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
             // Nobody listens there: delivery fails and logs, which is output to check too.
-            try template.replacingOccurrences(of: "127.0.0.1:9443", with: "127.0.0.1:9")
+            try template.replacingOccurrences(of: ".localhost:9443/", with: ".localhost:9/")
                 .replacingOccurrences(of: "initialBackoffSeconds: 2", with: "initialBackoffSeconds: 0")
                 .write(to: directory.file("ketenpoort.yaml"), atomically: true, encoding: .utf8)
             let config = ["--config", directory.file("ketenpoort.yaml").path]

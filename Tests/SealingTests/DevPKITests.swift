@@ -62,7 +62,7 @@ struct DevPKITests {
         #expect(try certificate.extensions.keyUsage?.digitalSignature == true)
         #expect(try certificate.extensions.extendedKeyUsage == (try ExtendedKeyUsage([.serverAuth, .clientAuth])))
         let names = try #require(try certificate.extensions.subjectAlternativeNames)
-        #expect(Array(names) == [.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
+        #expect(Array(names) == [.dnsName("localhost"), .dnsName("gm0363.localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
         #expect(certificate.notValidBefore == TestPKI.now - 86_400)
         #expect(certificate.notValidAfter == TestPKI.now + 2 * 365 * 86_400)
         // The pin is over the whole SubjectPublicKeyInfo DER, as openssl and libcurl compute it.

@@ -8,7 +8,8 @@ import Testing
 @testable import Transport
 
 /// Two independent dev PKIs in a temporary folder, made once per test process: `trusted` is the CA
-/// both sides are configured with, `foreign` one neither trusts. Each holds `gateway` and `gm0363`.
+/// both sides are configured with, `foreign` one neither trusts. Each holds `gateway`, `gm0363` and
+/// `gm0344`; `trusted` also `gm0363-no-san`, gm0363's certificate without a SAN and with CN=127.0.0.1.
 struct TestPKI: Sendable {
     static let shared: TestPKI = {
         do { return try TestPKI() } catch { fatalError("cannot create the test PKI: \(error)") }
@@ -19,19 +20,24 @@ struct TestPKI: Sendable {
 
     private init() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("transport-pki-\(UUID().uuidString)")
-        let identities = DevParties.identities.filter { ["gateway", "gm0363"].contains($0.id) }
+        let identities = DevParties.identities.filter { ["gateway", "gm0363", "gm0344"].contains($0.id) }
         trusted = root.appendingPathComponent("trusted")
         foreign = root.appendingPathComponent("foreign")
         try DevPKI.initialize(directory: trusted, parties: identities)
         try DevPKI.initialize(directory: foreign, parties: identities)
+        try DevPKI.issue(.withoutSubjectAlternativeName(commonName: "127.0.0.1"), for: Self.identity("gm0363"), as: "gm0363-no-san", in: trusted)
     }
 
+    /// The dev identity `id` (its OIN as `DevParties` has it).
+    static func identity(_ id: String) -> DevPKI.Identity { DevParties.identities.first { $0.id == id }! }
+
     /// The gateway's client settings: its certificate from `pki`, trusting only the trusted CA.
-    func client(certificateFrom pki: URL? = nil, pin: String? = nil) -> TLSClientSettings {
+    /// With `expecting`, the peer must carry that dev party's OIN, as a delivery to it demands.
+    func client(certificateFrom pki: URL? = nil, pin: String? = nil, expecting party: String? = nil) -> TLSClientSettings {
         let pki = pki ?? trusted
         return TLSClientSettings(
             clientCertificate: DevPKI.certificateFile(for: "gateway", in: pki), clientKey: DevPKI.privateKeyFile(for: "gateway", in: pki),
-            trustedCA: DevPKI.caCertificateFile(in: trusted), pinnedPublicKey: pin)
+            trustedCA: DevPKI.caCertificateFile(in: trusted), pinnedPublicKey: pin, expectedPeerOIN: party.map { Self.identity($0).oin })
     }
 
     /// The public-key pin of the trusted `id` certificate.
@@ -47,9 +53,11 @@ struct Receiver: Sendable {
     let port: Int
     let inbox: URL
     let client: CurlClient
+    /// How many requests reached the server's handler (a refused handshake brings none).
+    let requests: LockedValue<Int>
 
-    /// `https://127.0.0.1:<port>/inbox/<party>`.
-    func url(party: String = "gm0363") -> URL { URL(string: "https://127.0.0.1:\(port)/inbox/\(party)")! }
+    /// `https://<host>:<port>/inbox/<party>`.
+    func url(party: String = "gm0363", host: String = "127.0.0.1") -> URL { URL(string: "https://\(host):\(port)/inbox/\(party)")! }
 
     /// The files stored for `party` (temporary files included, so a stray one shows).
     func storedFiles(party: String = "gm0363") -> [String] {
@@ -59,11 +67,11 @@ struct Receiver: Sendable {
     /// POSTs `body` with the delivery headers of §8.
     func deliver(
         _ body: Data, party: String = "gm0363", batch: String = "batch-1", tls: TLSClientSettings = TestPKI.shared.client(),
-        digest: String? = nil, timeout: Duration = .seconds(30)
+        digest: String? = nil, timeout: Duration = .seconds(30), host: String = "127.0.0.1"
     ) async throws -> HTTPResponse {
         var headers = try DeliveryHeaders(contentType: "application/xml", batchID: batch, body: body, signature: "e30..c2ln")
         if let digest { headers.contentDigest = digest }
-        return try await client.post(url: url(party: party), headers: headers.fields, body: body, tls: tls, timeout: timeout)
+        return try await client.post(url: url(party: party, host: host), headers: headers.fields, body: body, tls: tls, timeout: timeout)
     }
 
     /// POSTs `body` with exactly `headers`.
@@ -71,9 +79,10 @@ struct Receiver: Sendable {
         try await client.post(url: url(), headers: headers, body: body, tls: TestPKI.shared.client(), timeout: .seconds(30))
     }
 
-    /// Runs `body` against a fresh server (certificate `gm0363` from `serverPKI`, trusting the trusted CA).
+    /// Runs `body` against a fresh server (certificate `serverIdentity` from `serverPKI`, trusting
+    /// the trusted CA; each party's own for `<id>.localhost` when `partyCertificates` is set).
     static func with<T: Sendable>(
-        serverPKI: URL? = nil, faultPlan: FaultPlan? = nil,
+        serverPKI: URL? = nil, serverIdentity: String = "gm0363", partyCertificates: URL? = nil, faultPlan: FaultPlan? = nil,
         verifier: (@Sendable (Data, String) async throws -> Void)? = nil,
         _ body: @Sendable (Receiver) async throws -> T
     ) async throws -> T {
@@ -81,11 +90,17 @@ struct Receiver: Sendable {
         let serverPKI = serverPKI ?? pki.trusted
         let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("transport-inbox-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: inbox) }
+        let requests = LockedValue(0)
+        // Counts each request, then leaves it to the fault plan.
+        let counter = FaultHook { request in
+            requests.withLock { $0 += 1 }
+            return faultPlan?.fault(forRequest: request.index)
+        }
         let server = ReceiveServer(
             configuration: .init(
-                directory: inbox, certificateChain: DevPKI.certificateFile(for: "gm0363", in: serverPKI),
-                privateKey: DevPKI.privateKeyFile(for: "gm0363", in: serverPKI), trustedCA: DevPKI.caCertificateFile(in: pki.trusted),
-                faultPlan: faultPlan, verifier: verifier),
+                directory: inbox, certificateChain: DevPKI.certificateFile(for: serverIdentity, in: serverPKI),
+                privateKey: DevPKI.privateKeyFile(for: serverIdentity, in: serverPKI), trustedCA: DevPKI.caCertificateFile(in: pki.trusted),
+                verifier: verifier, faultHook: counter, partyCertificates: partyCertificates),
             logger: quietLogger)
         let client = CurlClient(threadCount: 2, logger: quietLogger)
         let group = ServiceGroup(services: [server], logger: quietLogger)
@@ -93,7 +108,7 @@ struct Receiver: Sendable {
             tasks.addTask { try await group.run() }
             let result: Result<T, any Error>
             do {
-                result = .success(try await body(Receiver(port: try await server.boundPort(), inbox: inbox, client: client)))
+                result = .success(try await body(Receiver(port: try await server.boundPort(), inbox: inbox, client: client, requests: requests)))
             } catch {
                 result = .failure(error)
             }

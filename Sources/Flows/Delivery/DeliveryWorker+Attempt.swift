@@ -68,7 +68,13 @@ extension DeliveryWorker {
             logger.warning("delivery failed, retrying", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "error": "\(errorText ?? "")"])
             return .retry(at: next)
         case .deadLetter(let reason):
-            try await record(attempt, of: batch, status: .deadLettered, nextAttemptAt: nil, reason: reason)
+            let impersonation = result.recipientOINRefusal
+            try await record(attempt, of: batch, status: .deadLettered, nextAttemptAt: nil, reason: reason, impersonation: impersonation)
+            if let impersonation {
+                logger.critical(
+                    "recipient endpoint answered with another party's certificate: batch not sent, near miss recorded",
+                    metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "refusal": "\(impersonation.reason)"])
+            }
             // The alert an operator acts on: `ketenpoort outbox resend <batch>` once mended.
             logger.critical("batch dead-lettered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "reason": "\(reason)"])
             return .deadLettered
@@ -81,8 +87,12 @@ extension DeliveryWorker {
         error is CancellationError || (error as? KetenpoortError)?.code == .transportCancelled
     }
 
-    /// Records the attempt and its audit entries (attempt; receipt or dead-letter) in one transaction.
-    private func record(_ attempt: DeliveryAttempt, of batch: OutboxBatch, status: BatchStatus, nextAttemptAt: Date?, reason: String? = nil) async throws {
+    /// Records the attempt and its audit entries (attempt; receipt or dead-letter) in one transaction,
+    /// with the near-miss incident when the recipient's endpoint presented another party's certificate.
+    private func record(
+        _ attempt: DeliveryAttempt, of batch: OutboxBatch, status: BatchStatus, nextAttemptAt: Date?, reason: String? = nil,
+        impersonation: KetenpoortError? = nil
+    ) async throws {
         let number = batch.attempts + 1
         let outcome = status == .delivered ? "delivered" : status == .pending ? "retry" : status.rawValue
         let (store, audit) = (self.store, self.audit)
@@ -92,6 +102,7 @@ extension DeliveryWorker {
                 try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
                 if let receipt = attempt.receipt { try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx) }
                 if status == .deadLettered { try audit.append(.deadLettered(batch: batch.id, attempts: number, reason: reason ?? "refused"), in: tx) }
+                if let impersonation { try IncidentRegister(audit: audit).recipientIdentityRefused(batch: batch, refusal: impersonation.reason, in: tx) }
             }
         }
     }
@@ -105,9 +116,10 @@ extension DeliveryWorker {
         guard party.party.oin.value == batch.recipientOIN else {
             throw KetenpoortError(.transportConfiguration, "\(batch.recipient) is now registered with another OIN than the batch was sealed for")
         }
+        // The handshake itself refuses a certificate without the recipient's OIN: nothing is sent then.
         let tls = TLSClientSettings(
             clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: caBundle,
-            pinnedPublicKey: party.pin)
+            pinnedPublicKey: party.pin, expectedPeerOIN: party.party.oin)
         let timeout = Duration.milliseconds(Int64(configuration.delivery.timeout * 1000))
         let store = self.store, id = batch.id
         if batch.payloadBytes <= OutboxBatch.payloadPartSize {
@@ -124,5 +136,13 @@ extension DeliveryWorker {
         let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, contentDigest: contentDigest, signature: batch.signature)
         let body = StreamedBody(length: batch.payloadBytes) { part in try store.read { try $0.payloadPart(batch: id, part: part) } }
         return try await client.post(url: endpoint, headers: headers.fields, body: body, tls: tls, timeout: timeout)
+    }
+}
+
+extension Result<HTTPResponse, any Error> {
+    /// The error when the recipient's endpoint presented another party's certificate.
+    fileprivate var recipientOINRefusal: KetenpoortError? {
+        guard case .failure(let error as KetenpoortError) = self, error.code == .transportRecipientOIN else { return nil }
+        return error
     }
 }

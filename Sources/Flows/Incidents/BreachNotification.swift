@@ -76,6 +76,8 @@ public struct BreachNotification: Codable, Sendable, Equatable {
             "A caller (\(incident.recipient)) asked for data its certificate or role does not allow; refused \(attempts) time(s) within the hour."
         case .misdelivery:
             "A batch was delivered to \(incident.recipient), which reported receiving records not meant for it (wrong recipient)."
+        case .recipientIdentity:
+            "The endpoint of \(incident.recipient) answered with the certificate of another party; the delivery was refused in the TLS handshake, \(attempts) time(s)."
         }
     }
 
@@ -85,6 +87,7 @@ public struct BreachNotification: Codable, Sendable, Equatable {
         case .consent: "The special-category fields were withheld; nothing was sent without consent."
         case .unauthorisedAccess: "Every request was refused; the caller's certificate and role are under review."
         case .misdelivery: "The recipient was asked to delete the records and confirm it; the cause in the routing is being corrected."
+        case .recipientIdentity: "The batch was not sent and is dead-lettered; the recipient's endpoint and certificate are being checked before it is re-sent."
         }
     }
 

@@ -40,6 +40,25 @@ extension IncidentRegister {
         return try state(id: id, in: tx)!
     }
 
+    /// The endpoint of `batch`'s recipient answered with another party's certificate (`refusal`
+    /// says which OIN): refused in the TLS handshake, so nothing left. One incident per batch; a
+    /// re-sent batch refused again counts another attempt.
+    @discardableResult
+    public func recipientIdentityRefused(batch: OutboxBatch, refusal: String, in tx: any StoreTransaction) throws -> IncidentState {
+        let id = "recipient-identity-\(batch.id)"
+        let now = clock.now()
+        if try tx.incident(id: id) == nil {
+            try open(
+                IncidentRecord(
+                    id: id, kind: .recipientIdentity, detectedAt: now, recipient: batch.recipient, batch: batch.id, subjects: [],
+                    categories: [.identifier, .personal], leftGateway: false, recordCount: batch.recordCount,
+                    details: "batch \(batch.id) (\(batch.recordCount) record(s)) for \(batch.recipient) was not sent: \(refusal)"),
+                in: tx)
+        }
+        _ = try tx.countAttempt(incident: id, at: now)
+        return try state(id: id, in: tx)!
+    }
+
     /// `2026102410Z`: the UTC hour (Amsterdam's hours start at the same instants).
     static func hourStamp(_ hour: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)

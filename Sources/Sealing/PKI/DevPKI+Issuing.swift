@@ -26,24 +26,40 @@ extension DevPKI {
     }
 
     /// A P-256 key and a certificate for `party` from `ca`: C=NL, O=organisation, serialNumber=OIN,
-    /// CN=id; CA:false, digitalSignature, serverAuth + clientAuth, SAN localhost and 127.0.0.1.
-    static func issue(for party: Identity, ca: (certificate: Certificate, key: P256.Signing.PrivateKey), now: Date) throws -> (
-        Certificate, P256.Signing.PrivateKey
-    ) {
+    /// CN=id; CA:false, digitalSignature, serverAuth + clientAuth, SAN `localhost`, `<id>.localhost`
+    /// and 127.0.0.1 — unless `variant` asks for a certificate the gateway must refuse.
+    static func issue(
+        for party: Identity, ca: (certificate: Certificate, key: P256.Signing.PrivateKey), now: Date, variant: Variant? = nil
+    ) throws -> (Certificate, P256.Signing.PrivateKey) {
         let key = P256.Signing.PrivateKey()
         let publicKey = Certificate.PublicKey(key.publicKey)
+        var commonName = party.id
+        var hasSubjectAlternativeName = true
+        if case .withoutSubjectAlternativeName(let name)? = variant { (commonName, hasSubjectAlternativeName) = (name, false) }
         let subject = try DistinguishedName([
             RelativeDistinguishedName.Attribute(type: .NameAttributes.countryName, printableString: "NL"),
             RelativeDistinguishedName.Attribute(type: .NameAttributes.organizationName, utf8String: party.organisation),
             RelativeDistinguishedName.Attribute(type: .NameAttributes.serialNumber, printableString: party.oin.value),
-            RelativeDistinguishedName.Attribute(type: .NameAttributes.commonName, utf8String: party.id),
+            RelativeDistinguishedName.Attribute(type: .NameAttributes.commonName, utf8String: commonName),
         ])
         let authorityKeyID = try ca.certificate.extensions.subjectKeyIdentifier?.keyIdentifier
         let extensions = try Certificate.Extensions {
-            Critical(BasicConstraints.notCertificateAuthority)
-            Critical(KeyUsage(digitalSignature: true))
-            try ExtendedKeyUsage([.serverAuth, .clientAuth])
-            SubjectAlternativeNames([.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
+            if variant == .certificateAuthority {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(digitalSignature: true, keyCertSign: true))
+            } else if variant == .withoutDigitalSignature {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(keyAgreement: true))
+            } else {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+            }
+            try ExtendedKeyUsage(variant == .serverAuthOnly ? [.serverAuth] : [.serverAuth, .clientAuth])
+            if hasSubjectAlternativeName {
+                SubjectAlternativeNames([
+                    .dnsName("localhost"), .dnsName(hostName(for: party.id)), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
+                ])
+            }
             SubjectKeyIdentifier(hash: publicKey)
             if let authorityKeyID { AuthorityKeyIdentifier(keyIdentifier: authorityKeyID) }
         }

@@ -8,7 +8,7 @@ import X509
 ///
 /// Files: `ca.pem`, `ca-key.pem`, and per identity `<id>.pem` (certificate, then the CA) and
 /// `<id>-key.pem` (PKCS#8, mode 0600). The same certificates serve sealing, mTLS clients and TLS
-/// servers on loopback (SAN `localhost`, `127.0.0.1`). Never for production.
+/// servers on loopback (SAN `localhost`, `<id>.localhost`, `127.0.0.1`). Never for production.
 ///
 /// ```swift
 /// let report = try DevPKI.initialize(directory: URL(fileURLWithPath: "var/pki"), parties: DevParties.identities, now: .now)
@@ -35,8 +35,9 @@ public enum DevPKI {
     /// Creates what is missing in `directory`: the CA, then a key and certificate per identity.
     ///
     /// Existing files are kept unless `force`, or unless they no longer fit: an expired or
-    /// unreadable certificate, one not issued by the current CA, or one with another OIN or name
-    /// than the identity is re-issued (a new CA re-issues every identity).
+    /// unreadable certificate, one not issued by the current CA, one with another OIN or name than
+    /// the identity, or one made before a client certificate needed its usages and a receiver its
+    /// `<id>.localhost` name, is re-issued (a new CA re-issues every identity).
     @discardableResult
     public static func initialize(directory: URL, parties: [Identity], now: Date = Date(), force: Bool = false) throws -> Report {
         var seen = Set<String>()
@@ -108,6 +109,7 @@ public enum DevPKI {
     private static func fits(_ certificate: Certificate, party: Identity, ca: Certificate, now: Date) -> Bool {
         certificate.notValidAfter > now && certificate.issuer == ca.subject && ca.publicKey.isValidSignature(certificate.signature, for: certificate)
             && certificate.oin == party.oin && certificate.subjectAttribute(.NameAttributes.organizationName) == party.organisation
-            && certificate.subjectAttribute(.NameAttributes.commonName) == party.id
+            && certificate.subjectAttribute(.NameAttributes.commonName) == party.id && ClientCertificateUsage.refusal(certificate) == nil
+            && (try? certificate.extensions.subjectAlternativeNames)??.contains(.dnsName(hostName(for: party.id))) == true
     }
 }

@@ -2,19 +2,23 @@ import CCurl
 import Foundation
 import KetenpoortCore
 
-/// One libcurl easy handle with its error buffer, owned by exactly one worker thread.
+/// One libcurl easy handle with its error buffer, owned by exactly one worker thread, for peers of
+/// one expected OIN (see `PartyHandles`).
 ///
 /// The handle is reused between transfers (`curl_easy_reset` keeps its connection and TLS session
 /// cache), so consecutive deliveries to one recipient do not pay for a new handshake each time.
 final class CurlEasyHandle {
     private let handle: UnsafeMutableRawPointer
+    /// Checked in every handshake of this handle's connections.
+    private let peer: PeerExpectation
     /// libcurl writes into this buffer during `curl_easy_perform`: it must not move, hence heap memory of our own.
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private let maximumResponseSize: Int
 
-    init(maximumResponseSize: Int) {
+    init(maximumResponseSize: Int, expectedPeerOIN: OIN?) {
         guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: libcurl is out of memory") }
         self.handle = handle
+        self.peer = PeerExpectation(oin: expectedPeerOIN)
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         self.maximumResponseSize = maximumResponseSize
@@ -27,8 +31,10 @@ final class CurlEasyHandle {
 
     /// Carries out one POST; blocks the calling thread until it is done.
     func perform(_ request: CurlRequest, control: TransferControl) -> Result<HTTPResponse, KetenpoortError> {
+        precondition(request.tls.expectedPeerOIN == peer.oin, "a transfer on a handle verified for another party")
         curl_easy_reset(handle)
         errorBuffer[0] = 0
+        let host = request.url.host ?? "?"
         let sink = ResponseSink(limit: maximumResponseSize, control: control, body: request.streamedBody.map(BodyReader.init))
         let context = Unmanaged.passUnretained(sink).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
@@ -81,6 +87,7 @@ final class CurlEasyHandle {
                 if let rejected = setup.first(where: { $0.1 != CURLE_OK }) {
                     return .failure(CurlFailure.optionRejected(rejected.0, rejected.1))
                 }
+                if let refused = peer.install(on: handle, host: host) { return .failure(refused) }
                 guard !control.isCancelled else {
                     return .failure(KetenpoortError(.transportCancelled, "the transfer was cancelled before it started"))
                 }
@@ -89,8 +96,9 @@ final class CurlEasyHandle {
                     return .failure(KetenpoortError(.transportBodyUnreadable, "the body could not be read while sending: \(failure.code.rawValue)"))
                 }
                 guard code == CURLE_OK else {
+                    if let refused = peer.refusal(host: host) { return .failure(refused) }
                     let message = String(cString: errorBuffer)
-                    return .failure(CurlFailure.error(for: code, message: message, host: request.url.host ?? "?"))
+                    return .failure(CurlFailure.error(for: code, message: message, host: host))
                 }
                 var status = 0
                 _ = kp_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

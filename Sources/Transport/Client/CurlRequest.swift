@@ -47,6 +47,8 @@ struct CurlRequest: Sendable {
             .long(CURLOPT_SSL_VERIFYPEER, 1),
             .long(CURLOPT_SSL_VERIFYHOST, 2),
             .long(CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)),
+            // TLS 1.2: ECDHE with AEAD only, as inbound (TLS 1.3's suites all are).
+            .string(CURLOPT_SSL_CIPHER_LIST, ForwardSecretSuites.openSSLCipherList),
             .string(CURLOPT_CAINFO, tls.trustedCA.path),
             // Debian's libcurl adds /etc/ssl/certs unless CAPATH is NULL (an empty string is not enough).
             .null(CURLOPT_CAPATH),

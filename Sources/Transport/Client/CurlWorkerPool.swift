@@ -1,7 +1,7 @@
 import Foundation
 import KetenpoortCore
 
-/// A fixed set of threads that run blocking `curl_easy_perform` calls, one easy handle per thread.
+/// A fixed set of threads that run blocking `curl_easy_perform` calls, with easy handles of their own (one per party, see `PartyHandles`).
 ///
 /// Why threads of our own rather than a `DispatchQueue`: a transfer blocks its thread for up to its
 /// timeout; a fixed pool bounds both the number of blocked threads and the concurrency towards the
@@ -83,10 +83,10 @@ final class CurlWorkerPool: @unchecked Sendable {
 
     private func work(maximumResponseSize: Int) {
         do {
-            // The handle is cleaned up on this thread, before the pool counts the thread as ended.
-            let easy = CurlEasyHandle(maximumResponseSize: maximumResponseSize)
+            // The handles are cleaned up on this thread, before the pool counts the thread as ended.
+            let handles = PartyHandles(maximumResponseSize: maximumResponseSize)
             while let job = nextJob() {
-                let result = easy.perform(job.request, control: job.control)
+                let result = handles.handle(for: job.request.tls.expectedPeerOIN).perform(job.request, control: job.control)
                 condition.lock()
                 inFlight[ObjectIdentifier(job.control)] = nil
                 condition.unlock()

@@ -20,13 +20,13 @@ public enum DeliveryVerdict: Sendable, Hashable {
 
     /// The verdict on a transfer that brought no HTTP answer.
     ///
-    /// A TLS refusal, a pin mismatch or a bad client setting is permanent: the recipient's identity
+    /// A TLS refusal, another party's certificate, a pin mismatch or a bad client setting is permanent: the recipient's identity
     /// cannot be established (or ours is refused), which needs an operator, and hammering it could
     /// hide an interception; the operator re-sends once mended. Timeouts, refused or broken
     /// connections and cancellations (shutdown) are retried.
     public init(error: any Error) {
         switch (error as? KetenpoortError)?.code {
-        case .transportTLS?, .transportPinMismatch?, .transportConfiguration?, .transportHeaderInvalid?:
+        case .transportTLS?, .transportRecipientOIN?, .transportPinMismatch?, .transportConfiguration?, .transportHeaderInvalid?:
             self = .permanentFailure
         default:
             self = .retryable

@@ -7,7 +7,8 @@ import Sealing
 import X509
 
 /// TLS for the gateway's own API: the server asks every client for a certificate and checks a
-/// presented chain against the configured CA only (RFC 5280, now), logging each refusal with its
+/// presented chain against the configured CA only (RFC 5280, now) and that it is made for a client
+/// (`ClientCertificateUsage`: no CA, digitalSignature, clientAuth), logging each refusal with its
 /// reason and the claimed OIN — never more. A client that presents none gets through TLS and is
 /// refused, and logged, by the API itself: every refusal then has a log line.
 public enum ClientCertificateCheck {
@@ -35,6 +36,7 @@ public enum ClientCertificateCheck {
         }
         do {
             _ = try await CertificateTrust.validate(leaf: leaf, intermediates: Array(chain.dropFirst()), roots: roots, at: Date())
+            if let refusal = ClientCertificateUsage.refusal(leaf) { throw KetenpoortError(.sealingUntrusted, refusal) }
             return .certificateVerified
         } catch {
             let reason = (error as? KetenpoortError)?.reason ?? "the certificate does not verify"

@@ -34,6 +34,9 @@ public struct ReceiveServer: Service {
         public var privateKey: URL
         /// The CA (PEM) client certificates must chain to.
         public var trustedCA: URL
+        /// A dev PKI folder: a client that names `<id>.localhost` (SNI) gets `id`'s own certificate
+        /// from it instead of `certificateChain`, so one receiver serves every party as itself.
+        public var partyCertificates: URL?
         /// Whether batches go to `<dir>/<party>/` (true) or straight into `<dir>`.
         public var storesByParty = true
         /// A larger body is refused with 413.
@@ -49,7 +52,8 @@ public struct ReceiveServer: Service {
         public init(
             host: String = "127.0.0.1", port: Int = 0, directory: URL, certificateChain: URL, privateKey: URL, trustedCA: URL,
             storesByParty: Bool = true, faultPlan: FaultPlan? = nil,
-            verifier: (@Sendable (_ body: Data, _ signature: String) async throws -> Void)? = nil, faultHook: FaultHook? = nil
+            verifier: (@Sendable (_ body: Data, _ signature: String) async throws -> Void)? = nil, faultHook: FaultHook? = nil,
+            partyCertificates: URL? = nil
         ) {
             self.host = host
             self.port = port
@@ -61,6 +65,7 @@ public struct ReceiveServer: Service {
             self.faultPlan = faultPlan
             self.verifier = verifier
             self.faultHook = faultHook
+            self.partyCertificates = partyCertificates
         }
     }
 
@@ -83,8 +88,9 @@ public struct ReceiveServer: Service {
     /// Listens until a graceful shutdown (or cancellation), then finishes the requests in progress.
     public func run() async throws {
         do {
-            let tls = try ServerTLS.configuration(
+            var tls = try ServerTLS.configuration(
                 certificateChain: configuration.certificateChain, privateKey: configuration.privateKey, trustedCA: configuration.trustedCA)
+            tls.sslContextCallback = configuration.partyCertificates.map { PartyCertificates(directory: $0).callback }
             let router = Router(context: MutualTLSRequestContext.self)
             let handler = InboxHandler(configuration: configuration, logger: logger)
             router.post("/inbox/:party") { request, context in

@@ -5,11 +5,7 @@ import NIOSSL
 /// The TLS settings of every inbound endpoint: mutual TLS against one CA, TLS ≥ 1.2, forward-secret suites.
 public enum ServerTLS {
     /// The TLS 1.2 suites offered: ECDHE key exchange with AEAD only (TLS 1.3 suites are all forward secret).
-    public static let forwardSecretSuites: [NIOTLSCipher] = [
-        .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    ]
+    public static let forwardSecretSuites: [NIOTLSCipher] = ForwardSecretSuites.nio
 
     /// A server configuration that presents `certificateChain` (PEM, leaf first) with `privateKey` (PEM)
     /// and demands a client certificate chaining to `trustedCA` (PEM) — never to the system roots.
