@@ -17,6 +17,8 @@ extension CoaGemeenteSync {
         var values: [UInt8] = []
         return try staging.write { db in
             let insert = try SyncStaging.snapshotInsert(in: db)
+            var pacer = WritebackPacer(file: staging.url)
+            defer { pacer.close() }
             return try pipeline.run(input, onPositionedItem: { record, position, isClean in
                 let bsn = record.values[slots.bsn].text, vnummer = record.values[slots.vnummer].text
                 guard let person = PersonKey(vnummer: vnummer, bsn: bsn) else { return }
@@ -36,6 +38,7 @@ extension CoaGemeenteSync {
                 try SyncStaging.addSnapshotRow(
                     person: person.value, line: position.number, isClean: isClean, gemeente: gemeente, contentHash: hash,
                     isHoused: !record.values[slots.housed].isAbsent, bsn: bsn, vnummer: vnummer, record: stored, with: insert)
+                pacer.wrote()
             })
         }
     }
