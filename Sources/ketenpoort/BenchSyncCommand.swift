@@ -77,13 +77,13 @@ struct BenchSyncCommand: AsyncParsableCommand {
         // As under `run`: the delivery worker sends each batch once it is committed, while the rest
         // of the night is still being sealed.
         let sync = try runtime.coaGemeenteSync()
-        let syncing = SyncUnderWay()
+        let syncing = LockedValue(true)
         let syncTask = Task {
-            defer { syncing.end() }
+            defer { syncing.withLock { $0 = false } }
             return try await BatchWork.run { try sync.run(input: snapshot) }
         }
         var round = DeliveryWorker.Round()
-        while syncing.isUnderWay {
+        while syncing.withLock({ $0 }) {
             let during = try await worker.deliverDue()
             round.delivered += during.delivered
             round.deadLettered += during.deadLettered
@@ -126,14 +126,4 @@ struct BenchSyncCommand: AsyncParsableCommand {
         }
         throw ValidationError("the receiver did not start within 30 s")
     }
-}
-
-/// Whether the benchmark's sync is still running (read by the delivery loop beside it).
-private final class SyncUnderWay: @unchecked Sendable {
-    private let lock = NSLock()
-    private var running = true
-
-    var isUnderWay: Bool { lock.withLock { running } }
-
-    func end() { lock.withLock { running = false } }
 }

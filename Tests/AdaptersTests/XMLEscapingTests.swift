@@ -43,5 +43,6 @@ struct XMLEscapingTests {
         #expect(text == Array(value.utf8))
         #expect(attribute == Array(value.utf8))
         #expect(Self.written(value, XMLEscaping.writeText) == value)
+        #expect(Self.written(value, XMLEscaping.writeAttribute) == value)
     }
 }

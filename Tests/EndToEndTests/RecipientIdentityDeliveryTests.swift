@@ -17,13 +17,13 @@ struct RecipientIdentityDeliveryTests {
         defer { fixture.stop() }
         // The impostor: a receiver with gm0344's certificate (same CA, SAN 127.0.0.1), noting every request it gets.
         let pki = fixture.directory.file("var/pki")
-        let requests = Counter()
+        let requests = LockedValue(0)
         let impostor = ReceiveServer(
             configuration: .init(
                 directory: fixture.directory.file("impostor"), certificateChain: DevPKI.certificateFile(for: "gm0344", in: pki),
                 privateKey: DevPKI.privateKeyFile(for: "gm0344", in: pki), trustedCA: DevPKI.caCertificateFile(in: pki),
                 faultHook: FaultHook { _ in
-                    requests.add()
+                    requests.withLock { $0 += 1 }
                     return nil
                 }),
             logger: Logger(label: "impostor") { _ in SwiftLogNoOpLogHandler() })
@@ -52,19 +52,11 @@ struct RecipientIdentityDeliveryTests {
             #expect(incident?.recordCount == stored.batch.recordCount)
             #expect(incident?.details.contains("00000001002220647000") == true)  // the OIN that answered: gm0344's
         }
-        #expect(requests.value == 0)
+        #expect(requests.withLock { $0 } == 0)
         #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("impostor").path))
         // Every other municipality got its batches from the real receiver, each as itself.
         let files = try fixture.receivedFiles()
         #expect(!files.isEmpty && files.allSatisfy { !$0.hasPrefix("gm0363/") })
         #expect(round.delivered.count == (try fixture.batches()).count - gm0363.count)
     }
-}
-
-/// A count shared with a server's handler.
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.withLock { count } }
-    func add() { lock.withLock { count += 1 } }
 }

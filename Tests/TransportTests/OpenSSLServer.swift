@@ -22,7 +22,7 @@ final class OpenSSLServer: @unchecked Sendable {
         try await run(["req", "-new", "-key", key.path, "-out", request.path, "-subj", "/C=NL/O=\(party.organisation)/serialNumber=\(party.oin.value)/CN=\(party.id)"])
         try await run([
             "x509", "-req", "-in", request.path, "-CA", DevPKI.caCertificateFile(in: pki).path, "-CAkey", DevPKI.caPrivateKeyFile(in: pki).path,
-            "-CAcreateserial", "-days", "2", "-extfile", extensions.path, "-out", certificate.path,
+            "-set_serial", String(UInt32.random(in: 1...UInt32.max)), "-days", "2", "-extfile", extensions.path, "-out", certificate.path,
         ])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")

@@ -25,7 +25,7 @@ struct TestPKI: Sendable {
         foreign = root.appendingPathComponent("foreign")
         try DevPKI.initialize(directory: trusted, parties: identities)
         try DevPKI.initialize(directory: foreign, parties: identities)
-        try DevPKI.issue(.withoutSubjectAlternativeName(commonName: "127.0.0.1"), for: Self.identity("gm0363"), as: "gm0363-no-san", in: trusted)
+        try DevPKI.issue(.withoutSubjectAlternativeName(commonName: DevPKI.hostName(for: "gm0363")), for: Self.identity("gm0363"), as: "gm0363-no-san", in: trusted)
     }
 
     /// The dev identity `id` (its OIN as `DevParties` has it).

@@ -38,15 +38,6 @@ public protocol FieldTexts {
     func isPresent(_ field: Int) -> Bool
     /// The field as text, nil when not written.
     func text(_ field: Int) -> String?
-    /// Appends the field XML-escaped (as text, or as an attribute value).
-    func appendXML(_ field: Int, isAttribute: Bool, into output: inout [UInt8])
-}
-
-extension FieldTexts {
-    public func appendXML(_ field: Int, isAttribute: Bool, into output: inout [UInt8]) {
-        guard let text = text(field) else { return }
-        if isAttribute { XMLEscaping.appendAttribute(text, to: &output) } else { XMLEscaping.appendText(text, to: &output) }
-    }
 }
 
 /// Field texts already rendered as strings.

@@ -30,31 +30,7 @@ public struct RecordTexts: FieldTexts {
 
     public func isPresent(_ field: Int) -> Bool { !value(field).isAbsent }
 
-    public func text(_ field: Int) -> String? {
-        switch value(field) {
-        case .absent: nil
-        case .text(let text): text
-        case .integer(let value): String(value)
-        case .boolean(let value): value ? "true" : "false"
-        case .timestamp(let value): value.text
-        case .date(let date): layouts[field].format(date)
-        case .incompleteDate(let date): layouts[field].format(date)
-        }
-    }
-
-    public func appendXML(_ field: Int, isAttribute: Bool, into output: inout [UInt8]) {
-        switch value(field) {
-        case .absent: return
-        case .date(let date): layouts[field].append(date, to: &output)
-        case .incompleteDate(let date): layouts[field].append(date, to: &output)
-        case .text(let text):
-            if isAttribute { XMLEscaping.appendAttribute(text, to: &output) } else { XMLEscaping.appendText(text, to: &output) }
-        default:
-            if let text = text(field) {
-                if isAttribute { XMLEscaping.appendAttribute(text, to: &output) } else { XMLEscaping.appendText(text, to: &output) }
-            }
-        }
-    }
+    public func text(_ field: Int) -> String? { value(field).writtenText(layout: layouts[field]) }
 
     /// Calls `body` with a pointer to the value written for each field — nil where nothing is —
     /// reading the values where they are, without copying them.
@@ -81,6 +57,21 @@ extension FieldValue {
         case .absent: false
         case .text(let text): !text.isEmpty
         default: true
+        }
+    }
+}
+
+extension FieldValue {
+    /// The value as a document writes it (dates in the field's layout); nil when absent.
+    func writtenText(layout: DateLayout) -> String? {
+        switch self {
+        case .absent: nil
+        case .text(let text): text
+        case .integer(let value): String(value)
+        case .boolean(let value): value ? "true" : "false"
+        case .timestamp(let value): value.text
+        case .date(let date): layout.format(date)
+        case .incompleteDate(let date): layout.format(date)
         }
     }
 }

@@ -10,18 +10,7 @@ struct WrittenValues: XMLFieldTexts {
 
     func isPresent(_ field: Int) -> Bool { pointers[field] != nil }
 
-    func text(_ field: Int) -> String? {
-        guard let value = pointers[field] else { return nil }
-        switch value.pointee {
-        case .absent: return nil
-        case .text(let text): return text
-        case .integer(let value): return String(value)
-        case .boolean(let value): return value ? "true" : "false"
-        case .timestamp(let value): return value.text
-        case .date(let date): return layouts[field].format(date)
-        case .incompleteDate(let date): return layouts[field].format(date)
-        }
-    }
+    func text(_ field: Int) -> String? { pointers[field]?.pointee.writtenText(layout: layouts[field]) }
 
     func xmlByteBound(_ field: Int) -> Int? {
         guard let value = pointers[field] else { return nil }

@@ -3,7 +3,7 @@
 protocol XMLFieldTexts: FieldTexts {
     /// At most how many bytes `writeXML` writes for `field`; nil when the field is absent.
     func xmlByteBound(_ field: Int) -> Int?
-    /// Writes the field XML-escaped (as text, or as an attribute value), as `appendXML` would.
+    /// Writes the field XML-escaped (as text, or as an attribute value; see `XMLEscaping`).
     func writeXML(_ field: Int, isAttribute: Bool, to cursor: inout ByteCursor)
 }
 

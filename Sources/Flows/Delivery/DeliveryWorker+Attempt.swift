@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KetenpoortCore
+import Logging
 import Sealing
 import Store
 import Transport
@@ -70,13 +71,11 @@ extension DeliveryWorker {
         case .deadLetter(let reason):
             let impersonation = result.recipientOINRefusal
             try await record(attempt, of: batch, status: .deadLettered, nextAttemptAt: nil, reason: reason, impersonation: impersonation)
-            if let impersonation {
-                logger.critical(
-                    "recipient endpoint answered with another party's certificate: batch not sent, near miss recorded",
-                    metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "refusal": "\(impersonation.reason)"])
-            }
-            // The alert an operator acts on: `ketenpoort outbox resend <batch>` once mended.
-            logger.critical("batch dead-lettered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "reason": "\(reason)"])
+            // The alert an operator acts on: `ketenpoort outbox resend <batch>` once mended. An endpoint
+            // that answered with another party's certificate is said so (a near miss was recorded).
+            var metadata: Logger.Metadata = ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "reason": "\(reason)"]
+            if let impersonation { metadata["refusal"] = "\(impersonation.reason)" }
+            logger.critical("batch dead-lettered", metadata: metadata)
             return .deadLettered
         }
     }

@@ -10,12 +10,13 @@ import KetenpoortCore
 #endif
 
 /// Writes files atomically with a given mode from the start: a key is never readable by others,
-/// not even for an instant (a temporary file is created with the mode, then renamed).
-enum SecureFile {
-    static func write(_ data: Data, to url: URL, mode: mode_t) throws {
+/// not even for an instant (a temporary file is created with the mode, synced, then renamed).
+public enum SecureFile {
+    /// Writes `data` to `url` whole or not at all, durable once this returns; a failure throws `code`.
+    public static func write(_ data: Data, to url: URL, mode: mode_t, failing code: KetenpoortError.Code = .sealingPKIUnwritable) throws {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw failure(url, errno) }
+        guard descriptor >= 0 else { throw failure(url, errno, code) }
         var written = 0
         let status: Int32 = data.withUnsafeBytes { buffer in
             while written < buffer.count {
@@ -30,9 +31,9 @@ enum SecureFile {
         }
         close(descriptor)
         guard status == 0, rename(temporary.path, url.path) == 0 else {
-            let code = status != 0 ? status : errno
+            let reason = status != 0 ? status : errno
             unlink(temporary.path)
-            throw failure(url, code)
+            throw failure(url, reason, code)
         }
     }
 
@@ -50,7 +51,7 @@ enum SecureFile {
         }
     }
 
-    private static func failure(_ url: URL, _ code: Int32) -> KetenpoortError {
-        KetenpoortError(.sealingPKIUnwritable, "cannot write \(url.path): \(String(cString: strerror(code)))")
+    private static func failure(_ url: URL, _ reason: Int32, _ code: KetenpoortError.Code = .sealingPKIUnwritable) -> KetenpoortError {
+        KetenpoortError(code, "cannot write \(url.path): \(String(cString: strerror(reason)))")
     }
 }

@@ -56,22 +56,9 @@ actor InboxStore {
         return (receipt.sha256, json)
     }
 
-    /// Writes a temporary file in the same folder, syncs it, then renames it over `url` (atomic on POSIX).
+    /// Durable before it is answered as stored: whole or not at all (a synced temporary file, renamed).
     private static func writeAtomically(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try data.write(to: temporary)
-            // Durable before it is answered as stored.
-            let handle = try FileHandle(forWritingTo: temporary)
-            try handle.synchronize()
-            try handle.close()
-            guard rename(temporary.path, url.path) == 0 else {
-                throw KetenpoortError(.outputUnwritable, "rename failed: \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try SecureFile.write(data, to: url, mode: 0o644, failing: .outputUnwritable)
     }
 
     /// The file extension for a content type: xml, csv, jsonl, json, else bin.

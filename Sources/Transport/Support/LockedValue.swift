@@ -4,14 +4,14 @@ import Foundation
 ///
 /// `@unchecked Sendable`: every access to `value` goes through `lock`, so no two threads touch it at once.
 /// (`Synchronization.Mutex` would do, but it needs macOS 15 and the package still builds for macOS 14.)
-final class LockedValue<Value>: @unchecked Sendable {
+public final class LockedValue<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 
-    init(_ value: Value) { self.value = value }
+    public init(_ value: Value) { self.value = value }
 
     /// Runs `body` with exclusive access to the value.
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)
