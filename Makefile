@@ -1,11 +1,11 @@
 # ketenpoort — the two commands: `make run` and `make test`.
 SWIFT      ?= swift
-DEBS       := libcurl4-openssl-dev libssl-dev libsqlite3-dev openssl
+DEBS       := libcurl4-openssl-dev libssl-dev libsqlite3-dev openssl python3 python3-venv
 BIN        := .build/debug/ketenpoort
 RELEASE    := .build/release/ketenpoort
 SAMPLE     := adapters/coa/samples/tvs-export-20261122.csv
 
-.PHONY: run test bench deps build build-release clean
+.PHONY: run test bench deps pyenvs build build-release clean
 
 ## Install the Debian packages the gateway links against, when missing (as root).
 deps:
@@ -14,6 +14,11 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing Debian packages:$$missing (run make as root, or: sudo apt-get install -y$$missing)"; exit 1; fi; \
 	fi
+
+## The Python tools the suite runs (PyPI, pinned in tools/requirements-*.txt), each in a virtual
+## environment outside the clone, made when missing (tools/pyenv).
+pyenvs: deps
+	@for r in tools/requirements-*.txt; do [ -f "$$r" ] || continue; n=$${r#tools/requirements-}; tools/pyenv $${n%.txt} >/dev/null; done
 
 build: deps
 	$(SWIFT) build
@@ -27,7 +32,7 @@ run: build
 	$(BIN) demo --fresh
 
 ## The whole suite (parallel).
-test: deps
+test: deps pyenvs
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 
