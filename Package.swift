@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "KetenpoortCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // The exchanges: validation runs, translation, reports.
@@ -94,7 +95,6 @@ let package = Package(
                 // The nightly sync's scratch file (SyncStaging), outside the store; its inserts bind
                 // through SQLite's C interface (ScratchInsert).
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(

@@ -28,13 +28,25 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func putSent(_ state: SentState) throws {
-        try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [state.gemeente, state.person.value, state.bsn, state.vnummer, state.contentHash, state.isHoused, state.lastRun])
+        // Bound directly: a night writes a sent state per notification.
+        try BoundStatement(
+            cached: "INSERT OR REPLACE INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)", in: db
+        ).run { row in
+            row.text(state.gemeente)
+            row.text(state.person.value)
+            row.text(state.bsn)
+            row.text(state.vnummer)
+            row.text(state.contentHash)
+            row.integer(state.isHoused ? 1 : 0)
+            row.text(state.lastRun)
+        }
     }
 
     func removeSent(gemeente: String, person: PersonKey) throws {
-        try db.cachedStatement(sql: "DELETE FROM sent WHERE gemeente = ? AND person = ?").execute(arguments: [gemeente, person.value])
+        try BoundStatement(cached: "DELETE FROM sent WHERE gemeente = ? AND person = ?", in: db).run { row in
+            row.text(gemeente)
+            row.text(person.value)
+        }
     }
 
     func forEachSentByPerson(_ body: (SentState) throws -> Void) throws {

@@ -33,32 +33,39 @@ struct ConsentGuard: Sendable {
 
     /// The records among `items` that carry a consent-bound element without a consent valid at
     /// `moment` for `recipient`, with the purpose that was missing.
-    func unconsented(_ items: [SealItem], recipient: String, at moment: Date) -> [(person: PersonKey, purpose: String)] {
+    /// `items` are ranges of `payload`, the batch's bytes.
+    func unconsented(_ items: [SealItem], in payload: [UInt8], recipient: String, at moment: Date) -> [(person: PersonKey, purpose: String)] {
         var found: [(PersonKey, String)] = []
-        for item in items {
-            for marker in markers where Self.contains(item.fragment, marker.tag) {
-                let consent = item.state?.bsn.flatMap { policy.validConsent(bsn: $0, purpose: marker.purpose, recipient: recipient, at: moment) }
-                if consent == nil { found.append((item.person, marker.purpose)) }
+        payload.withUnsafeBytes { bytes in
+            for item in items {
+                let fragment = UnsafeRawBufferPointer(rebasing: bytes[item.fragment])
+                for marker in markers where Self.contains(fragment, marker.tag) {
+                    let consent = item.state?.bsn.flatMap { policy.validConsent(bsn: $0, purpose: marker.purpose, recipient: recipient, at: moment) }
+                    if consent == nil { found.append((item.person, marker.purpose)) }
+                }
             }
         }
         return found
     }
 
-    /// Whether `haystack` contains `needle` (memchr for its first byte, then memcmp: the guard reads
-    /// every sealed byte of a night).
+    /// Whether `haystack` contains `needle`.
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.withUnsafeBytes { contains($0, needle) }
+    }
+
+    /// Whether `hay` contains `needle` (memchr for its first byte, then memcmp: the guard reads
+    /// every sealed byte of a night).
+    static func contains(_ hay: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
-        return haystack.withUnsafeBytes { hay in
-            needle.withUnsafeBytes { pin in
-                guard let base = hay.baseAddress, let tag = pin.baseAddress else { return false }
-                var offset = 0
-                while hay.count - offset >= pin.count {
-                    guard let hit = memchr(base + offset, Int32(first), hay.count - offset - pin.count + 1) else { return false }
-                    if memcmp(hit, tag, pin.count) == 0 { return true }
-                    offset = base.distance(to: UnsafeRawPointer(hit)) + 1
-                }
-                return false
+        return needle.withUnsafeBytes { pin in
+            guard let base = hay.baseAddress, let tag = pin.baseAddress else { return false }
+            var offset = 0
+            while hay.count - offset >= pin.count {
+                guard let hit = memchr(base + offset, Int32(first), hay.count - offset - pin.count + 1) else { return false }
+                if memcmp(hit, tag, pin.count) == 0 { return true }
+                offset = base.distance(to: UnsafeRawPointer(hit)) + 1
             }
+            return false
         }
     }
 }

@@ -5,9 +5,11 @@ import KetenpoortCore
 import Sealing
 import Store
 
-/// One notification about to be sealed: its bytes, its subject, and the sent state it leaves.
+/// One notification about to be sealed: where its bytes are in the batch's payload, its subject,
+/// and the sent state it leaves.
 struct SealItem {
-    let fragment: [UInt8]
+    /// The record's bytes: a range of the payload being built.
+    let fragment: Range<Int>
     let person: PersonKey
     /// The municipality the record itself names (what the routing guard checks).
     let addressee: String
@@ -134,30 +136,44 @@ extension CoaGemeenteSync {
         guard let recipient = registry.gemeente(gemeente), let code = recipient.party.gemeente else { return nil }
         let batchID = "\(context.run)-\(gemeente)-\(part)"
         let object = pipeline.adapter.mapping.item.object
+        // The records are encoded straight into the payload, between its opening and closing.
+        let header = ["gemeente": gemeente, "batch": batchID, "aangemaakt": context.timestamp, "aantal": String(notifications.count)]
+        var payload: [UInt8] = []
+        payload.reserveCapacity(notifications.count * 512)
+        outbound.begin(context: header, into: &payload)
         var items: [SealItem] = []
         items.reserveCapacity(notifications.count)
         var decided: [(outcome: ConsentPolicy.Outcome, bsn: String?, person: PersonKey)] = []
+        // The encoding context of each kind of notification, made once per batch.
+        var contexts: [String: [String: FieldValue]] = [:]
+        func encoding(_ soort: String) -> [String: FieldValue] {
+            if let made = contexts[soort] { return made }
+            let made: [String: FieldValue] = ["soort": .text(soort)]
+            contexts[soort] = made
+            return made
+        }
         for notification in notifications {
             let person = PersonKey(value: notification.person)
-            var bytes: [UInt8] = []
+            let start = payload.count
             if let values = notification.record, let hash = notification.contentHash {
                 let record = try Record(object: object, encoded: values)
                 let health = context.consent.decide(record, bsn: notification.bsn, recipient: gemeente)
                 if let health { decided.append((health, notification.bsn, person)) }
-                try outbound.encode(record, context: ["soort": .text(notification.soort)], consented: health?.consented ?? [], into: &bytes)
+                try outbound.encode(record, context: encoding(notification.soort), consented: health?.consented ?? [], into: &payload)
                 let state = SentState(
                     gemeente: gemeente, person: person, bsn: notification.bsn, vnummer: notification.vnummer, contentHash: hash,
                     isHoused: notification.isHoused, lastRun: context.run)
-                items.append(SealItem(fragment: bytes, person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
+                items.append(SealItem(fragment: start..<payload.count, person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
             } else {
                 // A withdrawal carries the identifiers only.
                 var record = Record(object: object)
                 if let bsn = notification.bsn { record["bsn"] = .text(bsn) }
                 if let vnummer = notification.vnummer { record["vnummer"] = .text(vnummer) }
-                try outbound.encode(record, context: ["soort": .text("intrekking")], consented: [], into: &bytes)
-                items.append(SealItem(fragment: bytes, person: person, addressee: gemeente, state: nil, bsn: notification.bsn))
+                try outbound.encode(record, context: encoding("intrekking"), consented: [], into: &payload)
+                items.append(SealItem(fragment: start..<payload.count, person: person, addressee: gemeente, state: nil, bsn: notification.bsn))
             }
         }
+        outbound.end(context: header, into: &payload)
         let audit = auditChain
         let decisions = context.decisions, run = context.run, moment = context.moment
         func step(blocked: Bool, _ body: @escaping (any StoreTransaction) throws -> Void) -> SealStep {
@@ -176,7 +192,7 @@ extension CoaGemeenteSync {
             logger.critical("batch blocked by the routing guard", metadata: ["batch": "\(batchID)", "misrouted": "\(misrouted.count)"])
             return step(blocked: true) { tx in try IncidentRegister(audit: audit).open(incident, in: tx) }
         }
-        let unconsented = context.guard.unconsented(items, recipient: code.value, at: context.moment)
+        let unconsented = context.guard.unconsented(items, in: payload, recipient: code.value, at: context.moment)
         if let purpose = unconsented.first?.purpose {
             logger.critical("batch blocked by the consent guard", metadata: ["batch": "\(batchID)", "unconsented": "\(unconsented.count)"])
             let (party, subjects, key) = (recipient.party.id, unconsented.map(\.person), pseudonymKey)
@@ -186,16 +202,13 @@ extension CoaGemeenteSync {
                     in: tx)
             }
         }
-        let header = ["gemeente": gemeente, "batch": batchID, "aangemaakt": context.timestamp, "aantal": String(items.count)]
-        var payload: [UInt8] = []
-        outbound.begin(context: header, into: &payload)
-        var hashes: [Data] = []
-        hashes.reserveCapacity(items.count)
-        for item in items {
-            payload.append(contentsOf: item.fragment)
-            hashes.append(Data(SHA256.hash(data: item.fragment)))
+        let hashes = payload.withUnsafeBytes { bytes in
+            items.map { item in
+                var hasher = SHA256()
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[item.fragment]))
+                return Data(hasher.finalize())
+            }
         }
-        outbound.end(context: header, into: &payload)
         let body = Data(payload)
         let sealed = try sealer.seal(
             payload: body, recordHashes: hashes, batch: batchID, recipient: recipient.party.oin, contract: outbound.mapping.contract.id,

@@ -16,10 +16,10 @@ extension CoaGemeenteSync {
         var fragment: [UInt8] = []
         var values: [UInt8] = []
         return try staging.write { db in
-            let insert = try SyncStaging.snapshotInsert(in: db)
+            var writer = try SyncStaging.SnapshotWriter(in: db)
             var pacer = WritebackPacer(file: staging.url)
             defer { pacer.close() }
-            return try pipeline.run(input, onPositionedItem: { record, position, isClean in
+            let report = try pipeline.run(input, onPositionedItem: { record, position, isClean in
                 let bsn = record.values[slots.bsn].text, vnummer = record.values[slots.vnummer].text
                 guard let person = PersonKey(vnummer: vnummer, bsn: bsn) else { return }
                 let gemeente = isClean ? record.values[slots.gemeente].text : nil
@@ -33,13 +33,18 @@ extension CoaGemeenteSync {
                     hash = Self.hash(fragment)
                     values.removeAll(keepingCapacity: true)
                     record.encodeValues(into: &values)
-                    stored = values
+                    // A copy of its own size: the row may wait in a run, and `values` keeps its capacity.
+                    stored = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, count in
+                        count = buffer.initialize(fromContentsOf: values)
+                    }
                 }
-                try SyncStaging.addSnapshotRow(
+                try writer.add(SyncStaging.StagedRow(
                     person: person.value, line: position.number, isClean: isClean, gemeente: gemeente, contentHash: hash,
-                    isHoused: !record.values[slots.housed].isAbsent, bsn: bsn, vnummer: vnummer, record: stored, with: insert)
+                    isHoused: !record.values[slots.housed].isAbsent, bsn: bsn, vnummer: vnummer, record: stored))
                 pacer.wrote()
             })
+            try writer.finish()
+            return report
         }
     }
 

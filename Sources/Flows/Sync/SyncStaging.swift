@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import Store
 
 /// The scratch space of one nightly sync: a SQLite file of its own (no journal, no fsync), outside
 /// the store, so staging a night never holds the store's write lock and memory stays flat however
@@ -76,26 +77,65 @@ final class SyncStaging {
         return result!
     }
 
-    /// The insert `addSnapshotRow` uses, prepared for one pass.
-    static func snapshotInsert(in db: Database) throws -> ScratchInsert {
-        try ScratchInsert("INSERT INTO snapshot (person, line, clean, gemeente, content_hash, housed, bsn, vnummer, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", in: db)
+    /// One item of the snapshot as staged: a quarantined one (`isClean` false) only marks its
+    /// person as seen; `record` is kept for a person bound for a registered municipality.
+    struct StagedRow {
+        let person: String
+        let line: Int
+        let isClean: Bool
+        let gemeente: String?
+        let contentHash: String?
+        let isHoused: Bool
+        let bsn: String?
+        let vnummer: String?
+        let record: [UInt8]?
     }
 
-    /// Stages one item of the snapshot; a quarantined one only marks its person as seen.
-    static func addSnapshotRow(
-        person: String, line: Int, isClean: Bool, gemeente: String?, contentHash: String?, isHoused: Bool, bsn: String?, vnummer: String?,
-        record: [UInt8]?, with insert: ScratchInsert
-    ) throws {
-        try insert.run { row in
-            row.text(person)
-            row.integer(Int64(line))
-            row.integer(isClean ? 1 : 0)
-            row.text(gemeente)
-            row.text(contentHash)
-            row.integer(isHoused ? 1 : 0)
-            row.text(bsn)
-            row.text(vnummer)
-            row.blob(record)
+    /// Writes the staged rows of one pass, each municipality's records together in runs of
+    /// `runLength`: sealing reads a municipality's records in file order, and a run fills a few
+    /// pages, so a page read then serves a run instead of a single record (342 municipalities
+    /// interleaved would make it one page read per record). Rows without a record go at once.
+    struct SnapshotWriter {
+        static let runLength = 32
+        private let insert: BoundStatement
+        private var runs: [String: [StagedRow]] = [:]
+
+        init(in db: Database) throws {
+            insert = try BoundStatement(
+                "INSERT INTO snapshot (person, line, clean, gemeente, content_hash, housed, bsn, vnummer, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", in: db)
+        }
+
+        mutating func add(_ row: StagedRow) throws {
+            guard let gemeente = row.gemeente, row.record != nil else { return try write(row) }
+            var run = runs.removeValue(forKey: gemeente) ?? []
+            run.append(row)
+            if run.count >= Self.runLength {
+                for row in run { try write(row) }
+                run.removeAll(keepingCapacity: true)
+            }
+            runs[gemeente] = run
+        }
+
+        /// Writes the runs still open (call once, after the last row).
+        mutating func finish() throws {
+            for gemeente in runs.keys.sorted() {
+                for row in runs[gemeente] ?? [] { try write(row) }
+            }
+            runs.removeAll()
+        }
+
+        private func write(_ row: StagedRow) throws {
+            try insert.run { values in
+                values.text(row.person)
+                values.integer(Int64(row.line))
+                values.integer(row.isClean ? 1 : 0)
+                values.text(row.gemeente)
+                values.text(row.contentHash)
+                values.integer(row.isHoused ? 1 : 0)
+                values.text(row.bsn)
+                values.text(row.vnummer)
+                values.blob(row.record)
+            }
         }
     }
 
@@ -121,13 +161,13 @@ final class SyncStaging {
     }
 
     /// The insert `addNotification` uses, prepared for one pass.
-    static func notificationInsert(in db: Database) throws -> ScratchInsert {
-        try ScratchInsert("INSERT INTO notification (gemeente, sequence, soort, person, snapshot, bsn, vnummer) VALUES (?, ?, ?, ?, ?, ?, ?)", in: db)
+    static func notificationInsert(in db: Database) throws -> BoundStatement {
+        try BoundStatement("INSERT INTO notification (gemeente, sequence, soort, person, snapshot, bsn, vnummer) VALUES (?, ?, ?, ?, ?, ?, ?)", in: db)
     }
 
     /// Records a decided notification (`snapshot` is the staged row it sends, nil for a withdrawal).
     static func addNotification(
-        gemeente: String, sequence: Int, soort: String, person: String, snapshot: Int64?, bsn: String?, vnummer: String?, with insert: ScratchInsert
+        gemeente: String, sequence: Int, soort: String, person: String, snapshot: Int64?, bsn: String?, vnummer: String?, with insert: BoundStatement
     ) throws {
         try insert.run { row in
             row.text(gemeente)

@@ -81,7 +81,8 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter includeKeyID: whether to add `kid` (hex SHA-256 of the signer certificate).
     public static func sign(payload: some DataProtocol, header: SealHeader, signer: SigningIdentity, includeKeyID: Bool = true) throws -> DetachedJWS
     {
-        try sign(header: header, signer: signer, includeKeyID: includeKeyID) { part in try part(Data(payload)) }
+        let data = payload as? Data ?? Data(payload)
+        return try sign(header: header, signer: signer, includeKeyID: includeKeyID) { part in try part(data) }
     }
 
     /// Signs a payload given in parts: `payload` calls its argument with each part in order (it
@@ -91,6 +92,15 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
         header: SealHeader, signer: SigningIdentity, includeKeyID: Bool = true,
         payload: (_ part: (Data) throws -> Void) throws -> Void
     ) throws -> DetachedJWS {
+        try sign(header: header, signer: signer, includeKeyID: includeKeyID, checkingDigest: true, payload: payload)
+    }
+
+    /// Signs as above; `checkingDigest: false` only where the caller has just taken `kp-sha256`
+    /// of these very bytes (`BatchSealer`), so a large batch is not hashed a third time.
+    static func sign(
+        header: SealHeader, signer: SigningIdentity, includeKeyID: Bool, checkingDigest: Bool,
+        payload: (_ part: (Data) throws -> Void) throws -> Void
+    ) throws -> DetachedJWS {
         let keyID = includeKeyID ? signer.keyID : nil
         let protected = ProtectedHeader(algorithm: algorithm, type: "JOSE", certificateChain: signer.x5c, keyID: keyID, seal: header)
         let encodedHeader = Base64URL.encode(try protected.encoded())
@@ -98,9 +108,9 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
         var digest = SHA256()
         try payload { part in
             input.update(part)
-            digest.update(data: part)
+            if checkingDigest { digest.update(data: part) }
         }
-        guard Hex.encode(digest.finalize()) == header.payloadSHA256 else {
+        guard !checkingDigest || Hex.encode(digest.finalize()) == header.payloadSHA256 else {
             throw KetenpoortError(.sealingDigestMismatch, "kp-sha256 of the header to sign is not the payload's SHA-256")
         }
         let signature = try signer.privateKey.signature(for: input.finalize())

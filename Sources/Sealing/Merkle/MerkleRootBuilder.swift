@@ -1,4 +1,5 @@
-import Crypto
+// SHA256Digest is plain bytes; this swift-crypto does not mark it Sendable.
+@preconcurrency import Crypto
 import Foundation
 
 /// The root of `MerkleTree` (RFC 9162 §2.1) computed as the leaves stream past, in memory of the
@@ -15,7 +16,7 @@ import Foundation
 /// ```
 public struct MerkleRootBuilder: Sendable {
     /// Roots of complete subtrees, sizes strictly decreasing powers of two.
-    private var subtrees: [(hash: [UInt8], size: Int)] = []
+    private var subtrees: [(hash: SHA256Digest, size: Int)] = []
     /// The number of leaves appended.
     public private(set) var count = 0
 
@@ -23,11 +24,11 @@ public struct MerkleRootBuilder: Sendable {
 
     /// Appends the next leaf (a record hash).
     public mutating func append(recordHash leaf: Data) {
-        var node = MerkleTree.leafHash(leaf)
+        var node = leaf.withUnsafeBytes { MerkleTree.leafDigest($0) }
         var size = 1
         while let last = subtrees.last, last.size == size {
             subtrees.removeLast()
-            node = MerkleTree.nodeHash(last.hash, node)
+            node = Self.node(last.hash, node)
             size *= 2
         }
         subtrees.append((node, size))
@@ -37,8 +38,12 @@ public struct MerkleRootBuilder: Sendable {
     /// The tree head: SHA-256 of the empty string for no leaves.
     public var root: Data {
         guard var node = subtrees.last?.hash else { return Data(SHA256.hash(data: Data())) }
-        for subtree in subtrees.dropLast().reversed() { node = MerkleTree.nodeHash(subtree.hash, node) }
+        for subtree in subtrees.dropLast().reversed() { node = Self.node(subtree.hash, node) }
         return Data(node)
+    }
+
+    private static func node(_ left: SHA256Digest, _ right: SHA256Digest) -> SHA256Digest {
+        left.withUnsafeBytes { left in right.withUnsafeBytes { right in MerkleTree.nodeDigest(left, right) } }
     }
 
     /// The root as lower-case hex, as `kp-merkle-root` carries it.

@@ -25,17 +25,21 @@ public struct MerkleTree: Sendable {
         self.leaves = leaves
         var level = [UInt8]()
         level.reserveCapacity(leaves.count * 32)
-        for leaf in leaves { level.append(contentsOf: Self.leafHash(leaf)) }
+        for leaf in leaves { leaf.withUnsafeBytes { Self.leafDigest($0).withUnsafeBytes { level.append(contentsOf: $0) } } }
         var levels = [level]
         while level.count > 32 {
             let nodes = level.count / 32
             var next = [UInt8]()
             next.reserveCapacity((nodes + 1) / 2 * 32)
-            for pair in stride(from: 0, to: nodes, by: 2) {
-                if pair + 1 < nodes {
-                    next.append(contentsOf: Self.nodeHash(level[pair * 32..<pair * 32 + 32], level[pair * 32 + 32..<pair * 32 + 64]))
-                } else {
-                    next.append(contentsOf: level[pair * 32..<pair * 32 + 32])
+            level.withUnsafeBytes { bytes in
+                for pair in stride(from: 0, to: nodes, by: 2) {
+                    let left = UnsafeRawBufferPointer(rebasing: bytes[pair * 32..<pair * 32 + 32])
+                    if pair + 1 < nodes {
+                        let right = UnsafeRawBufferPointer(rebasing: bytes[pair * 32 + 32..<pair * 32 + 64])
+                        Self.nodeDigest(left, right).withUnsafeBytes { next.append(contentsOf: $0) }
+                    } else {
+                        next.append(contentsOf: left)
+                    }
                 }
             }
             levels.append(next)
@@ -102,18 +106,28 @@ public struct MerkleTree: Sendable {
 
     /// `SHA-256(0x00 || leaf)`.
     static func leafHash(_ leaf: some DataProtocol) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: [0x00])
-        hasher.update(data: leaf)
-        return Array(hasher.finalize())
+        Array(Data(leaf).withUnsafeBytes { leafDigest($0) })
     }
 
     /// `SHA-256(0x01 || left || right)`.
     static func nodeHash(_ left: some DataProtocol, _ right: some DataProtocol) -> [UInt8] {
+        Data(left).withUnsafeBytes { left in Data(right).withUnsafeBytes { right in Array(nodeDigest(left, right)) } }
+    }
+
+    /// `SHA-256(0x00 || leaf)`, without a copy of the leaf (a batch hashes one per record).
+    static func leafDigest(_ leaf: UnsafeRawBufferPointer) -> SHA256Digest {
         var hasher = SHA256()
-        hasher.update(data: [0x01])
-        hasher.update(data: left)
-        hasher.update(data: right)
-        return Array(hasher.finalize())
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: leaf)
+        return hasher.finalize()
+    }
+
+    /// `SHA-256(0x01 || left || right)`, without copies.
+    static func nodeDigest(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> SHA256Digest {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: left)
+        hasher.update(bufferPointer: right)
+        return hasher.finalize()
     }
 }

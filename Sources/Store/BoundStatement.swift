@@ -1,25 +1,31 @@
 import GRDB
 import GRDBSQLite
 
-/// An INSERT into the sync's scratch file, prepared once per pass and bound through SQLite's C
-/// interface: a night stages a million rows, and an argument array built for each row cost more
-/// than the insert itself.
+/// A statement without results (an INSERT, a DELETE) bound through SQLite's C interface: a night
+/// writes a million rows, and an argument array built for each row cost more than the write itself.
 ///
 /// ```swift
-/// let insert = try ScratchInsert("INSERT INTO t (a, b) VALUES (?, ?)", in: db)
+/// let insert = try BoundStatement("INSERT INTO t (a, b) VALUES (?, ?)", in: db)
 /// try insert.run { $0.text(name); $0.integer(line) }
 /// ```
-struct ScratchInsert {
+public struct BoundStatement {
     private let statement: Statement
     private let database: Database
 
-    init(_ sql: String, in db: Database) throws {
+    /// Prepares `sql` for one pass.
+    public init(_ sql: String, in db: Database) throws {
         statement = try db.makeStatement(sql: sql)
         database = db
     }
 
-    /// Binds the row's values in parameter order and inserts it.
-    func run(_ bind: (inout Binder) -> Void) throws {
+    /// Uses the connection's cached statement for `sql` (for a write repeated across calls).
+    public init(cached sql: String, in db: Database) throws {
+        statement = try db.cachedStatement(sql: sql)
+        database = db
+    }
+
+    /// Binds the row's values in parameter order and runs the statement.
+    public func run(_ bind: (inout Binder) -> Void) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         var binder = Binder(handle: handle)
@@ -31,14 +37,14 @@ struct ScratchInsert {
     }
 
     /// Binds the next parameter (SQLite copies each value: `SQLITE_TRANSIENT`).
-    struct Binder {
+    public struct Binder {
         let handle: SQLiteStatement
         private var index: Int32 = 0
         private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
         init(handle: SQLiteStatement) { self.handle = handle }
 
-        mutating func text(_ value: String?) {
+        public mutating func text(_ value: String?) {
             index += 1
             guard var value else {
                 sqlite3_bind_null(handle, index)
@@ -51,12 +57,12 @@ struct ScratchInsert {
             }
         }
 
-        mutating func integer(_ value: Int64?) {
+        public mutating func integer(_ value: Int64?) {
             index += 1
             if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
         }
 
-        mutating func blob(_ value: [UInt8]?) {
+        public mutating func blob(_ value: [UInt8]?) {
             index += 1
             guard let value else {
                 sqlite3_bind_null(handle, index)
