@@ -111,7 +111,8 @@ public struct GatewayRuntime: Sendable {
                 return (report.validation.isRejected ? "rejected" : "applied", report.validation)
             },
         ]
-        return GatewayInbox(directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, clock: clock)
+        return GatewayInbox(
+            directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, signer: try signingIdentity(), clock: clock)
     }
 
     /// Where flows keep scratch files (a sync's staging) and their locks: beside the store.

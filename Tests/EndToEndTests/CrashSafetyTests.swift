@@ -208,7 +208,10 @@ struct CbsCrashSafetyTests {
 
         // The receiver holds the pair once, exactly as sealed.
         let files = try FileManager.default.contentsOfDirectory(atPath: received.appendingPathComponent("cbs").path).sorted()
-        #expect(files == ["cbs-wi-duo-2026Q3.csv", "cbs-wi-duo-2026Q3.manifest.json", "cbs-wi-duo-2026Q3.manifest.receipt.json", "cbs-wi-duo-2026Q3.receipt.json"])
+        #expect(files == [
+            "cbs-wi-duo-2026Q3.csv", "cbs-wi-duo-2026Q3.headers", "cbs-wi-duo-2026Q3.manifest.headers", "cbs-wi-duo-2026Q3.manifest.json",
+            "cbs-wi-duo-2026Q3.manifest.receipt.json", "cbs-wi-duo-2026Q3.receipt.json",
+        ])
         let csv = try Data(contentsOf: received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.csv"))
         #expect(csv == (try runtime.store.read { try $0.payload(of: batch) }))
         #expect(csv.count > 3 * OutboxBatch.payloadPartSize)

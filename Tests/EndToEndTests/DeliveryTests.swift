@@ -68,12 +68,12 @@ struct DeliveryFixture {
             .deliverUntilDone(deadline: Date().addingTimeInterval(60))
     }
 
-    /// Files the receiver stored, as "party/name".
+    /// The batches the receiver stored (not their header fields or receipts), as "party/name".
     func receivedFiles() throws -> [String] {
         let manager = FileManager.default
         guard manager.fileExists(atPath: received.path) else { return [] }
         return try manager.contentsOfDirectory(atPath: received.path).flatMap { party in
-            try manager.contentsOfDirectory(atPath: received.appendingPathComponent(party).path).filter { !$0.hasPrefix(".") && !$0.hasSuffix(".receipt.json") }.map { "\(party)/\($0)" }
+            try manager.contentsOfDirectory(atPath: received.appendingPathComponent(party).path).filter { !$0.hasPrefix(".") && !$0.hasSuffix(".receipt.json") && !$0.hasSuffix(".headers") }.map { "\(party)/\($0)" }
         }.sorted()
     }
 

@@ -26,6 +26,7 @@ struct RetentionTests {
             try FileManager.default.createDirectory(at: inbox.appendingPathComponent(key), withIntermediateDirectories: true)
             try Data("BSN;…".utf8).write(to: inbox.appendingPathComponent("\(key)/tvs-export-20251101.csv"))
             try Data("{}".utf8).write(to: inbox.appendingPathComponent("\(key).receipt.json"))
+            try Data("e30..c2ln".utf8).write(to: inbox.appendingPathComponent("\(key).receipt.jws"))
         }
         let longAgo = SyncFixture.clock.now().addingTimeInterval(-400 * 86400)
         try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: inbox.appendingPathComponent("old-key").path)
@@ -64,6 +65,7 @@ struct RetentionTests {
         #expect(report.contracts.first { $0.contract == "argonaut-advies" }?.heldAdvices == ["ARG-2026-000090"])
         #expect(try later.store.read { try $0.advice(id: "ARG-2026-000090") } == nil)
         #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("old-key.receipt.json").path))
+        #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("old-key.receipt.jws").path))
         #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("new-key/tvs-export-20251101.csv").path))
         // Every deletion is on the audit chain; applying again deletes nothing more.
         let entries = try later.store.read { try $0.auditEntries(kind: "retention.deleted", field: "contract", equals: "gemeente-kennisgeving") }

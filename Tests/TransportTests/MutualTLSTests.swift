@@ -22,7 +22,7 @@ struct MutualTLSTests {
             #expect(ISO8601DateFormatter.withFractions.date(from: receipt.ontvangen) != nil)
             let stored = try Data(contentsOf: receiver.inbox.appendingPathComponent("gm0363/b-2026-11-22.gm0363.1.xml"))
             #expect(stored == sampleXML)
-            #expect(receiver.storedFiles() == ["b-2026-11-22.gm0363.1.receipt.json", "b-2026-11-22.gm0363.1.xml"])
+            #expect(receiver.storedFiles() == ["b-2026-11-22.gm0363.1.headers", "b-2026-11-22.gm0363.1.receipt.json", "b-2026-11-22.gm0363.1.xml"])
         }
     }
 
@@ -36,7 +36,7 @@ struct MutualTLSTests {
             #expect(first.status == 201)
             #expect(second.status == 409)
             #expect(second.body == first.body)
-            #expect(receiver.storedFiles() == ["batch-1.receipt.json", "batch-1.xml"])
+            #expect(receiver.storedFiles() == ["batch-1.headers", "batch-1.receipt.json", "batch-1.xml"])
             #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date == modified)
             #expect(DeliveryVerdict(status: second.status) == .delivered)
         }

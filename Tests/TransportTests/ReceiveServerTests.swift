@@ -56,7 +56,7 @@ struct ReceiveServerTests {
             headers.signature = nil
             let unsigned = try await receiver.post(sampleXML, headers: headers.fields)
             #expect(unsigned.status == 400)
-            #expect(receiver.storedFiles() == ["good.receipt.json", "good.xml"])
+            #expect(receiver.storedFiles() == ["good.headers", "good.receipt.json", "good.xml"])
         }
     }
 
@@ -81,7 +81,7 @@ struct ReceiveServerTests {
             }
             #expect(statuses == [503, 503, 201])
             #expect(delays.allSatisfy { $0 >= .seconds(1) })
-            #expect(receiver.storedFiles() == ["batch-1.receipt.json", "batch-1.xml"])
+            #expect(receiver.storedFiles() == ["batch-1.headers", "batch-1.receipt.json", "batch-1.xml"])
         }
     }
 
@@ -106,7 +106,7 @@ struct ReceiveServerTests {
             // slow the machine), then retry.
             let deadline = ContinuousClock.now + .seconds(30)
             while !receiver.storedFiles().contains("batch-1.receipt.json") && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(receiver.storedFiles() == ["batch-1.receipt.json", "batch-1.xml"])
+            #expect(receiver.storedFiles() == ["batch-1.headers", "batch-1.receipt.json", "batch-1.xml"])
             let retry = try await receiver.deliver(sampleXML)
             #expect(retry.status == 409)
             #expect(DeliveryVerdict(status: retry.status) == .delivered)

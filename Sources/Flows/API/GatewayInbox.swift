@@ -10,22 +10,29 @@ import Transport
 /// contract's producer role; the body must match `Content-Digest` (and `Ketenpoort-Signature`,
 /// when sent, must verify against the gateway's CA and carry the sender's OIN). An accepted file
 /// is stored under its idempotency key, then processed as `ketenpoort` would on the command line —
-/// one file at a time — and answered with a receipt of the validation counts. The same key again
-/// answers 409 with the first receipt.
+/// one file at a time — and answered with a receipt of the validation counts, signed by the
+/// gateway (`Ketenpoort-Signature`, docs/sealed-batch.md §7). The same key again answers 409 with
+/// the first receipt and its signature, as stored.
 public actor GatewayInbox {
     let directory: URL
     let processors: [String: InboxProcessor]
     let trustedCA: URL
+    /// Who signs the receipts: the gateway.
+    let signer: SigningIdentity
     let clock: any WallClock
     let logger: Logger
     /// Files are processed one at a time, off the Swift cooperative pool (a sync takes seconds),
     /// each as batch work (`BatchWork`: at a lower CPU priority than the IND's answers).
     private let queue = DispatchQueue(label: "ketenpoort.inbox")
 
-    public init(directory: URL, processors: [String: InboxProcessor], trustedCA: URL, clock: any WallClock, logger: Logger = Logger(label: "ketenpoort.inbox")) {
+    public init(
+        directory: URL, processors: [String: InboxProcessor], trustedCA: URL, signer: SigningIdentity, clock: any WallClock,
+        logger: Logger = Logger(label: "ketenpoort.inbox")
+    ) {
         self.directory = directory
         self.processors = processors
         self.trustedCA = trustedCA
+        self.signer = signer
         self.clock = clock
         self.logger = logger
     }
@@ -53,8 +60,8 @@ public actor GatewayInbox {
         return folder.appendingPathComponent(UUID().uuidString)
     }
 
-    /// Stores and processes `delivery`; returns whether it is new (201) or known (409), and the receipt.
-    func accept(_ delivery: Delivery) async throws -> (created: Bool, receipt: GatewayInboxReceipt) {
+    /// Stores and processes `delivery`; returns whether it is new (201) or known (409), and the signed receipt.
+    func accept(_ delivery: Delivery) async throws -> (created: Bool, receipt: SignedInboxReceipt) {
         defer { try? FileManager.default.removeItem(at: delivery.body) }
         guard let processor = processors[delivery.contract] else {
             throw APIProblem(.notFound, "inbox.contract-unknown", "the inbox takes no files of this contract")
@@ -80,11 +87,18 @@ public actor GatewayInbox {
         let sha256 = Hex.encode(delivery.sha256)
         let folder = directory.appendingPathComponent(delivery.contract, isDirectory: true)
         let receiptFile = folder.appendingPathComponent("\(delivery.key).receipt.json")
-        if let known = try? JSONDecoder().decode(GatewayInboxReceipt.self, from: Data(contentsOf: receiptFile)) {
+        let signatureFile = folder.appendingPathComponent("\(delivery.key).receipt.jws")
+        if let body = try? Data(contentsOf: receiptFile), let known = try? JSONDecoder().decode(GatewayInboxReceipt.self, from: body) {
             guard known.sha256 == sha256 else {
                 throw APIProblem(.unprocessableContent, "inbox.idempotency-key-reused", "this Idempotency-Key was used before for another file")
             }
-            return (false, known)
+            if let signature = try? String(contentsOf: signatureFile, encoding: .utf8) {
+                return (false, SignedInboxReceipt(receipt: known, body: body, signature: signature))
+            }
+            // A receipt from before receipts were signed: signed now, for the partner asking again.
+            let signed = try sign(known, body: body, partner: delivery.sender, at: ISO8601DateFormatter().date(from: known.receivedAt) ?? clock.now())
+            try Data(signed.signature.utf8).write(to: signatureFile, options: .atomic)
+            return (false, signed)
         }
         let fileDirectory = folder.appendingPathComponent(delivery.key, isDirectory: true)
         try FileManager.default.createDirectory(at: fileDirectory, withIntermediateDirectories: true)
@@ -92,20 +106,37 @@ public actor GatewayInbox {
         try? FileManager.default.removeItem(at: file)
         try FileManager.default.moveItem(at: delivery.body, to: file)
         let (outcome, validation) = try await run(processor, file)
+        // Whole seconds: the receipt's `receivedAt` and its signature's `iat` state the same instant.
+        let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
         let receipt = GatewayInboxReceipt(
             contract: delivery.contract, file: delivery.fileName, idempotencyKey: delivery.key, sha256: sha256,
-            receivedAt: ISO8601DateFormatter().string(from: clock.now()), outcome: outcome, items: validation.items, accepted: validation.accepted,
+            receivedAt: ISO8601DateFormatter().string(from: now), outcome: outcome, items: validation.items, accepted: validation.accepted,
             quarantined: validation.quarantined, rejected: validation.rejected)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(receipt).write(to: receiptFile, options: .atomic)
+        let signed = try sign(receipt, body: try encoder.encode(receipt), partner: delivery.sender, at: now)
+        // The signature first: the receipt file is the mark that the file was processed.
+        try Data(signed.signature.utf8).write(to: signatureFile, options: .atomic)
+        try signed.body.write(to: receiptFile, options: .atomic)
         logger.info(
             "inbox file processed",
             metadata: [
                 "inbox.contract": "\(delivery.contract)", "inbox.key": "\(delivery.key)", "inbox.sender": "\(delivery.sender.value)",
                 "inbox.outcome": "\(outcome)", "inbox.items": "\(validation.items)",
             ])
-        return (true, receipt)
+        return (true, signed)
+    }
+
+    /// The gateway's signature over `body`, the receipt's bytes as sent: one ES256 signature.
+    private func sign(_ receipt: GatewayInboxReceipt, body: Data, partner: OIN, at time: Date) throws -> SignedInboxReceipt {
+        guard let gateway = signer.oin else {
+            throw KetenpoortError(.sealingIdentityInvalid, "the gateway certificate carries no OIN in its subject serialNumber")
+        }
+        let header = ReceiptHeader(
+            receipt: body, contract: receipt.contract, idempotencyKey: receipt.idempotencyKey, sender: gateway, partner: partner,
+            payloadSHA256: receipt.sha256, outcome: receipt.outcome, items: receipt.items, accepted: receipt.accepted,
+            quarantined: receipt.quarantined, rejected: receipt.rejected, issuedAt: time)
+        return SignedInboxReceipt(receipt: receipt, body: body, signature: try ReceiptSignature.sign(receipt: body, header: header, signer: signer))
     }
 
     /// Every supported member of `Content-Digest` must match the hashes taken while the body arrived.

@@ -183,17 +183,13 @@ public struct GatewayServer: Service {
                 try? FileManager.default.removeItem(at: body)
                 throw error
             }
-            let (created, receipt) = try await inbox.accept(
+            let (created, signed) = try await inbox.accept(
                 GatewayInbox.Delivery(
                     contract: contract, key: key, fileName: fileName, digestField: digest, signature: request.headers[Self.signature], body: body,
                     sha256: Data(sha256.finalize()), sha512: Data(sha512.finalize()), sender: party.party.oin))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             // A file the flow rejected is a permanent refusal (§8: stop retrying); a new one is created; a known one 409.
-            let status: HTTPTypes.HTTPResponse.Status = receipt.outcome == "rejected" ? .unprocessableContent : created ? .created : .conflict
-            return answer(
-                Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(receipt)))),
-                trace: nil)
+            let status: HTTPTypes.HTTPResponse.Status = signed.receipt.outcome == "rejected" ? .unprocessableContent : created ? .created : .conflict
+            return answer(signed.response(status: status), trace: nil)
         } catch let problem as APIProblem {
             logger.notice("inbox file refused", metadata: ["api.code": "\(problem.problem.code)", "inbox.contract": "\(contract.prefix(40))"])
             return answer(problem.problem.response(), trace: nil)

@@ -13,12 +13,13 @@ import Store
 ///   the drop folders' `processed/` and `rejected/`, the CBS delivery's local copy.
 ///
 /// What stays is what proves what happened without showing it: the batch's row and seal (Merkle
-/// root, payload SHA-256, JWS), the inbox receipts (so a file sent again is still recognised) and
+/// root, payload SHA-256, JWS), the inbox receipts and their signatures (so a file sent again is
+/// still recognised, and answered as it was) and
 /// the audit chain, which records every deletion. Contracts without a retention keep everything.
 public struct DataRetention: Sendable {
     /// A folder holding files of one exchange: each entry directly in it (a file, or an inbox
     /// key's folder) goes once its modification time is past the cutoff; receipts
-    /// (`*.receipt.json`) and hidden files (being written) stay.
+    /// (`*.receipt.json`), their signatures (`*.receipt.jws`) and hidden files (being written) stay.
     public struct Folder: Sendable {
         public let contract: String
         public let url: URL
@@ -91,7 +92,7 @@ public struct DataRetention: Sendable {
         let manager = FileManager.default
         var deleted: [String] = []
         for name in ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
-        where !name.hasPrefix(".") && !name.hasSuffix(".receipt.json") {
+        where !name.hasPrefix(".") && !name.hasSuffix(".receipt.json") && !name.hasSuffix(".receipt.jws") {
             let path = folder.appendingPathComponent(name)
             guard let changed = try? manager.attributesOfItem(atPath: path.path)[.modificationDate] as? Date, changed < cutoff else { continue }
             let shown = folder.lastPathComponent + "/" + name

@@ -37,9 +37,9 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
         guard parts[1].isEmpty else { throw malformed("the payload part is not detached (not empty)") }
         guard let headerJSON = Base64URL.decode(parts[0]) else { throw malformed("the header is not base64url") }
         guard let signatureBytes = Base64URL.decode(parts[2]) else { throw malformed("the signature is not base64url") }
-        let protected: ProtectedHeader
+        let protected: ProtectedHeader<SealHeader>
         do {
-            protected = try JSONDecoder().decode(ProtectedHeader.self, from: headerJSON)
+            protected = try JSONDecoder().decode(ProtectedHeader<SealHeader>.self, from: headerJSON)
         } catch let DecodingError.keyNotFound(key, _) {
             throw malformed("the header lacks \(key.stringValue)")
         } catch let DecodingError.dataCorrupted(context) {
@@ -70,7 +70,7 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
         guard signatureBytes.count == 64 else { throw malformed("an ES256 signature is 64 bytes (r || s), not \(signatureBytes.count)") }
         signature = signatureBytes
         self.compact = text
-        self.header = protected.seal
+        self.header = protected.claims
         self.certificates = certificates
         self.keyID = protected.keyID
         self.encodedHeader = parts[0]
@@ -102,7 +102,7 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
         payload: (_ part: (Data) throws -> Void) throws -> Void
     ) throws -> DetachedJWS {
         let keyID = includeKeyID ? signer.keyID : nil
-        let protected = ProtectedHeader(algorithm: algorithm, type: "JOSE", certificateChain: signer.x5c, keyID: keyID, seal: header)
+        let protected = ProtectedHeader(algorithm: algorithm, type: "JOSE", certificateChain: signer.x5c, keyID: keyID, claims: header)
         let encodedHeader = Base64URL.encode(try protected.encoded())
         var input = SigningInputHasher(encodedHeader: Substring(encodedHeader))
         var digest = SHA256()

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The whole JWS protected header: the JOSE parameters and the flattened `SealHeader`.
-struct ProtectedHeader: Codable {
+/// The whole JWS protected header: the JOSE parameters and, flattened beside them, what the
+/// signature asserts (`SealHeader` for a batch, `ReceiptHeader` for a receipt).
+struct ProtectedHeader<Claims: Codable>: Codable {
     /// Always `ES256`.
     var algorithm: String
     var type: String?
@@ -13,7 +14,7 @@ struct ProtectedHeader: Codable {
     var critical: [String]?
     /// RFC 7797 unencoded payload: only the default (`true`) is accepted.
     var base64Payload: Bool?
-    var seal: SealHeader
+    var claims: Claims
 
     enum CodingKeys: String, CodingKey {
         case algorithm = "alg"
@@ -24,12 +25,12 @@ struct ProtectedHeader: Codable {
         case base64Payload = "b64"
     }
 
-    init(algorithm: String, type: String?, certificateChain: [String], keyID: String?, seal: SealHeader) {
+    init(algorithm: String, type: String?, certificateChain: [String], keyID: String?, claims: Claims) {
         self.algorithm = algorithm
         self.type = type
         self.certificateChain = certificateChain
         self.keyID = keyID
-        self.seal = seal
+        self.claims = claims
     }
 
     init(from decoder: any Decoder) throws {
@@ -40,7 +41,7 @@ struct ProtectedHeader: Codable {
         keyID = try container.decodeIfPresent(String.self, forKey: .keyID)
         critical = try container.decodeIfPresent([String].self, forKey: .critical)
         base64Payload = try container.decodeIfPresent(Bool.self, forKey: .base64Payload)
-        seal = try SealHeader(from: decoder)
+        claims = try Claims(from: decoder)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -51,7 +52,7 @@ struct ProtectedHeader: Codable {
         try container.encodeIfPresent(keyID, forKey: .keyID)
         try container.encodeIfPresent(critical, forKey: .critical)
         try container.encodeIfPresent(base64Payload, forKey: .base64Payload)
-        try seal.encode(to: encoder)
+        try claims.encode(to: encoder)
     }
 
     /// The header's JSON: sorted keys, no escaped slashes, so the same header gives the same bytes.

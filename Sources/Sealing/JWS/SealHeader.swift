@@ -54,28 +54,15 @@ public struct SealHeader: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func oin(_ key: CodingKeys) throws -> OIN {
-            guard let value = OIN(try container.decode(String.self, forKey: key)) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an OIN")
-            }
-            return value
-        }
-        func sha256(_ key: CodingKeys) throws -> String {
-            let value = try container.decode(String.self, forKey: key)
-            guard value.utf8.count == 64, Hex.decode(value) != nil, value == value.lowercased() else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a lower-case hex SHA-256")
-            }
-            return value
-        }
         batch = try container.decode(String.self, forKey: .batch)
-        sender = try oin(.sender)
-        recipient = try oin(.recipient)
+        sender = try container.decodeOIN(forKey: .sender)
+        recipient = try container.decodeOIN(forKey: .recipient)
         contract = try container.decode(String.self, forKey: .contract)
         contractVersion = try container.decode(String.self, forKey: .contractVersion)
         count = try container.decode(Int.self, forKey: .count)
         guard count >= 0 else { throw DecodingError.dataCorruptedError(forKey: .count, in: container, debugDescription: "negative count") }
-        merkleRoot = try sha256(.merkleRoot)
-        payloadSHA256 = try sha256(.payloadSHA256)
+        merkleRoot = try container.decodeSHA256Hex(forKey: .merkleRoot)
+        payloadSHA256 = try container.decodeSHA256Hex(forKey: .payloadSHA256)
         issuedAt = Date(timeIntervalSince1970: TimeInterval(try container.decode(Int64.self, forKey: .issuedAt)))
     }
 

@@ -92,7 +92,8 @@ struct InboxHandler: Sendable {
             "receive.party": "\(party)", "receive.batch": "\(key)", "receive.bytes": "\(body.count)",
             "receive.sender": "\(sender?.description ?? "?")",
         ]
-        switch try await store.store(party: party, key: key, contentType: request.headers[.contentType], body: body, now: Date()) {
+        let headers = Self.storedHeaders.compactMap { name in request.headers[name].map { (name: name.rawName, value: $0) } }
+        switch try await store.store(party: party, key: key, contentType: request.headers[.contentType], headers: headers, body: body, now: Date()) {
         case .created(let receipt):
             logger.info("batch stored", metadata: metadata)
             return Self.receiptResponse(.created, receipt)
@@ -108,6 +109,11 @@ struct InboxHandler: Sendable {
         Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: receipt)))
     }
 
+    /// The delivery's header fields kept beside its body (formats.md §8), in this order.
+    private static let storedHeaders = [
+        DeliveryHeaders.Name.contentType, DeliveryHeaders.Name.idempotencyKey, DeliveryHeaders.Name.contentDigest, DeliveryHeaders.Name.signature,
+        DeliveryHeaders.Name.traceParent,
+    ].map { HTTPField.Name($0)! }
     private static let idempotencyKey = HTTPField.Name(DeliveryHeaders.Name.idempotencyKey)!
     private static let contentDigest = HTTPField.Name(DeliveryHeaders.Name.contentDigest)!
     private static let signature = HTTPField.Name(DeliveryHeaders.Name.signature)!

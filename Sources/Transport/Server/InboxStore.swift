@@ -3,8 +3,10 @@ import Foundation
 import KetenpoortCore
 import Sealing
 
-/// Where a `ReceiveServer` keeps what it accepts: `<dir>/<party>/<key>.<ext>` and, written last as
-/// the commit mark, `<key>.receipt.json`. Both are written to a temporary file and renamed.
+/// Where a `ReceiveServer` keeps what it accepts: `<dir>/<party>/<key>.<ext>`, the delivery's header
+/// fields (the seal among them) as `<key>.headers` — one `Name: value` line each, as a recipient
+/// keeps them to verify the batch later (docs/sealed-batch.md) — and, written last as the commit
+/// mark, `<key>.receipt.json`. Each is written to a temporary file and renamed.
 ///
 /// An actor, so two requests with one key cannot both store; the files are small local writes.
 actor InboxStore {
@@ -27,7 +29,7 @@ actor InboxStore {
     }
 
     /// Stores `body` unless the key is known; `party` and `key` are already checked to be plain tokens.
-    func store(party: String, key: String, contentType: String?, body: Data, now: Date) throws -> Outcome {
+    func store(party: String, key: String, contentType: String?, headers: [(name: String, value: String)], body: Data, now: Date) throws -> Outcome {
         let folder = storesByParty ? directory.appendingPathComponent(party, isDirectory: true) : directory
         let receiptFile = folder.appendingPathComponent("\(key).receipt.json")
         let digest = Hex.encode(SHA256.hash(data: body))
@@ -37,6 +39,7 @@ actor InboxStore {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Self.writeAtomically(body, to: folder.appendingPathComponent("\(key).\(Self.fileExtension(for: contentType))"))
+            try Self.writeAtomically(Data(headers.map { "\($0.name): \($0.value)\n" }.joined().utf8), to: folder.appendingPathComponent("\(key).headers"))
             let json = try InboxReceipt(batch: key, ontvangen: Self.timestamp(now), sha256: digest).encoded()
             try Self.writeAtomically(json, to: receiptFile)
             receipts[receiptFile.path] = (digest, json)
