@@ -42,6 +42,8 @@ struct ValidateCommand: ParsableCommand {
 /// The JSON shape of `validate --json`.
 struct ValidationJSON: Encodable {
     let contract: String
+    /// Every item the file holds; accepted + quarantined + rejected add up to it.
+    let items: Int
     let accepted: Int
     let quarantined: Int
     let rejected: Int
@@ -50,6 +52,7 @@ struct ValidationJSON: Encodable {
 
     init(_ report: ValidationReport) {
         contract = report.contract
+        items = report.items
         accepted = report.accepted
         quarantined = report.quarantined
         rejected = report.rejected

@@ -189,6 +189,30 @@ struct CSVDecoderTests {
         #expect(finding.position == .line(1))
         #expect(finding.message.contains(column))
         #expect(decoded.items.isEmpty)
+        // Its rows are counted, not read.
+        #expect(decoded.order.filter { $0 == "skipped" }.count == 2)
+    }
+
+    @Test("a file without its header line is refused with file.structure; its first row is counted as the item it is")
+    func noHeaderLine() throws {
+        let rows = [Self.row(), Self.row(["BSN": "111222333", "VNUMMER": "1234567891"]), Self.row(["BSN": "999999990", "VNUMMER": "1234567892"])]
+        let decoded = try Self.decode(Array((rows.joined(separator: "\n") + "\n").utf8))
+        #expect(decoded.fileFindings.map(\.rule) == [.structure])
+        #expect(decoded.fileFindings.first?.position == .line(1))
+        #expect(decoded.fileFindings.first?.message.contains("no header line") == true)
+        #expect(decoded.items.isEmpty)
+        #expect(decoded.order == ["file", "skipped", "skipped", "skipped"])
+        // Its values are not column names to repeat.
+        #expect(decoded.unknownColumns.isEmpty)
+    }
+
+    @Test("a header naming no known column but only names (a wrong file) is a header: its columns are missing")
+    func foreignHeader() throws {
+        let decoded = try Self.decode([Self.row(columns: ["A", "B"])], header: ["Naam", "Plaats"])
+        #expect(decoded.fileFindings.map(\.rule) == [.missingColumn])
+        // With columns missing, its names are not trusted to be names: not repeated.
+        #expect(decoded.unknownColumns == [["(unnamed)", "(unnamed)"]])
+        #expect(decoded.order.filter { $0 == "skipped" }.count == 1)
     }
 
     @Test("without both BSN and VNUMMER columns the file is rejected; one of them is enough")
@@ -303,6 +327,9 @@ struct CSVDecoderTests {
         #expect(finding.rule == .structure)
         #expect(finding.level == .file)
         #expect(finding.position == .line(4))
+        // Rows before it are read; from the quote on each line counts as one item.
+        #expect(decoded.items.map(\.position) == [.line(2), .line(3)])
+        #expect(decoded.order.filter { $0 == "skipped" }.count == 2)
     }
 
     @Test("a quoted field ending in a carriage return does not swallow the line end of its row")

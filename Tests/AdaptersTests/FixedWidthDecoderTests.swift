@@ -128,6 +128,8 @@ struct FixedWidthDecoderTests {
         let make: @Sendable ([String]) -> [String]
         /// The record (line number) the finding is about.
         let record: Int
+        /// Detail records the file holds (read, or counted after the refusal).
+        var details = 30
         var testDescription: String { name }
     }
 
@@ -135,17 +137,17 @@ struct FixedWidthDecoderTests {
         Defect(name: "the header is not on line 1", make: { [$0[1], $0[0]] + $0[2...] }, record: 1),
         Defect(name: "a second header", make: { [$0[0], $0[1], $0[0]] + $0[2...] }, record: 3),
         Defect(name: "no header at all", make: { Array($0.dropFirst()) }, record: 1),
-        Defect(name: "a detail record after the trailer", make: { $0 + [$0[1]] }, record: 33),
+        Defect(name: "a detail record after the trailer", make: { $0 + [$0[1]] }, record: 33, details: 31),
         Defect(name: "a second trailer", make: { $0 + [$0.last!] }, record: 33),
-        Defect(name: "an unknown record type", make: { l in [l[0], l[1], "X" + l[2].dropFirst()] + l[3...] }, record: 3),
-        Defect(name: "a lower-case record type", make: { l in [l[0], "d" + l[1].dropFirst()] + l[2...] }, record: 2),
+        Defect(name: "an unknown record type", make: { l in [l[0], l[1], "X" + l[2].dropFirst()] + l[3...] }, record: 3, details: 29),
+        Defect(name: "a lower-case record type", make: { l in [l[0], "d" + l[1].dropFirst()] + l[2...] }, record: 2, details: 29),
         Defect(name: "an empty line", make: { l in [l[0], l[1], ""] + l[2...] }, record: 3),
         Defect(name: "no trailer", make: { Array($0.dropLast()) }, record: 31),
         Defect(name: "a header of the wrong length", make: { l in [String(l[0].dropLast())] + l[1...] }, record: 1),
         Defect(name: "a trailer of the wrong length", make: { l in l.dropLast() + [l.last! + " "] }, record: 32),
     ]
 
-    @Test("structural defects reject the file with file.structure", arguments: defects)
+    @Test("structural defects reject the file with file.structure; every detail record it holds is still counted", arguments: defects)
     func structure(defect: Defect) throws {
         let decoded = try Self.decode(lines: defect.make(try Self.sampleLines()))
         let finding = try #require(decoded.fileFindings.first)
@@ -153,6 +155,8 @@ struct FixedWidthDecoderTests {
         #expect(finding.rule == .structure)
         #expect(finding.level == .file)
         #expect(finding.position == .record(defect.record))
+        // Read before the refusal, or counted (not read) from it on: the records of type D.
+        #expect(decoded.items.count + decoded.order.filter { $0 == "skipped" }.count == defect.details)
     }
 
     @Test("a detail record of the wrong length is malformed, but its fields are still read")

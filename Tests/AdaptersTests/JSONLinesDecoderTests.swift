@@ -69,24 +69,60 @@ struct JSONLinesDecoderTests {
         #expect(findings[3].first?.field == "bsn")
     }
 
-    @Test("blank lines are skipped but counted; numbers are read as text; other values are malformed")
+    @Test("blank lines are skipped but counted; a value of another JSON type than the contract's is a type mismatch, never converted")
     func edgeLines() throws {
         let lines = [
             #"{"adviesId":"ARG-1","bsn":"123456782","datum":"2026-11-18","uitkomst":"geen-ontheffing"}"#,
             "",
             "   ",
             #"{"adviesId":"ARG-2","bsn":111222333,"datum":"2026-11-18","uitkomst":"geen-ontheffing","onbekend":1}"#,
-            #"{"adviesId":"ARG-3","bsn":["123456782"],"datum":"2026-11-18","uitkomst":"geen-ontheffing"}"#,
+            #"{"adviesId":"ARG-2026-000003","bsn":["123456782"],"datum":"2026-11-18","uitkomst":true}"#,
             #"["ARG-4"]"#,
             #"{"adviesId":"ARG-5","bsn":"123456782","datum":"2026-11-18","uitkomst":"geen-ontheffing","toelichting":null}"# + "\r",
         ]
         let adapter = try Registries.inbound("argonaut-advies")
         let object = adapter.mapping.item.object
         let decoded = try TempFile.with(lines.joined(separator: "\n"), suffix: ".jsonl") { try Decoded(adapter, $0) }
+        #expect(decoded.fileFindings.isEmpty)
         #expect(decoded.items.map(\.position) == [.line(1), .line(4), .line(5), .line(6), .line(7)])
-        #expect(decoded.items.map { $0.malformation != nil } == [false, false, true, true, false])
-        #expect(decoded.items[1].text("bsn", in: object) == "111222333")
+        #expect(decoded.items.map { $0.malformation != nil } == [false, false, false, true, false])
+        let bsn = object.slot(of: "bsn")!, uitkomst = object.slot(of: "uitkomst")!
+        #expect(decoded.items.map { $0.typeMismatches.map(\.slot) } == [[], [bsn], [bsn, uitkomst], [], []])
+        #expect(decoded.items[1].typeMismatches.first?.message == "bsn must be a string in JSON, not a number")
+        #expect(decoded.items[2].typeMismatches.map(\.message) == ["bsn must be a string in JSON, not an array", "uitkomst must be a string in JSON, not true or false"])
+        #expect(decoded.items[1].text("bsn", in: object) == nil)
         #expect(decoded.items[4].text("toelichting", in: object) == nil)
         #expect(decoded.items[4].text("adviesId", in: object) == "ARG-5")
+
+        // The validator reports each as field.type on its field (not also as required).
+        let validator = ItemValidator(object: object, layouts: adapter.mapping.item.dateLayouts, now: ReferenceDay.now)
+        var findings: [Finding] = []
+        _ = validator.validate(decoded.items[2], findings: &findings)
+        #expect(findings.map(\.rule) == [.type, .type])
+        #expect(findings.map(\.field) == ["bsn", "uitkomst"])
+    }
+
+    @Test(
+        "a last line without a line end that is not complete JSON: the file was cut off, refused with file.structure; the line counted",
+        arguments: [("cut off", true), ("broken but ended", false), ("complete without line end", false)])
+    func cutOff(name: String, refused: Bool) throws {
+        let good = #"{"adviesId":"ARG-1","bsn":"123456782","datum":"2026-11-18","uitkomst":"geen-ontheffing"}"#
+        let text =
+            switch name {
+            case "cut off": good + "\n" + good.dropLast(12)
+            case "broken but ended": good + "\n" + good.dropLast(12) + "\n"
+            default: good + "\n" + good
+            }
+        let adapter = try Registries.inbound("argonaut-advies")
+        let decoded = try TempFile.with(String(text), suffix: ".jsonl") { try Decoded(adapter, $0) }
+        if refused {
+            #expect(decoded.fileFindings.map(\.rule) == [.structure])
+            #expect(decoded.fileFindings.first?.position == .line(2))
+            #expect(decoded.order == ["item", "file", "skipped"])
+        } else {
+            #expect(decoded.fileFindings.isEmpty)
+            #expect(decoded.order == ["item", "item"])
+            #expect(decoded.items.map { $0.malformation != nil } == [false, name == "broken but ended"])
+        }
     }
 }

@@ -19,7 +19,7 @@ struct ContractLoadingTests {
     }
 
     static let minimal = """
-        apiVersion: v3.0.2
+        apiVersion: v3.1.0
         kind: DataContract
         id: test
         version: 1.0.0
@@ -53,7 +53,12 @@ struct ContractLoadingTests {
             ("logicalType: string", "logicalType: text", 14, "'text' is not one of"),
             ("value: [gemeente]", "value: [buurman]", 19, "'buurman' is not a role"),
             ("kind: DataContract", "kind: Something", 2, "kind must be DataContract"),
-            ("apiVersion: v3.0.2", "apiVersion: v2.2.0", 1, "is not ODCS v3"),
+            ("apiVersion: v3.1.0", "apiVersion: v2.2.0", 1, "the engine reads ODCS v3.1.0"),
+            ("apiVersion: v3.1.0", "apiVersion: v3.0.2", 1, "'v3.0.2' is not supported"),
+            ("      - name: a\n", "      - name: a\n        quality: [{rule: validValues, validValues: [x, y]}]\n", 14, "'rule' is the ODCS v3.0 form; write metric: invalidValues"),
+            ("      - name: a\n", "      - name: a\n        quality: [{metric: nullValues, mustBe: 0}]\n", 14, "metric 'nullValues' is not enforced"),
+            ("      - name: a\n", "      - name: a\n        quality: [{metric: invalidValues, arguments: {validValues: [x]}, mustBeLessThan: 5}]\n", 14, "needs mustBe: 0"),
+            ("      - name: a\n", "      - name: a\n        quality: [{metric: invalidValues, arguments: {pattern: x}, mustBe: 0}]\n", 14, "missing required key 'validValues'"),
             ("      - name: a\n", "      - name: a\n        logicalTypeOptions: {pattern: '(a|b)'}\n", 14, "groups and alternation"),
             ("value: [gemeente]", "value: [gemeente\n", 0, "YAML syntax error"),
             ("    value: none\n", "    value: none\n  - property: retention\n    value: 1 year\n", 11, "ISO 8601 duration"),
@@ -79,6 +84,14 @@ struct ContractLoadingTests {
         // Back across the change to summer time: the same wall-clock hour in Amsterdam.
         let april = try #require(formatter.date(from: "2026-04-15T10:00:00Z"))
         #expect(formatter.string(from: RetentionPeriod("P30D")!.cutoff(before: april)) == "2026-03-16T11:00:00Z")
+    }
+
+    @Test("allowed values in the ODCS v3.1.0 form: metric invalidValues, arguments.validValues, mustBe 0; text rules pass through")
+    func allowedValues() throws {
+        let yaml = Self.minimal.replacingOccurrences(
+            of: "      - name: a\n",
+            with: "      - name: a\n        quality:\n          - {type: text, description: one of two}\n          - {metric: invalidValues, arguments: {validValues: [x, \"01\"]}, mustBe: 0}\n")
+        #expect(try ContractLoader.load(yaml: yaml, file: "test.yaml").item.field("a")?.validValues == ["x", "01"])
     }
 
     @Test("special-category data without a consent purpose is refused")

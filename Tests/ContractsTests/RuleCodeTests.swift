@@ -7,7 +7,7 @@ import Testing
 @Suite("Rule codes")
 struct RuleCodeTests {
     static let contract = try! ContractLoader.load(yaml: """
-        apiVersion: v3.0.2
+        apiVersion: v3.1.0
         kind: DataContract
         id: rules
         version: 1.0.0
@@ -21,7 +21,7 @@ struct RuleCodeTests {
               - {name: vnummer, logicalType: string, customProperties: [{property: format, value: vnummer}, {property: classification, value: identifier}, {property: recipients, value: [duo]}]}
               - {name: naam, logicalType: string, required: true, logicalTypeOptions: {minLength: 2, maxLength: 5}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
               - {name: code, logicalType: string, logicalTypeOptions: {pattern: "^[A-Z]{2}[0-9]$"}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: soort, logicalType: string, quality: [{rule: validValues, validValues: [a, b]}], customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
+              - {name: soort, logicalType: string, quality: [{metric: invalidValues, arguments: {validValues: [a, b]}, mustBe: 0}], customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
               - {name: uren, logicalType: integer, logicalTypeOptions: {minimum: 0, maximum: 10}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
               - {name: datum, logicalType: date, customProperties: [{property: notInFuture, value: true}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
               - {name: geboren, logicalType: date, customProperties: [{property: format, value: incomplete-date}, {property: notInFuture, value: true}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}

@@ -33,16 +33,29 @@ public struct CSVDecoder: InboundDecoder {
         defer { cache.deallocate() }
         do {
             try tokenizer.forEachRow(of: url) { row in
-                if stopped { return }
+                if stopped {
+                    // The file is refused already: its rows are counted, not read.
+                    return try sink(.skippedItem(.line(row.line)))
+                }
                 if headerCount == 0 {
                     headerCount = row.count
                     let names = Self.columnNames(of: row)
+                    let known = Set(mapping.fields.map { $0.location.uppercased() })
+                    // A file without its header line starts with a data row: it names no known
+                    // column and holds values no column name looks like. It is refused, that row
+                    // counted as the item it is (and its values never repeated).
+                    guard names.contains(where: { known.contains($0.uppercased()) }) || names.allSatisfy(Self.looksLikeColumnName) else {
+                        stopped = true
+                        try sink(.fileFinding(Finding(
+                            position: .line(row.line), field: nil, rule: .structure,
+                            message: "the first line is not a header (it names no known column): the file has no header line", level: .file)))
+                        return try sink(.skippedItem(.line(row.line)))
+                    }
                     let columns = Self.columnIndexes(names)
                     columnOfEntry = fields.entries.map { columns[$0.location.uppercased()] }
                     plan = ColumnPlan(entries: fields.entries, columns: columnOfEntry)
                     // A key-only pre-scan reads no further into a row than its last wanted column.
                     if onlyFields != nil { row.columnLimit = (columnOfEntry.compactMap { $0 }.max() ?? 0) + 1 }
-                    let known = Set(mapping.fields.map { $0.location.uppercased() })
                     let unknown = names.filter { !known.contains($0.uppercased()) }
                     let missing = missingRequiredColumns(Set(columns.keys))
                     // A header is partner-supplied text: when it is not recognisable (a file without
@@ -76,6 +89,12 @@ public struct CSVDecoder: InboundDecoder {
             }
         } catch CSVTokenizer.TokenizerError.unterminatedQuote(let line) {
             try sink(.fileFinding(Finding(position: .line(line), field: nil, rule: .structure, message: "a quoted field starting here is never closed", level: .file)))
+            // From here on rows cannot be told apart: each line left counts as one item.
+            let firstItemLine = headerCount == 0 ? line + 1 : line
+            try PhysicalLines.forEachNonEmptyLine(of: url) { number in
+                if number >= firstItemLine { try sink(.skippedItem(.line(number))) }
+            }
+            return
         }
         if headerCount == 0 {
             try sink(.fileFinding(Finding(position: .line(1), field: nil, rule: .structure, message: "the file is empty: no header line", level: .file)))

@@ -73,12 +73,17 @@ public struct FixedWidthDecoder: InboundDecoder {
                 return
             }
             let role = layout.mapping.object.role
-            if sawTrailer { return try fileFinding("a record follows the trailer", lineNumber) }
+            /// Refuses the file at this record; a detail record is still the item it is, counted.
+            func refuse(_ message: String) throws {
+                try fileFinding(message, lineNumber)
+                if role == .item { try sink(.skippedItem(.record(lineNumber))) }
+            }
+            if sawTrailer { return try refuse("a record follows the trailer") }
             switch role {
             case .header where sawHeader || lineNumber != 1: return try fileFinding("the header is not the first record", lineNumber)
             case .header: sawHeader = true
             case .trailer: sawTrailer = true
-            default: if !sawHeader { return try fileFinding("the first record is not a header", lineNumber) }
+            default: if !sawHeader { return try refuse("the first record is not a header") }
             }
             var raw = RawItem(position: .record(lineNumber), texts: [String?](repeating: nil, count: layout.mapping.object.fields.count))
             if lineLength > 0 && line.count != lineLength {

@@ -1,9 +1,13 @@
 import Foundation
 import KetenpoortCore
 
-/// Reads ODCS v3 contract files into ``DataContract``s. Every problem is an error naming the file,
+/// Reads ODCS v3.1.0 contract files into ``DataContract``s. Every problem is an error naming the file,
 /// the line and what is wrong; a contract that does not load stops the gateway.
 public enum ContractLoader {
+    /// The one ODCS version the engine reads: the grammar it implements and the one `datacontract
+    /// lint` checks the contracts against.
+    public static let odcsVersion = "v3.1.0"
+
     /// Loads one contract file.
     public static func load(contentsOf url: URL) throws -> DataContract {
         try load(try YAMLNode.load(contentsOf: url), expectedID: url.deletingPathExtension().lastPathComponent)
@@ -16,8 +20,11 @@ public enum ContractLoader {
 
     static func load(_ root: YAMLNode, expectedID: String?) throws -> DataContract {
         guard root.isMapping else { throw root.error("a contract must be a mapping") }
-        let apiVersion = try root.required("apiVersion").string()
-        guard apiVersion.hasPrefix("v3.") else { throw try root.required("apiVersion").error("apiVersion '\(apiVersion)' is not ODCS v3.x") }
+        let apiVersionNode = try root.required("apiVersion")
+        let apiVersion = try apiVersionNode.string()
+        guard apiVersion == odcsVersion else {
+            throw apiVersionNode.error("apiVersion '\(apiVersion)' is not supported: the engine reads ODCS \(odcsVersion) (see contracts/README.md)")
+        }
         let kind = try root.required("kind")
         guard try kind.string() == "DataContract" else { throw kind.error("kind must be DataContract") }
         let idNode = try root.required("id")
@@ -121,10 +128,7 @@ public enum ContractLoader {
                 throw patternNode.error("pattern: \(error.reason)")
             }
         }
-        var validValues: [String]?
-        for rule in try node["quality"]?.items() ?? [] where try rule["rule"]?.string() == "validValues" {
-            validValues = try rule.required("validValues").strings()
-        }
+        let validValues = try PropertyQuality.validValues(of: node)
         guard let classificationNode = custom.node("classification") ?? node["classification"] else {
             throw node.error("property '\(name)' has no classification (identifier, personal or special-category)")
         }

@@ -51,7 +51,7 @@ public final class FieldSpec: Sendable {
     public let pattern: TextPattern?
     public let minimum: Int?
     public let maximum: Int?
-    /// Allowed values (ODCS quality rule `validValues`), in contract order.
+    /// Allowed values (ODCS v3.1.0 quality rule `metric: invalidValues`, `arguments.validValues`), in contract order.
     public let validValues: [String]?
     /// Roles that may receive this field.
     public let recipients: Set<Role>

@@ -6,6 +6,9 @@ public struct RawItem: Sendable {
     public var texts: [String?]
     /// Set when the codec could not read the item at all (it is quarantined as `record.malformed`).
     public var malformation: String?
+    /// Values of another type than the contract declares (their texts stay nil); each is a
+    /// `field.type` finding.
+    public var typeMismatches: [TypeMismatch] = []
     /// Slots (below 64) whose text the codec already screened for control characters while it
     /// read the bytes, and of those, the slots that have some: the validator need not scan again.
     public var screenedSlots: UInt64 = 0

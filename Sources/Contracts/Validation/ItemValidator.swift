@@ -60,12 +60,15 @@ public struct ItemValidator: Sendable {
             return
         }
         let before = findings.count
+        let hasMismatches = !raw.typeMismatches.isEmpty
         record.values.withUnsafeMutableBufferPointer { values in
             raw.texts.withUnsafeBufferPointer { texts in
                 checks.withUnsafeBufferPointer { checks in
                     for slot in 0..<fieldCount {
                         var value = FieldValue.absent
-                        if let text = texts[slot], !text.isEmpty {
+                        if hasMismatches, let mismatch = raw.typeMismatches.first(where: { $0.slot == slot }) {
+                            findings.append(finding(raw.position, slot, .type, mismatch.message))
+                        } else if let text = texts[slot], !text.isEmpty {
                             let bit: UInt64 = slot < 64 ? 1 << UInt64(slot) : 0
                             let hasControl = raw.screenedSlots & bit != 0 ? raw.controlCharacterSlots & bit != 0 : nil as Bool?
                             let failure = check(text, slot, checks.baseAddress! + slot, hasControlCharacters: hasControl, into: &value)

@@ -3,7 +3,8 @@ import Contracts
 /// The outcome of validating one file: item counts that add up, and every finding.
 public struct ValidationReport: Codable, Sendable {
     public var contract: String
-    /// Items read (data rows, detail records, JSON lines; never header or trailer).
+    /// Every item the file holds (data rows, detail records, JSON lines; never header or trailer):
+    /// a rejected file counts them too, read or not, all of them rejected.
     public var items = 0
     public var accepted = 0
     public var quarantined = 0
