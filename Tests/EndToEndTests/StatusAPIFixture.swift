@@ -86,10 +86,19 @@ struct StatusAPIFixture {
         _ path: String, _ body: [String: Any], as party: String = "ind", untrusted: Bool = false, withoutCertificate: Bool = false,
         headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
     ) async throws -> HTTPResponse {
+        try await send(path, body: try JSONSerialization.data(withJSONObject: body), as: party, untrusted: untrusted, withoutCertificate: withoutCertificate, headers: headers)
+    }
+
+    /// Sends `body` as it is to `path` (under the API's base path unless `rooted`), as `party`, with `method` (POST when nil).
+    func send(
+        _ path: String, method: String? = nil, rooted: Bool = false, body: Data = Data(), as party: String = "ind", untrusted: Bool = false,
+        withoutCertificate: Bool = false, headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
+    ) async throws -> HTTPResponse {
         var request = CurlRequest(
-            url: url(path), headers: headers, body: try JSONSerialization.data(withJSONObject: body), tls: tls(as: party, untrusted: untrusted),
-            timeout: .seconds(30), connectTimeout: .seconds(5))
+            url: rooted ? URL(string: "https://127.0.0.1:\(port)\(path)")! : url(path), headers: headers, body: body,
+            tls: tls(as: party, untrusted: untrusted), timeout: .seconds(30), connectTimeout: .seconds(5))
         request.omitsClientCertificate = withoutCertificate
+        request.customMethod = method
         return try await client.perform(request)
     }
 

@@ -147,6 +147,8 @@ struct StatusAPITests {
         #expect(response.status == 503)
         #expect(response.json["code"] as? String == "processing-log.unavailable")
         #expect(!response.text.contains("voldaan") && response.json["status"] as? Int == 503)
+        try APIDesignRulesTests.expectProblem(response, status: 503, "log unavailable")
+        for (field, value) in APIDesignRulesTests.securityHeaders { #expect(response.header(field) == value, "\(field)") }
     }
 
     @Test("a municipality's certificate, an unknown certificate and no certificate are refused, each refusal logged without personal data")

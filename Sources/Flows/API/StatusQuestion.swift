@@ -16,15 +16,19 @@ struct StatusQuestion: Sendable {
     let doelbinding: Doelbinding
     let zaaknummer: String
 
-    /// Parses and checks a request body. Unknown fields are refused (nothing more than needed
-    /// may be sent); no problem detail repeats a value from the body.
+    /// Parses and checks a request body. A member named twice in one object and unknown fields
+    /// are refused (one reading of the body; nothing more than needed may be sent); no problem
+    /// detail repeats a value from the body.
     static func parse(_ body: Data, bulk: Bool) throws(APIProblem) -> StatusQuestion {
+        if let name = DuplicateJSONKeys.first(in: body) {
+            throw .badRequest("request.duplicate-field", "the field '\(shown(name))' occurs more than once in one object (RFC 7493)")
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw .badRequest("request.malformed", "the body must be a JSON object")
         }
         let known: Set<String> = bulk ? ["bsns", "doelbinding", "zaaknummer"] : ["bsn", "doelbinding", "zaaknummer"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
-            throw .badRequest("request.unknown-field", "the field '\(unknown.count <= 40 && unknown.allSatisfy(\.isLetter) ? unknown : "?")' is not part of the question")
+            throw .badRequest("request.unknown-field", "the field '\(shown(unknown))' is not part of the question")
         }
         guard let purpose = object["doelbinding"] as? String else {
             throw .badRequest("request.doelbinding-missing", "doelbinding is required")
@@ -60,6 +64,10 @@ struct StatusQuestion: Sendable {
         }
         return StatusQuestion(bsns: bsns, doelbinding: doelbinding, zaaknummer: zaaknummer)
     }
+
+    /// A field name as a problem detail may show it: letters only, at most 40, else `?` (a name
+    /// could be a BSN).
+    static func shown(_ name: String) -> String { name.count <= 40 && name.allSatisfy(\.isLetter) ? name : "?" }
 
     /// 1–64 of `A-Z a-z 0-9 - _ . /`, with no nine-digit run that passes the 11-test.
     static func isCaseNumber(_ text: String) -> Bool {
