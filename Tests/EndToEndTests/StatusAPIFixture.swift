@@ -10,10 +10,11 @@ import Store
 /// status code, and a libcurl client that can present any party's certificate (or none, or one
 /// of another CA).
 struct StatusAPIFixture {
-    /// One person per status code of formats.md §3, and one DUO does not know.
+    /// One person per status code of formats.md §3, one whose BSN starts with 0 (last), and one DUO does not know.
     static let persons: [(bsn: String, code: String)] = [
         ("111222035", "PL"), ("111222084", "PB"), ("111222126", "PN"), ("111222175", "PV"), ("111222217", "VD"),
         ("111222266", "OM"), ("111222308", "OI"), ("111222357", "OO"), ("111222448", "VR"), ("111222497", "VV"),
+        ("012345672", "VD"),
     ]
     static let unknown = "111222539"
     static let allBSNs = persons.map(\.bsn) + [unknown]

@@ -184,6 +184,7 @@ struct StatusAPITests {
         let cases: [(path: String, body: [String: Any], status: Int, code: String)] = [
             ("/statusvragen", Self.single("123456789"), 400, "request.bsn-invalid"),
             ("/statusvragen", Self.single("12345678"), 400, "request.bsn-invalid"),
+            ("/statusvragen", Self.single("2345675"), 400, "request.bsn-invalid"),
             ("/statusvragen", ["bsn": valid, "zaaknummer": "Z-1"], 400, "request.doelbinding-missing"),
             ("/statusvragen", ["bsn": valid, "doelbinding": "nieuwsgierigheid", "zaaknummer": "Z-1"], 400, "request.doelbinding-invalid"),
             ("/statusvragen", ["bsn": valid, "doelbinding": "naturalisatie"], 400, "request.zaaknummer-missing"),

@@ -18,7 +18,8 @@ struct StatusQuestion: Sendable {
 
     /// Parses and checks a request body. A member named twice in one object and unknown fields
     /// are refused (one reading of the body; nothing more than needed may be sent); no problem
-    /// detail repeats a value from the body.
+    /// detail repeats a value from the body. A BSN follows the one rule of every entry point
+    /// (`BSN.normalized`: eight digits get their leading zero back), then the 11-test.
     static func parse(_ body: Data, bulk: Bool) throws(APIProblem) -> StatusQuestion {
         if let name = DuplicateJSONKeys.first(in: body) {
             throw .badRequest("request.duplicate-field", "the field '\(shown(name))' occurs more than once in one object (RFC 7493)")
@@ -57,8 +58,9 @@ struct StatusQuestion: Sendable {
         var bsns: [BSN] = []
         bsns.reserveCapacity(texts.count)
         for (index, text) in texts.enumerated() {
-            guard let text = text as? String, text.utf8.count == 9, let bsn = BSN(text) else {
-                throw .badRequest("request.bsn-invalid", bulk ? "bsns[\(index)] is not a valid BSN (9 digits passing the 11-test)" : "bsn is not a valid BSN (9 digits passing the 11-test)")
+            guard let text = text as? String, let bsn = BSN(text) else {
+                let rule = "9 digits passing the 11-test, or 8 that do with a leading 0"
+                throw .badRequest("request.bsn-invalid", bulk ? "bsns[\(index)] is not a valid BSN (\(rule))" : "bsn is not a valid BSN (\(rule))")
             }
             bsns.append(bsn)
         }
