@@ -6,12 +6,20 @@ public struct BSN: Hashable, Sendable, CustomStringConvertible, CustomDebugStrin
     /// The nine ASCII digits; eight-digit input has been left-padded with `0`.
     public let digits: String
 
-    /// Parses a BSN; eight-digit values are left-padded with `0`. Returns nil unless the 11-test passes.
+    /// Parses a BSN by the one rule of every entry point (``normalized(_:)``, then the 11-test).
     public init?(_ text: some StringProtocol) {
-        var bytes = Array(text.utf8)
-        if bytes.count == 8 { bytes.insert(UInt8(ascii: "0"), at: 0) }
-        guard BSN.isValid(bytes) else { return nil }
-        self.digits = String(decoding: bytes, as: UTF8.self)
+        let text = BSN.normalized(String(text))
+        guard BSN.isValid(text.utf8) else { return nil }
+        self.digits = text
+    }
+
+    /// The one BSN rule of every entry point (formats.md): eight ASCII digits are a BSN whose
+    /// leading zero was dropped and get it back; any other text is left as it is, for the 11-test
+    /// to judge (so seven digits or fewer, ten or more, or anything but digits are refused).
+    public static func normalized(_ text: String) -> String {
+        let bytes = text.utf8
+        guard bytes.count == 8, bytes.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return text }
+        return "0" + text
     }
 
     /// The number as an integer (for control totals).

@@ -10,12 +10,12 @@ struct InzageCommand: ParsableCommand {
         commandName: "inzage", abstract: "List every processing of one person's data on record (a GDPR subject access request).",
         discussion: "The request is itself logged in the processing log. Exit status: 0 done, 2 wrong usage (not a valid BSN), 3 the gateway cannot run.")
 
-    @Argument(help: "The person's BSN (9 digits passing the 11-test).") var bsn: String
+    @Argument(help: "The person's BSN (9 digits passing the 11-test; 8 get their leading 0 back).") var bsn: String
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var gateway: GatewayOptions
 
     func validate() throws {
-        guard bsn.utf8.count == 9, BSN(bsn) != nil else { throw ValidationError("not a valid BSN (9 digits passing the 11-test)") }
+        guard BSN(bsn) != nil else { throw ValidationError("not a valid BSN (9 digits passing the 11-test, or 8 that do with a leading 0)") }
     }
 
     func run() throws {

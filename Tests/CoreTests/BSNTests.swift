@@ -31,6 +31,16 @@ struct BSNTests {
         #expect(BSN("12345672")?.digits == "012345672")
     }
 
+    @Test("the one rule of every entry point: only eight digits get their leading zero back")
+    func normalized() {
+        #expect(BSN.normalized("12345672") == "012345672")
+        #expect(BSN.normalized("123456782") == "123456782")
+        #expect(BSN.normalized("2345675") == "2345675", "seven digits are not padded")
+        #expect(BSN("2345675") == nil && BSN("002345675") != nil)
+        #expect(BSN.normalized(" 2345675") == " 2345675")
+        #expect(BSN.normalized("1234567a") == "1234567a")
+    }
+
     @Test("never shows the number in description, debug output or reflection")
     func redacted() {
         let bsn = BSN("123456782")!

@@ -10,10 +10,11 @@ import Store
 /// status code, and a libcurl client that can present any party's certificate (or none, or one
 /// of another CA).
 struct StatusAPIFixture {
-    /// One person per status code of formats.md §3, and one DUO does not know.
+    /// One person per status code of formats.md §3, one whose BSN starts with 0 (last), and one DUO does not know.
     static let persons: [(bsn: String, code: String)] = [
         ("111222035", "PL"), ("111222084", "PB"), ("111222126", "PN"), ("111222175", "PV"), ("111222217", "VD"),
         ("111222266", "OM"), ("111222308", "OI"), ("111222357", "OO"), ("111222448", "VR"), ("111222497", "VV"),
+        ("012345672", "VD"),
     ]
     static let unknown = "111222539"
     static let allBSNs = persons.map(\.bsn) + [unknown]
@@ -86,10 +87,19 @@ struct StatusAPIFixture {
         _ path: String, _ body: [String: Any], as party: String = "ind", untrusted: Bool = false, withoutCertificate: Bool = false,
         headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
     ) async throws -> HTTPResponse {
+        try await send(path, body: try JSONSerialization.data(withJSONObject: body), as: party, untrusted: untrusted, withoutCertificate: withoutCertificate, headers: headers)
+    }
+
+    /// Sends `body` as it is to `path` (under the API's base path unless `rooted`), as `party`, with `method` (POST when nil).
+    func send(
+        _ path: String, method: String? = nil, rooted: Bool = false, body: Data = Data(), as party: String = "ind", untrusted: Bool = false,
+        withoutCertificate: Bool = false, headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
+    ) async throws -> HTTPResponse {
         var request = CurlRequest(
-            url: url(path), headers: headers, body: try JSONSerialization.data(withJSONObject: body), tls: tls(as: party, untrusted: untrusted),
-            timeout: .seconds(30), connectTimeout: .seconds(5))
+            url: rooted ? URL(string: "https://127.0.0.1:\(port)\(path)")! : url(path), headers: headers, body: body,
+            tls: tls(as: party, untrusted: untrusted), timeout: .seconds(30), connectTimeout: .seconds(5))
         request.omitsClientCertificate = withoutCertificate
+        request.customMethod = method
         return try await client.perform(request)
     }
 

@@ -147,6 +147,8 @@ struct StatusAPITests {
         #expect(response.status == 503)
         #expect(response.json["code"] as? String == "processing-log.unavailable")
         #expect(!response.text.contains("voldaan") && response.json["status"] as? Int == 503)
+        try APIDesignRulesTests.expectProblem(response, status: 503, "log unavailable")
+        for (field, value) in APIDesignRulesTests.securityHeaders { #expect(response.header(field) == value, "\(field)") }
     }
 
     @Test("a municipality's certificate, an unknown certificate and no certificate are refused, each refusal logged without personal data")
@@ -182,6 +184,7 @@ struct StatusAPITests {
         let cases: [(path: String, body: [String: Any], status: Int, code: String)] = [
             ("/statusvragen", Self.single("123456789"), 400, "request.bsn-invalid"),
             ("/statusvragen", Self.single("12345678"), 400, "request.bsn-invalid"),
+            ("/statusvragen", Self.single("2345675"), 400, "request.bsn-invalid"),
             ("/statusvragen", ["bsn": valid, "zaaknummer": "Z-1"], 400, "request.doelbinding-missing"),
             ("/statusvragen", ["bsn": valid, "doelbinding": "nieuwsgierigheid", "zaaknummer": "Z-1"], 400, "request.doelbinding-invalid"),
             ("/statusvragen", ["bsn": valid, "doelbinding": "naturalisatie"], 400, "request.zaaknummer-missing"),

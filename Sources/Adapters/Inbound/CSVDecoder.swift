@@ -151,16 +151,18 @@ public struct CSVDecoder: InboundDecoder {
     }
 
     /// Reads only the bytes of `fieldNames`' columns, without making text of them: the
-    /// duplicate pre-scan of a large file. Fields with transforms other than `trim` and an ASCII
-    /// `padLeft` go through `decode`.
+    /// duplicate pre-scan of a large file. Fields with transforms other than `trim`, `bsn` and an
+    /// ASCII `padLeft` go through `decode`.
     public func forEachValue(in url: URL, of fieldNames: Set<String>, _ body: (_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Void) throws {
         let fields = ResolvedFields(mapping, onlyFields: fieldNames)
-        // Per entry: the width and byte to pad to (width 0: no padding).
-        var padding: [(width: Int, byte: UInt8)] = []
+        // Per entry: the width and byte to pad to (width 0: no padding), and whether only eight
+        // digits are padded (the BSN rule).
+        var padding: [(width: Int, byte: UInt8, onlyEightDigits: Bool)] = []
         for entry in fields.entries {
             switch entry.remaining.first {
-            case nil: padding.append((0, 0))
-            case .padLeft(let width, let pad) where entry.remaining.count == 1 && pad.isASCII: padding.append((width, pad.asciiValue!))
+            case nil: padding.append((0, 0, false))
+            case .padLeft(let width, let pad) where entry.remaining.count == 1 && pad.isASCII: padding.append((width, pad.asciiValue!, false))
+            case .bsn where entry.remaining.count == 1: padding.append((9, UInt8(ascii: "0"), true))
             default: return try forEachDecodedValue(in: url, of: fieldNames, body)
             }
         }
@@ -176,10 +178,11 @@ public struct CSVDecoder: InboundDecoder {
                 }
                 for (index, entry) in plan.entries.enumerated() {
                     guard entry.column >= 0, entry.column < row.count, !row.isEmpty(entry.column) else { continue }
-                    let (width, pad) = padding[index]
+                    let (width, pad, onlyEightDigits) = padding[index]
                     row.withBytes(entry.column, trimmed: entry.trims) { bytes in
                         if bytes.isEmpty { return }
                         if bytes.count >= width { return body(entry.slot, bytes) }
+                        if onlyEightDigits, bytes.count != 8 || !bytes.allSatisfy(ASCII.isDigit) { return body(entry.slot, bytes) }
                         let padded = [UInt8](repeating: pad, count: width - bytes.count) + bytes
                         padded.withUnsafeBufferPointer { body(entry.slot, $0) }
                     }

@@ -9,8 +9,11 @@ public enum ValueTransform: Sendable {
     case trim
     /// Upper-case the text.
     case upper
-    /// Left-pad to `width` with `pad` when the text is shorter (e.g. 8-digit BSNs).
+    /// Left-pad to `width` with `pad` when the text is shorter.
     case padLeft(width: Int, pad: Character)
+    /// The one BSN rule of every entry point (`BSN.normalized`): eight digits get their leading
+    /// zero back; anything else is left for the contract's 11-test to judge.
+    case bsn
     /// Treat these texts as "no value" (e.g. `00000000` for a missing DUO date).
     case nullIf([String])
     /// Replace values through a table; values not in it pass unchanged.
@@ -32,6 +35,7 @@ public enum ValueTransform: Sendable {
         case .padLeft(let width, let pad):
             let count = text.utf8.count
             return count < width && count > 0 ? String(repeating: pad, count: width - count) + text : text
+        case .bsn: return BSN.normalized(text)
         case .nullIf(let values): return values.contains(text) ? nil : text
         case .map(let table): return table[text] ?? text
         case .year, .pseudonym: return text
@@ -45,7 +49,8 @@ public enum ValueTransform: Sendable {
             case "trim": return .trim
             case "upper": return .upper
             case "year": return .year
-            default: throw node.error("unknown transform '\(try node.string())' (known: trim, upper, year, padLeft, nullIf, map, pseudonym)")
+            case "bsn": return .bsn
+            default: throw node.error("unknown transform '\(try node.string())' (known: trim, upper, year, bsn, padLeft, nullIf, map, pseudonym)")
             }
         }
         guard let (key, value) = try node.entries().first else { throw node.error("empty transform") }
@@ -60,7 +65,7 @@ public enum ValueTransform: Sendable {
             for (k, v) in try value.entries() { table[k] = try v.string() }
             return .map(table)
         case "pseudonym": return .pseudonym(secret: try value.required("secret").string())
-        default: throw node.error("unknown transform '\(key)' (known: trim, upper, year, padLeft, nullIf, map, pseudonym)")
+        default: throw node.error("unknown transform '\(key)' (known: trim, upper, year, bsn, padLeft, nullIf, map, pseudonym)")
         }
     }
 }

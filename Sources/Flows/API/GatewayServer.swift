@@ -17,7 +17,7 @@ import Transport
 /// and only a contract's producer may deliver its files. Run it as a `Service`.
 public struct GatewayServer: Service {
     /// The API's version, sent as `API-Version` on every answer.
-    public static let apiVersion = "1.0.0"
+    public static let apiVersion = APIResponseHeaders.apiVersion
     static let basePath = "/api/inburgering/v1"
 
     public struct Configuration: Sendable {
@@ -76,27 +76,18 @@ public struct GatewayServer: Service {
             } catch {
                 throw KetenpoortError(.transportServerUnavailable, "cannot read the OpenAPI document \(configuration.openAPIDocument.path)")
             }
+            // One list for the routes and for the `Allow` of a known path asked with another method.
+            let routes: [(path: String, method: HTTPRequest.Method, handler: @Sendable (Request, MutualTLSRequestContext) async -> Response)] = [
+                ("\(Self.basePath)/statusvragen", .post, { request, context in await question(request, context, bulk: false) }),
+                ("\(Self.basePath)/statusvragen/bulk", .post, { request, context in await question(request, context, bulk: true) }),
+                ("\(Self.basePath)/openapi.json", .get, { _, context in await document(openAPI, context) }),
+                ("/api/inbox/v1/:contract", .post, { request, context in await inboxFile(request, context) }),
+                ("/metrics", .get, { _, context in await metrics(context) }),
+            ]
             let router = Router(context: MutualTLSRequestContext.self)
-            router.add(middleware: APIGuardMiddleware())
-            router.post("\(Self.basePath)/statusvragen") { request, context in await question(request, context, bulk: false) }
-            router.post("\(Self.basePath)/statusvragen/bulk") { request, context in await question(request, context, bulk: true) }
-            router.get("\(Self.basePath)/openapi.json") { request, context in
-                do {
-                    _ = try await caller(context, allowed: Role.allCases, asking: "the OpenAPI document")
-                } catch let problem as APIProblem {
-                    return answer(problem.problem.response(), trace: nil)
-                }
-                return answer(Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI))), trace: nil)
-            }
-            router.post("/api/inbox/v1/:contract") { request, context in await inboxFile(request, context) }
-            router.get("/metrics") { request, context in
-                do {
-                    _ = try await caller(context, allowed: Role.allCases, asking: "the metrics")
-                    let text = try GatewayMetrics(store: api.store, register: incidents, clock: api.clock).text()
-                    return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
-                } catch let problem as APIProblem {
-                    return answer(problem.problem.response(), trace: nil)
-                }
+            router.add(middleware: APIGuardMiddleware(allowed: AllowedMethods(routes.map { ($0.path, $0.method) })))
+            for route in routes {
+                router.on(RouterPath(route.path), method: route.method) { request, context in await route.handler(request, context) }
             }
             let readiness = self.readiness
             let app = Application(
@@ -109,6 +100,32 @@ public struct GatewayServer: Service {
         } catch {
             readiness.fail(error)
             throw error
+        }
+    }
+
+    /// `GET …/openapi.json`: the document, to any registered party.
+    private func document(_ openAPI: Data, _ context: MutualTLSRequestContext) async -> Response {
+        do {
+            _ = try await caller(context, allowed: Role.allCases, asking: "the OpenAPI document")
+        } catch let problem as APIProblem {
+            return problem.problem.response()
+        } catch {
+            return APIProblem(.internalServerError, "internal", "the document could not be given").problem.response()
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: openAPI)))
+    }
+
+    /// `GET /metrics`: counts only, to any registered party.
+    private func metrics(_ context: MutualTLSRequestContext) async -> Response {
+        do {
+            _ = try await caller(context, allowed: Role.allCases, asking: "the metrics")
+            let text = try GatewayMetrics(store: api.store, register: incidents, clock: api.clock).text()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        } catch let problem as APIProblem {
+            return problem.problem.response()
+        } catch {
+            logger.error("metrics failed", metadata: ["api.error": "\((error as? KetenpoortError)?.code.rawValue ?? "internal")"])
+            return APIProblem(.internalServerError, "internal", "the metrics could not be read").problem.response()
         }
     }
 
@@ -242,11 +259,11 @@ public struct GatewayServer: Service {
         throw APIProblem(.forbidden, code, party == nil ? "the certificate's OIN is not a registered party" : "this party's role may not ask this")
     }
 
-    /// Adds the headers every answer carries.
+    /// Adds the trace header (`APIGuardMiddleware` adds the ones every answer carries).
     private func answer(_ response: Response, trace: StatusQueryAPI.Trace?) -> Response {
+        guard let trace else { return response }
         var response = response
-        response.headers[Self.apiVersionField] = Self.apiVersion
-        if let trace { response.headers[Self.traceparent] = trace.header }
+        response.headers[Self.traceparent] = trace.header
         return response
     }
 
@@ -264,5 +281,4 @@ public struct GatewayServer: Service {
     static let idempotencyKey = HTTPField.Name(DeliveryHeaders.Name.idempotencyKey)!
     static let contentDigest = HTTPField.Name(DeliveryHeaders.Name.contentDigest)!
     static let signature = HTTPField.Name(DeliveryHeaders.Name.signature)!
-    static let apiVersionField = HTTPField.Name("API-Version")!
 }

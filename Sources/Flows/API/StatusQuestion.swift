@@ -16,15 +16,20 @@ struct StatusQuestion: Sendable {
     let doelbinding: Doelbinding
     let zaaknummer: String
 
-    /// Parses and checks a request body. Unknown fields are refused (nothing more than needed
-    /// may be sent); no problem detail repeats a value from the body.
+    /// Parses and checks a request body. A member named twice in one object and unknown fields
+    /// are refused (one reading of the body; nothing more than needed may be sent); no problem
+    /// detail repeats a value from the body. A BSN follows the one rule of every entry point
+    /// (`BSN.normalized`: eight digits get their leading zero back), then the 11-test.
     static func parse(_ body: Data, bulk: Bool) throws(APIProblem) -> StatusQuestion {
+        if let name = DuplicateJSONKeys.first(in: body) {
+            throw .badRequest("request.duplicate-field", "the field '\(shown(name))' occurs more than once in one object (RFC 7493)")
+        }
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw .badRequest("request.malformed", "the body must be a JSON object")
         }
         let known: Set<String> = bulk ? ["bsns", "doelbinding", "zaaknummer"] : ["bsn", "doelbinding", "zaaknummer"]
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
-            throw .badRequest("request.unknown-field", "the field '\(unknown.count <= 40 && unknown.allSatisfy(\.isLetter) ? unknown : "?")' is not part of the question")
+            throw .badRequest("request.unknown-field", "the field '\(shown(unknown))' is not part of the question")
         }
         guard let purpose = object["doelbinding"] as? String else {
             throw .badRequest("request.doelbinding-missing", "doelbinding is required")
@@ -53,13 +58,18 @@ struct StatusQuestion: Sendable {
         var bsns: [BSN] = []
         bsns.reserveCapacity(texts.count)
         for (index, text) in texts.enumerated() {
-            guard let text = text as? String, text.utf8.count == 9, let bsn = BSN(text) else {
-                throw .badRequest("request.bsn-invalid", bulk ? "bsns[\(index)] is not a valid BSN (9 digits passing the 11-test)" : "bsn is not a valid BSN (9 digits passing the 11-test)")
+            guard let text = text as? String, let bsn = BSN(text) else {
+                let rule = "9 digits passing the 11-test, or 8 that do with a leading 0"
+                throw .badRequest("request.bsn-invalid", bulk ? "bsns[\(index)] is not a valid BSN (\(rule))" : "bsn is not a valid BSN (\(rule))")
             }
             bsns.append(bsn)
         }
         return StatusQuestion(bsns: bsns, doelbinding: doelbinding, zaaknummer: zaaknummer)
     }
+
+    /// A field name as a problem detail may show it: letters only, at most 40, else `?` (a name
+    /// could be a BSN).
+    static func shown(_ name: String) -> String { name.count <= 40 && name.allSatisfy(\.isLetter) ? name : "?" }
 
     /// 1–64 of `A-Z a-z 0-9 - _ . /`, with no nine-digit run that passes the 11-test.
     static func isCaseNumber(_ text: String) -> Bool {

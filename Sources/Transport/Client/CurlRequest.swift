@@ -17,6 +17,8 @@ struct CurlRequest: Sendable {
     var connectTimeout: Duration
     /// Test hook: leave out our certificate, to see that a server refuses such a client.
     var omitsClientCertificate = false
+    /// Test hook: send this method instead (`CURLOPT_CUSTOMREQUEST`), to see how a server answers one it does not take.
+    var customMethod: String?
 
     /// Refuses what libcurl must never be handed: another scheme than https, CR or LF in a header.
     func validate() throws {
@@ -62,6 +64,9 @@ struct CurlRequest: Sendable {
                 .string(CURLOPT_SSLKEY, tls.clientKey.path),
                 .string(CURLOPT_SSLKEYTYPE, "PEM"),
             ]
+        }
+        if let customMethod {
+            plan.append(.string(CURLOPT_CUSTOMREQUEST, customMethod))
         }
         if let pin = tls.pinnedPublicKey {
             plan.append(.string(CURLOPT_PINNEDPUBLICKEY, pin))
