@@ -55,7 +55,7 @@ struct SealedBatchVerifierTests {
         #expect(batches.count == nights.map(\.batches.count).reduce(0, +) + 3)
         var kinds: Set<String> = []
         for batch in batches {
-            let output = try SealVerifier.verify(try Self.arguments(batch, fixture))
+            let output = try await SealVerifier.verify(try Self.arguments(batch, fixture))
             #expect(output.status == 0, "\(batch.party)/\(batch.key): \(output)")
             #expect(output.stdout.hasPrefix("batch \(batch.key): valid"), "\(output)")
             kinds.insert(batch.payload.pathExtension)
@@ -83,7 +83,7 @@ struct SealedBatchVerifierTests {
         let payload = try Data(contentsOf: original.payload)
         let headers = try String(contentsOf: original.headers, encoding: .utf8)
         #expect(payload == stored.payload)
-        #expect(try SealVerifier.verify(try Self.arguments(original, fixture)).status == 0)
+        #expect(try await SealVerifier.verify(try Self.arguments(original, fixture)).status == 0)
 
         let pki = fixture.directory.file("var/pki")
         let gateway = try fixture.runtime.signingIdentity()
@@ -121,18 +121,18 @@ struct SealedBatchVerifierTests {
             let copy = SealedBatchVerifierTests.Delivered(
                 party: original.party, key: original.key, payload: try fixture.directory.write("tampered.xml", Array(body)),
                 headers: try fixture.directory.write("tampered.headers", fields))
-            let output = try SealVerifier.verify(try Self.arguments(copy, fixture))
+            let output = try await SealVerifier.verify(try Self.arguments(copy, fixture))
             #expect(output.status == 1, "\(name): \(output)")
             #expect(output.stdout.hasPrefix("INVALID — \(step)"), "\(name): \(output)")
         }
         // The right batch for the wrong recipient, and a CA the recipient does not trust.
-        let wrongRecipient = try SealVerifier.verify(try Self.arguments(original, fixture, recipient: other.party))
+        let wrongRecipient = try await SealVerifier.verify(try Self.arguments(original, fixture, recipient: other.party))
         #expect(wrongRecipient.status == 1 && wrongRecipient.stdout.hasPrefix("INVALID — §6 step 8 recipient"), "\(wrongRecipient)")
         let strangers = fixture.directory.file("strangers")
         _ = try DevPKI.initialize(
             directory: strangers, parties: [try DevPKI.Identity(id: "gateway", oin: fixture.runtime.configuration.identity.oin, organisation: "Ketenpoort")],
             now: Date())
-        let untrusted = try SealVerifier.verify(try Self.arguments(original, fixture, ca: DevPKI.caCertificateFile(in: strangers)))
+        let untrusted = try await SealVerifier.verify(try Self.arguments(original, fixture, ca: DevPKI.caCertificateFile(in: strangers)))
         #expect(untrusted.status == 1 && untrusted.stdout.hasPrefix("INVALID — §6 step 4 certificate chain"), "\(untrusted)")
     }
 

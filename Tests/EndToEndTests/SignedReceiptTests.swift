@@ -21,7 +21,7 @@ struct SignedReceiptTests {
             headers: try fixture.directory.write("\(name).headers", "HTTP/1.1 \(response.status)\n" + SealVerifier.headerLines(response.headers)))
     }
 
-    static func verify(_ kept: Kept, _ fixture: StatusAPIFixture, payload: URL? = nil, partner: String? = nil) throws -> SealVerifier.Output {
+    static func verify(_ kept: Kept, _ fixture: StatusAPIFixture, payload: URL? = nil, partner: String? = nil) async throws -> SealVerifier.Output {
         let configuration = fixture.runtime.configuration
         var arguments = [
             "receipt", "--receipt", kept.body.path, "--headers", kept.headers.path, "--ca", fixture.directory.file("var/pki/ca.pem").path,
@@ -29,7 +29,7 @@ struct SignedReceiptTests {
         ]
         if let payload { arguments += ["--payload", payload.path] }
         if let partner { arguments += ["--partner", try #require(configuration.registry.party(id: partner)).party.oin.value] }
-        return try SealVerifier.verify(arguments)
+        return try await SealVerifier.verify(arguments)
     }
 
     @Test("a COA snapshot's receipt verifies against the file and COA's OIN; the 409 repeats it byte for byte; a rejected DUO file's receipt verifies too")
@@ -40,7 +40,7 @@ struct SignedReceiptTests {
         let response = try await GatewayInboxTests.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
         #expect(response.status == 201, "\(response.text)")
         let kept = try Self.keep(response, as: "receipt", in: fixture)
-        let output = try Self.verify(kept, fixture, payload: snapshot, partner: "coa")
+        let output = try await Self.verify(kept, fixture, payload: snapshot, partner: "coa")
         #expect(output.status == 0, "\(output)")
         #expect(output.stdout.contains("outcome:   applied: items \(response.json["items"] as? Int ?? -1), accepted \(response.json["accepted"] as? Int ?? -1)"), "\(output)")
 
@@ -53,7 +53,7 @@ struct SignedReceiptTests {
             fixture, contract: "duo-status-extract", file: Repository.fixture("duo-bad-control-total.dat"), name: "duo-inburgering-20261124.dat",
             key: "duo-bad", as: "duo")
         #expect(rejected.status == 422)
-        let refusal = try Self.verify(try Self.keep(rejected, as: "rejected", in: fixture), fixture, payload: Repository.fixture("duo-bad-control-total.dat"), partner: "duo")
+        let refusal = try await Self.verify(try Self.keep(rejected, as: "rejected", in: fixture), fixture, payload: Repository.fixture("duo-bad-control-total.dat"), partner: "duo")
         #expect(refusal.status == 0, "\(refusal)")
         #expect(refusal.stdout.contains("outcome:   rejected"), "\(refusal)")
     }
@@ -69,7 +69,7 @@ struct SignedReceiptTests {
             fixture, contract: "duo-status-extract", file: Repository.fixture("duo-bad-control-total.dat"), name: "duo-inburgering-20261124.dat",
             key: "duo-bad", as: "duo")
         let kept = try Self.keep(response, as: "receipt", in: fixture)
-        #expect(try Self.verify(kept, fixture, payload: snapshot, partner: "coa").status == 0)
+        #expect(try await Self.verify(kept, fixture, payload: snapshot, partner: "coa").status == 0)
 
         let accepted = try #require(response.json["accepted"] as? Int)
         let inflated = String(decoding: response.body, as: UTF8.self).replacingOccurrences(of: "\"accepted\":\(accepted),", with: "\"accepted\":\(accepted + 1),")
@@ -99,7 +99,7 @@ struct SignedReceiptTests {
         ]
         for (name, body, fields, partner, payload, step) in cases {
             let copy = Kept(body: try fixture.directory.write("tampered.json", body), headers: try fixture.directory.write("tampered.headers", fields))
-            let output = try Self.verify(copy, fixture, payload: payload, partner: partner)
+            let output = try await Self.verify(copy, fixture, payload: payload, partner: partner)
             #expect(output.status == 1, "\(name): \(output)")
             #expect(output.stdout.hasPrefix("INVALID — \(step)"), "\(name): \(output)")
         }
