@@ -12,8 +12,12 @@ struct kp_peer_expectation {
     char oin[21];
     char host[256];
     kp_peer_outcome outcome;
-    char presented_oin[33];
+    char presented_oin[21];
+    const kp_tls_identity *identity;
 };
+
+/// Defined in client_identity.c.
+int kp_tls_identity_apply(const kp_tls_identity *identity, SSL_CTX *ctx);
 
 static int expectation_index = -1;
 static pthread_once_t expectation_index_once = PTHREAD_ONCE_INIT;
@@ -51,6 +55,8 @@ kp_peer_outcome kp_peer_expectation_outcome(const kp_peer_expectation *expectati
 
 const char *kp_peer_expectation_presented_oin(const kp_peer_expectation *expectation) { return expectation->presented_oin; }
 
+void kp_peer_expectation_use_identity(kp_peer_expectation *expectation, const kp_tls_identity *identity) { expectation->identity = identity; }
+
 /// Whether the subject holds exactly one serialNumber and it is `oin`; keeps what was presented.
 static int carries_oin(X509 *certificate, kp_peer_expectation *expectation) {
     X509_NAME *subject = X509_get_subject_name(certificate);
@@ -59,12 +65,12 @@ static int carries_oin(X509 *certificate, kp_peer_expectation *expectation) {
     const ASN1_STRING *value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
     const unsigned char *bytes = ASN1_STRING_get0_data(value);
     int length = ASN1_STRING_length(value);
-    // Only digits are kept for the error message: the field is the peer's to fill.
-    size_t kept = 0;
-    for (int i = 0; i < length && kept < sizeof(expectation->presented_oin) - 1; i++) {
-        if (bytes[i] >= '0' && bytes[i] <= '9') expectation->presented_oin[kept++] = (char)bytes[i];
-    }
-    expectation->presented_oin[kept] = 0;
+    // Kept for the error message only when it has the form of an OIN (20 digits): the field is the
+    // peer's to fill, and nothing else it wrote reaches a log.
+    int is_oin = length == 20;
+    for (int i = 0; i < length && is_oin; i++) is_oin = bytes[i] >= '0' && bytes[i] <= '9';
+    if (is_oin) memcpy(expectation->presented_oin, bytes, 20);
+    expectation->presented_oin[is_oin ? 20 : 0] = 0;
     if (X509_NAME_get_index_by_NID(subject, NID_serialNumber, index) >= 0) return 0;
     return length == 20 && memcmp(bytes, expectation->oin, 20) == 0;
 }
@@ -107,6 +113,7 @@ static CURLcode install_verification(CURL *curl, void *ssl_ctx, void *context) {
         return CURLE_SSL_CERTPROBLEM;
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, verify_peer);
+    if (expectation->identity != NULL && !kp_tls_identity_apply(expectation->identity, ctx)) return CURLE_SSL_CERTPROBLEM;
     return CURLE_OK;
 }
 

@@ -1,6 +1,8 @@
 #ifndef KETENPOORT_CPEERCHECK_H
 #define KETENPOORT_CPEERCHECK_H
 
+#include <stddef.h>
+
 // What the gateway expects of a recipient's certificate, checked by OpenSSL during libcurl's TLS
 // handshake (CURLOPT_SSL_CTX_FUNCTION installs a verify callback): a SAN naming the host (never the
 // CN) and, when set, the recipient's OIN in the subject serialNumber. Only plain C types here, so
@@ -27,11 +29,25 @@ int kp_peer_expectation_prepare(kp_peer_expectation *expectation, const char *ho
 
 kp_peer_outcome kp_peer_expectation_outcome(const kp_peer_expectation *expectation);
 
-/// The serialNumber the refused certificate carried (digits only, at most 32), "" when none.
+/// The OIN (20 digits) the refused certificate carried in its serialNumber, "" when none or another value.
 const char *kp_peer_expectation_presented_oin(const kp_peer_expectation *expectation);
 
 /// Sets CURLOPT_SSL_CTX_FUNCTION and CURLOPT_SSL_CTX_DATA on the easy handle `curl`; returns the
 /// CURLcode. `expectation` must outlive every connection the handle keeps.
 int kp_peer_expectation_install(void *curl, kp_peer_expectation *expectation);
+
+/// The TLS material of one destination, read and parsed once instead of by libcurl for every new
+/// connection: the CA certificates the peer must chain to, and our certificate chain and key.
+typedef struct kp_tls_identity kp_tls_identity;
+
+/// Reads `ca_file` (PEM, at least one certificate) and, when `certificate_file` is not NULL, our
+/// chain (PEM, leaf first) and `key_file` (PEM), which must belong to the leaf. NULL on failure,
+/// with the reason in `error` (never file contents).
+kp_tls_identity *kp_tls_identity_load(const char *ca_file, const char *certificate_file, const char *key_file, char *error, size_t error_size);
+void kp_tls_identity_free(kp_tls_identity *identity);
+
+/// The material the handshakes of `expectation`'s handle use (the trust store, our chain and key);
+/// must outlive the transfers that use it. NULL leaves libcurl's own settings.
+void kp_peer_expectation_use_identity(kp_peer_expectation *expectation, const kp_tls_identity *identity);
 
 #endif

@@ -87,11 +87,17 @@ final class CurlEasyHandle {
                 if let rejected = setup.first(where: { $0.1 != CURLE_OK }) {
                     return .failure(CurlFailure.optionRejected(rejected.0, rejected.1))
                 }
-                if let refused = peer.install(on: handle, host: host) { return .failure(refused) }
+                let identity: ClientTLSIdentity
+                do {
+                    identity = try ClientTLSIdentity.of(request.tls, withoutCertificate: request.omitsClientCertificate)
+                } catch {
+                    return .failure(error as? KetenpoortError ?? KetenpoortError(.transportConfiguration, "the TLS material cannot be read"))
+                }
+                if let refused = peer.install(on: handle, host: host, identity: identity) { return .failure(refused) }
                 guard !control.isCancelled else {
                     return .failure(KetenpoortError(.transportCancelled, "the transfer was cancelled before it started"))
                 }
-                let code = curl_easy_perform(handle)
+                let code = withExtendedLifetime(identity) { curl_easy_perform(handle) }
                 if let failure = sink.body?.failure {
                     return .failure(KetenpoortError(.transportBodyUnreadable, "the body could not be read while sending: \(failure.code.rawValue)"))
                 }

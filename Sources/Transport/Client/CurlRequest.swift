@@ -51,20 +51,14 @@ struct CurlRequest: Sendable {
             .long(CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)),
             // TLS 1.2: ECDHE with AEAD only, as inbound (TLS 1.3's suites all are).
             .string(CURLOPT_SSL_CIPHER_LIST, ForwardSecretSuites.openSSLCipherList),
-            .string(CURLOPT_CAINFO, tls.trustedCA.path),
-            // Debian's libcurl adds /etc/ssl/certs unless CAPATH is NULL (an empty string is not enough).
+            // The trust store (only `tls.trustedCA`) and our certificate and key are read once and
+            // given to each connection's TLS context (`ClientTLSIdentity`): libcurl gets no CA file
+            // of its own, and Debian's libcurl adds /etc/ssl/certs unless CAPATH is NULL too.
+            .null(CURLOPT_CAINFO),
             .null(CURLOPT_CAPATH),
             .long(CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout)),
             .long(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(min(connectTimeout, timeout))),
         ]
-        if !omitsClientCertificate {
-            plan += [
-                .string(CURLOPT_SSLCERT, tls.clientCertificate.path),
-                .string(CURLOPT_SSLCERTTYPE, "PEM"),
-                .string(CURLOPT_SSLKEY, tls.clientKey.path),
-                .string(CURLOPT_SSLKEYTYPE, "PEM"),
-            ]
-        }
         if let customMethod {
             plan.append(.string(CURLOPT_CUSTOMREQUEST, customMethod))
         }

@@ -86,7 +86,7 @@ final class CurlWorkerPool: @unchecked Sendable {
             // The handles are cleaned up on this thread, before the pool counts the thread as ended.
             let handles = PartyHandles(maximumResponseSize: maximumResponseSize)
             while let job = nextJob() {
-                let result = handles.handle(for: job.request.tls.expectedPeerOIN).perform(job.request, control: job.control)
+                let result = handles.handle(for: job.request).perform(job.request, control: job.control)
                 condition.lock()
                 inFlight[ObjectIdentifier(job.control)] = nil
                 condition.unlock()

@@ -108,12 +108,24 @@ public enum LoadGenerator {
 private final class LoadConnection {
     private let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The handshake's checks and TLS material, as a delivery has them (kept alive with the handle).
+    private let peer: PeerExpectation
+    private let identity: ClientTLSIdentity
 
     init(template: CurlRequest) {
         guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: libcurl is out of memory") }
         self.handle = handle
+        do {
+            identity = try ClientTLSIdentity.of(template.tls)
+        } catch {
+            fatalError("the load generator's TLS material cannot be read: \(error)")
+        }
+        peer = PeerExpectation(oin: template.tls.expectedPeerOIN)
         for line in template.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] { headerList = curl_slist_append(headerList, line) }
         for option in template.options { _ = option.apply(to: handle) }
+        if let refused = peer.install(on: handle, host: template.url.host ?? "", identity: identity) {
+            fatalError("the load generator cannot install its TLS checks: \(refused)")
+        }
         _ = kp_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
         _ = kp_curl_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION, discardBody)
     }

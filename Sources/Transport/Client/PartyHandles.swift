@@ -1,15 +1,23 @@
 import Foundation
 import KetenpoortCore
 
-/// A worker thread's easy handles, one per expected recipient OIN: libcurl keeps connections and
-/// TLS sessions per easy handle, so a connection (or a resumable session) verified for one party is
-/// never reused for another, even at the same host and port. At most `capacity` handles are kept;
-/// the least recently used goes first (its connections close with it).
+/// A worker thread's easy handles, one per set of TLS settings (the expected recipient OIN, the
+/// trust store, our certificate): libcurl keeps connections and TLS sessions per easy handle, so a
+/// connection (or a resumable session) verified for one party, or made with other TLS material, is
+/// never reused for another, even at the same host and port — libcurl itself cannot tell, as the
+/// material reaches it through `ClientTLSIdentity`, not as file names. At most `capacity` handles
+/// are kept; the least recently used goes first (its connections close with it).
 final class PartyHandles {
     private let maximumResponseSize: Int
     private let capacity: Int
     /// Most recently used last.
-    private var handles: [(oin: OIN?, handle: CurlEasyHandle)] = []
+    private var handles: [(key: Key, handle: CurlEasyHandle)] = []
+
+    /// What a handle's connections were made with.
+    private struct Key: Equatable {
+        let settings: TLSClientSettings
+        let omitsClientCertificate: Bool
+    }
 
     init(maximumResponseSize: Int, capacity: Int = 8) {
         precondition(capacity >= 1, "at least one handle")
@@ -17,16 +25,17 @@ final class PartyHandles {
         self.capacity = capacity
     }
 
-    /// The handle whose connections were all verified for `oin` (nil: no OIN expected).
-    func handle(for oin: OIN?) -> CurlEasyHandle {
-        if let index = handles.firstIndex(where: { $0.oin == oin }) {
+    /// The handle whose connections were all made with `request`'s TLS settings.
+    func handle(for request: CurlRequest) -> CurlEasyHandle {
+        let key = Key(settings: request.tls, omitsClientCertificate: request.omitsClientCertificate)
+        if let index = handles.firstIndex(where: { $0.key == key }) {
             let entry = handles.remove(at: index)
             handles.append(entry)
             return entry.handle
         }
         if handles.count == capacity { handles.removeFirst() }
-        let handle = CurlEasyHandle(maximumResponseSize: maximumResponseSize, expectedPeerOIN: oin)
-        handles.append((oin, handle))
+        let handle = CurlEasyHandle(maximumResponseSize: maximumResponseSize, expectedPeerOIN: request.tls.expectedPeerOIN)
+        handles.append((key, handle))
         return handle
     }
 }

@@ -29,11 +29,13 @@ final class PeerExpectation {
 
     deinit { kp_peer_expectation_free(pointer) }
 
-    /// Installs the check on `handle` for a transfer to `host`; after `curl_easy_reset`, before each transfer.
-    func install(on handle: UnsafeMutableRawPointer, host: String) -> KetenpoortError? {
+    /// Installs the check on `handle` for a transfer to `host`, whose connections trust and present
+    /// `identity` (it must outlive the transfer); after `curl_easy_reset`, before each transfer.
+    func install(on handle: UnsafeMutableRawPointer, host: String, identity: ClientTLSIdentity) -> KetenpoortError? {
         guard kp_peer_expectation_prepare(pointer, host) == 1 else {
             return KetenpoortError(.transportConfiguration, "the host name of the delivery URL is too long")
         }
+        kp_peer_expectation_use_identity(pointer, identity.pointer)
         let code = kp_peer_expectation_install(handle, pointer)
         return code == 0 ? nil : KetenpoortError(.transportConfiguration, "libcurl refused the TLS peer check (curl \(code))")
     }
@@ -54,7 +56,7 @@ final class PeerExpectation {
         case .nameMismatch:
             return KetenpoortError(.transportTLS, "the certificate of \(host) has no subjectAltName for \(host) (the CN is not consulted)")
         case .oinMismatch(let presented):
-            let shown = presented.isEmpty ? "no OIN" : "OIN \(presented)"
+            let shown = presented.isEmpty ? "no OIN (or no serialNumber of that form)" : "OIN \(presented)"
             return KetenpoortError(
                 .transportRecipientOIN, "\(host) answered with a certificate of \(shown), not of the recipient (OIN \(oin?.value ?? "?")); nothing was sent")
         case .accepted, .unchecked:
