@@ -18,7 +18,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try gateway.runtime()
         let logger = Logger(label: "ketenpoort.run")
-        let client = CurlClient()
+        // Deliveries are batch work: their handshakes and sends yield to the IND's answers.
+        let client = CurlClient(niceness: BatchWork.niceness)
         let delivery = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock)
         var entries: [Scheduler.Entry] = []
         for schedule in runtime.configuration.schedules {

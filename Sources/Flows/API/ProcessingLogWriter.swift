@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import Logging
 import ServiceLifecycle
 import Store
 
@@ -25,6 +26,9 @@ public final class ProcessingLogWriter: Service, @unchecked Sendable {
     private var isStopped = false
     /// The most requests committed together (for the benchmark's report).
     private var largestGroup = 0
+    /// A commit slower than this is logged: every answer in it waited that long.
+    private static let slowCommit: Duration = .milliseconds(10)
+    private let logger = Logger(label: "ketenpoort.processing-log")
 
     public init(log: any ProcessingLog) {
         self.log = log
@@ -82,7 +86,12 @@ public final class ProcessingLogWriter: Service, @unchecked Sendable {
             largestGroup = max(largestGroup, group.count)
             condition.unlock()
             do {
+                let started = ContinuousClock.now
                 try log.append(group.flatMap(\.entries))
+                let took = ContinuousClock.now - started
+                if took > Self.slowCommit {
+                    logger.notice("slow processing-log commit", metadata: ["ms": "\(took.components.attoseconds / 1_000_000_000_000_000 + took.components.seconds * 1000)", "answers": "\(group.count)"])
+                }
                 for item in group { item.done.resume() }
             } catch {
                 for item in group { item.done.resume(throwing: error) }

@@ -26,10 +26,13 @@ final class CurlWorkerPool: @unchecked Sendable {
     private var stopWaiters: [@Sendable () -> Void] = []
 
     /// Starts `threadCount` worker threads; `curl_global_init` has run before (see `CurlClient`).
-    init(threadCount: Int, maximumResponseSize: Int) {
+    init(threadCount: Int, maximumResponseSize: Int, niceness: Int32? = nil) {
         runningThreads = threadCount
         for index in 0..<threadCount {
-            let thread = Thread { [self] in self.work(maximumResponseSize: maximumResponseSize) }
+            let thread = Thread { [self] in
+                if let niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+                self.work(maximumResponseSize: maximumResponseSize)
+            }
             thread.name = "ketenpoort-curl-\(index)"
             thread.start()
         }
