@@ -9,26 +9,29 @@ extension SQLiteTransaction: DuoStatusTransaction {
     }
 
     func duoStatus(bsn: String) throws -> DuoStatus? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM duo_status WHERE bsn = ?"), arguments: [bsn]).map(Self.duoStatus)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.duoColumnList) FROM duo_status WHERE bsn = ?"), arguments: [bsn]).map(Self.duoStatus)
     }
 
     func forEachDuoStatus(_ body: (DuoStatus) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM duo_status ORDER BY bsn")
+        let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.duoColumnList) FROM duo_status ORDER BY bsn")
         while let row = try rows.next() { try body(Self.duoStatus(row)) }
     }
+
+    /// `duoColumns` as a select list, in that order: rows are read by position (the IND's answers
+    /// read one per question; a lookup by name folds the case of every column name each time).
+    static let duoColumnList = duoColumns.joined(separator: ", ")
 
     func duoStatusCount() throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM duo_status") ?? 0
     }
 
+    /// A row selected as `duoColumnList`.
     static func duoStatus(_ row: Row) -> DuoStatus {
         DuoStatus(
-            bsn: row["bsn"], regime: row["regime"], doelgroep: row["doelgroep"], plichtStart: row["plicht_start"],
-            termijnEinde: row["termijn_einde"], status: row["status"], statusdatum: row["statusdatum"], leerroute: row["leerroute"],
-            leerrouteStart: row["leerroute_start"], pipDatum: row["pip_datum"], pipInAzc: row["pip_in_azc"], taalniveau: row["taalniveau"],
-            aantalBoetes: row["aantal_boetes"], invorderingGepauzeerd: row["invordering_gepauzeerd"], gemeente: row["gemeente"],
-            geslacht: row["geslacht"], geboortedatum: row["geboortedatum"], landHerkomst: row["land_herkomst"], werkend: row["werkend"],
-            vervolgonderwijs: row["vervolgonderwijs"])
+            bsn: row[0], regime: row[1], doelgroep: row[2], plichtStart: row[3], termijnEinde: row[4], status: row[5], statusdatum: row[6],
+            leerroute: row[7], leerrouteStart: row[8], pipDatum: row[9], pipInAzc: row[10], taalniveau: row[11], aantalBoetes: row[12],
+            invorderingGepauzeerd: row[13], gemeente: row[14], geslacht: row[15], geboortedatum: row[16], landHerkomst: row[17],
+            werkend: row[18], vervolgonderwijs: row[19])
     }
 }
 
