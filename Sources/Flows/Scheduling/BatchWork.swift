@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 #if canImport(Glibc)
     import Glibc
@@ -40,11 +41,7 @@ public enum BatchWork {
 
     private static func start(_ work: @escaping @Sendable () -> Void) {
         let thread = Thread {
-            #if os(Linux)
-                // `who` 0 is the calling thread; a process already running nicer stays so.
-                let which = __priority_which_t(PRIO_PROCESS.rawValue)
-                if getpriority(which, 0) < niceness { _ = setpriority(which, 0, niceness) }
-            #endif
+            ThreadPriority.setNiceness(niceness, onlyLowering: true)
             work()
         }
         thread.name = "ketenpoort.batch"

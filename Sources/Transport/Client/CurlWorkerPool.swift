@@ -30,7 +30,7 @@ final class CurlWorkerPool: @unchecked Sendable {
         runningThreads = threadCount
         for index in 0..<threadCount {
             let thread = Thread { [self] in
-                if let niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+                if let niceness { ThreadPriority.setNiceness(niceness, onlyLowering: true) }
                 self.work(maximumResponseSize: maximumResponseSize)
             }
             thread.name = "ketenpoort-curl-\(index)"

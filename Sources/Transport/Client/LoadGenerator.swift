@@ -59,7 +59,7 @@ public enum LoadGenerator {
             group.enter()
             ready.enter()
             let thread = Thread {
-                if let niceness { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+                if let niceness { ThreadPriority.setNiceness(niceness) }
                 // One handle set up once (URL, TLS, headers): a request then only sets its body, so
                 // the generator spends its share of the machine on TLS, not on libcurl set-up.
                 let template = CurlRequest(url: url, headers: headers, body: Data(), tls: tls, timeout: timeout, connectTimeout: .seconds(5))

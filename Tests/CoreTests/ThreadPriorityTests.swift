@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+@testable import KetenpoortCore
+
+#if os(Linux)
+    @Suite("Thread priority")
+    struct ThreadPriorityTests {
+        /// The nice values a new thread sees: after `setNiceness(7)`, then after `setNiceness(5, onlyLowering: true)`.
+        private static func onNewThread() async -> (Int32, Int32) {
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    let which = __priority_which_t(PRIO_PROCESS.rawValue)
+                    ThreadPriority.setNiceness(7)
+                    let first = getpriority(which, 0)
+                    ThreadPriority.setNiceness(5, onlyLowering: true)
+                    continuation.resume(returning: (first, getpriority(which, 0)))
+                }
+            }
+        }
+
+        @Test("sets the calling thread's nice value; onlyLowering never raises a thread's priority")
+        func niceness() async {
+            let (first, second) = await Self.onNewThread()
+            #expect(first == 7)
+            #expect(second == 7)
+            // Only that thread: this one keeps its own.
+            #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) < 7)
+        }
+    }
+#endif
