@@ -11,27 +11,19 @@ import KetenpoortCore
 /// Entries written before the log had a file of its own (schema v6–v7, in the store file) are
 /// copied over once, when the log file is created.
 public final class SQLiteProcessingLog: ProcessingLog {
-    let pool: DatabasePool
-    public let path: String
-    private let checkpointer = LockedConnection()
+    private let file: SQLiteSideFile
+    var pool: DatabasePool { file.pool }
+    public var path: String { file.path }
 
     /// The log file that belongs to the store at `storePath`.
     public static func path(forStore storePath: String) -> String {
-        let url = URL(fileURLWithPath: storePath)
-        let base = url.pathExtension.isEmpty ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
-        return url.deletingLastPathComponent().appendingPathComponent(base + ".processing-log.sqlite").path
+        SQLiteSideFile.path(forStore: storePath, name: "processing-log")
     }
 
     /// Opens (or creates) the log of the store at `storePath`; `legacy` is the store itself, whose
     /// older entries are copied into a newly created log.
     init(storePath: String, legacy: DatabasePool) throws {
-        path = Self.path(forStore: storePath)
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        file = try SQLiteSideFile(storePath: storePath, name: "processing-log", migrator: Self.migrator)
         try importLegacy(from: legacy)
     }
 
@@ -75,16 +67,9 @@ public final class SQLiteProcessingLog: ProcessingLog {
         }
     }
 
-    /// Commits only append to the write-ahead log from now on; `checkpoint()` copies it over.
-    func takeOverCheckpoints() throws {
-        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-        try checkpointer.open(path: path)
-    }
+    func takeOverCheckpoints() throws { try file.takeOverCheckpoints() }
 
-    /// A `PASSIVE` checkpoint on a connection of its own: never waits for the writer.
-    func checkpoint() throws {
-        try checkpointer.run { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
-    }
+    func checkpoint() throws { try file.checkpoint() }
 
     private static func insert(_ entry: ProcessingLogEntry, in db: Database) throws {
         try db.cachedStatement(

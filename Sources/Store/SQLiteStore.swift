@@ -11,6 +11,11 @@ public final class SQLiteStore: Store {
     /// The processing log, in a file of its own (see `SQLiteProcessingLog`).
     let log: SQLiteProcessingLog
     public var processingLog: any ProcessingLog { log }
+    /// The DUO status store, in a file of its own (see `SQLiteDuoStatusStore`).
+    let status: SQLiteDuoStatusStore
+    public var duoStatus: any DuoStatusStore { status }
+    /// The file the DUO status store is kept in.
+    public var duoStatusPath: String { status.path }
     /// A connection of its own for checkpoints, once `takeOverCheckpoints()` was called.
     private let checkpointer = LockedConnection()
 
@@ -29,6 +34,7 @@ public final class SQLiteStore: Store {
             queue = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
             log = try SQLiteProcessingLog(storePath: path, legacy: queue)
+            status = try SQLiteDuoStatusStore(storePath: path, legacy: queue)
         } catch let error as DatabaseError {
             throw KetenpoortError(.storeUnavailable, "the store at \(path) cannot be opened: \(error.resultCode)")
         }
@@ -49,6 +55,7 @@ public final class SQLiteStore: Store {
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         try checkpointer.open(path: path)
         try log.takeOverCheckpoints()
+        try status.takeOverCheckpoints()
     }
 
     /// Copies what it can of the write-ahead log into the database (`PASSIVE`: never waits for a
@@ -56,6 +63,7 @@ public final class SQLiteStore: Store {
     public func checkpoint() throws {
         try checkpointer.run { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         try log.checkpoint()
+        try status.checkpoint()
     }
 
     /// The applied schema versions, oldest first.

@@ -21,6 +21,18 @@ struct SQLiteTransaction: StoreTransaction {
             arguments: [mark.source, mark.date.iso, mark.run, mark.acceptedAt.timeIntervalSince1970, mark.items])
     }
 
+    // MARK: DUO extracts recorded
+
+    func isDuoExtractRecorded(sequence: Int) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM duo_extract WHERE sequence = ?", arguments: [sequence]) ?? false
+    }
+
+    func markDuoExtractRecorded(_ mark: DuoExtractMark) throws {
+        try db.execute(
+            sql: "INSERT INTO duo_extract (sequence, creation_date, file_name, sha256, records, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [mark.sequence, mark.creationDate.iso, mark.fileName, mark.sha256, mark.records, mark.appliedAt.timeIntervalSince1970])
+    }
+
     // MARK: Sent state
 
     func sentStates(bsn: String) throws -> [SentState] {

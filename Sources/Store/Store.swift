@@ -10,10 +10,18 @@ public protocol Store: Sendable {
     func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
     /// The processing log, which never waits for the transactions of `write`.
     var processingLog: any ProcessingLog { get }
+    /// The DUO status store, which never waits for the transactions of `write` either.
+    var duoStatus: any DuoStatusStore { get }
 }
 
 /// What the flows may read and change in one transaction.
-public protocol StoreTransaction: DuoStatusTransaction, CbsDeliveryTransaction {
+public protocol StoreTransaction: CbsDeliveryTransaction {
+    // DUO extracts applied to the status store (`Store.duoStatus`), which commits apart.
+    /// Whether the applied extract `sequence` has its record here: findings, run and audit entry.
+    func isDuoExtractRecorded(sequence: Int) throws -> Bool
+    /// Notes that the applied extract `mark` has its record here, in the transaction that writes it.
+    func markDuoExtractRecorded(_ mark: DuoExtractMark) throws
+
     // Snapshots.
     /// The last accepted snapshot of `source`, if any.
     func lastSnapshot(source: String) throws -> SnapshotMark?

@@ -18,7 +18,7 @@ struct ReportCohortsCommand: ParsableCommand {
     @OptionGroup var gateway: GatewayOptions
 
     func run() throws {
-        let table = try gateway.runtime().store.read { try CohortTable.compute($0) }
+        let table = try gateway.runtime().store.duoStatus.read { try CohortTable.compute($0) }
         if json {
             try printJSON(CohortTableView(table))
         } else {
@@ -35,7 +35,7 @@ struct ReportWi2021Command: ParsableCommand {
     @OptionGroup var gateway: GatewayOptions
 
     func run() throws {
-        let indicators = try gateway.runtime().store.read { try Wi2021Indicators.compute($0) }
+        let indicators = try gateway.runtime().store.duoStatus.read { try Wi2021Indicators.compute($0) }
         if json {
             try printJSON(Wi2021View(indicators))
         } else {

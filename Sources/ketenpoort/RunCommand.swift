@@ -21,6 +21,8 @@ struct RunCommand: AsyncParsableCommand {
         // Deliveries are batch work: their handshakes and sends yield to the IND's answers.
         let client = CurlClient(niceness: BatchWork.niceness)
         let delivery = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock)
+        // A DUO extract applied just before the gateway last stopped gets its record now.
+        try runtime.duoIngest().recordLastApplied()
         var entries: [Scheduler.Entry] = []
         for schedule in runtime.configuration.schedules {
             let cron: CronExpression

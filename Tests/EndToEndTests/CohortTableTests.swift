@@ -86,7 +86,7 @@ struct CohortTableTests {
         try writer.finish()
         let report = try fixture.runtime.duoIngest().run(file: file)
         #expect(report.outcome == .applied && report.validation.quarantined == 0, "\(report.validation.findings.prefix(3))")
-        let table = try fixture.runtime.store.read { try CohortTable.compute($0) }
+        let table = try fixture.runtime.store.duoStatus.read { try CohortTable.compute($0) }
         #expect(table.peildatum == "2023-10-01")
         #expect(table.rows.map(\.year) == Array(2013...2023))
         var percentagesMatched = 0

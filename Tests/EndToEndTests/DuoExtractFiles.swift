@@ -44,8 +44,8 @@ struct StatusStoreContents: Equatable {
 
     init(_ store: any Store) throws {
         var statuses: [DuoStatus] = []
-        try store.read { tx in try tx.forEachDuoStatus { statuses.append($0) } }
+        try store.duoStatus.read { tx in try tx.forEachDuoStatus { statuses.append($0) } }
         self.statuses = statuses
-        lastExtract = try store.read { try $0.lastDuoExtract() }
+        lastExtract = try store.duoStatus.read { try $0.lastDuoExtract() }
     }
 }

@@ -43,7 +43,7 @@ struct DuoIngestTests {
         #expect(after.lastExtract?.records == 5)
 
         // The typed record: dates ISO, flags, birth date as DUO sends it.
-        let status = try #require(try fixture.runtime.store.read { try $0.duoStatus(bsn: "132872481") })
+        let status = try #require(try fixture.runtime.store.duoStatus.read { try $0.duoStatus(bsn: "132872481") })
         #expect(status == DuoStatus(
             bsn: "132872481", regime: "1", doelgroep: "A", plichtStart: "2022-09-09", termijnEinde: "2025-09-09", status: "PN",
             statusdatum: "2026-11-21", leerroute: "Z", leerrouteStart: "2023-03-29", pipDatum: "2023-02-16", pipInAzc: true, taalniveau: "A1",
@@ -111,6 +111,38 @@ struct DuoIngestTests {
         #expect(try StatusStoreContents(fixture.runtime.store) == before)
     }
 
+    @Test("killed between applying an extract and recording it: the next ingest records it once, from the report kept with it")
+    func killedBeforeItsRecord() async throws {
+        let fixture = try SyncFixture()
+        defer { fixture.directory.remove() }
+        _ = try ingest(fixture, sample: Self.first)
+        var details = try DuoExtractFile.details(Self.first)
+        details[1] = DuoExtractFile.replacing(details[1], at: 29, with: "XX")
+        let file = try DuoExtractFile.write(details, sequence: 43, in: fixture.directory)
+        let killed = try await CLI.runDetached(
+            ["ingest", "duo", file.path, "--config", fixture.directory.file("ketenpoort.yaml").path],
+            environment: ["KETENPOORT_TESTING": "1", "KETENPOORT_FAULT": "duo.applied:1"])
+        #expect(killed.status == SIGKILL, "\(killed)")
+        let store = fixture.runtime.store
+        // The IND sees the new extract already; the store has no record of it yet.
+        #expect(try store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
+        #expect(try !store.read { try $0.isDuoExtractRecorded(sequence: 43) })
+
+        let again = try ingest(fixture, file)
+        #expect(again.outcome == .alreadyApplied)
+        #expect(try ingest(fixture, file).outcome == .alreadyApplied)
+        let runID = "\(DuoIngest.job)-\(again.sha256.prefix(16))"
+        try store.read { tx throws in
+            #expect(try tx.isDuoExtractRecorded(sequence: 43))
+            #expect(try tx.runs(job: DuoIngest.job).map(\.id).filter { $0 == runID }.count == 1)
+            #expect(try tx.quarantined(run: runID).map { "\($0.position) \($0.rule)" } == ["record 3 field.enum"])
+            var applied: [String] = []
+            try tx.forEachAuditEntry(from: 1, through: nil) { if $0.kind == "duo.extract-applied" { applied.append($0.payload) } }
+            #expect(applied.count == 2)
+            #expect(applied.last?.contains("\"sequence\":43") == true)
+        }
+    }
+
     @Test("quarantined records are reported with record number and rule code; their persons keep the previous status")
     func quarantine() throws {
         let fixture = try SyncFixture()
@@ -172,7 +204,7 @@ struct DuoIngestTests {
         #expect(reports.map(\.outcome) == [.applied, .applied, .rejected])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("processed").path).sorted() == [Self.first, Self.second])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("rejected").path) == ["duo-inburgering-20261124.dat"])
-        #expect(try fixture.runtime.store.read { try $0.lastDuoExtract() }?.sequence == 43)
+        #expect(try fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
     }
 
     @Test("a generated national-style extract round-trips: every generated status is what the store holds")

@@ -65,7 +65,7 @@ struct RealTimePathTests {
         try StatusAPIFixture.writeExtract(to: next, next: true)
         let ingest = try Self.launch(fixture, ["ingest", "duo", next.path], heldAt: "duo.record-applying:1")
         #expect(try await Self.waitUntilHeld(ingest))
-        #expect(try fixture.runtime.store.read { try $0.lastDuoExtract() }?.sequence == 42)
+        #expect(try fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
         // The new extract is not applied whole yet: the answer is the previous one's.
         try await Self.ask(fixture, 0, peildatum: "2026-11-23")
         #expect(await Self.release(ingest) == 0)

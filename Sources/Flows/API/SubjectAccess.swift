@@ -52,6 +52,10 @@ public struct SubjectAccess: Sendable {
         let cbsPseudonym = (try? runtime.configuration.cbs?.deliveryKey()).map { key in
             Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(bsn.digits.utf8), using: SymmetricKey(data: key)))
         }
+        let duoStatus = try runtime.store.duoStatus.read { tx -> (DuoStatus, DuoExtractMark)? in
+            guard let status = try tx.duoStatus(bsn: bsn.digits), let mark = try tx.lastDuoExtract() else { return nil }
+            return (status, mark)
+        }
         return try runtime.store.read { tx in
             var result: [Processing] = []
             for entry in logged {
@@ -69,7 +73,7 @@ public struct SubjectAccess: Sendable {
                     purpose: "Wi2021 art. 6, 7: de gemeente van koppeling informeren",
                     details: "gegevens uit de COA-momentopname verstrekt aan \(state.gemeente) (nachtelijke synchronisatie)"))
             }
-            if let status = try tx.duoStatus(bsn: bsn.digits), let mark = try tx.lastDuoExtract() {
+            if let (status, mark) = duoStatus {
                 result.append(Processing(
                     when: mark.creationDate.iso, by: party(registry.parties.first { $0.party.role == .duo }?.party.oin.value ?? "DUO"),
                     activity: "duo-statusextract", purpose: "inburgeringsstatus bijhouden voor de statusvragen van de IND",

@@ -20,7 +20,7 @@ extension CbsLevering {
     /// the sorted lines go into the payload part by part while its SHA-256 and Merkle root (one
     /// record per line) are computed; a second pass over the stored parts signs it. Memory does
     /// not depend on the number of persons. Any violation stops the delivery.
-    func sealCSV(_ tx: any StoreTransaction, id: String, now: Date) throws -> SealedCSV {
+    func sealCSV(_ status: any DuoStatusReading, into tx: any StoreTransaction, id: String, now: Date) throws -> SealedCSV {
         var payload = PayloadWriter(batch: id, in: tx)
         var digest = SHA256()
         var merkle = MerkleRootBuilder()
@@ -33,7 +33,7 @@ extension CbsLevering {
         try write(header)
         // Pseudonym order (the first column): the store's BSN order must not show through.
         try tx.sortOnDisk(
-            { add in try renderLines(tx, into: add) },
+            { add in try renderLines(status, into: add) },
             sorted: { line in
                 merkle.append(recordHash: Data(SHA256.hash(data: line)))
                 digest.update(data: line)
@@ -59,7 +59,7 @@ extension CbsLevering {
 
     /// Renders and checks the line of every person of the status store, in the store's order, and
     /// gives each to `add`; throws `cbs.contract-violation` after the last when any line broke the contract.
-    private func renderLines(_ tx: any StoreTransaction, into add: (Data) throws -> Void) throws {
+    private func renderLines(_ tx: any DuoStatusReading, into add: (Data) throws -> Void) throws {
         let object = outbound.mapping.item.object
         let slots = outbound.mapping.item.fields.map { object.slot(of: $0.field)! }
         let validator = ItemValidator(object: object, now: clock.now(), level: .item)

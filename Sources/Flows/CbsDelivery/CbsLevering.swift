@@ -62,8 +62,9 @@ public struct CbsLevering: Sendable {
     public func deliver(source: String = "duo", period: CbsPeriod, correction: Bool = false) throws -> CbsDeliveryReport {
         guard source == "duo" else { throw KetenpoortError(.cbsRefused, "unknown source '\(source)' (known: duo)") }
         let now = clock.now()
-        let report = try store.write { tx -> CbsDeliveryReport in
-            guard let extract = try tx.lastDuoExtract() else {
+        // One extract, whole: the status store's snapshot is held while the delivery is sealed.
+        let report = try store.duoStatus.read { status in try store.write { tx -> CbsDeliveryReport in
+            guard let extract = try status.lastDuoExtract() else {
                 throw KetenpoortError(.cbsRefused, "no DUO extract has been applied yet: nothing to deliver")
             }
             guard extract.creationDate >= period.lastDay else {
@@ -80,7 +81,7 @@ public struct CbsLevering: Sendable {
             }
             FaultPoint.reached("cbs.sealing")
             let base = "cbs-wi-\(source)-\(period)" + (earlier.isEmpty ? "" : "-correctie-\(earlier.count)")
-            let csv = try sealCSV(tx, id: base, now: now)
+            let csv = try sealCSV(status, into: tx, id: base, now: now)
             let manifest = CbsManifest(
                 bron: source.uppercased(), periode: period.description, aantal: csv.records, sha256: csv.sha256,
                 aangemaakt: CoaToGemeenteTranslation.timestamp(now), replaces: earlier.last?.csvBatch)
@@ -96,7 +97,7 @@ public struct CbsLevering: Sendable {
                 source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
                 extractSequence: extract.sequence, extractDate: extract.creationDate.iso, records: csv.records, sha256: csv.sha256,
                 manifest: String(decoding: manifestBytes, as: UTF8.self))
-        }
+        } }
         var written = report
         // The pair of files of §5, as sealed; written once the outbox holds them.
         written.files = try writeFiles(csvBatch: report.csvBatch, manifestBatch: report.manifestBatch, onlyMissing: false)

@@ -9,8 +9,8 @@ import Store
 
 /// Applies a DUO status extract (formats.md §3) to the status store, atomically: the header, every
 /// detail record, the trailer's count and control total and the next sequence number are checked
-/// while the records are applied inside one store transaction, which commits only when the file has
-/// no file-level finding. A rejected file leaves the store exactly as it was.
+/// while the records are applied inside one transaction of the status store, which commits only when
+/// the file has no file-level finding. A rejected file leaves the store exactly as it was.
 ///
 /// Each extract is the full national state. After applying, the store holds the file's persons:
 /// - a clean record inserts or replaces that person's status;
@@ -48,12 +48,22 @@ public struct DuoIngest: Sendable {
     }
 
     /// Applies `file`; throws only when the file cannot be read or the store fails (then nothing is applied).
+    ///
+    /// The status store commits apart from the rest of the store (so the IND's answers never wait
+    /// for the store's write lock): first the extract is applied to it, with its report; then its
+    /// findings, run and audit entry are recorded in the store. An extract applied but not yet
+    /// recorded (the gateway died in between) is recorded from its kept report before anything else.
     public func run(file: URL) throws -> DuoIngestReport {
+        try recordLastApplied()
         let digest = try Self.sha256(of: file)
         let started = clock.now()
         let runID = "\(Self.job)-\(digest.prefix(16))"
         do {
-            let report = try store.write { tx in try apply(file, digest: digest, runID: runID, started: started, tx: tx) }
+            let (report, mark) = try store.duoStatus.write { tx in try apply(file, digest: digest, tx: tx) }
+            if let mark {
+                FaultPoint.reached("duo.applied")
+                try record(report, of: mark, runID: runID, started: started)
+            }
             logger.info(
                 "DUO extract \(report.outcome.rawValue)",
                 metadata: [
@@ -64,11 +74,11 @@ public struct DuoIngest: Sendable {
         } catch let rejection as Rejection {
             // Nothing of the file is applied; its findings and the verdict are kept for the operator.
             var report = rejection.report
+            report.persons = try store.duoStatus.read { try $0.duoStatusCount() }
             try store.write { tx in
                 for finding in report.validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
                 try tx.recordRun(RunRecord(id: runID, job: Self.job, startedAt: started, finishedAt: clock.now(), report: try Self.json(report)))
                 try audit?.append(.duoExtractRejected(report), in: tx)
-                report.persons = try tx.duoStatusCount()
             }
             logger.warning("DUO extract rejected", metadata: ["file": "\(file.lastPathComponent)", "reason": "\(report.reason ?? "")"])
             return report
@@ -79,7 +89,33 @@ public struct DuoIngest: Sendable {
         let report: DuoIngestReport
     }
 
-    private func apply(_ file: URL, digest: String, runID: String, started: Date, tx: any StoreTransaction) throws -> DuoIngestReport {
+    /// Records the extract applied last in the store (findings, run, audit entry), when that did not
+    /// happen yet: the gateway died between applying it and recording it.
+    public func recordLastApplied() throws {
+        let applied = try store.duoStatus.read { tx -> (DuoExtractMark, String?)? in
+            guard let mark = try tx.lastDuoExtract() else { return nil }
+            return (mark, try tx.duoExtractReport(sequence: mark.sequence))
+        }
+        guard let (mark, json) = applied, let json, try !store.read({ try $0.isDuoExtractRecorded(sequence: mark.sequence) }) else { return }
+        let report = try JSONDecoder().decode(DuoIngestReport.self, from: Data(json.utf8))
+        logger.warning("DUO extract applied but not yet recorded: recording it now", metadata: ["sequence": "\(mark.sequence)"])
+        try record(report, of: mark, runID: "\(Self.job)-\(mark.sha256.prefix(16))", started: mark.appliedAt)
+    }
+
+    /// Writes the findings, run and audit entry of the applied extract `mark`, once.
+    private func record(_ report: DuoIngestReport, of mark: DuoExtractMark, runID: String, started: Date) throws {
+        try store.write { tx in
+            guard try !tx.isDuoExtractRecorded(sequence: mark.sequence) else { return }
+            for finding in report.validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
+            try tx.recordRun(RunRecord(id: runID, job: Self.job, startedAt: started, finishedAt: clock.now(), report: try Self.json(report)))
+            try audit?.append(.duoExtractApplied(report), in: tx)
+            try tx.markDuoExtractRecorded(mark)
+        }
+    }
+
+    /// Applies `file` in the status store's transaction `tx`; returns the report, and the mark of
+    /// the extract when it was applied now.
+    private func apply(_ file: URL, digest: String, tx: any DuoStatusWriting) throws -> (DuoIngestReport, DuoExtractMark?) {
         let last = try tx.lastDuoExtract()
         var report = DuoIngestReport(file: file.lastPathComponent, sha256: digest, outcome: .applied, validation: ValidationReport(contract: Self.contract))
         report.previousSequence = last?.sequence
@@ -91,7 +127,7 @@ public struct DuoIngest: Sendable {
             if known.sequence == last?.sequence {
                 report.outcome = .alreadyApplied
                 report.reason = "this file was applied already as sequence \(known.sequence); nothing changed"
-                return report
+                return (report, nil)
             }
             report.outcome = .rejected
             report.reason = "this file was applied before as sequence \(known.sequence); the store is at sequence \(last?.sequence ?? 0)"
@@ -139,11 +175,8 @@ public struct DuoIngest: Sendable {
         let mark = DuoExtractMark(
             sequence: sequence, creationDate: creationDate, fileName: file.lastPathComponent, sha256: digest, records: validation.items,
             appliedAt: clock.now())
-        try tx.recordDuoExtract(mark)
-        for finding in validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
-        try tx.recordRun(RunRecord(id: runID, job: Self.job, startedAt: started, finishedAt: clock.now(), report: try Self.json(report)))
-        try audit?.append(.duoExtractApplied(report), in: tx)
-        return report
+        try tx.recordDuoExtract(mark, report: try Self.json(report))
+        return (report, mark)
     }
 
     /// The BSN of a quarantined record: the validated value, or what positions 2–10 hold when it

@@ -55,7 +55,7 @@ public struct CohortTable: Codable, Sendable, Equatable {
     public var peildatum: String?
 
     /// The table of the status store as of its last applied extract.
-    public static func compute(_ tx: any StoreTransaction) throws -> CohortTable {
+    public static func compute(_ tx: any DuoStatusReading) throws -> CohortTable {
         var cells: [Int: (asiel: Cell, other: Cell)] = [:]
         try tx.forEachDuoStatus { status in
             guard status.regime == "3", status.status != "VR", status.status != "VV",

@@ -80,7 +80,7 @@ public struct Wi2021Indicators: Sendable {
     public var peildatum: String?
 
     /// The indicators of the Wi2021 persons in the status store (`VR` and `VV` excluded: they have no obligation to follow).
-    public static func compute(_ tx: any StoreTransaction) throws -> Wi2021Indicators {
+    public static func compute(_ tx: any DuoStatusReading) throws -> Wi2021Indicators {
         var groups: [Group] = doelgroepen.flatMap { d in geslachten.map { Group(doelgroep: d, geslacht: $0) } }
         func index(_ doelgroep: String, _ geslacht: String) -> Int? {
             guard let d = doelgroepen.firstIndex(of: doelgroep), let g = geslachten.firstIndex(of: geslacht) else { return nil }

@@ -2,7 +2,10 @@ import Foundation
 import GRDB
 import KetenpoortCore
 
-extension SQLiteTransaction: DuoStatusTransaction {
+/// The status store's operations on one open transaction of its file.
+struct SQLiteDuoStatusTransaction: DuoStatusWriting {
+    let db: Database
+
     func lastDuoExtract() throws -> DuoExtractMark? {
         // Prepared once per connection: every API answer reads it.
         try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM duo_extract ORDER BY sequence DESC LIMIT 1")).flatMap(Self.duoExtractMark)
@@ -37,7 +40,7 @@ extension SQLiteTransaction: DuoStatusTransaction {
 
 /// The write side: an extract replaces the whole state in the caller's transaction. Who is present
 /// in the extract is tracked in a connection-local temporary table, so memory does not grow with it.
-extension SQLiteTransaction {
+extension SQLiteDuoStatusTransaction {
     static let duoColumns = [
         "bsn", "regime", "doelgroep", "plicht_start", "termijn_einde", "status", "statusdatum", "leerroute", "leerroute_start", "pip_datum",
         "pip_in_azc", "taalniveau", "aantal_boetes", "invordering_gepauzeerd", "gemeente", "geslacht", "geboortedatum", "land_herkomst",
@@ -88,14 +91,18 @@ extension SQLiteTransaction {
         return removed
     }
 
-    func recordDuoExtract(_ mark: DuoExtractMark) throws {
+    func recordDuoExtract(_ mark: DuoExtractMark, report: String) throws {
         try db.execute(
-            sql: "INSERT INTO duo_extract (sequence, creation_date, file_name, sha256, records, applied_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [mark.sequence, mark.creationDate.iso, mark.fileName, mark.sha256, mark.records, mark.appliedAt.timeIntervalSince1970])
+            sql: "INSERT INTO duo_extract (sequence, creation_date, file_name, sha256, records, applied_at, report) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [mark.sequence, mark.creationDate.iso, mark.fileName, mark.sha256, mark.records, mark.appliedAt.timeIntervalSince1970, report])
+    }
+
+    func duoExtractReport(sequence: Int) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT report FROM duo_extract WHERE sequence = ?", arguments: [sequence])
     }
 
     static func duoExtractMark(_ row: Row) -> DuoExtractMark? {
-        guard let date = Self.date(row["creation_date"]) else { return nil }
+        guard let date = SQLiteTransaction.date(row["creation_date"]) else { return nil }
         return DuoExtractMark(
             sequence: row["sequence"], creationDate: date, fileName: row["file_name"], sha256: row["sha256"], records: row["records"],
             appliedAt: Date(timeIntervalSince1970: row["applied_at"]))

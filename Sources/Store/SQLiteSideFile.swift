@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+/// A SQLite file of its own beside the store file (`ketenpoort.sqlite` → `ketenpoort.<name>.sqlite`),
+/// for state that must never wait for the store's write lock: SQLite has one per file. WAL with
+/// full sync, like the store; checkpoints taken over by the gateway like the store's.
+struct SQLiteSideFile {
+    let pool: DatabasePool
+    let path: String
+    private let checkpointer = LockedConnection()
+
+    /// The side file `name` of the store at `storePath`.
+    static func path(forStore storePath: String, name: String) -> String {
+        let url = URL(fileURLWithPath: storePath)
+        let base = url.pathExtension.isEmpty ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
+        return url.deletingLastPathComponent().appendingPathComponent("\(base).\(name).sqlite").path
+    }
+
+    /// Opens (or creates) the side file `name` of the store at `storePath` and migrates it.
+    init(storePath: String, name: String, migrator: DatabaseMigrator) throws {
+        path = Self.path(forStore: storePath, name: name)
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+    }
+
+    /// Commits only append to the write-ahead log from now on; `checkpoint()` copies it over.
+    func takeOverCheckpoints() throws {
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        try checkpointer.open(path: path)
+    }
+
+    /// A `PASSIVE` checkpoint on a connection of its own: never waits for the writer.
+    func checkpoint() throws {
+        try checkpointer.run { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+    }
+}
