@@ -71,11 +71,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Process-wide SQLite settings made before its first use (sqlite3_config is variadic).
+        .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The gateway's state: one protocol, the embedded SQLite engine (PostgreSQL later).
         .target(
             name: "Store",
             dependencies: [
-                "KetenpoortCore",
+                "KetenpoortCore", "CSQLiteSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

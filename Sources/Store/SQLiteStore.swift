@@ -20,7 +20,13 @@ public final class SQLiteStore: Store {
     private let checkpointer = LockedConnection()
 
     /// Opens (and creates or migrates) the store at `path`.
+    /// Makes SQLite's process-wide settings (see `SQLiteSettings`) if SQLite is not in use yet;
+    /// returns whether they hold. Opening a store does it too; a process calls it first thing.
+    @discardableResult
+    public static func configureProcess() -> Bool { SQLiteSettings.applied }
+
     public init(path: String) throws {
+        Self.configureProcess()
         self.path = path
         var configuration = Configuration()
         configuration.journalMode = .wal

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KetenpoortCore
 import Logging
+import Store
 
 /// The gateway's command line.
 @main
@@ -18,10 +19,17 @@ struct Ketenpoort: AsyncParsableCommand {
         // glibc's default raises this threshold after the first free, and then every thread's
         // arena keeps the peak of the biggest night's batches.
         MemoryTuning.returnLargeBlocks(above: 256 << 10)
+        let sqliteConfigured = SQLiteStore.configureProcess()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = ProcessInfo.processInfo.environment["KETENPOORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
             return handler
+        }
+        let logger = Logger(label: "ketenpoort")
+        if sqliteConfigured {
+            logger.debug("SQLite: memory statistics off (no process-wide lock on its allocations)")
+        } else {
+            logger.warning("SQLite was in use before its settings could be made: every allocation takes a process-wide lock")
         }
         do {
             var command = try parseAsRoot()

@@ -4,12 +4,17 @@ import Store
 
 /// The gateway's state as Prometheus text (`GET /metrics`): incidents by clock state and the
 /// outbox by status — counts only, nothing about any person.
-struct GatewayMetrics {
+struct GatewayMetrics: Sendable {
     let store: any Store
     let register: IncidentRegister
     let clock: any WallClock
 
-    func text() throws -> String {
+    /// Off Swift's cooperative pool: the read may wait on the store file's locks during a night.
+    func text() async throws -> String {
+        try await BlockingWork.run { try render() }
+    }
+
+    private func render() throws -> String {
         let now = clock.now()
         let (states, pending, deadLettered) = try store.read { tx in
             (

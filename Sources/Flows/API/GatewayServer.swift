@@ -119,7 +119,7 @@ public struct GatewayServer: Service {
     private func metrics(_ context: MutualTLSRequestContext) async -> Response {
         do {
             _ = try await caller(context, allowed: Role.allCases, asking: "the metrics")
-            let text = try GatewayMetrics(store: api.store, register: incidents, clock: api.clock).text()
+            let text = try await GatewayMetrics(store: api.store, register: incidents, clock: api.clock).text()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         } catch let problem as APIProblem {
             return problem.problem.response()
@@ -179,23 +179,16 @@ public struct GatewayServer: Service {
                 throw APIProblem.badRequest("inbox.bsn-in-header", "Idempotency-Key and the file name may not hold a BSN")
             }
             let body = try inbox.temporaryFile()
-            var sha256 = SHA256(), sha512 = SHA512()
+            let digests: (sha256: Data, sha512: Data)
             do {
-                FileManager.default.createFile(atPath: body.path, contents: nil)
-                let handle = try FileHandle(forWritingTo: body)
-                defer { try? handle.close() }
-                var size = 0
+                let file = try InboxBodyFile(url: body)
                 for try await buffer in request.body {
-                    size += buffer.readableBytes
-                    guard size <= Self.maximumInboxFile else {
+                    guard file.size + buffer.readableBytes <= Self.maximumInboxFile else {
                         throw APIProblem(.contentTooLarge, "inbox.too-large", "the file exceeds \(Self.maximumInboxFile >> 20) MiB")
                     }
-                    try buffer.withUnsafeReadableBytes { bytes in
-                        sha256.update(bufferPointer: bytes)
-                        sha512.update(bufferPointer: bytes)
-                        try handle.write(contentsOf: bytes)
-                    }
+                    try await file.append(buffer)
                 }
+                digests = try await file.finish()
             } catch {
                 try? FileManager.default.removeItem(at: body)
                 throw error
@@ -203,7 +196,7 @@ public struct GatewayServer: Service {
             let (created, signed) = try await inbox.accept(
                 GatewayInbox.Delivery(
                     contract: contract, key: key, fileName: fileName, digestField: digest, signature: request.headers[Self.signature], body: body,
-                    sha256: Data(sha256.finalize()), sha512: Data(sha512.finalize()), sender: party.party.oin))
+                    sha256: digests.sha256, sha512: digests.sha512, sender: party.party.oin))
             // A file the flow rejected is a permanent refusal (§8: stop retrying); a new one is created; a known one 409.
             let status: HTTPTypes.HTTPResponse.Status = signed.receipt.outcome == "rejected" ? .unprocessableContent : created ? .created : .conflict
             return answer(signed.response(status: status), trace: nil)

@@ -23,7 +23,7 @@ extension DeliveryWorker {
     /// Reads batch `id` and makes one attempt, recorded before it returns (unless interrupted).
     func attempt(batch id: String) async throws -> AttemptOutcome {
         let store = self.store
-        guard let batch = try await BlockingWork.run({ try store.read { try $0.batch(id: id) } }), batch.status == .pending else {
+        guard let batch = try await BatchWork.run({ try store.read { try $0.batch(id: id) } }), batch.status == .pending else {
             return .notPending
         }
         return try await attempt(batch)
@@ -95,7 +95,7 @@ extension DeliveryWorker {
         let number = batch.attempts + 1
         let outcome = status == .delivered ? "delivered" : status == .pending ? "retry" : status.rawValue
         let (store, audit) = (self.store, self.audit)
-        try await BlockingWork.run {
+        try await BatchWork.run {
             try store.write { tx in
                 try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
                 try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
@@ -122,12 +122,15 @@ extension DeliveryWorker {
         let timeout = Duration.milliseconds(Int64(configuration.delivery.timeout * 1000))
         let store = self.store, id = batch.id
         if batch.payloadBytes <= OutboxBatch.payloadPartSize {
-            let payload = try await BlockingWork.run { try store.read { try $0.payload(of: id) } }
-            let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: payload, signature: batch.signature)
+            // Read and digested as batch work, like the rest of a delivery: never beside the answers.
+            let (payload, headers) = try await BatchWork.run {
+                let payload = try store.read { try $0.payload(of: id) }
+                return (payload, try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: payload, signature: batch.signature))
+            }
             return try await client.post(url: endpoint, headers: headers.fields, body: payload, tls: tls, timeout: timeout)
         }
         // A large batch (a CBS delivery) is read part by part: once for its digest, once as it is sent.
-        let contentDigest = try await BlockingWork.run {
+        let contentDigest = try await BatchWork.run {
             var digest = SHA256()
             try store.read { tx in try tx.forEachPayloadPart(of: id) { digest.update(data: $0) } }
             return ContentDigest.field(sha256: digest.finalize())

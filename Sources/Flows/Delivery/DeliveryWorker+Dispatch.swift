@@ -134,7 +134,7 @@ extension DeliveryWorker {
     /// The pending batches: ids, recipients, due times and sizes only.
     func pendingBatches() async throws -> [BatchDue] {
         let store = self.store
-        return try await BlockingWork.run { try store.read { try $0.schedule(status: .pending) } }
+        return try await BatchWork.run { try store.read { try $0.schedule(status: .pending) } }
     }
 }
 

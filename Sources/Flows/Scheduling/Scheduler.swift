@@ -75,12 +75,16 @@ public struct Scheduler: Service {
 
     private func loop(_ entry: Entry) async {
         do {
-            if let missed = try missedRun(of: entry) {
+            let (store, clock, name) = (self.store, self.clock, entry.name)
+            if let missed = try await BlockingWork.run({ try missedRun(of: entry) }) {
                 logger.notice("catching up a missed run", metadata: ["schedule": "\(entry.name)", "due": "\(missed)"])
                 await fire(entry, due: missed)
-            } else if try store.read({ try $0.lastDue(schedule: entry.name) }) == nil {
+            } else {
                 // First start: nothing to catch up; remember from when on this schedule counts.
-                try store.write { try $0.recordScheduled(schedule: entry.name, due: clock.now(), startedAt: clock.now(), finishedAt: clock.now()) }
+                try await BlockingWork.run {
+                    guard try store.read({ try $0.lastDue(schedule: name) }) == nil else { return }
+                    try store.write { try $0.recordScheduled(schedule: name, due: clock.now(), startedAt: clock.now(), finishedAt: clock.now()) }
+                }
             }
             while !Task.isCancelled {
                 guard let next = entry.cron.nextRun(after: clock.now(), in: timeZone) else { return }

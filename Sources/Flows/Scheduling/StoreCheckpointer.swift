@@ -23,7 +23,8 @@ public struct StoreCheckpointer: Service {
 
     private func checkpoint() async {
         do {
-            try await BlockingWork.run { [store] in try store.checkpoint() }
+            // Batch work: a night's checkpoints copy hundreds of megabytes.
+            try await BatchWork.run { [store] in try store.checkpoint() }
         } catch {
             logger.warning("checkpoint failed; the write-ahead log grows until the next one", metadata: ["error": "\(error)"])
         }
