@@ -32,8 +32,10 @@ public final class ProcessingLogWriter: Service, @unchecked Sendable {
 
     public init(log: any ProcessingLog) {
         self.log = log
-        let thread = Thread { [self] in self.work() }
-        thread.name = "ketenpoort-processing-log"
+        let thread = Thread { [self] in
+            ThreadName.setCurrent("kp-proc-log")
+            self.work()
+        }
         thread.start()
     }
 

@@ -41,10 +41,10 @@ public enum BatchWork {
 
     private static func start(_ work: @escaping @Sendable () -> Void) {
         let thread = Thread {
+            ThreadName.setCurrent("kp-batch")
             ThreadPriority.setNiceness(niceness, onlyLowering: true)
             work()
         }
-        thread.name = "ketenpoort.batch"
         thread.start()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 /// Runs a sync's store transactions on a thread of its own, one after another in the order given,
 /// while the caller prepares the next one: sealing (CPU) and committing (the store's I/O and
@@ -33,8 +34,10 @@ final class BackgroundCommitter: @unchecked Sendable {
         if let failure { throw failure }
         waiting = work
         if thread == nil {
-            let thread = Thread { [self] in loop() }
-            thread.name = "ketenpoort.sync-commit"
+            let thread = Thread { [self] in
+                ThreadName.setCurrent("kp-sync-commit")
+                loop()
+            }
             self.thread = thread
             thread.start()
         }

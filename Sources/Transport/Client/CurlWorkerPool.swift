@@ -30,10 +30,10 @@ final class CurlWorkerPool: @unchecked Sendable {
         runningThreads = threadCount
         for index in 0..<threadCount {
             let thread = Thread { [self] in
+                ThreadName.setCurrent("kp-curl-\(index)")
                 if let niceness { ThreadPriority.setNiceness(niceness, onlyLowering: true) }
                 self.work(maximumResponseSize: maximumResponseSize)
             }
-            thread.name = "ketenpoort-curl-\(index)"
             thread.start()
         }
     }

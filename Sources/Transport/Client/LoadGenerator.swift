@@ -59,6 +59,7 @@ public enum LoadGenerator {
             group.enter()
             ready.enter()
             let thread = Thread {
+                ThreadName.setCurrent("kp-load-\(connection)")
                 if let niceness { ThreadPriority.setNiceness(niceness) }
                 // One handle set up once (URL, TLS, headers): a request then only sets its body, so
                 // the generator spends its share of the machine on TLS, not on libcurl set-up.
