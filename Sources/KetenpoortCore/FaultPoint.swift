@@ -33,6 +33,8 @@ public enum FaultPoint {
         hits += 1
         let now = hits
         pthread_mutex_unlock(lock)
-        if now == plan.count { kill(getpid(), plan.signal) }
+        // To this thread (tgkill): sent to the process, a stop is taken by whichever thread the
+        // kernel picks, and this one runs on — past the point — until that thread is scheduled.
+        if now == plan.count { raise(plan.signal) }
     }
 }
