@@ -16,7 +16,14 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
     /// Opens (or creates) the status store of the store at `storePath`; `legacy` is the store itself.
     init(storePath: String, legacy: DatabasePool) throws {
         file = try SQLiteSideFile(storePath: storePath, name: "duo-status", migrator: Self.migrator)
-        try importLegacy(storePath: storePath, legacy: legacy)
+        let imported = try file.importOnce(fromStore: storePath) { db in
+            let columns = SQLiteDuoStatusTransaction.duoColumnList
+            let extractColumns = "sequence, creation_date, file_name, sha256, records, applied_at"
+            try db.execute(sql: "INSERT INTO duo_status (\(columns)) SELECT \(columns) FROM legacy.duo_status")
+            try db.execute(sql: "INSERT INTO duo_extract (\(extractColumns)) SELECT \(extractColumns) FROM legacy.duo_extract")
+        }
+        // The store keeps its extract rows: they say which applied extracts it has a record of.
+        if imported { try legacy.write { db in try db.execute(sql: "DELETE FROM duo_status") } }
     }
 
     public func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
@@ -52,25 +59,4 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
         }
         return migrator
     }()
-
-    /// Moves the statuses and extracts the store file holds (written before v10) over once. Their
-    /// extracts were recorded in the store in the same transaction, so none is left unrecorded.
-    private func importLegacy(storePath: String, legacy: DatabasePool) throws {
-        let done = try file.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM legacy_import") ?? 0 } > 0
-        guard !done else { return }
-        let columns = SQLiteDuoStatusTransaction.duoColumnList
-        let extractColumns = "sequence, creation_date, file_name, sha256, records, applied_at"
-        try file.pool.writeWithoutTransaction { db in
-            try db.execute(sql: "ATTACH DATABASE ? AS legacy", arguments: [storePath])
-            defer { try? db.execute(sql: "DETACH DATABASE legacy") }
-            try db.inTransaction {
-                try db.execute(sql: "INSERT INTO duo_status (\(columns)) SELECT \(columns) FROM legacy.duo_status")
-                try db.execute(sql: "INSERT INTO duo_extract (\(extractColumns)) SELECT \(extractColumns) FROM legacy.duo_extract")
-                try db.execute(sql: "INSERT INTO legacy_import (done) VALUES (1)")
-                return .commit
-            }
-        }
-        // The store keeps its extract rows: they say which applied extracts it has a record of.
-        try legacy.write { db in try db.execute(sql: "DELETE FROM duo_status") }
-    }
 }

@@ -20,11 +20,16 @@ public final class SQLiteProcessingLog: ProcessingLog {
         SQLiteSideFile.path(forStore: storePath, name: "processing-log")
     }
 
-    /// Opens (or creates) the log of the store at `storePath`; `legacy` is the store itself, whose
-    /// older entries are copied into a newly created log.
-    init(storePath: String, legacy: DatabasePool) throws {
+    /// Opens (or creates) the log of the store at `storePath`; the entries the store file itself
+    /// holds (older versions) are copied into a newly created log.
+    init(storePath: String) throws {
         file = try SQLiteSideFile(storePath: storePath, name: "processing-log", migrator: Self.migrator)
-        try importLegacy(from: legacy)
+        // Entries of v6–v7, in the store file, in their order.
+        try file.importOnce(fromStore: storePath) { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM legacy.sqlite_master WHERE type = 'table' AND name = 'processing_log'") ?? false else { return }
+            let columns = "trace_id, span_id, parent_span_id, activity, caller_oin, purpose, case_number, subject, outcome, at"
+            try db.execute(sql: "INSERT INTO processing_log (\(columns)) SELECT \(columns) FROM legacy.processing_log ORDER BY rowid")
+        }
     }
 
     static let migrator: DatabaseMigrator = {
@@ -42,20 +47,6 @@ public final class SQLiteProcessingLog: ProcessingLog {
         }
         return migrator
     }()
-
-    /// Copies the entries the store file holds (written before v8) once, in their order.
-    private func importLegacy(from legacy: DatabasePool) throws {
-        let done = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM legacy_import") ?? 0 } > 0
-        guard !done else { return }
-        let rows = try legacy.read { db -> [Row] in
-            guard try db.tableExists("processing_log") else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT * FROM processing_log ORDER BY rowid")
-        }
-        try pool.write { db in
-            for row in rows { try Self.insert(Self.entry(row), in: db) }
-            try db.execute(sql: "INSERT INTO legacy_import (done) VALUES (1)")
-        }
-    }
 
     public func append(_ entries: [ProcessingLogEntry]) throws {
         try pool.write { db in for entry in entries { try Self.insert(entry, in: db) } }

@@ -27,6 +27,25 @@ struct SQLiteSideFile {
         try migrator.migrate(pool)
     }
 
+    /// Copies what the store file at `storePath` held before this file existed, once (the file's
+    /// schema has a `legacy_import` table): `copy` runs with the store attached as `legacy`, in the
+    /// transaction that marks the copy made. Returns whether the copy was made now.
+    @discardableResult
+    func importOnce(fromStore storePath: String, _ copy: @escaping (Database) throws -> Void) throws -> Bool {
+        let done = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM legacy_import") ?? 0 } > 0
+        guard !done else { return false }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS legacy", arguments: [storePath])
+            defer { try? db.execute(sql: "DETACH DATABASE legacy") }
+            try db.inTransaction {
+                try copy(db)
+                try db.execute(sql: "INSERT INTO legacy_import (done) VALUES (1)")
+                return .commit
+            }
+        }
+        return true
+    }
+
     /// Commits only append to the write-ahead log from now on; `checkpoint()` copies it over.
     func takeOverCheckpoints() throws {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }

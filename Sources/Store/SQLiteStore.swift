@@ -39,7 +39,7 @@ public final class SQLiteStore: Store {
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             queue = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
-            log = try SQLiteProcessingLog(storePath: path, legacy: queue)
+            log = try SQLiteProcessingLog(storePath: path)
             status = try SQLiteDuoStatusStore(storePath: path, legacy: queue)
         } catch let error as DatabaseError {
             throw KetenpoortError(.storeUnavailable, "the store at \(path) cannot be opened: \(error.resultCode)")
