@@ -128,6 +128,36 @@ struct SyncTests {
         }
     }
 
+    @Test("each municipality's notifications keep the snapshot's order: a move's withdrawal before its line, persons gone last")
+    func fileOrder() throws {
+        let fixture = try SyncFixture()
+        defer { fixture.directory.remove() }
+        _ = try fixture.sync("tvs-export-20261121.csv")
+        let second = try fixture.sync("tvs-export-20261122.csv")
+        // Each person's place in the second file, worked out from the file itself.
+        let text = try String(contentsOf: Repository.sample("coa", "tvs-export-20261122.csv"), encoding: .utf8)
+        var place: [String: Int] = [:]
+        for line in text.split(whereSeparator: \.isNewline) where line.first?.isNumber == true || line.first == ";" {
+            let fields = line.split(separator: ";", maxSplits: 2, omittingEmptySubsequences: false)
+            let key = fields[0].isEmpty ? "b:\(fields[1])" : "v:\(fields[0])"
+            if place[key] == nil { place[key] = place.count }
+        }
+        var withdrawnByMove = 0
+        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(second.run) {
+            // A small night: one batch per municipality, whatever kinds of notification it holds.
+            #expect(batch.id.hasSuffix("-1"), "\(batch.id)")
+            let notifications = try BatchContents.parse(batch.payload).notifications
+            // A notification for a person in the file sits at 2 × place (+1 unless it withdraws a move); gone, after all.
+            let ranks = notifications.map { notification in
+                place[notification.key].map { 2 * $0 + (notification.soort == "intrekking" ? 0 : 1) } ?? Int.max
+            }
+            #expect(ranks == ranks.sorted(), "\(batch.id): \(notifications.map { "\($0.soort) \($0.key)" })")
+            withdrawnByMove += zip(notifications, ranks).filter { $0.soort == "intrekking" && $1 != Int.max }.count
+        }
+        // The sample has both kinds of withdrawal: Ahmadzai moved (GM0344), Tekle gone (GM0014).
+        #expect(withdrawnByMove == 1)
+    }
+
     @Test("an unchanged night sends nothing again; an older or equal snapshot is refused")
     func unchangedAndRefused() throws {
         let fixture = try SyncFixture()

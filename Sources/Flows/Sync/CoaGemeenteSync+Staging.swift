@@ -7,44 +7,31 @@ extension CoaGemeenteSync {
     /// Step 1: validates the snapshot and stages each identifiable person: a clean record with its
     /// municipality, its content hash (of the `nieuw` notification it would make, consent-bound
     /// fields included only with a valid consent) and its values; a quarantined one as seen only.
+    ///
+    /// Two threads share the work: one reads, validates and encodes the snapshot, this one writes
+    /// the scratch file, rows handed over in chunks through a bounded queue (memory stays flat).
     func stage(_ input: URL, into staging: SyncStaging, consent: ConsentPolicy) throws -> ValidationReport {
-        let object = pipeline.adapter.mapping.item.object
-        let slots = (
-            bsn: object.slot(of: "bsn")!, vnummer: object.slot(of: "vnummer")!, gemeente: object.slot(of: "gemeente")!,
-            housed: object.slot(of: "huisvestingsdatum")!
-        )
-        var fragment: [UInt8] = []
-        var values: [UInt8] = []
+        let queue = BoundedQueue<[SyncStaging.StagedRow]>(capacity: 4)
+        let reading = StagingReader(sync: self, input: input, consent: consent, queue: queue)
         return try staging.write { db in
-            var writer = try SyncStaging.SnapshotWriter(in: db)
+            var writer = try SyncStaging.SnapshotWriter(in: db, numbers: staging.numbers)
             var pacer = WritebackPacer(file: staging.url)
             defer { pacer.close() }
-            let report = try pipeline.run(input, onPositionedItem: { record, position, isClean in
-                let bsn = record.values[slots.bsn].text, vnummer = record.values[slots.vnummer].text
-                guard let person = PersonKey(vnummer: vnummer, bsn: bsn) else { return }
-                let gemeente = isClean ? record.values[slots.gemeente].text : nil
-                var hash: String?
-                var stored: [UInt8]?
-                // Only a person bound for a registered municipality can need a notification.
-                if let gemeente, registry.gemeente(gemeente) != nil {
-                    let health = consent.decide(record, bsn: bsn, recipient: gemeente)
-                    fragment.removeAll(keepingCapacity: true)
-                    try outbound.encode(record, context: ["soort": .text("nieuw")], consented: health?.consented ?? [], into: &fragment)
-                    hash = Self.hash(fragment)
-                    values.removeAll(keepingCapacity: true)
-                    record.encodeValues(into: &values)
-                    // A copy of its own size: the row may wait in a run, and `values` keeps its capacity.
-                    stored = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, count in
-                        count = buffer.initialize(fromContentsOf: values)
+            let reader = reading.start()
+            do {
+                while let chunk = queue.take() {
+                    for row in chunk {
+                        try writer.add(row)
+                        pacer.wrote()
                     }
                 }
-                try writer.add(SyncStaging.StagedRow(
-                    person: person.value, line: position.number, isClean: isClean, gemeente: gemeente, contentHash: hash,
-                    isHoused: !record.values[slots.housed].isAbsent, bsn: bsn, vnummer: vnummer, record: stored))
-                pacer.wrote()
-            })
-            try writer.finish()
-            return report
+                try writer.finish()
+            } catch {
+                queue.cancel()
+                _ = reader.wait()
+                throw error
+            }
+            return try reader.wait().get()
         }
     }
 
@@ -62,23 +49,23 @@ extension CoaGemeenteSync {
         var counts = report
         var goneSequence = 1 << 40
         try staging.withSnapshotByPerson { next, db in
-            let insert = try SyncStaging.notificationInsert(in: db)
-            func notify(_ gemeente: String, _ sequence: Int, _ soort: String, person: String, snapshot: Int64?, state: SentState? = nil) throws {
-                try SyncStaging.addNotification(
-                    gemeente: gemeente, sequence: sequence, soort: soort, person: person, snapshot: snapshot, bsn: state?.bsn,
-                    vnummer: state?.vnummer, with: insert)
+            let insert = try SyncStaging.withdrawalInsert(in: db)
+            /// A notification from the sent state: a withdrawal, or a forgetting.
+            func notify(_ gemeente: String, _ sequence: Int, _ soort: String, person: String, state: SentState) throws {
+                try staging.addWithdrawal(
+                    gemeente: gemeente, sequence: sequence, soort: soort, person: person, bsn: state.bsn, vnummer: state.vnummer, with: insert)
             }
             func decide(_ person: String, _ rows: [SyncStaging.SnapshotRow], _ states: [SentState]) throws {
                 guard !rows.isEmpty else {
                     for state in states {
                         if state.isHoused {
-                            try notify(state.gemeente, 0, Self.forget, person: person, snapshot: nil, state: state)
+                            try notify(state.gemeente, 0, Self.forget, person: person, state: state)
                             counts.leftHoused += 1
                         } else if registry.gemeente(state.gemeente) == nil {
                             counts.held[state.gemeente, default: 0] += 1
                         } else {
                             goneSequence += 1
-                            try notify(state.gemeente, goneSequence, "intrekking", person: person, snapshot: nil, state: state)
+                            try notify(state.gemeente, goneSequence, "intrekking", person: person, state: state)
                             counts.perMunicipality[state.gemeente, default: .init()].intrekking += 1
                         }
                     }
@@ -89,7 +76,7 @@ extension CoaGemeenteSync {
                     if registry.gemeente(state.gemeente) == nil {
                         counts.held[state.gemeente, default: 0] += 1
                     } else {
-                        try notify(state.gemeente, 2 * row.line, "intrekking", person: person, snapshot: nil, state: state)
+                        try notify(state.gemeente, 2 * row.line, "intrekking", person: person, state: state)
                         counts.perMunicipality[state.gemeente, default: .init()].intrekking += 1
                     }
                 }
@@ -105,11 +92,11 @@ extension CoaGemeenteSync {
                     if previous.contentHash == row.contentHash {
                         counts.unchanged += 1
                     } else {
-                        try notify(gemeente, 2 * row.line + 1, "wijziging", person: person, snapshot: row.rowid)
+                        staging.addSending(rowid: row.rowid, isChange: true)
                         counts.perMunicipality[gemeente, default: .init()].wijziging += 1
                     }
                 } else {
-                    try notify(gemeente, 2 * row.line + 1, "nieuw", person: person, snapshot: row.rowid)
+                    staging.addSending(rowid: row.rowid, isChange: false)
                     counts.perMunicipality[gemeente, default: .init()].nieuw += 1
                 }
             }

@@ -14,7 +14,7 @@ import Store
 /// The night is prepared outside the store's write lock and applied in short steps, so the IND's
 /// answers, the delivery worker and the audit chain never wait for a whole night:
 /// 1. **stage** — the snapshot is validated and each person's record kept in a scratch file
-///    (`SyncStaging`), sorted by person;
+///    (`SyncStaging`), per municipality in file order and indexed by person;
 /// 2. **merge** — one pass over the sorted snapshot beside the sent state (read in person order
 ///    from a consistent read view) decides every notification, withdrawal and count;
 /// 3. **apply** — per batch one transaction: consent decisions, the guards, the sealed batch in the
@@ -95,7 +95,8 @@ public struct CoaGemeenteSync: Sendable {
             try ConsentPolicy(outbound: outbound, input: pipeline.adapter.mapping.item.object, moment: started, in: tx)
         }
         let t0 = Date()
-        let staging = try SyncStaging(directory: scratchDirectory, run: runID)
+        let staging = try SyncStaging(
+            directory: scratchDirectory, run: runID, municipalities: registry.parties.compactMap { $0.party.gemeente?.value })
         var report = SyncReport(run: runID, snapshotDate: snapshotDate.iso, validation: ValidationReport(contract: "coa-tvs-export"))
         report.validation = try stage(input, into: staging, consent: consent)
         if report.validation.isRejected {

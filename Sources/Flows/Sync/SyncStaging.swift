@@ -5,10 +5,16 @@ import Store
 
 /// The scratch space of one nightly sync: a SQLite file of its own (no journal, no fsync), outside
 /// the store, so staging a night never holds the store's write lock and memory stays flat however
-/// large the snapshot. It holds the validated snapshot (`snapshot`, sorted by person for the merge
-/// with the sent state) and the notifications the merge decided (`notification`, read back per
-/// municipality in file order for sealing). It is thrown away when the run ends: a crashed run
-/// stages again, against the sent state as the applied batches left it.
+/// large the snapshot. It is thrown away when the run ends: a crashed run stages again, against the
+/// sent state as the applied batches left it.
+///
+/// - `snapshot`: the validated snapshot, keyed by municipality and line (`GemeenteNumbers`), so
+///   its table holds each municipality's rows together in file order — the order sealing reads
+///   them in — and indexed by person for the merge with the sent state;
+/// - the merge's decisions: which staged rows become a `nieuw` or a `wijziging` (in memory, one
+///   number per row: `Decisions`), and the withdrawals and forgettings (`notification`, with the
+///   identifiers the sent state kept);
+/// - `forEachNotification` reads both back per municipality in file order, one pass over each.
 final class SyncStaging {
     /// One row of the snapshot, as the merge reads it.
     struct SnapshotRow {
@@ -37,15 +43,21 @@ final class SyncStaging {
 
     let url: URL
     private let database: DatabaseQueue
+    /// The municipalities' numbers in this run's keys.
+    let numbers: GemeenteNumbers
+    /// The staged rows the merge decided to send, with their kind.
+    private(set) var decisions = Decisions()
 
     /// A fresh scratch file `<directory>/<run>.staging.sqlite` (an old one of the same run is removed).
-    init(directory: URL, run: String) throws {
+    init(directory: URL, run: String, municipalities: [String]) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         url = directory.appendingPathComponent("\(run).staging.sqlite")
+        numbers = GemeenteNumbers(registered: municipalities)
         Self.remove(url)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384; PRAGMA temp_store = FILE")
+            // `threads`: SQLite may sort the person index with a helper thread.
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096; PRAGMA temp_store = FILE; PRAGMA threads = 2")
         }
         database = try DatabaseQueue(path: url.path, configuration: configuration)
         try database.writeWithoutTransaction { db in
@@ -55,7 +67,7 @@ final class SyncStaging {
                         person TEXT NOT NULL, line INTEGER NOT NULL, clean INTEGER NOT NULL, gemeente TEXT, content_hash TEXT,
                         housed INTEGER, bsn TEXT, vnummer TEXT, record BLOB);
                     CREATE TABLE notification (
-                        gemeente TEXT NOT NULL, sequence INTEGER NOT NULL, soort TEXT NOT NULL, person TEXT NOT NULL, snapshot INTEGER,
+                        number INTEGER NOT NULL, sequence INTEGER NOT NULL, gemeente TEXT NOT NULL, soort TEXT NOT NULL, person TEXT NOT NULL,
                         bsn TEXT, vnummer TEXT);
                     """)
         }
@@ -91,18 +103,20 @@ final class SyncStaging {
         let record: [UInt8]?
     }
 
-    /// Writes the staged rows of one pass, each municipality's records together in runs of
-    /// `runLength`: sealing reads a municipality's records in file order, and a run fills a few
-    /// pages, so a page read then serves a run instead of a single record (342 municipalities
-    /// interleaved would make it one page read per record). Rows without a record go at once.
+    /// Writes the staged rows of one pass under their keys (`GemeenteNumbers.key`). Rows are
+    /// written in runs of `runLength` per municipality, so an insert fills a page in turn instead of
+    /// touching 342 pages one row each; rows without a record go at once.
     struct SnapshotWriter {
         static let runLength = 32
         private let insert: BoundStatement
+        private let numbers: GemeenteNumbers
         private var runs: [String: [StagedRow]] = [:]
 
-        init(in db: Database) throws {
+        init(in db: Database, numbers: GemeenteNumbers) throws {
             insert = try BoundStatement(
-                "INSERT INTO snapshot (person, line, clean, gemeente, content_hash, housed, bsn, vnummer, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", in: db)
+                "INSERT INTO snapshot (rowid, person, line, clean, gemeente, content_hash, housed, bsn, vnummer, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                in: db)
+            self.numbers = numbers
         }
 
         mutating func add(_ row: StagedRow) throws {
@@ -125,7 +139,9 @@ final class SyncStaging {
         }
 
         private func write(_ row: StagedRow) throws {
+            let key = numbers.key(row.gemeente, line: row.line)
             try insert.run { values in
+                values.integer(key)
                 values.text(row.person)
                 values.integer(Int64(row.line))
                 values.integer(row.isClean ? 1 : 0)
@@ -149,56 +165,88 @@ final class SyncStaging {
     /// Calls `body` with a cursor over the snapshot in person order (then file order).
     func withSnapshotByPerson<T>(_ body: (_ next: () throws -> SnapshotRow?, _ db: Database) throws -> T) throws -> T {
         try write { db in
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT rowid, person, line, clean, gemeente, content_hash FROM snapshot INDEXED BY snapshot_person ORDER BY person, line")
+            let rows = try RowCursor(
+                "SELECT rowid, person, line, clean, gemeente, content_hash FROM snapshot INDEXED BY snapshot_person ORDER BY person, line", in: db)
             return try body(
                 {
-                    guard let row = try rows.next() else { return nil }
+                    guard try rows.next() else { return nil }
                     return SnapshotRow(
-                        rowid: row[0], person: row[1], line: row[2], isClean: row[3], gemeente: row[4], contentHash: row[5])
+                        rowid: rows.integer(0), person: rows.text(1), line: Int(rows.integer(2)), isClean: rows.integer(3) != 0,
+                        gemeente: rows.optionalText(4), contentHash: rows.optionalText(5))
                 }, db)
         }
     }
 
-    /// The insert `addNotification` uses, prepared for one pass.
-    static func notificationInsert(in db: Database) throws -> BoundStatement {
-        try BoundStatement("INSERT INTO notification (gemeente, sequence, soort, person, snapshot, bsn, vnummer) VALUES (?, ?, ?, ?, ?, ?, ?)", in: db)
+    /// The insert `addWithdrawal` uses, prepared for one pass.
+    static func withdrawalInsert(in db: Database) throws -> BoundStatement {
+        try BoundStatement("INSERT INTO notification (number, sequence, gemeente, soort, person, bsn, vnummer) VALUES (?, ?, ?, ?, ?, ?, ?)", in: db)
     }
 
-    /// Records a decided notification (`snapshot` is the staged row it sends, nil for a withdrawal).
-    static func addNotification(
-        gemeente: String, sequence: Int, soort: String, person: String, snapshot: Int64?, bsn: String?, vnummer: String?, with insert: BoundStatement
+    /// Records a decided notification that sends no staged record — a withdrawal (or a forgetting)
+    /// of what the sent state holds — at `sequence` among `gemeente`'s notifications.
+    func addWithdrawal(
+        gemeente: String, sequence: Int, soort: String, person: String, bsn: String?, vnummer: String?, with insert: BoundStatement
     ) throws {
+        let number = numbers.number(of: gemeente)
         try insert.run { row in
-            row.text(gemeente)
+            row.integer(number)
             row.integer(Int64(sequence))
+            row.text(gemeente)
             row.text(soort)
             row.text(person)
-            row.integer(snapshot)
             row.text(bsn)
             row.text(vnummer)
         }
     }
 
-    /// Calls `body` for every decided notification, per municipality in sequence order.
+    /// Records that the staged row `rowid` is sent, as a `wijziging` or else a `nieuw`.
+    func addSending(rowid: Int64, isChange: Bool) {
+        decisions.add(rowid: rowid, isChange: isChange)
+    }
+
+    /// Calls `body` for every decided notification, per municipality (by number) in file order: a
+    /// withdrawal before the notification of the line that caused it, withdrawals of persons gone
+    /// last. Reads the staged records once, in key order, beside the withdrawals in theirs.
     func forEachNotification(_ body: (Notification) throws -> Void) throws {
+        decisions.sort()
         try database.writeWithoutTransaction { db in
-            try db.execute(sql: "CREATE INDEX IF NOT EXISTS notification_order ON notification (gemeente, sequence)")
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS notification_order ON notification (number, sequence)")
         }
         try database.read { db in
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT n.gemeente, n.soort, n.person, s.record, s.content_hash, s.housed, coalesce(s.bsn, n.bsn), coalesce(s.vnummer, n.vnummer),
-                        coalesce(s.gemeente, n.gemeente)
-                    FROM notification n INDEXED BY notification_order LEFT JOIN snapshot s ON s.rowid = n.snapshot
-                    ORDER BY n.gemeente, n.sequence
-                    """)
-            while let row = try rows.next() {
-                let record: Data? = row[3]
-                try body(Notification(
-                    gemeente: row[0], soort: row[1], person: row[2], addressee: row[8], record: record.map { [UInt8]($0) }, contentHash: row[4],
-                    isHoused: (row[5] as Bool?) ?? false, bsn: row[6], vnummer: row[7]))
+            let withdrawals = try RowCursor(
+                "SELECT number, sequence, gemeente, soort, person, bsn, vnummer FROM notification INDEXED BY notification_order ORDER BY number, sequence",
+                in: db)
+            let staged = try RowCursor("SELECT rowid, gemeente, person, record, content_hash, housed, bsn, vnummer FROM snapshot ORDER BY rowid", in: db)
+            var next = 0
+            /// The next staged row decided to be sent, with its soort; nil when none is left.
+            func nextSending() throws -> (key: (Int64, Int64), soort: String)? {
+                guard next < decisions.count else { return nil }
+                let (rowid, isChange) = decisions[next]
+                next += 1
+                while try staged.next() {
+                    if staged.integer(0) == rowid {
+                        return (GemeenteNumbers.order(of: rowid), isChange ? "wijziging" : "nieuw")
+                    }
+                }
+                throw KetenpoortError(.syncRefused, "the scratch file lost a staged row")
+            }
+            var withdrawal = try withdrawals.next() ? (withdrawals.integer(0), withdrawals.integer(1)) : nil
+            var sending = try nextSending()
+            while withdrawal != nil || sending != nil {
+                if let key = withdrawal, sending.map({ key < $0.key }) ?? true {
+                    let gemeente = withdrawals.text(2)
+                    try body(Notification(
+                        gemeente: gemeente, soort: withdrawals.text(3), person: withdrawals.text(4), addressee: gemeente, record: nil,
+                        contentHash: nil, isHoused: false, bsn: withdrawals.optionalText(5), vnummer: withdrawals.optionalText(6)))
+                    withdrawal = try withdrawals.next() ? (withdrawals.integer(0), withdrawals.integer(1)) : nil
+                } else if let (_, soort) = sending {
+                    let gemeente = staged.text(1)
+                    try body(Notification(
+                        gemeente: gemeente, soort: soort, person: staged.text(2), addressee: gemeente, record: staged.blob(3),
+                        contentHash: staged.optionalText(4), isHoused: staged.integer(5) != 0, bsn: staged.optionalText(6),
+                        vnummer: staged.optionalText(7)))
+                    sending = try nextSending()
+                }
             }
         }
     }

@@ -1,0 +1,70 @@
+import GRDB
+import GRDBSQLite
+
+/// A query's rows read through SQLite's C interface, column by index: a night reads a million
+/// rows, and decoding each through GRDB's `Row` cost more than the read itself. The counterpart
+/// of `BoundStatement`; valid only inside the transaction (or read) that made it.
+///
+/// ```swift
+/// let rows = try RowCursor("SELECT name, line FROM t ORDER BY line", in: db)
+/// while try rows.next() { print(rows.text(0), rows.integer(1)) }
+/// ```
+public struct RowCursor {
+    private let statement: Statement
+    private let database: Database
+
+    /// Prepares `sql` (no arguments) for one pass.
+    public init(_ sql: String, in db: Database) throws {
+        statement = try db.makeStatement(sql: sql)
+        database = db
+        sqlite3_reset(statement.sqliteStatement)
+    }
+
+    /// Steps to the next row; false when there is none.
+    public func next() throws -> Bool {
+        let code = sqlite3_step(statement.sqliteStatement)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(database.sqliteConnection)))
+        }
+    }
+
+    /// Whether column `index` of the current row is NULL.
+    public func isNull(_ index: Int32) -> Bool {
+        sqlite3_column_type(statement.sqliteStatement, index) == SQLITE_NULL
+    }
+
+    /// Column `index` as text (empty for NULL).
+    public func text(_ index: Int32) -> String {
+        let handle = statement.sqliteStatement
+        guard let start = sqlite3_column_text(handle, index) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+    }
+
+    /// Column `index` as text, nil for NULL.
+    public func optionalText(_ index: Int32) -> String? {
+        isNull(index) ? nil : text(index)
+    }
+
+    /// Column `index` as an integer (0 for NULL).
+    public func integer(_ index: Int32) -> Int64 {
+        sqlite3_column_int64(statement.sqliteStatement, index)
+    }
+
+    /// Column `index` as an integer, nil for NULL.
+    public func optionalInteger(_ index: Int32) -> Int64? {
+        isNull(index) ? nil : integer(index)
+    }
+
+    /// Column `index` as bytes, nil for NULL.
+    public func blob(_ index: Int32) -> [UInt8]? {
+        let handle = statement.sqliteStatement
+        guard !isNull(index) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard count > 0, let start = sqlite3_column_blob(handle, index) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: start, count: count))
+    }
+}
