@@ -22,7 +22,8 @@ public final class SQLiteProcessingLog: ProcessingLog {
 
     /// Opens (or creates) the log of the store at `storePath`; the entries the store file itself
     /// holds (older versions) are copied into a newly created log.
-    init(storePath: String) throws {
+    init(storePath: String, logLimit: Int = 64 << 20) throws {
+        self.logLimit = logLimit
         file = try SQLiteSideFile(storePath: storePath, name: "processing-log", migrator: Self.migrator)
         // Entries of v6–v7, in the store file, in their order.
         try file.importOnce(fromStore: storePath) { db in
@@ -48,8 +49,14 @@ public final class SQLiteProcessingLog: ProcessingLog {
         return migrator
     }()
 
+    /// The write-ahead log's bound (`SQLiteSideFile.boundLog`): at 1,000 answers a second (a page
+    /// a commit), about sixteen seconds of commits, so the writer's own checkpoint is rare.
+    let logLimit: Int
+
     public func append(_ entries: [ProcessingLogEntry]) throws {
         try pool.write { db in for entry in entries { try Self.insert(entry, in: db) } }
+        // Durable already: a failure to copy the log over is not the entries' failure.
+        try? file.boundLog(to: logLimit)
     }
 
     public func processings(subject: String) throws -> [ProcessingLogEntry] {

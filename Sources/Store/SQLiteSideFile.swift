@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A SQLite file of its own beside the store file (`ketenpoort.sqlite` → `ketenpoort.<name>.sqlite`),
 /// for state that must never wait for the store's write lock: SQLite has one per file. WAL with
 /// full sync, like the store; checkpoints taken over by the gateway like the store's.
@@ -55,5 +59,26 @@ struct SQLiteSideFile {
     /// A `PASSIVE` checkpoint on a connection of its own: never waits for the writer.
     func checkpoint() throws {
         try checkpointer.run { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+    }
+
+    /// The size of the write-ahead log file (0 when there is none).
+    var logBytes: Int {
+        var status = stat()
+        return stat(path + "-wal", &status) == 0 ? Int(status.st_size) : 0
+    }
+
+    /// Keeps the write-ahead log of a file written without pause (the processing log, one commit
+    /// per answer) from growing without end: the checkpoints on their own connection copy it
+    /// over, but SQLite starts the log anew only when a commit begins with all of it copied, and
+    /// with commits every millisecond that moment never comes. Past `limit` bytes the writer
+    /// itself copies the rest, between two commits — most was copied already, so a short pause —
+    /// and its next commit starts the log from the beginning (truncated to `limit`). Call it on
+    /// the writing thread, after a commit.
+    func boundLog(to limit: Int) throws {
+        guard logBytes > limit else { return }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_size_limit = \(limit)")
+            try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import KetenpoortCore
-import Store
 import Testing
+
+@testable import Store
 
 @Suite("Processing log (a file of its own)")
 struct ProcessingLogTests {
@@ -53,6 +54,20 @@ struct ProcessingLogTests {
             #expect(try reopened.processingLog.processings(subject: "old").map(\.at.timeIntervalSince1970) == [5])
             let again = try SQLiteStore(path: path)
             #expect(try again.processingLog.processings(subject: "old").count == 1)
+        }
+    }
+
+    @Test("the write-ahead log stays bounded under commits without pause, checkpoints taken over")
+    func logBounded() throws {
+        try SQLiteStoreTests.withStore { _, path in
+            let limit = 256 << 10
+            let log = try SQLiteProcessingLog(storePath: path, logLimit: limit)
+            try log.takeOverCheckpoints()
+            // 600 commits of one entry: about 2.4 MB of log if nothing starts it anew.
+            for index in 0..<600 { try log.append([Self.entry("p\(index)", at: Double(index))]) }
+            let walBytes = (try FileManager.default.attributesOfItem(atPath: log.path + "-wal")[.size] as? Int) ?? 0
+            #expect(walBytes <= limit + 64 << 10, "\(walBytes) bytes of write-ahead log")
+            #expect(try log.processings(subject: "p599").count == 1)
         }
     }
 }

@@ -68,6 +68,19 @@ public final class LoadRun: Sendable {
         return Self.result(window, seconds: LoadGenerator.seconds(to - from))
     }
 
+    /// The requests due in `from ..< to`, in consecutive windows of `every` (the last one shorter),
+    /// each with its start as an offset from `from`: where in a long window the slow answers were.
+    public func series(dueFrom from: ContinuousClock.Instant, to: ContinuousClock.Instant, every: Duration) -> [(offset: Duration, result: LoadGenerator.Result)] {
+        var windows: [(offset: Duration, result: LoadGenerator.Result)] = []
+        var start = from
+        while start < to {
+            let end = min(start + every, to)
+            windows.append((start - from, result(dueFrom: start, to: end)))
+            start = end
+        }
+        return windows
+    }
+
     /// Every request of the run, over `seconds`.
     func result(seconds: Double) -> LoadGenerator.Result {
         Self.result(samples.withLock { $0 }, seconds: seconds)
