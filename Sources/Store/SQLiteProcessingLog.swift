@@ -22,7 +22,7 @@ public final class SQLiteProcessingLog: ProcessingLog {
 
     /// Opens (or creates) the log of the store at `storePath`; the entries the store file itself
     /// holds (older versions) are copied into a newly created log.
-    init(storePath: String, logLimit: Int = 64 << 20) throws {
+    init(storePath: String, logLimit: Int = 256 << 20) throws {
         self.logLimit = logLimit
         file = try SQLiteSideFile(storePath: storePath, name: "processing-log", migrator: Self.migrator)
         // Entries of v6–v7, in the store file, in their order.
@@ -50,7 +50,8 @@ public final class SQLiteProcessingLog: ProcessingLog {
     }()
 
     /// The write-ahead log's bound (`SQLiteSideFile.boundLog`): at 1,000 answers a second (a page
-    /// a commit), about sixteen seconds of commits, so the writer's own checkpoint is rare.
+    /// a commit), about a minute of commits. The writer's own checkpoint ends with an fsync, which
+    /// on a disk busy with a night's writes can hold the answers of that moment 100 ms: rare, then.
     let logLimit: Int
 
     public func append(_ entries: [ProcessingLogEntry]) throws {
