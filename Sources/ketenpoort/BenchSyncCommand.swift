@@ -29,6 +29,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         _ = try DevPKI.initialize(directory: pki, parties: [gateway] + parties, now: Date())
         let snapshot = base.appendingPathComponent("tvs-export-20261122.csv")
         try SnapshotGenerator(rows: persons).write(to: snapshot)
+        try BenchInput.writeOut(snapshot)
         let received = base.appendingPathComponent("received")
         // The municipalities' endpoint is another process: the memory measured is the gateway's own.
         // It answers each municipality's name (<id>.localhost, SNI) with that municipality's certificate.

@@ -56,6 +56,7 @@ struct InboxDeliveryBenchmark {
     }
 
     func run() async throws {
+        try BenchInput.writeOut(delivery.file)
         let length = try FileManager.default.attributesOfItem(atPath: delivery.file.path)[.size] as? Int ?? 0
         let digest = ContentDigest.field(for: try Data(contentsOf: delivery.file, options: .alwaysMapped))
         let client = CurlClient(threadCount: 2)

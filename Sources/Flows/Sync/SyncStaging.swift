@@ -75,8 +75,10 @@ final class SyncStaging {
 
     deinit { Self.remove(url) }
 
+    /// Removes the file and its companions; in steps (`GradualRemoval`): a night's scratch file is
+    /// hundreds of megabytes, removed while the IND is asking.
     private static func remove(_ url: URL) {
-        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
+        for suffix in ["", "-journal", "-wal", "-shm"] { GradualRemoval.remove(url.path + suffix) }
     }
 
     /// Runs `body` in one transaction of the scratch file (one commit for a whole pass).

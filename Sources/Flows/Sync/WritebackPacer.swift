@@ -4,11 +4,12 @@ import Foundation
     import Glibc
 #endif
 
-/// Keeps a scratch file's unwritten data small by syncing it every `interval` rows. The scratch
-/// file needs no durability, but left to the kernel a night's hundreds of megabytes are written
-/// back in bursts, and every fsync meanwhile — the processing-log commit each IND answer waits
-/// for — queues behind them. Synced in steps, on the batch job's own (lower-priority) thread, the
-/// disk never holds more than a step's worth ahead of an answer.
+/// Keeps a file's unwritten data small by syncing it every `interval` writes (a night's scratch
+/// file: rows; an inbox upload: 1 MiB chunks). Neither needs durability, but left to the kernel
+/// hundreds of megabytes are written back in bursts, and every fsync meanwhile — the
+/// processing-log commit each IND answer waits for — queues behind them. Synced in steps, on the
+/// batch job's own (lower-priority) thread, the disk never holds more than a step's worth ahead of
+/// an answer.
 struct WritebackPacer {
     private let descriptor: Int32
     private let interval: Int
@@ -19,7 +20,7 @@ struct WritebackPacer {
         self.interval = interval
     }
 
-    /// Counts a row written; syncs the file at every `interval`-th.
+    /// Counts a write; syncs the file at every `interval`-th.
     mutating func wrote() {
         rows += 1
         guard rows % interval == 0, descriptor >= 0 else { return }
