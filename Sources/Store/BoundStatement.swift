@@ -31,9 +31,7 @@ public struct BoundStatement {
         var binder = Binder(handle: handle)
         bind(&binder)
         let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(database.sqliteConnection)))
-        }
+        guard code == SQLITE_DONE else { throw database.stepFailure(code) }
     }
 
     /// Binds the next parameter (SQLite copies each value: `SQLITE_TRANSIENT`).
@@ -74,5 +72,12 @@ public struct BoundStatement {
                 value.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
             }
         }
+    }
+}
+
+extension Database {
+    /// The error of a failed `sqlite3_step` on this connection (for `BoundStatement`, `RowCursor`).
+    func stepFailure(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)))
     }
 }

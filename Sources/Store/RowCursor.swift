@@ -7,7 +7,7 @@ import GRDBSQLite
 ///
 /// ```swift
 /// let rows = try RowCursor("SELECT name, line FROM t ORDER BY line", in: db)
-/// while try rows.next() { print(rows.text(0), rows.integer(1)) }
+/// while try rows.next() { names.append(rows.text(0)); lines.append(rows.integer(1)) }
 /// ```
 public struct RowCursor {
     private let statement: Statement
@@ -26,8 +26,7 @@ public struct RowCursor {
         switch code {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(database.sqliteConnection)))
+        default: throw database.stepFailure(code)
         }
     }
 
@@ -52,11 +51,6 @@ public struct RowCursor {
     /// Column `index` as an integer (0 for NULL).
     public func integer(_ index: Int32) -> Int64 {
         sqlite3_column_int64(statement.sqliteStatement, index)
-    }
-
-    /// Column `index` as an integer, nil for NULL.
-    public func optionalInteger(_ index: Int32) -> Int64? {
-        isNull(index) ? nil : integer(index)
     }
 
     /// Column `index` as bytes, nil for NULL.

@@ -62,7 +62,8 @@ public actor GatewayInbox {
 
     /// Stores and processes `delivery`; returns whether it is new (201) or known (409), and the signed receipt.
     func accept(_ delivery: Delivery) async throws -> (created: Bool, receipt: SignedInboxReceipt) {
-        defer { try? FileManager.default.removeItem(at: delivery.body) }
+        // Left only when refused (it is moved on otherwise); up to 1 GiB, so removed in steps.
+        defer { GradualRemoval.remove(delivery.body.path) }
         guard let processor = processors[delivery.contract] else {
             throw APIProblem(.notFound, "inbox.contract-unknown", "the inbox takes no files of this contract")
         }

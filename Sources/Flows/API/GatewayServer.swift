@@ -190,7 +190,8 @@ public struct GatewayServer: Service {
                 }
                 digests = try await file.finish()
             } catch {
-                try? FileManager.default.removeItem(at: body)
+                // Up to 1 GiB: removed in steps, so its discard never holds an answer's fsync.
+                GradualRemoval.remove(body.path)
                 throw error
             }
             let (created, signed) = try await inbox.accept(
