@@ -121,6 +121,8 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // The audit tests tamper with the SQLite file directly, as an attacker would.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Known answers for keyed pseudonyms.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
     ],
     swiftLanguageModes: [.v6]

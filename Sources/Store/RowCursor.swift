@@ -20,6 +20,24 @@ public struct RowCursor {
         sqlite3_reset(statement.sqliteStatement)
     }
 
+    /// Uses the connection's cached statement for `sql` (a query repeated across calls), its
+    /// parameters bound by `bind` in order.
+    public init(cached sql: String, in db: Database, bind: (inout BoundStatement.Binder) -> Void = { _ in }) throws {
+        statement = try db.cachedStatement(sql: sql)
+        database = db
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        var binder = BoundStatement.Binder(handle: handle)
+        bind(&binder)
+    }
+
+    /// The first row read by `read`, nil when there is none. The statement is reset afterwards, so
+    /// it holds no read snapshot open after the call.
+    public func first<T>(_ read: (RowCursor) -> T) throws -> T? {
+        defer { sqlite3_reset(statement.sqliteStatement) }
+        return try next() ? read(self) : nil
+    }
+
     /// Steps to the next row; false when there is none.
     public func next() throws -> Bool {
         let code = sqlite3_step(statement.sqliteStatement)
@@ -51,6 +69,16 @@ public struct RowCursor {
     /// Column `index` as an integer (0 for NULL).
     public func integer(_ index: Int32) -> Int64 {
         sqlite3_column_int64(statement.sqliteStatement, index)
+    }
+
+    /// Column `index` as a flag (non-zero), nil for NULL.
+    public func optionalBool(_ index: Int32) -> Bool? {
+        isNull(index) ? nil : integer(index) != 0
+    }
+
+    /// Column `index` as a floating-point number (0 for NULL).
+    public func double(_ index: Int32) -> Double {
+        sqlite3_column_double(statement.sqliteStatement, index)
     }
 
     /// Column `index` as bytes, nil for NULL.

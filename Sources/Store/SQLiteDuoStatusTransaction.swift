@@ -6,14 +6,25 @@ import KetenpoortCore
 struct SQLiteDuoStatusTransaction: DuoStatusWriting {
     let db: Database
 
+    // Every IND answer reads the last extract and a status: both are prepared once per connection
+    // and read column by column through SQLite's C interface (`RowCursor`), not through GRDB's `Row`.
+
     func lastDuoExtract() throws -> DuoExtractMark? {
-        // Prepared once per connection: every API answer reads it.
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM duo_extract ORDER BY sequence DESC LIMIT 1")).flatMap(Self.duoExtractMark)
+        let rows = try RowCursor(
+            cached: "SELECT sequence, creation_date, file_name, sha256, records, applied_at FROM duo_extract ORDER BY sequence DESC LIMIT 1", in: db)
+        return try rows.first { row -> DuoExtractMark? in
+            guard let date = SQLiteTransaction.date(row.text(1)) else { return nil }
+            return DuoExtractMark(
+                sequence: Int(row.integer(0)), creationDate: date, fileName: row.text(2), sha256: row.text(3), records: Int(row.integer(4)),
+                appliedAt: Date(timeIntervalSince1970: row.double(5)))
+        } ?? nil
     }
 
     func duoStatus(bsn: String) throws -> DuoStatus? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.duoColumnList) FROM duo_status WHERE bsn = ?"), arguments: [bsn]).map(Self.duoStatus)
+        try RowCursor(cached: Self.duoStatusByBSN, in: db) { $0.text(bsn) }.first(Self.duoStatus)
     }
+
+    private static let duoStatusByBSN = "SELECT \(duoColumnList) FROM duo_status WHERE bsn = ?"
 
     func forEachDuoStatus(_ body: (DuoStatus) throws -> Void) throws {
         let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.duoColumnList) FROM duo_status ORDER BY bsn")
@@ -26,6 +37,16 @@ struct SQLiteDuoStatusTransaction: DuoStatusWriting {
 
     func duoStatusCount() throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM duo_status") ?? 0
+    }
+
+    /// A row selected as `duoColumnList`, read through the C interface.
+    static func duoStatus(_ row: RowCursor) -> DuoStatus {
+        DuoStatus(
+            bsn: row.text(0), regime: row.text(1), doelgroep: row.text(2), plichtStart: row.optionalText(3), termijnEinde: row.optionalText(4),
+            status: row.text(5), statusdatum: row.optionalText(6), leerroute: row.optionalText(7), leerrouteStart: row.optionalText(8),
+            pipDatum: row.optionalText(9), pipInAzc: row.optionalBool(10), taalniveau: row.optionalText(11), aantalBoetes: Int(row.integer(12)),
+            invorderingGepauzeerd: row.integer(13) != 0, gemeente: row.optionalText(14), geslacht: row.text(15), geboortedatum: row.text(16),
+            landHerkomst: row.text(17), werkend: row.optionalBool(18), vervolgonderwijs: row.optionalBool(19))
     }
 
     /// A row selected as `duoColumnList`.

@@ -21,9 +21,9 @@ struct Ketenpoort: AsyncParsableCommand {
         MemoryTuning.returnLargeBlocks(above: 256 << 10)
         let sqliteConfigured = SQLiteStore.configureProcess()
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["KETENPOORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-            return handler
+            StandardErrorLogHandler(
+                label: label,
+                logLevel: ProcessInfo.processInfo.environment["KETENPOORT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning)
         }
         let logger = Logger(label: "ketenpoort")
         if sqliteConfigured {

@@ -1,3 +1,4 @@
+import Crypto
 import Flows
 import Foundation
 import GRDB
@@ -39,6 +40,16 @@ enum PersonalData {
 @Suite("Incident register")
 struct IncidentTests {
     static let pseudonym = SubjectPseudonym(key: Data(repeating: 7, count: 32))
+
+    @Test("a pseudonym is HMAC-SHA-256 of the person key, hex; the same person always gets the same one")
+    func pseudonymIsKeyedHash() throws {
+        let person = PersonKey(vnummer: "8354684874", bsn: nil)!
+        // The pseudonyms already recorded must not change with the implementation.
+        let direct = Data(HMAC<SHA256>.authenticationCode(for: Data(person.value.utf8), using: SymmetricKey(data: Data(repeating: 7, count: 32))))
+        #expect(Self.pseudonym.of(person) == direct.map { String(format: "%02x", $0) }.joined())
+        #expect(Self.pseudonym.of(person) == Self.pseudonym.of(PersonKey(vnummer: "8354684874", bsn: nil)!))
+        #expect(Self.pseudonym.of(person) != Self.pseudonym.of(PersonKey(vnummer: "5843483101", bsn: nil)!))
+    }
 
     static func register(_ clock: any WallClock) -> IncidentRegister {
         IncidentRegister(audit: AuditChain(signer: nil, clock: clock))

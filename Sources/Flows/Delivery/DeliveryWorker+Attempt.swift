@@ -88,21 +88,20 @@ extension DeliveryWorker {
 
     /// Records the attempt and its audit entries (attempt; receipt or dead-letter) in one transaction,
     /// with the near-miss incident when the recipient's endpoint presented another party's certificate.
+    /// Attempts that end at about the same time are committed together (`GroupedWrites`).
     private func record(
         _ attempt: DeliveryAttempt, of batch: OutboxBatch, status: BatchStatus, nextAttemptAt: Date?, reason: String? = nil,
         impersonation: KetenpoortError? = nil
     ) async throws {
         let number = batch.attempts + 1
         let outcome = status == .delivered ? "delivered" : status == .pending ? "retry" : status.rawValue
-        let (store, audit) = (self.store, self.audit)
-        try await BatchWork.run {
-            try store.write { tx in
-                try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
-                try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
-                if let receipt = attempt.receipt { try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx) }
-                if status == .deadLettered { try audit.append(.deadLettered(batch: batch.id, attempts: number, reason: reason ?? "refused"), in: tx) }
-                if let impersonation { try IncidentRegister(audit: audit).recipientIdentityRefused(batch: batch, refusal: impersonation.reason, in: tx) }
-            }
+        let audit = self.audit
+        try await records.write { tx in
+            try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
+            try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
+            if let receipt = attempt.receipt { try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx) }
+            if status == .deadLettered { try audit.append(.deadLettered(batch: batch.id, attempts: number, reason: reason ?? "refused"), in: tx) }
+            if let impersonation { try IncidentRegister(audit: audit).recipientIdentityRefused(batch: batch, refusal: impersonation.reason, in: tx) }
         }
     }
 

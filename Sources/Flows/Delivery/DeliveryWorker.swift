@@ -34,6 +34,8 @@ public struct DeliveryWorker: Service {
     /// bounded by this, not by how large the batches of a night are.
     let maxInFlightBytes: Int
     let audit: AuditChain
+    /// Attempts recorded at about the same time share one transaction.
+    let records: GroupedWrites
     let logger = Logger(label: "ketenpoort.delivery")
 
     public init(
@@ -41,6 +43,7 @@ public struct DeliveryWorker: Service {
         maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil
     ) {
         self.store = store
+        self.records = GroupedWrites(store: store)
         self.configuration = configuration
         self.client = client
         self.clock = clock

@@ -6,13 +6,19 @@ import Store
 /// Keyed pseudonyms of persons for incident records: HMAC-SHA-256 of the person key under a key
 /// derived from the gateway's signing key, so the same person gets the same pseudonym in every
 /// incident, and nobody without the key can link it to a BSN.
-public struct SubjectPseudonym: Sendable {
-    let key: Data
+///
+/// `@unchecked Sendable`: the keyed HMAC is only ever copied, never changed in place.
+public struct SubjectPseudonym: @unchecked Sendable {
+    /// Keyed once (every IND answer makes a pseudonym); each pseudonym hashes on a copy.
+    private let keyed: HMAC<SHA256>
 
-    public init(key: Data) { self.key = key }
+    public init(key: Data) { keyed = HMAC<SHA256>(key: SymmetricKey(data: key)) }
 
     /// The pseudonym of `person`, hex.
     public func of(_ person: PersonKey) -> String {
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(person.value.utf8), using: SymmetricKey(data: key)))
+        var mac = keyed
+        var value = person.value
+        value.withUTF8 { mac.update(data: $0) }
+        return Hex.encode(mac.finalize())
     }
 }

@@ -39,7 +39,8 @@ public enum BatchWork {
         return result!
     }
 
-    private static func start(_ work: @escaping @Sendable () -> Void) {
+    /// Runs `work` on a new lowered-priority thread, without waiting for it.
+    static func start(_ work: @escaping @Sendable () -> Void) {
         let thread = Thread {
             ThreadName.setCurrent("kp-batch")
             ThreadPriority.setNiceness(niceness, onlyLowering: true)

@@ -29,7 +29,7 @@ public struct CheckpointJWS: Sendable {
     /// Parses a compact detached JWS; throws `sealing.jws-malformed`.
     public init(compact: String) throws {
         func malformed(_ reason: String) -> KetenpoortError { KetenpoortError(.sealingMalformed, reason) }
-        let text = compact.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(compact.trimmingASCIIWhitespace)
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].isEmpty else { throw malformed("a detached compact JWS is <header>..<signature>") }
         guard let headerJSON = Base64URL.decode(parts[0]), let header = try? JSONDecoder().decode(Header.self, from: headerJSON) else {

@@ -31,7 +31,7 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     /// Parses a compact detached JWS; throws `sealing.jws-malformed`.
     public init(compact: String) throws {
         func malformed(_ reason: String) -> KetenpoortError { KetenpoortError(.sealingMalformed, reason) }
-        let text = compact.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(compact.trimmingASCIIWhitespace)
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw malformed("a compact JWS has three dot-separated parts") }
         guard parts[1].isEmpty else { throw malformed("the payload part is not detached (not empty)") }

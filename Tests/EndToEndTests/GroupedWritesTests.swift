@@ -1,0 +1,102 @@
+import Foundation
+import KetenpoortCore
+import Store
+import Testing
+
+@testable import Flows
+
+/// A SQLite store that counts its write transactions.
+private final class CountingStore: Store, @unchecked Sendable {
+    let inner: SQLiteStore
+    private let lock = NSLock()
+    private var count = 0
+
+    init(_ inner: SQLiteStore) { self.inner = inner }
+
+    var writes: Int { lock.withLock { count } }
+
+    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        lock.withLock { count += 1 }
+        return try inner.write(body)
+    }
+
+    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try inner.read(body) }
+    var processingLog: any ProcessingLog { inner.processingLog }
+    var duoStatus: any DuoStatusStore { inner.duoStatus }
+}
+
+@Suite("Grouped writes (delivery attempts recorded together)")
+struct GroupedWritesTests {
+    private struct Refused: Error {}
+
+    /// Holds the first write in its transaction until `release`, so the test can queue others behind it.
+    private final class Gate: @unchecked Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        func wait() { semaphore.wait() }
+        func release() { semaphore.signal() }
+    }
+
+    private static func until(_ condition: () -> Bool) async throws {
+        for _ in 0..<2_000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(condition())
+    }
+
+    private static func entry(_ audit: AuditChain, _ name: String) -> GroupedWrites.Write {
+        { tx in _ = try audit.append(.deadLettered(batch: name, attempts: 1, reason: "test"), in: tx) }
+    }
+
+    /// A store whose first grouped write is held in its transaction until `gate` is released.
+    private struct HeldFirst {
+        let store: CountingStore
+        let audit = AuditChain(signer: nil, clock: SystemWallClock())
+        let writes: GroupedWrites
+        let gate = Gate()
+        let first: Task<Void, any Error>
+
+        init(in directory: TempDirectory) async throws {
+            let store = CountingStore(try SQLiteStore(path: directory.file("ketenpoort.sqlite").path))
+            let writes = GroupedWrites(store: store)
+            let (audit, gate) = (self.audit, self.gate)
+            self.store = store
+            self.writes = writes
+            first = Task {
+                try await writes.write { tx in
+                    gate.wait()
+                    try GroupedWritesTests.entry(audit, "first")(tx)
+                }
+            }
+            try await GroupedWritesTests.until { store.writes == 1 }
+        }
+    }
+
+    @Test("writes that arrive while one commits go together in the next transaction; each returns once it is committed")
+    func grouped() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let held = try await HeldFirst(in: directory)
+        let others = (0..<10).map { index in Task { try await held.writes.write(Self.entry(held.audit, "b\(index)")) } }
+        try await Self.until { held.writes.waitingCount == 10 }
+        held.gate.release()
+        try await held.first.value
+        for other in others { try await other.value }
+        #expect(held.store.writes == 2)
+        #expect(try held.store.read { try $0.lastAuditEntry()?.seq } == 11)
+    }
+
+    @Test("a write that throws fails only its own caller: the group is redone one write per transaction")
+    func failureStaysWithItsWrite() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let held = try await HeldFirst(in: directory)
+        let good = (0..<3).map { index in Task { try await held.writes.write(Self.entry(held.audit, "g\(index)")) } }
+        let bad = Task { try await held.writes.write { _ in throw Refused() } }
+        try await Self.until { held.writes.waitingCount == 4 }
+        held.gate.release()
+        try await held.first.value
+        for task in good { try await task.value }
+        await #expect(throws: Refused.self) { try await bad.value }
+        #expect(try held.store.read { try $0.lastAuditEntry()?.seq } == 4)
+        // The first alone, the failed group, then each of the four again.
+        #expect(held.store.writes == 6)
+    }
+}
