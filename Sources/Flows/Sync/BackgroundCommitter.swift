@@ -65,7 +65,7 @@ final class BackgroundCommitter: @unchecked Sendable {
         condition.lock()
         while true {
             while waiting == nil && !isClosed { condition.wait() }
-            guard let work = waiting, failure == nil else { break }
+            guard var work = waiting, failure == nil else { break }
             waiting = nil
             isRunning = true
             condition.broadcast()
@@ -73,6 +73,10 @@ final class BackgroundCommitter: @unchecked Sendable {
             let start = Date()
             var error: (any Error)?
             do { try work() } catch let thrown { error = thrown }
+            // The group's payloads go with its work: freed now, and their pages handed back, so a
+            // night's memory does not keep the high-water mark of every thread's malloc arena.
+            work = {}
+            FreedMemory.returnToSystem()
             condition.lock()
             busy += Date().timeIntervalSince(start)
             if let error { failure = error }

@@ -45,13 +45,16 @@ extension CoaGemeenteSync {
         var current: [SyncStaging.Notification] = []
         var forgotten: [SyncStaging.Notification] = []
         var sealed = report
-        // Sealed batches wait here until they hold `maxBatchRecords` records between them, then
-        // commit together — a transaction stays short, and a night of many small municipalities
-        // does not pay one fsync per batch — on the committer's thread, while the next are sealed.
+        // Sealed batches wait here until they hold `maxBatchRecords` records or `commitGroupBytes`
+        // of payload between them, then commit together — a transaction stays short, and a night
+        // of many small municipalities does not pay one fsync per batch — on the committer's
+        // thread, while the next are sealed. Two groups can be in memory at once (one committing,
+        // one waiting), so the payload bound keeps a night of large batches within its memory.
         let committer = BackgroundCommitter()
         defer { committer.waitUntilIdle() }
         var steps: [SealStep] = []
         var stepRecords = 0
+        var stepBytes = 0
         var tSeal = 0.0
         defer { logger.info("sync apply", metadata: ["run": "\(run)", "seal.s": "\(tSeal)", "commit.s": "\(committer.busySeconds)"]) }
         func commitSteps() throws {
@@ -69,6 +72,7 @@ extension CoaGemeenteSync {
             }
             steps.removeAll(keepingCapacity: true)
             stepRecords = 0
+            stepBytes = 0
         }
         func flush() throws {
             guard let gemeente = current.first?.gemeente else { return }
@@ -80,7 +84,8 @@ extension CoaGemeenteSync {
             if let step = prepared {
                 steps.append(step)
                 stepRecords += current.count
-                if stepRecords >= maxBatchRecords { try commitSteps() }
+                stepBytes += step.payloadBytes
+                if stepRecords >= maxBatchRecords || stepBytes >= Self.commitGroupBytes { try commitSteps() }
             }
             current.removeAll(keepingCapacity: true)
         }
@@ -111,10 +116,16 @@ extension CoaGemeenteSync {
         report = sealed
     }
 
+    /// The payload bytes of sealed batches that commit together at most (unless one batch alone
+    /// is larger): 2 MiB, one or two municipalities' batches of a national night.
+    static let commitGroupBytes = 2 << 20
+
     /// One sealed (or blocked) batch, ready to be committed with others: what it writes.
     struct SealStep {
         let batch: String
         let isBlocked: Bool
+        /// The payload it holds until it is committed (none when blocked).
+        var payloadBytes = 0
         let write: (any StoreTransaction) throws -> Void
     }
 
@@ -176,8 +187,8 @@ extension CoaGemeenteSync {
         outbound.end(context: header, into: &payload)
         let audit = auditChain
         let decisions = context.decisions, run = context.run, moment = context.moment
-        func step(blocked: Bool, _ body: @escaping (any StoreTransaction) throws -> Void) -> SealStep {
-            SealStep(batch: batchID, isBlocked: blocked) { tx in
+        func step(blocked: Bool, payloadBytes: Int = 0, _ body: @escaping (any StoreTransaction) throws -> Void) -> SealStep {
+            SealStep(batch: batchID, isBlocked: blocked, payloadBytes: payloadBytes) { tx in
                 for decision in decided {
                     try decisions.record(decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: moment, reference: run, in: tx)
                 }
@@ -219,7 +230,7 @@ extension CoaGemeenteSync {
             recordHashes: hashes.map(Hex.encode), payloadBytes: body.count, signature: sealed.jws.compact)
         let sealedEntry = AuditEvent.batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8)))
         let changes = items.map { ($0.state, $0.person) }
-        return step(blocked: false) { tx in
+        return step(blocked: false, payloadBytes: body.count) { tx in
             try tx.insertBatch(batch, payload: body)
             try audit.append(sealedEntry, in: tx)
             for (state, person) in changes {
