@@ -5,40 +5,16 @@ import Testing
 
 @testable import Flows
 
-/// A SQLite store that counts its write transactions.
-private final class CountingStore: Store, @unchecked Sendable {
-    let inner: SQLiteStore
-    private let lock = NSLock()
-    private var count = 0
-
-    init(_ inner: SQLiteStore) { self.inner = inner }
-
-    var writes: Int { lock.withLock { count } }
-
-    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        lock.withLock { count += 1 }
-        return try inner.write(body)
-    }
-
-    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try inner.read(body) }
-    var processingLog: any ProcessingLog { inner.processingLog }
-    var duoStatus: any DuoStatusStore { inner.duoStatus }
-}
-
 @Suite("Grouped writes (delivery attempts recorded together)")
 struct GroupedWritesTests {
     private struct Refused: Error {}
 
-    /// Holds the first write in its transaction until `release`, so the test can queue others behind it.
-    private final class Gate: @unchecked Sendable {
+    /// Holds the first write in its transaction (a store thread, so it blocks) until `release`,
+    /// so the test can queue others behind it.
+    private final class BlockingGate: @unchecked Sendable {
         private let semaphore = DispatchSemaphore(value: 0)
         func wait() { semaphore.wait() }
         func release() { semaphore.signal() }
-    }
-
-    private static func until(_ condition: () -> Bool) async throws {
-        for _ in 0..<2_000 where !condition() { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(condition())
     }
 
     private static func entry(_ audit: AuditChain, _ name: String) -> GroupedWrites.Write {
@@ -50,7 +26,7 @@ struct GroupedWritesTests {
         let store: CountingStore
         let audit = AuditChain(signer: nil, clock: SystemWallClock())
         let writes: GroupedWrites
-        let gate = Gate()
+        let gate = BlockingGate()
         let first: Task<Void, any Error>
 
         init(in directory: TempDirectory) async throws {
@@ -65,7 +41,7 @@ struct GroupedWritesTests {
                     try GroupedWritesTests.entry(audit, "first")(tx)
                 }
             }
-            try await GroupedWritesTests.until { store.writes == 1 }
+            #expect(try await eventually { store.writes == 1 })
         }
     }
 
@@ -75,7 +51,7 @@ struct GroupedWritesTests {
         defer { directory.remove() }
         let held = try await HeldFirst(in: directory)
         let others = (0..<10).map { index in Task { try await held.writes.write(Self.entry(held.audit, "b\(index)")) } }
-        try await Self.until { held.writes.waitingCount == 10 }
+        #expect(try await eventually { held.writes.waitingCount == 10 })
         held.gate.release()
         try await held.first.value
         for other in others { try await other.value }
@@ -90,7 +66,7 @@ struct GroupedWritesTests {
         let held = try await HeldFirst(in: directory)
         let good = (0..<3).map { index in Task { try await held.writes.write(Self.entry(held.audit, "g\(index)")) } }
         let bad = Task { try await held.writes.write { _ in throw Refused() } }
-        try await Self.until { held.writes.waitingCount == 4 }
+        #expect(try await eventually { held.writes.waitingCount == 4 })
         held.gate.release()
         try await held.first.value
         for task in good { try await task.value }

@@ -85,7 +85,7 @@ extension CoaGemeenteSync {
                 steps.append(step)
                 stepRecords += current.count
                 stepBytes += step.payloadBytes
-                if stepRecords >= maxBatchRecords || stepBytes >= Self.commitGroupBytes { try commitSteps() }
+                if stepRecords >= maxBatchRecords || stepBytes >= commitGroupBytes { try commitSteps() }
             }
             current.removeAll(keepingCapacity: true)
         }
@@ -115,10 +115,6 @@ extension CoaGemeenteSync {
         try committer.finish()
         report = sealed
     }
-
-    /// The payload bytes of sealed batches that commit together at most (unless one batch alone
-    /// is larger): 2 MiB, one or two municipalities' batches of a national night.
-    static let commitGroupBytes = 2 << 20
 
     /// One sealed (or blocked) batch, ready to be committed with others: what it writes.
     struct SealStep {

@@ -45,6 +45,10 @@ public struct CoaGemeenteSync: Sendable {
     let scratchDirectory: URL
     /// The audit chain sealing appends to (the runtime sets the configured one).
     public var audit: AuditChain?
+    /// The payload bytes of sealed batches that commit together at most (unless one batch alone is
+    /// larger): 2 MiB, one or two municipalities' batches of a national night. With at most
+    /// `maxBatchRecords` records, it bounds what waits in memory for the committer.
+    var commitGroupBytes = 2 << 20
     let logger = Logger(label: "ketenpoort.sync")
 
     public init(
