@@ -18,7 +18,7 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
         file = try SQLiteSideFile(storePath: storePath, name: "duo-status", migrator: Self.migrator)
         let imported = try file.importOnce(fromStore: storePath) { db in
             let columns = SQLiteDuoStatusTransaction.duoColumnList
-            let extractColumns = "sequence, creation_date, file_name, sha256, records, applied_at"
+            let extractColumns = SQLiteDuoStatusTransaction.extractColumnList
             try db.execute(sql: "INSERT INTO duo_status (\(columns)) SELECT \(columns) FROM legacy.duo_status")
             try db.execute(sql: "INSERT INTO duo_extract (\(extractColumns)) SELECT \(extractColumns) FROM legacy.duo_extract")
         }

@@ -10,14 +10,8 @@ struct SQLiteDuoStatusTransaction: DuoStatusWriting {
     // and read column by column through SQLite's C interface (`RowCursor`), not through GRDB's `Row`.
 
     func lastDuoExtract() throws -> DuoExtractMark? {
-        let rows = try RowCursor(
-            cached: "SELECT sequence, creation_date, file_name, sha256, records, applied_at FROM duo_extract ORDER BY sequence DESC LIMIT 1", in: db)
-        return try rows.first { row -> DuoExtractMark? in
-            guard let date = SQLiteTransaction.date(row.text(1)) else { return nil }
-            return DuoExtractMark(
-                sequence: Int(row.integer(0)), creationDate: date, fileName: row.text(2), sha256: row.text(3), records: Int(row.integer(4)),
-                appliedAt: Date(timeIntervalSince1970: row.double(5)))
-        } ?? nil
+        try RowCursor(cached: "SELECT \(Self.extractColumnList) FROM duo_extract ORDER BY sequence DESC LIMIT 1", in: db).first(Self.duoExtractMark)
+            ?? nil
     }
 
     func duoStatus(bsn: String) throws -> DuoStatus? {
@@ -27,8 +21,8 @@ struct SQLiteDuoStatusTransaction: DuoStatusWriting {
     private static let duoStatusByBSN = "SELECT \(duoColumnList) FROM duo_status WHERE bsn = ?"
 
     func forEachDuoStatus(_ body: (DuoStatus) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.duoColumnList) FROM duo_status ORDER BY bsn")
-        while let row = try rows.next() { try body(Self.duoStatus(row)) }
+        let rows = try RowCursor("SELECT \(Self.duoColumnList) FROM duo_status ORDER BY bsn", in: db)
+        while try rows.next() { try body(Self.duoStatus(rows)) }
     }
 
     /// `duoColumns` as a select list, in that order: rows are read by position (the IND's answers
@@ -39,7 +33,7 @@ struct SQLiteDuoStatusTransaction: DuoStatusWriting {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM duo_status") ?? 0
     }
 
-    /// A row selected as `duoColumnList`, read through the C interface.
+    /// A row selected as `duoColumnList`.
     static func duoStatus(_ row: RowCursor) -> DuoStatus {
         DuoStatus(
             bsn: row.text(0), regime: row.text(1), doelgroep: row.text(2), plichtStart: row.optionalText(3), termijnEinde: row.optionalText(4),
@@ -49,14 +43,6 @@ struct SQLiteDuoStatusTransaction: DuoStatusWriting {
             landHerkomst: row.text(17), werkend: row.optionalBool(18), vervolgonderwijs: row.optionalBool(19))
     }
 
-    /// A row selected as `duoColumnList`.
-    static func duoStatus(_ row: Row) -> DuoStatus {
-        DuoStatus(
-            bsn: row[0], regime: row[1], doelgroep: row[2], plichtStart: row[3], termijnEinde: row[4], status: row[5], statusdatum: row[6],
-            leerroute: row[7], leerrouteStart: row[8], pipDatum: row[9], pipInAzc: row[10], taalniveau: row[11], aantalBoetes: row[12],
-            invorderingGepauzeerd: row[13], gemeente: row[14], geslacht: row[15], geboortedatum: row[16], landHerkomst: row[17],
-            werkend: row[18], vervolgonderwijs: row[19])
-    }
 }
 
 /// The write side: an extract replaces the whole state in the caller's transaction. Who is present
@@ -79,7 +65,9 @@ extension SQLiteDuoStatusTransaction {
     }()
 
     func duoExtract(sha256: String) throws -> DuoExtractMark? {
-        try Row.fetchOne(db, sql: "SELECT * FROM duo_extract WHERE sha256 = ? ORDER BY sequence DESC LIMIT 1", arguments: [sha256]).flatMap(Self.duoExtractMark)
+        try RowCursor(cached: "SELECT \(Self.extractColumnList) FROM duo_extract WHERE sha256 = ? ORDER BY sequence DESC LIMIT 1", in: db) {
+            $0.text(sha256)
+        }.first(Self.duoExtractMark) ?? nil
     }
 
     func beginDuoExtract() throws {
@@ -122,10 +110,14 @@ extension SQLiteDuoStatusTransaction {
         try String.fetchOne(db, sql: "SELECT report FROM duo_extract WHERE sequence = ?", arguments: [sequence])
     }
 
-    static func duoExtractMark(_ row: Row) -> DuoExtractMark? {
-        guard let date = SQLiteTransaction.date(row["creation_date"]) else { return nil }
+    /// The columns of an extract mark, in the order `duoExtractMark` reads them.
+    static let extractColumnList = "sequence, creation_date, file_name, sha256, records, applied_at"
+
+    /// A row selected as `extractColumnList` (nil when its date is not a date).
+    static func duoExtractMark(_ row: RowCursor) -> DuoExtractMark? {
+        guard let date = SQLiteTransaction.date(row.text(1)) else { return nil }
         return DuoExtractMark(
-            sequence: row["sequence"], creationDate: date, fileName: row["file_name"], sha256: row["sha256"], records: row["records"],
-            appliedAt: Date(timeIntervalSince1970: row["applied_at"]))
+            sequence: Int(row.integer(0)), creationDate: date, fileName: row.text(2), sha256: row.text(3), records: Int(row.integer(4)),
+            appliedAt: Date(timeIntervalSince1970: row.double(5)))
     }
 }

@@ -29,6 +29,12 @@ struct GroupedWritesTests {
         let gate = BlockingGate()
         let first: Task<Void, any Error>
 
+        /// Opens the gate and waits until the first write has committed.
+        func release() async throws {
+            gate.release()
+            try await first.value
+        }
+
         init(in directory: TempDirectory) async throws {
             let store = CountingStore(try SQLiteStore(path: directory.file("ketenpoort.sqlite").path))
             let writes = GroupedWrites(store: store)
@@ -52,8 +58,7 @@ struct GroupedWritesTests {
         let held = try await HeldFirst(in: directory)
         let others = (0..<10).map { index in Task { try await held.writes.write(Self.entry(held.audit, "b\(index)")) } }
         #expect(try await eventually { held.writes.waitingCount == 10 })
-        held.gate.release()
-        try await held.first.value
+        try await held.release()
         for other in others { try await other.value }
         #expect(held.store.writes == 2)
         #expect(try held.store.read { try $0.lastAuditEntry()?.seq } == 11)
@@ -67,8 +72,7 @@ struct GroupedWritesTests {
         let good = (0..<3).map { index in Task { try await held.writes.write(Self.entry(held.audit, "g\(index)")) } }
         let bad = Task { try await held.writes.write { _ in throw Refused() } }
         #expect(try await eventually { held.writes.waitingCount == 4 })
-        held.gate.release()
-        try await held.first.value
+        try await held.release()
         for task in good { try await task.value }
         await #expect(throws: Refused.self) { try await bad.value }
         #expect(try held.store.read { try $0.lastAuditEntry()?.seq } == 4)
