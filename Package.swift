@@ -53,21 +53,31 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The recipient check inside libcurl's TLS handshake (OpenSSL verify callback): SAN only, the party's OIN.
         .target(name: "CPeerCheck", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]),
-        // Outbound HTTPS over libcurl with mutual TLS and pinning; inbound HTTPS (Hummingbird + TLS)
-        // with client-certificate identity.
+        // Outbound HTTPS over libcurl: mutual TLS, the recipient's identity checked in the handshake,
+        // pinning, delivery headers and the retry policy.
         .target(
-            name: "Transport",
+            name: "HTTPClient",
             dependencies: [
-                "CCurl", "CPeerCheck", "KetenpoortCore", "Sealing",
+                "CCurl", "CPeerCheck", "KetenpoortCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Inbound HTTPS (Hummingbird + TLS): the TLS settings, the client certificate as identity,
+        // problem+json, readiness; the gateway's routes join it once Flows is split.
+        .target(
+            name: "GatewayHTTP",
+            dependencies: [
+                "KetenpoortCore", "Sealing",
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -86,7 +96,7 @@ let package = Package(
         .target(
             name: "Flows",
             dependencies: [
-                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "Transport",
+                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "HTTPClient", "GatewayHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -99,10 +109,28 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // Test and bench equipment: the dev receiver, fault plans, the load generator, data
+        // generators. Used by tests, `receive`, `demo` and the benches; never on the gateway's paths.
+        .target(
+            name: "KetenpoortTesting",
+            dependencies: [
+                "KetenpoortCore", "Sealing", "Store", "HTTPClient", "GatewayHTTP", "Flows",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ketenpoort",
             dependencies: [
-                "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "Transport",
+                "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -113,11 +141,12 @@ let package = Package(
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Contracts", "KetenpoortCore"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "Sealing", "KetenpoortCore"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "GatewayHTTP", "KetenpoortTesting", "Sealing", "KetenpoortCore"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing", "Transport", .product(name: "Logging", package: "swift-log"),
+                "Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // The audit tests tamper with the SQLite file directly, as an attacker would.
                 .product(name: "GRDB", package: "GRDB.swift"),

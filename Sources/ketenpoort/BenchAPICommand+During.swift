@@ -1,8 +1,9 @@
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
-import Transport
 
 /// What `bench-api --during-sync` and `--during-duo` set up besides the gateway: the file a
 /// partner delivers to the inbox and, for a snapshot, the municipalities its night goes to.

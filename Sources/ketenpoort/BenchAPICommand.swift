@@ -1,9 +1,10 @@
 import ArgumentParser
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
-import Transport
 
 /// `ketenpoort bench-api`: the IND status query API under load. The gateway runs as a second
 /// process (`ketenpoort run`) over a status store of the national population; this process

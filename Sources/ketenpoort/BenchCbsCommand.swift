@@ -2,6 +2,7 @@ import ArgumentParser
 import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 
 /// `ketenpoort bench-cbs`: the national population delivered to CBS — read from the status store,

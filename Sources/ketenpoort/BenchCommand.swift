@@ -1,6 +1,7 @@
 import ArgumentParser
 import Flows
 import Foundation
+import KetenpoortTesting
 
 /// `ketenpoort bench`: generates COA snapshots and measures `translate` and `validate` as users run
 /// them — this binary started afresh for every run, with the real arguments, its output files

@@ -2,6 +2,7 @@ import ArgumentParser
 import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 
 /// `ketenpoort bench-duo`: a national DUO extract applied to a fresh status store, then the next

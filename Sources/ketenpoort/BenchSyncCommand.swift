@@ -1,11 +1,12 @@
 import ArgumentParser
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Logging
 import Sealing
 import ServiceLifecycle
-import Transport
 
 /// `ketenpoort bench-sync`: a night of N persons to 342 municipalities, end to end over mutual TLS
 /// on loopback — snapshot validated, diffed, sealed, delivered — timed (run on a release build).

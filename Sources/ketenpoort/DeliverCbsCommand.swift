@@ -1,8 +1,8 @@
 import ArgumentParser
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
-import Transport
 
 /// `ketenpoort deliver cbs --source duo --period 2026Q3 [--correction]`: the CBS statistics
 /// delivery of a period, sealed into the outbox and pushed.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Flows
 import Foundation
-import Transport
+import HTTPClient
+import KetenpoortCore
 
 /// `ketenpoort deliver`: deliver the outbox now, retrying until done or out of time.
 struct DeliverCommand: AsyncParsableCommand {

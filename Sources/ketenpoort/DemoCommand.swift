@@ -1,12 +1,13 @@
 import ArgumentParser
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Logging
-import ServiceLifecycle
 import Sealing
+import ServiceLifecycle
 import Store
-import Transport
 
 /// `ketenpoort demo`: the nightly sync end to end on this machine — dev PKI, the municipalities'
 /// endpoints on loopback, two nights of COA snapshots, sealed batches delivered over mutual TLS.

@@ -1,7 +1,8 @@
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
-import Transport
+import KetenpoortTesting
 
 /// `bench-api --during-sync` / `--during-duo`: single status questions at a fixed rate (open loop,
 /// latency from when each was due) while a partner delivers a file to the gateway's HTTPS inbox.

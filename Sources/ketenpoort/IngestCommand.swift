@@ -1,7 +1,8 @@
 import ArgumentParser
 import Flows
 import Foundation
-import Transport
+import HTTPClient
+import KetenpoortCore
 
 /// `ketenpoort ingest duo|consent|argonaut <file>`: take in a partner's file now.
 struct IngestCommand: AsyncParsableCommand {

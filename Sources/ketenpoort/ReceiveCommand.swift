@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import KetenpoortCore
+import KetenpoortTesting
 import Logging
 import Sealing
 import ServiceLifecycle
-import Transport
 
 /// `ketenpoort receive --port <p> --dir <dir> --cert <pem> --key <pem> --ca <pem> [--party-dir] [--party-certificates <pki>]`
 struct ReceiveCommand: AsyncParsableCommand {

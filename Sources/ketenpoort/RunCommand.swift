@@ -1,10 +1,10 @@
 import ArgumentParser
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Logging
 import ServiceLifecycle
-import Transport
 
 /// `ketenpoort run`: the gateway as a long-running service — the scheduler, the delivery worker,
 /// the outbound HTTPS client and the gateway's own HTTPS API (the IND status questions) in one

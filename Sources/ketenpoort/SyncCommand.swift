@@ -1,8 +1,9 @@
 import ArgumentParser
+import Contracts
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
-import Transport
 
 /// `ketenpoort sync coa-gemeenten <tvs-export.csv>`: one nightly sync, now.
 struct SyncCommand: AsyncParsableCommand {
@@ -67,4 +68,3 @@ struct GatewayOptions: ParsableArguments {
     }
 }
 
-import Contracts

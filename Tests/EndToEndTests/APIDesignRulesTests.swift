@@ -1,9 +1,9 @@
 @testable import Flows
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
 import Store
 import Testing
-@testable import Transport
 
 /// The IND status API against the NL API Design Rules 2.1 and generic HTTP tools, over real
 /// mutual TLS on loopback: one reading of a body (I-JSON), 405 with `Allow`, problem+json on every

@@ -2,10 +2,10 @@ import Adapters
 import Contracts
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Store
 import Testing
-import Transport
 
 /// Medical advice lines (formats.md §6) whose health text is a unique marker.
 enum Advice {

@@ -1,6 +1,6 @@
 import Foundation
+import KetenpoortCore
 import Testing
-import Transport
 
 @testable import Flows
 

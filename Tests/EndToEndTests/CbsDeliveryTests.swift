@@ -1,11 +1,12 @@
 import Crypto
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import Store
 import Testing
-import Transport
 
 /// The CBS statistics delivery (issue 5 §1): byte-exact files, stable pseudonyms, once per period,
 /// corrections, and the push over mutual TLS with retries and resend.

@@ -1,9 +1,9 @@
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Sealing
 import Testing
-import Transport
 
 /// Inbound client certificates (issue 13 §2): only an end-entity certificate made for TLS client
 /// authentication gets through the handshake, even from the trusted CA with the IND's OIN.

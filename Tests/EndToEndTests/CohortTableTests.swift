@@ -1,6 +1,7 @@
 import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 

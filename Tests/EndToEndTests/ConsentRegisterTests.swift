@@ -2,6 +2,7 @@ import Contracts
 import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import PropertyBased
 import Store
 import Testing

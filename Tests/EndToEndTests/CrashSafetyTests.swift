@@ -2,11 +2,11 @@ import Crypto
 import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Logging
 import Sealing
 import Store
 import Testing
-import Transport
 
 /// A gateway whose sync runs as a separate `ketenpoort` process (so it can be killed), delivering to
 /// one receiver on loopback that serves every municipality's inbox, each under its own name and certificate.

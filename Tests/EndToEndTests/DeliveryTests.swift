@@ -1,11 +1,12 @@
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Logging
 import Sealing
 import Store
 import Testing
-import Transport
 
 /// A gateway and one receiver on loopback serving every party as itself (`<id>.localhost`), both with the project's dev PKI.
 struct DeliveryFixture {

@@ -2,6 +2,7 @@ import Contracts
 import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 

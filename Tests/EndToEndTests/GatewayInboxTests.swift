@@ -1,11 +1,11 @@
 import Crypto
 import Flows
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Store
 import Testing
-@testable import Transport
 
 /// The gateway's HTTPS inbox over mutual TLS: files delivered with the headers of formats.md §8
 /// are processed as on the command line and answered with a receipt of the validation counts.

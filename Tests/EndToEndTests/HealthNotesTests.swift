@@ -1,10 +1,11 @@
+@testable import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import PropertyBased
 import Store
 import Testing
 
-@testable import Flows
 
 /// Three persons with health notes (unique markers): two with a BSN, one with a V-number only.
 enum HealthWorld {

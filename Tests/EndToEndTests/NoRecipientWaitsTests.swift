@@ -1,10 +1,12 @@
 import Flows
 import Foundation
+import HTTPClient
+import KetenpoortCore
+import KetenpoortTesting
 import Logging
 import ServiceLifecycle
 import Store
 import Testing
-import Transport
 
 /// No recipient waits for another (issue 12): a batch starts as soon as it is due and a slot is
 /// free, retries count from the answer, and our own shutdown costs no attempt. The receiver's fault

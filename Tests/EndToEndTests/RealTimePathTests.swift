@@ -3,7 +3,6 @@ import Foundation
 import KetenpoortCore
 import Store
 import Testing
-@testable import Transport
 
 /// The IND's real-time answers never wait for batch work (issue 12): a nightly sync, a DUO ingest
 /// and a CBS delivery are each held — SIGSTOPped through `FaultPoint` — inside a write transaction

@@ -1,11 +1,11 @@
 import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Logging
 import Sealing
 import Store
 import Testing
-import Transport
 
 /// Delivery bound to the party (issue 13 §1): an endpoint that answers with another party's valid
 /// certificate gets nothing; the batch is dead-lettered and a near miss is on record.

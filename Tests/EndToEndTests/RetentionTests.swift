@@ -1,9 +1,9 @@
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Store
 import Testing
-import Transport
 
 /// The contracts' retention periods applied to what the gateway keeps (issue-independent: the
 /// contracts state `retention`, and a privacy officer expects it kept).

@@ -1,10 +1,11 @@
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import Store
 import Testing
-import Transport
 
 /// `ketenpoort run` as an operator starts and stops it.
 @Suite("ketenpoort run")

@@ -1,11 +1,11 @@
 import Crypto
 import Flows
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Sealing
 import Store
 import Testing
-import Transport
 
 /// docs/sealed-batch.md against reality: the partners' verifier, written from the document alone,
 /// checks batches the gateway really delivered over mutual TLS, as the dev receiver stored them.

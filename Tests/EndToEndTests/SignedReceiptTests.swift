@@ -1,8 +1,8 @@
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Testing
-@testable import Transport
 
 /// The HTTPS inbox's receipts are signed by the gateway (docs/sealed-batch.md §7): a partner that
 /// delivered over mutual TLS keeps the answer and proves with it, using the partners' verifier,

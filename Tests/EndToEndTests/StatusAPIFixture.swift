@@ -1,10 +1,10 @@
 import Flows
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
 import Logging
 import Sealing
 import Store
-@testable import Transport
 
 /// The gateway's HTTPS API on loopback with a dev PKI, a status store holding one person per DUO
 /// status code, and a libcurl client that can present any party's certificate (or none, or one

@@ -1,11 +1,12 @@
 import Flows
 import Foundation
 import GRDB
+@testable import GatewayHTTP
+@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Store
 import Testing
-@testable import Transport
 
 /// The IND status query API over real mutual TLS on loopback (formats.md §4).
 @Suite("IND status query API")

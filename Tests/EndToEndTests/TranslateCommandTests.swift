@@ -3,6 +3,7 @@ import Contracts
 import Flows
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 #if canImport(FoundationXML)

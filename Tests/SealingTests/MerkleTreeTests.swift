@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
+import KetenpoortCore
 import PropertyBased
+@testable import Sealing
 import Testing
 
-@testable import Sealing
 
 @Suite("Merkle tree")
 struct MerkleTreeTests {

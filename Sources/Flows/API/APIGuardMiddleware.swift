@@ -1,7 +1,7 @@
+import GatewayHTTP
 import HTTPTypes
 import Hummingbird
 import KetenpoortCore
-import Transport
 
 /// Runs before every route of the gateway's API: a BSN in the path or query string is refused
 /// (it would end up in logs and proxies); whatever the router answers without a body becomes a

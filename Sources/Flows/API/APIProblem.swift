@@ -1,5 +1,7 @@
+import GatewayHTTP
+import HTTPClient
 import HTTPTypes
-import Transport
+import KetenpoortCore
 
 /// A refusal of the gateway's API: an RFC 9457 problem with a stable code. Its detail names
 /// fields and positions, never a value the caller sent.

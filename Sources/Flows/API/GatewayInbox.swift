@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Logging
 import Sealing
-import Transport
 
 /// The gateway's HTTPS inbox (`POST /api/inbox/v1/<contract-id>`): partners deliver files with the
 /// headers of formats.md §8 instead of dropping them in a folder. The sender must have the

@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import GatewayHTTP
+import HTTPClient
 import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
@@ -8,7 +10,6 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Store
-import Transport
 
 /// The gateway's own HTTPS endpoint (mutual TLS): the IND status query API (formats.md §4) with
 /// its OpenAPI document, the inbox where partners deliver files (`/api/inbox/v1/<contract>`), and

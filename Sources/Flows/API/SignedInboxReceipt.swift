@@ -1,7 +1,8 @@
 import Foundation
+import HTTPClient
 import HTTPTypes
 import Hummingbird
-import Transport
+import KetenpoortCore
 
 /// An inbox receipt as the partner gets it: the body bytes exactly as signed and stored, and the
 /// gateway's detached JWS over them, sent as `Ketenpoort-Signature` (docs/sealed-batch.md §7).

@@ -1,8 +1,8 @@
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Sealing
 import Store
-import Transport
 
 /// The IND's question "did this person meet the integration obligation?" (formats.md §4),
 /// answered from the status store as of the last applied DUO extract. Every answer is written to

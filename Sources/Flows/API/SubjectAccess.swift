@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Sealing
 import Store
-import Transport
 
 /// A subject access request (GDPR art. 15, `ketenpoort inzage`): every processing of one person's
 /// data the gateway has on record — when, by whom, for which purpose — from the processing log,

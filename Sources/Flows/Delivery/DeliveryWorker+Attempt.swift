@@ -1,10 +1,10 @@
 import Crypto
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Logging
 import Sealing
 import Store
-import Transport
 
 extension DeliveryWorker {
     /// How one attempt ended.

@@ -1,10 +1,10 @@
 import Foundation
+import HTTPClient
 import KetenpoortCore
 import Logging
 import Sealing
 import ServiceLifecycle
 import Store
-import Transport
 
 /// Delivers the outbox (formats.md §8): each due batch is POSTed over mutual TLS with its
 /// idempotency key, digest and signature; the answer decides delivered, retry later (backoff with

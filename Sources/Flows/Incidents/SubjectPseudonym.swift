@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KetenpoortCore
 import Sealing
 import Store
 

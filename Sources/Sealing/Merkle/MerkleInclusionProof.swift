@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 /// A proof that one record is in a sealed batch, as a file: `{"index", "treeSize", "leaf", "path"}`
 /// with the leaf (record hash) and the audit path in hex.

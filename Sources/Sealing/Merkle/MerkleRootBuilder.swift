@@ -1,6 +1,7 @@
 // SHA256Digest is plain bytes; this swift-crypto does not mark it Sendable.
 @preconcurrency import Crypto
 import Foundation
+import KetenpoortCore
 
 /// The root of `MerkleTree` (RFC 9162 §2.1) computed as the leaves stream past, in memory of the
 /// order of log₂ of their number: for a batch too large to keep every record hash.

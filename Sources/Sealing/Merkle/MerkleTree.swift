@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KetenpoortCore
 
 /// A Merkle tree over a batch's records, as Certificate Transparency defines it (RFC 9162 §2.1).
 ///

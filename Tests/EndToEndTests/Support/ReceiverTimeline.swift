@@ -1,5 +1,6 @@
 import Foundation
-import Transport
+import KetenpoortCore
+import KetenpoortTesting
 
 /// When a receiver got each request and when it sent each scripted answer, per party, as its fault
 /// hook notes them (wall-clock times, as the delivery worker's).

@@ -1,8 +1,9 @@
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
+@testable import KetenpoortTesting
 import Testing
 
-@testable import Transport
 
 /// The benchmarks' load generator connects as a delivery does (our certificate, the trust store,
 /// the peer checks), so what it measures is answered, not refused.

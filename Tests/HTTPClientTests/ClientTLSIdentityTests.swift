@@ -1,9 +1,9 @@
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Testing
 
-@testable import Transport
 
 /// Our certificate, key and trust store are read once per file set (not by libcurl for every
 /// connection), yet a misconfiguration is still refused before anything is sent, and a renewed

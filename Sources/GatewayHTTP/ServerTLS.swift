@@ -5,7 +5,7 @@ import NIOSSL
 /// The TLS settings of every inbound endpoint: mutual TLS against one CA, TLS ≥ 1.2, forward-secret suites.
 public enum ServerTLS {
     /// The TLS 1.2 suites offered: ECDHE key exchange with AEAD only (TLS 1.3 suites are all forward secret).
-    public static let forwardSecretSuites: [NIOTLSCipher] = ForwardSecretSuites.nio
+    public static let forwardSecretSuites: [NIOTLSCipher] = ForwardSecretSuites.all.map { NIOTLSCipher(rawValue: $0.iana) }
 
     /// A server configuration that presents `certificateChain` (PEM, leaf first) with `privateKey` (PEM)
     /// and demands a client certificate chaining to `trustedCA` (PEM) — never to the system roots.

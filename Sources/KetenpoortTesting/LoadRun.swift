@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 /// A `LoadGenerator` run under way: it asks until its end (set when it started, or by `stop()`),
 /// and keeps every request's due time, so the results can be split afterwards into windows of

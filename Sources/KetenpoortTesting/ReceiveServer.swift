@@ -1,4 +1,5 @@
 import Foundation
+import GatewayHTTP
 import Hummingbird
 import HummingbirdTLS
 import KetenpoortCore

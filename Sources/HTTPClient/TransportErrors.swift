@@ -1,6 +1,7 @@
 import KetenpoortCore
 
-/// The stable error codes of the Transport module.
+/// The stable error codes of outbound HTTPS (codes keep their `transport.` prefix: operators and
+/// the audit chain know them by it).
 ///
 /// Outbound transfers throw `KetenpoortError`s with these codes (the "transport error" of a delivery);
 /// `RetryPolicy.classify(error:)` decides per code whether a retry can help.
@@ -24,8 +25,6 @@ extension KetenpoortError.Code {
     public static let transportCancelled: Self = "transport.cancelled"
     /// Any other libcurl failure.
     public static let transportFailed: Self = "transport.failed"
-    /// The inbound server could not start (certificate, key, CA, port).
-    public static let transportServerUnavailable: Self = "transport.server-unavailable"
     /// A `Content-Digest` field that cannot be parsed or names no supported algorithm.
     public static let transportDigestMalformed: Self = "transport.digest-malformed"
     /// The body does not match its `Content-Digest`.

@@ -1,12 +1,14 @@
 import CCurl
 import Crypto
 import Foundation
+@testable import GatewayHTTP
+@testable import HTTPClient
 import KetenpoortCore
+@testable import KetenpoortTesting
 import NIOSSL
 import Sealing
 import Testing
 
-@testable import Transport
 
 @Suite("Delivery over mutual TLS on loopback")
 struct MutualTLSTests {

@@ -1,11 +1,12 @@
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
+@testable import KetenpoortTesting
 import Logging
 import Sealing
 import ServiceLifecycle
 import Testing
 
-@testable import Transport
 
 /// Two independent dev PKIs in a temporary folder, made once per test process: `trusted` is the CA
 /// both sides are configured with, `foreign` one neither trusts. Each holds `gateway`, `gm0363` and

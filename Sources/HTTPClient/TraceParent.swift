@@ -1,5 +1,5 @@
 import Foundation
-import Sealing
+import KetenpoortCore
 
 /// A W3C Trace Context `traceparent` (version 00): `00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`.
 public struct TraceParent: Sendable, Hashable, CustomStringConvertible {

@@ -1,9 +1,11 @@
 import Foundation
+@testable import GatewayHTTP
+@testable import HTTPClient
 import KetenpoortCore
+@testable import KetenpoortTesting
 import Sealing
 import Testing
 
-@testable import Transport
 
 @Suite("ReceiveServer checks, faults and the retry loop against it")
 struct ReceiveServerTests {

@@ -1,10 +1,10 @@
 import CCurl
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Testing
 
-@testable import Transport
 
 /// The recipient's certificate is checked in the TLS handshake, before a byte of the request leaves:
 /// a SAN naming the host (never the CN), the recipient's OIN, and ECDHE with AEAD only.

@@ -1,4 +1,6 @@
 import Foundation
+import GatewayHTTP
+import HTTPClient
 import HTTPTypes
 import Hummingbird
 import KetenpoortCore

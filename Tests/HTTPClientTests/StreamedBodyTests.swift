@@ -1,10 +1,10 @@
 import Crypto
 import Foundation
+@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Testing
 
-@testable import Transport
 
 @Suite("Streamed request bodies over mutual TLS")
 struct StreamedBodyTests {

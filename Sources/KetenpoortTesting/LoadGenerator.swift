@@ -1,5 +1,5 @@
-import CCurl
 import Foundation
+import HTTPClient
 import KetenpoortCore
 
 /// Drives an HTTPS endpoint for a benchmark: `connections` threads, each with one keep-alive
@@ -61,10 +61,7 @@ public enum LoadGenerator {
             let thread = Thread {
                 ThreadName.setCurrent("kp-load-\(connection)")
                 if let niceness { ThreadPriority.setNiceness(niceness) }
-                // One handle set up once (URL, TLS, headers): a request then only sets its body, so
-                // the generator spends its share of the machine on TLS, not on libcurl set-up.
-                let template = CurlRequest(url: url, headers: headers, body: Data(), tls: tls, timeout: timeout, connectTimeout: .seconds(5))
-                let handle = LoadConnection(template: template)
+                let handle = KeepAliveConnection(url: url, headers: headers, tls: tls, timeout: timeout, connectTimeout: .seconds(5))
                 _ = handle.post(bodies[connection % bodies.count])
                 ready.leave()
                 go.wait()
@@ -103,53 +100,4 @@ public enum LoadGenerator {
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
-}
-
-/// One keep-alive libcurl handle of the load generator, configured once.
-private final class LoadConnection {
-    private let handle: UnsafeMutableRawPointer
-    private var headerList: UnsafeMutablePointer<curl_slist>?
-    /// The handshake's checks and TLS material, as a delivery has them (kept alive with the handle).
-    private let peer: PeerExpectation
-    private let identity: ClientTLSIdentity
-
-    init(template: CurlRequest) {
-        guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: libcurl is out of memory") }
-        self.handle = handle
-        do {
-            identity = try ClientTLSIdentity.of(template.tls)
-        } catch {
-            fatalError("the load generator's TLS material cannot be read: \(error)")
-        }
-        peer = PeerExpectation(oin: template.tls.expectedPeerOIN)
-        for line in template.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] { headerList = curl_slist_append(headerList, line) }
-        for option in template.options { _ = option.apply(to: handle) }
-        if let refused = peer.install(on: handle, host: template.url.host ?? "", identity: identity) {
-            fatalError("the load generator cannot install its TLS checks: \(refused)")
-        }
-        _ = kp_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList)
-        _ = kp_curl_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION, discardBody)
-    }
-
-    deinit {
-        curl_easy_cleanup(handle)
-        curl_slist_free_all(headerList)
-    }
-
-    /// POSTs `body`; the HTTP status, or 0 when the transfer failed.
-    func post(_ body: Data) -> Int {
-        body.withUnsafeBytes { bytes in
-            _ = kp_curl_easy_setopt_int64(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
-            _ = kp_curl_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, bytes.baseAddress)
-            guard curl_easy_perform(handle) == CURLE_OK else { return 0 }
-            var status = 0
-            _ = kp_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-            return status
-        }
-    }
-}
-
-/// CURLOPT_WRITEFUNCTION that keeps nothing.
-private func discardBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
-    size * count
 }

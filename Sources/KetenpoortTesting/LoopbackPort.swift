@@ -1,4 +1,5 @@
 import Foundation
+import GatewayHTTP
 import KetenpoortCore
 
 /// A loopback TCP port nothing listens on at this moment, for a server in another process
