@@ -66,12 +66,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Inbound HTTPS (Hummingbird + TLS): the TLS settings, the client certificate as identity,
-        // problem+json, readiness; the gateway's routes join it once Flows is split.
+        // Inbound HTTPS, the only server target (Hummingbird + TLS): the TLS settings, the client
+        // certificate as identity, problem+json, the IND status API, subject access, the inbox, metrics.
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "KetenpoortCore", "Sealing",
+                "KetenpoortCore", "Contracts", "Sealing", "Store", "HTTPClient", "Flows",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -96,11 +97,8 @@ let package = Package(
         .target(
             name: "Flows",
             dependencies: [
-                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "HTTPClient", "GatewayHTTP",
+                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "HTTPClient",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

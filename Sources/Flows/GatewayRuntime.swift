@@ -68,53 +68,6 @@ public struct GatewayRuntime: Sendable {
         return key.withUnsafeBytes { Data($0) }
     }
 
-    /// The gateway's HTTPS API (the IND status questions), writing through `writer`.
-    public func gatewayServer(writer: ProcessingLogWriter, logger: Logger = Logger(label: "ketenpoort.api")) throws -> GatewayServer {
-        let identity = configuration.identity
-        return GatewayServer(
-            configuration: .init(
-                host: configuration.server.host, port: configuration.server.port, certificateChain: identity.certificate, privateKey: identity.key,
-                trustedCA: identity.caBundle, openAPIDocument: workspace.statusAPIDocument),
-            registry: configuration.registry,
-            api: StatusQueryAPI(store: store, writer: writer, pseudonym: try subjectPseudonym(), clock: clock),
-            incidents: incidentRegister(), inbox: try gatewayInbox(), producers: inboxProducers(), logger: logger)
-    }
-
-    /// The HTTPS inbox: which contracts' files it takes, and what it does with each (what the
-    /// matching command does with a file given on the command line).
-    public func gatewayInbox() throws -> GatewayInbox {
-        let runtime = self
-        let processors: [String: InboxProcessor] = [
-            "coa-tvs-export": InboxProcessor(fileNamePattern: "^tvs-export-[0-9]{8}\\.csv$") { file in
-                let sync = try runtime.coaGemeenteSync()
-                do {
-                    let report = try sync.run(input: file)
-                    return (report.validation.isRejected ? "rejected" : "applied", report.validation)
-                } catch let error as KetenpoortError where error.code == .syncAlreadyApplied {
-                    // Applied before its receipt was written (a crash in between): the receipt it should have had.
-                    guard let date = CoaGemeenteSync.snapshotDate(fileName: file.lastPathComponent),
-                        let report = try sync.recordedReport(run: CoaGemeenteSync.runID(date))
-                    else { throw error }
-                    return ("applied", report.validation)
-                }
-            },
-            "duo-status-extract": InboxProcessor(fileNamePattern: "^duo-inburgering-[0-9]{8}\\.dat$") { file in
-                let report = try runtime.duoIngest().run(file: file)
-                return (report.outcome.rawValue, report.validation)
-            },
-            "toestemming": InboxProcessor(fileNamePattern: "^[A-Za-z0-9][A-Za-z0-9._-]*\\.jsonl$") { file in
-                let report = try runtime.consentIngest().run(file: file)
-                return (report.validation.isRejected ? "rejected" : "applied", report.validation)
-            },
-            "argonaut-advies": InboxProcessor(fileNamePattern: "^argonaut-advies-[0-9]{8}\\.jsonl$") { file in
-                let report = try runtime.adviceFlow().ingest(file: file)
-                return (report.validation.isRejected ? "rejected" : "applied", report.validation)
-            },
-        ]
-        return GatewayInbox(
-            directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, signer: try signingIdentity(), clock: clock)
-    }
-
     /// Where flows keep scratch files (a sync's staging) and their locks: beside the store.
     public var scratchDirectory: URL { configuration.store.path.deletingLastPathComponent().appendingPathComponent("scratch") }
 
@@ -133,13 +86,6 @@ public struct GatewayRuntime: Sendable {
         }
         if let output = configuration.cbs?.outputDirectory { folders.append(DataRetention.Folder(contract: CbsLevering.contract, url: output)) }
         return DataRetention(contracts: workspace.contracts, store: store, folders: folders, audit: auditChain(), clock: clock)
-    }
-
-    /// The producer role of every contract the inbox takes.
-    func inboxProducers() -> [String: Role] {
-        var producers: [String: Role] = [:]
-        for contract in workspace.contracts.contracts.values { if let producer = contract.producer { producers[contract.id] = producer } }
-        return producers
     }
 
     /// The nightly sync COA → municipalities.

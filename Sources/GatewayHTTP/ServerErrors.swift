@@ -1,3 +1,4 @@
+import Flows
 import KetenpoortCore
 
 extension KetenpoortError.Code {

@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import GatewayHTTP
 import HTTPClient
 import KetenpoortCore
 import KetenpoortTesting

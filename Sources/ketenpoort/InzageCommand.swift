@@ -1,6 +1,7 @@
 import ArgumentParser
 import Flows
 import Foundation
+import GatewayHTTP
 import KetenpoortCore
 
 /// `ketenpoort inzage <bsn>`: for a subject access request, every processing of that person's data

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Flows
 import Foundation
+import GatewayHTTP
 import HTTPClient
 import KetenpoortCore
 import Logging

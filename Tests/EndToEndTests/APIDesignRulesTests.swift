@@ -1,5 +1,6 @@
 @testable import Flows
 import Foundation
+@testable import GatewayHTTP
 @testable import HTTPClient
 import KetenpoortCore
 import Store

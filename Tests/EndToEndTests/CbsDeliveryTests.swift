@@ -1,6 +1,7 @@
 import Crypto
 import Flows
 import Foundation
+import GatewayHTTP
 import HTTPClient
 import KetenpoortCore
 import KetenpoortTesting

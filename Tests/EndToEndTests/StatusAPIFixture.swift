@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import GatewayHTTP
 @testable import HTTPClient
 import KetenpoortCore
 import Logging

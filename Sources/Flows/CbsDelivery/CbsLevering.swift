@@ -21,7 +21,7 @@ import Store
 /// - A period is delivered once; again only as a correction.
 public struct CbsLevering: Sendable {
     public static let job = "cbs-levering"
-    static let contract = "cbs-levering"
+    package static let contract = "cbs-levering"
 
     let outbound: OutboundAdapter
     let detail: DuoStatusMapping

@@ -10,25 +10,25 @@ import Foundation
 /// processing-log commit each IND answer waits for — queues behind them. Synced in steps, on the
 /// batch job's own (lower-priority) thread, the disk never holds more than a step's worth ahead of
 /// an answer.
-struct WritebackPacer {
+package struct WritebackPacer {
     private let descriptor: Int32
     private let interval: Int
     private var rows = 0
 
-    init(file: URL, interval: Int = 32_768) {
+    package init(file: URL, interval: Int = 32_768) {
         descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
         self.interval = interval
     }
 
     /// Counts a write; syncs the file at every `interval`-th.
-    mutating func wrote() {
+    package mutating func wrote() {
         rows += 1
         guard rows % interval == 0, descriptor >= 0 else { return }
         _ = fdatasync(descriptor)
     }
 
     /// Closes the file descriptor.
-    func close() {
+    package func close() {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
     }
 }

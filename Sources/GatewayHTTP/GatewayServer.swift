@@ -1,4 +1,5 @@
 import Crypto
+import Flows
 import Foundation
 import GatewayHTTP
 import HTTPClient

@@ -1,3 +1,4 @@
+import Flows
 import Foundation
 
 /// The answer to a file delivered to the gateway's HTTPS inbox: what was done with it and the

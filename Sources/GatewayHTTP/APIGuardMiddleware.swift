@@ -1,3 +1,4 @@
+import Flows
 import GatewayHTTP
 import HTTPTypes
 import Hummingbird

@@ -1,4 +1,5 @@
 import Crypto
+import Flows
 import Foundation
 import HTTPClient
 import KetenpoortCore

@@ -1,3 +1,4 @@
+import Flows
 import Foundation
 
 /// Finds a member name that occurs twice in one JSON object, at any depth (I-JSON, RFC 7493 §2.3).
