@@ -84,11 +84,13 @@ let package = Package(
         ),
         // Process-wide SQLite settings made before its first use (sqlite3_config is variadic).
         .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
-        // The gateway's state: one protocol, the embedded SQLite engine (PostgreSQL later).
+        // The gateway's state as protocols and record types, whatever the engine.
+        .target(name: "Store", dependencies: ["KetenpoortCore"]),
+        // The embedded engine: one SQLite file (GRDB), the default and `make run`'s.
         .target(
-            name: "Store",
+            name: "StoreSQLite",
             dependencies: [
-                "KetenpoortCore", "CSQLiteSettings",
+                "KetenpoortCore", "Store", "CSQLiteSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -97,7 +99,7 @@ let package = Package(
         .target(
             name: "Flows",
             dependencies: [
-                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "HTTPClient",
+                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -128,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "ketenpoort",
             dependencies: [
-                "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
+                "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,12 +140,12 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "KetenpoortCore"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Contracts", "KetenpoortCore"]),
         .testTarget(name: "SealingTests", dependencies: ["Sealing", "KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "GatewayHTTP", "KetenpoortTesting", "Sealing", "KetenpoortCore"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "Sealing", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
+                "Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "StoreSQLite", "Sealing", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // The audit tests tamper with the SQLite file directly, as an attacker would.

@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
-import Logging
 import KetenpoortCore
+import Logging
 import Sealing
 import Store
+import StoreSQLite
 
 /// The gateway assembled from its configuration: workspace (contracts, adapters), store, signing
 /// identity. Commands and services get their flows from here.

@@ -4,6 +4,7 @@ import Foundation
 import KetenpoortCore
 import KetenpoortTesting
 import Store
+import StoreSQLite
 
 /// `ketenpoort bench-duo`: a national DUO extract applied to a fresh status store, then the next
 /// night's extract over it — each in one transaction, timed (run on a release build).

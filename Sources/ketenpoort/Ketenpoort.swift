@@ -1,8 +1,11 @@
 import ArgumentParser
+import Contracts
+import Flows
 import Foundation
 import KetenpoortCore
 import Logging
 import Store
+import StoreSQLite
 
 /// The gateway's command line.
 @main
@@ -76,6 +79,4 @@ struct WorkspaceOptions: ParsableArguments {
     }
 }
 
-import Contracts
 
-import Flows

@@ -4,6 +4,7 @@ import GRDB
 import KetenpoortCore
 import Sealing
 import Store
+import StoreSQLite
 import Testing
 
 @Suite("Audit chain")

@@ -5,6 +5,7 @@ import KetenpoortCore
 import KetenpoortTesting
 import PropertyBased
 import Store
+import StoreSQLite
 import Testing
 
 /// A store with the consent feed applied through the real pipeline, each file at its own moment.

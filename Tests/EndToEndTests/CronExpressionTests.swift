@@ -1,6 +1,9 @@
+import Contracts
 import Flows
 import Foundation
 import KetenpoortCore
+import Store
+import StoreSQLite
 import Testing
 
 @Suite("Cron schedules in Europe/Amsterdam")
@@ -61,7 +64,6 @@ struct CronExpressionTests {
     }
 }
 
-import Contracts
 
 enum TimestampParserBridge {
     static func parse(_ text: String) -> Date { TimestampParser.parse(text)! }
@@ -92,7 +94,6 @@ struct SchedulerTests {
     }
 }
 
-import Store
 
 actor RunLog {
     var dues: [Date] = []

@@ -1,9 +1,10 @@
+@testable import Flows
 import Foundation
 import KetenpoortCore
 import Store
+import StoreSQLite
 import Testing
 
-@testable import Flows
 
 @Suite("Grouped writes (delivery attempts recorded together)")
 struct GroupedWritesTests {

@@ -2,6 +2,7 @@ import Flows
 import Foundation
 import KetenpoortCore
 import Store
+import StoreSQLite
 import Testing
 
 /// No health text (nor a BSN) in anything a person, a log or a report reads: the CLI at debug log

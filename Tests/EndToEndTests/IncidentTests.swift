@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import KetenpoortCore
 import Store
+import StoreSQLite
 import Testing
 
 /// Instants written as ISO 8601 with their zone.

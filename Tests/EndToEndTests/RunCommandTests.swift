@@ -5,6 +5,7 @@ import KetenpoortCore
 import KetenpoortTesting
 import Sealing
 import Store
+import StoreSQLite
 import Testing
 
 /// `ketenpoort run` as an operator starts and stops it.

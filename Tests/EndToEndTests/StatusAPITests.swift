@@ -6,6 +6,7 @@ import GRDB
 import KetenpoortCore
 import Sealing
 import Store
+import StoreSQLite
 import Testing
 
 /// The IND status query API over real mutual TLS on loopback (formats.md §4).

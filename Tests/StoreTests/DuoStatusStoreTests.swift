@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import KetenpoortCore
 import Store
+import StoreSQLite
 import Testing
 
 @Suite("DUO status store (a file of its own)")

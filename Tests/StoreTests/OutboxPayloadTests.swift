@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+@testable import Store
+@testable import StoreSQLite
 import Testing
 
-@testable import Store
 
 @Suite("Outbox payloads in parts")
 struct OutboxPayloadTests {

@@ -1,6 +1,7 @@
 import Foundation
 import KetenpoortCore
 import Store
+import StoreSQLite
 import Testing
 
 @Suite("SQLite store")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Store
+import StoreSQLite
 
 /// Part of `ketenpoort run`: copies the store's write-ahead log into the database every
 /// `interval` on a connection of its own, so no commit — and no API answer waiting on one — pays

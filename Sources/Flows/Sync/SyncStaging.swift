@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import KetenpoortCore
 import Store
+import StoreSQLite
 
 /// The scratch space of one nightly sync: a SQLite file of its own (no journal, no fsync), outside
 /// the store, so staging a night never holds the store's write lock and memory stays flat however

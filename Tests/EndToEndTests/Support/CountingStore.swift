@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import StoreSQLite
 
 /// A SQLite store that counts its write transactions (to see how writes were grouped).
 final class CountingStore: Store, @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import Store
 
 extension SQLiteTransaction: CbsDeliveryTransaction {
     func cbsDeliveries(source: String, period: String) throws -> [CbsDeliveryRecord] {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import Store
 
 /// The store's operations on one open SQLite transaction.
 struct SQLiteTransaction: StoreTransaction {

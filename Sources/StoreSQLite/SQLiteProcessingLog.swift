@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import Store
 
 /// The processing log of the SQLite engine, in a file of its own beside the store
 /// (`ketenpoort.sqlite` → `ketenpoort.processing-log.sqlite`): SQLite has one write lock per file,

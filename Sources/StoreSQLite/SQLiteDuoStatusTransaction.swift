@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import Store
 
 /// The status store's operations on one open transaction of its file.
 struct SQLiteDuoStatusTransaction: DuoStatusWriting {

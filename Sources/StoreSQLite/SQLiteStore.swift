@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import Store
 
 /// The embedded default store: one SQLite file (WAL, full sync), versioned migrations. Writes are
 /// serialised; reads run on their own connections beside a write (WAL snapshots), so the API's
@@ -83,12 +84,6 @@ public final class SQLiteStore: Store {
     public func appliedMigrations() throws -> [String] {
         try queue.read { db in try Self.migrator.appliedMigrations(db) }
     }
-}
-
-extension KetenpoortError.Code {
-    public static let storeUnavailable: Self = "store.unavailable"
-    /// A batch's payload is no longer kept: recalled, or deleted at the end of its retention.
-    public static let storePayloadGone: Self = "store.payload-gone"
 }
 
 /// The checkpoint connection, opened on demand.

@@ -1,5 +1,6 @@
 import CSQLiteSettings
 import GRDBSQLite
+import Store
 
 /// SQLite's process-wide settings (see `ketenpoort_sqlite_configure`), made once, before the first
 /// connection of the process opens: every store opens through `SQLiteStore`, which applies them.

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import Store
 
 /// A query's rows read through SQLite's C interface, column by index: a night reads a million
 /// rows, and decoding each through GRDB's `Row` cost more than the read itself. The counterpart

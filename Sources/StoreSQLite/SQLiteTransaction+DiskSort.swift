@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 extension SQLiteTransaction {
     /// A temporary table of this connection (temporary storage goes to a file once SQLite's page

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 /// The incident register on SQLite: rows are only ever inserted (triggers refuse the rest),
 /// except the attempt counter of aggregated incidents.

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import Store
 
 /// A statement without results (an INSERT, a DELETE) bound through SQLite's C interface: a night
 /// writes a million rows, and an argument array built for each row cost more than the write itself.

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 extension SQLiteStore {
     /// Versioned schema changes; a migration, once released, is never edited — add the next one.

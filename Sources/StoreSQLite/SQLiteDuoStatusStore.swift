@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import Store
 
 /// The status store of the SQLite engine, in a file of its own beside the store
 /// (`ketenpoort.sqlite` → `ketenpoort.duo-status.sqlite`). Only the DUO ingest writes it, so during

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 
 /// The audit chain on SQLite: entries and checkpoints are only ever inserted.
 extension SQLiteTransaction {
