@@ -36,9 +36,13 @@ public struct GatewayRuntime: Sendable {
     }
 
     /// The audit chain, checkpoints signed by the gateway's identity every `audit.checkpointEvery`
-    /// entries. Without a usable identity (no PKI yet) entries are still appended; checkpoints wait.
+    /// entries. Without a usable identity (no PKI yet) entries are still appended; checkpoints wait
+    /// (and an identity that exists but cannot be used is logged as an error).
     public func auditChain() -> AuditChain {
-        AuditChain(signer: try? signingIdentity(), clock: clock, checkpointEvery: configuration.checkpointEvery)
+        let identity = configuration.identity
+        return AuditChain(
+            signer: AuditChain.checkpointSigner(certificate: identity.certificate, key: identity.key) { try signingIdentity() }, clock: clock,
+            checkpointEvery: configuration.checkpointEvery)
     }
 
     /// The incident register.

@@ -52,6 +52,22 @@ struct AuditChainTests {
         #expect(PersonalData.leaks(entries.map(\.payload).joined(), personal).isEmpty)
     }
 
+    @Test("an identity that exists but cannot be used is logged, not passed over; without a PKI, checkpoints simply wait")
+    func unusableCheckpointSigner() throws {
+        try TempDirectory.with { directory in
+            let certificate = directory.file("gateway.pem")
+            let key = directory.file("gateway-key.pem")
+            let log = CapturedLog()
+            #expect(AuditChain.checkpointSigner(certificate: certificate, key: key, logger: log.logger("test")) == nil)
+            #expect(log.all.isEmpty)
+            try Data("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n".utf8).write(to: certificate)
+            try Data("not a key".utf8).write(to: key)
+            #expect(AuditChain.checkpointSigner(certificate: certificate, key: key, logger: log.logger("test")) == nil)
+            #expect(log.all.count == 1)
+            #expect(log.all.first?.hasPrefix("error test: audit checkpoints wait") == true)
+        }
+    }
+
     @Test("an altered entry is named")
     func altered() async throws {
         let fixture = try Self.chained()

@@ -30,6 +30,25 @@ public struct AuditChain: Sendable {
         self.checkpointEvery = max(1, checkpointEvery)
     }
 
+    /// Who signs checkpoints for a gateway whose identity is `certificate` and `key`: nil when
+    /// either file does not exist yet (no PKI: entries are appended, checkpoints wait). Files that
+    /// exist but cannot be used are not passed over in silence: the failure is logged as an error
+    /// with its code, and checkpoints wait until the identity can be read again.
+    /// `load` reads the identity (by default the two files, nothing more checked).
+    public static func checkpointSigner(
+        certificate: URL, key: URL, logger: Logger = Logger(label: "ketenpoort.audit"),
+        load: (() throws -> SigningIdentity)? = nil
+    ) -> SigningIdentity? {
+        guard FileManager.default.fileExists(atPath: certificate.path), FileManager.default.fileExists(atPath: key.path) else { return nil }
+        do {
+            return try load?() ?? SigningIdentity(certificateFile: certificate, keyFile: key)
+        } catch {
+            let code = (error as? KetenpoortError)?.code.rawValue ?? String(describing: type(of: error))
+            logger.error("audit checkpoints wait: the gateway's signing identity cannot be used", metadata: ["error.code": "\(code)"])
+            return nil
+        }
+    }
+
     /// Appends `event` as the next entry; signs a checkpoint when `checkpointEvery` entries have
     /// passed since the last one.
     @discardableResult

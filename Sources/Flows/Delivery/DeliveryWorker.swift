@@ -51,7 +51,7 @@ public struct DeliveryWorker: Service {
         self.maxInFlightBytes = maxInFlightBytes ?? configuration.delivery.maxInFlightBytes
         self.maxInFlightPerRecipient = maxInFlightPerRecipient ?? configuration.delivery.maxInFlightPerRecipient
         // Checkpoints are signed with the gateway's identity, the same files it connects with.
-        let signer = try? SigningIdentity(certificateFile: configuration.identity.certificate, keyFile: configuration.identity.key)
+        let signer = AuditChain.checkpointSigner(certificate: configuration.identity.certificate, key: configuration.identity.key)
         self.audit = AuditChain(signer: signer, clock: clock, checkpointEvery: configuration.checkpointEvery)
         let limits = configuration.delivery
         self.policy = RetryPolicy(
