@@ -43,15 +43,24 @@ test: deps pyenvs
 ## and the IND status query API under load from a second process (250,000 persons in the store):
 ## alone, then at 1,000 questions/s while COA delivers a snapshot of 1,000,000 persons to the HTTPS
 ## inbox (its night delivered to 342 municipalities), and while DUO delivers a 250,000-record extract.
+## `sync` between them: each starts with the previous one's files on disk, not still being written back.
 bench: build-release
 	$(RELEASE) bench
+	sync
 	$(RELEASE) bench-sync --persons 10900
+	sync
 	$(RELEASE) bench-sync --persons 1000000
+	sync
 	$(RELEASE) bench-duo --records 250000
+	sync
 	$(RELEASE) bench-cbs --persons 25000
+	sync
 	$(RELEASE) bench-cbs --persons 250000
+	sync
 	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10
+	sync
 	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-sync 1000000
+	sync
 	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-duo 250000
 
 clean:
