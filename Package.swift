@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "KetenpoortCore", "Contracts", "Sealing", "Store", "HTTPClient", "Flows",
+                "KetenpoortCore", "Contracts", "Sealing", "Store", "HTTPClient", "Gateway", "Exchanges",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,11 +95,24 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        // The exchanges: validation runs, translation, reports.
+        // The platform every exchange runs on: configuration and party registry, the intake pipeline,
+        // the audit chain, incidents, the consent register and guard, delivery, the scheduler, retention.
         .target(
-            name: "Flows",
+            name: "Gateway",
             dependencies: [
                 "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The exchanges, one folder each (COA → municipalities, DUO ingest, CBS delivery, Argonaut →
+        // DUO, the consent feed, translation, indicators), and the runtime that builds them.
+        .target(
+            name: "Exchanges",
+            dependencies: [
+                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient", "Gateway",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -114,7 +127,7 @@ let package = Package(
         .target(
             name: "KetenpoortTesting",
             dependencies: [
-                "KetenpoortCore", "Sealing", "Store", "HTTPClient", "GatewayHTTP", "Flows",
+                "KetenpoortCore", "Sealing", "Store", "HTTPClient", "GatewayHTTP", "Gateway", "Exchanges",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -130,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "ketenpoort",
             dependencies: [
-                "Flows", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
+                "Gateway", "Exchanges", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Flows", "Adapters", "Contracts", "KetenpoortCore", "Store", "StoreSQLite", "Sealing", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
+                "Gateway", "Exchanges", "Adapters", "Contracts", "KetenpoortCore", "Store", "StoreSQLite", "Sealing", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // The audit tests tamper with the SQLite file directly, as an attacker would.

@@ -1,4 +1,3 @@
-import Flows
 import GatewayHTTP
 import HTTPTypes
 import Hummingbird

@@ -1,4 +1,3 @@
-import Flows
 import GatewayHTTP
 import HTTPClient
 import HTTPTypes

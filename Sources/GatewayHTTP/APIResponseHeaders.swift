@@ -1,4 +1,3 @@
-import Flows
 import HTTPTypes
 
 /// The header fields every answer of the gateway's API carries (NL API Design Rules 2.1:

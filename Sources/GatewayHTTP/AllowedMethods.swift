@@ -1,4 +1,3 @@
-import Flows
 import HTTPTypes
 
 /// The methods each path of the gateway's API takes, made from the same list the routes are

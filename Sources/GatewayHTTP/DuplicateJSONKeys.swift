@@ -1,4 +1,3 @@
-import Flows
 import Foundation
 
 /// Finds a member name that occurs twice in one JSON object, at any depth (I-JSON, RFC 7493 §2.3).

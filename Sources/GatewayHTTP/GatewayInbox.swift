@@ -1,6 +1,6 @@
 import Crypto
-import Flows
 import Foundation
+import Gateway
 import HTTPClient
 import KetenpoortCore
 import Logging

@@ -1,6 +1,7 @@
 import Crypto
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 import NIOCore
 
 /// The body of a file POSTed to the inbox, written to `url` and hashed (SHA-256 and SHA-512) as it

@@ -1,5 +1,5 @@
-import Flows
 import Foundation
+import Gateway
 
 /// The answer to a file delivered to the gateway's HTTPS inbox: what was done with it and the
 /// validation counts (never any of the file's data).

@@ -1,4 +1,3 @@
-import Flows
 import Hummingbird
 import KetenpoortCore
 import NIOConcurrencyHelpers

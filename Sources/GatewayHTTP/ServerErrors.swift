@@ -1,4 +1,3 @@
-import Flows
 import KetenpoortCore
 
 extension KetenpoortError.Code {

@@ -1,4 +1,3 @@
-import Flows
 import KetenpoortCore
 
 /// The bound port of a server, for callers that wait for it to start.

@@ -1,4 +1,3 @@
-import Flows
 import Foundation
 import HTTPClient
 import HTTPTypes

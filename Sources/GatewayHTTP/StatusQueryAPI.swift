@@ -1,5 +1,5 @@
-import Flows
 import Foundation
+import Gateway
 import HTTPClient
 import KetenpoortCore
 import Sealing

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Flows
 import Foundation
+import Gateway
 import KetenpoortCore
 import Sealing
 

@@ -1,5 +1,6 @@
 import Contracts
-import Flows
+import Exchanges
+import Gateway
 
 /// The short reports a person reads at the end of a command.
 enum HumanReport {

@@ -1,5 +1,5 @@
-import Flows
 import Foundation
+import Gateway
 import Store
 
 /// `incidents list` output: a table for people, JSON for tools. Ids, counts and times only.

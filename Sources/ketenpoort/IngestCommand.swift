@@ -1,6 +1,7 @@
 import ArgumentParser
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 import HTTPClient
 import KetenpoortCore
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Contracts
-import Flows
 import Foundation
+import Gateway
 import KetenpoortCore
 import Logging
 import Store
@@ -64,7 +64,7 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: "Directory holding contracts/ and adapters/ (default: $KETENPOORT_HOME or the current directory).")
     var home: String?
 
-    var root: URL { home.map { URL(fileURLWithPath: $0) } ?? Flows.Workspace.defaultRoot }
+    var root: URL { home.map { URL(fileURLWithPath: $0) } ?? Gateway.Workspace.defaultRoot }
 
     /// The clock rules such as not-in-the-future use: `$KETENPOORT_NOW` (ISO 8601, for replays and
     /// tests) or the system clock.

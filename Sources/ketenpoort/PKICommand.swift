@@ -1,6 +1,6 @@
 import ArgumentParser
-import Flows
 import Foundation
+import Gateway
 import Sealing
 
 /// `ketenpoort pki init --dir <dir> [--force]`

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Flows
+import Exchanges
 import Foundation
 
 /// `ketenpoort report cohorts|wi2021`: the indicators from the status store; cells under 10 persons are shown as `<10`.

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Flows
 import Foundation
 
 /// `ketenpoort retention [--dry-run] [--json]`: applies the contracts' retention periods now (`run`

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 import GatewayHTTP
 import HTTPClient
 import KetenpoortCore

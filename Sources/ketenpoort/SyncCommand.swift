@@ -1,7 +1,8 @@
 import ArgumentParser
 import Contracts
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 import HTTPClient
 import KetenpoortCore
 

@@ -1,6 +1,7 @@
 import ArgumentParser
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 
 /// `ketenpoort translate --from coa --to gemeente <tvs-export.csv> --out <dir>`
 struct TranslateCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Contracts
-import Flows
 import Foundation
+import Gateway
 import KetenpoortCore
 
 /// `ketenpoort validate --contract <id> [--json] <file>`

@@ -1,4 +1,3 @@
-@testable import Flows
 import Foundation
 @testable import GatewayHTTP
 @testable import HTTPClient

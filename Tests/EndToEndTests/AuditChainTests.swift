@@ -1,6 +1,6 @@
-import Flows
 import Foundation
 import GRDB
+import Gateway
 import KetenpoortCore
 import Sealing
 import Store

@@ -1,6 +1,5 @@
 import Adapters
 import Contracts
-import Flows
 import Foundation
 import KetenpoortCore
 import Store

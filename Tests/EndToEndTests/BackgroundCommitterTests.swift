@@ -1,8 +1,9 @@
+@testable import Exchanges
 import Foundation
+@testable import Gateway
 import KetenpoortCore
 import Testing
 
-@testable import Flows
 
 @Suite("Background committer")
 struct BackgroundCommitterTests {

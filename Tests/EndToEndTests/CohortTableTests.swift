@@ -1,4 +1,4 @@
-import Flows
+import Exchanges
 import Foundation
 import KetenpoortCore
 import KetenpoortTesting

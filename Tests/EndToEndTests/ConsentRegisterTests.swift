@@ -1,6 +1,7 @@
 import Contracts
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 import KetenpoortCore
 import KetenpoortTesting
 import PropertyBased

@@ -1,6 +1,7 @@
 import Crypto
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 import KetenpoortCore
 import KetenpoortTesting
 import Logging

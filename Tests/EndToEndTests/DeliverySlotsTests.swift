@@ -1,9 +1,9 @@
 import Foundation
+@testable import Gateway
 import KetenpoortCore
 import Store
 import Testing
 
-@testable import Flows
 
 @Suite("Delivery slots")
 struct DeliverySlotsTests {

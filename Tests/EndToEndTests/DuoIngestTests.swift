@@ -1,5 +1,5 @@
 import Contracts
-import Flows
+import Exchanges
 import Foundation
 import KetenpoortCore
 import KetenpoortTesting

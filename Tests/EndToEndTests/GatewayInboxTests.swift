@@ -1,5 +1,4 @@
 import Crypto
-import Flows
 import Foundation
 @testable import HTTPClient
 import KetenpoortCore

@@ -1,5 +1,5 @@
-@testable import Flows
 import Foundation
+@testable import Gateway
 import KetenpoortCore
 import Store
 import StoreSQLite

@@ -1,5 +1,6 @@
-@testable import Flows
+@testable import Exchanges
 import Foundation
+@testable import Gateway
 import KetenpoortCore
 import KetenpoortTesting
 import PropertyBased

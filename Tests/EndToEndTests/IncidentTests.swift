@@ -1,7 +1,8 @@
 import Crypto
-import Flows
+import Exchanges
 import Foundation
 import GRDB
+import Gateway
 import KetenpoortCore
 import Store
 import StoreSQLite

@@ -1,10 +1,10 @@
 import Adapters
 import Contracts
+@testable import Exchanges
 import Foundation
 import KetenpoortCore
 import Testing
 
-@testable import Flows
 
 /// A municipality's document is written through a part file that leaves room for its head: the
 /// bytes must be the same whether the head fits that room, comes out longer or shorter, or the

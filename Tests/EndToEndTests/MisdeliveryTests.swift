@@ -1,5 +1,5 @@
-import Flows
 import Foundation
+import Gateway
 import KetenpoortCore
 import Store
 import Testing

@@ -1,6 +1,6 @@
 import Contracts
-import Flows
 import Foundation
+import Gateway
 import KetenpoortCore
 import Testing
 

@@ -1,7 +1,7 @@
 import Adapters
 import Contracts
-import Flows
 import Foundation
+import Gateway
 import KetenpoortCore
 
 /// Paths inside the repository, found from this source file.

@@ -1,5 +1,5 @@
 import Crypto
-import Flows
+import Exchanges
 import Foundation
 import HTTPClient
 import KetenpoortCore

@@ -1,5 +1,6 @@
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 import GatewayHTTP
 @testable import HTTPClient
 import KetenpoortCore

@@ -1,10 +1,11 @@
+@testable import Exchanges
 import Foundation
+@testable import Gateway
 import KetenpoortCore
 import Sealing
 import Store
 import Testing
 
-@testable import Flows
 
 /// Sealed batches wait for the committer in groups: at most `maxBatchRecords` records and at most
 /// `commitGroupBytes` of payload, so what waits in memory stays bounded whatever a night's batches

@@ -1,7 +1,8 @@
 import Adapters
 import Contracts
-import Flows
+import Exchanges
 import Foundation
+import Gateway
 import KetenpoortCore
 import KetenpoortTesting
 import Testing

@@ -1,7 +1,7 @@
 import Adapters
 import Contracts
-import Flows
 import Foundation
+import Gateway
 import KetenpoortCore
 import Testing
 

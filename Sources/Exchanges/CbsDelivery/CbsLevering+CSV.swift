@@ -1,0 +1,107 @@
+import Adapters
+import Contracts
+import Crypto
+import Foundation
+import Gateway
+import KetenpoortCore
+import Sealing
+import Store
+
+extension CbsLevering {
+    /// What sealing the CSV found: its batch, number of lines (records) and SHA-256.
+    struct SealedCSV {
+        let batch: String
+        let records: Int
+        let sha256: String
+    }
+
+    /// Seals every person of the status store as one CSV line into the outbox as batch `id`, as a
+    /// stream: each line is rendered by the `cbs-levering` adapter (only contract fields can reach
+    /// it) and checked against the contract's item object, then put in pseudonym order on disk;
+    /// the sorted lines go into the payload part by part while its SHA-256 and Merkle root (one
+    /// record per line) are computed; a second pass over the stored parts signs it. Memory does
+    /// not depend on the number of persons. Any violation stops the delivery.
+    func sealCSV(_ status: any DuoStatusReading, into tx: any StoreTransaction, id: String, now: Date) throws -> SealedCSV {
+        var payload = PayloadWriter(batch: id, in: tx)
+        var digest = SHA256()
+        var merkle = MerkleRootBuilder()
+        func write(_ bytes: [UInt8]) throws {
+            digest.update(data: bytes)
+            try payload.write(bytes)
+        }
+        var header: [UInt8] = []
+        outbound.begin(context: [:], into: &header)
+        try write(header)
+        // Pseudonym order (the first column): the store's BSN order must not show through.
+        try tx.sortOnDisk(
+            { add in try renderLines(status, into: add) },
+            sorted: { line in
+                merkle.append(recordHash: Data(SHA256.hash(data: line)))
+                digest.update(data: line)
+                try payload.write(line)
+            })
+        var footer: [UInt8] = []
+        outbound.end(context: [:], into: &footer)
+        try write(footer)
+        try payload.finish()
+        let sha256 = Hex.encode(digest.finalize())
+        let contract = outbound.mapping.contract
+        let sealed = try sealer.seal(
+            payloadSHA256: sha256, merkleRoot: merkle.rootHex, count: merkle.count, batch: id, recipient: recipient.party.oin, contract: contract.id,
+            contractVersion: contract.version, issuedAt: now, payload: { part in try tx.forEachPayloadPart(of: id, part) })
+        let batch = OutboxBatch(
+            id: id, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: contract.id,
+            contentType: outbound.encoder.contentType, createdAt: now, recordCount: merkle.count, merkleRoot: merkle.rootHex, recordHashes: [],
+            payloadBytes: payload.bytes, signature: sealed.jws.compact)
+        try tx.insertBatch(batch)
+        try audit?.append(.batchSealed(batch, payloadSHA256: sha256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))), in: tx)
+        return SealedCSV(batch: id, records: merkle.count, sha256: sha256)
+    }
+
+    /// Renders and checks the line of every person of the status store, in the store's order, and
+    /// gives each to `add`; throws `cbs.contract-violation` after the last when any line broke the contract.
+    private func renderLines(_ tx: any DuoStatusReading, into add: (Data) throws -> Void) throws {
+        let object = outbound.mapping.item.object
+        let slots = outbound.mapping.item.fields.map { object.slot(of: $0.field)! }
+        let validator = ItemValidator(object: object, now: clock.now(), level: .item)
+        var line: [UInt8] = []
+        var texts = [String?](repeating: nil, count: object.fields.count)
+        var findings: [Finding] = []
+        var lines = 0
+        var violations = 0
+        var firstViolation: Finding?
+        try tx.forEachDuoStatus { status in
+            let values = try outbound.texts(detail.record(of: status))
+            for (field, slot) in slots.enumerated() { texts[slot] = values.text(field) }
+            findings.removeAll(keepingCapacity: true)
+            _ = validator.validate(RawItem(position: .line(lines + violations + 2), texts: texts), findings: &findings)
+            guard findings.isEmpty else {
+                violations += 1
+                if firstViolation == nil { firstViolation = findings[0] }
+                return
+            }
+            line.removeAll(keepingCapacity: true)
+            outbound.encode(values, into: &line)
+            try add(Data(line))
+            lines += 1
+        }
+        if let firstViolation {
+            throw KetenpoortError(
+                .cbsContractViolation,
+                "\(violations) person(s) would break contract \(Self.contract) (first: \(firstViolation.rule) [\(firstViolation.field ?? "")]); nothing was sealed")
+        }
+    }
+}
+
+extension AuditEvent {
+    /// A CBS delivery sealed into the outbox: period, batches, and the DUO extract it reflects.
+    public static func cbsDeliverySealed(_ delivery: CbsDeliveryRecord) -> Self {
+        Self(
+            kind: "cbs.delivery-sealed",
+            payload: AuditPayload([
+                "source": .text(delivery.source), "period": .text(delivery.period), "correction": .number(delivery.correction),
+                "csvBatch": .text(delivery.csvBatch), "manifestBatch": .text(delivery.manifestBatch), "records": .number(delivery.records),
+                "sha256": .text(delivery.sha256), "extractSequence": .number(delivery.extractSequence), "extractDate": .text(delivery.extractDate.iso),
+            ]))
+    }
+}

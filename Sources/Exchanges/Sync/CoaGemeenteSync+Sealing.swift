@@ -1,0 +1,229 @@
+import Contracts
+import Crypto
+import Foundation
+import Gateway
+import KetenpoortCore
+import Sealing
+import Store
+
+extension CoaGemeenteSync {
+    /// The configured audit chain, or one signed by the sealer.
+    var auditChain: AuditChain { audit ?? AuditChain(signer: sealer.signer, clock: clock) }
+
+    /// Step 3: seals the staged notifications, per municipality one batch of at most
+    /// `maxBatchRecords`, each in a transaction of its own; persons who left housed are forgotten in
+    /// transactions of the same size. Every batch of the run is sealed as of `moment`. Batches an
+    /// earlier, interrupted attempt of the run applied are counted, and numbered past.
+    func apply(_ staging: SyncStaging, run: String, at moment: Date, consent: ConsentPolicy, report: inout SyncReport) throws {
+        let earlier = try store.read { tx in try tx.syncBatches(run: run) }
+        report.batches = earlier.filter { !$0.blocked }.map(\.batch)
+        report.blocked = earlier.filter(\.blocked).map(\.batch)
+        var parts: [String: Int] = [:]
+        for (batch, _) in earlier {
+            // `<run>-<gemeente>-<part>`
+            let rest = batch.dropFirst(run.count + 1)
+            guard let dash = rest.lastIndex(of: "-"), let part = Int(rest[rest.index(after: dash)...]) else { continue }
+            let gemeente = String(rest[..<dash])
+            parts[gemeente] = max(parts[gemeente] ?? 0, part)
+        }
+        let context = SealContext(
+            run: run, moment: moment, consent: consent, guard: ConsentGuard(outbound: outbound, policy: consent),
+            decisions: ConsentDecisionLog(pseudonym: SubjectPseudonym(key: pseudonymKey), flow: Self.job),
+            timestamp: CoaToGemeenteTranslation.timestamp(moment))
+        var current: [SyncStaging.Notification] = []
+        var forgotten: [SyncStaging.Notification] = []
+        var sealed = report
+        // Sealed batches wait here until they hold `maxBatchRecords` records or `commitGroupBytes`
+        // of payload between them, then commit together — a transaction stays short, and a night
+        // of many small municipalities does not pay one fsync per batch — on the committer's
+        // thread, while the next are sealed. Two groups can be in memory at once (one committing,
+        // one waiting), so the payload bound keeps a night of large batches within its memory.
+        let committer = BackgroundCommitter()
+        defer { committer.waitUntilIdle() }
+        var steps: [SealStep] = []
+        var stepRecords = 0
+        var stepBytes = 0
+        var tSeal = 0.0
+        defer { logger.info("sync apply", metadata: ["run": "\(run)", "seal.s": "\(tSeal)", "commit.s": "\(committer.busySeconds)"]) }
+        func commitSteps() throws {
+            guard !steps.isEmpty else { return }
+            let (group, store) = (steps, self.store)
+            try committer.submit {
+                try store.write { tx in
+                    for step in group { try step.write(tx) }
+                    FaultPoint.reached("sync.batch-committing")
+                }
+                for _ in group { FaultPoint.reached("sync.batch-committed") }
+            }
+            for step in group {
+                if step.isBlocked { sealed.blocked.append(step.batch) } else { sealed.batches.append(step.batch) }
+            }
+            steps.removeAll(keepingCapacity: true)
+            stepRecords = 0
+            stepBytes = 0
+        }
+        func flush() throws {
+            guard let gemeente = current.first?.gemeente else { return }
+            let part = (parts[gemeente] ?? 0) + 1
+            parts[gemeente] = part
+            let s0 = Date()
+            let prepared = try sealBatch(current, gemeente: gemeente, part: part, context: context)
+            tSeal += Date().timeIntervalSince(s0)
+            if let step = prepared {
+                steps.append(step)
+                stepRecords += current.count
+                stepBytes += step.payloadBytes
+                if stepRecords >= maxBatchRecords || stepBytes >= commitGroupBytes { try commitSteps() }
+            }
+            current.removeAll(keepingCapacity: true)
+        }
+        func forget() throws {
+            guard !forgotten.isEmpty else { return }
+            let (gone, store) = (forgotten.map { ($0.gemeente, PersonKey(value: $0.person)) }, self.store)
+            try committer.submit {
+                try store.write { tx in
+                    for (gemeente, person) in gone { try tx.removeSent(gemeente: gemeente, person: person) }
+                }
+            }
+            forgotten.removeAll(keepingCapacity: true)
+        }
+        try staging.forEachNotification { notification in
+            if notification.soort == Self.forget {
+                forgotten.append(notification)
+                if forgotten.count >= maxBatchRecords { try forget() }
+                return
+            }
+            if let first = current.first, first.gemeente != notification.gemeente { try flush() }
+            current.append(notification)
+            if current.count >= maxBatchRecords { try flush() }
+        }
+        try flush()
+        try commitSteps()
+        try forget()
+        try committer.finish()
+        report = sealed
+    }
+
+    /// One sealed (or blocked) batch, ready to be committed with others: what it writes.
+    struct SealStep {
+        let batch: String
+        let isBlocked: Bool
+        /// The payload it holds until it is committed (none when blocked).
+        var payloadBytes = 0
+        let write: (any StoreTransaction) throws -> Void
+    }
+
+    /// What every batch of one run is sealed with.
+    struct SealContext {
+        let run: String
+        let moment: Date
+        let consent: ConsentPolicy
+        let `guard`: ConsentGuard
+        let decisions: ConsentDecisionLog
+        /// `moment` as the documents state it (`aangemaakt`), formatted once for the run.
+        let timestamp: String
+    }
+
+    /// Encodes, guards and seals one batch; what it commits: the consent decisions its content rests
+    /// on, the batch and its audit entry (or the incident that blocked it), the sent state of its
+    /// notifications, and its place in the run.
+    private func sealBatch(_ notifications: [SyncStaging.Notification], gemeente: String, part: Int, context: SealContext) throws -> SealStep? {
+        guard let recipient = registry.gemeente(gemeente), let code = recipient.party.gemeente else { return nil }
+        let batchID = "\(context.run)-\(gemeente)-\(part)"
+        let object = pipeline.adapter.mapping.item.object
+        // The records are encoded straight into the payload, between its opening and closing.
+        let header = ["gemeente": gemeente, "batch": batchID, "aangemaakt": context.timestamp, "aantal": String(notifications.count)]
+        var payload: [UInt8] = []
+        payload.reserveCapacity(notifications.count * 512)
+        outbound.begin(context: header, into: &payload)
+        var items: [SealItem] = []
+        items.reserveCapacity(notifications.count)
+        var decided: [(outcome: ConsentPolicy.Outcome, bsn: String?, person: PersonKey)] = []
+        // The encoding context of each kind of notification, made once per batch.
+        var contexts: [String: [String: FieldValue]] = [:]
+        func encoding(_ soort: String) -> [String: FieldValue] {
+            if let made = contexts[soort] { return made }
+            let made: [String: FieldValue] = ["soort": .text(soort)]
+            contexts[soort] = made
+            return made
+        }
+        for notification in notifications {
+            let person = PersonKey(value: notification.person)
+            let start = payload.count
+            if let values = notification.record, let hash = notification.contentHash {
+                let record = try Record(object: object, encoded: values)
+                let health = context.consent.decide(record, bsn: notification.bsn, recipient: gemeente)
+                if let health { decided.append((health, notification.bsn, person)) }
+                try outbound.encode(record, context: encoding(notification.soort), consented: health?.consented ?? [], into: &payload)
+                let state = SentState(
+                    gemeente: gemeente, person: person, bsn: notification.bsn, vnummer: notification.vnummer, contentHash: hash,
+                    isHoused: notification.isHoused, lastRun: context.run)
+                items.append(SealItem(fragment: start..<payload.count, person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
+            } else {
+                // A withdrawal carries the identifiers only.
+                var record = Record(object: object)
+                if let bsn = notification.bsn { record["bsn"] = .text(bsn) }
+                if let vnummer = notification.vnummer { record["vnummer"] = .text(vnummer) }
+                try outbound.encode(record, context: encoding("intrekking"), consented: [], into: &payload)
+                items.append(SealItem(fragment: start..<payload.count, person: person, addressee: gemeente, state: nil, bsn: notification.bsn))
+            }
+        }
+        outbound.end(context: header, into: &payload)
+        let audit = auditChain
+        let decisions = context.decisions, run = context.run, moment = context.moment
+        func step(blocked: Bool, payloadBytes: Int = 0, _ body: @escaping (any StoreTransaction) throws -> Void) -> SealStep {
+            SealStep(batch: batchID, isBlocked: blocked, payloadBytes: payloadBytes) { tx in
+                for decision in decided {
+                    try decisions.record(decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: moment, reference: run, in: tx)
+                }
+                try body(tx)
+                try tx.recordSyncBatch(run: run, batch: batchID, blocked: blocked)
+            }
+        }
+        // The guard looks at where each record is addressed, not at how the items were grouped.
+        let misrouted = RoutingGuard().misrouted(items.map { RoutingGuard.Item(addressee: $0.addressee, person: $0.person) }, recipient: code)
+        if !misrouted.isEmpty {
+            let incident = RoutingGuard().incident(batch: batchID, recipient: recipient, misrouted: misrouted, at: moment, pseudonym: pseudonym)
+            logger.critical("batch blocked by the routing guard", metadata: ["batch": "\(batchID)", "misrouted": "\(misrouted.count)"])
+            return step(blocked: true) { tx in try IncidentRegister(audit: audit).open(incident, in: tx) }
+        }
+        let unconsented = context.guard.unconsented(items, in: payload, recipient: code.value, at: context.moment)
+        if let purpose = unconsented.first?.purpose {
+            logger.critical("batch blocked by the consent guard", metadata: ["batch": "\(batchID)", "unconsented": "\(unconsented.count)"])
+            let (party, subjects, key) = (recipient.party.id, unconsented.map(\.person), pseudonymKey)
+            return step(blocked: true) { tx in
+                try IncidentRegister(audit: audit).consentBlocked(
+                    reference: batchID, recipient: party, batch: batchID, subjects: subjects, purpose: purpose, pseudonym: SubjectPseudonym(key: key),
+                    in: tx)
+            }
+        }
+        let hashes = payload.withUnsafeBytes { bytes in
+            items.map { item in
+                var hasher = SHA256()
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[item.fragment]))
+                return Data(hasher.finalize())
+            }
+        }
+        let body = Data(payload)
+        let sealed = try sealer.seal(
+            payload: body, recordHashes: hashes, batch: batchID, recipient: recipient.party.oin, contract: outbound.mapping.contract.id,
+            contractVersion: outbound.mapping.contract.version, issuedAt: context.moment)
+        let batch = OutboxBatch(
+            id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: outbound.mapping.contract.id,
+            contentType: outbound.encoder.contentType, createdAt: context.moment, recordCount: items.count, merkleRoot: sealed.tree.rootHex,
+            recordHashes: hashes.map(Hex.encode), payloadBytes: body.count, signature: sealed.jws.compact)
+        let sealedEntry = AuditEvent.batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8)))
+        let changes = items.map { ($0.state, $0.person) }
+        return step(blocked: false, payloadBytes: body.count) { tx in
+            try tx.insertBatch(batch, payload: body)
+            try audit.append(sealedEntry, in: tx)
+            for (state, person) in changes {
+                if let state {
+                    try tx.putSent(state)
+                } else {
+                    try tx.removeSent(gemeente: gemeente, person: person)
+                }
+            }
+        }
+    }
+}
