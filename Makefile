@@ -31,8 +31,10 @@ build-release: deps
 run: build
 	$(BIN) demo --fresh
 
-## The whole suite (parallel).
+## The whole suite (parallel), after the format check (`swift format`, .swift-format; fix with
+## `swift format format -i -r Sources Tests Package.swift`).
 test: deps pyenvs
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 

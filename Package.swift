@@ -143,22 +143,26 @@ let package = Package(
         .executableTarget(
             name: "ketenpoort",
             dependencies: [
-                "Gateway", "Exchanges", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
+                "Gateway", "Exchanges", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient", "GatewayHTTP",
+                "KetenpoortTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "CoreTests", dependencies: ["KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "KetenpoortCore"]),
-        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Contracts", "KetenpoortCore"]),
-        .testTarget(name: "SealingTests", dependencies: ["Sealing", "KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "KetenpoortCore", "KetenpoortTesting"]),
+        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Contracts", "KetenpoortCore", "KetenpoortTesting"]),
+        .testTarget(
+            name: "SealingTests",
+            dependencies: ["Sealing", "KetenpoortCore", "KetenpoortTesting", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "GatewayHTTP", "KetenpoortTesting", "Sealing", "KetenpoortCore"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "Gateway", "Exchanges", "Adapters", "Contracts", "KetenpoortCore", "Store", "StoreSQLite", "Sealing", "HTTPClient", "GatewayHTTP", "KetenpoortTesting",
+                "Gateway", "Exchanges", "Adapters", "Contracts", "KetenpoortCore", "Store", "StoreSQLite", "Sealing", "HTTPClient", "GatewayHTTP",
+                "KetenpoortTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // The audit tests tamper with the SQLite file directly, as an attacker would.

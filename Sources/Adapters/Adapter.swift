@@ -24,7 +24,9 @@ public struct InboundAdapter: Sendable {
 
     public init(mapping: AdapterMapping) throws {
         guard mapping.direction == .inbound, let make = CodecCatalog.inbound[mapping.codec] else {
-            throw KetenpoortError(.adapterInvalid, "\(mapping.source): no inbound codec '\(mapping.codec)' (known: \(CodecCatalog.inbound.keys.sorted().joined(separator: ", ")))")
+            throw KetenpoortError(
+                .adapterInvalid,
+                "\(mapping.source): no inbound codec '\(mapping.codec)' (known: \(CodecCatalog.inbound.keys.sorted().joined(separator: ", ")))")
         }
         self.mapping = mapping
         self.decoder = try make(mapping)
@@ -39,7 +41,9 @@ public struct OutboundAdapter: Sendable {
 
     public init(mapping: AdapterMapping, secrets: TransformSecrets = TransformSecrets()) throws {
         guard mapping.direction == .outbound, let make = CodecCatalog.outbound[mapping.codec] else {
-            throw KetenpoortError(.adapterInvalid, "\(mapping.source): no outbound codec '\(mapping.codec)' (known: \(CodecCatalog.outbound.keys.sorted().joined(separator: ", ")))")
+            throw KetenpoortError(
+                .adapterInvalid,
+                "\(mapping.source): no outbound codec '\(mapping.codec)' (known: \(CodecCatalog.outbound.keys.sorted().joined(separator: ", ")))")
         }
         self.mapping = mapping
         self.encoder = try make(mapping)

@@ -58,7 +58,8 @@ public struct GatewayRuntime: Sendable {
         guard identity.oin == configuration.identity.oin else {
             throw KetenpoortError(
                 .configurationInvalid,
-                "\(configuration.source.path): gateway.certificate carries OIN \(identity.oin?.value ?? "none"), gateway.oin says \(configuration.identity.oin)")
+                "\(configuration.source.path): gateway.certificate carries OIN \(identity.oin?.value ?? "none"), gateway.oin says \(configuration.identity.oin)"
+            )
         }
         return identity
     }
@@ -84,7 +85,9 @@ public struct GatewayRuntime: Sendable {
     /// where files of an exchange are kept: the inbox, the drop folders' `processed/` and
     /// `rejected/`, the CBS delivery's local copy.
     public func dataRetention() -> DataRetention {
-        var folders = workspace.contracts.contracts.keys.sorted().map { DataRetention.Folder(contract: $0, url: inboxDirectory.appendingPathComponent($0)) }
+        var folders = workspace.contracts.contracts.keys.sorted().map {
+            DataRetention.Folder(contract: $0, url: inboxDirectory.appendingPathComponent($0))
+        }
         let dropFolderContracts = [CoaGemeenteSync.job: "coa-tvs-export", DuoIngest.job: DuoIngest.contract]
         for schedule in configuration.schedules {
             guard let source = schedule.source, let contract = dropFolderContracts[schedule.job] else { continue }

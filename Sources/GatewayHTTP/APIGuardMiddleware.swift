@@ -22,7 +22,8 @@ struct APIGuardMiddleware: RouterMiddleware {
                 response = try await next(request, context)
             } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
                 if let methods = allowed.methods(for: request.uri.path) {
-                    let problem = APIProblem(.methodNotAllowed, "request.method-not-allowed", "this endpoint takes \(AllowedMethods.allow(methods)) only")
+                    let problem = APIProblem(
+                        .methodNotAllowed, "request.method-not-allowed", "this endpoint takes \(AllowedMethods.allow(methods)) only")
                     response = problem.problem.response(headers: [.allow: AllowedMethods.allow(methods)])
                 } else {
                     response = APIProblem(.notFound, "request.unknown-path", "there is no such endpoint").problem.response()

@@ -69,7 +69,8 @@ public actor GatewayInbox {
             throw APIProblem(.notFound, "inbox.contract-unknown", "the inbox takes no files of this contract")
         }
         guard delivery.fileName.range(of: processor.fileNamePattern, options: .regularExpression) != nil else {
-            throw APIProblem.badRequest("inbox.filename-invalid", "the file name (Content-Disposition filename) must match \(processor.fileNamePattern)")
+            throw APIProblem.badRequest(
+                "inbox.filename-invalid", "the file name (Content-Disposition filename) must match \(processor.fileNamePattern)")
         }
         try Self.checkDigest(delivery)
         if let signature = delivery.signature {

@@ -25,8 +25,14 @@ struct GatewayMetrics: Sendable {
         }
         let gauges: [(name: String, help: String, value: Int)] = [
             ("ketenpoort_incidents_open", "Incidents not closed.", states.count),
-            ("ketenpoort_incidents_unassessed_48h", "Incidents unassessed 48 hours after detection (alert).", states.filter { $0.deadline.needsAlert(at: now) }.count),
-            ("ketenpoort_incidents_notification_overdue", "Incidents past the 72-hour AP notification deadline.", states.filter { $0.deadline.isOverdue(at: now) }.count),
+            (
+                "ketenpoort_incidents_unassessed_48h", "Incidents unassessed 48 hours after detection (alert).",
+                states.filter { $0.deadline.needsAlert(at: now) }.count
+            ),
+            (
+                "ketenpoort_incidents_notification_overdue", "Incidents past the 72-hour AP notification deadline.",
+                states.filter { $0.deadline.isOverdue(at: now) }.count
+            ),
             ("ketenpoort_outbox_pending", "Batches waiting for delivery.", pending),
             ("ketenpoort_outbox_dead_lettered", "Batches dead-lettered, waiting for an operator.", deadLettered),
         ]

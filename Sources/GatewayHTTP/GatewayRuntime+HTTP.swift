@@ -50,7 +50,8 @@ extension GatewayRuntime {
             },
         ]
         return GatewayInbox(
-            directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, signer: try signingIdentity(), clock: clock)
+            directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, signer: try signingIdentity(), clock: clock
+        )
     }
 
     /// The producer role of every contract the inbox takes.

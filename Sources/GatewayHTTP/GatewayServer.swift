@@ -148,7 +148,8 @@ public struct GatewayServer: Service {
             let question = try StatusQuestion.parse(body, bulk: bulk)
             let answers = try await api.answer(question, caller: party.party.oin, trace: trace)
             let json = StatusAnswer.json(answers, bulk: bulk)
-            return answer(Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json))), trace: trace)
+            return answer(
+                Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json))), trace: trace)
         } catch let problem as APIProblem {
             logger.notice("question refused", metadata: ["api.code": "\(problem.problem.code)", "api.status": "\(problem.problem.status)"])
             return answer(problem.problem.response(), trace: trace)
@@ -207,7 +208,9 @@ public struct GatewayServer: Service {
             logger.notice("inbox file refused", metadata: ["api.code": "\(problem.problem.code)", "inbox.contract": "\(contract.prefix(40))"])
             return answer(problem.problem.response(), trace: nil)
         } catch {
-            logger.error("inbox file failed", metadata: ["inbox.contract": "\(contract.prefix(40))", "api.error": "\((error as? KetenpoortError)?.code.rawValue ?? "internal")"])
+            logger.error(
+                "inbox file failed",
+                metadata: ["inbox.contract": "\(contract.prefix(40))", "api.error": "\((error as? KetenpoortError)?.code.rawValue ?? "internal")"])
             return answer(APIProblem(.internalServerError, "inbox.failed", "the file could not be processed").problem.response(), trace: nil)
         }
     }
@@ -221,8 +224,10 @@ public struct GatewayServer: Service {
         for parameter in disposition.split(separator: ";").dropFirst() {
             let parts = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, parts[0].lowercased() == "filename" else { continue }
-            let name = parts[1].hasPrefix("\"") && parts[1].hasSuffix("\"") && parts[1].count >= 2 ? String(parts[1].dropFirst().dropLast()) : parts[1]
-            let isPlain = !name.isEmpty && name.count <= 128 && !name.hasPrefix(".")
+            let name =
+                parts[1].hasPrefix("\"") && parts[1].hasSuffix("\"") && parts[1].count >= 2 ? String(parts[1].dropFirst().dropLast()) : parts[1]
+            let isPlain =
+                !name.isEmpty && name.count <= 128 && !name.hasPrefix(".")
                 && name.utf8.allSatisfy { ASCII.isDigit($0) || ASCII.isUpper($0) || ASCII.isLower($0) || $0 == 45 || $0 == 95 || $0 == 46 }
             return isPlain ? name : nil
         }
@@ -239,13 +244,15 @@ public struct GatewayServer: Service {
         let party = registry.party(oin: oin)
         if let party, allowed.contains(party.party.role) { return party }
         let code = party == nil ? "caller.unknown" : "caller.role-not-allowed"
-        logger.notice("caller refused", metadata: ["api.code": "\(code)", "caller.oin": "\(oin.value)", "caller.party": "\(party?.party.id ?? "unregistered")"])
+        logger.notice(
+            "caller refused", metadata: ["api.code": "\(code)", "caller.oin": "\(oin.value)", "caller.party": "\(party?.party.id ?? "unregistered")"])
         let (register, store) = (incidents, api.store)
         do {
             // Off the cooperative pool: the incident waits for the store's write lock, never an answer.
             try await BlockingWork.run {
                 try store.write { tx in
-                    _ = try register.unauthorisedAccess(caller: oin, party: party?.party.id, request: what, categories: [.identifier, .personal], in: tx)
+                    _ = try register.unauthorisedAccess(
+                        caller: oin, party: party?.party.id, request: what, categories: [.identifier, .personal], in: tx)
                 }
             }
         } catch {

@@ -92,7 +92,12 @@ public final class ProcessingLogWriter: Service, @unchecked Sendable {
                 try log.append(group.flatMap(\.entries))
                 let took = ContinuousClock.now - started
                 if took > Self.slowCommit {
-                    logger.notice("slow processing-log commit", metadata: ["ms": "\(took.components.attoseconds / 1_000_000_000_000_000 + took.components.seconds * 1000)", "answers": "\(group.count)"])
+                    logger.notice(
+                        "slow processing-log commit",
+                        metadata: [
+                            "ms": "\(took.components.attoseconds / 1_000_000_000_000_000 + took.components.seconds * 1000)",
+                            "answers": "\(group.count)",
+                        ])
                 }
                 for item in group { item.done.resume() }
             } catch {

@@ -60,39 +60,45 @@ public struct SubjectAccess: Sendable {
         return try runtime.store.read { tx in
             var result: [Processing] = []
             for entry in logged {
-                result.append(Processing(
-                    when: format.string(from: entry.at), by: party(entry.callerOIN), activity: entry.activity, purpose: entry.purpose,
-                    details: [entry.caseNumber.map { "zaak \($0)" }, "uitkomst \(entry.outcome)"].compactMap { $0 }.joined(separator: ", ")))
+                result.append(
+                    Processing(
+                        when: format.string(from: entry.at), by: party(entry.callerOIN), activity: entry.activity, purpose: entry.purpose,
+                        details: [entry.caseNumber.map { "zaak \($0)" }, "uitkomst \(entry.outcome)"].compactMap { $0 }.joined(separator: ", ")))
             }
             let sent = try tx.sentStates(bsn: bsn.digits)
             for state in sent {
                 let run = try tx.runs(job: CoaGemeenteSync.job).first { $0.id == state.lastRun }
                 let municipality = registry.gemeente(state.gemeente)
-                result.append(Processing(
-                    when: run.map { format.string(from: $0.finishedAt) } ?? state.lastRun,
-                    by: municipality.map { party($0.party.oin.value) } ?? state.gemeente, activity: "coa-gemeente-kennisgeving",
-                    purpose: "Wi2021 art. 6, 7: de gemeente van koppeling informeren",
-                    details: "gegevens uit de COA-momentopname verstrekt aan \(state.gemeente) (nachtelijke synchronisatie)"))
+                result.append(
+                    Processing(
+                        when: run.map { format.string(from: $0.finishedAt) } ?? state.lastRun,
+                        by: municipality.map { party($0.party.oin.value) } ?? state.gemeente, activity: "coa-gemeente-kennisgeving",
+                        purpose: "Wi2021 art. 6, 7: de gemeente van koppeling informeren",
+                        details: "gegevens uit de COA-momentopname verstrekt aan \(state.gemeente) (nachtelijke synchronisatie)"))
             }
             if let (status, mark) = duoStatus {
-                result.append(Processing(
-                    when: mark.creationDate.iso, by: party(registry.parties.first { $0.party.role == .duo }?.party.oin.value ?? "DUO"),
-                    activity: "duo-statusextract", purpose: "inburgeringsstatus bijhouden voor de statusvragen van de IND",
-                    details: "status ontvangen van DUO (extract \(mark.sequence)); regime \(status.regime == "1" ? "Wi2021" : "Wi2013")"))
+                result.append(
+                    Processing(
+                        when: mark.creationDate.iso, by: party(registry.parties.first { $0.party.role == .duo }?.party.oin.value ?? "DUO"),
+                        activity: "duo-statusextract", purpose: "inburgeringsstatus bijhouden voor de statusvragen van de IND",
+                        details: "status ontvangen van DUO (extract \(mark.sequence)); regime \(status.regime == "1" ? "Wi2021" : "Wi2013")"))
             }
             for version in try tx.consentVersions(bsn: bsn.digits) {
                 let state = version.withdrawnAt != nil ? "ingetrokken" : "gegeven"
-                result.append(Processing(
-                    when: format.string(from: version.receivedAt), by: party(registry.parties.first { $0.party.role == .duo }?.party.oin.value ?? "DUO"),
-                    activity: "toestemming", purpose: "toestemmingsregister bijhouden (AVG art. 7, art. 9 lid 2 sub a)",
-                    details: "toestemming \(version.reference) voor \(version.purpose) aan \(version.recipient): \(state)"))
+                result.append(
+                    Processing(
+                        when: format.string(from: version.receivedAt),
+                        by: party(registry.parties.first { $0.party.role == .duo }?.party.oin.value ?? "DUO"),
+                        activity: "toestemming", purpose: "toestemmingsregister bijhouden (AVG art. 7, art. 9 lid 2 sub a)",
+                        details: "toestemming \(version.reference) voor \(version.purpose) aan \(version.recipient): \(state)"))
             }
             for decision in try tx.decisions(subject: subject) {
-                result.append(Processing(
-                    when: format.string(from: decision.at), by: party(gateway.oin.value), activity: "toestemmingsbesluit-\(decision.flow)",
-                    purpose: "gezondheidsgegevens alleen met geldige toestemming verstrekken",
-                    details: "\(decision.isAllowed ? "toegestaan" : "geweigerd"): \(decision.purpose) aan \(decision.recipient)"
-                        + (decision.consent.map { " (toestemming \($0))" } ?? "")))
+                result.append(
+                    Processing(
+                        when: format.string(from: decision.at), by: party(gateway.oin.value), activity: "toestemmingsbesluit-\(decision.flow)",
+                        purpose: "gezondheidsgegevens alleen met geldige toestemming verstrekken",
+                        details: "\(decision.isAllowed ? "toegestaan" : "geweigerd"): \(decision.purpose) aan \(decision.recipient)"
+                            + (decision.consent.map { " (toestemming \($0))" } ?? "")))
             }
             let cbs = registry.parties.first { $0.party.role == .cbs }.map { party($0.party.oin.value) } ?? "CBS"
             let cbsPurpose = runtime.workspace.contracts.contracts[CbsLevering.contract]?.purpose ?? CbsLevering.contract
@@ -104,17 +110,21 @@ public struct SubjectAccess: Sendable {
                     cbsPseudonym == nil
                     ? "; de CBS-sleutel is nu niet leesbaar: of deze persoon erin zat is niet na te gaan"
                     : "; de levering is na de bewaartermijn verwijderd: of deze persoon erin zat is niet meer na te gaan"
-                result.append(Processing(
-                    when: format.string(from: delivery.createdAt), by: cbs, activity: "cbs-levering", purpose: cbsPurpose,
-                    details: "gepseudonimiseerd geleverd: periode \(delivery.period)\(delivery.correction > 0 ? ", correctie \(delivery.correction)" : "")"
-                        + (included == nil ? unknown : "")))
+                result.append(
+                    Processing(
+                        when: format.string(from: delivery.createdAt), by: cbs, activity: "cbs-levering", purpose: cbsPurpose,
+                        details:
+                            "gepseudonimiseerd geleverd: periode \(delivery.period)\(delivery.correction > 0 ? ", correctie \(delivery.correction)" : "")"
+                            + (included == nil ? unknown : "")))
             }
             let subjects = Set([subject] + sent.map { pseudonym.of($0.person) })
             for incident in try tx.incidents() where !subjects.isDisjoint(with: incident.subjects) {
-                result.append(Processing(
-                    when: format.string(from: incident.detectedAt), by: party(gateway.oin.value), activity: "incident-\(incident.kind.rawValue)",
-                    purpose: "AVG art. 33: datalek-incident registreren",
-                    details: "incident \(incident.id), \(incident.leftGateway ? "gegevens hebben de poort verlaten" : "tegengehouden in de poort")"))
+                result.append(
+                    Processing(
+                        when: format.string(from: incident.detectedAt), by: party(gateway.oin.value), activity: "incident-\(incident.kind.rawValue)",
+                        purpose: "AVG art. 33: datalek-incident registreren",
+                        details:
+                            "incident \(incident.id), \(incident.leftGateway ? "gegevens hebben de poort verlaten" : "tegengehouden in de poort")"))
             }
             return result.sorted { $0.when < $1.when }
         }

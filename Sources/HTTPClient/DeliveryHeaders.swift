@@ -31,7 +31,8 @@ public struct DeliveryHeaders: Sendable, Hashable {
     /// Builds the fields for `body`; throws `transport.header-invalid` for a batch id or content type
     /// that is not a plain token (they must not be able to inject header lines or path segments).
     public init(contentType: String, batchID: String, body: some DataProtocol, signature: String?, traceParent: TraceParent = .random()) throws {
-        try self.init(contentType: contentType, batchID: batchID, contentDigest: ContentDigest.field(for: body), signature: signature, traceParent: traceParent)
+        try self.init(
+            contentType: contentType, batchID: batchID, contentDigest: ContentDigest.field(for: body), signature: signature, traceParent: traceParent)
     }
 
     /// Builds the fields for a body whose `Content-Digest` field was computed already (a body read

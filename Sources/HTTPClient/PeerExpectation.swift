@@ -58,7 +58,8 @@ final class PeerExpectation {
         case .oinMismatch(let presented):
             let shown = presented.isEmpty ? "no OIN (or no serialNumber of that form)" : "OIN \(presented)"
             return KetenpoortError(
-                .transportRecipientOIN, "\(host) answered with a certificate of \(shown), not of the recipient (OIN \(oin?.value ?? "?")); nothing was sent")
+                .transportRecipientOIN,
+                "\(host) answered with a certificate of \(shown), not of the recipient (OIN \(oin?.value ?? "?")); nothing was sent")
         case .accepted, .unchecked:
             return nil
         }

@@ -1,4 +1,5 @@
 import KetenpoortCore
+
 /// The cancellation flag of one transfer: set from async code, read by libcurl's progress callback.
 final class TransferControl: Sendable {
     private let cancelled = LockedValue(false)

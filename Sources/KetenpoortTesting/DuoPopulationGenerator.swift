@@ -53,7 +53,8 @@ public struct DuoPopulationGenerator: Sendable {
         let route = isWi2021 ? ["B", "B", "B", "O", "Z"][random.below(5)] : nil
         let level = random.below(4) == 0 ? nil : levels[random.below(levels.count)]
         let birthYear = 1950 + random.below(55)
-        let birth = random.below(50) == 0 ? "\(birthYear)0000" : "\(birthYear)\(String(format: "%02d%02d", 1 + random.below(12), 1 + random.below(28)))"
+        let birth =
+            random.below(50) == 0 ? "\(birthYear)0000" : "\(birthYear)\(String(format: "%02d%02d", 1 + random.below(12), 1 + random.below(28)))"
         let statusDate = status == "PL" ? start : date(min(startYear + 1 + random.below(3), 2026), 1 + random.below(10), 1 + random.below(28))
         return DuoStatus(
             bsn: bsn(index), regime: isWi2021 ? "1" : "3", doelgroep: doelgroep, plichtStart: start,

@@ -39,7 +39,8 @@ actor InboxStore {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Self.writeAtomically(body, to: folder.appendingPathComponent("\(key).\(Self.fileExtension(for: contentType))"))
-            try Self.writeAtomically(Data(headers.map { "\($0.name): \($0.value)\n" }.joined().utf8), to: folder.appendingPathComponent("\(key).headers"))
+            try Self.writeAtomically(
+                Data(headers.map { "\($0.name): \($0.value)\n" }.joined().utf8), to: folder.appendingPathComponent("\(key).headers"))
             let json = try InboxReceipt(batch: key, ontvangen: Self.timestamp(now), sha256: digest).encoded()
             try Self.writeAtomically(json, to: receiptFile)
             receipts[receiptFile.path] = (digest, json)

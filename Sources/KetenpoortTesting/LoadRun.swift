@@ -71,7 +71,9 @@ public final class LoadRun: Sendable {
 
     /// The requests due in `from ..< to`, in consecutive windows of `every` (the last one shorter),
     /// each with its start as an offset from `from`: where in a long window the slow answers were.
-    public func series(dueFrom from: ContinuousClock.Instant, to: ContinuousClock.Instant, every: Duration) -> [(offset: Duration, result: LoadGenerator.Result)] {
+    public func series(dueFrom from: ContinuousClock.Instant, to: ContinuousClock.Instant, every: Duration) -> [(
+        offset: Duration, result: LoadGenerator.Result
+    )] {
         var windows: [(offset: Duration, result: LoadGenerator.Result)] = []
         var start = from
         while start < to {

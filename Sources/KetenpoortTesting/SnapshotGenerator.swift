@@ -14,8 +14,13 @@ public struct SnapshotGenerator {
         self.municipalities = municipalities
     }
 
-    static let surnames = ["Al-Hassan", "Haddad", "Tesfay", "Berhane", "Karimi", "Ahmadzai", "Öztürk", "Doğan", "Saleh", "Mohammed", "Yonas", "Hailé", "Rahimi", "Al-Ahmar", "Kebede", "Nasser", "Ibrahim", "Osman"]
-    static let givenNames = ["Amina", "Yusuf", "Fatima", "Omar", "Selam", "Dawit", "Layla", "Ahmad", "Meron", "Zainab", "Hamid", "Rahel", "Mustafa", "Nour"]
+    static let surnames = [
+        "Al-Hassan", "Haddad", "Tesfay", "Berhane", "Karimi", "Ahmadzai", "Öztürk", "Doğan", "Saleh", "Mohammed", "Yonas", "Hailé", "Rahimi",
+        "Al-Ahmar", "Kebede", "Nasser", "Ibrahim", "Osman",
+    ]
+    static let givenNames = [
+        "Amina", "Yusuf", "Fatima", "Omar", "Selam", "Dawit", "Layla", "Ahmad", "Meron", "Zainab", "Hamid", "Rahel", "Mustafa", "Nour",
+    ]
     static let countries = ["SYR", "ERI", "AFG", "TUR", "YEM", "IRQ", "SOM", "XXX"]
     static let work = ["Bakker in Aleppo", "Lasser; 6 jaar ervaring", "Docent \"wiskunde\"", "Kapper & barbier", "Monteur\nvrachtwagens", ""]
 
@@ -28,7 +33,10 @@ public struct SnapshotGenerator {
         var rng = SplitMix64(seed: seed)
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
-        out.append(contentsOf: Array("BSN;VNUMMER;ACHTERNAAM;VOORNAMEN;GEBOORTEDATUM;GESLACHT;NATIONALITEIT;LAND_HERKOMST;GEZINSNUMMER;GEZINSROL;AZC;STATUSDATUM;GEMEENTE;KOPPELDATUM;VERWACHTE_HUISVESTING;HUISVESTINGSDATUM;TAALLES_UREN;VOORINBURGERING;OPLEIDINGSNIVEAU;GEALFABETISEERD;WERKERVARING;GEZONDHEID\n".utf8))
+        out.append(
+            contentsOf: Array(
+                "BSN;VNUMMER;ACHTERNAAM;VOORNAMEN;GEBOORTEDATUM;GESLACHT;NATIONALITEIT;LAND_HERKOMST;GEZINSNUMMER;GEZINSROL;AZC;STATUSDATUM;GEMEENTE;KOPPELDATUM;VERWACHTE_HUISVESTING;HUISVESTINGSDATUM;TAALLES_UREN;VOORINBURGERING;OPLEIDINGSNIVEAU;GEALFABETISEERD;WERKERVARING;GEZONDHEID\n"
+                    .utf8))
         var prefix = 10_000_000
         for index in 0..<rows {
             var bsn = ""
@@ -43,12 +51,16 @@ public struct SnapshotGenerator {
             let statusMonth = Int(rng.next() % 12) + 1
             let country = Self.countries[Int(rng.next() % UInt64(Self.countries.count))]
             var work = Self.work[Int(rng.next() % UInt64(Self.work.count))]
-            if work.contains(";") || work.contains("\"") || work.contains("\n") { work = "\"" + work.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            if work.contains(";") || work.contains("\"") || work.contains("\n") {
+                work = "\"" + work.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }
             let fields: [String] = [
                 index % 25 == 0 ? "" : bsn, vnummer,
                 Self.surnames[Int(rng.next() % UInt64(Self.surnames.count))],
                 Self.givenNames[Int(rng.next() % UInt64(Self.givenNames.count))],
-                index % 40 == 0 ? "00-07-1990" : "\(Self.pad(Int(rng.next() % 28) + 1, 2))-\(Self.pad(Int(rng.next() % 12) + 1, 2))-\(1960 + Int(rng.next() % 45))",
+                index % 40 == 0
+                    ? "00-07-1990"
+                    : "\(Self.pad(Int(rng.next() % 28) + 1, 2))-\(Self.pad(Int(rng.next() % 12) + 1, 2))-\(1960 + Int(rng.next() % 45))",
                 ["M", "V", "X", "O"][Int(rng.next() % 4)], country, country,
                 index % 3 == 0 ? "G\(index / 3)" : "", index % 3 == 0 ? "HOOFD" : "",
                 "AZC-\(Self.pad(Int(rng.next() % 90) + 1, 3))",

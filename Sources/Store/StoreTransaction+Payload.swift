@@ -21,7 +21,8 @@ extension StoreTransaction {
     /// time. Throws `store.payload-gone` when it is no longer kept (a payload always has a part 0).
     public func forEachPayloadPart(of batch: String, _ body: (Data) throws -> Void) throws {
         guard let first = try payloadPart(batch: batch, part: 0) else {
-            throw KetenpoortError(.storePayloadGone, "the payload of batch \(batch) is no longer kept (recalled, or deleted at the end of its retention)")
+            throw KetenpoortError(
+                .storePayloadGone, "the payload of batch \(batch) is no longer kept (recalled, or deleted at the end of its retention)")
         }
         try body(first)
         var part = 1

@@ -28,7 +28,9 @@ public final class SQLiteProcessingLog: ProcessingLog {
         file = try SQLiteSideFile(storePath: storePath, name: "processing-log", migrator: Self.migrator)
         // Entries of v6–v7, in the store file, in their order.
         try file.importOnce(fromStore: storePath) { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM legacy.sqlite_master WHERE type = 'table' AND name = 'processing_log'") ?? false else { return }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM legacy.sqlite_master WHERE type = 'table' AND name = 'processing_log'") ?? false else {
+                return
+            }
             let columns = "trace_id, span_id, parent_span_id, activity, caller_oin, purpose, case_number, subject, outcome, at"
             try db.execute(sql: "INSERT INTO processing_log (\(columns)) SELECT \(columns) FROM legacy.processing_log ORDER BY rowid")
         }

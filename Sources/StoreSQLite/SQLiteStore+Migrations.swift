@@ -187,7 +187,9 @@ extension SQLiteStore {
         for table in tables {
             for operation in ["UPDATE", "DELETE"] {
                 try db.execute(
-                    sql: "CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;")
+                    sql:
+                        "CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;"
+                )
             }
         }
     }

@@ -68,9 +68,9 @@ extension SQLiteTransaction {
     }
 
     static func decision(_ row: Row) -> ConsentDecision {
-            ConsentDecision(
-                seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), isAllowed: row["allowed"], subject: row["subject"],
-                purpose: row["purpose"], recipient: row["recipient"], consent: row["consent"], flow: row["flow"], reference: row["reference"])
+        ConsentDecision(
+            seq: row["seq"], at: Date(timeIntervalSince1970: row["at"]), isAllowed: row["allowed"], subject: row["subject"],
+            purpose: row["purpose"], recipient: row["recipient"], consent: row["consent"], flow: row["flow"], reference: row["reference"])
     }
 
     func holdAdvice(_ advice: HeldAdvice) throws {
@@ -98,7 +98,8 @@ extension SQLiteTransaction {
 
     func deleteHeldAdvices(receivedBefore cutoff: Date) throws -> [String] {
         let arguments: StatementArguments = [AdviceStatus.held.rawValue, cutoff.timeIntervalSince1970]
-        let ids = try String.fetchAll(db, sql: "SELECT id FROM advice WHERE status = ? AND received_at < ? ORDER BY received_at, id", arguments: arguments)
+        let ids = try String.fetchAll(
+            db, sql: "SELECT id FROM advice WHERE status = ? AND received_at < ? ORDER BY received_at, id", arguments: arguments)
         try zeroingDeleted { try db.execute(sql: "DELETE FROM advice WHERE status = ? AND received_at < ?", arguments: arguments) }
         return ids
     }
@@ -113,7 +114,8 @@ extension SQLiteTransaction {
         try db.execute(
             sql: "UPDATE advice SET status = ?, bsn = ?, content = ?, received_at = ?, batch = NULL WHERE id = ? AND status = ?",
             arguments: [
-                AdviceStatus.held.rawValue, advice.bsn, advice.content, advice.receivedAt.timeIntervalSince1970, advice.id, AdviceStatus.recalled.rawValue,
+                AdviceStatus.held.rawValue, advice.bsn, advice.content, advice.receivedAt.timeIntervalSince1970, advice.id,
+                AdviceStatus.recalled.rawValue,
             ])
     }
 

@@ -61,7 +61,8 @@ extension SQLiteTransaction {
         }
         return IncidentRecord(
             id: row["id"], kind: IncidentKind(rawValue: row["kind"]) ?? .misroute, detectedAt: Date(timeIntervalSince1970: row["detected_at"]),
-            recipient: row["recipient"], batch: row["batch"], subjects: list("subjects"), categories: list("categories").compactMap(DataCategory.init),
+            recipient: row["recipient"], batch: row["batch"], subjects: list("subjects"),
+            categories: list("categories").compactMap(DataCategory.init),
             leftGateway: row["left_gateway"], severity: IncidentSeverity(rawValue: row["severity"]) ?? .high, recordCount: row["record_count"],
             details: row["details"])
     }

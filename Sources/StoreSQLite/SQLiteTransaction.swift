@@ -13,7 +13,8 @@ struct SQLiteTransaction: StoreTransaction {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM snapshot WHERE source = ?", arguments: [source]) else { return nil }
         let date: String = row["date"]
         guard let parsed = Self.date(date) else { return nil }
-        return SnapshotMark(source: row["source"], date: parsed, run: row["run"], acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]), items: row["items"])
+        return SnapshotMark(
+            source: row["source"], date: parsed, run: row["run"], acceptedAt: Date(timeIntervalSince1970: row["accepted_at"]), items: row["items"])
     }
 
     func acceptSnapshot(_ mark: SnapshotMark) throws {
@@ -43,7 +44,8 @@ struct SQLiteTransaction: StoreTransaction {
     func putSent(_ state: SentState) throws {
         // Bound directly: a night writes a sent state per notification.
         try BoundStatement(
-            cached: "INSERT OR REPLACE INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)", in: db
+            cached: "INSERT OR REPLACE INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            in: db
         ).run { row in
             row.text(state.gemeente)
             row.text(state.person.value)
@@ -163,17 +165,20 @@ struct SQLiteTransaction: StoreTransaction {
 
     func batches(status: BatchStatus?) throws -> [OutboxBatch] {
         if let status {
-            return try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]).map(Self.batch)
+            return try Row.fetchAll(db, sql: "SELECT * FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]).map(
+                Self.batch)
         }
         return try Row.fetchAll(db, sql: "SELECT * FROM batch ORDER BY created_at, id").map(Self.batch)
     }
 
     func schedule(status: BatchStatus) throws -> [BatchDue] {
         try Row.fetchAll(
-            db, sql: "SELECT id, recipient, next_attempt_at, payload_bytes AS bytes FROM batch WHERE status = ? ORDER BY created_at, id", arguments: [status.rawValue]
+            db, sql: "SELECT id, recipient, next_attempt_at, payload_bytes AS bytes FROM batch WHERE status = ? ORDER BY created_at, id",
+            arguments: [status.rawValue]
         ).map { row in
             let next: Double? = row["next_attempt_at"]
-            return BatchDue(id: row["id"], recipient: row["recipient"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), bytes: row["bytes"])
+            return BatchDue(
+                id: row["id"], recipient: row["recipient"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), bytes: row["bytes"])
         }
     }
 
@@ -194,7 +199,9 @@ struct SQLiteTransaction: StoreTransaction {
     func requeue(batch: String, at: Date) throws {
         try db.execute(
             sql: "UPDATE batch SET status = ?, attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN (?, ?)",
-            arguments: [BatchStatus.pending.rawValue, at.timeIntervalSince1970, batch, BatchStatus.deadLettered.rawValue, BatchStatus.pending.rawValue])
+            arguments: [
+                BatchStatus.pending.rawValue, at.timeIntervalSince1970, batch, BatchStatus.deadLettered.rawValue, BatchStatus.pending.rawValue,
+            ])
     }
 
     static func batch(_ row: Row) -> OutboxBatch {
@@ -233,7 +240,8 @@ struct SQLiteTransaction: StoreTransaction {
 
     func quarantined(run: String) throws -> [QuarantineEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE run = ? ORDER BY rowid", arguments: [run]).map { row in
-            QuarantineEntry(run: row["run"], source: row["source"], position: row["position"], field: row["field"], rule: row["rule"], message: row["message"])
+            QuarantineEntry(
+                run: row["run"], source: row["source"], position: row["position"], field: row["field"], rule: row["rule"], message: row["message"])
         }
     }
 

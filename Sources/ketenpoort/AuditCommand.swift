@@ -37,7 +37,8 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() throws {
             let runtime = try gateway.runtime()
-            let chain = AuditChain(signer: try runtime.signingIdentity(), clock: runtime.clock, checkpointEvery: runtime.configuration.checkpointEvery)
+            let chain = AuditChain(
+                signer: try runtime.signingIdentity(), clock: runtime.clock, checkpointEvery: runtime.configuration.checkpointEvery)
             if let checkpoint = try runtime.store.write({ tx in try chain.checkpoint(in: tx) }) {
                 print("checkpoint signed over entry \(checkpoint.seq) (\(checkpoint.hash))")
             } else {
@@ -56,7 +57,8 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() throws {
             let runtime = try gateway.runtime()
-            let chain = AuditChain(signer: try runtime.signingIdentity(), clock: runtime.clock, checkpointEvery: runtime.configuration.checkpointEvery)
+            let chain = AuditChain(
+                signer: try runtime.signingIdentity(), clock: runtime.clock, checkpointEvery: runtime.configuration.checkpointEvery)
             let summary: AuditProof.Summary
             do {
                 summary = try AuditProof(chain: chain).export(

@@ -39,7 +39,8 @@ extension BenchAPICommand {
         // cores to the gateway (nice 10), so what is measured is the gateway's own latency.
         receiver.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
         receiver.arguments = [
-            "-n", "10", ThisExecutable.url.path, "receive", "--port", String(port), "--dir", folder.path, "--cert", DevPKI.certificateFile(for: "gm0001", in: pki).path,
+            "-n", "10", ThisExecutable.url.path, "receive", "--port", String(port), "--dir", folder.path, "--cert",
+            DevPKI.certificateFile(for: "gm0001", in: pki).path,
             "--key", DevPKI.privateKeyFile(for: "gm0001", in: pki).path, "--ca", DevPKI.caCertificateFile(in: pki).path,
             "--party-certificates", pki.path,
         ]

@@ -142,7 +142,9 @@ struct BenchAPICommand: AsyncParsableCommand {
         let client = CurlClient(threadCount: 1)
         defer { Task { await client.shutdown() } }
         for _ in 0..<300 {
-            if let response = try? await client.post(url: url, headers: headers, body: body, tls: tls, timeout: .seconds(2)), response.status == 200 { return }
+            if let response = try? await client.post(url: url, headers: headers, body: body, tls: tls, timeout: .seconds(2)), response.status == 200 {
+                return
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw ValidationError("the gateway did not answer within 30 s (see its log)")

@@ -25,11 +25,13 @@ struct BenchCbsCommand: ParsableCommand {
         _ = try DevPKI.initialize(
             directory: base.appendingPathComponent("pki"),
             parties: [
-                try DevPKI.Identity(id: "gateway", oin: gatewayOIN, organisation: "ketenpoort"), try DevPKI.Identity(id: "cbs", oin: cbsOIN, organisation: "CBS"),
+                try DevPKI.Identity(id: "gateway", oin: gatewayOIN, organisation: "ketenpoort"),
+                try DevPKI.Identity(id: "cbs", oin: cbsOIN, organisation: "CBS"),
             ], now: Date())
-        guard FileManager.default.createFile(
-            atPath: base.appendingPathComponent("cbs-delivery-key").path, contents: Data("bench-cbs-delivery-key-0123456789".utf8),
-            attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: base.appendingPathComponent("cbs-delivery-key").path, contents: Data("bench-cbs-delivery-key-0123456789".utf8),
+                attributes: [.posixPermissions: 0o600])
         else { throw ValidationError("cannot write the delivery key") }
         let yaml = """
             gateway: { oin: "\(gatewayOIN)", certificate: pki/gateway.pem, key: pki/gateway-key.pem, caBundle: pki/ca.pem }
@@ -55,10 +57,14 @@ struct BenchCbsCommand: ParsableCommand {
         let seconds = (ContinuousClock.now - start).seconds
         let size = Double((try FileManager.default.attributesOfItem(atPath: report.files[0])[.size] as? Int) ?? 0) / 1_000_000
         print("CBS delivery: status store → pseudonymised (HMAC-SHA-256) → checked against cbs-levering → CSV + manifest → sealed into the outbox")
-        print(String(format: "  %d persons, CSV %.1f MB: %.2f s (%.0f persons/s); target < 3 s", report.records, size, seconds, Double(report.records) / seconds))
         print(
             String(
-                format: "  memory: %.1f MiB resident before the delivery, peak %.1f MiB during it (process peak, with the ingest, %.1f MiB)", beforeMiB,
+                format: "  %d persons, CSV %.1f MB: %.2f s (%.0f persons/s); target < 3 s", report.records, size, seconds,
+                Double(report.records) / seconds))
+        print(
+            String(
+                format: "  memory: %.1f MiB resident before the delivery, peak %.1f MiB during it (process peak, with the ingest, %.1f MiB)",
+                beforeMiB,
                 ProcessMemory.peakResidentSinceResetMiB(), ProcessMemory.peakResidentMiB()))
     }
 }

@@ -75,7 +75,8 @@ struct BenchCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: out) }
         let run = try ChildRun.measure(subject.program, subject.arguments(file.path, out.path))
         guard run.exitCode == 0 else {
-            FileHandle.standardError.write(Data("\(subject.name) on \(file.lastPathComponent) failed (exit \(run.exitCode.map(String.init) ?? "by signal"))\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(subject.name) on \(file.lastPathComponent) failed (exit \(run.exitCode.map(String.init) ?? "by signal"))\n".utf8))
             throw ExitCode(3)
         }
         return run

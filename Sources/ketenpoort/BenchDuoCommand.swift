@@ -37,10 +37,13 @@ struct BenchDuoCommand: ParsableCommand {
             let start = ContinuousClock.now
             let report = try ingest.run(file: file)
             let seconds = (ContinuousClock.now - start).seconds
-            guard report.outcome == .applied else { throw ValidationError("\(file.lastPathComponent) was \(report.outcome.rawValue): \(report.reason ?? "")") }
+            guard report.outcome == .applied else {
+                throw ValidationError("\(file.lastPathComponent) was \(report.outcome.rawValue): \(report.reason ?? "")")
+            }
             print(
                 "\(file.lastPathComponent)  \(String(format: "%5.1f", size))  \(report.validation.items)  \(String(format: "%7.2f", seconds))"
-                    + "  \(String(format: "%9.0f", Double(report.validation.items) / seconds))  \(report.inserted) / \(report.changed) / \(report.unchanged) / \(report.removed)")
+                    + "  \(String(format: "%9.0f", Double(report.validation.items) / seconds))  \(report.inserted) / \(report.changed) / \(report.unchanged) / \(report.removed)"
+            )
         }
         print(String(format: "peak memory %.1f MiB (target: the national extract applied in < 5 s)", ProcessMemory.peakResidentMiB()))
     }

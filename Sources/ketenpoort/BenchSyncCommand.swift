@@ -26,7 +26,8 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let codes = (1...342).map { "GM" + String(format: "%04d", $0) }
         let gateway = try DevPKI.Identity(id: "gateway", oin: OIN("00000001234567890000")!, organisation: "ketenpoort")
         let parties = try codes.enumerated().map { index, code in
-            try DevPKI.Identity(id: code.lowercased(), oin: OIN("0000000100" + String(format: "%06d", index + 1) + "0000")!, organisation: "Gemeente \(code)")
+            try DevPKI.Identity(
+                id: code.lowercased(), oin: OIN("0000000100" + String(format: "%06d", index + 1) + "0000")!, organisation: "Gemeente \(code)")
         }
         _ = try DevPKI.initialize(directory: pki, parties: [gateway] + parties, now: Date())
         let snapshot = base.appendingPathComponent("tvs-export-20261122.csv")
@@ -102,10 +103,16 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let done = ContinuousClock.now
         await client.shutdown()
 
-        func seconds(_ duration: Duration) -> String { String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18) }
+        func seconds(_ duration: Duration) -> String {
+            String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        }
         print("nightly sync, \(persons) persons → \(codes.count) municipalities, over mutual TLS on loopback (receivers in another process)")
-        print("  validated, diffed, sealed (batches delivered meanwhile): \(seconds(synced - start)) s (\(report.notifications) notifications in \(report.batches.count) batches); peak memory so far \(String(format: "%.1f", syncPeak)) MiB")
-        print("  the rest delivered: \(seconds(done - synced)) s (\(round.delivered.count) delivered, \(round.deadLettered.count) dead-lettered, \(round.retrying.count) pending)")
+        print(
+            "  validated, diffed, sealed (batches delivered meanwhile): \(seconds(synced - start)) s (\(report.notifications) notifications in \(report.batches.count) batches); peak memory so far \(String(format: "%.1f", syncPeak)) MiB"
+        )
+        print(
+            "  the rest delivered: \(seconds(done - synced)) s (\(round.delivered.count) delivered, \(round.deadLettered.count) dead-lettered, \(round.retrying.count) pending)"
+        )
         let mib = { (value: Double) in String(format: "%.1f", value) }
         print(
             "  end to end: \(seconds(done - start)) s; gateway peak memory during the night \(mib(ProcessMemory.peakResidentSinceResetMiB())) MiB "

@@ -10,7 +10,9 @@ import KetenpoortCore
 struct DeliverCbsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cbs", abstract: "Deliver a period's pseudonymised statistics file and manifest to CBS (formats.md §5).",
-        discussion: "Exit status: 0 sealed and delivered, 1 refused (already delivered, period not over, nothing ingested) or not delivered yet, 2 wrong usage, 3 the gateway cannot run.")
+        discussion:
+            "Exit status: 0 sealed and delivered, 1 refused (already delivered, period not over, nothing ingested) or not delivered yet, 2 wrong usage, 3 the gateway cannot run."
+    )
 
     @Option(help: "The source of the delivery (duo).") var source = "duo"
     @Option(help: "The period, a quarter: YYYYQn (e.g. 2026Q3).") var period: String
@@ -55,7 +57,11 @@ struct DeliverCbsCommand: AsyncParsableCommand {
         await client.shutdown()
         let ours = [report.csvBatch, report.manifestBatch]
         let delivered = ours.filter(round.delivered.contains)
-        if !json { print("delivered \(delivered.count) of \(ours.count) batch(es); dead-lettered \(round.deadLettered.count), still pending \(round.retrying.count)") }
+        if !json {
+            print(
+                "delivered \(delivered.count) of \(ours.count) batch(es); dead-lettered \(round.deadLettered.count), still pending \(round.retrying.count)"
+            )
+        }
         if delivered.count != ours.count { throw ExitCode(1) }
     }
 }

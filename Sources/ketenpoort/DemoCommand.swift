@@ -83,7 +83,9 @@ struct DemoCommand: AsyncParsableCommand {
             print("== night of \(report.snapshotDate) ==")
             print(HumanReport.sync(report))
             let round = try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(30))
-            print("  delivery: \(round.delivered.count) batch(es) delivered, \(round.deadLettered.count) dead-lettered, \(round.retrying.count) still pending")
+            print(
+                "  delivery: \(round.delivered.count) batch(es) delivered, \(round.deadLettered.count) dead-lettered, \(round.retrying.count) still pending"
+            )
         }
         await client.shutdown()
     }

@@ -23,10 +23,12 @@ enum HumanReport {
     static func translation(_ report: TranslationReport, out: String) -> String {
         var text = validation(report.validation, file: report.input, limit: 20)
         guard !report.validation.isRejected else { return text }
-        text += "\n  written: \(report.writtenTotal) notification(s) for \(report.written.count) municipalit\(report.written.count == 1 ? "y" : "ies") into \(out)"
+        text +=
+            "\n  written: \(report.writtenTotal) notification(s) for \(report.written.count) municipalit\(report.written.count == 1 ? "y" : "ies") into \(out)"
         for (gemeente, count) in report.written.sorted(by: { $0.key < $1.key }) { text += "\n    \(gemeente).xml  \(count)" }
         text += "\n  not linked to a municipality (counted, not written): \(report.unlinked)"
-        text += "\n  balance: \(report.writtenTotal) written + \(report.unlinked) unlinked + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
+        text +=
+            "\n  balance: \(report.writtenTotal) written + \(report.unlinked) unlinked + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
         return text
     }
 }
@@ -40,12 +42,17 @@ extension HumanReport {
         for (code, counts) in report.perMunicipality.sorted(by: { $0.key < $1.key }) {
             text += "\n  \(code)     \(pad(counts.nieuw, 5))  \(pad(counts.wijziging, 9))  \(pad(counts.intrekking, 10))"
         }
-        text += "\n  unchanged (not sent again): \(report.unchanged)   not linked: \(report.unlinked)   housed and gone (nothing sent): \(report.leftHoused)"
+        text +=
+            "\n  unchanged (not sent again): \(report.unchanged)   not linked: \(report.unlinked)   housed and gone (nothing sent): \(report.leftHoused)"
         if !report.held.isEmpty {
-            text += "\n  HELD (no registered party): " + report.held.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            text +=
+                "\n  HELD (no registered party): "
+                + report.held.sorted(by: { $0.key < $1.key }).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         }
         text += "\n  sealed into the outbox: \(report.batches.count) batch(es)"
-        if !report.blocked.isEmpty { text += "\n  BLOCKED by the routing or consent guard (incident recorded): \(report.blocked.joined(separator: ", "))" }
+        if !report.blocked.isEmpty {
+            text += "\n  BLOCKED by the routing or consent guard (incident recorded): \(report.blocked.joined(separator: ", "))"
+        }
         return text
     }
 

@@ -58,7 +58,10 @@ struct IncidentListing {
 
     func table() -> String {
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-        var lines = [pad("incident", 52) + " " + pad("kind", 19) + " " + pad("status", 14) + " " + pad("due (Europe/Amsterdam)", 25) + " " + pad("left", 10) + " subjects"]
+        var lines = [
+            pad("incident", 52) + " " + pad("kind", 19) + " " + pad("status", 14) + " " + pad("due (Europe/Amsterdam)", 25) + " " + pad("left", 10)
+                + " subjects"
+        ]
         for (row, state) in zip(rows, states) {
             let left = row.secondsLeft.map { IncidentDeadline.duration(TimeInterval($0)) } ?? "-"
             var marks: [String] = []

@@ -13,7 +13,8 @@ extension IncidentsCommand {
             static let configuration = CommandConfiguration(
                 abstract: "A recipient received something not meant for it: subjects and categories are read from the sealed batch.")
             @Option(help: "The batch that went to the wrong recipient.") var batch: String
-            @Option(name: .customLong("record"), help: "Index (from 0) of a record that was not meant for it; all when omitted.") var records: [Int] = []
+            @Option(name: .customLong("record"), help: "Index (from 0) of a record that was not meant for it; all when omitted.") var records: [Int] =
+                []
             @OptionGroup var gateway: GatewayOptions
 
             func run() throws {
@@ -22,17 +23,29 @@ extension IncidentsCommand {
                 let pseudonym = try runtime.subjectPseudonym()
                 try IncidentsCommand.refusing {
                     let incident = try runtime.store.write { tx -> IncidentRecord in
-                        guard let found = try tx.batch(id: batch) else { throw KetenpoortError(.incidentUnknown, "no batch '\(batch)' in the outbox") }
-                        guard let mapping = runtime.workspace.adapters.mappings.values.first(where: { $0.direction == .outbound && $0.contract.id == found.contract })
-                        else { throw KetenpoortError(.incidentRefused, "no outbound mapping for contract \(found.contract): the batch cannot be read back") }
+                        guard let found = try tx.batch(id: batch) else {
+                            throw KetenpoortError(.incidentUnknown, "no batch '\(batch)' in the outbox")
+                        }
+                        guard
+                            let mapping = runtime.workspace.adapters.mappings.values.first(where: {
+                                $0.direction == .outbound && $0.contract.id == found.contract
+                            })
+                        else {
+                            throw KetenpoortError(
+                                .incidentRefused, "no outbound mapping for contract \(found.contract): the batch cannot be read back")
+                        }
                         let incident = try MisdeliveryReport(mapping: mapping, pseudonym: pseudonym).incident(
                             batch: found, payload: try tx.payload(of: found.id), indexes: records, at: runtime.clock.now())
                         try register.open(incident, in: tx)
                         return incident
                     }
                     print("\(incident.id): misdelivery of batch \(batch) to \(incident.recipient) recorded (data left the gateway)")
-                    print("  subjects \(incident.subjectCount), records \(incident.recordCount), categories \(incident.categories.map(\.rawValue).joined(separator: ", "))")
-                    print("  severity \(incident.severity.rawValue); the AP notification is due \(IncidentDeadline.local(IncidentDeadline(detectedAt: incident.detectedAt, status: .open).notificationDue))")
+                    print(
+                        "  subjects \(incident.subjectCount), records \(incident.recordCount), categories \(incident.categories.map(\.rawValue).joined(separator: ", "))"
+                    )
+                    print(
+                        "  severity \(incident.severity.rawValue); the AP notification is due \(IncidentDeadline.local(IncidentDeadline(detectedAt: incident.detectedAt, status: .open).notificationDue))"
+                    )
                 }
             }
         }
@@ -40,7 +53,8 @@ extension IncidentsCommand {
 
     /// `ketenpoort incidents export <id> --out <dir>`: the AP notification draft.
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the AP breach-form facts of an incident as JSON and Markdown (no BSN, no name).")
+        static let configuration = CommandConfiguration(
+            abstract: "Write the AP breach-form facts of an incident as JSON and Markdown (no BSN, no name).")
         @Argument(help: "The incident id.") var id: String
         @Option(help: "The directory to write <id>.json and <id>.md into.") var out: String
         @OptionGroup var gateway: GatewayOptions

@@ -9,7 +9,8 @@ import Store
 struct IncidentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incidents", abstract: "List, assess, report and export personal-data breach incidents.",
-        discussion: "Exit status: 0 done, 1 refused (a transition the workflow does not allow, a batch that cannot be read), 2 wrong usage, 3 the gateway cannot run.",
+        discussion:
+            "Exit status: 0 done, 1 refused (a transition the workflow does not allow, a batch that cannot be read), 2 wrong usage, 3 the gateway cannot run.",
         subcommands: [List.self, Assess.self, Notify.self, NotNotifiable.self, Close.self, Report.self, Export.self])
 
     struct List: ParsableCommand {
@@ -51,7 +52,8 @@ struct IncidentsCommand: ParsableCommand {
     }
 
     struct NotNotifiable: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "not-notifiable", abstract: "Record that the breach need not be notified, and why.")
+        static let configuration = CommandConfiguration(
+            commandName: "not-notifiable", abstract: "Record that the breach need not be notified, and why.")
         @Argument(help: "The incident id.") var id: String
         @Option(help: "Why the breach is unlikely to harm the subjects (required).") var reason: String
         @OptionGroup var gateway: GatewayOptions

@@ -84,9 +84,11 @@ extension HumanReport {
             var text = validation(report.validation, file: report.file, limit: 20)
             text += "\n\(header)"
             text += "\n  applied in one transaction: new \(report.inserted), changed \(report.changed), unchanged \(report.unchanged)"
-            text += "\n  quarantined: \(report.kept) keep their previous status, \(report.notAdded) not added (unknown before), \(report.unidentified) without a usable BSN"
+            text +=
+                "\n  quarantined: \(report.kept) keep their previous status, \(report.notAdded) not added (unknown before), \(report.unidentified) without a usable BSN"
             text += "\n  removed (absent from this extract): \(report.removed)   persons in the store: \(report.persons)"
-            text += "\n  balance: \(report.inserted + report.changed + report.unchanged) applied + \(report.kept + report.notAdded + report.unidentified) quarantined = \(report.validation.items) records \(report.isBalanced ? "✓" : "✗")"
+            text +=
+                "\n  balance: \(report.inserted + report.changed + report.unchanged) applied + \(report.kept + report.notAdded + report.unidentified) quarantined = \(report.validation.items) records \(report.isBalanced ? "✓" : "✗")"
             return text
         }
     }
@@ -95,7 +97,8 @@ extension HumanReport {
         var text = validation(report.validation, file: "consent feed", limit: 50)
         guard !report.validation.isRejected else { return text }
         text += "\n  applied (new versions): \(report.applied)   unchanged (repeats): \(report.unchanged)"
-        text += "\n  balance: \(report.applied) applied + \(report.unchanged) unchanged + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
+        text +=
+            "\n  balance: \(report.applied) applied + \(report.unchanged) unchanged + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
         if let release = report.release { text += "\n" + self.release(release) }
         return text
     }
@@ -104,7 +107,8 @@ extension HumanReport {
         var text = validation(report.validation, file: "medical advices", limit: 50)
         guard !report.validation.isRejected else { return text }
         text += "\n  received: \(report.received.count)   already known (not taken again): \(report.alreadyKnown.count)"
-        text += "\n  balance: \(report.received.count) received + \(report.alreadyKnown.count) already known + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
+        text +=
+            "\n  balance: \(report.received.count) received + \(report.alreadyKnown.count) already known + \(report.validation.quarantined) quarantined = \(report.validation.items) items \(report.isBalanced ? "✓" : "✗")"
         return text + "\n" + release(report.release)
     }
 

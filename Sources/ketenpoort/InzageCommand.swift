@@ -8,7 +8,8 @@ import KetenpoortCore
 struct InzageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inzage", abstract: "List every processing of one person's data on record (a GDPR subject access request).",
-        discussion: "The request is itself logged in the processing log. Exit status: 0 done, 2 wrong usage (not a valid BSN), 3 the gateway cannot run.")
+        discussion:
+            "The request is itself logged in the processing log. Exit status: 0 done, 2 wrong usage (not a valid BSN), 3 the gateway cannot run.")
 
     @Argument(help: "The person's BSN (9 digits passing the 11-test; 8 get their leading 0 back).") var bsn: String
     @Flag(help: "Print JSON.") var json = false

@@ -13,7 +13,12 @@ struct Ketenpoort: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ketenpoort",
         abstract: "The data-exchange gateway of the Dutch civic-integration chain.",
-        subcommands: [ValidateCommand.self, TranslateCommand.self, RunCommand.self, SyncCommand.self, DeliverCommand.self, OutboxCommand.self, DemoCommand.self, VerifyCommand.self, PKICommand.self, ReceiveCommand.self, BenchCommand.self, BenchSyncCommand.self, IncidentsCommand.self, AuditCommand.self, IngestCommand.self, BenchDuoCommand.self, BenchAPICommand.self, InzageCommand.self, ReportCommand.self, BenchCbsCommand.self, RetentionCommand.self]
+        subcommands: [
+            ValidateCommand.self, TranslateCommand.self, RunCommand.self, SyncCommand.self, DeliverCommand.self, OutboxCommand.self, DemoCommand.self,
+            VerifyCommand.self, PKICommand.self, ReceiveCommand.self, BenchCommand.self, BenchSyncCommand.self, IncidentsCommand.self,
+            AuditCommand.self, IngestCommand.self, BenchDuoCommand.self, BenchAPICommand.self, InzageCommand.self, ReportCommand.self,
+            BenchCbsCommand.self, RetentionCommand.self,
+        ]
     )
 
     /// Exit codes: 0 success, 1 input rejected, 2 wrong usage, 3 the gateway cannot run (configuration, I/O).
@@ -78,5 +83,3 @@ struct WorkspaceOptions: ParsableArguments {
         }
     }
 }
-
-

@@ -23,7 +23,9 @@ struct OutboxCommand: ParsableCommand {
             for batch in batches {
                 let id = batch.id.padding(toLength: 44, withPad: " ", startingAt: 0)
                 let recipient = batch.recipient.padding(toLength: 9, withPad: " ", startingAt: 0)
-                print("\(id) \(recipient)  \(String(batch.recordCount).padding(toLength: 7, withPad: " ", startingAt: 0))  \(batch.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))  \(batch.attempts)")
+                print(
+                    "\(id) \(recipient)  \(String(batch.recordCount).padding(toLength: 7, withPad: " ", startingAt: 0))  \(batch.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))  \(batch.attempts)"
+                )
             }
             print("\(batches.count) batch(es)")
         }

@@ -21,7 +21,10 @@ struct PKIInitCommand: ParsableCommand {
     )
 
     @Option(help: "Directory for the PEM files, e.g. var/pki.") var dir: String
-    @Option(help: "Issue for the gateway and every party of this configuration's registry (default: ketenpoort.yaml when present, else a built-in dev list).")
+    @Option(
+        help:
+            "Issue for the gateway and every party of this configuration's registry (default: ketenpoort.yaml when present, else a built-in dev list)."
+    )
     var config: String?
     @Flag(help: "Replace existing files.") var force = false
     @OptionGroup var workspace: WorkspaceOptions

@@ -94,7 +94,10 @@ struct CohortTableView: Encodable {
             "Wi2013: inburgeringsplichtigen per cohort (peildatum \(table.peildatum ?? "none")), without exempt-from-start (VR) and lapsed (VV)",
             "cells under 10 persons are shown as <10",
             "",
-            pad(["cohort", "totaal", "voldaan", "ontheven", "nog plichtig", "asiel", "voldaan", "ontheven", "nog plichtig", "gezin&overig", "voldaan", "ontheven", "nog plichtig"]),
+            pad([
+                "cohort", "totaal", "voldaan", "ontheven", "nog plichtig", "asiel", "voldaan", "ontheven", "nog plichtig", "gezin&overig", "voldaan",
+                "ontheven", "nog plichtig",
+            ]),
         ]
         for row in view.rows { lines.append(pad([String(row.cohort)] + row.totaal.columns + row.asiel.columns + row.gezinOverig.columns)) }
         return lines.joined(separator: "\n")
@@ -135,7 +138,8 @@ struct Wi2021View: Encodable {
             geslacht = group.geslacht
             personen = SmallCellSuppression.count(group.persons)
             pipInAzc = Share(group.pipInAzc)
-            mediaanDagenTotLeerroute = group.withRouteStart < SmallCellSuppression.threshold ? .suppressed : group.medianDaysToRoute.map { .value($0) } ?? .suppressed
+            mediaanDagenTotLeerroute =
+                group.withRouteStart < SmallCellSuppression.threshold ? .suppressed : group.medianDaysToRoute.map { .value($0) } ?? .suppressed
             leerroutes = group.routes.mapValues(Share.init)
             b1OfHoger = Share(group.b1OrHigher)
             werkend = Share(group.working)
@@ -156,14 +160,18 @@ struct Wi2021View: Encodable {
         var lines = [
             "Wi2021 indicators (peildatum \(indicators.peildatum ?? "none")), per doelgroep and sex; cells under 10 persons are shown as <10",
             "",
-            CohortTableView.pad(["groep", "sekse", "personen", "PIP in azc", "mediaan dagen", "route B1", "onderwijs", "Z-route", "B1 of hoger", "werkend", "vervolgonderw."]),
+            CohortTableView.pad([
+                "groep", "sekse", "personen", "PIP in azc", "mediaan dagen", "route B1", "onderwijs", "Z-route", "B1 of hoger", "werkend",
+                "vervolgonderw.",
+            ]),
         ]
         for group in view.groepen {
             let route = { (code: String) in group.leerroutes[code]?.text ?? "<10" }
-            lines.append(CohortTableView.pad([
-                group.doelgroep, group.geslacht, group.personen.description, group.pipInAzc.text, group.mediaanDagenTotLeerroute.description,
-                route("B"), route("O"), route("Z"), group.b1OfHoger.text, group.werkend.text, group.vervolgonderwijs.text,
-            ]))
+            lines.append(
+                CohortTableView.pad([
+                    group.doelgroep, group.geslacht, group.personen.description, group.pipInAzc.text, group.mediaanDagenTotLeerroute.description,
+                    route("B"), route("O"), route("Z"), group.b1OfHoger.text, group.werkend.text, group.vervolgonderwijs.text,
+                ]))
         }
         return lines.joined(separator: "\n")
     }

@@ -46,11 +46,14 @@ struct RunCommand: AsyncParsableCommand {
                 do {
                     _ = try runtime.cbsLevering()
                 } catch let error as KetenpoortError {
-                    logger.error("schedule cannot deliver to CBS until this is mended", metadata: ["schedule": "\(schedule.name)", "reason": "\(error.reason)"])
+                    logger.error(
+                        "schedule cannot deliver to CBS until this is mended",
+                        metadata: ["schedule": "\(schedule.name)", "reason": "\(error.reason)"])
                 }
                 entries.append(.blocking(name: schedule.name, cron: cron) { due in _ = try runtime.cbsLevering().deliverCompletedPeriod(on: due) })
             default:
-                throw ValidationError("\(runtime.configuration.source.path): schedule \(schedule.name): unknown job '\(schedule.job)' or no source folder")
+                throw ValidationError(
+                    "\(runtime.configuration.source.path): schedule \(schedule.name): unknown job '\(schedule.job)' or no source folder")
             }
         }
         let scheduler = Scheduler(entries: entries, store: runtime.store, clock: runtime.clock)

@@ -65,7 +65,7 @@ struct GatewayOptions: ParsableArguments {
 
     func runtime() throws -> GatewayRuntime {
         let configURL = config.map { URL(fileURLWithPath: $0) } ?? workspace.root.appendingPathComponent("ketenpoort.yaml")
-        return try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: configURL), workspaceRoot: workspace.root, clock: try workspace.clock)
+        return try GatewayRuntime(
+            configuration: try GatewayConfiguration.load(contentsOf: configURL), workspaceRoot: workspace.root, clock: try workspace.clock)
     }
 }
-

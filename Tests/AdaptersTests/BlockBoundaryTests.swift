@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 @testable import Adapters

@@ -2,13 +2,15 @@ import Adapters
 import Contracts
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 /// The CBS statistics delivery written by the real `cbs-levering` adapter from DUO detail records
 /// (formats.md §5).
 @Suite("CBS CSV encoding")
 struct CBSEncoderTests {
-    static let header = "pseudoniem;regime;doelgroep;geslacht;geboortejaar;land_herkomst;gemeente;plicht_start;status;status_datum;leerroute;leerroute_start;pip_datum;pip_in_azc;taalniveau;werkend;vervolgonderwijs"
+    static let header =
+        "pseudoniem;regime;doelgroep;geslacht;geboortejaar;land_herkomst;gemeente;plicht_start;status;status_datum;leerroute;leerroute_start;pip_datum;pip_in_azc;taalniveau;werkend;vervolgonderwijs"
     static let key = Data("cbs-test-key-2026".utf8)
     /// HMAC-SHA-256("123456782") with `key`, computed independently:
     /// `python3 -c 'import hmac,hashlib; print(hmac.new(b"cbs-test-key-2026", b"123456782", hashlib.sha256).hexdigest())'`
@@ -62,7 +64,9 @@ struct CBSEncoderTests {
 
     /// The columns of a data line by header name.
     static func columns(_ line: String) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: zip(header.split(separator: ";").map(String.init), line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)))
+        Dictionary(
+            uniqueKeysWithValues: zip(
+                header.split(separator: ";").map(String.init), line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)))
     }
 
     @Test("the header line is exactly the columns of formats.md §5")
@@ -168,10 +172,12 @@ struct CBSEncoderTests {
             let pseudonym = try #require(columns["pseudoniem"])
             #expect(pseudonym.count == 64)
             pseudonyms.insert(pseudonym)
-            let birthYear = record["geboortedatum"].date?.year ?? {
-                if case .incompleteDate(let date) = record["geboortedatum"] { return date.year }
-                return nil
-            }()
+            let birthYear =
+                record["geboortedatum"].date?.year
+                ?? {
+                    if case .incompleteDate(let date) = record["geboortedatum"] { return date.year }
+                    return nil
+                }()
             #expect(columns["geboortejaar"] == birthYear.map(String.init))
             #expect(columns["status"] == record["status"].text)
         }

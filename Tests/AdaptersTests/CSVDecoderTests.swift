@@ -2,6 +2,7 @@ import Adapters
 import Contracts
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 /// A line end, named readably in test results.
@@ -167,7 +168,10 @@ struct CSVDecoderTests {
 
     @Test("optional columns may be absent")
     func optionalColumnsAbsent() throws {
-        let optional: Set = ["VOORNAMEN", "GEZINSNUMMER", "GEZINSROL", "GEMEENTE", "KOPPELDATUM", "VERWACHTE_HUISVESTING", "HUISVESTINGSDATUM", "WERKERVARING", "GEZONDHEID", "VNUMMER"]
+        let optional: Set = [
+            "VOORNAMEN", "GEZINSNUMMER", "GEZINSROL", "GEMEENTE", "KOPPELDATUM", "VERWACHTE_HUISVESTING", "HUISVESTINGSDATUM", "WERKERVARING",
+            "GEZONDHEID", "VNUMMER",
+        ]
         let header = Self.columns.filter { !optional.contains($0) }
         let decoded = try Self.decode([Self.row(columns: header)], header: header)
         #expect(decoded.fileFindings.isEmpty)
@@ -178,10 +182,14 @@ struct CSVDecoderTests {
 
     @Test(
         "a missing required column rejects the file and names the column",
-        arguments: ["ACHTERNAAM", "GEBOORTEDATUM", "GESLACHT", "NATIONALITEIT", "LAND_HERKOMST", "AZC", "STATUSDATUM", "TAALLES_UREN", "VOORINBURGERING", "OPLEIDINGSNIVEAU", "GEALFABETISEERD"])
+        arguments: [
+            "ACHTERNAAM", "GEBOORTEDATUM", "GESLACHT", "NATIONALITEIT", "LAND_HERKOMST", "AZC", "STATUSDATUM", "TAALLES_UREN", "VOORINBURGERING",
+            "OPLEIDINGSNIVEAU", "GEALFABETISEERD",
+        ])
     func missingRequiredColumn(column: String) throws {
         let header = Self.columns.filter { $0 != column }
-        let decoded = try Self.decode([Self.row(columns: header), Self.row(["BSN": "111222333", "VNUMMER": "1234567891"], columns: header)], header: header)
+        let decoded = try Self.decode(
+            [Self.row(columns: header), Self.row(["BSN": "111222333", "VNUMMER": "1234567891"], columns: header)], header: header)
         let finding = try #require(decoded.fileFindings.first)
         #expect(decoded.fileFindings.count == 1)
         #expect(finding.rule == .missingColumn)
@@ -356,7 +364,9 @@ struct CSVDecoderTests {
 
     @Test("an eight-digit BSN is left-padded to nine digits; spaces are trimmed")
     func eightDigitBSN() throws {
-        let decoded = try Self.decode([Self.row(["BSN": "12345672"]), Self.row(["BSN": " 111222333 ", "VNUMMER": "1234567891", "ACHTERNAAM": "  Haddad "])])
+        let decoded = try Self.decode([
+            Self.row(["BSN": "12345672"]), Self.row(["BSN": " 111222333 ", "VNUMMER": "1234567891", "ACHTERNAAM": "  Haddad "]),
+        ])
         let object = try Self.object
         #expect(decoded.items.map { $0.text("bsn", in: object) } == ["012345672", "111222333"])
         #expect(decoded.items[1].text("achternaam", in: object) == "Haddad")

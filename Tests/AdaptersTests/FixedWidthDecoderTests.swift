@@ -2,6 +2,7 @@ import Adapters
 import Contracts
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 /// DUO's status extract read by the real `duo-status-extract` adapter (formats.md §3).

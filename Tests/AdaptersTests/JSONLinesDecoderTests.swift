@@ -2,6 +2,7 @@ import Adapters
 import Contracts
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 /// Argonaut's medical advice and the consent feed, read by the real JSON-lines adapters
@@ -89,7 +90,10 @@ struct JSONLinesDecoderTests {
         let bsn = object.slot(of: "bsn")!, uitkomst = object.slot(of: "uitkomst")!
         #expect(decoded.items.map { $0.typeMismatches.map(\.slot) } == [[], [bsn], [bsn, uitkomst], [], []])
         #expect(decoded.items[1].typeMismatches.first?.message == "bsn must be a string in JSON, not a number")
-        #expect(decoded.items[2].typeMismatches.map(\.message) == ["bsn must be a string in JSON, not an array", "uitkomst must be a string in JSON, not true or false"])
+        #expect(
+            decoded.items[2].typeMismatches.map(\.message) == [
+                "bsn must be a string in JSON, not an array", "uitkomst must be a string in JSON, not true or false",
+            ])
         #expect(decoded.items[1].text("bsn", in: object) == nil)
         #expect(decoded.items[4].text("toelichting", in: object) == nil)
         #expect(decoded.items[4].text("adviesId", in: object) == "ARG-5")

@@ -17,7 +17,8 @@ struct LargeFileTests {
         var bytes = Array(header.utf8)
         var rows = 0
         while bytes.count < boundary - 4000 {
-            bytes += Array((CSVDecoderTests.row(["WERKERVARING": "\"Lasser; \"\"staal\"\"\(newline)en ijzer\"", "GEZONDHEID": "regel \(rows)"]) + newline).utf8)
+            bytes += Array(
+                (CSVDecoderTests.row(["WERKERVARING": "\"Lasser; \"\"staal\"\"\(newline)en ijzer\"", "GEZONDHEID": "regel \(rows)"]) + newline).utf8)
             rows += 1
         }
         // Lines so far: the header, two per filler row.
@@ -94,7 +95,9 @@ struct LargeFileTests {
         let count = 9_000
         var text = ""
         for index in 0..<count {
-            text += #"{"adviesId":"ARG-\#(index)","bsn":"123456782","datum":"2026-11-18","uitkomst":"geen-ontheffing","toelichting":"\#(String(repeating: "é", count: 40))"}"# + "\n"
+            text +=
+                #"{"adviesId":"ARG-\#(index)","bsn":"123456782","datum":"2026-11-18","uitkomst":"geen-ontheffing","toelichting":"\#(String(repeating: "é", count: 40))"}"#
+                + "\n"
         }
         #expect(text.utf8.count > Self.boundary)
         let decoded = try TempFile.with(text, suffix: ".jsonl") { try Decoded(adapter, $0) }

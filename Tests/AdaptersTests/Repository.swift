@@ -2,21 +2,7 @@ import Adapters
 import Contracts
 import Foundation
 import KetenpoortCore
-
-/// Paths inside the repository, found from this source file.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let contracts = root.appendingPathComponent("contracts")
-    static let adapters = root.appendingPathComponent("adapters")
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures")
-
-    /// `adapters/<partner>/samples/<name>`.
-    static func sample(_ partner: String, _ name: String) -> URL {
-        adapters.appendingPathComponent(partner).appendingPathComponent("samples").appendingPathComponent(name)
-    }
-
-    static func fixture(_ name: String) -> URL { fixtures.appendingPathComponent(name) }
-}
+import KetenpoortTesting
 
 /// The real contract and adapter registries, loaded once.
 enum Registries {

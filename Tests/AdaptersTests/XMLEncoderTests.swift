@@ -56,7 +56,9 @@ struct XMLEncoderTests {
     }
 
     /// A whole document of `records`; `include` defaults to the adapter's consent-free policy.
-    static func document(_ records: [any FieldLookup], include: (@Sendable (FieldSpec) -> Bool)? = nil, context: [String: String] = context) throws -> [UInt8] {
+    static func document(_ records: [any FieldLookup], include: (@Sendable (FieldSpec) -> Bool)? = nil, context: [String: String] = context) throws
+        -> [UInt8]
+    {
         let adapter = try adapter()
         var output: [UInt8] = []
         adapter.begin(context: context, into: &output)
@@ -90,7 +92,8 @@ struct XMLEncoderTests {
         #expect(root.name == "Kennisgevingen")
         #expect(root.namespace == Self.namespace)
         let attributes = root.attributes.filter { !$0.key.hasPrefix("xmlns") }
-        #expect(attributes == ["gemeente": "GM0363", "batch": "GM0363-tvs-export-20261122", "aangemaakt": "2026-11-22T02:00:04+01:00", "aantal": "2"])
+        #expect(
+            attributes == ["gemeente": "GM0363", "batch": "GM0363-tvs-export-20261122", "aangemaakt": "2026-11-22T02:00:04+01:00", "aantal": "2"])
         #expect(root.children.map(\.name) == ["Kennisgeving", "Kennisgeving"])
         #expect(root.children.allSatisfy { $0.namespace == Self.namespace })
         #expect(root.children.allSatisfy { $0.attributes["soort"] == "nieuw" })
@@ -107,10 +110,11 @@ struct XMLEncoderTests {
     @Test("a full notification has the elements of formats.md §2, in order")
     func elementOrder() throws {
         let item = try Self.kennisgeving(try Self.full())
-        #expect(item.children.map(\.name) == [
-            "BSN", "VNummer", "Geslachtsnaam", "Voornamen", "Geboortedatum", "Geslacht", "Nationaliteit", "LandHerkomst", "Gezin",
-            "Azc", "Statusdatum", "Koppeldatum", "VerwachteHuisvesting", "Huisvestingsdatum", "VroegeStart", "Intake",
-        ])
+        #expect(
+            item.children.map(\.name) == [
+                "BSN", "VNummer", "Geslachtsnaam", "Voornamen", "Geboortedatum", "Geslacht", "Nationaliteit", "LandHerkomst", "Gezin",
+                "Azc", "Statusdatum", "Koppeldatum", "VerwachteHuisvesting", "Huisvestingsdatum", "VroegeStart", "Intake",
+            ])
         #expect(item.child("BSN")?.text == "123456782")
         #expect(item.child("VNummer")?.text == "1234567890")
         #expect(item.child("Geslachtsnaam")?.text == "Haddad")
@@ -179,12 +183,16 @@ struct XMLEncoderTests {
     func omission() throws {
         let bytes = try Self.document([try Self.minimal()])
         let item = try #require(try XMLTree.parse(bytes).children.first)
-        #expect(item.children.map(\.name) == ["BSN", "Geslachtsnaam", "Geboortedatum", "Geslacht", "Nationaliteit", "LandHerkomst", "Azc", "Statusdatum"])
+        #expect(
+            item.children.map(\.name) == ["BSN", "Geslachtsnaam", "Geboortedatum", "Geslacht", "Nationaliteit", "LandHerkomst", "Azc", "Statusdatum"])
         for element in item.all.dropFirst() {
             #expect(!element.trimmedText.isEmpty || !element.attributes.isEmpty || !element.children.isEmpty, "\(element.name) is empty")
         }
         let text = Self.text(bytes)
-        for name in ["VNummer", "Voornamen", "Gezin", "Koppeldatum", "VerwachteHuisvesting", "Huisvestingsdatum", "VroegeStart", "Intake", "Werkervaring", "Gezondheid"] {
+        for name in [
+            "VNummer", "Voornamen", "Gezin", "Koppeldatum", "VerwachteHuisvesting", "Huisvestingsdatum", "VroegeStart", "Intake", "Werkervaring",
+            "Gezondheid",
+        ] {
             #expect(!text.contains("<\(name)"), "\(name)")
         }
         #expect(!text.contains("=\"\""))

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 
 /// A command run to its end, its standard output and error captured.
 struct ChildProcess {

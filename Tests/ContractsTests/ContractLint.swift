@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 
 /// `datacontract lint` (datacontract-cli, pinned in tools/requirements-datacontract.txt) on one
 /// contract file. The tool exits 0 on warnings, so its JSON report is read: every check that did
@@ -38,7 +39,9 @@ enum ContractLint {
             throw LintError("datacontract lint wrote no report (exit \(run.status)): \(run.stdout)\(run.stderr)")
         }
         let results = checks.map { (name: $0["name"] as? String ?? "?", result: $0["result"] as? String ?? "?") }
-        var problems = checks.filter { $0["result"] as? String != "passed" }.map { "\($0["name"] as? String ?? "?"): \($0["reason"] as? String ?? "")" }
+        var problems = checks.filter { $0["result"] as? String != "passed" }.map {
+            "\($0["name"] as? String ?? "?"): \($0["reason"] as? String ?? "")"
+        }
         if run.status != 0 && problems.isEmpty { problems.append("exit \(run.status): \(run.stdout)\(run.stderr)") }
         if json["result"] as? String != "passed" && problems.isEmpty { problems.append("result \(json["result"] ?? "none")") }
         return Report(checks: results, problems: problems)

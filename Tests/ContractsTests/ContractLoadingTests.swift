@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 @Suite("Contract loading")
@@ -8,7 +9,10 @@ struct ContractLoadingTests {
     @Test("every contract of the repository loads")
     func repositoryContracts() throws {
         let registry = try ContractRegistry.load(directory: Repository.contracts)
-        #expect(Set(registry.contracts.keys) == ["coa-tvs-export", "gemeente-kennisgeving", "duo-status-extract", "ind-statusvraag", "cbs-levering", "argonaut-advies", "toestemming"])
+        #expect(
+            Set(registry.contracts.keys) == [
+                "coa-tvs-export", "gemeente-kennisgeving", "duo-status-extract", "ind-statusvraag", "cbs-levering", "argonaut-advies", "toestemming",
+            ])
         let coa = try registry.contract("coa-tvs-export")
         #expect(coa.item.fields.count == 22)
         #expect(coa.item.field("gezondheid")?.classification == .specialCategory)
@@ -55,10 +59,20 @@ struct ContractLoadingTests {
             ("kind: DataContract", "kind: Something", 2, "kind must be DataContract"),
             ("apiVersion: v3.1.0", "apiVersion: v2.2.0", 1, "the engine reads ODCS v3.1.0"),
             ("apiVersion: v3.1.0", "apiVersion: v3.0.2", 1, "'v3.0.2' is not supported"),
-            ("      - name: a\n", "      - name: a\n        quality: [{rule: validValues, validValues: [x, y]}]\n", 14, "'rule' is the ODCS v3.0 form; write metric: invalidValues"),
+            (
+                "      - name: a\n", "      - name: a\n        quality: [{rule: validValues, validValues: [x, y]}]\n", 14,
+                "'rule' is the ODCS v3.0 form; write metric: invalidValues"
+            ),
             ("      - name: a\n", "      - name: a\n        quality: [{metric: nullValues, mustBe: 0}]\n", 14, "metric 'nullValues' is not enforced"),
-            ("      - name: a\n", "      - name: a\n        quality: [{metric: invalidValues, arguments: {validValues: [x]}, mustBeLessThan: 5}]\n", 14, "needs mustBe: 0"),
-            ("      - name: a\n", "      - name: a\n        quality: [{metric: invalidValues, arguments: {pattern: x}, mustBe: 0}]\n", 14, "missing required key 'validValues'"),
+            (
+                "      - name: a\n",
+                "      - name: a\n        quality: [{metric: invalidValues, arguments: {validValues: [x]}, mustBeLessThan: 5}]\n", 14,
+                "needs mustBe: 0"
+            ),
+            (
+                "      - name: a\n", "      - name: a\n        quality: [{metric: invalidValues, arguments: {pattern: x}, mustBe: 0}]\n", 14,
+                "missing required key 'validValues'"
+            ),
             ("      - name: a\n", "      - name: a\n        logicalTypeOptions: {pattern: '(a|b)'}\n", 14, "groups and alternation"),
             ("value: [gemeente]", "value: [gemeente\n", 0, "YAML syntax error"),
             ("    value: none\n", "    value: none\n  - property: retention\n    value: 1 year\n", 11, "ISO 8601 duration"),
@@ -76,7 +90,9 @@ struct ContractLoadingTests {
     func retentionPeriods() throws {
         #expect(try ContractRegistry.load(directory: Repository.contracts).contract("gemeente-kennisgeving").retention == RetentionPeriod("P1Y"))
         for text in ["P1Y", "P18M", "P6W", "P30D", "P1Y6M", "P2Y0M10D", "P1M2W3D"] { #expect(RetentionPeriod(text)?.description == text) }
-        for text in ["", "P", "1Y", "PT1H", "P1YT1H", "P1D1Y", "P1Y1Y", "P1.5Y", "PxY", "P-1Y", "p1y", "P12345Y", "P0D", "P0Y0M"] { #expect(RetentionPeriod(text) == nil, "\(text)") }
+        for text in ["", "P", "1Y", "PT1H", "P1YT1H", "P1D1Y", "P1Y1Y", "P1.5Y", "PxY", "P-1Y", "p1y", "P12345Y", "P0D", "P0Y0M"] {
+            #expect(RetentionPeriod(text) == nil, "\(text)")
+        }
         #expect(RetentionPeriod("P1M2W3D").map { [$0.years, $0.months, $0.days] } == [0, 1, 17])
         let formatter = ISO8601DateFormatter()
         let now = try #require(formatter.date(from: "2026-11-25T10:00:00Z"))
@@ -90,7 +106,9 @@ struct ContractLoadingTests {
     func allowedValues() throws {
         let yaml = Self.minimal.replacingOccurrences(
             of: "      - name: a\n",
-            with: "      - name: a\n        quality:\n          - {type: text, description: one of two}\n          - {metric: invalidValues, arguments: {validValues: [x, \"01\"]}, mustBe: 0}\n")
+            with:
+                "      - name: a\n        quality:\n          - {type: text, description: one of two}\n          - {metric: invalidValues, arguments: {validValues: [x, \"01\"]}, mustBe: 0}\n"
+        )
         #expect(try ContractLoader.load(yaml: yaml, file: "test.yaml").item.field("a")?.validValues == ["x", "01"])
     }
 
@@ -121,7 +139,8 @@ struct ContractLoadingTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("contracts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Self.minimal.replacingOccurrences(of: "id: test", with: "id: other").write(to: directory.appendingPathComponent("test.yaml"), atomically: true, encoding: .utf8)
+        try Self.minimal.replacingOccurrences(of: "id: test", with: "id: other").write(
+            to: directory.appendingPathComponent("test.yaml"), atomically: true, encoding: .utf8)
         let error = #expect(throws: KetenpoortError.self) { try ContractRegistry.load(directory: directory) }
         #expect(error?.reason.contains("does not match the file name") == true)
     }

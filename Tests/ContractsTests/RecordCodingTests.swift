@@ -1,6 +1,7 @@
 import Contracts
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 @Suite("Record values as scratch bytes")

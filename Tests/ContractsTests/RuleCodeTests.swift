@@ -6,36 +6,37 @@ import Testing
 /// Every item-level rule code, each with a value that fails it and one that passes.
 @Suite("Rule codes")
 struct RuleCodeTests {
-    static let contract = try! ContractLoader.load(yaml: """
-        apiVersion: v3.1.0
-        kind: DataContract
-        id: rules
-        version: 1.0.0
-        customProperties:
-          - {property: purpose, value: testing}
-          - {property: legalBasis, value: none}
-        schema:
-          - name: item
-            properties:
-              - {name: bsn, logicalType: string, customProperties: [{property: format, value: bsn}, {property: classification, value: identifier}, {property: recipients, value: [duo]}]}
-              - {name: vnummer, logicalType: string, customProperties: [{property: format, value: vnummer}, {property: classification, value: identifier}, {property: recipients, value: [duo]}]}
-              - {name: naam, logicalType: string, required: true, logicalTypeOptions: {minLength: 2, maxLength: 5}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: code, logicalType: string, logicalTypeOptions: {pattern: "^[A-Z]{2}[0-9]$"}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: soort, logicalType: string, quality: [{metric: invalidValues, arguments: {validValues: [a, b]}, mustBe: 0}], customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: uren, logicalType: integer, logicalTypeOptions: {minimum: 0, maximum: 10}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: datum, logicalType: date, customProperties: [{property: notInFuture, value: true}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: geboren, logicalType: date, customProperties: [{property: format, value: incomplete-date}, {property: notInFuture, value: true}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: later, logicalType: date, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: moment, logicalType: timestamp, customProperties: [{property: notInFuture, value: true}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: gemeente, logicalType: string, customProperties: [{property: format, value: gemeentecode}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: koppeldatum, logicalType: date, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: land, logicalType: string, customProperties: [{property: format, value: country}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
-              - {name: actief, logicalType: boolean, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
-            quality:
-              - {type: custom, engine: ketenpoort, name: later, description: later before datum, implementation: {kind: notBefore, field: later, reference: datum, code: record.later-before-datum}}
-              - {type: custom, engine: ketenpoort, name: id, description: bsn or vnummer, implementation: {kind: requireOneOf, fields: [bsn, vnummer], code: record.bsn-or-vnummer}}
-              - {type: custom, engine: ketenpoort, name: koppel, description: koppeldatum with gemeente, implementation: {kind: requiredWith, field: koppeldatum, when: gemeente, code: record.koppeldatum-required}}
-        """, file: "rules.yaml")
+    static let contract = try! ContractLoader.load(
+        yaml: """
+            apiVersion: v3.1.0
+            kind: DataContract
+            id: rules
+            version: 1.0.0
+            customProperties:
+              - {property: purpose, value: testing}
+              - {property: legalBasis, value: none}
+            schema:
+              - name: item
+                properties:
+                  - {name: bsn, logicalType: string, customProperties: [{property: format, value: bsn}, {property: classification, value: identifier}, {property: recipients, value: [duo]}]}
+                  - {name: vnummer, logicalType: string, customProperties: [{property: format, value: vnummer}, {property: classification, value: identifier}, {property: recipients, value: [duo]}]}
+                  - {name: naam, logicalType: string, required: true, logicalTypeOptions: {minLength: 2, maxLength: 5}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: code, logicalType: string, logicalTypeOptions: {pattern: "^[A-Z]{2}[0-9]$"}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: soort, logicalType: string, quality: [{metric: invalidValues, arguments: {validValues: [a, b]}, mustBe: 0}], customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: uren, logicalType: integer, logicalTypeOptions: {minimum: 0, maximum: 10}, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: datum, logicalType: date, customProperties: [{property: notInFuture, value: true}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: geboren, logicalType: date, customProperties: [{property: format, value: incomplete-date}, {property: notInFuture, value: true}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: later, logicalType: date, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: moment, logicalType: timestamp, customProperties: [{property: notInFuture, value: true}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: gemeente, logicalType: string, customProperties: [{property: format, value: gemeentecode}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: koppeldatum, logicalType: date, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: land, logicalType: string, customProperties: [{property: format, value: country}, {property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                  - {name: actief, logicalType: boolean, customProperties: [{property: classification, value: personal}, {property: recipients, value: [duo]}]}
+                quality:
+                  - {type: custom, engine: ketenpoort, name: later, description: later before datum, implementation: {kind: notBefore, field: later, reference: datum, code: record.later-before-datum}}
+                  - {type: custom, engine: ketenpoort, name: id, description: bsn or vnummer, implementation: {kind: requireOneOf, fields: [bsn, vnummer], code: record.bsn-or-vnummer}}
+                  - {type: custom, engine: ketenpoort, name: koppel, description: koppeldatum with gemeente, implementation: {kind: requiredWith, field: koppeldatum, when: gemeente, code: record.koppeldatum-required}}
+            """, file: "rules.yaml")
 
     /// 2026-11-22 12:00 Amsterdam.
     static let now = Date(timeIntervalSince1970: Double(CalendarDate(year: 2026, month: 11, day: 22)!.daysSinceEpoch) * 86400 + 11 * 3600)

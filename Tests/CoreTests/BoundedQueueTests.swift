@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import KetenpoortCore
+import Testing
 
 @Suite("Bounded queue between two threads")
 struct BoundedQueueTests {

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import KetenpoortCore
+import Testing
 
 @Suite("Gradual removal of a large file")
 struct GradualRemovalTests {

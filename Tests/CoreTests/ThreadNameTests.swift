@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import KetenpoortCore
+import Testing
 
 #if os(Linux)
     @Suite("Thread name")

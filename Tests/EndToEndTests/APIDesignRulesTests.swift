@@ -1,9 +1,11 @@
 import Foundation
-@testable import GatewayHTTP
-@testable import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
+
+@testable import GatewayHTTP
+@testable import HTTPClient
 
 /// The IND status API against the NL API Design Rules 2.1 and generic HTTP tools, over real
 /// mutual TLS on loopback: one reading of a body (I-JSON), 405 with `Allow`, problem+json on every
@@ -86,7 +88,9 @@ struct APIDesignRulesTests {
         try Self.expectProblem(unknown, status: 404, "unknown path")
     }
 
-    @Test("every answer carries API-Version (the document's version) and the security headers; every 4xx/5xx is problem+json with status, title and detail")
+    @Test(
+        "every answer carries API-Version (the document's version) and the security headers; every 4xx/5xx is problem+json with status, title and detail"
+    )
     func headersOnEveryAnswer() async throws {
         let fixture = try await StatusAPIFixture.start()
         defer { Task { await fixture.stop() } }
@@ -107,7 +111,8 @@ struct APIDesignRulesTests {
             ("too large", 413, try await fixture.send("/statusvragen", body: Data(repeating: 32, count: 70 << 10))),
             ("wrong media type", 415, try await fixture.send("/statusvragen", body: question, headers: [("Content-Type", "text/plain")])),
         ]
-        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: Repository.root.appendingPathComponent("api/inburgering-v1.openapi.json")))
+        let document = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: Repository.root.appendingPathComponent("api/inburgering-v1.openapi.json")))
         let version = try #require(((document as? [String: Any])?["info"] as? [String: Any])?["version"] as? String)
         #expect(version == GatewayServer.apiVersion)
         for (name, status, response) in answers {

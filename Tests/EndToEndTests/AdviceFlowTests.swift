@@ -5,6 +5,7 @@ import Foundation
 import Gateway
 import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 
@@ -21,7 +22,8 @@ extension DeliveryFixture {
         let yaml = try String(contentsOf: directory.file("ketenpoort.yaml"), encoding: .utf8)
         let config = directory.file("ketenpoort-\(UUID().uuidString).yaml")
         try edit(yaml).write(to: config, atomically: true, encoding: .utf8)
-        return try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: config), workspaceRoot: Repository.root, clock: FixedWallClock(moment))
+        return try GatewayRuntime(
+            configuration: try GatewayConfiguration.load(contentsOf: config), workspaceRoot: Repository.root, clock: FixedWallClock(moment))
     }
 
     func ingestConsent(_ lines: [ConsentLine], runtime: GatewayRuntime) throws -> ConsentIngestReport {
@@ -44,7 +46,8 @@ extension DeliveryFixture {
 
     /// Everything the receiver stored for `party`, as one text.
     func receivedText(_ party: String) throws -> String {
-        try receivedFiles().filter { $0.hasPrefix(party + "/") }.map { try String(contentsOf: received.appendingPathComponent($0), encoding: .utf8) }.joined()
+        try receivedFiles().filter { $0.hasPrefix(party + "/") }.map { try String(contentsOf: received.appendingPathComponent($0), encoding: .utf8) }
+            .joined()
     }
 }
 
@@ -79,7 +82,9 @@ struct AdviceFlowTests {
         #expect(try await fixture.deliver(restarted).attempted == 0)
         // C's consent arrives already withdrawn (a later line supersedes the first): C stays held.
         let consentC = ConsentLine(id: "T-C", bsn: Self.c, purpose: "medisch-advies", recipient: "DUO", givenAt: given)
-        let withdrawnC = { var line = consentC; line.withdrawnAt = Self.t0.addingTimeInterval(1800); return line }()
+        let withdrawnC = {
+            var line = consentC; line.withdrawnAt = Self.t0.addingTimeInterval(1800); return line
+        }()
         let cReport = try fixture.ingestConsent([consentC, withdrawnC], runtime: restarted)
         #expect(cReport.release?.released == [])
         #expect(cReport.release?.held == ["ARG-2026-000002", "ARG-2026-000003"])
@@ -104,23 +109,29 @@ struct AdviceFlowTests {
         // The decision log: every decision, with its consent record, subjects as pseudonyms.
         let log = try later.store.read { try $0.decisions(reference: nil) }
         let summary = log.map { "\($0.reference) \($0.isAllowed ? "allow" : "deny") \($0.consent ?? "-")" }
-        #expect(summary == [
-            "ARG-2026-000001 allow T-A#1", "ARG-2026-000002 deny -", "ARG-2026-000003 deny -",
-            "ARG-2026-000002 deny -", "ARG-2026-000003 deny -",
-            "ARG-2026-000002 allow T-B#1", "ARG-2026-000003 deny -",
-        ])
+        #expect(
+            summary == [
+                "ARG-2026-000001 allow T-A#1", "ARG-2026-000002 deny -", "ARG-2026-000003 deny -",
+                "ARG-2026-000002 deny -", "ARG-2026-000003 deny -",
+                "ARG-2026-000002 allow T-B#1", "ARG-2026-000003 deny -",
+            ])
         #expect(log.allSatisfy { $0.purpose == "medisch-advies" && $0.recipient == "DUO" && $0.flow == "argonaut-advies" })
         #expect(log.allSatisfy { entry in entry.subject.count == 64 && ![Self.a, Self.b, Self.c].contains { entry.subject.contains($0) } })
         #expect(Set(log.filter { $0.reference == "ARG-2026-000002" }.map(\.subject)).count == 1)
         // Each advice batch was sealed at a moment its consent was valid (formats.md §7, read directly).
-        let history = [(consentA, Self.t0), (consentC, Self.t0.addingTimeInterval(3600)), (withdrawnC, Self.t0.addingTimeInterval(3600)), (consentB, Self.t0.addingTimeInterval(7200))]
+        let history = [
+            (consentA, Self.t0), (consentC, Self.t0.addingTimeInterval(3600)), (withdrawnC, Self.t0.addingTimeInterval(3600)),
+            (consentB, Self.t0.addingTimeInterval(7200)),
+        ]
         for batch in try fixture.batches() {
             let bsn = batch.id.hasSuffix("000001") ? Self.a : Self.b
             #expect(ConsentLine.expected(history.map { ($0.0, $0.1) }, bsn: bsn, purpose: "medisch-advies", recipient: "DUO", at: batch.createdAt))
         }
     }
 
-    @Test("consent withdrawn while the advice's batch waits for DUO: the batch is recalled, never sent, its text deleted; sent again after new consent, it goes once")
+    @Test(
+        "consent withdrawn while the advice's batch waits for DUO: the batch is recalled, never sent, its text deleted; sent again after new consent, it goes once"
+    )
     func recalledBeforeDelivery() async throws {
         // DUO answers 503 at first: the sealed advice waits in the outbox.
         let fixture = try await DeliveryFixture.start(faultPlan: .unavailable(first: 1, retryAfter: "0"))
@@ -136,7 +147,9 @@ struct AdviceFlowTests {
 
         // The newcomer withdraws consent: the waiting batch is recalled.
         let later = try fixture.restarted(at: Self.t0.addingTimeInterval(3600))
-        let withdrawn = { var line = consent; line.withdrawnAt = Self.t0.addingTimeInterval(1800); return line }()
+        let withdrawn = {
+            var line = consent; line.withdrawnAt = Self.t0.addingTimeInterval(1800); return line
+        }()
         let report = try fixture.ingestConsent([withdrawn], runtime: later)
         #expect(report.release?.recalled == ["ARG-2026-000040"])
         let batch = try #require(try later.store.read { try $0.batch(id: "argonaut-advies-ARG-2026-000040") })
@@ -192,12 +205,15 @@ struct AdviceFlowTests {
                 let port = yaml.components(separatedBy: ".localhost:")[1].prefix { $0.isNumber }
                 return yaml.replacingOccurrences(
                     of: "\n  - { id: ind,",
-                    with: "\n  - { id: duo-kopie, role: duo, oin: \"00000001800866473000\", name: DUO, endpoint: \"https://gm0363.localhost:\(port)/inbox/gm0363\", caBundle: var/pki/ca.pem }\n  - { id: ind,")
+                    with:
+                        "\n  - { id: duo-kopie, role: duo, oin: \"00000001800866473000\", name: DUO, endpoint: \"https://gm0363.localhost:\(port)/inbox/gm0363\", caBundle: var/pki/ca.pem }\n  - { id: ind,"
+                )
             default:
                 return yaml.replacingOccurrences(of: "{ id: duo, role: duo,", with: "{ id: duo, role: gemeente, gemeente: GM0999,")
             }
         }
-        _ = try fixture.ingestConsent([ConsentLine(id: "T-A", bsn: Self.a, purpose: "medisch-advies", recipient: "DUO", givenAt: ConsentTime.at(days: 19))], runtime: runtime)
+        _ = try fixture.ingestConsent(
+            [ConsentLine(id: "T-A", bsn: Self.a, purpose: "medisch-advies", recipient: "DUO", givenAt: ConsentTime.at(days: 19))], runtime: runtime)
         let report = try fixture.ingestAdvice([Advice.line("ARG-2026-000020", Self.a, marker: "MARKER-HOSTILE")], runtime: runtime)
         #expect(report.release.released.isEmpty)
         #expect(report.release.held == ["ARG-2026-000020"])
@@ -211,11 +227,14 @@ struct AdviceFlowTests {
     func reassignedAfterSealing() async throws {
         let fixture = try await DeliveryFixture.start()
         defer { fixture.stop() }
-        _ = try fixture.ingestConsent([ConsentLine(id: "T-A", bsn: Self.a, purpose: "medisch-advies", recipient: "DUO", givenAt: ConsentTime.at(days: 19))], runtime: fixture.runtime)
+        _ = try fixture.ingestConsent(
+            [ConsentLine(id: "T-A", bsn: Self.a, purpose: "medisch-advies", recipient: "DUO", givenAt: ConsentTime.at(days: 19))],
+            runtime: fixture.runtime)
         let report = try fixture.ingestAdvice([Advice.line("ARG-2026-000030", Self.a, marker: "MARKER-MOVED")], runtime: fixture.runtime)
         #expect(report.release.released == ["ARG-2026-000030"])
         let changed = try fixture.restarted(at: Self.t0) { yaml in
-            yaml.replacingOccurrences(of: "{ id: duo, role: duo, oin: \"00000001800866472000\"", with: "{ id: duo, role: duo, oin: \"00000001002564449000\"")
+            yaml.replacingOccurrences(
+                of: "{ id: duo, role: duo, oin: \"00000001800866472000\"", with: "{ id: duo, role: duo, oin: \"00000001002564449000\"")
         }
         let round = try await fixture.deliver(changed)
         #expect(round.deadLettered == ["argonaut-advies-ARG-2026-000030"])
@@ -226,7 +245,9 @@ struct AdviceFlowTests {
     func hostileMapping() throws {
         try TempDirectory.with { directory in
             for partner in ["gemeente", "ind", "cbs"] {
-                let file = try directory.write("hostile-\(partner).yaml", """
+                let file = try directory.write(
+                    "hostile-\(partner).yaml",
+                    """
                     id: hostile
                     partner: \(partner)
                     direction: outbound
@@ -236,7 +257,9 @@ struct AdviceFlowTests {
                       - field: toelichting
                         target: "toelichting"
                     """)
-                let error = #expect(throws: KetenpoortError.self) { try AdapterMapping.load(contentsOf: file, contracts: try Repository.workspace().contracts) }
+                let error = #expect(throws: KetenpoortError.self) {
+                    try AdapterMapping.load(contentsOf: file, contracts: try Repository.workspace().contracts)
+                }
                 #expect(error?.code == .adapterInvalid)
             }
             let contract = try Repository.workspace().contracts.contract("argonaut-advies")

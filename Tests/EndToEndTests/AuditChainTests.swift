@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import Store
 import StoreSQLite
@@ -116,7 +117,10 @@ struct AuditChainTests {
     func swapped() async throws {
         let fixture = try Self.chained()
         defer { fixture.directory.remove() }
-        try Self.tamper(fixture, "UPDATE audit_entry SET seq = -1 WHERE seq = 3; UPDATE audit_entry SET seq = 3 WHERE seq = 4; UPDATE audit_entry SET seq = 4 WHERE seq = -1")
+        try Self.tamper(
+            fixture,
+            "UPDATE audit_entry SET seq = -1 WHERE seq = 3; UPDATE audit_entry SET seq = 3 WHERE seq = 4; UPDATE audit_entry SET seq = 4 WHERE seq = -1"
+        )
         let outcome = try await Self.verify(fixture)
         #expect(outcome.finding?.seq == 3)
         #expect(outcome.finding?.problem == .reordered)
@@ -129,8 +133,10 @@ struct AuditChainTests {
         let other = try SyncFixture()
         defer { other.directory.remove() }
         let first = try #require(try fixture.runtime.store.read { try $0.checkpoints() }.first)
-        let forged = try CheckpointJWS.sign(payload: AuditChain.checkpointPayload(seq: first.seq, hash: first.hash), signer: try other.runtime.signingIdentity())
-        try Self.tamper(fixture, "DROP TRIGGER audit_checkpoint_no_update; UPDATE audit_checkpoint SET jws = '\(forged.compact)' WHERE seq = \(first.seq)")
+        let forged = try CheckpointJWS.sign(
+            payload: AuditChain.checkpointPayload(seq: first.seq, hash: first.hash), signer: try other.runtime.signingIdentity())
+        try Self.tamper(
+            fixture, "DROP TRIGGER audit_checkpoint_no_update; UPDATE audit_checkpoint SET jws = '\(forged.compact)' WHERE seq = \(first.seq)")
         let outcome = try await Self.verify(fixture)
         #expect(outcome.finding?.problem == .checkpoint)
         #expect(outcome.finding?.seq == first.seq)

@@ -2,6 +2,7 @@ import Adapters
 import Contracts
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 
@@ -16,12 +17,15 @@ struct BSNRuleTests {
     @Test("the COA file: eight digits get their leading zero back, seven are refused")
     func coaFile() throws {
         let rows: [[String: String]] = [
-            ["BSN": Self.eight, "VNUMMER": "1000000001"], ["BSN": Self.seven, "VNUMMER": "1000000002"], ["BSN": " 22232369 ", "VNUMMER": "1000000003"],
+            ["BSN": Self.eight, "VNUMMER": "1000000001"], ["BSN": Self.seven, "VNUMMER": "1000000002"],
+            ["BSN": " 22232369 ", "VNUMMER": "1000000003"],
         ]
         try TempDirectory.with { directory in
             let file = try directory.write("tvs-export-20261122.csv", COA.file(rows))
             var seen: [(bsn: String?, isClean: Bool)] = []
-            let report = try ValidationPipelineTests.pipeline("coa-tvs-export").run(file) { record, isClean in seen.append((record["bsn"].text, isClean)) }
+            let report = try ValidationPipelineTests.pipeline("coa-tvs-export").run(file) { record, isClean in
+                seen.append((record["bsn"].text, isClean))
+            }
             #expect(seen.map(\.isClean) == [true, false, true], "\(report.findings)")
             #expect(seen[0].bsn == Self.nine && seen[2].bsn == "022232369")
             #expect(report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == ["3:bsn:field.bsn"])
@@ -30,13 +34,16 @@ struct BSNRuleTests {
 
     @Test("the consent feed (JSON lines): eight digits get their leading zero back, seven are refused")
     func consentFeed() throws {
-        let line = #"{"toestemmingId":"T-1","bsn":"BSN","doel":"medisch-advies","ontvanger":"DUO","gegevenOp":"2026-11-19T10:02:00+01:00","kanaal":"digitaal","geldigTot":null,"ingetrokkenOp":null}"#
+        let line =
+            #"{"toestemmingId":"T-1","bsn":"BSN","doel":"medisch-advies","ontvanger":"DUO","gegevenOp":"2026-11-19T10:02:00+01:00","kanaal":"digitaal","geldigTot":null,"ingetrokkenOp":null}"#
         try TempDirectory.with { directory in
             let file = try directory.write(
                 "toestemming-20261122.jsonl",
-                line.replacingOccurrences(of: "BSN", with: Self.eight) + "\n" + line.replacingOccurrences(of: "BSN", with: Self.seven).replacingOccurrences(of: "T-1", with: "T-2") + "\n")
+                line.replacingOccurrences(of: "BSN", with: Self.eight) + "\n"
+                    + line.replacingOccurrences(of: "BSN", with: Self.seven).replacingOccurrences(of: "T-1", with: "T-2") + "\n")
             var seen: [(bsn: String?, isClean: Bool)] = []
-            let report = try ValidationPipelineTests.pipeline("toestemming").run(file) { record, isClean in seen.append((record["bsn"].text, isClean)) }
+            let report = try ValidationPipelineTests.pipeline("toestemming").run(file) { record, isClean in seen.append((record["bsn"].text, isClean))
+            }
             #expect(seen.map(\.isClean) == [true, false], "\(report.findings)")
             #expect(seen[0].bsn == Self.nine)
         }

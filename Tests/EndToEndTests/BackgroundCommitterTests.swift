@@ -1,9 +1,9 @@
-@testable import Exchanges
 import Foundation
-@testable import Gateway
 import KetenpoortCore
 import Testing
 
+@testable import Exchanges
+@testable import Gateway
 
 @Suite("Background committer")
 struct BackgroundCommitterTests {

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 import Testing
 
 /// The `cbs-levering` contract is enforced at start: a field without its own legal basis, or a

@@ -44,12 +44,16 @@ struct CbsDeliveryTests {
             let bsn = field(line, 2, 10)
             let pseudonym = Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(bsn.utf8), using: SymmetricKey(data: key)))
             return [
-                pseudonym, field(line, 11, 11), field(line, 12, 12), field(line, 68, 68), field(line, 69, 72), field(line, 77, 79), field(line, 62, 67),
+                pseudonym, field(line, 11, 11), field(line, 12, 12), field(line, 68, 68), field(line, 69, 72), field(line, 77, 79),
+                field(line, 62, 67),
                 date(line, 13), field(line, 29, 30), date(line, 31), field(line, 39, 39), date(line, 40), date(line, 48), field(line, 56, 56),
                 field(line, 57, 58), field(line, 80, 80), field(line, 81, 81),
             ].joined(separator: ";")
         }.sorted()
-        return (["pseudoniem;regime;doelgroep;geslacht;geboortejaar;land_herkomst;gemeente;plicht_start;status;status_datum;leerroute;leerroute_start;pip_datum;pip_in_azc;taalniveau;werkend;vervolgonderwijs"]
+        return
+            ([
+                "pseudoniem;regime;doelgroep;geslacht;geboortejaar;land_herkomst;gemeente;plicht_start;status;status_datum;leerroute;leerroute_start;pip_datum;pip_in_azc;taalniveau;werkend;vervolgonderwijs"
+            ]
             + lines).joined(separator: "\n") + "\n"
     }
 
@@ -64,7 +68,8 @@ struct CbsDeliveryTests {
         let report = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!)
         let csv = try Self.expectedCSV()
         let sha = Hex.encode(SHA256.hash(data: Data(csv.utf8)))
-        let manifest = "{\"bron\":\"DUO\",\"periode\":\"2026Q3\",\"schema\":\"cbs-wi/1\",\"aantal\":5,\"sha256\":\"\(sha)\",\"aangemaakt\":\"2026-11-24T12:00:00+01:00\"}"
+        let manifest =
+            "{\"bron\":\"DUO\",\"periode\":\"2026Q3\",\"schema\":\"cbs-wi/1\",\"aantal\":5,\"sha256\":\"\(sha)\",\"aangemaakt\":\"2026-11-24T12:00:00+01:00\"}"
         #expect(report.csvBatch == "cbs-wi-duo-2026Q3" && report.manifestBatch == "cbs-wi-duo-2026Q3.manifest")
         #expect(report.records == 5 && report.sha256 == sha)
         #expect(report.extractSequence == 43 && report.extractDate == "2026-11-23")
@@ -128,7 +133,9 @@ struct CbsDeliveryTests {
         #expect(try runtime.store.read { try $0.storedBatch(id: report.csvBatch) }?.attempts ?? 0 >= 2)
     }
 
-    @Test("a delivery larger than a payload part is sealed, stored and pushed part by part: every copy is the same sorted CSV its seal and manifest name")
+    @Test(
+        "a delivery larger than a payload part is sealed, stored and pushed part by part: every copy is the same sorted CSV its seal and manifest name"
+    )
     func largerThanAPart() async throws {
         let (fixture, runtime) = try await Self.start(faultPlan: .unavailable(first: 1, retryAfter: "0"))
         defer { fixture.stop() }

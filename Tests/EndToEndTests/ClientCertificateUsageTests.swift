@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import Testing
 

@@ -57,7 +57,8 @@ struct CohortTableTests {
         var index = 0
         func add(_ count: Int, year: Int, doelgroep: String, statuses: [String], regime: String = "3") {
             for n in 0..<count {
-                var status = DuoPopulationGenerator.fixed(index: index, regime: regime, doelgroep: doelgroep, status: statuses[n % statuses.count], startYear: year)
+                var status = DuoPopulationGenerator.fixed(
+                    index: index, regime: regime, doelgroep: doelgroep, status: statuses[n % statuses.count], startYear: year)
                 status.geslacht = n % 2 == 0 ? "M" : "V"
                 persons.append(status)
                 index += 1
@@ -93,7 +94,9 @@ struct CohortTableTests {
         var percentagesMatched = 0
         for (row, (year, asiel, other)) in zip(table.rows, Self.table2) {
             #expect(row.asiel == CohortTable.Cell(total: asiel.reduce(0, +), met: asiel[0], exempted: asiel[1], obliged: asiel[2]), "\(year) asiel")
-            #expect(row.gezinOverig == CohortTable.Cell(total: other.reduce(0, +), met: other[0], exempted: other[1], obliged: other[2]), "\(year) gezin & overig")
+            #expect(
+                row.gezinOverig == CohortTable.Cell(total: other.reduce(0, +), met: other[0], exempted: other[1], obliged: other[2]),
+                "\(year) gezin & overig")
             let printed = Self.printedTotals[year]!
             #expect(row.total.total == printed[0] && row.total.exempted == printed[2] && row.total.obliged == printed[3], "\(year) totals")
             if year == 2018 || year == 2019 {
@@ -101,7 +104,9 @@ struct CohortTableTests {
             } else {
                 #expect(row.total.met == printed[1], "\(year) Voldaan total")
             }
-            for (computed, printed) in zip([row.total.percentages, row.asiel.percentages, row.gezinOverig.percentages], Self.printedPercentages[year]!) {
+            for (computed, printed) in zip(
+                [row.total.percentages, row.asiel.percentages, row.gezinOverig.percentages], Self.printedPercentages[year]!)
+            {
                 percentagesMatched += zip(computed, printed).filter { $0 == $1 }.count
             }
         }
@@ -122,11 +127,15 @@ struct CohortTableTests {
             let human = try CLI.run(["report", "cohorts", "--config", config])
             #expect(human.status == 0, "\(human)")
             let row2023 = try #require(human.stdout.split(separator: "\n").first { $0.hasPrefix("  2023") })
-            #expect(row2023.split(separator: " ").map(String.init) == ["2023", "380", "17", "4%", "<10", "363", "96%", "60", "<10", "<10", "56", "93%", "320", "13", "4%", "<10", "307", "96%"])
+            #expect(
+                row2023.split(separator: " ").map(String.init) == [
+                    "2023", "380", "17", "4%", "<10", "363", "96%", "60", "<10", "<10", "56", "93%", "320", "13", "4%", "<10", "307", "96%",
+                ])
             let json = try CLI.run(["report", "cohorts", "--json", "--config", config])
             let rows = try #require(try json.json()["rows"] as? [[String: Any]])
             let asiel2022 = try #require((rows.first { $0["cohort"] as? Int == 2022 })?["asiel"] as? [String: Any])
-            #expect(asiel2022["ontheven"] as? String == "<10" && asiel2022["voldaan"] as? Int == 31 && asiel2022["onthevenProcent"] as? String == "<10")
+            #expect(
+                asiel2022["ontheven"] as? String == "<10" && asiel2022["voldaan"] as? Int == 31 && asiel2022["onthevenProcent"] as? String == "<10")
             let wi2021 = try CLI.run(["report", "wi2021", "--config", config])
             #expect(wi2021.status == 0 && wi2021.stdout.contains("<10"), "\(wi2021)")
         }

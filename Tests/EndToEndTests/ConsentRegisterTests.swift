@@ -31,7 +31,9 @@ struct ConsentRegisterFixture {
     }
 
     func valid(_ bsn: String, _ purpose: String, _ recipient: String, at moment: Date, asKnownAt: Date? = nil) throws -> ConsentVersion? {
-        try store.read { tx in try ConsentRegister.validConsent(bsn: bsn, purpose: purpose, recipient: recipient, at: moment, asKnownAt: asKnownAt, in: tx) }
+        try store.read { tx in
+            try ConsentRegister.validConsent(bsn: bsn, purpose: purpose, recipient: recipient, at: moment, asKnownAt: asKnownAt, in: tx)
+        }
     }
 }
 
@@ -83,7 +85,8 @@ struct ConsentRegisterTests {
                     for purpose in Self.purposes {
                         for recipient in ["DUO", "GM0363", "GM0344"] {
                             let answer = try! fixture.valid(bsn, purpose, recipient, at: moment, asKnownAt: known) != nil
-                            let expected = ConsentLine.expected(history, bsn: bsn, purpose: purpose, recipient: recipient, at: moment, asKnownAt: known)
+                            let expected = ConsentLine.expected(
+                                history, bsn: bsn, purpose: purpose, recipient: recipient, at: moment, asKnownAt: known)
                             #expect(answer == expected, "seed \(seed): \(purpose) \(recipient) at \(moment) as known at \(String(describing: known))")
                         }
                     }
@@ -111,7 +114,8 @@ struct ConsentRegisterTests {
         #expect(try fixture.valid(bsn, "medisch-advies", "DUO", at: ConsentTime.at(days: 3))?.reference == "T-1#2")
         #expect(try fixture.valid(bsn, "medisch-advies", "DUO", at: ConsentTime.at(days: 5)) == nil)
         // As known on day 4 (before the withdrawal arrived), day 5 looked valid.
-        #expect(try fixture.valid(bsn, "medisch-advies", "DUO", at: ConsentTime.at(days: 5), asKnownAt: ConsentTime.at(days: 4))?.reference == "T-1#1")
+        #expect(
+            try fixture.valid(bsn, "medisch-advies", "DUO", at: ConsentTime.at(days: 5), asKnownAt: ConsentTime.at(days: 4))?.reference == "T-1#1")
         // Replaying the original line does not revive the withdrawn consent.
         let replay = try fixture.ingest([original], at: ConsentTime.at(days: 7))
         #expect(replay.applied == 0 && replay.unchanged == 1)
@@ -146,7 +150,11 @@ struct ConsentRegisterTests {
         var withdrawnBefore = good
         withdrawnBefore.id = "T-5"
         withdrawnBefore.withdrawnAt = ConsentTime.at(days: 0)
-        let text = [good.json, "{\"toestemmingId\": \"T-9\", broken", "", otherSubject.json, badRecipient.json, badBSN.json, future.json, withdrawnBefore.json]
+        let text =
+            [
+                good.json, "{\"toestemmingId\": \"T-9\", broken", "", otherSubject.json, badRecipient.json, badBSN.json, future.json,
+                withdrawnBefore.json,
+            ]
             .joined(separator: "\n") + "\n"
         let report = try fixture.ingest(text: text, at: ConsentTime.at(days: 2))
         #expect(report.validation.items == 7)
@@ -154,9 +162,11 @@ struct ConsentRegisterTests {
         #expect(report.validation.quarantined == 6)
         #expect(report.isBalanced)
         let found = report.validation.findings.map { "\($0.position.number) \($0.rule.rawValue)" }
-        #expect(found == [
-            "2 record.malformed", "4 consent.subject-changed", "5 consent.recipient", "6 field.bsn", "7 field.future", "8 record.ingetrokken-before-gegeven",
-        ])
+        #expect(
+            found == [
+                "2 record.malformed", "4 consent.subject-changed", "5 consent.recipient", "6 field.bsn", "7 field.future",
+                "8 record.ingetrokken-before-gegeven",
+            ])
         let stored = try fixture.store.read { try $0.quarantined(run: report.run) }
         #expect(stored.map(\.position) == ["line 2", "line 4", "line 5", "line 6", "line 7", "line 8"])
         #expect(stored.allSatisfy { !$0.message.contains(Subjects.bsns[0]) && !$0.message.contains(Subjects.bsns[1]) })
@@ -167,12 +177,14 @@ struct ConsentRegisterTests {
         let fixture = try ConsentRegisterFixture()
         defer { fixture.directory.remove() }
         let file = Repository.sample("toestemming", "toestemming-20261122.jsonl")
-        let report = try ConsentIngest(workspace: try Repository.workspace(), store: fixture.store, advice: nil, clock: Clock.referenceDay).run(file: file)
+        let report = try ConsentIngest(workspace: try Repository.workspace(), store: fixture.store, advice: nil, clock: Clock.referenceDay).run(
+            file: file)
         #expect(report.applied == 8 && report.validation.quarantined == 0)
         #expect(try fixture.store.read { try $0.consentVersions(id: "T-102") }.last?.withdrawnAt != nil)
         #expect(try fixture.valid("580552676", "medisch-advies", "DUO", at: Clock.referenceDay.now()) == nil)
         #expect(try fixture.valid("282295215", "medisch-advies", "DUO", at: Clock.referenceDay.now()) != nil)
-        let again = try ConsentIngest(workspace: try Repository.workspace(), store: fixture.store, advice: nil, clock: Clock.referenceDay).run(file: file)
+        let again = try ConsentIngest(workspace: try Repository.workspace(), store: fixture.store, advice: nil, clock: Clock.referenceDay).run(
+            file: file)
         #expect(again.applied == 0 && again.unchanged == 8)
     }
 }

@@ -21,9 +21,12 @@ struct CrashFixture {
     static func start(pki: URL) async throws -> CrashFixture {
         let directory = try TempDirectory()
         let received = directory.file("received")
-        let server = ReceiveServer(configuration: .init(
-            directory: received, certificateChain: DevPKI.certificateFile(for: "gm0001", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0001", in: pki),
-            trustedCA: DevPKI.caCertificateFile(in: pki), partyCertificates: pki), logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
+        let server = ReceiveServer(
+            configuration: .init(
+                directory: received, certificateChain: DevPKI.certificateFile(for: "gm0001", in: pki),
+                privateKey: DevPKI.privateKeyFile(for: "gm0001", in: pki),
+                trustedCA: DevPKI.caCertificateFile(in: pki), partyCertificates: pki),
+            logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         let port = try await server.boundPort()
         var yaml = """
@@ -57,7 +60,10 @@ struct CrashFixture {
     func receivedCount() -> Int {
         let manager = FileManager.default
         return ((try? manager.contentsOfDirectory(atPath: received.path)) ?? []).reduce(0) { count, party in
-            count + (((try? manager.contentsOfDirectory(atPath: received.appendingPathComponent(party).path)) ?? []).filter { $0.hasSuffix(".receipt.json") }.count)
+            count
+                + (((try? manager.contentsOfDirectory(atPath: received.appendingPathComponent(party).path)) ?? []).filter {
+                    $0.hasSuffix(".receipt.json")
+                }.count)
         }
     }
 
@@ -91,9 +97,12 @@ struct CrashSafetyTests {
         let shared = try TempDirectory()
         defer { shared.remove() }
         let pki = shared.file("pki")
-        let identities = [try DevPKI.Identity(id: "gateway", oin: OIN("00000001234567890000")!, organisation: "ketenpoort")]
+        let identities =
+            [try DevPKI.Identity(id: "gateway", oin: OIN("00000001234567890000")!, organisation: "ketenpoort")]
             + (try (1...CrashFixture.municipalities).map { index in
-                try DevPKI.Identity(id: "gm" + String(format: "%04d", index), oin: OIN("0000000100" + String(format: "%06d", index) + "0000")!, organisation: "Gemeente \(index)")
+                try DevPKI.Identity(
+                    id: "gm" + String(format: "%04d", index), oin: OIN("0000000100" + String(format: "%06d", index) + "0000")!,
+                    organisation: "Gemeente \(index)")
             })
         _ = try DevPKI.initialize(directory: pki, parties: identities, now: Date())
         let snapshot = shared.file("tvs-export-20261122.csv")
@@ -147,23 +156,26 @@ struct CbsCrashSafetyTests {
         let received = directory.file("received")
         let server = ReceiveServer(
             configuration: .init(
-                directory: received, certificateChain: DevPKI.certificateFile(for: "cbs", in: pki), privateKey: DevPKI.privateKeyFile(for: "cbs", in: pki),
+                directory: received, certificateChain: DevPKI.certificateFile(for: "cbs", in: pki),
+                privateKey: DevPKI.privateKeyFile(for: "cbs", in: pki),
                 trustedCA: DevPKI.caCertificateFile(in: pki), faultPlan: .stall(first: 6, for: .seconds(1))),
             logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         defer { serverTask.cancel() }
         let port = try await server.boundPort()
-        #expect(FileManager.default.createFile(atPath: directory.file("cbs-key").path, contents: Data("crash-test-cbs-key".utf8), attributes: [.posixPermissions: 0o600]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: directory.file("cbs-key").path, contents: Data("crash-test-cbs-key".utf8), attributes: [.posixPermissions: 0o600]))
         let config = directory.file("ketenpoort.yaml")
         try """
-            gateway: { oin: "00000001234567890000", certificate: \(pki.path)/gateway.pem, key: \(pki.path)/gateway-key.pem, caBundle: \(pki.path)/ca.pem }
-            store: { engine: sqlite, path: ketenpoort.sqlite }
-            delivery: { maxAttempts: 50, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 30 }
-            parties:
-              - { id: cbs, role: cbs, oin: "00000001003214370000", name: CBS, endpoint: "https://127.0.0.1:\(port)/inbox/cbs", caBundle: \(pki.path)/ca.pem }
-            cbs: { deliveryKeyFile: cbs-key, outputDirectory: out }
+        gateway: { oin: "00000001234567890000", certificate: \(pki.path)/gateway.pem, key: \(pki.path)/gateway-key.pem, caBundle: \(pki.path)/ca.pem }
+        store: { engine: sqlite, path: ketenpoort.sqlite }
+        delivery: { maxAttempts: 50, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 30 }
+        parties:
+          - { id: cbs, role: cbs, oin: "00000001003214370000", name: CBS, endpoint: "https://127.0.0.1:\(port)/inbox/cbs", caBundle: \(pki.path)/ca.pem }
+        cbs: { deliveryKeyFile: cbs-key, outputDirectory: out }
 
-            """.write(to: config, atomically: true, encoding: .utf8)
+        """.write(to: config, atomically: true, encoding: .utf8)
         let extract = directory.file("duo-inburgering-20261122.dat")
         try DuoPopulationGenerator(persons: Self.persons).write(to: extract, created: CalendarDate(year: 2026, month: 11, day: 22)!, sequence: 1)
         let runtime = try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: config), workspaceRoot: Repository.root)
@@ -209,17 +221,21 @@ struct CbsCrashSafetyTests {
 
         // The receiver holds the pair once, exactly as sealed.
         let files = try FileManager.default.contentsOfDirectory(atPath: received.appendingPathComponent("cbs").path).sorted()
-        #expect(files == [
-            "cbs-wi-duo-2026Q3.csv", "cbs-wi-duo-2026Q3.headers", "cbs-wi-duo-2026Q3.manifest.headers", "cbs-wi-duo-2026Q3.manifest.json",
-            "cbs-wi-duo-2026Q3.manifest.receipt.json", "cbs-wi-duo-2026Q3.receipt.json",
-        ])
+        #expect(
+            files == [
+                "cbs-wi-duo-2026Q3.csv", "cbs-wi-duo-2026Q3.headers", "cbs-wi-duo-2026Q3.manifest.headers", "cbs-wi-duo-2026Q3.manifest.json",
+                "cbs-wi-duo-2026Q3.manifest.receipt.json", "cbs-wi-duo-2026Q3.receipt.json",
+            ])
         let csv = try Data(contentsOf: received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.csv"))
         #expect(csv == (try runtime.store.read { try $0.payload(of: batch) }))
         #expect(csv.count > 3 * OutboxBatch.payloadPartSize)
         #expect(csv.split(separator: UInt8(ascii: "\n")).count == Self.persons + 1)
-        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.manifest.json"))) as? [String: Any]
+        let manifest =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.manifest.json")))
+            as? [String: Any]
         #expect(manifest?["sha256"] as? String == Hex.encode(SHA256.hash(data: csv)))
         let stored = try #require(try runtime.store.read { try $0.batch(id: batch) })
-        _ = try await DetachedJWS.verify(jws: stored.signature, payload: csv, trustedRoots: try PEMFiles.loadCertificates(DevPKI.caCertificateFile(in: pki)), at: Date())
+        _ = try await DetachedJWS.verify(
+            jws: stored.signature, payload: csv, trustedRoots: try PEMFiles.loadCertificates(DevPKI.caCertificateFile(in: pki)), at: Date())
     }
 }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import StoreSQLite
 import Testing
@@ -48,7 +49,9 @@ struct CronExpressionTests {
         #expect(try CronExpression("0 0 * * 7").daysOfWeek == [0])
     }
 
-    @Test("a bad expression names the field", arguments: [("0 2 * *", "five fields"), ("61 2 * * *", "minute"), ("0 2 * 13 *", "month"), ("0 x * * *", "hour"), ("*/0 * * * *", "step")])
+    @Test(
+        "a bad expression names the field",
+        arguments: [("0 2 * *", "five fields"), ("61 2 * * *", "minute"), ("0 2 * 13 *", "month"), ("0 x * * *", "hour"), ("*/0 * * * *", "step")])
     func invalid(text: String, message: String) {
         let error = #expect(throws: CronError.self) { try CronExpression(text) }
         #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
@@ -63,7 +66,6 @@ struct CronExpressionTests {
         #expect(cron.previousRun(atOrBefore: Self.utc("2026-11-25T00:30:00Z"), after: Self.utc("2026-11-25T00:00:00Z")) == nil)
     }
 }
-
 
 enum TimestampParserBridge {
     static func parse(_ text: String) -> Date { TimestampParser.parse(text)! }
@@ -85,7 +87,10 @@ struct SchedulerTests {
         let entry = Scheduler.Entry(name: "nightly", cron: try CronExpression("0 2 * * *")) { due in await runs.append(due) }
         let scheduler = Scheduler(entries: [entry], store: store, clock: now)
         #expect(try scheduler.missedRun(of: entry) == nil)
-        try store.write { try $0.recordScheduled(schedule: "nightly", due: TimestampParserBridge.parse("2026-11-23T01:00:00Z"), startedAt: Date(), finishedAt: Date()) }
+        try store.write {
+            try $0.recordScheduled(
+                schedule: "nightly", due: TimestampParserBridge.parse("2026-11-23T01:00:00Z"), startedAt: Date(), finishedAt: Date())
+        }
         let missed = try #require(try scheduler.missedRun(of: entry))
         #expect(missed == TimestampParserBridge.parse("2026-11-25T01:00:00Z"))
         await scheduler.fire(entry, due: missed)
@@ -93,7 +98,6 @@ struct SchedulerTests {
         #expect(try scheduler.missedRun(of: entry) == nil)
     }
 }
-
 
 actor RunLog {
     var dues: [Date] = []

@@ -1,9 +1,10 @@
 import Foundation
-@testable import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 
+@testable import Gateway
 
 @Suite("Delivery slots")
 struct DeliverySlotsTests {

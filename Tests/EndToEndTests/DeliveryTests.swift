@@ -34,11 +34,13 @@ struct DeliveryFixture {
             now: Date())
         let received = directory.file("received")
         let roots = try PEMFiles.loadCertificates(pki.appendingPathComponent("ca.pem"))
-        let server = ReceiveServer(configuration: .init(
-            directory: received, certificateChain: DevPKI.certificateFile(for: "gm0363", in: pki), privateKey: DevPKI.privateKeyFile(for: "gm0363", in: pki),
-            trustedCA: pki.appendingPathComponent("ca.pem"), faultPlan: faultPlan,
-            verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) },
-            faultHook: faultHook, partyCertificates: pki),
+        let server = ReceiveServer(
+            configuration: .init(
+                directory: received, certificateChain: DevPKI.certificateFile(for: "gm0363", in: pki),
+                privateKey: DevPKI.privateKeyFile(for: "gm0363", in: pki),
+                trustedCA: pki.appendingPathComponent("ca.pem"), faultPlan: faultPlan,
+                verifier: { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) },
+                faultHook: faultHook, partyCertificates: pki),
             logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         let port = try await server.boundPort()
@@ -49,7 +51,8 @@ struct DeliveryFixture {
             yaml = yaml.replacingOccurrences(of: "\\b\(key): [0-9]+", with: "\(key): \(value)", options: .regularExpression)
         }
         for (party, pin) in pins {
-            yaml = yaml.replacingOccurrences(of: "inbox/\(party)\", caBundle: var/pki/ca.pem }", with: "inbox/\(party)\", caBundle: var/pki/ca.pem, pin: \"\(pin)\" }")
+            yaml = yaml.replacingOccurrences(
+                of: "inbox/\(party)\", caBundle: var/pki/ca.pem }", with: "inbox/\(party)\", caBundle: var/pki/ca.pem, pin: \"\(pin)\" }")
         }
         try yaml.write(to: directory.file("ketenpoort.yaml"), atomically: true, encoding: .utf8)
         let configuration = try GatewayConfiguration.load(contentsOf: directory.file("ketenpoort.yaml"))
@@ -75,7 +78,9 @@ struct DeliveryFixture {
         let manager = FileManager.default
         guard manager.fileExists(atPath: received.path) else { return [] }
         return try manager.contentsOfDirectory(atPath: received.path).flatMap { party in
-            try manager.contentsOfDirectory(atPath: received.appendingPathComponent(party).path).filter { !$0.hasPrefix(".") && !$0.hasSuffix(".receipt.json") && !$0.hasSuffix(".headers") }.map { "\(party)/\($0)" }
+            try manager.contentsOfDirectory(atPath: received.appendingPathComponent(party).path).filter {
+                !$0.hasPrefix(".") && !$0.hasSuffix(".receipt.json") && !$0.hasSuffix(".headers")
+            }.map { "\(party)/\($0)" }
         }.sorted()
     }
 
@@ -149,7 +154,8 @@ struct DeliveryTests {
             let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: batch.payload, signature: batch.signature)
             let tls = TLSClientSettings(
                 clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: try #require(party.caBundle))
-            let response = try await client.post(url: try #require(party.endpoint), headers: headers.fields, body: batch.payload, tls: tls, timeout: .seconds(30))
+            let response = try await client.post(
+                url: try #require(party.endpoint), headers: headers.fields, body: batch.payload, tls: tls, timeout: .seconds(30))
             #expect(response.status == 201)
         }
         #expect(try fixture.batches().allSatisfy { $0.status == .pending })

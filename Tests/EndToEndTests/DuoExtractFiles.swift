@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 
 /// DUO extract files for tests: the samples' detail lines, changed line by line, with a header and a
@@ -25,7 +26,8 @@ enum DuoExtractFile {
         in directory: TempDirectory
     ) throws -> URL {
         let sum = details.reduce(0) { ($0 + (Int($1.dropFirst().prefix(9)) ?? 0)) % 1_000_000_000_000_000 }
-        let lines = [pad("H00000001003214345000" + created + number(sequence, 6))] + details
+        let lines =
+            [pad("H00000001003214345000" + created + number(sequence, 6))] + details
             + [pad("T" + number(count ?? details.count, 9) + number(total ?? sum, 15))]
         return try directory.write(name ?? "duo-inburgering-\(created).dat", lines.joined(separator: "\n") + "\n")
     }

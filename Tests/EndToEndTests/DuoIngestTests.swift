@@ -45,11 +45,13 @@ struct DuoIngestTests {
 
         // The typed record: dates ISO, flags, birth date as DUO sends it.
         let status = try #require(try fixture.runtime.store.duoStatus.read { try $0.duoStatus(bsn: "132872481") })
-        #expect(status == DuoStatus(
-            bsn: "132872481", regime: "1", doelgroep: "A", plichtStart: "2022-09-09", termijnEinde: "2025-09-09", status: "PN",
-            statusdatum: "2026-11-21", leerroute: "Z", leerrouteStart: "2023-03-29", pipDatum: "2023-02-16", pipInAzc: true, taalniveau: "A1",
-            aantalBoetes: 0, invorderingGepauzeerd: false, gemeente: "GM0772", geslacht: "V", geboortedatum: "19621230", landHerkomst: "ERI",
-            werkend: true, vervolgonderwijs: false))
+        #expect(
+            status
+                == DuoStatus(
+                    bsn: "132872481", regime: "1", doelgroep: "A", plichtStart: "2022-09-09", termijnEinde: "2025-09-09", status: "PN",
+                    statusdatum: "2026-11-21", leerroute: "Z", leerrouteStart: "2023-03-29", pipDatum: "2023-02-16", pipInAzc: true, taalniveau: "A1",
+                    aantalBoetes: 0, invorderingGepauzeerd: false, gemeente: "GM0772", geslacht: "V", geboortedatum: "19621230", landHerkomst: "ERI",
+                    werkend: true, vervolgonderwijs: false))
         // Applied extracts are on the audit chain.
         let applied = try fixture.runtime.store.read { try $0.auditEntries(kind: "duo.extract-applied", field: "file", equals: Self.second) }
         #expect(applied.count == 1)
@@ -89,7 +91,8 @@ struct DuoIngestTests {
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         let before = try StatusStoreContents(fixture.runtime.store)
-        let file = try DuoExtractFile.write(try DuoExtractFile.details(Self.second), sequence: sequence, count: count, total: total, in: fixture.directory)
+        let file = try DuoExtractFile.write(
+            try DuoExtractFile.details(Self.second), sequence: sequence, count: count, total: total, in: fixture.directory)
         let report = try ingest(fixture, file)
         #expect(report.outcome == .rejected, "\(name)")
         #expect(report.validation.findings.contains { $0.rule == rule && $0.level == .file }, "\(name): \(report.validation.findings)")
@@ -99,10 +102,13 @@ struct DuoIngestTests {
         // The rejection is on record: its findings and the audit chain.
         let runs = try fixture.runtime.store.read { try $0.runs(job: DuoIngest.job) }
         #expect(runs.count == 2)
-        #expect(try fixture.runtime.store.read { try $0.auditEntries(kind: "duo.extract-rejected", field: "sha256", equals: report.sha256) }.count == 1)
+        #expect(
+            try fixture.runtime.store.read { try $0.auditEntries(kind: "duo.extract-rejected", field: "sha256", equals: report.sha256) }.count == 1)
     }
 
-    @Test("the repository's broken fixtures are rejected and change nothing", arguments: ["duo-bad-trailer-count.dat", "duo-bad-control-total.dat", "duo-missing-trailer.dat"])
+    @Test(
+        "the repository's broken fixtures are rejected and change nothing",
+        arguments: ["duo-bad-trailer-count.dat", "duo-bad-control-total.dat", "duo-missing-trailer.dat"])
     func brokenFixtures(file: String) throws {
         let fixture = try SyncFixture()
         defer { fixture.directory.remove() }
@@ -163,7 +169,8 @@ struct DuoIngestTests {
         let report = try ingest(fixture, file)
         #expect(report.outcome == .applied)
         let found = Set(report.validation.findings.map { "\($0.position) \($0.rule)" })
-        #expect(found == ["record 3 field.enum", "record 6 record.malformed", "record 8 field.bsn", "record 10 record.unique", "record 11 record.unique"])
+        #expect(
+            found == ["record 3 field.enum", "record 6 record.malformed", "record 8 field.bsn", "record 10 record.unique", "record 11 record.unique"])
         #expect(report.validation.quarantined == 5)
         // Kept: the bad status, the malformed line (its BSN still readable) and both records of the duplicated BSN.
         #expect(report.kept == 4)
@@ -200,11 +207,16 @@ struct DuoIngestTests {
         for sample in [Self.second, Self.first] {
             try FileManager.default.copyItem(at: Repository.sample("duo", sample), to: folder.appendingPathComponent(sample))
         }
-        try FileManager.default.copyItem(at: Repository.fixture("duo-bad-control-total.dat"), to: folder.appendingPathComponent("duo-inburgering-20261124.dat"))
+        try FileManager.default.copyItem(
+            at: Repository.fixture("duo-bad-control-total.dat"), to: folder.appendingPathComponent("duo-inburgering-20261124.dat"))
         let reports = try DropFolderDuoIngest(ingest: try fixture.runtime.duoIngest(), folder: folder).runWaiting()
         #expect(reports.map(\.outcome) == [.applied, .applied, .rejected])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("processed").path).sorted() == [Self.first, Self.second])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("rejected").path) == ["duo-inburgering-20261124.dat"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("processed").path).sorted() == [
+                Self.first, Self.second,
+            ])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("rejected").path) == ["duo-inburgering-20261124.dat"])
         #expect(try fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 import Testing
 
 /// One rule for every format: a file-level refusal counts every item the file holds — however far
@@ -28,7 +29,9 @@ struct FileRefusalCountTests {
     }
 
     /// The lines of a file ending in a line end (a CR of a CRLF stays on its line).
-    static func lines(_ text: String) -> [String] { text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { String($0) } }
+    static func lines(_ text: String) -> [String] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { String($0) }
+    }
     static func joined(_ lines: [String]) -> String { lines.joined(separator: "\n") + "\n" }
     /// `text` with `target` replaced on line `number` only.
     static func replacing(_ target: String, with replacement: String, onLine number: Int, of text: String) -> String {
@@ -44,25 +47,35 @@ struct FileRefusalCountTests {
 
     static let cases: [Case] = [
         // CSV: the sample holds 24 persons on 25 lines after its header (one has a line break in a quoted field).
-        Case(name: "CSV without its header line", contract: "coa-tvs-export", sample: coa, make: { joined(Array(lines($0).dropFirst())) },
-             items: 24, rule: "file.structure", position: 1),
-        Case(name: "CSV missing a required column", contract: "coa-tvs-export", sample: coa,
-             make: { replacing(";achternaam;", with: ";familienaam;", onLine: 1, of: $0) }, items: 24, rule: "file.missing-column", position: 1),
+        Case(
+            name: "CSV without its header line", contract: "coa-tvs-export", sample: coa, make: { joined(Array(lines($0).dropFirst())) },
+            items: 24, rule: "file.structure", position: 1),
+        Case(
+            name: "CSV missing a required column", contract: "coa-tvs-export", sample: coa,
+            make: { replacing(";achternaam;", with: ";familienaam;", onLine: 1, of: $0) }, items: 24, rule: "file.missing-column", position: 1),
         // Rows before line 21 are read (18, one on two lines); from there each line counts (6).
-        Case(name: "CSV with an unterminated quote on line 21", contract: "coa-tvs-export", sample: coa,
-             make: { replacing(";TUR;", with: ";\"TUR;", onLine: 21, of: $0) }, items: 24, rule: "file.structure", position: 21),
+        Case(
+            name: "CSV with an unterminated quote on line 21", contract: "coa-tvs-export", sample: coa,
+            make: { replacing(";TUR;", with: ";\"TUR;", onLine: 21, of: $0) }, items: 24, rule: "file.structure", position: 21),
         // Fixed width: the sample holds 30 detail records between its header and trailer.
-        Case(name: "fixed width without its trailer", contract: "duo-status-extract", sample: duo, make: { joined(Array(lines($0).dropLast())) },
-             items: 30, rule: "file.structure", position: 31),
-        Case(name: "fixed width without its header", contract: "duo-status-extract", sample: duo, make: { joined(Array(lines($0).dropFirst())) },
-             items: 30, rule: "file.structure", position: 1),
-        Case(name: "fixed width with a detail record after the trailer", contract: "duo-status-extract", sample: duo,
-             make: { let l = lines($0); return joined(l + [l[1]]) }, items: 31, rule: "file.structure", position: 33),
+        Case(
+            name: "fixed width without its trailer", contract: "duo-status-extract", sample: duo, make: { joined(Array(lines($0).dropLast())) },
+            items: 30, rule: "file.structure", position: 31),
+        Case(
+            name: "fixed width without its header", contract: "duo-status-extract", sample: duo, make: { joined(Array(lines($0).dropFirst())) },
+            items: 30, rule: "file.structure", position: 1),
+        Case(
+            name: "fixed width with a detail record after the trailer", contract: "duo-status-extract", sample: duo,
+            make: {
+                let l = lines($0); return joined(l + [l[1]])
+            }, items: 31, rule: "file.structure", position: 33),
         // JSON lines: the samples hold 8 lines; cut off in the middle of the last.
-        Case(name: "JSON lines (consent) cut off inside the last line", contract: "toestemming", sample: consent,
-             make: { String($0.dropLast(20)) }, items: 8, rule: "file.structure", position: 8),
-        Case(name: "JSON lines (advice) cut off inside the last line", contract: "argonaut-advies", sample: advice,
-             make: { String($0.dropLast(30)) }, items: 8, rule: "file.structure", position: 8),
+        Case(
+            name: "JSON lines (consent) cut off inside the last line", contract: "toestemming", sample: consent,
+            make: { String($0.dropLast(20)) }, items: 8, rule: "file.structure", position: 8),
+        Case(
+            name: "JSON lines (advice) cut off inside the last line", contract: "argonaut-advies", sample: advice,
+            make: { String($0.dropLast(30)) }, items: 8, rule: "file.structure", position: 8),
     ]
 
     @Test("validate: items = every item held, all rejected, the file finding with its rule code, exit 1", arguments: cases)

@@ -1,10 +1,12 @@
 import Crypto
 import Foundation
-@testable import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import Store
 import Testing
+
+@testable import HTTPClient
 
 /// The gateway's HTTPS inbox over mutual TLS: files delivered with the headers of formats.md §8
 /// are processed as on the command line and answered with a receipt of the validation counts.
@@ -21,7 +23,8 @@ struct GatewayInboxTests {
         ]
         if let signer {
             let pki = fixture.directory.file("var/pki")
-            let identity = try SigningIdentity(certificateFile: DevPKI.certificateFile(for: signer, in: pki), keyFile: DevPKI.privateKeyFile(for: signer, in: pki))
+            let identity = try SigningIdentity(
+                certificateFile: DevPKI.certificateFile(for: signer, in: pki), keyFile: DevPKI.privateKeyFile(for: signer, in: pki))
             let sealed = try BatchSealer(signer: identity).seal(
                 payload: body, recordHashes: [Data(SHA256.hash(data: body))], batch: key, recipient: fixture.runtime.configuration.identity.oin,
                 contract: contract, contractVersion: "1.0.0", issuedAt: Date())
@@ -89,8 +92,12 @@ struct GatewayInboxTests {
         #expect(advice.status == 201, "\(advice.text)")
         #expect(advice.json["outcome"] as? String == "applied")
         #expect((advice.json["accepted"] as? Int ?? 0) > 0)
-        let consents = try #require(try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent("adapters/toestemming/samples").path).first { $0.hasSuffix(".jsonl") })
-        let consent = try await Self.deliver(fixture, contract: "toestemming", file: Repository.sample("toestemming", consents), key: "tst-1", as: "duo")
+        let consents = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent("adapters/toestemming/samples").path).first {
+                $0.hasSuffix(".jsonl")
+            })
+        let consent = try await Self.deliver(
+            fixture, contract: "toestemming", file: Repository.sample("toestemming", consents), key: "tst-1", as: "duo")
         #expect(consent.status == 201, "\(consent.text)")
         let wrong = try await Self.deliver(fixture, contract: "argonaut-advies", file: advices, key: "arg-2", as: "duo")
         #expect(wrong.status == 403)
@@ -104,14 +111,29 @@ struct GatewayInboxTests {
         let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
         let cases: [(HTTPResponse, Int, String)] = [
             (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k1", as: "duo"), 403, "caller.role-not-allowed"),
-            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k2", as: "coa", digest: ContentDigest.field(for: Data("x".utf8))), 400, "transport.digest-mismatch"),
-            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k3", as: "coa", signedBy: "duo"), 400, "inbox.signature-mismatch"),
-            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, name: "snapshot.csv", key: "k4", as: "coa"), 400, "inbox.filename-invalid"),
+            (
+                try await Self.deliver(
+                    fixture, contract: "coa-tvs-export", file: snapshot, key: "k2", as: "coa", digest: ContentDigest.field(for: Data("x".utf8))), 400,
+                "transport.digest-mismatch"
+            ),
+            (
+                try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k3", as: "coa", signedBy: "duo"), 400,
+                "inbox.signature-mismatch"
+            ),
+            (
+                try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, name: "snapshot.csv", key: "k4", as: "coa"), 400,
+                "inbox.filename-invalid"
+            ),
             (try await Self.deliver(fixture, contract: "gemeente-kennisgeving", file: snapshot, key: "k5", as: "coa"), 404, "inbox.contract-unknown"),
-            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-123456782", as: "coa"), 400, "inbox.bsn-in-header"),
-            (try await Self.deliver(
-                fixture, contract: "toestemming", file: Repository.sample("toestemming", "toestemming-20261122.jsonl"), name: "282295215.jsonl",
-                key: "k6", as: "duo"), 400, "inbox.bsn-in-header"),
+            (
+                try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-123456782", as: "coa"), 400,
+                "inbox.bsn-in-header"
+            ),
+            (
+                try await Self.deliver(
+                    fixture, contract: "toestemming", file: Repository.sample("toestemming", "toestemming-20261122.jsonl"), name: "282295215.jsonl",
+                    key: "k6", as: "duo"), 400, "inbox.bsn-in-header"
+            ),
         ]
         for (response, status, code) in cases {
             #expect(response.status == status, "\(code): \(response.text)")

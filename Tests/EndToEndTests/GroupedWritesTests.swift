@@ -1,10 +1,11 @@
 import Foundation
-@testable import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import StoreSQLite
 import Testing
 
+@testable import Gateway
 
 @Suite("Grouped writes (delivery attempts recorded together)")
 struct GroupedWritesTests {

@@ -1,12 +1,12 @@
-@testable import Exchanges
 import Foundation
-@testable import Gateway
 import KetenpoortCore
 import KetenpoortTesting
 import PropertyBased
 import Store
 import Testing
 
+@testable import Exchanges
+@testable import Gateway
 
 /// Three persons with health notes (unique markers): two with a BSN, one with a V-number only.
 enum HealthWorld {
@@ -19,12 +19,13 @@ enum HealthWorld {
 
     /// A COA snapshot linking person i to `links[i]` (nil: not linked).
     static func snapshot(_ links: [String?]) -> String {
-        COA.file(zip(persons, links).map { person, link in
-            [
-                "BSN": person.bsn, "VNUMMER": person.vnummer, "GEZONDHEID": person.marker, "GEMEENTE": link ?? "",
-                "KOPPELDATUM": link == nil ? "" : "15-03-2026",
-            ]
-        })
+        COA.file(
+            zip(persons, links).map { person, link in
+                [
+                    "BSN": person.bsn, "VNUMMER": person.vnummer, "GEZONDHEID": person.marker, "GEMEENTE": link ?? "",
+                    "KOPPELDATUM": link == nil ? "" : "15-03-2026",
+                ]
+            })
     }
 
     /// Night `n` (1-based): 2026-11-(20+n) 01:00 UTC.
@@ -37,9 +38,11 @@ extension SyncFixture {
         let config = directory.file("ketenpoort-\(store).yaml")
         if !FileManager.default.fileExists(atPath: config.path) {
             let yaml = try String(contentsOf: directory.file("ketenpoort.yaml"), encoding: .utf8)
-            try yaml.replacingOccurrences(of: "path: var/ketenpoort.sqlite", with: "path: var/\(store).sqlite").write(to: config, atomically: true, encoding: .utf8)
+            try yaml.replacingOccurrences(of: "path: var/ketenpoort.sqlite", with: "path: var/\(store).sqlite").write(
+                to: config, atomically: true, encoding: .utf8)
         }
-        return try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: config), workspaceRoot: Repository.root, clock: FixedWallClock(moment))
+        return try GatewayRuntime(
+            configuration: try GatewayConfiguration.load(contentsOf: config), workspaceRoot: Repository.root, clock: FixedWallClock(moment))
     }
 
     func ingestConsent(_ lines: [ConsentLine], runtime: GatewayRuntime) throws -> ConsentIngestReport {
@@ -58,7 +61,10 @@ extension SyncFixture {
         for batch in try store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(run) {
             let contents = try BatchContents.parse(batch.payload)
             for notification in contents.notifications {
-                result.insert([contents.rootAttributes["gemeente"] ?? "?", notification.soort, notification.key, notification.elements.contains("Gezondheid") ? "health" : "-"])
+                result.insert([
+                    contents.rootAttributes["gemeente"] ?? "?", notification.soort, notification.key,
+                    notification.elements.contains("Gezondheid") ? "health" : "-",
+                ])
             }
         }
         return result
@@ -73,15 +79,21 @@ struct HealthNotesTests {
     func consentAndWithdrawal() throws {
         let fixture = try SyncFixture()
         defer { fixture.directory.remove() }
-        var consent = ConsentLine(id: "T-G0", bsn: Self.p0.bsn, purpose: "gezondheid-gemeente", recipient: "GM0363", givenAt: ConsentTime.at(days: 10))
-        let elsewhere = ConsentLine(id: "T-G1", bsn: Self.p1.bsn, purpose: "gezondheid-gemeente", recipient: "GM0344", givenAt: ConsentTime.at(days: 10))
+        var consent = ConsentLine(
+            id: "T-G0", bsn: Self.p0.bsn, purpose: "gezondheid-gemeente", recipient: "GM0363", givenAt: ConsentTime.at(days: 10))
+        let elsewhere = ConsentLine(
+            id: "T-G1", bsn: Self.p1.bsn, purpose: "gezondheid-gemeente", recipient: "GM0344", givenAt: ConsentTime.at(days: 10))
         _ = try fixture.ingestConsent([consent, elsewhere], runtime: try fixture.runtime(at: HealthWorld.night(1).addingTimeInterval(-3600)))
         let night1 = try fixture.night(1, links: ["GM0363", "GM0363", "GM0363"], runtime: try fixture.runtime(at: HealthWorld.night(1)))
-        #expect(try fixture.healthNotes(run: night1.run, store: fixture.runtime.store) == [
-            ["GM0363", "nieuw", "v:1000000001", "health"], ["GM0363", "nieuw", "v:1000000002", "-"], ["GM0363", "nieuw", "v:1000000003", "-"],
-        ])
+        #expect(
+            try fixture.healthNotes(run: night1.run, store: fixture.runtime.store) == [
+                ["GM0363", "nieuw", "v:1000000001", "health"], ["GM0363", "nieuw", "v:1000000002", "-"], ["GM0363", "nieuw", "v:1000000003", "-"],
+            ])
         let decisions = try fixture.runtime.store.read { try $0.decisions(reference: night1.run) }
-        #expect(decisions.map { "\($0.recipient) \($0.isAllowed ? "allow" : "deny") \($0.consent ?? "-")" } == ["GM0363 allow T-G0#1", "GM0363 deny -", "GM0363 deny -"])
+        #expect(
+            decisions.map { "\($0.recipient) \($0.isAllowed ? "allow" : "deny") \($0.consent ?? "-")" } == [
+                "GM0363 allow T-G0#1", "GM0363 deny -", "GM0363 deny -",
+            ])
 
         // The withdrawal arrives; the next night sends P0 a wijziging without the notes, nothing else.
         consent.withdrawnAt = HealthWorld.night(2).addingTimeInterval(-7200)
@@ -92,9 +104,10 @@ struct HealthNotesTests {
 
         // P1 moves to the municipality their consent names: withdrawn at GM0363, new with notes at GM0344.
         let night3 = try fixture.night(3, links: ["GM0363", "GM0344", "GM0363"], runtime: try fixture.runtime(at: HealthWorld.night(3)))
-        #expect(try fixture.healthNotes(run: night3.run, store: fixture.runtime.store) == [
-            ["GM0363", "intrekking", "v:1000000002", "-"], ["GM0344", "nieuw", "v:1000000002", "health"],
-        ])
+        #expect(
+            try fixture.healthNotes(run: night3.run, store: fixture.runtime.store) == [
+                ["GM0363", "intrekking", "v:1000000002", "-"], ["GM0344", "nieuw", "v:1000000002", "health"],
+            ])
     }
 
     @Test("the consent guard finds a consent-bound element without consent in the sealed bytes")
@@ -131,7 +144,9 @@ struct HealthNotesTests {
                     let given = feedTime.addingTimeInterval(-Double(rng.next() % (5 * 86400)))
                     var line = ConsentLine(id: "T-\(rng.next() % 6)", bsn: person.bsn, purpose: purpose, recipient: recipient, givenAt: given)
                     if let earlier = (history.map(\.line) + lines).last(where: { $0.id == line.id }) { line.bsn = earlier.bsn }
-                    if rng.next() % 3 == 0 { line.withdrawnAt = given.addingTimeInterval(Double(rng.next() % UInt64(max(1, feedTime.timeIntervalSince(given))))) }
+                    if rng.next() % 3 == 0 {
+                        line.withdrawnAt = given.addingTimeInterval(Double(rng.next() % UInt64(max(1, feedTime.timeIntervalSince(given)))))
+                    }
                     if rng.next() % 3 == 0 { line.validUntil = night.addingTimeInterval(Double(Int(rng.next() % (4 * 3600))) - 2 * 3600) }
                     lines.append(line)
                 }
@@ -145,7 +160,9 @@ struct HealthNotesTests {
                 if rng.next() % 2 == 0 {
                     advices += 1
                     let person = pick(Array(HealthWorld.persons.prefix(2)))
-                    let file = try! fixture.directory.write("advies-\(seed)-\(n).jsonl", Advice.line(String(format: "ARG-2026-%06d", advices), person.bsn, marker: "MARKER-ADVICE") + "\n")
+                    let file = try! fixture.directory.write(
+                        "advies-\(seed)-\(n).jsonl", Advice.line(String(format: "ARG-2026-%06d", advices), person.bsn, marker: "MARKER-ADVICE") + "\n"
+                    )
                     _ = try! feed.adviceFlow().ingest(file: file)
                 }
                 let links = HealthWorld.persons.map { _ in rng.next() % 4 == 0 ? nil : pick(HealthWorld.municipalities) }
@@ -164,7 +181,10 @@ struct HealthNotesTests {
                     if recalled { #expect(payload.isEmpty, "seed \(seed): a recalled advice kept its text") }
                     let subject = recalled ? try! runtime.store.read { try $0.advices(status: .recalled) }.first { $0.batch == batch.id }?.bsn : nil
                     let bsn = try! #require(subject ?? HealthWorld.persons.first { payload.contains($0.bsn) && !$0.bsn.isEmpty }?.bsn)
-                    #expect(ConsentLine.expected(history, bsn: bsn, purpose: "medisch-advies", recipient: "DUO", at: batch.createdAt, asKnownAt: batch.createdAt), "seed \(seed)")
+                    #expect(
+                        ConsentLine.expected(
+                            history, bsn: bsn, purpose: "medisch-advies", recipient: "DUO", at: batch.createdAt, asKnownAt: batch.createdAt),
+                        "seed \(seed)")
                     if let lastFeed, !recalled {
                         #expect(
                             ConsentLine.expected(history, bsn: bsn, purpose: "medisch-advies", recipient: "DUO", at: lastFeed, asKnownAt: lastFeed),
@@ -179,7 +199,8 @@ struct HealthNotesTests {
                     let bsn = try! #require(notification.bsn, "a health note for a person without BSN (seed \(seed))")
                     tally.count(advice: false)
                     #expect(
-                        ConsentLine.expected(history, bsn: bsn, purpose: "gezondheid-gemeente", recipient: gemeente, at: batch.createdAt, asKnownAt: batch.createdAt),
+                        ConsentLine.expected(
+                            history, bsn: bsn, purpose: "gezondheid-gemeente", recipient: gemeente, at: batch.createdAt, asKnownAt: batch.createdAt),
                         "seed \(seed): a health note reached \(gemeente) without consent")
                 }
             }

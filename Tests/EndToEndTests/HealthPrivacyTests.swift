@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import StoreSQLite
 import Testing
@@ -22,30 +23,39 @@ struct HealthPrivacyTests {
                 .write(to: directory.file("ketenpoort.yaml"), atomically: true, encoding: .utf8)
             let config = ["--config", directory.file("ketenpoort.yaml").path]
             let given = "2026-11-20T10:00:00+01:00"
-            let consents = try directory.write("toestemming-20261124.jsonl", [
-                "{\"toestemmingId\":\"T-1\",\"bsn\":\"\(Self.a)\",\"doel\":\"medisch-advies\",\"ontvanger\":\"DUO\",\"gegevenOp\":\"\(given)\",\"geldigTot\":null,\"ingetrokkenOp\":null}",
-                "{\"toestemmingId\":\"T-2\",\"bsn\":\"\(Self.a)\",\"doel\":\"gezondheid-gemeente\",\"ontvanger\":\"GM0363\",\"gegevenOp\":\"\(given)\",\"geldigTot\":null,\"ingetrokkenOp\":null}",
-                "{\"toestemmingId\":\"T-3\",\"bsn\":\"\(Self.b)\",\"doel\":\"medisch-advies\",\"ontvanger\":\"IND\",\"gegevenOp\":\"\(given)\"}",
-            ].joined(separator: "\n") + "\n")
-            let advices = try directory.write("argonaut-advies-20261124.jsonl", [
-                Advice.line("ARG-2026-000001", Self.a, marker: Self.markers[0]),
-                Advice.line("ARG-2026-000002", Self.b, marker: Self.markers[1]),
-                // Broken and invalid lines holding health text: their findings must not echo it.
-                "{\"adviesId\":\"ARG-2026-000003\",\"bsn\":\"\(Self.b)\",\"toelichting\":\"\(Self.markers[2])",
-                "{\"adviesId\":\"ARG-2026-000004\",\"bsn\":\"\(Self.b)\",\"datum\":\"2026-11-20\",\"uitkomst\":\"\(Self.markers[3])\",\"toelichting\":\"\(Self.markers[4])\"}",
-            ].joined(separator: "\n") + "\n")
-            let snapshot = try directory.write("tvs-export-20261123.csv", COA.file([
-                ["BSN": Self.a, "VNUMMER": "1000000001", "GEZONDHEID": Self.markers[5]],
-                ["BSN": Self.b, "VNUMMER": "1000000002", "GEZONDHEID": Self.markers[6]],
-                ["BSN": Subjects.bsns[2], "VNUMMER": "1000000003", "GEZONDHEID": String(repeating: Self.markers[6], count: 100)],
-            ]))
-            let withdrawal = try directory.write("toestemming-20261124b.jsonl",
-                "{\"toestemmingId\":\"T-2\",\"bsn\":\"\(Self.a)\",\"doel\":\"gezondheid-gemeente\",\"ontvanger\":\"GM0363\",\"gegevenOp\":\"\(given)\",\"geldigTot\":null,\"ingetrokkenOp\":\"2026-11-24T09:00:00+01:00\"}\n")
+            let consents = try directory.write(
+                "toestemming-20261124.jsonl",
+                [
+                    "{\"toestemmingId\":\"T-1\",\"bsn\":\"\(Self.a)\",\"doel\":\"medisch-advies\",\"ontvanger\":\"DUO\",\"gegevenOp\":\"\(given)\",\"geldigTot\":null,\"ingetrokkenOp\":null}",
+                    "{\"toestemmingId\":\"T-2\",\"bsn\":\"\(Self.a)\",\"doel\":\"gezondheid-gemeente\",\"ontvanger\":\"GM0363\",\"gegevenOp\":\"\(given)\",\"geldigTot\":null,\"ingetrokkenOp\":null}",
+                    "{\"toestemmingId\":\"T-3\",\"bsn\":\"\(Self.b)\",\"doel\":\"medisch-advies\",\"ontvanger\":\"IND\",\"gegevenOp\":\"\(given)\"}",
+                ].joined(separator: "\n") + "\n")
+            let advices = try directory.write(
+                "argonaut-advies-20261124.jsonl",
+                [
+                    Advice.line("ARG-2026-000001", Self.a, marker: Self.markers[0]),
+                    Advice.line("ARG-2026-000002", Self.b, marker: Self.markers[1]),
+                    // Broken and invalid lines holding health text: their findings must not echo it.
+                    "{\"adviesId\":\"ARG-2026-000003\",\"bsn\":\"\(Self.b)\",\"toelichting\":\"\(Self.markers[2])",
+                    "{\"adviesId\":\"ARG-2026-000004\",\"bsn\":\"\(Self.b)\",\"datum\":\"2026-11-20\",\"uitkomst\":\"\(Self.markers[3])\",\"toelichting\":\"\(Self.markers[4])\"}",
+                ].joined(separator: "\n") + "\n")
+            let snapshot = try directory.write(
+                "tvs-export-20261123.csv",
+                COA.file([
+                    ["BSN": Self.a, "VNUMMER": "1000000001", "GEZONDHEID": Self.markers[5]],
+                    ["BSN": Self.b, "VNUMMER": "1000000002", "GEZONDHEID": Self.markers[6]],
+                    ["BSN": Subjects.bsns[2], "VNUMMER": "1000000003", "GEZONDHEID": String(repeating: Self.markers[6], count: 100)],
+                ]))
+            let withdrawal = try directory.write(
+                "toestemming-20261124b.jsonl",
+                "{\"toestemmingId\":\"T-2\",\"bsn\":\"\(Self.a)\",\"doel\":\"gezondheid-gemeente\",\"ontvanger\":\"GM0363\",\"gegevenOp\":\"\(given)\",\"geldigTot\":null,\"ingetrokkenOp\":\"2026-11-24T09:00:00+01:00\"}\n"
+            )
             let debug = ["KETENPOORT_LOG_LEVEL": "debug"]
             var outputs: [CLI.Output] = [try CLI.run(["pki", "init", "--dir", directory.file("var/pki").path] + config)]
             for arguments in [
                 ["ingest", "consent", consents.path], ["ingest", "argonaut", advices.path], ["ingest", "argonaut", "--json", advices.path],
-                ["sync", "coa-gemeenten", snapshot.path], ["ingest", "consent", "--json", withdrawal.path], ["outbox", "list"], ["incidents", "list", "--json"],
+                ["sync", "coa-gemeenten", snapshot.path], ["ingest", "consent", "--json", withdrawal.path], ["outbox", "list"],
+                ["incidents", "list", "--json"],
                 ["audit", "verify"], ["deliver", "--max-wait", "1"],
             ] {
                 outputs.append(try CLI.run(arguments + config, environment: debug))
@@ -76,8 +86,13 @@ struct HealthPrivacyTests {
             }
             #expect(kept.count > 10)
             let stored = kept.joined(separator: "\n")
-            for secret in Self.markers + [Self.a, Self.b, Subjects.bsns[2]] { #expect(!stored.contains(secret), "\(secret) kept in a report, finding or log") }
-            #expect(try store.read { try $0.storedBatches(status: nil) }.contains { String(decoding: $0.payload, as: UTF8.self).contains(Self.markers[0]) })
+            for secret in Self.markers + [Self.a, Self.b, Subjects.bsns[2]] {
+                #expect(!stored.contains(secret), "\(secret) kept in a report, finding or log")
+            }
+            #expect(
+                try store.read { try $0.storedBatches(status: nil) }.contains {
+                    String(decoding: $0.payload, as: UTF8.self).contains(Self.markers[0])
+                })
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import StoreSQLite
 import Testing
@@ -69,7 +70,8 @@ struct IncidentTests {
         try Self.withStore { store, _ in
             let clock = FixedWallClock(Instant.at("2026-11-24T03:00:00+01:00"))
             let people = [PersonKey(vnummer: "8354684874", bsn: nil)!, PersonKey(vnummer: "5843483101", bsn: nil)!]
-            let party = RegisteredParty(party: Party(id: "gm0363", role: .gemeente, oin: OIN("00000001002564440000")!, name: "Amsterdam", gemeente: GemeenteCode("GM0363")))
+            let party = RegisteredParty(
+                party: Party(id: "gm0363", role: .gemeente, oin: OIN("00000001002564440000")!, name: "Amsterdam", gemeente: GemeenteCode("GM0363")))
             let incident = RoutingGuard().incident(
                 batch: "b1", recipient: party, misrouted: people.map { RoutingGuard.Item(addressee: "GM0344", person: $0) }, at: clock.now(),
                 pseudonym: Self.pseudonym.of)
@@ -93,7 +95,8 @@ struct IncidentTests {
             let people = [PersonKey(vnummer: "8354684874", bsn: nil)!, PersonKey(vnummer: nil, bsn: "490060262")!]
             try store.write { tx in
                 try Self.register(clock).consentBlocked(
-                    reference: "b7", recipient: "gm0363", batch: "b7", subjects: people, purpose: "gezondheid-gemeente", pseudonym: Self.pseudonym, in: tx)
+                    reference: "b7", recipient: "gm0363", batch: "b7", subjects: people, purpose: "gezondheid-gemeente", pseudonym: Self.pseudonym,
+                    in: tx)
             }
             let incidents = try store.read { try $0.incidents() }
             #expect(incidents.count == 1)
@@ -113,7 +116,8 @@ struct IncidentTests {
             for second in 0..<500 {
                 clock.instant = Instant.at("2026-11-24T10:00:00+01:00").addingTimeInterval(Double(second) * 7)
                 try store.write { tx in
-                    _ = try Self.register(clock).unauthorisedAccess(caller: caller, party: "ind", request: "coa-gemeente batches", categories: [.identifier, .personal], in: tx)
+                    _ = try Self.register(clock).unauthorisedAccess(
+                        caller: caller, party: "ind", request: "coa-gemeente batches", categories: [.identifier, .personal], in: tx)
                 }
             }
             var states = try store.read { tx in try Self.register(clock).states(includeClosed: true, in: tx) }
@@ -124,7 +128,8 @@ struct IncidentTests {
             #expect(states[0].incident.categories == [.identifier, .personal])
             clock.instant = Instant.at("2026-11-24T11:00:00+01:00")
             try store.write { tx in
-                _ = try Self.register(clock).unauthorisedAccess(caller: caller, party: "ind", request: "coa-gemeente batches", categories: [.identifier], in: tx)
+                _ = try Self.register(clock).unauthorisedAccess(
+                    caller: caller, party: "ind", request: "coa-gemeente batches", categories: [.identifier], in: tx)
             }
             states = try store.read { tx in try Self.register(clock).states(includeClosed: true, in: tx) }
             #expect(states.map(\.attempts) == [500, 1])
@@ -172,11 +177,15 @@ struct IncidentTests {
                 id: "i1", kind: .misdelivery, detectedAt: clock.now(), recipient: "gm0344", batch: "b1", subjects: ["p1", "p2"],
                 categories: [.identifier, .personal], leftGateway: true, details: "test")
             try store.write { tx in try register.open(incident, in: tx) }
-            let refused = #expect(throws: KetenpoortError.self) { try store.write { tx in try register.move("i1", to: .notified, reason: nil, in: tx) } }
+            let refused = #expect(throws: KetenpoortError.self) {
+                try store.write { tx in try register.move("i1", to: .notified, reason: nil, in: tx) }
+            }
             #expect(refused?.reason.contains("next: assessed") == true)
             try store.write { tx in try register.move("i1", to: .assessed, reason: "one record, identifiers and intake data", in: tx) }
             #expect(throws: KetenpoortError.self) { try store.write { tx in try register.move("i1", to: .notNotifiable, reason: " ", in: tx) } }
-            #expect(throws: KetenpoortError.self) { try store.write { tx in try register.move("i1", to: .notNotifiable, reason: "about 490060262", in: tx) } }
+            #expect(throws: KetenpoortError.self) {
+                try store.write { tx in try register.move("i1", to: .notNotifiable, reason: "about 490060262", in: tx) }
+            }
             clock.instant = clock.instant.addingTimeInterval(3600)
             try store.write { tx in try register.move("i1", to: .notNotifiable, reason: "the recipient deleted it the same hour", in: tx) }
             try store.write { tx in try register.move("i1", to: .closed, reason: nil, in: tx) }

@@ -40,7 +40,8 @@ struct IncidentsCLITests {
 
         // 49 hours later, still unassessed: the alert shows and is logged (without personal data).
         let late = try CLI.run(
-            ["incidents", "list", "--config", fixture.directory.file("ketenpoort.yaml").path], environment: ["KETENPOORT_NOW": "2026-11-27T13:00:00+01:00"])
+            ["incidents", "list", "--config", fixture.directory.file("ketenpoort.yaml").path],
+            environment: ["KETENPOORT_NOW": "2026-11-27T13:00:00+01:00"])
         #expect(late.stdout.contains("ALERT"), "\(late)")
         #expect(late.stdout.contains("1 alert(s)"))
         #expect(late.stderr.contains("unassessed for 48 hours"))
@@ -76,7 +77,8 @@ struct IncidentsCLITests {
         let proved = try Self.run(fixture, ["audit", "prove", "--batch", batch.id, "--out", out.path])
         #expect(proved.status == 0, "\(proved)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
-        #expect(Set(files).isSuperset(of: ["README.md", "batch.jws", "batch-header.json", "checkpoint.jws", "checkpoint.json", "proof.json", "chain"]))
+        #expect(
+            Set(files).isSuperset(of: ["README.md", "batch.jws", "batch-header.json", "checkpoint.jws", "checkpoint.json", "proof.json", "chain"]))
         #expect(!files.contains("batch.payload"))
         var exported = ""
         for file in try FileManager.default.subpathsOfDirectory(atPath: out.path) where !file.hasSuffix(".der") && file.contains(".") {

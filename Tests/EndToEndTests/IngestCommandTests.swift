@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 import Testing
 
 /// `ketenpoort ingest duo` end to end: exit codes, the human report and `--json`, no BSN anywhere.

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 import Testing
 
 /// JSON inputs are exactly as strict as their contracts: a value whose JSON type is not the one the
@@ -46,7 +47,10 @@ struct JSONTypeTests {
         #expect((json["items"] as? Int, json["accepted"] as? Int, json["quarantined"] as? Int) == (8, 3, 5))
         let messages = try #require(json["findings"] as? [[String: Any]]).compactMap { $0["message"] as? String }
         #expect(messages.first == "bsn must be a string in JSON, not a number")
-        #expect(messages.dropFirst().map { $0.hasSuffix("not a number") || $0.hasSuffix("not true or false") || $0.hasSuffix("not an array") || $0.hasSuffix("not an object") } == [true, true, true, true])
+        #expect(
+            messages.dropFirst().map {
+                $0.hasSuffix("not a number") || $0.hasSuffix("not true or false") || $0.hasSuffix("not an array") || $0.hasSuffix("not an object")
+            } == [true, true, true, true])
         #expect(!output.stdout.contains("282295215"))
     }
 

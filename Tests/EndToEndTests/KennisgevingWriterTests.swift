@@ -1,10 +1,11 @@
 import Adapters
 import Contracts
-@testable import Exchanges
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
+@testable import Exchanges
 
 /// A municipality's document is written through a part file that leaves room for its head: the
 /// bytes must be the same whether the head fits that room, comes out longer or shorter, or the

@@ -13,14 +13,16 @@ struct MisdeliveryTests {
         try fixture.runtime.store.write { tx in
             for batch in try tx.batches(status: .pending) {
                 try tx.recordAttempt(
-                    DeliveryAttempt(batch: batch.id, at: SyncFixture.clock.now(), httpStatus: 201, error: nil, receipt: nil), status: .delivered, nextAttemptAt: nil)
+                    DeliveryAttempt(batch: batch.id, at: SyncFixture.clock.now(), httpStatus: 201, error: nil, receipt: nil), status: .delivered,
+                    nextAttemptAt: nil)
             }
         }
         return fixture
     }
 
     static func report(_ fixture: SyncFixture, batch: StoredBatch, records: [Int]) throws -> IncidentRecord {
-        let mapping = try #require(fixture.runtime.workspace.adapters.mappings.values.first { $0.direction == .outbound && $0.contract.id == batch.contract })
+        let mapping = try #require(
+            fixture.runtime.workspace.adapters.mappings.values.first { $0.direction == .outbound && $0.contract.id == batch.contract })
         return try MisdeliveryReport(mapping: mapping, pseudonym: try fixture.runtime.subjectPseudonym()).incident(
             batch: batch.batch, payload: batch.payload, indexes: records, at: SyncFixture.clock.now())
     }

@@ -2,6 +2,7 @@ import Contracts
 import Foundation
 import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 /// The validation pipeline can count, in its pre-scan, the rows per value of a field — an upper

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 import Testing
 
 /// No BSN leaves the gateway in what a person or a log reads: standard output, standard error,
@@ -100,7 +101,9 @@ struct PrivacyTests {
             let withoutHeader = sample.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
             let file = try directory.write("tvs-export-20261121.csv", withoutHeader)
             let bsns = try Self.bsns()
-            for arguments in [["validate", "--contract", "coa-tvs-export", file.path], ["validate", "--contract", "coa-tvs-export", "--json", file.path]] {
+            for arguments in [
+                ["validate", "--contract", "coa-tvs-export", file.path], ["validate", "--contract", "coa-tvs-export", "--json", file.path],
+            ] {
                 let output = try CLI.run(arguments)
                 #expect(output.status == 1, "\(output)")
                 #expect(Self.leaks(output.stdout, bsns).isEmpty, "\(arguments)")

@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 
@@ -76,7 +77,8 @@ struct RealTimePathTests {
         defer { Task { await fixture.stop() } }
         let key = fixture.directory.file("var/secrets/cbs-delivery-key")
         try FileManager.default.createDirectory(at: key.deletingLastPathComponent(), withIntermediateDirectories: true)
-        #expect(FileManager.default.createFile(atPath: key.path, contents: Data("real-time-path-test-key".utf8), attributes: [.posixPermissions: 0o600]))
+        #expect(
+            FileManager.default.createFile(atPath: key.path, contents: Data("real-time-path-test-key".utf8), attributes: [.posixPermissions: 0o600]))
         let delivery = try Self.launch(fixture, ["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"], heldAt: "cbs.sealing:1")
         #expect(try await Self.waitUntilHeld(delivery))
         try await Self.ask(fixture, 2, peildatum: "2026-11-23")

@@ -10,7 +10,8 @@ import Testing
 /// certificate gets nothing; the batch is dead-lettered and a near miss is on record.
 @Suite("Delivery bound to the recipient's OIN")
 struct RecipientIdentityDeliveryTests {
-    @Test("gm0344's certificate at gm0363's endpoint: not delivered, dead-lettered transport.recipient-oin, near miss recorded, no request reached it")
+    @Test(
+        "gm0344's certificate at gm0363's endpoint: not delivered, dead-lettered transport.recipient-oin, near miss recorded, no request reached it")
     func impostor() async throws {
         let fixture = try await DeliveryFixture.start()
         defer { fixture.stop() }

@@ -3,25 +3,7 @@ import Contracts
 import Foundation
 import Gateway
 import KetenpoortCore
-
-/// Paths inside the repository, found from this source file.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures")
-    static let binary = root.appendingPathComponent(".build/debug/ketenpoort")
-
-    /// `adapters/<partner>/samples/<name>`.
-    static func sample(_ partner: String, _ name: String) -> URL {
-        root.appendingPathComponent("adapters").appendingPathComponent(partner).appendingPathComponent("samples").appendingPathComponent(name)
-    }
-
-    static func fixture(_ name: String) -> URL { fixtures.appendingPathComponent(name) }
-
-    private static let loaded = Result { try Workspace.load(root: root) }
-
-    /// The real contracts and adapters.
-    static func workspace() throws -> Workspace { try loaded.get() }
-}
+import KetenpoortTesting
 
 /// Fixed instants for the pipeline (the samples are made for 2026-11-22).
 enum Clock {
@@ -32,43 +14,6 @@ enum Clock {
     static let referenceDay = noon(2026, 11, 22)
     /// The day after the 2026-11-23 DUO file was made.
     static let duoDay = noon(2026, 11, 24)
-}
-
-/// A directory under the temporary directory with a unique name.
-struct TempDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ketenpoort-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    /// Writes `bytes` as `name` and returns its URL.
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> URL {
-        let target = file(name)
-        try Data(bytes).write(to: target)
-        return target
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> URL { try write(name, Array(text.utf8)) }
-
-    /// Every entry, hidden files included.
-    func contents() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-
-    /// Runs `body` with a fresh directory and removes it afterwards.
-    static func with<T>(_ body: (TempDirectory) throws -> T) throws -> T {
-        let directory = try TempDirectory()
-        defer { directory.remove() }
-        return try body(directory)
-    }
 }
 
 /// The CLI binary run as a child process, stdout and stderr captured separately through pipes.
@@ -161,7 +106,8 @@ enum CLI {
         let stdout = Drain(out.fileHandleForReading), stderr = Drain(err.fileHandleForReading)
         let outData = stdout.wait(), errData = stderr.wait()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 

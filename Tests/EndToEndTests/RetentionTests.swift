@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 
@@ -9,7 +10,9 @@ import Testing
 /// contracts state `retention`, and a privacy officer expects it kept).
 @Suite("Retention of personal data", .serialized)
 struct RetentionTests {
-    @Test("past its contract's retention, a delivered batch's payload and an inbox file are deleted; seals, receipts and proofs stay; pending batches are kept")
+    @Test(
+        "past its contract's retention, a delivered batch's payload and an inbox file are deleted; seals, receipts and proofs stay; pending batches are kept"
+    )
     func deletesWhatIsPastRetention() async throws {
         let fixture = try await DeliveryFixture.start()
         defer { fixture.stop() }
@@ -35,7 +38,8 @@ struct RetentionTests {
         let processed = fixture.directory.file("var/inbox/coa/processed")
         try FileManager.default.createDirectory(at: processed, withIntermediateDirectories: true)
         try Data("BSN;…".utf8).write(to: processed.appendingPathComponent("tvs-export-20251001.csv"))
-        try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: processed.appendingPathComponent("tvs-export-20251001.csv").path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: longAgo], ofItemAtPath: processed.appendingPathComponent("tvs-export-20251001.csv").path)
         _ = try fixture.ingestAdvice([Advice.line("ARG-2026-000090", Subjects.bsns[0], marker: "MARKER-NEVER-CONSENTED")], runtime: fixture.runtime)
         #expect(try fixture.runtime.store.read { try $0.advice(id: "ARG-2026-000090") }?.status == .held)
 
@@ -77,7 +81,8 @@ struct RetentionTests {
         let summary = try AuditProof(chain: later.auditChain()).export(batch: first.batches[0], store: later.store, to: proofs)
         #expect(summary.batch == first.batches[0])
         #expect(throws: KetenpoortError(.auditProofUnavailable, "")) {
-            try AuditProof(chain: later.auditChain()).export(batch: first.batches[0], store: later.store, to: fixture.directory.file("proof-2"), includePayload: true)
+            try AuditProof(chain: later.auditChain()).export(
+                batch: first.batches[0], store: later.store, to: fixture.directory.file("proof-2"), includePayload: true)
         }
     }
 }

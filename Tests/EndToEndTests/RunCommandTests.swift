@@ -46,7 +46,9 @@ struct RunCommandTests {
             trustedCA: DevPKI.caCertificateFile(in: pki))
         var status = 0
         for _ in 0..<100 where status != 200 {
-            status = (try? await client.get(url: URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1/openapi.json")!, tls: tls, timeout: .seconds(2)))?.status ?? 0
+            status =
+                (try? await client.get(url: URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1/openapi.json")!, tls: tls, timeout: .seconds(2)))?
+                .status ?? 0
             if status != 200 { try await Task.sleep(for: .milliseconds(100)) }
         }
         await client.shutdown()

@@ -25,7 +25,8 @@ struct SealedBatchVerifierTests {
             let party = String(path.prefix { $0 != "/" })
             let file = fixture.received.appendingPathComponent(path)
             let key = file.deletingPathExtension().lastPathComponent
-            return Delivered(party: party, key: key, payload: file, headers: file.deletingLastPathComponent().appendingPathComponent("\(key).headers"))
+            return Delivered(
+                party: party, key: key, payload: file, headers: file.deletingLastPathComponent().appendingPathComponent("\(key).headers"))
         }
     }
 
@@ -87,12 +88,14 @@ struct SealedBatchVerifierTests {
 
         let pki = fixture.directory.file("var/pki")
         let gateway = try fixture.runtime.signingIdentity()
-        let gm0344 = try SigningIdentity(certificateFile: DevPKI.certificateFile(for: "gm0344", in: pki), keyFile: DevPKI.privateKeyFile(for: "gm0344", in: pki))
+        let gm0344 = try SigningIdentity(
+            certificateFile: DevPKI.certificateFile(for: "gm0344", in: pki), keyFile: DevPKI.privateKeyFile(for: "gm0344", in: pki))
         let recipient = try #require(fixture.runtime.configuration.registry.party(id: original.party)).party.oin
         /// A seal over the original payload by `signer` with `hashes` as the record hashes.
         func resealed(by signer: SigningIdentity, hashes: [Data]) throws -> String {
             try BatchSealer(signer: signer).seal(
-                payload: payload, recordHashes: hashes, batch: original.key, recipient: recipient, contract: stored.contract, contractVersion: "1.0.0",
+                payload: payload, recordHashes: hashes, batch: original.key, recipient: recipient, contract: stored.contract,
+                contractVersion: "1.0.0",
                 issuedAt: stored.createdAt
             ).jws.compact
         }
@@ -110,12 +113,36 @@ struct SealedBatchVerifierTests {
 
         let cases: [(String, payload: Data, headers: String, step: String)] = [
             ("one byte of a record changed", changed, headers, "§6 step 1 digest"),
-            ("changed, Content-Digest made to match", changed, replacing("Content-Digest", with: ContentDigest.field(for: changed), in: headers), "§6 step 6 signature"),
-            ("another batch's seal", payload, replacing("Ketenpoort-Signature", with: try field("Ketenpoort-Signature", of: String(contentsOf: other.headers, encoding: .utf8)), in: headers), "§6 step 6 signature"),
-            ("sealed by a municipality of the same CA", payload, replacing("Ketenpoort-Signature", with: try resealed(by: gm0344, hashes: hashes), in: headers), "§6 step 7 sender"),
-            ("sealed by the gateway, a record hash left out", payload, replacing("Ketenpoort-Signature", with: try resealed(by: gateway, hashes: Array(hashes.dropLast())), in: headers), "§6 step 10 records"),
-            ("sealed by the gateway, record hashes in another order", payload, replacing("Ketenpoort-Signature", with: try resealed(by: gateway, hashes: Array(hashes.reversed())), in: headers), "§6 step 11 merkle root"),
-            ("sealed by the gateway over the records' lines", payload, replacing("Ketenpoort-Signature", with: try resealed(by: gateway, hashes: Self.lineHashes(payload, count: hashes.count)), in: headers), "§6 step 11 merkle root"),
+            (
+                "changed, Content-Digest made to match", changed, replacing("Content-Digest", with: ContentDigest.field(for: changed), in: headers),
+                "§6 step 6 signature"
+            ),
+            (
+                "another batch's seal", payload,
+                replacing(
+                    "Ketenpoort-Signature", with: try field("Ketenpoort-Signature", of: String(contentsOf: other.headers, encoding: .utf8)),
+                    in: headers), "§6 step 6 signature"
+            ),
+            (
+                "sealed by a municipality of the same CA", payload,
+                replacing("Ketenpoort-Signature", with: try resealed(by: gm0344, hashes: hashes), in: headers), "§6 step 7 sender"
+            ),
+            (
+                "sealed by the gateway, a record hash left out", payload,
+                replacing("Ketenpoort-Signature", with: try resealed(by: gateway, hashes: Array(hashes.dropLast())), in: headers),
+                "§6 step 10 records"
+            ),
+            (
+                "sealed by the gateway, record hashes in another order", payload,
+                replacing("Ketenpoort-Signature", with: try resealed(by: gateway, hashes: Array(hashes.reversed())), in: headers),
+                "§6 step 11 merkle root"
+            ),
+            (
+                "sealed by the gateway over the records' lines", payload,
+                replacing(
+                    "Ketenpoort-Signature", with: try resealed(by: gateway, hashes: Self.lineHashes(payload, count: hashes.count)), in: headers),
+                "§6 step 11 merkle root"
+            ),
         ]
         for (name, body, fields, step) in cases {
             let copy = SealedBatchVerifierTests.Delivered(
@@ -130,7 +157,8 @@ struct SealedBatchVerifierTests {
         #expect(wrongRecipient.status == 1 && wrongRecipient.stdout.hasPrefix("INVALID — §6 step 8 recipient"), "\(wrongRecipient)")
         let strangers = fixture.directory.file("strangers")
         _ = try DevPKI.initialize(
-            directory: strangers, parties: [try DevPKI.Identity(id: "gateway", oin: fixture.runtime.configuration.identity.oin, organisation: "Ketenpoort")],
+            directory: strangers,
+            parties: [try DevPKI.Identity(id: "gateway", oin: fixture.runtime.configuration.identity.oin, organisation: "Ketenpoort")],
             now: Date())
         let untrusted = try await SealVerifier.verify(try Self.arguments(original, fixture, ca: DevPKI.caCertificateFile(in: strangers)))
         #expect(untrusted.status == 1 && untrusted.stdout.hasPrefix("INVALID — §6 step 4 certificate chain"), "\(untrusted)")
@@ -139,6 +167,8 @@ struct SealedBatchVerifierTests {
     /// The hashes of the payload's first `count` lines after the prologue: what a record hash would
     /// be if records were lines, not `Kennisgeving` elements.
     static func lineHashes(_ payload: Data, count: Int) -> [Data] {
-        payload.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropFirst(2).prefix(count).map { Data(SHA256.hash(data: $0 + [10])) }
+        payload.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropFirst(2).prefix(count).map {
+            Data(SHA256.hash(data: $0 + [10]))
+        }
     }
 }

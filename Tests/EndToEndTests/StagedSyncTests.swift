@@ -1,6 +1,7 @@
 import Exchanges
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 
@@ -74,7 +75,8 @@ struct StagedSyncTests {
                 let actual = try Outcome(fixture)
                 #expect(actual.notifications == expected.notifications, "killed at \(fault) in \(crashed)")
                 #expect(actual.sent == expected.sent, "killed at \(fault) in \(crashed)")
-                #expect(try fixture.runtime.store.read { try $0.syncRun(CoaGemeenteSync.runID(CalendarDate(year: 2026, month: 11, day: 22)!)) } == nil)
+                #expect(
+                    try fixture.runtime.store.read { try $0.syncRun(CoaGemeenteSync.runID(CalendarDate(year: 2026, month: 11, day: 22)!)) } == nil)
             }
         }
     }

@@ -2,11 +2,13 @@ import Exchanges
 import Foundation
 import Gateway
 import GatewayHTTP
-@testable import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Logging
 import Sealing
 import Store
+
+@testable import HTTPClient
 
 /// The gateway's HTTPS API on loopback with a dev PKI, a status store holding one person per DUO
 /// status code, and a libcurl client that can present any party's certificate (or none, or one
@@ -39,7 +41,8 @@ struct StatusAPIFixture {
         let configuration = try GatewayConfiguration.load(contentsOf: directory.file("ketenpoort.yaml"))
         _ = try DevPKI.initialize(directory: directory.file("var/pki"), parties: try configuration.devIdentities(), now: Date())
         let strangers = directory.file("strangers")
-        _ = try DevPKI.initialize(directory: strangers, parties: [try DevPKI.Identity(id: "ind", oin: OIN("00000001003214369000")!, organisation: "IND")], now: Date())
+        _ = try DevPKI.initialize(
+            directory: strangers, parties: [try DevPKI.Identity(id: "ind", oin: OIN("00000001003214369000")!, organisation: "IND")], now: Date())
         let runtime = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: SyncFixture.clock)
         let extract = directory.file("duo-inburgering-20261123.dat")
         try Self.writeExtract(to: extract)
@@ -63,12 +66,13 @@ struct StatusAPIFixture {
         var writer = try DuoExtractWriter(url: url, created: CalendarDate(year: 2026, month: 11, day: next ? 24 : 23)!, sequence: next ? 43 : 42)
         for (index, var person) in persons.enumerated() {
             if next { person.code = "VD" }
-            try writer.append(DuoStatus(
-                bsn: person.bsn, regime: index % 2 == 0 ? "1" : "3", doelgroep: "A", plichtStart: "2022-03-01", termijnEinde: "2025-03-01",
-                status: person.code, statusdatum: "2026-0\(1 + index % 9)-15", leerroute: index % 2 == 0 ? "B" : nil,
-                leerrouteStart: index % 2 == 0 ? "2022-06-01" : nil, pipDatum: nil, pipInAzc: nil, taalniveau: nil, aantalBoetes: 0,
-                invorderingGepauzeerd: false, gemeente: "GM0363", geslacht: "V", geboortedatum: "19900000", landHerkomst: "SYR", werkend: nil,
-                vervolgonderwijs: nil))
+            try writer.append(
+                DuoStatus(
+                    bsn: person.bsn, regime: index % 2 == 0 ? "1" : "3", doelgroep: "A", plichtStart: "2022-03-01", termijnEinde: "2025-03-01",
+                    status: person.code, statusdatum: "2026-0\(1 + index % 9)-15", leerroute: index % 2 == 0 ? "B" : nil,
+                    leerrouteStart: index % 2 == 0 ? "2022-06-01" : nil, pipDatum: nil, pipInAzc: nil, taalniveau: nil, aantalBoetes: 0,
+                    invorderingGepauzeerd: false, gemeente: "GM0363", geslacht: "V", geboortedatum: "19900000", landHerkomst: "SYR", werkend: nil,
+                    vervolgonderwijs: nil))
         }
         try writer.finish()
     }
@@ -89,7 +93,9 @@ struct StatusAPIFixture {
         _ path: String, _ body: [String: Any], as party: String = "ind", untrusted: Bool = false, withoutCertificate: Bool = false,
         headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
     ) async throws -> HTTPResponse {
-        try await send(path, body: try JSONSerialization.data(withJSONObject: body), as: party, untrusted: untrusted, withoutCertificate: withoutCertificate, headers: headers)
+        try await send(
+            path, body: try JSONSerialization.data(withJSONObject: body), as: party, untrusted: untrusted, withoutCertificate: withoutCertificate,
+            headers: headers)
     }
 
     /// Sends `body` as it is to `path` (under the API's base path unless `rooted`), as `party`, with `method` (POST when nil).

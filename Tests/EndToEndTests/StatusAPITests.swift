@@ -1,13 +1,15 @@
 import Exchanges
 import Foundation
 import GRDB
-@testable import GatewayHTTP
-@testable import HTTPClient
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import Store
 import StoreSQLite
 import Testing
+
+@testable import GatewayHTTP
+@testable import HTTPClient
 
 /// The IND status query API over real mutual TLS on loopback (formats.md §4).
 @Suite("IND status query API")
@@ -100,7 +102,10 @@ struct StatusAPITests {
         #expect(result.status == 0, "\(result.stderr)")
         let listing = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [[String: String]]])
         let processings = try #require(listing["verwerkingen"])
-        #expect(processings.filter { $0["activity"] == "ind-statusvraag" }.map { $0["purpose"] ?? "" }.sorted() == ["naturalisatie", "voortgezet-verblijf"])
+        #expect(
+            processings.filter { $0["activity"] == "ind-statusvraag" }.map { $0["purpose"] ?? "" }.sorted() == [
+                "naturalisatie", "voortgezet-verblijf",
+            ])
         #expect(processings.filter { $0["activity"] == "ind-statusvraag" }.allSatisfy { $0["by"]?.contains("IND") == true })
         #expect(processings.contains { $0["activity"] == "duo-statusextract" })
         #expect(processings.contains { $0["activity"] == "inzageverzoek" })

@@ -1,11 +1,12 @@
-@testable import Exchanges
 import Foundation
-@testable import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import Store
 import Testing
 
+@testable import Exchanges
+@testable import Gateway
 
 /// Sealed batches wait for the committer in groups: at most `maxBatchRecords` records and at most
 /// `commitGroupBytes` of payload, so what waits in memory stays bounded whatever a night's batches

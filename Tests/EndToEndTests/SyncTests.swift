@@ -2,6 +2,7 @@ import Exchanges
 import Foundation
 import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import Store
 import Testing
@@ -34,7 +35,8 @@ final class BatchContents: NSObject, XMLParserDelegate {
         return contents
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:])
+    {
         text = ""
         if name == "Kennisgevingen" { rootAttributes = attributes.filter { !$0.key.hasPrefix("xmlns") } }
         if name == "Kennisgeving" { current = Notification(soort: attributes["soort"] ?? "") } else { current?.elements.insert(name) }
@@ -59,7 +61,8 @@ struct SyncFixture {
     let directory: TempDirectory
     let runtime: GatewayRuntime
 
-    static let clock = FixedWallClock(Date(timeIntervalSince1970: Double(CalendarDate(year: 2026, month: 11, day: 24)!.daysSinceEpoch) * 86400 + 11 * 3600))
+    static let clock = FixedWallClock(
+        Date(timeIntervalSince1970: Double(CalendarDate(year: 2026, month: 11, day: 24)!.daysSinceEpoch) * 86400 + 11 * 3600))
 
     init(parties excluded: Set<String> = [], maxBatchRecords: Int = 5_000, checkpointEvery: Int = 100) throws {
         directory = try TempDirectory()
@@ -83,7 +86,9 @@ struct SyncFixture {
         var result = Set<[String]>()
         for batch in try runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(run) {
             let contents = try BatchContents.parse(batch.payload)
-            for notification in contents.notifications { result.insert([contents.rootAttributes["gemeente"] ?? "?", notification.soort, notification.key]) }
+            for notification in contents.notifications {
+                result.insert([contents.rootAttributes["gemeente"] ?? "?", notification.soort, notification.key])
+            }
         }
         return result
     }
@@ -97,10 +102,11 @@ struct SyncTests {
         defer { fixture.directory.remove() }
         let first = try fixture.sync("tvs-export-20261121.csv")
         #expect(first.validation.items == 8)
-        #expect(try fixture.notifications(run: first.run) == [
-            ["GM0363", "nieuw", "v:8354684874"], ["GM0772", "nieuw", "v:8592256469"], ["GM0344", "nieuw", "v:5843483101"],
-            ["GM0014", "nieuw", "v:4082198227"], ["GM0344", "nieuw", "v:5730893229"],
-        ])
+        #expect(
+            try fixture.notifications(run: first.run) == [
+                ["GM0363", "nieuw", "v:8354684874"], ["GM0772", "nieuw", "v:8592256469"], ["GM0344", "nieuw", "v:5843483101"],
+                ["GM0014", "nieuw", "v:4082198227"], ["GM0344", "nieuw", "v:5730893229"],
+            ])
         let second = try fixture.sync("tvs-export-20261122.csv")
         // Expected, worked out by hand from the two sample files: Ahmadzai re-linked GM0344 → GM0363,
         // Doğan's lesson hours and Al-Hassan's work experience changed, Tekle gone without a home
@@ -221,7 +227,8 @@ struct SyncTests {
         let misrouted = RoutingGuard().misrouted(items, recipient: GemeenteCode("GM0363")!)
         #expect(misrouted.map(\.addressee) == ["GM0344"])
         #expect(RoutingGuard().misrouted(Array(items.prefix(1)), recipient: GemeenteCode("GM0363")!).isEmpty)
-        let party = RegisteredParty(party: Party(id: "gm0363", role: .gemeente, oin: OIN("00000001002564440000")!, name: "Amsterdam", gemeente: GemeenteCode("GM0363")))
+        let party = RegisteredParty(
+            party: Party(id: "gm0363", role: .gemeente, oin: OIN("00000001002564440000")!, name: "Amsterdam", gemeente: GemeenteCode("GM0363")))
         let incident = RoutingGuard().incident(batch: "b1", recipient: party, misrouted: misrouted, at: Date(), pseudonym: { _ in "p" })
         #expect(incident.kind == .misroute)
         #expect(incident.categories == [.identifier, .personal])
@@ -240,7 +247,8 @@ struct SyncTests {
         for name in ["tvs-export-20261122.csv", "tvs-export-20261121.csv"] {
             try FileManager.default.copyItem(at: Repository.sample("coa", name), to: drop.appendingPathComponent(name))
         }
-        try FileManager.default.copyItem(at: Repository.sample("coa", "tvs-export-20261121.csv"), to: drop.appendingPathComponent("tvs-export-20261120.csv"))
+        try FileManager.default.copyItem(
+            at: Repository.sample("coa", "tvs-export-20261121.csv"), to: drop.appendingPathComponent("tvs-export-20261120.csv"))
         let job = DropFolderSync(sync: try fixture.runtime.coaGemeenteSync(), folder: drop)
         let reports = try job.runWaiting()
         #expect(reports.map(\.snapshotDate) == ["2026-11-20", "2026-11-21", "2026-11-22"])

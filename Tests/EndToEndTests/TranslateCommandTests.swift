@@ -29,7 +29,9 @@ final class NotificationSummary: NSObject, XMLParserDelegate {
         parser.shouldProcessNamespaces = true
         parser.delegate = summary
         guard parser.parse() else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "\(url.lastPathComponent) is not well-formed: \(String(describing: parser.parserError))"])
+            throw CocoaError(
+                .fileReadCorruptFile,
+                userInfo: [NSLocalizedDescriptionKey: "\(url.lastPathComponent) is not well-formed: \(String(describing: parser.parserError))"])
         }
         return summary
     }
@@ -148,7 +150,9 @@ struct TranslateCommandTests {
     @Test("a snapshot with quarantined rows writes only the clean ones and still balances")
     func quarantinedRows() throws {
         try TempDirectory.with { directory in
-            let output = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", "Tests/Fixtures/coa-one-bad-row-of-each-kind.csv", "--out", directory.url.path])
+            let output = try CLI.run([
+                "translate", "--from", "coa", "--to", "gemeente", "Tests/Fixtures/coa-one-bad-row-of-each-kind.csv", "--out", directory.url.path,
+            ])
             #expect(output.status == 0, "\(output)")
             let report = try Self.report(directory)
             let written = try #require(report["written"] as? [String: Int])
@@ -177,7 +181,9 @@ struct TranslateCommandTests {
             defer { input.remove() }
             let header = COA.columns.filter { $0 != "ACHTERNAAM" }
             let rows = [COA.valid, COA.valid.merging(["BSN": "111222333", "VNUMMER": "1234567891", "GEMEENTE": "GM0344"]) { $1 }]
-            let text = ([header.joined(separator: ";")] + rows.map { row in header.map { row[$0] ?? "" }.joined(separator: ";") }).joined(separator: "\n") + "\n"
+            let text =
+                ([header.joined(separator: ";")] + rows.map { row in header.map { row[$0] ?? "" }.joined(separator: ";") }).joined(separator: "\n")
+                + "\n"
             let file = try input.write("tvs-export-20261122.csv", text)
             let output = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", file.path, "--out", directory.url.path])
             #expect(output.status == 1, "\(output)")
@@ -198,7 +204,9 @@ struct TranslateCommandTests {
         try TempDirectory.with { directory in
             let input = try TempDirectory()
             defer { input.remove() }
-            let text = COA.file([COA.valid, COA.valid.merging(["BSN": "111222333", "VNUMMER": "1234567891", "WERKERVARING": "\"nooit gesloten"]) { $1 }])
+            let text = COA.file([
+                COA.valid, COA.valid.merging(["BSN": "111222333", "VNUMMER": "1234567891", "WERKERVARING": "\"nooit gesloten"]) { $1 },
+            ])
             let file = try input.write("tvs-export-20261122.csv", text)
             let output = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", file.path, "--out", directory.url.path])
             #expect(output.status == 1, "\(output)")

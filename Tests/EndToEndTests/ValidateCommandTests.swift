@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 import Testing
 
 /// `ketenpoort validate`, run as a process.
@@ -68,7 +69,8 @@ struct ValidateCommandTests {
 
     @Test("a DUO file with a bad trailer or without one is rejected as a whole", arguments: duoBad)
     func duoRejected(file: String, rule: String) throws {
-        let detailRecords = try String(contentsOf: Repository.fixture(file), encoding: .isoLatin1).split(separator: "\n").filter { $0.hasPrefix("D") }.count
+        let detailRecords = try String(contentsOf: Repository.fixture(file), encoding: .isoLatin1).split(separator: "\n").filter { $0.hasPrefix("D") }
+            .count
         #expect(detailRecords == 5)
         let output = try CLI.run(["validate", "--contract", "duo-status-extract", "--json", "Tests/Fixtures/\(file)"])
         #expect(output.status == 1, "\(output)")
@@ -159,7 +161,9 @@ struct ValidateCommandTests {
         let output = try CLI.run(["validate", "--contract", "coa-tvs-exprot", "adapters/coa/samples/tvs-export-20261122.csv"])
         #expect(output.status == 2, "\(output)")
         #expect(output.stderr.contains("coa-tvs-exprot"))
-        for id in ["argonaut-advies", "cbs-levering", "coa-tvs-export", "duo-status-extract", "gemeente-kennisgeving", "ind-statusvraag", "toestemming"] {
+        for id in [
+            "argonaut-advies", "cbs-levering", "coa-tvs-export", "duo-status-extract", "gemeente-kennisgeving", "ind-statusvraag", "toestemming",
+        ] {
             #expect(output.stderr.contains(id), "\(id)")
         }
         #expect(output.stdout.isEmpty)
@@ -168,7 +172,10 @@ struct ValidateCommandTests {
     @Test("the workspace can be given with --home instead of KETENPOORT_HOME")
     func homeOption() throws {
         let output = try CLI.run(
-            ["validate", "--contract", "toestemming", "--home", Repository.root.path, Repository.sample("toestemming", "toestemming-20261122.jsonl").path],
+            [
+                "validate", "--contract", "toestemming", "--home", Repository.root.path,
+                Repository.sample("toestemming", "toestemming-20261122.jsonl").path,
+            ],
             environment: ["KETENPOORT_HOME": "/nonexistent"])
         #expect(output.status == 0, "\(output)")
     }
@@ -177,7 +184,8 @@ struct ValidateCommandTests {
     func fixedClock() throws {
         let file = Repository.fixture("coa-one-bad-row-of-each-kind.csv").path
         let now = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", file])
-        let later = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", file], environment: ["KETENPOORT_NOW": "2030-01-01T00:00:00Z"])
+        let later = try CLI.run(
+            ["validate", "--contract", "coa-tvs-export", "--json", file], environment: ["KETENPOORT_NOW": "2030-01-01T00:00:00Z"])
         #expect(now.stdout.contains("field.future"))
         #expect(!later.stdout.contains("field.future"), "\(later)")
         let bad = try CLI.run(["validate", "--contract", "coa-tvs-export", file], environment: ["KETENPOORT_NOW": "tomorrow"])

@@ -3,13 +3,18 @@ import Contracts
 import Foundation
 import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Testing
 
 /// Flows' `ValidationPipeline` over real files: file-level rules, sequence numbers, uniqueness.
 @Suite("Validation pipeline")
 struct ValidationPipelineTests {
-    static func pipeline(_ contract: String, clock: FixedWallClock = Clock.referenceDay, lastSequence: Int? = nil, findingLimit: Int = 100_000) throws -> ValidationPipeline {
-        ValidationPipeline(adapter: try Repository.workspace().adapters.inbound(contract: contract), clock: clock, lastSequence: lastSequence, findingLimit: findingLimit)
+    static func pipeline(_ contract: String, clock: FixedWallClock = Clock.referenceDay, lastSequence: Int? = nil, findingLimit: Int = 100_000) throws
+        -> ValidationPipeline
+    {
+        ValidationPipeline(
+            adapter: try Repository.workspace().adapters.inbound(contract: contract), clock: clock, lastSequence: lastSequence,
+            findingLimit: findingLimit)
     }
 
     struct Seen {
@@ -91,7 +96,9 @@ struct ValidationPipelineTests {
             default: [l[0], "Q" + l[1].dropFirst()] + l[2...]
             }
         }
-        let lines = String(decoding: try Data(contentsOf: Repository.sample("duo", "duo-inburgering-20261122.dat")), as: UTF8.self).split(separator: "\n").map(String.init)
+        let lines = String(decoding: try Data(contentsOf: Repository.sample("duo", "duo-inburgering-20261122.dat")), as: UTF8.self).split(
+            separator: "\n"
+        ).map(String.init)
         try TempDirectory.with { directory in
             let file = try directory.write("duo-inburgering-20261122.dat", make(lines).joined(separator: "\n") + "\n")
             let report = try Self.pipeline("duo-status-extract").run(file)
@@ -127,7 +134,8 @@ struct ValidationPipelineTests {
     func noSequenceCheck() throws {
         let report = try Self.pipeline("duo-status-extract").run(Repository.sample("duo", "duo-inburgering-20261122.dat"))
         #expect(!report.isRejected)
-        let next = try Self.pipeline("duo-status-extract", clock: Clock.duoDay, lastSequence: 42).run(Repository.sample("duo", "duo-inburgering-20261123.dat"))
+        let next = try Self.pipeline("duo-status-extract", clock: Clock.duoDay, lastSequence: 42).run(
+            Repository.sample("duo", "duo-inburgering-20261123.dat"))
         #expect(!next.isRejected)
         #expect(next.findings.isEmpty)
     }
@@ -176,9 +184,10 @@ struct ValidationPipelineTests {
         try TempDirectory.with { directory in
             let file = try directory.write("tvs-export-20261122.csv", COA.file(rows))
             let report = try Self.pipeline("coa-tvs-export").run(file)
-            #expect(report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
-                "3:bsn:record.unique", "4:bsn:record.unique", "5:vnummer:record.unique", "6:vnummer:record.unique",
-            ])
+            #expect(
+                report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
+                    "3:bsn:record.unique", "4:bsn:record.unique", "5:vnummer:record.unique", "6:vnummer:record.unique",
+                ])
             #expect((report.items, report.accepted, report.quarantined) == (5, 1, 4))
         }
     }
@@ -200,9 +209,10 @@ struct ValidationPipelineTests {
             #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int > 1 << 20)
             let report = try Self.pipeline("coa-tvs-export").run(file)
             // Each row takes two physical lines: data row n starts on line 2n.
-            #expect(report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
-                "2:vnummer:record.unique", "4:vnummer:record.unique", "4802:vnummer:record.unique", "6000:vnummer:record.unique",
-            ])
+            #expect(
+                report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
+                    "2:vnummer:record.unique", "4:vnummer:record.unique", "4802:vnummer:record.unique", "6000:vnummer:record.unique",
+                ])
             #expect((report.items, report.accepted, report.quarantined) == (3_000, 2_996, 4))
         }
     }
@@ -218,9 +228,10 @@ struct ValidationPipelineTests {
         try TempDirectory.with { directory in
             let file = try directory.write("tvs-export-20261122.csv", COA.file(rows))
             let report = try Self.pipeline("coa-tvs-export").run(file)
-            #expect(report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
-                "2:achternaam:field.characters", "3:voornamen:field.characters", "6:azc:field.characters",
-            ])
+            #expect(
+                report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
+                    "2:achternaam:field.characters", "3:voornamen:field.characters", "6:azc:field.characters",
+                ])
             #expect((report.items, report.accepted, report.quarantined) == (4, 1, 3))
         }
     }
@@ -231,16 +242,19 @@ struct ValidationPipelineTests {
         try TempDirectory.with { directory in
             let file = try directory.write("tvs-export-20261122.csv", COA.file(rows))
             let report = try Self.pipeline("coa-tvs-export").run(file)
-            #expect(report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
-                "2:bsn:record.unique", "2:vnummer:record.unique", "3:bsn:record.unique", "3:vnummer:record.unique",
-            ])
+            #expect(
+                report.findings.map { "\($0.position.number):\($0.field ?? ""):\($0.rule)" } == [
+                    "2:bsn:record.unique", "2:vnummer:record.unique", "3:bsn:record.unique", "3:vnummer:record.unique",
+                ])
             #expect(report.quarantined == 2)
         }
     }
 
     @Test("a BSN twice in a DUO extract quarantines both detail records")
     func duoDuplicate() throws {
-        var lines = String(decoding: try Data(contentsOf: Repository.sample("duo", "duo-inburgering-20261122.dat")), as: UTF8.self).split(separator: "\n").map(String.init)
+        var lines = String(decoding: try Data(contentsOf: Repository.sample("duo", "duo-inburgering-20261122.dat")), as: UTF8.self).split(
+            separator: "\n"
+        ).map(String.init)
         let trailer = lines.removeLast()
         lines.append(lines[5])
         let details = lines.dropFirst()
@@ -265,7 +279,9 @@ struct ValidationPipelineTests {
         let data = try Data(contentsOf: Repository.fixture("coa-one-bad-row-of-each-kind.expected.json"))
         let expected = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let dataRows = try #require(expected["dataRows"] as? Int)
-        let findings = try #require(expected["findings"] as? [[String: Any]]).map { "\($0["line"] as? Int ?? 0) \($0["field"] as? String ?? "") \($0["rule"] as? String ?? "")" }
+        let findings = try #require(expected["findings"] as? [[String: Any]]).map {
+            "\($0["line"] as? Int ?? 0) \($0["field"] as? String ?? "") \($0["rule"] as? String ?? "")"
+        }
         let (report, seen) = try Self.run(try Self.pipeline("coa-tvs-export"), Repository.fixture("coa-one-bad-row-of-each-kind.csv"))
         #expect(report.findings.map { "\($0.position.number) \($0.field ?? "") \($0.rule)" } == findings)
         #expect(report.findings.allSatisfy { if case .line = $0.position { true } else { false } })

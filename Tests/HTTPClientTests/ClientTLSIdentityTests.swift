@@ -1,9 +1,9 @@
 import Foundation
-@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Testing
 
+@testable import HTTPClient
 
 /// Our certificate, key and trust store are read once per file set (not by libcurl for every
 /// connection), yet a misconfiguration is still refused before anything is sent, and a renewed
@@ -17,13 +17,15 @@ struct ClientTLSIdentityTests {
         try install(certificateFrom: pki, keyOf: keyParty, into: folder)
         let settings = TLSClientSettings(
             clientCertificate: folder.appendingPathComponent("client.pem"), clientKey: folder.appendingPathComponent("client-key.pem"),
-            trustedCA: DevPKI.caCertificateFile(in: TestPKI.shared.trusted))
+            trustedCA: DevPKI.caCertificateFile(in: TrustedAndForeignPKI.shared.trusted))
         return (settings, folder)
     }
 
     /// Writes the gateway's certificate from `pki` and `keyParty`'s key from `pki` as the client's files (replacing them).
     private static func install(certificateFrom pki: URL, keyOf keyParty: String, into folder: URL) throws {
-        for (source, target) in [(DevPKI.certificateFile(for: "gateway", in: pki), "client.pem"), (DevPKI.privateKeyFile(for: keyParty, in: pki), "client-key.pem")] {
+        for (source, target) in [
+            (DevPKI.certificateFile(for: "gateway", in: pki), "client.pem"), (DevPKI.privateKeyFile(for: keyParty, in: pki), "client-key.pem"),
+        ] {
             let destination = folder.appendingPathComponent(target)
             try? FileManager.default.removeItem(at: destination)
             try FileManager.default.copyItem(at: source, to: destination)
@@ -33,7 +35,7 @@ struct ClientTLSIdentityTests {
     @Test("a key that is not the certificate's is a configuration error naming the file, and nothing is sent")
     func mismatchedKey() async throws {
         try await Receiver.with { receiver in
-            let (settings, folder) = try Self.ownFiles(certificateFrom: TestPKI.shared.trusted, keyOf: "gm0363")
+            let (settings, folder) = try Self.ownFiles(certificateFrom: TrustedAndForeignPKI.shared.trusted, keyOf: "gm0363")
             defer { try? FileManager.default.removeItem(at: folder) }
             var failure: KetenpoortError?
             do {
@@ -51,7 +53,7 @@ struct ClientTLSIdentityTests {
     @Test("a certificate replaced in place is used from the next connection on, without a restart")
     func renewedInPlace() async throws {
         try await Receiver.with { receiver in
-            let pki = TestPKI.shared
+            let pki = TrustedAndForeignPKI.shared
             let (settings, folder) = try Self.ownFiles(certificateFrom: pki.foreign)
             defer { try? FileManager.default.removeItem(at: folder) }
             // Untrusted by the receiver: refused in the handshake.
@@ -64,11 +66,11 @@ struct ClientTLSIdentityTests {
 
     @Test("the same files give the same parsed identity; a changed file is read again")
     func readOncePerVersion() throws {
-        let (settings, folder) = try Self.ownFiles(certificateFrom: TestPKI.shared.trusted)
+        let (settings, folder) = try Self.ownFiles(certificateFrom: TrustedAndForeignPKI.shared.trusted)
         defer { try? FileManager.default.removeItem(at: folder) }
         let first = try ClientTLSIdentity.of(settings)
         #expect(try ClientTLSIdentity.of(settings) === first)
-        try Self.install(certificateFrom: TestPKI.shared.foreign, keyOf: "gateway", into: folder)
+        try Self.install(certificateFrom: TrustedAndForeignPKI.shared.foreign, keyOf: "gateway", into: folder)
         #expect(try ClientTLSIdentity.of(settings) !== first)
     }
 }

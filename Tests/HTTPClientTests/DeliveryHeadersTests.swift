@@ -1,9 +1,9 @@
 import CCurl
 import Foundation
-@testable import HTTPClient
 import KetenpoortCore
 import Testing
 
+@testable import HTTPClient
 
 @Suite("Delivery headers, Content-Digest, traceparent, curl error mapping")
 struct DeliveryHeadersTests {

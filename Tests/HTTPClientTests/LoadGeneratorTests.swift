@@ -1,9 +1,9 @@
 import Foundation
-@testable import HTTPClient
 import KetenpoortCore
-@testable import KetenpoortTesting
 import Testing
 
+@testable import HTTPClient
+@testable import KetenpoortTesting
 
 /// The benchmarks' load generator connects as a delivery does (our certificate, the trust store,
 /// the peer checks), so what it measures is answered, not refused.
@@ -15,7 +15,7 @@ struct LoadGeneratorTests {
             let headers = try DeliveryHeaders(contentType: "application/xml", batchID: "load-1", body: sampleXML, signature: "e30..c2ln").fields
             let result = await Task.detached {
                 LoadGenerator.run(
-                    url: receiver.url(), headers: headers, bodies: [sampleXML], tls: TestPKI.shared.client(), connections: 1, rate: nil,
+                    url: receiver.url(), headers: headers, bodies: [sampleXML], tls: TrustedAndForeignPKI.shared.client(), connections: 1, rate: nil,
                     duration: .milliseconds(200))
             }.value
             #expect(result.requests > 0)

@@ -1,14 +1,14 @@
 import CCurl
 import Crypto
 import Foundation
-@testable import GatewayHTTP
-@testable import HTTPClient
 import KetenpoortCore
-@testable import KetenpoortTesting
 import NIOSSL
 import Sealing
 import Testing
 
+@testable import GatewayHTTP
+@testable import HTTPClient
+@testable import KetenpoortTesting
 
 @Suite("Delivery over mutual TLS on loopback")
 struct MutualTLSTests {
@@ -58,7 +58,7 @@ struct MutualTLSTests {
     @Test("a client without a certificate is refused at the handshake")
     func clientWithoutCertificate() async throws {
         try await Receiver.with { receiver in
-            let pki = TestPKI.shared
+            let pki = TrustedAndForeignPKI.shared
             var request = CurlRequest(
                 url: receiver.url(), headers: [], body: sampleXML, tls: pki.client(), timeout: .seconds(10), connectTimeout: .seconds(5))
             request.omitsClientCertificate = true
@@ -72,7 +72,7 @@ struct MutualTLSTests {
     func clientFromForeignCA() async throws {
         try await Receiver.with { receiver in
             let code = await transportErrorCode {
-                try await receiver.deliver(sampleXML, tls: TestPKI.shared.client(certificateFrom: TestPKI.shared.foreign))
+                try await receiver.deliver(sampleXML, tls: TrustedAndForeignPKI.shared.client(certificateFrom: TrustedAndForeignPKI.shared.foreign))
             }
             #expect(code == "transport.tls")
             #expect(receiver.storedFiles().isEmpty)
@@ -81,7 +81,7 @@ struct MutualTLSTests {
 
     @Test("a server certificate from an untrusted CA is refused by the client")
     func serverFromUntrustedCA() async throws {
-        try await Receiver.with(serverPKI: TestPKI.shared.foreign) { receiver in
+        try await Receiver.with(serverPKI: TrustedAndForeignPKI.shared.foreign) { receiver in
             let code = await transportErrorCode { try await receiver.deliver(sampleXML) }
             #expect(code == "transport.tls")
             #expect(receiver.storedFiles().isEmpty)
@@ -90,7 +90,7 @@ struct MutualTLSTests {
 
     @Test("the client trusts only the configured CA: libcurl gets no CA file or folder of its own (the store comes from ClientTLSIdentity)")
     func trustIsRestricted() {
-        let settings = TestPKI.shared.client(pin: "sha256//AAAA")
+        let settings = TrustedAndForeignPKI.shared.client(pin: "sha256//AAAA")
         let options = CurlRequest(
             url: URL(string: "https://127.0.0.1/")!, headers: [], body: Data(), tls: settings, timeout: .seconds(1), connectTimeout: .seconds(1)
         ).options
@@ -108,7 +108,7 @@ struct MutualTLSTests {
     @Test("a wrong pin fails with pin-mismatch; the right one is accepted")
     func pinning() async throws {
         try await Receiver.with { receiver in
-            let pki = TestPKI.shared
+            let pki = TrustedAndForeignPKI.shared
             let wrong = try pki.pin(of: "gateway")
             let wrongCode = await transportErrorCode { try await receiver.deliver(sampleXML, tls: pki.client(pin: wrong)) }
             #expect(wrongCode == "transport.pin-mismatch")
@@ -121,7 +121,7 @@ struct MutualTLSTests {
     @Test("a kept-alive connection is not reused for a transfer with other TLS settings")
     func noReuseAcrossSettings() async throws {
         try await Receiver.with { receiver in
-            let pki = TestPKI.shared
+            let pki = TrustedAndForeignPKI.shared
             let client = CurlClient(threadCount: 1, logger: quietLogger)  // one thread: one handle, one connection cache
             let headers = try DeliveryHeaders(contentType: "application/xml", batchID: "b1", body: sampleXML, signature: nil).fields
             func post(_ tls: TLSClientSettings) async -> String? {
@@ -139,7 +139,7 @@ struct MutualTLSTests {
 
     @Test("the server demands TLS ≥ 1.2, forward-secret suites and a client certificate from the given CA")
     func serverSettings() throws {
-        let pki = TestPKI.shared
+        let pki = TrustedAndForeignPKI.shared
         let tls = try ServerTLS.configuration(
             certificateChain: DevPKI.certificateFile(for: "gm0363", in: pki.trusted),
             privateKey: DevPKI.privateKeyFile(for: "gm0363", in: pki.trusted),
@@ -163,7 +163,7 @@ struct MutualTLSTests {
             var code: String?
             do {
                 _ = try await receiver.client.post(
-                    url: url, headers: headers.fields, body: sampleXML, tls: TestPKI.shared.client(), timeout: .seconds(30))
+                    url: url, headers: headers.fields, body: sampleXML, tls: TrustedAndForeignPKI.shared.client(), timeout: .seconds(30))
             } catch let error as KetenpoortError {
                 code = error.code.rawValue
                 #expect(DeliveryVerdict(error: error) == .retryable)
@@ -178,21 +178,22 @@ struct MutualTLSTests {
         let client = CurlClient(threadCount: 1, logger: quietLogger)
         let code = await transportErrorCode {
             try await client.post(
-                url: URL(string: "http://127.0.0.1:1/inbox/gm0363")!, headers: [], body: sampleXML, tls: TestPKI.shared.client(), timeout: .seconds(1)
+                url: URL(string: "http://127.0.0.1:1/inbox/gm0363")!, headers: [], body: sampleXML, tls: TrustedAndForeignPKI.shared.client(),
+                timeout: .seconds(1)
             )
         }
         #expect(code == "transport.configuration")
         await client.shutdown()
         let afterShutdown = await transportErrorCode {
             try await client.post(
-                url: URL(string: "https://127.0.0.1:1/")!, headers: [], body: Data(), tls: TestPKI.shared.client(), timeout: .seconds(1))
+                url: URL(string: "https://127.0.0.1:1/")!, headers: [], body: Data(), tls: TrustedAndForeignPKI.shared.client(), timeout: .seconds(1))
         }
         #expect(afterShutdown == "transport.cancelled")
     }
 
     @Test("the pin is SHA-256 over the SubjectPublicKeyInfo DER, as openssl computes it")
     func pinMatchesOpenSSL() throws {
-        let file = DevPKI.certificateFile(for: "gm0363", in: TestPKI.shared.trusted)
+        let file = DevPKI.certificateFile(for: "gm0363", in: TrustedAndForeignPKI.shared.trusted)
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         shell.arguments = [

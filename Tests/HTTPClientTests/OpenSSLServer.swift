@@ -19,14 +19,19 @@ final class OpenSSLServer: @unchecked Sendable {
         try "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
             .write(to: extensions, atomically: true, encoding: .utf8)
         try await run(["genrsa", "-out", key.path, "2048"])
-        try await run(["req", "-new", "-key", key.path, "-out", request.path, "-subj", "/C=NL/O=\(party.organisation)/serialNumber=\(party.oin.value)/CN=\(party.id)"])
+        try await run([
+            "req", "-new", "-key", key.path, "-out", request.path, "-subj",
+            "/C=NL/O=\(party.organisation)/serialNumber=\(party.oin.value)/CN=\(party.id)",
+        ])
         try await run([
             "x509", "-req", "-in", request.path, "-CA", DevPKI.caCertificateFile(in: pki).path, "-CAkey", DevPKI.caPrivateKeyFile(in: pki).path,
             "-set_serial", String(UInt32.random(in: 1...UInt32.max)), "-days", "2", "-extfile", extensions.path, "-out", certificate.path,
         ])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["s_server", "-accept", "127.0.0.1:0", "-tls1_2", "-cipher", ciphers, "-cert", certificate.path, "-key", key.path, "-www"]
+        process.arguments = [
+            "s_server", "-accept", "127.0.0.1:0", "-tls1_2", "-cipher", ciphers, "-cert", certificate.path, "-key", key.path, "-www",
+        ]
         let output = Pipe()
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output

@@ -1,11 +1,11 @@
 import Foundation
-@testable import GatewayHTTP
-@testable import HTTPClient
 import KetenpoortCore
-@testable import KetenpoortTesting
 import Sealing
 import Testing
 
+@testable import GatewayHTTP
+@testable import HTTPClient
+@testable import KetenpoortTesting
 
 @Suite("ReceiveServer checks, faults and the retry loop against it")
 struct ReceiveServerTests {
@@ -107,7 +107,9 @@ struct ReceiveServerTests {
             // The stalled request completes on the server: wait until it stored the batch (however
             // slow the machine), then retry.
             let deadline = ContinuousClock.now + .seconds(30)
-            while !receiver.storedFiles().contains("batch-1.receipt.json") && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while !receiver.storedFiles().contains("batch-1.receipt.json") && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             #expect(receiver.storedFiles() == ["batch-1.headers", "batch-1.receipt.json", "batch-1.xml"])
             let retry = try await receiver.deliver(sampleXML)
             #expect(retry.status == 409)
@@ -129,7 +131,7 @@ struct ReceiveServerTests {
 
     @Test("the server refuses to start with a missing key file, and says which file")
     func missingKey() async throws {
-        let pki = TestPKI.shared
+        let pki = TrustedAndForeignPKI.shared
         let server = ReceiveServer(
             configuration: .init(
                 directory: FileManager.default.temporaryDirectory, certificateChain: DevPKI.certificateFile(for: "gm0363", in: pki.trusted),

@@ -1,16 +1,16 @@
 import CCurl
 import Foundation
-@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Testing
 
+@testable import HTTPClient
 
 /// The recipient's certificate is checked in the TLS handshake, before a byte of the request leaves:
 /// a SAN naming the host (never the CN), the recipient's OIN, and ECDHE with AEAD only.
 @Suite("The recipient's identity, checked in the handshake")
 struct RecipientIdentityTests {
-    let pki = TestPKI.shared
+    let pki = TrustedAndForeignPKI.shared
 
     @Test("another party's valid certificate (same CA, SAN right) is refused: transport.recipient-oin, no request reaches it")
     func wrongOIN() async throws {
@@ -33,7 +33,8 @@ struct RecipientIdentityTests {
             func post(batch: String, expecting party: String) async -> String? {
                 await transportErrorCode {
                     let headers = try DeliveryHeaders(contentType: "application/xml", batchID: batch, body: sampleXML, signature: nil).fields
-                    return try await client.post(url: receiver.url(), headers: headers, body: sampleXML, tls: pki.client(expecting: party), timeout: .seconds(30))
+                    return try await client.post(
+                        url: receiver.url(), headers: headers, body: sampleXML, tls: pki.client(expecting: party), timeout: .seconds(30))
                 }
             }
             #expect(await post(batch: "b1", expecting: "gm0363") == nil)
@@ -61,11 +62,13 @@ struct RecipientIdentityTests {
     func receiverPerPartyName() async throws {
         try await Receiver.with(partyCertificates: pki.trusted) { receiver in
             for party in ["gm0363", "gm0344"] {
-                let response = try await receiver.deliver(sampleXML, party: party, tls: pki.client(expecting: party), host: DevPKI.hostName(for: party))
+                let response = try await receiver.deliver(
+                    sampleXML, party: party, tls: pki.client(expecting: party), host: DevPKI.hostName(for: party))
                 #expect(response.status == 201)
             }
             let swapped = await transportErrorCode {
-                try await receiver.deliver(sampleXML, party: "gm0363", batch: "batch-2", tls: pki.client(expecting: "gm0363"), host: DevPKI.hostName(for: "gm0344"))
+                try await receiver.deliver(
+                    sampleXML, party: "gm0363", batch: "batch-2", tls: pki.client(expecting: "gm0363"), host: DevPKI.hostName(for: "gm0344"))
             }
             #expect(swapped == "transport.recipient-oin")
             // Unknown to the PKI: the default certificate, which does not name that host.
@@ -80,20 +83,23 @@ struct RecipientIdentityTests {
     @Test("a receiver offering only RSA key exchange (no forward secrecy) is refused at the handshake")
     func rsaKeyExchangeOnly() async throws {
         let client = CurlClient(threadCount: 1, logger: quietLogger)
-        let server = try await OpenSSLServer.start(ciphers: "AES256-GCM-SHA384", party: TestPKI.identity("gm0363"), pki: pki.trusted)
+        let server = try await OpenSSLServer.start(ciphers: "AES256-GCM-SHA384", party: TrustedAndForeignPKI.identity("gm0363"), pki: pki.trusted)
         let code = await transportErrorCode {
             try await client.post(
-                url: URL(string: "https://127.0.0.1:\(server.port)/inbox/gm0363")!, headers: [], body: sampleXML, tls: pki.client(expecting: "gm0363"),
+                url: URL(string: "https://127.0.0.1:\(server.port)/inbox/gm0363")!, headers: [], body: sampleXML,
+                tls: pki.client(expecting: "gm0363"),
                 timeout: .seconds(30))
         }
         await server.stop()
         #expect(code == "transport.tls")
         // The same server with an ECDHE suite answers: the refusal above was the key exchange.
-        let control = try await OpenSSLServer.start(ciphers: "ECDHE-RSA-AES256-GCM-SHA384", party: TestPKI.identity("gm0363"), pki: pki.trusted)
+        let control = try await OpenSSLServer.start(
+            ciphers: "ECDHE-RSA-AES256-GCM-SHA384", party: TrustedAndForeignPKI.identity("gm0363"), pki: pki.trusted)
         let answered: Result<HTTPResponse, any Error>
         do {
             answered = .success(
-                try await client.get(url: URL(string: "https://127.0.0.1:\(control.port)/")!, tls: pki.client(expecting: "gm0363"), timeout: .seconds(30)))
+                try await client.get(
+                    url: URL(string: "https://127.0.0.1:\(control.port)/")!, tls: pki.client(expecting: "gm0363"), timeout: .seconds(30)))
         } catch {
             answered = .failure(error)
         }

@@ -1,8 +1,8 @@
 import Foundation
-@testable import HTTPClient
 import KetenpoortCore
 import Testing
 
+@testable import HTTPClient
 
 @Suite("RetryPolicy: classification, backoff, Retry-After")
 struct RetryPolicyTests {

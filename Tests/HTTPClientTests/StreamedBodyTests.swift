@@ -1,10 +1,10 @@
 import Crypto
 import Foundation
-@testable import HTTPClient
 import KetenpoortCore
 import Sealing
 import Testing
 
+@testable import HTTPClient
 
 @Suite("Streamed request bodies over mutual TLS")
 struct StreamedBodyTests {
@@ -24,7 +24,8 @@ struct StreamedBodyTests {
                 contentType: "application/xml", batchID: "streamed-1", contentDigest: ContentDigest.field(sha256: digest.finalize()), signature: nil)
             let body = StreamedBody(length: Self.whole.count) { index in index < parts.count ? parts[index] : nil }
             let response = try await receiver.client.post(
-                url: receiver.url(party: "gm0363"), headers: headers.fields, body: body, tls: TestPKI.shared.client(), timeout: .seconds(20))
+                url: receiver.url(party: "gm0363"), headers: headers.fields, body: body, tls: TrustedAndForeignPKI.shared.client(),
+                timeout: .seconds(20))
             #expect(response.status == 201)
             #expect(try Data(contentsOf: receiver.inbox.appendingPathComponent("gm0363/streamed-1.xml")) == Self.whole)
         }
@@ -41,7 +42,8 @@ struct StreamedBodyTests {
             }
             let error = await #expect(throws: KetenpoortError.self) {
                 try await receiver.client.post(
-                    url: receiver.url(party: "gm0363"), headers: headers.fields, body: body, tls: TestPKI.shared.client(), timeout: .seconds(20))
+                    url: receiver.url(party: "gm0363"), headers: headers.fields, body: body, tls: TrustedAndForeignPKI.shared.client(),
+                    timeout: .seconds(20))
             }
             #expect(error?.code == .transportBodyUnreadable)
             #expect(DeliveryVerdict(error: try #require(error)) == .retryable)

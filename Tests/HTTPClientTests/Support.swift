@@ -1,19 +1,19 @@
 import Foundation
-@testable import HTTPClient
 import KetenpoortCore
-@testable import KetenpoortTesting
 import Logging
 import Sealing
 import ServiceLifecycle
 import Testing
 
+@testable import HTTPClient
+@testable import KetenpoortTesting
 
 /// Two independent dev PKIs in a temporary folder, made once per test process: `trusted` is the CA
 /// both sides are configured with, `foreign` one neither trusts. Each holds `gateway`, `gm0363` and
 /// `gm0344`; `trusted` also `gm0363-no-san`, gm0363's certificate without a SAN and with CN=127.0.0.1.
-struct TestPKI: Sendable {
-    static let shared: TestPKI = {
-        do { return try TestPKI() } catch { fatalError("cannot create the test PKI: \(error)") }
+struct TrustedAndForeignPKI: Sendable {
+    static let shared: TrustedAndForeignPKI = {
+        do { return try TrustedAndForeignPKI() } catch { fatalError("cannot create the test PKI: \(error)") }
     }()
 
     let trusted: URL
@@ -26,7 +26,9 @@ struct TestPKI: Sendable {
         foreign = root.appendingPathComponent("foreign")
         try DevPKI.initialize(directory: trusted, parties: identities)
         try DevPKI.initialize(directory: foreign, parties: identities)
-        try DevPKI.issue(.withoutSubjectAlternativeName(commonName: DevPKI.hostName(for: "gm0363")), for: Self.identity("gm0363"), as: "gm0363-no-san", in: trusted)
+        try DevPKI.issue(
+            .withoutSubjectAlternativeName(commonName: DevPKI.hostName(for: "gm0363")), for: Self.identity("gm0363"), as: "gm0363-no-san", in: trusted
+        )
     }
 
     /// The dev identity `id` (its OIN as `DevParties` has it).
@@ -67,7 +69,7 @@ struct Receiver: Sendable {
 
     /// POSTs `body` with the delivery headers of §8.
     func deliver(
-        _ body: Data, party: String = "gm0363", batch: String = "batch-1", tls: TLSClientSettings = TestPKI.shared.client(),
+        _ body: Data, party: String = "gm0363", batch: String = "batch-1", tls: TLSClientSettings = TrustedAndForeignPKI.shared.client(),
         digest: String? = nil, timeout: Duration = .seconds(30), host: String = "127.0.0.1"
     ) async throws -> HTTPResponse {
         var headers = try DeliveryHeaders(contentType: "application/xml", batchID: batch, body: body, signature: "e30..c2ln")
@@ -77,7 +79,7 @@ struct Receiver: Sendable {
 
     /// POSTs `body` with exactly `headers`.
     func post(_ body: Data, headers: [(name: String, value: String)]) async throws -> HTTPResponse {
-        try await client.post(url: url(), headers: headers, body: body, tls: TestPKI.shared.client(), timeout: .seconds(30))
+        try await client.post(url: url(), headers: headers, body: body, tls: TrustedAndForeignPKI.shared.client(), timeout: .seconds(30))
     }
 
     /// Runs `body` against a fresh server (certificate `serverIdentity` from `serverPKI`, trusting
@@ -87,7 +89,7 @@ struct Receiver: Sendable {
         verifier: (@Sendable (Data, String) async throws -> Void)? = nil,
         _ body: @Sendable (Receiver) async throws -> T
     ) async throws -> T {
-        let pki = TestPKI.shared
+        let pki = TrustedAndForeignPKI.shared
         let serverPKI = serverPKI ?? pki.trusted
         let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("transport-inbox-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: inbox) }

@@ -1,8 +1,9 @@
 import Foundation
 import KetenpoortCore
-@testable import Sealing
+import KetenpoortTesting
 import Testing
 
+@testable import Sealing
 
 /// `ketenpoort pki init` and `ketenpoort verify`, run as processes.
 @Suite("CLI pki and verify", .enabled(if: Binary.url != nil, "build the ketenpoort binary first (swift build)"))

@@ -232,13 +232,15 @@ struct DetachedJWSTests {
         for cuts in [[1], [2, 5, 100_000], [3, 6, 9], [65_536, 131_072], [199_999]] {
             let bounds = [0] + cuts + [payload.count]
             let (header, jws) = try sealer.seal(
-                payloadSHA256: sha256, merkleRoot: root, count: 1, batch: "parts", recipient: TestPKI.amsterdam.oin, contract: "c", contractVersion: "1",
+                payloadSHA256: sha256, merkleRoot: root, count: 1, batch: "parts", recipient: TestPKI.amsterdam.oin, contract: "c",
+                contractVersion: "1",
                 issuedAt: TestPKI.now, payload: { part in for (from, to) in zip(bounds, bounds.dropFirst()) { try part(payload[from..<to]) } })
             #expect(try await jws.verify(payload: payload, trustedRoots: [try pki.ca], at: TestPKI.now) == header, "cuts \(cuts)")
         }
         #expect(throws: KetenpoortError(.sealingDigestMismatch, "")) {
             try sealer.seal(
-                payloadSHA256: sha256, merkleRoot: root, count: 1, batch: "parts", recipient: TestPKI.amsterdam.oin, contract: "c", contractVersion: "1",
+                payloadSHA256: sha256, merkleRoot: root, count: 1, batch: "parts", recipient: TestPKI.amsterdam.oin, contract: "c",
+                contractVersion: "1",
                 issuedAt: TestPKI.now, payload: { part in try part(payload.dropLast()) })
         }
     }

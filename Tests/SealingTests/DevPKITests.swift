@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import SwiftASN1
 import Testing
 import X509
@@ -73,12 +74,15 @@ struct DevPKITests {
         let pem = try directory.write("leaf.pem", Data(try PEMFiles.pem([certificate]).utf8))
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/bin/sh")
-        openssl.arguments = ["-c", "openssl x509 -in '\(pem.path)' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64"]
+        openssl.arguments = [
+            "-c", "openssl x509 -in '\(pem.path)' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64",
+        ]
         let output = Pipe()
         openssl.standardOutput = output
         try openssl.run()
         openssl.waitUntilExit()
-        let expected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let expected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(pin == "sha256//" + expected)
         let chain = try await CertificateTrust.validate(leaf: certificate, roots: [try pki.ca], at: TestPKI.now)
         #expect(chain.count == 2)

@@ -2,9 +2,9 @@ import Crypto
 import Foundation
 import KetenpoortCore
 import PropertyBased
-@testable import Sealing
 import Testing
 
+@testable import Sealing
 
 @Suite("Merkle tree")
 struct MerkleTreeTests {

@@ -25,7 +25,9 @@ struct ReceiptSignatureTests {
         let compact = try ReceiptSignature.sign(receipt: Self.body, header: header(), signer: try pki.signer())
         let jws = try CheckpointJWS(compact: compact)
         _ = try await jws.verify(payload: Self.body, trustedRoots: [try pki.ca], at: TestPKI.now)
-        await #expect(throws: KetenpoortError.self) { _ = try await jws.verify(payload: Self.body + [32], trustedRoots: [try pki.ca], at: TestPKI.now) }
+        await #expect(throws: KetenpoortError.self) {
+            _ = try await jws.verify(payload: Self.body + [32], trustedRoots: [try pki.ca], at: TestPKI.now)
+        }
         let part = try #require(compact.split(separator: ".", omittingEmptySubsequences: false).first)
         let json = try #require(Base64URL.decode(part))
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
@@ -33,10 +35,11 @@ struct ReceiptSignatureTests {
         #expect(object["kp-sha256"] as? String == Hex.encode(SHA256.hash(data: Self.body)))
         #expect(object["kp-partner"] as? String == TestPKI.amsterdam.oin.value && object["kp-sender"] as? String == TestPKI.gateway.oin.value)
         #expect(object["iat"] as? Int == Int(TestPKI.now.timeIntervalSince1970))
-        #expect(Set(object.keys) == [
-            "alg", "typ", "x5c", "kid", "iat", "kp-sender", "kp-partner", "kp-contract", "kp-idempotency-key", "kp-payload-sha256", "kp-sha256",
-            "kp-outcome", "kp-items", "kp-accepted", "kp-quarantined", "kp-rejected",
-        ])
+        #expect(
+            Set(object.keys) == [
+                "alg", "typ", "x5c", "kid", "iat", "kp-sender", "kp-partner", "kp-contract", "kp-idempotency-key", "kp-payload-sha256", "kp-sha256",
+                "kp-outcome", "kp-items", "kp-accepted", "kp-quarantined", "kp-rejected",
+            ])
         #expect(try JSONDecoder().decode(ReceiptHeader.self, from: json) == header())
     }
 
@@ -45,6 +48,8 @@ struct ReceiptSignatureTests {
         defer { pki.remove() }
         let signer = try pki.signer()
         #expect(throws: KetenpoortError.self) { try ReceiptSignature.sign(receipt: Self.body + [32], header: header(), signer: signer) }
-        #expect(throws: KetenpoortError.self) { try ReceiptSignature.sign(receipt: Self.body, header: header(sender: TestPKI.amsterdam.oin), signer: signer) }
+        #expect(throws: KetenpoortError.self) {
+            try ReceiptSignature.sign(receipt: Self.body, header: header(sender: TestPKI.amsterdam.oin), signer: signer)
+        }
     }
 }

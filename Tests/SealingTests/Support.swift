@@ -1,27 +1,8 @@
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 import X509
-
-/// A directory under the temporary directory with a unique name; tests write only there.
-struct TempDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("ketenpoort-sealing-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    @discardableResult
-    func write(_ name: String, _ data: Data) throws -> URL {
-        try data.write(to: file(name))
-        return file(name)
-    }
-}
 
 /// A dev PKI made in a temporary directory at a fixed instant.
 struct TestPKI {

@@ -36,7 +36,9 @@ struct DuoStatusStoreTests {
         try SQLiteStoreTests.withStore { store, _ in
             try Self.apply(["123456782", "111222333"], sequence: 1, to: store)
             try Self.apply(["123456782"], sequence: 2, to: store) {
-                let seen = try store.duoStatus.read { tx in (try tx.lastDuoExtract()?.sequence, try tx.duoStatusCount(), try tx.duoStatus(bsn: "123456782")?.status) }
+                let seen = try store.duoStatus.read { tx in
+                    (try tx.lastDuoExtract()?.sequence, try tx.duoStatusCount(), try tx.duoStatus(bsn: "123456782")?.status)
+                }
                 #expect(seen.0 == 1 && seen.1 == 2 && seen.2 == "S1")
             }
             try store.duoStatus.read { tx throws in
@@ -60,7 +62,8 @@ struct DuoStatusStoreTests {
             let locker = Process()
             locker.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
             locker.arguments = [
-                "-c", "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.lockf(fd, fcntl.LOCK_EX, 5, 123, 0); print('held', flush=True); sys.stdin.read()",
+                "-c",
+                "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.lockf(fd, fcntl.LOCK_EX, 5, 123, 0); print('held', flush=True); sys.stdin.read()",
                 path + "-shm",
             ]
             let input = Pipe()

@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
 import KetenpoortCore
-@testable import Store
-@testable import StoreSQLite
 import Testing
 
+@testable import Store
+@testable import StoreSQLite
 
 @Suite("Outbox payloads in parts")
 struct OutboxPayloadTests {
@@ -63,7 +63,9 @@ struct OutboxPayloadTests {
     func diskSort() throws {
         try SQLiteStoreTests.withStore { store, _ in
             var generator = SystemRandomNumberGenerator()
-            let strings = (0..<5_000).map { _ in Data((0..<Int.random(in: 0...6, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) }) }
+            let strings = (0..<5_000).map { _ in
+                Data((0..<Int.random(in: 0...6, using: &generator)).map { _ in UInt8.random(in: 0...3, using: &generator) })
+            }
             var sorted: [Data] = []
             try store.write { tx in
                 try tx.sortOnDisk({ add in for string in strings { try add(string) } }, sorted: { sorted.append(Data($0)) })

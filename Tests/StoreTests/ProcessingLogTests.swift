@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
 import KetenpoortCore
-@testable import Store
-@testable import StoreSQLite
 import Testing
 
+@testable import Store
+@testable import StoreSQLite
 
 @Suite("Processing log (a file of its own)")
 struct ProcessingLogTests {

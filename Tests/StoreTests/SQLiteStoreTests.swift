@@ -18,10 +18,15 @@ struct SQLiteStoreTests {
     @Test("a new file is migrated to the current schema, and reopening keeps it")
     func migrations() throws {
         try Self.withStore { store, path in
-            #expect(try store.appliedMigrations() == ["v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v5-consent", "v6-processing-log", "v7-batch-payload-parts",
-                "v8-staged-sync", "v9-sent-without-person-index",
-            ])
-            try store.write { try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3)) }
+            #expect(
+                try store.appliedMigrations() == [
+                    "v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v5-consent", "v6-processing-log",
+                    "v7-batch-payload-parts",
+                    "v8-staged-sync", "v9-sent-without-person-index",
+                ])
+            try store.write {
+                try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3))
+            }
             let reopened = try SQLiteStore(path: path)
             #expect(try reopened.read { try $0.lastSnapshot(source: "coa") }?.date == Self.day)
         }
@@ -33,7 +38,10 @@ struct SQLiteStoreTests {
         try Self.withStore { store, _ in
             #expect(throws: Boom.self) {
                 try store.write { tx in
-                    try tx.putSent(SentState(gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "aa", isHoused: false, lastRun: "r1"))
+                    try tx.putSent(
+                        SentState(
+                            gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "aa", isHoused: false,
+                            lastRun: "r1"))
                     try tx.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(), items: 1))
                     throw Boom()
                 }
@@ -50,9 +58,16 @@ struct SQLiteStoreTests {
         try Self.withStore { store, _ in
             let other = PersonKey(vnummer: nil, bsn: "111222333")!
             try store.write { tx in
-                try tx.putSent(SentState(gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "aa", isHoused: false, lastRun: "r1"))
-                try tx.putSent(SentState(gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "bb", isHoused: true, lastRun: "r2"))
-                try tx.putSent(SentState(gemeente: "GM0344", person: other, bsn: "111222333", vnummer: nil, contentHash: "cc", isHoused: false, lastRun: "r1"))
+                try tx.putSent(
+                    SentState(
+                        gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "aa", isHoused: false,
+                        lastRun: "r1"))
+                try tx.putSent(
+                    SentState(
+                        gemeente: "GM0363", person: Self.person, bsn: "123456782", vnummer: "1234567890", contentHash: "bb", isHoused: true,
+                        lastRun: "r2"))
+                try tx.putSent(
+                    SentState(gemeente: "GM0344", person: other, bsn: "111222333", vnummer: nil, contentHash: "cc", isHoused: false, lastRun: "r1"))
             }
             let states = try store.read { try $0.sentStates(bsn: "123456782") }
             #expect(states.map(\.contentHash) == ["bb"])
@@ -87,15 +102,21 @@ struct SQLiteStoreTests {
         try Self.withStore { store, _ in
             let payload = Data("<Kennisgevingen/>".utf8)
             let batch = OutboxBatch(
-                id: "b1", recipient: "gm0363", recipientOIN: "00000001002220647000", contract: "gemeente-kennisgeving", contentType: "application/xml",
-                createdAt: Date(timeIntervalSince1970: 100), recordCount: 2, merkleRoot: "ab", recordHashes: ["01", "02"], payloadBytes: payload.count,
+                id: "b1", recipient: "gm0363", recipientOIN: "00000001002220647000", contract: "gemeente-kennisgeving",
+                contentType: "application/xml",
+                createdAt: Date(timeIntervalSince1970: 100), recordCount: 2, merkleRoot: "ab", recordHashes: ["01", "02"],
+                payloadBytes: payload.count,
                 signature: "h..s")
             try store.write { try $0.insertBatch(batch, payload: payload) }
             #expect(try store.read { try $0.batch(id: "b1") } == batch)
             #expect(try store.read { try $0.batches(status: .pending) }.map(\.id) == ["b1"])
             try store.write { tx in
-                try tx.recordAttempt(DeliveryAttempt(batch: "b1", at: Date(), httpStatus: 503, error: "HTTP 503", receipt: nil), status: .pending, nextAttemptAt: Date(timeIntervalSince1970: 200))
-                try tx.recordAttempt(DeliveryAttempt(batch: "b1", at: Date(), httpStatus: 200, error: nil, receipt: Data("{}".utf8)), status: .delivered, nextAttemptAt: nil)
+                try tx.recordAttempt(
+                    DeliveryAttempt(batch: "b1", at: Date(), httpStatus: 503, error: "HTTP 503", receipt: nil), status: .pending,
+                    nextAttemptAt: Date(timeIntervalSince1970: 200))
+                try tx.recordAttempt(
+                    DeliveryAttempt(batch: "b1", at: Date(), httpStatus: 200, error: nil, receipt: Data("{}".utf8)), status: .delivered,
+                    nextAttemptAt: nil)
             }
             let delivered = try #require(try store.read { try $0.batch(id: "b1") })
             #expect(delivered.status == .delivered)
@@ -111,12 +132,14 @@ struct SQLiteStoreTests {
             for (id, outcome) in [("b-retry", BatchStatus.pending), ("b-dead", .deadLettered), ("b-delivered", .delivered)] {
                 let batch = OutboxBatch(
                     id: id, recipient: "duo", recipientOIN: "00000001800866472000", contract: "argonaut-advies", contentType: "application/x-ndjson",
-                    createdAt: Date(timeIntervalSince1970: 100), recordCount: 1, merkleRoot: "ab", recordHashes: ["01"], payloadBytes: 2, signature: "h..s")
+                    createdAt: Date(timeIntervalSince1970: 100), recordCount: 1, merkleRoot: "ab", recordHashes: ["01"], payloadBytes: 2,
+                    signature: "h..s")
                 try store.write { try $0.insertBatch(batch, payload: Data("{}".utf8)) }
                 #expect(try store.write { try $0.recallBatch(id: id) })
                 try store.write { tx in
                     try tx.recordAttempt(
-                        DeliveryAttempt(batch: id, at: Date(), httpStatus: outcome == .delivered ? 201 : 503, error: nil, receipt: nil), status: outcome,
+                        DeliveryAttempt(batch: id, at: Date(), httpStatus: outcome == .delivered ? 201 : 503, error: nil, receipt: nil),
+                        status: outcome,
                         nextAttemptAt: nil)
                 }
                 #expect(try store.read { try $0.batch(id: id) }?.status == (outcome == .delivered ? .delivered : .recalled), "\(id)")
@@ -131,11 +154,17 @@ struct SQLiteStoreTests {
     func records() throws {
         try Self.withStore { store, _ in
             try store.write { tx in
-                try tx.quarantine(QuarantineEntry(run: "r1", source: "coa", position: "line 4", field: "bsn", rule: "field.bsn", message: "BSN is not valid"))
-                try tx.recordIncident(IncidentRecord(
-                    id: "i1", kind: .misroute, detectedAt: Date(timeIntervalSince1970: 5), recipient: "gm0363", batch: "b1", subjects: ["p1", "p2"],
-                    categories: [.identifier, .personal], leftGateway: false, details: "blocked"))
-                try tx.recordRun(RunRecord(id: "r1", job: "coa-gemeenten", startedAt: Date(timeIntervalSince1970: 1), finishedAt: Date(timeIntervalSince1970: 2), report: "{}"))
+                try tx.quarantine(
+                    QuarantineEntry(run: "r1", source: "coa", position: "line 4", field: "bsn", rule: "field.bsn", message: "BSN is not valid"))
+                try tx.recordIncident(
+                    IncidentRecord(
+                        id: "i1", kind: .misroute, detectedAt: Date(timeIntervalSince1970: 5), recipient: "gm0363", batch: "b1",
+                        subjects: ["p1", "p2"],
+                        categories: [.identifier, .personal], leftGateway: false, details: "blocked"))
+                try tx.recordRun(
+                    RunRecord(
+                        id: "r1", job: "coa-gemeenten", startedAt: Date(timeIntervalSince1970: 1), finishedAt: Date(timeIntervalSince1970: 2),
+                        report: "{}"))
             }
             #expect(try store.read { try $0.quarantined(run: "r1") }.map(\.rule) == ["field.bsn"])
             let incident = try #require(try store.read { try $0.incidents() }.first)

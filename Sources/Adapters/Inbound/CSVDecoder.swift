@@ -46,9 +46,11 @@ public struct CSVDecoder: InboundDecoder {
                     // counted as the item it is (and its values never repeated).
                     guard names.contains(where: { known.contains($0.uppercased()) }) || names.allSatisfy(Self.looksLikeColumnName) else {
                         stopped = true
-                        try sink(.fileFinding(Finding(
-                            position: .line(row.line), field: nil, rule: .structure,
-                            message: "the first line is not a header (it names no known column): the file has no header line", level: .file)))
+                        try sink(
+                            .fileFinding(
+                                Finding(
+                                    position: .line(row.line), field: nil, rule: .structure,
+                                    message: "the first line is not a header (it names no known column): the file has no header line", level: .file)))
                         return try sink(.skippedItem(.line(row.line)))
                     }
                     let columns = Self.columnIndexes(names)
@@ -66,9 +68,13 @@ public struct CSVDecoder: InboundDecoder {
                     }
                     if !missing.isEmpty {
                         stopped = true
-                        try sink(.fileFinding(Finding(
-                            position: .line(row.line), field: nil, rule: .missingColumn,
-                            message: "required column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) missing from the header", level: .file)))
+                        try sink(
+                            .fileFinding(
+                                Finding(
+                                    position: .line(row.line), field: nil, rule: .missingColumn,
+                                    message:
+                                        "required column\(missing.count > 1 ? "s" : "") \(missing.joined(separator: ", ")) missing from the header",
+                                    level: .file)))
                     }
                     return
                 }
@@ -88,7 +94,10 @@ public struct CSVDecoder: InboundDecoder {
                 try sink(.item(raw))
             }
         } catch CSVTokenizer.TokenizerError.unterminatedQuote(let line) {
-            try sink(.fileFinding(Finding(position: .line(line), field: nil, rule: .structure, message: "a quoted field starting here is never closed", level: .file)))
+            try sink(
+                .fileFinding(
+                    Finding(
+                        position: .line(line), field: nil, rule: .structure, message: "a quoted field starting here is never closed", level: .file)))
             // From here on rows cannot be told apart: each line left counts as one item.
             let firstItemLine = headerCount == 0 ? line + 1 : line
             try PhysicalLines.forEachNonEmptyLine(of: url) { number in
@@ -97,7 +106,8 @@ public struct CSVDecoder: InboundDecoder {
             return
         }
         if headerCount == 0 {
-            try sink(.fileFinding(Finding(position: .line(1), field: nil, rule: .structure, message: "the file is empty: no header line", level: .file)))
+            try sink(
+                .fileFinding(Finding(position: .line(1), field: nil, rule: .structure, message: "the file is empty: no header line", level: .file)))
         }
         _ = object
     }

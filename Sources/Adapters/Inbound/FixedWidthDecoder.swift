@@ -34,7 +34,8 @@ public struct FixedWidthDecoder: InboundDecoder {
             let ranges = try object.fields.map { field -> (Int, Range<Int>, [ValueTransform]) in
                 let parts = field.location.split(separator: "-").compactMap { Int($0) }
                 guard (1...2).contains(parts.count), parts[0] >= 1, parts.last! >= parts[0] else {
-                    throw KetenpoortError(.adapterInvalid, "\(mapping.source): field \(field.field): '\(field.location)' is not a position range like 2-10")
+                    throw KetenpoortError(
+                        .adapterInvalid, "\(mapping.source): field \(field.field): '\(field.location)' is not a position range like 2-10")
                 }
                 return (object.object.slot(of: field.field)!, (parts[0] - 1)..<parts.last!, field.transforms)
             }
@@ -132,7 +133,10 @@ public struct FixedWidthDecoder: InboundDecoder {
         }
         if !pending.isEmpty { try pending.withUnsafeBufferPointer { try handle(line: $0) } }
         if failed { return }
-        if !sawHeader { try fileFinding("the file has no header record", 1) }
-        else if !sawTrailer { try fileFinding("the file has no trailer record", lineNumber) }
+        if !sawHeader {
+            try fileFinding("the file has no header record", 1)
+        } else if !sawTrailer {
+            try fileFinding("the file has no trailer record", lineNumber)
+        }
     }
 }

@@ -25,9 +25,11 @@ public struct JSONLinesDecoder: InboundDecoder {
             let object = try? JSONSerialization.jsonObject(with: Data(line), options: [])
             guard let dictionary = object as? [String: Any] else {
                 if object == nil && !hasLineEnd {
-                    try sink(.fileFinding(Finding(
-                        position: .line(number), field: nil, rule: .structure,
-                        message: "the file ends inside a line (no line end, not complete JSON): it was cut off", level: .file)))
+                    try sink(
+                        .fileFinding(
+                            Finding(
+                                position: .line(number), field: nil, rule: .structure,
+                                message: "the file ends inside a line (no line end, not complete JSON): it was cut off", level: .file)))
                     return try sink(.skippedItem(.line(number)))
                 }
                 raw.malformation = "the line is not a JSON object"
@@ -39,8 +41,9 @@ public struct JSONLinesDecoder: InboundDecoder {
                 case .success(let text):
                     raw.texts[entry.slot] = ResolvedFields.transform(text, entry.transforms)
                 case .failure(let found):
-                    raw.typeMismatches.append(TypeMismatch(
-                        slot: entry.slot, message: "\(entry.location) must be \(expected[index].rawValue) in JSON, not \(found.rawValue)"))
+                    raw.typeMismatches.append(
+                        TypeMismatch(
+                            slot: entry.slot, message: "\(entry.location) must be \(expected[index].rawValue) in JSON, not \(found.rawValue)"))
                 }
             }
             try sink(.item(raw))

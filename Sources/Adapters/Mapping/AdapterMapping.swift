@@ -89,7 +89,10 @@ public struct AdapterMapping: Sendable {
                 guard let object = contract.object(named: name) else {
                     throw node.error("contract \(contract.id) has no object '\(name)'", code: .adapterInvalid)
                 }
-                objects.append(try loadObject(try node.required("fields"), object: object, recordType: try node["recordType"]?.string(), direction: direction, partner: partner))
+                objects.append(
+                    try loadObject(
+                        try node.required("fields"), object: object, recordType: try node["recordType"]?.string(), direction: direction,
+                        partner: partner))
             }
         }
         guard !objects.isEmpty else {
@@ -101,7 +104,9 @@ public struct AdapterMapping: Sendable {
             objects: objects, source: root.file)
     }
 
-    static func loadObject(_ node: YAMLNode, object: SchemaObject, recordType: String?, direction: AdapterDirection, partner: Role) throws -> ObjectMapping {
+    static func loadObject(_ node: YAMLNode, object: SchemaObject, recordType: String?, direction: AdapterDirection, partner: Role) throws
+        -> ObjectMapping
+    {
         var fields: [FieldMapping] = []
         for entry in try node.items() {
             let fieldNode = try entry.required("field")
@@ -117,7 +122,8 @@ public struct AdapterMapping: Sendable {
             let location = try entry["source"]?.string() ?? entry["target"]?.string() ?? spec.physicalName
             let layout = try entry["format"].map { try $0.value(of: DateLayout.self) }
             let transforms = try (entry["transforms"]?.items() ?? []).map(ValueTransform.parse)
-            fields.append(FieldMapping(field: name, location: location, from: try entry["from"]?.string() ?? name, transforms: transforms, dateLayout: layout))
+            fields.append(
+                FieldMapping(field: name, location: location, from: try entry["from"]?.string() ?? name, transforms: transforms, dateLayout: layout))
         }
         return ObjectMapping(object: object, recordType: recordType, fields: fields)
     }

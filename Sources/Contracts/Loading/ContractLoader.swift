@@ -91,27 +91,51 @@ public enum ContractLoader {
             }
             switch kind {
             case "notBefore":
-                recordRules.append(RecordRule(name: ruleName, kind: .notBefore(field: try field("field"), reference: try field("reference")), code: try requireCode(nil), description: description))
+                recordRules.append(
+                    RecordRule(
+                        name: ruleName, kind: .notBefore(field: try field("field"), reference: try field("reference")), code: try requireCode(nil),
+                        description: description))
             case "requireOneOf":
                 let list = try implementation.required("fields")
                 let names = try list.strings()
-                guard names.count >= 2, names.allSatisfy(seen.contains) else { throw list.error("fields must name two or more properties of \(name)") }
-                recordRules.append(RecordRule(name: ruleName, kind: .requireOneOf(fields: names), code: try requireCode(nil), description: description))
+                guard names.count >= 2, names.allSatisfy(seen.contains) else {
+                    throw list.error("fields must name two or more properties of \(name)")
+                }
+                recordRules.append(
+                    RecordRule(name: ruleName, kind: .requireOneOf(fields: names), code: try requireCode(nil), description: description))
             case "requiredWith":
-                recordRules.append(RecordRule(name: ruleName, kind: .requiredWith(field: try field("field"), when: try field("when")), code: try requireCode(nil), description: description))
+                recordRules.append(
+                    RecordRule(
+                        name: ruleName, kind: .requiredWith(field: try field("field"), when: try field("when")), code: try requireCode(nil),
+                        description: description))
             case "recordCount":
-                fileRules.append(FileRule(name: ruleName, kind: .recordCount(object: try implementation.required("object").string(), field: try implementation.required("field").string()), code: try requireCode(.recordCount)))
+                fileRules.append(
+                    FileRule(
+                        name: ruleName,
+                        kind: .recordCount(
+                            object: try implementation.required("object").string(), field: try implementation.required("field").string()),
+                        code: try requireCode(.recordCount)))
             case "controlTotal":
-                fileRules.append(FileRule(name: ruleName, kind: .controlTotal(
-                    object: try implementation.required("object").string(), field: try implementation.required("field").string(),
-                    sumOf: try implementation.required("sumOf").string(), modulo: try implementation.required("modulo").int()), code: try requireCode(.controlTotal)))
+                fileRules.append(
+                    FileRule(
+                        name: ruleName,
+                        kind: .controlTotal(
+                            object: try implementation.required("object").string(), field: try implementation.required("field").string(),
+                            sumOf: try implementation.required("sumOf").string(), modulo: try implementation.required("modulo").int()),
+                        code: try requireCode(.controlTotal)))
             case "sequence":
-                fileRules.append(FileRule(name: ruleName, kind: .sequence(object: try implementation.required("object").string(), field: try implementation.required("field").string()), code: try requireCode(.sequence)))
+                fileRules.append(
+                    FileRule(
+                        name: ruleName,
+                        kind: .sequence(object: try implementation.required("object").string(), field: try implementation.required("field").string()),
+                        code: try requireCode(.sequence)))
             default:
-                throw implementation.error("unknown rule kind '\(kind)' (known: notBefore, requireOneOf, requiredWith, recordCount, controlTotal, sequence)")
+                throw implementation.error(
+                    "unknown rule kind '\(kind)' (known: notBefore, requireOneOf, requiredWith, recordCount, controlTotal, sequence)")
             }
         }
-        return SchemaObject(name: name, physicalName: try node["physicalName"]?.string(), role: role, fields: fields, recordRules: recordRules, fileRules: fileRules)
+        return SchemaObject(
+            name: name, physicalName: try node["physicalName"]?.string(), role: role, fields: fields, recordRules: recordRules, fileRules: fileRules)
     }
 
     static func loadField(_ node: YAMLNode, requireLegalBasis: Bool) throws -> FieldSpec {
@@ -134,10 +158,13 @@ public enum ContractLoader {
         }
         let classification = try classificationNode.value(of: Classification.self)
         guard let recipientsNode = custom.node("recipients") else { throw node.error("property '\(name)' names no recipients") }
-        let recipients = Set(try recipientsNode.strings().map { text -> Role in
-            guard let role = Role(rawValue: text) else { throw recipientsNode.error("'\(text)' is not a role (\(Role.allCases.map(\.rawValue).joined(separator: ", ")))") }
-            return role
-        })
+        let recipients = Set(
+            try recipientsNode.strings().map { text -> Role in
+                guard let role = Role(rawValue: text) else {
+                    throw recipientsNode.error("'\(text)' is not a role (\(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                return role
+            })
         let legalBasis = try custom.string("legalBasis")
         if requireLegalBasis && (legalBasis ?? "").isEmpty {
             throw node.error("property '\(name)' has no legalBasis: every field delivered for statistics needs its own")

@@ -24,7 +24,9 @@ enum PropertyQuality {
             }
             let metric = try rule.required("metric")
             guard try metric.string() == "invalidValues" else {
-                throw metric.error("metric '\(try metric.string())' is not enforced by the engine; property quality supports metric: invalidValues (with type: text for documentation)")
+                throw metric.error(
+                    "metric '\(try metric.string())' is not enforced by the engine; property quality supports metric: invalidValues (with type: text for documentation)"
+                )
             }
             let arguments = try rule.required("arguments")
             let valuesNode = try arguments.required("validValues")

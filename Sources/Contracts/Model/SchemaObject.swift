@@ -23,7 +23,9 @@ public final class SchemaObject: Sendable {
     public let fileRules: [FileRule]
     private let slotByName: [String: Int]
 
-    public init(name: String, physicalName: String? = nil, role: ObjectRole, fields: [FieldSpec], recordRules: [RecordRule] = [], fileRules: [FileRule] = []) {
+    public init(
+        name: String, physicalName: String? = nil, role: ObjectRole, fields: [FieldSpec], recordRules: [RecordRule] = [], fileRules: [FileRule] = []
+    ) {
         self.name = name
         self.physicalName = physicalName
         self.role = role

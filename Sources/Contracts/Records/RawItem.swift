@@ -1,3 +1,5 @@
+import KetenpoortCore
+
 /// One item as a codec read it: the text of each field of the contract object (nil when empty),
 /// before typing and validation.
 public struct RawItem: Sendable {
@@ -113,8 +115,6 @@ public enum DateLayout: String, Sendable, CaseIterable {
         }
     }
 }
-
-import KetenpoortCore
 
 /// A complete or incomplete date, as numbers (0 for unknown parts).
 public protocol CalendarDateConvertible {

@@ -19,7 +19,11 @@ public enum Position: Hashable, Sendable, Codable, CustomStringConvertible {
     enum CodingKeys: String, CodingKey { case line, record }
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        if let n = try container.decodeIfPresent(Int.self, forKey: .line) { self = .line(n) } else { self = .record(try container.decode(Int.self, forKey: .record)) }
+        if let n = try container.decodeIfPresent(Int.self, forKey: .line) {
+            self = .line(n)
+        } else {
+            self = .record(try container.decode(Int.self, forKey: .record))
+        }
     }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

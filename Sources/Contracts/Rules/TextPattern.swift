@@ -103,7 +103,9 @@ public struct TextPattern: Sendable, CustomStringConvertible {
                     guard let low = Int(parts[0]), parts.count <= 2 else { throw PatternError(pattern: source, reason: "bad {n,m}") }
                     atom.min = low
                     if parts.count == 2 {
-                        if parts[1].isEmpty { atom.max = Int.max } else {
+                        if parts[1].isEmpty {
+                            atom.max = Int.max
+                        } else {
                             guard let high = Int(parts[1]), high >= low else { throw PatternError(pattern: source, reason: "bad {n,m}") }
                             atom.max = high
                         }

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 /// Parses ISO 8601 / RFC 3339 timestamps with a zone: `2026-11-19T10:02:00+01:00`, `…Z`, with
 /// optional fractional seconds.
@@ -35,7 +36,9 @@ public enum TimestampParser {
         if b[i] == 90 || b[i] == 122 {
             guard i + 1 == b.count else { return nil }
         } else if b[i] == 43 || b[i] == 45 {
-            guard i + 6 == b.count, b[i + 3] == 58, let oh = num((i + 1)..<(i + 3)), let om = num((i + 4)..<(i + 6)), oh < 24, om < 60 else { return nil }
+            guard i + 6 == b.count, b[i + 3] == 58, let oh = num((i + 1)..<(i + 3)), let om = num((i + 4)..<(i + 6)), oh < 24, om < 60 else {
+                return nil
+            }
             offset = (oh * 60 + om) * 60 * (b[i] == 43 ? 1 : -1)
         } else {
             return nil
@@ -45,8 +48,6 @@ public enum TimestampParser {
         return Date(timeIntervalSince1970: seconds)
     }
 }
-
-import KetenpoortCore
 
 enum CalendarDateBridge {
     static func days(year: Int, month: Int, day: Int) -> Int? {

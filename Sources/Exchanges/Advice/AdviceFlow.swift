@@ -87,15 +87,19 @@ public struct AdviceFlow: Sendable {
                 throw Rejected(report: report)
             }
             for finding in report.validation.findings {
-                try tx.quarantine(QuarantineEntry(
-                    run: runID, source: "argonaut", position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
-                    message: finding.message))
+                try tx.quarantine(
+                    QuarantineEntry(
+                        run: runID, source: "argonaut", position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
+                        message: finding.message))
             }
             report.release = try release(in: tx)
             try tx.recordRun(RunRecord(id: runID, job: Self.flow, startedAt: started, finishedAt: clock.now(), report: try Self.json(report)))
             logger.info(
                 "advices ingested",
-                metadata: ["run": "\(runID)", "received": "\(report.received.count)", "released": "\(report.release.released.count)", "held": "\(report.release.held.count)"])
+                metadata: [
+                    "run": "\(runID)", "received": "\(report.received.count)", "released": "\(report.release.released.count)",
+                    "held": "\(report.release.held.count)",
+                ])
             return report
         }
     }
@@ -123,7 +127,8 @@ public struct AdviceFlow: Sendable {
             let decision = policy.decide(record, bsn: advice.bsn, recipient: consentRecipient)
             if let decision {
                 try decisions.record(
-                    decision, bsn: advice.bsn, person: PersonKey(value: "b:" + advice.bsn), recipient: consentRecipient, at: now, reference: advice.id,
+                    decision, bsn: advice.bsn, person: PersonKey(value: "b:" + advice.bsn), recipient: consentRecipient, at: now,
+                    reference: advice.id,
                     in: tx)
             }
             guard decision?.isAllowed ?? true else {
@@ -153,16 +158,21 @@ public struct AdviceFlow: Sendable {
             else { continue }
             let recipient = AdviceRecipient.consentName(of: party)
             // The advice's text is kept only in its batch: every purpose the contract guards counts.
-            let outcome = ConsentPolicy.Outcome(consents: policy.purposes.sorted().map { purpose in
-                (purpose, policy.validConsent(bsn: advice.bsn, purpose: purpose, recipient: recipient, at: now))
-            })
+            let outcome = ConsentPolicy.Outcome(
+                consents: policy.purposes.sorted().map { purpose in
+                    (purpose, policy.validConsent(bsn: advice.bsn, purpose: purpose, recipient: recipient, at: now))
+                })
             guard !outcome.isAllowed, try tx.recallBatch(id: id) else { continue }
-            try decisions.record(outcome, bsn: advice.bsn, person: PersonKey(value: "b:" + advice.bsn), recipient: recipient, at: now, reference: advice.id, in: tx)
+            try decisions.record(
+                outcome, bsn: advice.bsn, person: PersonKey(value: "b:" + advice.bsn), recipient: recipient, at: now, reference: advice.id, in: tx)
             try tx.markAdviceRecalled(id: advice.id)
-            try audit.append(.batchRecalled(batch: id, reason: "consent for \(policy.purposes.sorted().joined(separator: ", ")) no longer valid"), in: tx)
+            try audit.append(
+                .batchRecalled(batch: id, reason: "consent for \(policy.purposes.sorted().joined(separator: ", ")) no longer valid"), in: tx)
             recalled.append(advice.id)
         }
-        if !recalled.isEmpty { logger.notice("sealed advices recalled: their consent ended before delivery", metadata: ["recalled": "\(recalled.count)"]) }
+        if !recalled.isEmpty {
+            logger.notice("sealed advices recalled: their consent ended before delivery", metadata: ["recalled": "\(recalled.count)"])
+        }
         return recalled
     }
 
@@ -195,7 +205,8 @@ public struct AdviceFlow: Sendable {
             recordHashes: hashes.map(Hex.encode), payloadBytes: payload.count, signature: sealed.jws.compact)
         try tx.insertBatch(batch, payload: payload)
         try audit.append(
-            .batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))),
+            .batchSealed(
+                batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))),
             in: tx)
         try tx.markAdviceSealed(id: advice.id, batch: batchID)
         return batchID

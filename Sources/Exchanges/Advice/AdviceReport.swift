@@ -1,3 +1,5 @@
+import Gateway
+
 /// What one re-evaluation of the held advices did: advice ids only, never their content.
 public struct AdviceRelease: Codable, Sendable, Equatable {
     /// Advices sealed for DUO now (their consent is valid at this moment).
@@ -37,5 +39,3 @@ public struct AdviceIngestReport: Codable, Sendable {
         validation.isRejected || validation.items == received.count + alreadyKnown.count + validation.quarantined
     }
 }
-
-import Gateway

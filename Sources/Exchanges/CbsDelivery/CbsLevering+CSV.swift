@@ -54,7 +54,8 @@ extension CbsLevering {
             contentType: outbound.encoder.contentType, createdAt: now, recordCount: merkle.count, merkleRoot: merkle.rootHex, recordHashes: [],
             payloadBytes: payload.bytes, signature: sealed.jws.compact)
         try tx.insertBatch(batch)
-        try audit?.append(.batchSealed(batch, payloadSHA256: sha256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))), in: tx)
+        try audit?.append(
+            .batchSealed(batch, payloadSHA256: sha256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))), in: tx)
         return SealedCSV(batch: id, records: merkle.count, sha256: sha256)
     }
 
@@ -88,7 +89,8 @@ extension CbsLevering {
         if let firstViolation {
             throw KetenpoortError(
                 .cbsContractViolation,
-                "\(violations) person(s) would break contract \(Self.contract) (first: \(firstViolation.rule) [\(firstViolation.field ?? "")]); nothing was sealed")
+                "\(violations) person(s) would break contract \(Self.contract) (first: \(firstViolation.rule) [\(firstViolation.field ?? "")]); nothing was sealed"
+            )
         }
     }
 }
@@ -101,7 +103,8 @@ extension AuditEvent {
             payload: AuditPayload([
                 "source": .text(delivery.source), "period": .text(delivery.period), "correction": .number(delivery.correction),
                 "csvBatch": .text(delivery.csvBatch), "manifestBatch": .text(delivery.manifestBatch), "records": .number(delivery.records),
-                "sha256": .text(delivery.sha256), "extractSequence": .number(delivery.extractSequence), "extractDate": .text(delivery.extractDate.iso),
+                "sha256": .text(delivery.sha256), "extractSequence": .number(delivery.extractSequence),
+                "extractDate": .text(delivery.extractDate.iso),
             ]))
     }
 }

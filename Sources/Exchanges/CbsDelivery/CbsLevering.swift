@@ -37,7 +37,8 @@ public struct CbsLevering: Sendable {
     let logger = Logger(label: "ketenpoort.cbs")
 
     public init(
-        workspace: Workspace, store: any Store, registry: PartyRegistry, sealer: BatchSealer, deliveryKey: Data, clock: any WallClock = SystemWallClock(),
+        workspace: Workspace, store: any Store, registry: PartyRegistry, sealer: BatchSealer, deliveryKey: Data,
+        clock: any WallClock = SystemWallClock(),
         outputDirectory: URL? = nil, audit: AuditChain? = nil
     ) throws {
         outbound = try workspace.adapters.outbound(partner: .cbs, secrets: TransformSecrets(["cbs-delivery-key": deliveryKey]))
@@ -64,41 +65,44 @@ public struct CbsLevering: Sendable {
         guard source == "duo" else { throw KetenpoortError(.cbsRefused, "unknown source '\(source)' (known: duo)") }
         let now = clock.now()
         // One extract, whole: the status store's snapshot is held while the delivery is sealed.
-        let report = try store.duoStatus.read { status in try store.write { tx -> CbsDeliveryReport in
-            guard let extract = try status.lastDuoExtract() else {
-                throw KetenpoortError(.cbsRefused, "no DUO extract has been applied yet: nothing to deliver")
+        let report = try store.duoStatus.read { status in
+            try store.write { tx -> CbsDeliveryReport in
+                guard let extract = try status.lastDuoExtract() else {
+                    throw KetenpoortError(.cbsRefused, "no DUO extract has been applied yet: nothing to deliver")
+                }
+                guard extract.creationDate >= period.lastDay else {
+                    throw KetenpoortError(
+                        .cbsRefused, "period \(period) ends \(period.lastDay.iso); the last applied DUO extract is of \(extract.creationDate.iso)")
+                }
+                let earlier = try tx.cbsDeliveries(source: source, period: period.description)
+                if !earlier.isEmpty && !correction {
+                    throw KetenpoortError(
+                        .cbsRefused,
+                        "period \(period) was delivered already (\(earlier[0].csvBatch)); an operator may deliver a correction (--correction)")
+                }
+                if earlier.isEmpty && correction {
+                    throw KetenpoortError(.cbsRefused, "period \(period) was never delivered: there is nothing to correct")
+                }
+                FaultPoint.reached("cbs.sealing")
+                let base = "cbs-wi-\(source)-\(period)" + (earlier.isEmpty ? "" : "-correctie-\(earlier.count)")
+                let csv = try sealCSV(status, into: tx, id: base, now: now)
+                let manifest = CbsManifest(
+                    bron: source.uppercased(), periode: period.description, aantal: csv.records, sha256: csv.sha256,
+                    aangemaakt: CoaToGemeenteTranslation.timestamp(now), replaces: earlier.last?.csvBatch)
+                try check(manifest, now: now)
+                let manifestBytes = manifest.bytes
+                let manifestBatch = try seal(manifestBytes, id: base + ".manifest", contentType: "application/json", now: now, tx: tx)
+                let record = CbsDeliveryRecord(
+                    source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
+                    extractSequence: extract.sequence, extractDate: extract.creationDate, records: csv.records, sha256: csv.sha256, createdAt: now)
+                try tx.recordCbsDelivery(record)
+                try audit?.append(.cbsDeliverySealed(record), in: tx)
+                return CbsDeliveryReport(
+                    source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
+                    extractSequence: extract.sequence, extractDate: extract.creationDate.iso, records: csv.records, sha256: csv.sha256,
+                    manifest: String(decoding: manifestBytes, as: UTF8.self))
             }
-            guard extract.creationDate >= period.lastDay else {
-                throw KetenpoortError(
-                    .cbsRefused, "period \(period) ends \(period.lastDay.iso); the last applied DUO extract is of \(extract.creationDate.iso)")
-            }
-            let earlier = try tx.cbsDeliveries(source: source, period: period.description)
-            if !earlier.isEmpty && !correction {
-                throw KetenpoortError(
-                    .cbsRefused, "period \(period) was delivered already (\(earlier[0].csvBatch)); an operator may deliver a correction (--correction)")
-            }
-            if earlier.isEmpty && correction {
-                throw KetenpoortError(.cbsRefused, "period \(period) was never delivered: there is nothing to correct")
-            }
-            FaultPoint.reached("cbs.sealing")
-            let base = "cbs-wi-\(source)-\(period)" + (earlier.isEmpty ? "" : "-correctie-\(earlier.count)")
-            let csv = try sealCSV(status, into: tx, id: base, now: now)
-            let manifest = CbsManifest(
-                bron: source.uppercased(), periode: period.description, aantal: csv.records, sha256: csv.sha256,
-                aangemaakt: CoaToGemeenteTranslation.timestamp(now), replaces: earlier.last?.csvBatch)
-            try check(manifest, now: now)
-            let manifestBytes = manifest.bytes
-            let manifestBatch = try seal(manifestBytes, id: base + ".manifest", contentType: "application/json", now: now, tx: tx)
-            let record = CbsDeliveryRecord(
-                source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
-                extractSequence: extract.sequence, extractDate: extract.creationDate, records: csv.records, sha256: csv.sha256, createdAt: now)
-            try tx.recordCbsDelivery(record)
-            try audit?.append(.cbsDeliverySealed(record), in: tx)
-            return CbsDeliveryReport(
-                source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
-                extractSequence: extract.sequence, extractDate: extract.creationDate.iso, records: csv.records, sha256: csv.sha256,
-                manifest: String(decoding: manifestBytes, as: UTF8.self))
-        } }
+        }
         var written = report
         // The pair of files of §5, as sealed; written once the outbox holds them.
         written.files = try writeFiles(csvBatch: report.csvBatch, manifestBatch: report.manifestBatch, onlyMissing: false)
@@ -139,11 +143,14 @@ public struct CbsLevering: Sendable {
             contractVersion: contract.version, issuedAt: now)
         let batch = OutboxBatch(
             id: id, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: contract.id, contentType: contentType,
-            createdAt: now, recordCount: hashes.count, merkleRoot: sealed.tree.rootHex, recordHashes: hashes.map(Hex.encode), payloadBytes: payload.count,
+            createdAt: now, recordCount: hashes.count, merkleRoot: sealed.tree.rootHex, recordHashes: hashes.map(Hex.encode),
+            payloadBytes: payload.count,
             signature: sealed.jws.compact)
         try tx.insertBatch(batch, payload: payload)
         try audit?.append(
-            .batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))), in: tx)
+            .batchSealed(
+                batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))), in: tx
+        )
         return id
     }
 

@@ -24,7 +24,8 @@ struct CbsManifest {
     }
 
     var bytes: Data {
-        var json = "{\"bron\":\"\(bron)\",\"periode\":\"\(periode)\",\"schema\":\"\(Self.schema)\",\"aantal\":\(aantal),\"sha256\":\"\(sha256)\",\"aangemaakt\":\"\(aangemaakt)\""
+        var json =
+            "{\"bron\":\"\(bron)\",\"periode\":\"\(periode)\",\"schema\":\"\(Self.schema)\",\"aantal\":\(aantal),\"sha256\":\"\(sha256)\",\"aangemaakt\":\"\(aangemaakt)\""
         if let replaces { json += ",\"correctie\":true,\"vervangt\":\"\(replaces)\"" }
         return Data((json + "}").utf8)
     }

@@ -59,9 +59,10 @@ public struct ConsentIngest: Sendable {
         report.validation.quarantined += registerFindings.count
         report.validation.findings = (report.validation.findings + registerFindings).sorted { $0.position.number < $1.position.number }
         for finding in report.validation.findings {
-            try tx.quarantine(QuarantineEntry(
-                run: runID, source: "consent", position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
-                message: finding.message))
+            try tx.quarantine(
+                QuarantineEntry(
+                    run: runID, source: "consent", position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
+                    message: finding.message))
         }
         if let advice {
             report.release = try advice.release(in: tx)
@@ -95,12 +96,15 @@ public struct ConsentIngest: Sendable {
         else { return .unchanged }
         let recipient = recipientText.uppercased()
         guard recipient == "DUO" || GemeenteCode(recipient) != nil else {
-            return .refused(Finding(position: position, field: "ontvanger", rule: .consentRecipient, message: "ontvanger is neither DUO nor a municipality code"))
+            return .refused(
+                Finding(position: position, field: "ontvanger", rule: .consentRecipient, message: "ontvanger is neither DUO nor a municipality code"))
         }
         let versions = try tx.consentVersions(id: id)
         if let first = versions.first, first.bsn != bsn {
-            return .refused(Finding(
-                position: position, field: "bsn", rule: .consentSubjectChanged, message: "toestemmingId names another subject than its first version"))
+            return .refused(
+                Finding(
+                    position: position, field: "bsn", rule: .consentSubjectChanged,
+                    message: "toestemmingId names another subject than its first version"))
         }
         let version = ConsentVersion(
             id: id, version: (versions.last?.version ?? 0) + 1, bsn: bsn, purpose: purpose, recipient: recipient, givenAt: givenAt.instant,

@@ -1,3 +1,5 @@
+import Gateway
+
 extension AuditEvent {
     /// A DUO status extract applied to the status store: which file, and the counts (no BSNs).
     public static func duoExtractApplied(_ report: DuoIngestReport) -> Self {
@@ -21,5 +23,3 @@ extension AuditEvent {
             ]))
     }
 }
-
-import Gateway

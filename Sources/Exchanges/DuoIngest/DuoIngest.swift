@@ -118,7 +118,8 @@ public struct DuoIngest: Sendable {
     /// the extract when it was applied now.
     private func apply(_ file: URL, digest: String, tx: any DuoStatusWriting) throws -> (DuoIngestReport, DuoExtractMark?) {
         let last = try tx.lastDuoExtract()
-        var report = DuoIngestReport(file: file.lastPathComponent, sha256: digest, outcome: .applied, validation: ValidationReport(contract: Self.contract))
+        var report = DuoIngestReport(
+            file: file.lastPathComponent, sha256: digest, outcome: .applied, validation: ValidationReport(contract: Self.contract))
         report.previousSequence = last?.sequence
         if let known = try tx.duoExtract(sha256: digest) {
             report.sequence = known.sequence
@@ -204,7 +205,9 @@ public struct DuoIngest: Sendable {
     }
 
     static func entry(_ finding: Finding, run: String) -> QuarantineEntry {
-        QuarantineEntry(run: run, source: source, position: finding.position.description, field: finding.field, rule: finding.rule.rawValue, message: finding.message)
+        QuarantineEntry(
+            run: run, source: source, position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
+            message: finding.message)
     }
 
     static func json(_ report: DuoIngestReport) throws -> String {

@@ -1,3 +1,5 @@
+import Gateway
+
 /// What one DUO ingest did with an extract; every detail record is accounted for.
 public struct DuoIngestReport: Codable, Sendable {
     /// The verdict on the file.
@@ -51,5 +53,3 @@ public struct DuoIngestReport: Codable, Sendable {
         outcome != .applied || inserted + changed + unchanged + kept + notAdded + unidentified == validation.items
     }
 }
-
-import Gateway

@@ -61,7 +61,11 @@ public struct CohortTable: Codable, Sendable, Equatable {
             guard status.regime == "3", status.status != "VR", status.status != "VV",
                 let start = status.plichtStart, let year = Int(start.prefix(4))
             else { return }
-            if status.doelgroep == "A" { cells[year, default: (Cell(), Cell())].asiel.count(status.status) } else { cells[year, default: (Cell(), Cell())].other.count(status.status) }
+            if status.doelgroep == "A" {
+                cells[year, default: (Cell(), Cell())].asiel.count(status.status)
+            } else {
+                cells[year, default: (Cell(), Cell())].other.count(status.status)
+            }
         }
         let rows = cells.keys.sorted().map { Row(year: $0, asiel: cells[$0]!.asiel, gezinOverig: cells[$0]!.other) }
         return CohortTable(rows: rows, peildatum: try tx.lastDuoExtract()?.creationDate.iso)

@@ -158,7 +158,8 @@ extension CoaGemeenteSync {
                 let state = SentState(
                     gemeente: gemeente, person: person, bsn: notification.bsn, vnummer: notification.vnummer, contentHash: hash,
                     isHoused: notification.isHoused, lastRun: context.run)
-                items.append(SealItem(fragment: start..<payload.count, person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
+                items.append(
+                    SealItem(fragment: start..<payload.count, person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
             } else {
                 // A withdrawal carries the identifiers only.
                 var record = Record(object: object)
@@ -174,7 +175,8 @@ extension CoaGemeenteSync {
         func step(blocked: Bool, payloadBytes: Int = 0, _ body: @escaping (any StoreTransaction) throws -> Void) -> SealStep {
             SealStep(batch: batchID, isBlocked: blocked, payloadBytes: payloadBytes) { tx in
                 for decision in decided {
-                    try decisions.record(decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: moment, reference: run, in: tx)
+                    try decisions.record(
+                        decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: moment, reference: run, in: tx)
                 }
                 try body(tx)
                 try tx.recordSyncBatch(run: run, batch: batchID, blocked: blocked)
@@ -212,7 +214,8 @@ extension CoaGemeenteSync {
             id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: outbound.mapping.contract.id,
             contentType: outbound.encoder.contentType, createdAt: context.moment, recordCount: items.count, merkleRoot: sealed.tree.rootHex,
             recordHashes: hashes.map(Hex.encode), payloadBytes: body.count, signature: sealed.jws.compact)
-        let sealedEntry = AuditEvent.batchSealed(batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8)))
+        let sealedEntry = AuditEvent.batchSealed(
+            batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8)))
         let changes = items.map { ($0.state, $0.person) }
         return step(blocked: false, payloadBytes: body.count) { tx in
             try tx.insertBatch(batch, payload: body)

@@ -126,10 +126,15 @@ public struct CoaGemeenteSync: Sendable {
         try apply(staging, run: runID, at: started, consent: consent, report: &report)
         let t3 = Date()
         logger.info(
-            "sync phases", metadata: ["run": "\(runID)", "stage.s": "\(t1.timeIntervalSince(t0))", "merge.s": "\(t2.timeIntervalSince(t1))", "apply.s": "\(t3.timeIntervalSince(t2))"])
+            "sync phases",
+            metadata: [
+                "run": "\(runID)", "stage.s": "\(t1.timeIntervalSince(t0))", "merge.s": "\(t2.timeIntervalSince(t1))",
+                "apply.s": "\(t3.timeIntervalSince(t2))",
+            ])
         try store.write { tx in
             for finding in report.validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
-            try tx.acceptSnapshot(SnapshotMark(source: Self.source, date: snapshotDate, run: runID, acceptedAt: clock.now(), items: report.validation.items))
+            try tx.acceptSnapshot(
+                SnapshotMark(source: Self.source, date: snapshotDate, run: runID, acceptedAt: clock.now(), items: report.validation.items))
             let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
             try tx.recordRun(RunRecord(id: runID, job: Self.job, startedAt: started, finishedAt: clock.now(), report: json))
             try tx.endSyncRuns(job: Self.job)
@@ -150,7 +155,9 @@ public struct CoaGemeenteSync: Sendable {
     }
 
     static func entry(_ finding: Finding, run: String) -> QuarantineEntry {
-        QuarantineEntry(run: run, source: source, position: finding.position.description, field: finding.field, rule: finding.rule.rawValue, message: finding.message)
+        QuarantineEntry(
+            run: run, source: source, position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
+            message: finding.message)
     }
 
     /// A keyed pseudonym of a person for incident records (never the BSN itself).

@@ -30,6 +30,8 @@ public struct RoutingGuard: Sendable {
         IncidentRecord(
             id: "misroute-\(batch)", kind: .misroute, detectedAt: at, recipient: recipient.party.id, batch: batch,
             subjects: misrouted.map { pseudonym($0.person) }, categories: [.identifier, .personal], leftGateway: false,
-            details: "\(misrouted.count) record(s) addressed to another municipality were about to be sealed for \(recipient.party.id); the batch was blocked")
+            details:
+                "\(misrouted.count) record(s) addressed to another municipality were about to be sealed for \(recipient.party.id); the batch was blocked"
+        )
     }
 }

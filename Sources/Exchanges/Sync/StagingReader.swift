@@ -38,33 +38,36 @@ struct StagingReader: @unchecked Sendable {
         var values: [UInt8] = []
         var chunk: [SyncStaging.StagedRow] = []
         chunk.reserveCapacity(Self.chunkSize)
-        let report = try sync.pipeline.run(input, onPositionedItem: { record, position, isClean in
-            let bsn = record.values[slots.bsn].text, vnummer = record.values[slots.vnummer].text
-            guard let person = PersonKey(vnummer: vnummer, bsn: bsn) else { return }
-            let gemeente = isClean ? record.values[slots.gemeente].text : nil
-            var hash: String?
-            var stored: [UInt8]?
-            // Only a person bound for a registered municipality can need a notification.
-            if let gemeente, sync.registry.gemeente(gemeente) != nil {
-                let health = consent.decide(record, bsn: bsn, recipient: gemeente)
-                fragment.removeAll(keepingCapacity: true)
-                try sync.outbound.encode(record, context: ["soort": .text("nieuw")], consented: health?.consented ?? [], into: &fragment)
-                hash = CoaGemeenteSync.hash(fragment)
-                values.removeAll(keepingCapacity: true)
-                record.encodeValues(into: &values)
-                // A copy of its own size: the row waits in the queue, and `values` keeps its capacity.
-                stored = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, count in
-                    count = buffer.initialize(fromContentsOf: values)
+        let report = try sync.pipeline.run(
+            input,
+            onPositionedItem: { record, position, isClean in
+                let bsn = record.values[slots.bsn].text, vnummer = record.values[slots.vnummer].text
+                guard let person = PersonKey(vnummer: vnummer, bsn: bsn) else { return }
+                let gemeente = isClean ? record.values[slots.gemeente].text : nil
+                var hash: String?
+                var stored: [UInt8]?
+                // Only a person bound for a registered municipality can need a notification.
+                if let gemeente, sync.registry.gemeente(gemeente) != nil {
+                    let health = consent.decide(record, bsn: bsn, recipient: gemeente)
+                    fragment.removeAll(keepingCapacity: true)
+                    try sync.outbound.encode(record, context: ["soort": .text("nieuw")], consented: health?.consented ?? [], into: &fragment)
+                    hash = CoaGemeenteSync.hash(fragment)
+                    values.removeAll(keepingCapacity: true)
+                    record.encodeValues(into: &values)
+                    // A copy of its own size: the row waits in the queue, and `values` keeps its capacity.
+                    stored = [UInt8](unsafeUninitializedCapacity: values.count) { buffer, count in
+                        count = buffer.initialize(fromContentsOf: values)
+                    }
                 }
-            }
-            chunk.append(SyncStaging.StagedRow(
-                person: person.value, line: position.number, isClean: isClean, gemeente: gemeente, contentHash: hash,
-                isHoused: !record.values[slots.housed].isAbsent, bsn: bsn, vnummer: vnummer, record: stored))
-            if chunk.count == Self.chunkSize {
-                try queue.put(chunk)
-                chunk.removeAll(keepingCapacity: true)
-            }
-        })
+                chunk.append(
+                    SyncStaging.StagedRow(
+                        person: person.value, line: position.number, isClean: isClean, gemeente: gemeente, contentHash: hash,
+                        isHoused: !record.values[slots.housed].isAbsent, bsn: bsn, vnummer: vnummer, record: stored))
+                if chunk.count == Self.chunkSize {
+                    try queue.put(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            })
         if !chunk.isEmpty { try queue.put(chunk) }
         return report
     }

@@ -1,3 +1,5 @@
+import Gateway
+
 /// What one nightly sync did; every item is accounted for.
 public struct SyncReport: Codable, Sendable {
     /// Notifications of one municipality in this run.
@@ -34,5 +36,3 @@ public struct SyncReport: Codable, Sendable {
     /// Notifications sealed, all municipalities together.
     public var notifications: Int { perMunicipality.values.reduce(0) { $0 + $1.total } }
 }
-
-import Gateway

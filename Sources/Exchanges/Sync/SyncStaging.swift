@@ -58,7 +58,8 @@ final class SyncStaging {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // `threads`: SQLite may sort the person index with a helper thread.
-            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096; PRAGMA temp_store = FILE; PRAGMA threads = 2")
+            try db.execute(
+                sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096; PRAGMA temp_store = FILE; PRAGMA threads = 2")
         }
         database = try DatabaseQueue(path: url.path, configuration: configuration)
         try database.writeWithoutTransaction { db in
@@ -219,7 +220,8 @@ final class SyncStaging {
             let withdrawals = try RowCursor(
                 "SELECT number, sequence, gemeente, soort, person, bsn, vnummer FROM notification INDEXED BY notification_order ORDER BY number, sequence",
                 in: db)
-            let staged = try RowCursor("SELECT rowid, gemeente, person, record, content_hash, housed, bsn, vnummer FROM snapshot ORDER BY rowid", in: db)
+            let staged = try RowCursor(
+                "SELECT rowid, gemeente, person, record, content_hash, housed, bsn, vnummer FROM snapshot ORDER BY rowid", in: db)
             var next = 0
             /// The next staged row decided to be sent, with its soort; nil when none is left.
             func nextSending() throws -> (key: (Int64, Int64), soort: String)? {
@@ -238,16 +240,18 @@ final class SyncStaging {
             while withdrawal != nil || sending != nil {
                 if let key = withdrawal, sending.map({ key < $0.key }) ?? true {
                     let gemeente = withdrawals.text(2)
-                    try body(Notification(
-                        gemeente: gemeente, soort: withdrawals.text(3), person: withdrawals.text(4), addressee: gemeente, record: nil,
-                        contentHash: nil, isHoused: false, bsn: withdrawals.optionalText(5), vnummer: withdrawals.optionalText(6)))
+                    try body(
+                        Notification(
+                            gemeente: gemeente, soort: withdrawals.text(3), person: withdrawals.text(4), addressee: gemeente, record: nil,
+                            contentHash: nil, isHoused: false, bsn: withdrawals.optionalText(5), vnummer: withdrawals.optionalText(6)))
                     withdrawal = try withdrawals.next() ? (withdrawals.integer(0), withdrawals.integer(1)) : nil
                 } else if let (_, soort) = sending {
                     let gemeente = staged.text(1)
-                    try body(Notification(
-                        gemeente: gemeente, soort: soort, person: staged.text(2), addressee: gemeente, record: staged.blob(3),
-                        contentHash: staged.optionalText(4), isHoused: staged.integer(5) != 0, bsn: staged.optionalText(6),
-                        vnummer: staged.optionalText(7)))
+                    try body(
+                        Notification(
+                            gemeente: gemeente, soort: soort, person: staged.text(2), addressee: gemeente, record: staged.blob(3),
+                            contentHash: staged.optionalText(4), isHoused: staged.integer(5) != 0, bsn: staged.optionalText(6),
+                            vnummer: staged.optionalText(7)))
                     sending = try nextSending()
                 }
             }

@@ -63,7 +63,9 @@ public struct AuditEvent: Sendable, Equatable {
 
     /// An incident's status changed.
     public static func incidentStatus(_ event: IncidentEvent) -> Self {
-        var fields: [String: AuditPayload.Value] = ["incident": .text(event.incident), "status": .text(event.status.rawValue), "sequence": .number(event.sequence)]
+        var fields: [String: AuditPayload.Value] = [
+            "incident": .text(event.incident), "status": .text(event.status.rawValue), "sequence": .number(event.sequence),
+        ]
         if let reason = event.reason { fields["reason"] = .text(reason) }
         return Self(kind: "incident.status", payload: AuditPayload(fields))
     }

@@ -18,9 +18,10 @@ public struct AuditPayload: Sendable, Equatable {
 
     /// `{"a":1,"b":"x"}`: keys in byte order, strings JSON-escaped.
     public var canonical: String {
-        "{" + fields.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { key in
-            Self.quoted(key) + ":" + Self.encode(fields[key]!)
-        }.joined(separator: ",") + "}"
+        "{"
+            + fields.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { key in
+                Self.quoted(key) + ":" + Self.encode(fields[key]!)
+            }.joined(separator: ",") + "}"
     }
 
     static func encode(_ value: Value) -> String {

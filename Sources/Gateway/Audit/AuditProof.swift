@@ -73,7 +73,8 @@ public struct AuditProof: Sendable {
         if includePayload {
             guard try store.read({ try $0.payloadPart(batch: batch.id, part: 0) }) != nil else {
                 throw KetenpoortError(
-                    .auditProofUnavailable, "the payload of batch \(batch.id) was deleted at the end of its retention; the proof without it still holds")
+                    .auditProofUnavailable,
+                    "the payload of batch \(batch.id) was deleted at the end of its retention; the proof without it still holds")
             }
             // Part by part: a CBS delivery's batch is the whole population.
             try PayloadFile.write(batch: batch.id, from: store, to: files.directory.appendingPathComponent("batch.payload"))

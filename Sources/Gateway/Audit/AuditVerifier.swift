@@ -63,22 +63,25 @@ public struct AuditVerifier: Sendable {
             try tx.forEachAuditEntry(from: Int.min, through: nil) { entry in
                 outcome.entries += 1
                 guard entry.seq == expected else {
-                    throw Stop(finding: Finding(
-                        seq: expected, problem: .removed, message: "the chain jumps from entry \(expected - 1) to entry \(entry.seq)"))
+                    throw Stop(
+                        finding: Finding(
+                            seq: expected, problem: .removed, message: "the chain jumps from entry \(expected - 1) to entry \(entry.seq)"))
                 }
                 let isConsistent = AuditChain.expectedHash(of: entry) == entry.hash
                 let links = entry.prevHash == previousHash
                 if !links, let origin = try tx.auditSeq(hash: entry.prevHash), origin != entry.seq - 1 {
-                    throw Stop(finding: Finding(
-                        seq: entry.seq, problem: .reordered, message: "it holds the entry that follows the one now at position \(origin)"))
+                    throw Stop(
+                        finding: Finding(
+                            seq: entry.seq, problem: .reordered, message: "it holds the entry that follows the one now at position \(origin)"))
                 }
                 if !isConsistent {
                     throw Stop(finding: Finding(seq: entry.seq, problem: .altered, message: "its hash does not match its contents"))
                 }
                 if !links {
-                    throw Stop(finding: Finding(
-                        seq: entry.seq - 1, problem: .altered,
-                        message: "entry \(entry.seq) does not link to it (it was changed and re-hashed, or an entry was removed before it)"))
+                    throw Stop(
+                        finding: Finding(
+                            seq: entry.seq - 1, problem: .altered,
+                            message: "entry \(entry.seq) does not link to it (it was changed and re-hashed, or an entry was removed before it)"))
                 }
                 previousHash = entry.hash
                 expected += 1

@@ -84,10 +84,14 @@ public struct GatewayConfiguration: Sendable {
             let role = try node.required("role").value(of: Role.self)
             var gemeente: GemeenteCode?
             if let codeNode = node["gemeente"] {
-                guard let code = GemeenteCode(try codeNode.string()) else { throw codeNode.error("not a municipality code (GM + 4 digits)", code: .configurationInvalid) }
+                guard let code = GemeenteCode(try codeNode.string()) else {
+                    throw codeNode.error("not a municipality code (GM + 4 digits)", code: .configurationInvalid)
+                }
                 gemeente = code
             }
-            if role == .gemeente && gemeente == nil { throw node.error("a gemeente needs its municipality code (gemeente: GMxxxx)", code: .configurationInvalid) }
+            if role == .gemeente && gemeente == nil {
+                throw node.error("a gemeente needs its municipality code (gemeente: GMxxxx)", code: .configurationInvalid)
+            }
             var endpoint: URL?
             if let endpointNode = node["endpoint"] {
                 let text = try endpointNode.string()
@@ -104,24 +108,31 @@ public struct GatewayConfiguration: Sendable {
                 }
                 pin = text
             }
-            parties.append(RegisteredParty(
-                party: Party(id: try node.required("id").string(), role: role, oin: try oin(try node.required("oin")), name: try node["name"]?.string() ?? "", gemeente: gemeente),
-                endpoint: endpoint, caBundle: try node["caBundle"].map(path), pin: pin))
+            parties.append(
+                RegisteredParty(
+                    party: Party(
+                        id: try node.required("id").string(), role: role, oin: try oin(try node.required("oin")),
+                        name: try node["name"]?.string() ?? "", gemeente: gemeente),
+                    endpoint: endpoint, caBundle: try node["caBundle"].map(path), pin: pin))
         }
         let registry = try PartyRegistry(parties, file: url.path)
         let storeNode = try root.required("store")
         let engine = try storeNode["engine"]?.string() ?? "sqlite"
-        guard engine == "sqlite" else { throw try storeNode.required("engine").error("only the sqlite engine is available yet", code: .configurationInvalid) }
+        guard engine == "sqlite" else {
+            throw try storeNode.required("engine").error("only the sqlite engine is available yet", code: .configurationInvalid)
+        }
         var schedules: [Schedule] = []
         for node in try root["schedules"]?.items() ?? [] {
-            schedules.append(Schedule(
-                name: try node.required("name").string(), cron: try node.required("cron").string(), job: try node.required("job").string(),
-                source: try node["source"].map(path)))
+            schedules.append(
+                Schedule(
+                    name: try node.required("name").string(), cron: try node.required("cron").string(), job: try node.required("job").string(),
+                    source: try node["source"].map(path)))
         }
         let limits = root["delivery"]
         var delivery = DeliveryLimits(
             maxBatchRecords: try limits?["maxBatchRecords"]?.int() ?? 5_000, maxAttempts: try limits?["maxAttempts"]?.int() ?? 8,
-            initialBackoff: Double(try limits?["initialBackoffSeconds"]?.int() ?? 2), maxBackoff: Double(try limits?["maxBackoffSeconds"]?.int() ?? 600),
+            initialBackoff: Double(try limits?["initialBackoffSeconds"]?.int() ?? 2),
+            maxBackoff: Double(try limits?["maxBackoffSeconds"]?.int() ?? 600),
             timeout: Double(try limits?["timeoutSeconds"]?.int() ?? 30))
         if let megabytes = try limits?["maxInFlightMiB"]?.int() {
             guard megabytes >= 1 else { throw try limits!.required("maxInFlightMiB").error("must be at least 1", code: .configurationInvalid) }
@@ -136,12 +147,17 @@ public struct GatewayConfiguration: Sendable {
         if delivery.maxBatchRecords < 1 { throw try limits!.required("maxBatchRecords").error("must be at least 1", code: .configurationInvalid) }
         let serverNode = root["server"]
         let server = ServerSettings(host: try serverNode?["host"]?.string() ?? "127.0.0.1", port: try serverNode?["port"]?.int() ?? 8443)
-        if !(0...65535).contains(server.port) { throw try serverNode!.required("port").error("must be a port number (0–65535)", code: .configurationInvalid) }
+        if !(0...65535).contains(server.port) {
+            throw try serverNode!.required("port").error("must be a port number (0–65535)", code: .configurationInvalid)
+        }
         let checkpointEvery = try root["audit"]?["checkpointEvery"]?.int() ?? 100
-        if checkpointEvery < 1 { throw try root.required("audit").required("checkpointEvery").error("must be at least 1", code: .configurationInvalid) }
+        if checkpointEvery < 1 {
+            throw try root.required("audit").required("checkpointEvery").error("must be at least 1", code: .configurationInvalid)
+        }
         return GatewayConfiguration(
             identity: identity, registry: registry, store: StoreSettings(engine: engine, path: try path(try storeNode.required("path"))),
-            schedules: schedules, delivery: delivery, server: server, checkpointEvery: checkpointEvery, cbs: try root["cbs"].map { try CbsSettings(node: $0, path: path) },
+            schedules: schedules, delivery: delivery, server: server, checkpointEvery: checkpointEvery,
+            cbs: try root["cbs"].map { try CbsSettings(node: $0, path: path) },
             source: url)
     }
 }

@@ -21,9 +21,10 @@ public struct ConsentDecisionLog: Sendable {
     ) throws {
         let subject = pseudonym.of(bsn.map { PersonKey(value: "b:" + $0) } ?? person)
         for (purpose, consent) in outcome.consents {
-            try tx.appendDecision(ConsentDecision(
-                at: moment, isAllowed: consent != nil, subject: subject, purpose: purpose, recipient: recipient, consent: consent?.reference,
-                flow: flow, reference: reference))
+            try tx.appendDecision(
+                ConsentDecision(
+                    at: moment, isAllowed: consent != nil, subject: subject, purpose: purpose, recipient: recipient, consent: consent?.reference,
+                    flow: flow, reference: reference))
         }
     }
 }

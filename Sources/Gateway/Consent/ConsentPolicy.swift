@@ -61,9 +61,10 @@ public struct ConsentPolicy: Sendable {
             purposes.append(field.purpose)
         }
         guard !purposes.isEmpty else { return nil }
-        return Outcome(consents: purposes.map { purpose in
-            (purpose, bsn.flatMap { index.validConsent(bsn: $0, purpose: purpose, recipient: recipient, at: moment) })
-        })
+        return Outcome(
+            consents: purposes.map { purpose in
+                (purpose, bsn.flatMap { index.validConsent(bsn: $0, purpose: purpose, recipient: recipient, at: moment) })
+            })
     }
 
     /// The consent valid at `moment` for `bsn`, `purpose` and `recipient`, if any.

@@ -61,12 +61,14 @@ extension DeliveryWorker {
         switch decision {
         case .delivered:
             try await record(attempt, of: batch, status: .delivered, nextAttemptAt: nil)
-            logger.info("batch delivered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "status": "\(response?.status ?? 0)"])
+            logger.info(
+                "batch delivered", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "status": "\(response?.status ?? 0)"])
             return .delivered
         case .retry(let delay):
             let next = finished.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
             try await record(attempt, of: batch, status: .pending, nextAttemptAt: next)
-            logger.warning("delivery failed, retrying", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "error": "\(errorText ?? "")"])
+            logger.warning(
+                "delivery failed, retrying", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)", "error": "\(errorText ?? "")"])
             return .retry(at: next)
         case .deadLetter(let reason):
             let impersonation = result.recipientOINRefusal
@@ -99,7 +101,9 @@ extension DeliveryWorker {
         try await records.write { tx in
             try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
             try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
-            if let receipt = attempt.receipt { try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx) }
+            if let receipt = attempt.receipt {
+                try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx)
+            }
             if status == .deadLettered { try audit.append(.deadLettered(batch: batch.id, attempts: number, reason: reason ?? "refused"), in: tx) }
             if let impersonation { try IncidentRegister(audit: audit).recipientIdentityRefused(batch: batch, refusal: impersonation.reason, in: tx) }
         }

@@ -66,7 +66,9 @@ struct BatchRecordReader {
         private var path: [String] = []
         private var text = ""
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             path.append(name)
             text = ""
             let prefix = path.dropFirst().joined(separator: "/")

@@ -87,7 +87,8 @@ public struct BreachNotification: Codable, Sendable, Equatable {
         case .consent: "The special-category fields were withheld; nothing was sent without consent."
         case .unauthorisedAccess: "Every request was refused; the caller's certificate and role are under review."
         case .misdelivery: "The recipient was asked to delete the records and confirm it; the cause in the routing is being corrected."
-        case .recipientIdentity: "The batch was not sent and is dead-lettered; the recipient's endpoint and certificate are being checked before it is re-sent."
+        case .recipientIdentity:
+            "The batch was not sent and is dead-lettered; the recipient's endpoint and certificate are being checked before it is re-sent."
         }
     }
 

@@ -14,7 +14,8 @@ extension IncidentRegister {
             id: "consent-\(reference)", kind: .consent, detectedAt: clock.now(), recipient: recipient, batch: batch,
             subjects: Self.unique(subjects.map(pseudonym.of)), categories: [.identifier, .personal, .specialCategory], leftGateway: false,
             recordCount: subjects.count,
-            details: "\(subjects.count) record(s) with special-category data for \(recipient) lacked a valid consent for \(purpose); they were withheld")
+            details:
+                "\(subjects.count) record(s) with special-category data for \(recipient) lacked a valid consent for \(purpose); they were withheld")
         try open(incident, in: tx)
         return incident
     }
@@ -33,7 +34,8 @@ extension IncidentRegister {
                 IncidentRecord(
                     id: id, kind: .unauthorisedAccess, detectedAt: now, recipient: party ?? caller.value, batch: nil, subjects: [],
                     categories: categories, leftGateway: false, recordCount: 0,
-                    details: "caller \(party ?? "unregistered") (OIN \(caller.value)) was refused \(request): its certificate or role does not allow it"),
+                    details:
+                        "caller \(party ?? "unregistered") (OIN \(caller.value)) was refused \(request): its certificate or role does not allow it"),
                 in: tx)
         }
         _ = try tx.countAttempt(incident: id, at: now)

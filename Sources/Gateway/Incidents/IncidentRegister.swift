@@ -45,7 +45,8 @@ public struct IncidentRegister: Sendable {
         let allowed = IncidentState.next(after: state.status)
         guard allowed.contains(status) else {
             let options = allowed.isEmpty ? "none: it is closed" : allowed.map(\.rawValue).joined(separator: " or ")
-            throw KetenpoortError(.incidentRefused, "incident \(id) is \(state.status.rawValue): it cannot become \(status.rawValue) (next: \(options))")
+            throw KetenpoortError(
+                .incidentRefused, "incident \(id) is \(state.status.rawValue): it cannot become \(status.rawValue) (next: \(options))")
         }
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if status == .notNotifiable && (reason ?? "").isEmpty {
@@ -55,7 +56,8 @@ public struct IncidentRegister: Sendable {
             throw KetenpoortError(.incidentRefused, "the reason holds what looks like a BSN: describe, do not identify")
         }
         let event = IncidentEvent(
-            incident: id, sequence: (state.events.last?.sequence ?? 0) + 1, at: clock.now(), status: status, reason: reason?.isEmpty == true ? nil : reason)
+            incident: id, sequence: (state.events.last?.sequence ?? 0) + 1, at: clock.now(), status: status,
+            reason: reason?.isEmpty == true ? nil : reason)
         try tx.appendIncidentEvent(event)
         try audit.append(.incidentStatus(event), in: tx)
         return event

@@ -21,7 +21,8 @@ public struct MisdeliveryReport: Sendable {
     /// `indexes` (all when empty).
     public func incident(batch: OutboxBatch, payload: Data, indexes: [Int], at: Date) throws -> IncidentRecord {
         guard batch.status == .delivered || batch.attempts > 0 else {
-            throw KetenpoortError(.incidentRefused, "batch \(batch.id) is \(batch.status.rawValue) and was never sent: it cannot have been misdelivered")
+            throw KetenpoortError(
+                .incidentRefused, "batch \(batch.id) is \(batch.status.rawValue) and was never sent: it cannot have been misdelivered")
         }
         guard let item = try mapping.options?["item"]?.string() else {
             throw KetenpoortError(.incidentRefused, "the \(mapping.id) mapping has no XML item element: its batches cannot be read back")

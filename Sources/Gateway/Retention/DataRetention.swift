@@ -119,6 +119,8 @@ public struct DataRetention: Sendable {
 extension AuditEvent {
     /// Personal data deleted at the end of its retention: a batch's payload, a held advice, a file.
     public static func retentionDeleted(what: String, contract: String, id: String, retention: String) -> Self {
-        Self(kind: "retention.deleted", payload: AuditPayload(["what": .text(what), "contract": .text(contract), "id": .text(id), "retention": .text(retention)]))
+        Self(
+            kind: "retention.deleted",
+            payload: AuditPayload(["what": .text(what), "contract": .text(contract), "id": .text(id), "retention": .text(retention)]))
     }
 }

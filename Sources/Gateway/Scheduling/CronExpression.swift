@@ -52,7 +52,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
                 guard ends.allSatisfy({ $0 != nil }), let low = ends.first!, let high = ends.last!, ends.count <= 2, low <= high else {
                     throw CronError("\(name): '\(part)' is not a number or a range low-high")
                 }
-                guard range.contains(low), range.contains(high) else { throw CronError("\(name): '\(part)' is outside \(range.lowerBound)-\(range.upperBound)") }
+                guard range.contains(low), range.contains(high) else {
+                    throw CronError("\(name): '\(part)' is outside \(range.lowerBound)-\(range.upperBound)")
+                }
                 bounds = pieces.count == 2 && ends.count == 1 ? low...range.upperBound : low...high
             }
             values.formUnion(stride(from: bounds.lowerBound, through: bounds.upperBound, by: step))

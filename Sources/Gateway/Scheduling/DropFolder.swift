@@ -21,7 +21,9 @@ package struct DropFolder {
         try Data(text.utf8).write(to: Self.noteFile(of: file), options: .atomic)
     }
 
-    package static func noteFile(of file: URL) -> URL { file.deletingLastPathComponent().appendingPathComponent(file.lastPathComponent + ".note.txt") }
+    package static func noteFile(of file: URL) -> URL {
+        file.deletingLastPathComponent().appendingPathComponent(file.lastPathComponent + ".note.txt")
+    }
 
     /// Moves `file` (and its note, if any) into the subfolder `outcome`, replacing a file of the same name there.
     package func move(_ file: URL, to outcome: String) throws {

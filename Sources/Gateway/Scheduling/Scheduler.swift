@@ -36,7 +36,10 @@ public struct Scheduler: Service {
     let catchUpWindow: TimeInterval
     let logger = Logger(label: "ketenpoort.scheduler")
 
-    public init(entries: [Entry], store: any Store, clock: any WallClock = SystemWallClock(), timeZone: TimeZone = .amsterdam, catchUpWindow: TimeInterval = 7 * 86400) {
+    public init(
+        entries: [Entry], store: any Store, clock: any WallClock = SystemWallClock(), timeZone: TimeZone = .amsterdam,
+        catchUpWindow: TimeInterval = 7 * 86400
+    ) {
         self.entries = entries
         self.store = store
         self.clock = clock
@@ -67,7 +70,9 @@ public struct Scheduler: Service {
         }
         do {
             let (store, clock, name) = (self.store, self.clock, entry.name)
-            try await BlockingWork.run { try store.write { try $0.recordScheduled(schedule: name, due: due, startedAt: started, finishedAt: clock.now()) } }
+            try await BlockingWork.run {
+                try store.write { try $0.recordScheduled(schedule: name, due: due, startedAt: started, finishedAt: clock.now()) }
+            }
         } catch {
             logger.error("scheduled run not recorded", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
         }

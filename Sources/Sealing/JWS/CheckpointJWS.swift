@@ -54,7 +54,8 @@ public struct CheckpointJWS: Sendable {
     /// Signs `payload` with `signer`'s key, its chain in `x5c`.
     public static func sign(payload: some DataProtocol, signer: SigningIdentity) throws -> CheckpointJWS {
         let chain = try signer.certificateChain.map { Data(try $0.derBytes()).base64EncodedString() }
-        let header = Header(alg: DetachedJWS.algorithm, typ: "JOSE", x5c: chain, kid: Hex.encode(SHA256.hash(data: try signer.certificate.derBytes())))
+        let header = Header(
+            alg: DetachedJWS.algorithm, typ: "JOSE", x5c: chain, kid: Hex.encode(SHA256.hash(data: try signer.certificate.derBytes())))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let encodedHeader = Base64URL.encode(try encoder.encode(header))

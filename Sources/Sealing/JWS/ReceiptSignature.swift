@@ -24,9 +24,11 @@ public enum ReceiptSignature {
         guard signer.oin == header.sender else {
             throw KetenpoortError(.sealingSenderMismatch, "kp-sender \(header.sender) is not the signer certificate's OIN")
         }
-        let protected = ProtectedHeader(algorithm: DetachedJWS.algorithm, type: type, certificateChain: signer.x5c, keyID: signer.keyID, claims: header)
+        let protected = ProtectedHeader(
+            algorithm: DetachedJWS.algorithm, type: type, certificateChain: signer.x5c, keyID: signer.keyID, claims: header)
         let encodedHeader = Base64URL.encode(try protected.encoded())
-        let signature = try signer.privateKey.signature(for: DetachedJWS.signingInputDigest(encodedHeader: Substring(encodedHeader), payload: receipt))
+        let signature = try signer.privateKey.signature(
+            for: DetachedJWS.signingInputDigest(encodedHeader: Substring(encodedHeader), payload: receipt))
         return encodedHeader + ".." + Base64URL.encode(signature.rawRepresentation)
     }
 }

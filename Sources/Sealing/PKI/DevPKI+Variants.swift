@@ -25,6 +25,7 @@ extension DevPKI {
         let ca = try SigningIdentity(certificateFile: caCertificateFile(in: directory), keyFile: caPrivateKeyFile(in: directory))
         let (certificate, key) = try issue(for: party, ca: (ca.certificate, ca.privateKey), now: now, variant: variant)
         try SecureFile.write(Data(key.pemRepresentation.utf8), to: privateKeyFile(for: fileID, in: directory), mode: 0o600)
-        try SecureFile.write(Data(try PEMFiles.pem([certificate, ca.certificate]).utf8), to: certificateFile(for: fileID, in: directory), mode: 0o644)
+        try SecureFile.write(
+            Data(try PEMFiles.pem([certificate, ca.certificate]).utf8), to: certificateFile(for: fileID, in: directory), mode: 0o644)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortTesting
 
 /// A Python tool the suite runs, from the virtual environment `tools/pyenv NAME` makes when missing
 /// (pinned in `tools/requirements-NAME.txt`). A tool that cannot be had is an error, never a skip.
@@ -24,34 +25,38 @@ enum PythonTool {
 
     /// Runs `executable` in `directory` (the repository root when nil), stdin from /dev/null, output captured, on a
     /// thread of its own (the cooperative pool stays free for servers the tool talks to).
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) async throws -> CLI.Output {
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) async throws
+        -> CLI.Output
+    {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = executable
-                    process.arguments = arguments
-                    process.currentDirectoryURL = directory ?? Repository.root
-                    process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-                    let out = Pipe(), err = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    process.standardInput = FileHandle.nullDevice
-                    try process.run()
-                    let errors = Collected()
-                    let group = DispatchGroup()
-                    group.enter()
-                    DispatchQueue.global().async {
-                        errors.data = err.fileHandleForReading.readDataToEndOfFile()
-                        group.leave()
-                    }
-                    let outData = out.fileHandleForReading.readDataToEndOfFile()
-                    group.wait()
-                    let errData = errors.data
-                    process.waitUntilExit()
-                    return CLI.Output(
-                        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
-                })
+                continuation.resume(
+                    with: Result {
+                        let process = Process()
+                        process.executableURL = executable
+                        process.arguments = arguments
+                        process.currentDirectoryURL = directory ?? Repository.root
+                        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+                        let out = Pipe(), err = Pipe()
+                        process.standardOutput = out
+                        process.standardError = err
+                        process.standardInput = FileHandle.nullDevice
+                        try process.run()
+                        let errors = Collected()
+                        let group = DispatchGroup()
+                        group.enter()
+                        DispatchQueue.global().async {
+                            errors.data = err.fileHandleForReading.readDataToEndOfFile()
+                            group.leave()
+                        }
+                        let outData = out.fileHandleForReading.readDataToEndOfFile()
+                        group.wait()
+                        let errData = errors.data
+                        process.waitUntilExit()
+                        return CLI.Output(
+                            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                            stderr: String(decoding: errData, as: UTF8.self))
+                    })
             }
         }
     }

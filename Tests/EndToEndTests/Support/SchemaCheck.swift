@@ -18,7 +18,9 @@ struct SchemaCheck {
         let schema = resolve(schema)
         var problems: [String] = []
         if let type = schema["type"] as? String, !Self.has(type, value) { return ["\(path): not of type \(type)"] }
-        if let allowed = schema["enum"] as? [Any], !allowed.contains(where: { Self.equal($0, value) }) { problems.append("\(path): not one of the enum") }
+        if let allowed = schema["enum"] as? [Any], !allowed.contains(where: { Self.equal($0, value) }) {
+            problems.append("\(path): not one of the enum")
+        }
         if let constant = schema["const"], !Self.equal(constant, value) { problems.append("\(path): not the constant") }
         if let pattern = schema["pattern"] as? String, let text = value as? String, text.range(of: pattern, options: .regularExpression) == nil {
             problems.append("\(path): does not match \(pattern)")

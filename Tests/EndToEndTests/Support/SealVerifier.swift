@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 
 /// The partners' verifier, `tools/verify-sealed-batch.py` (written from docs/sealed-batch.md alone),
 /// run with the Python of its pinned environment (`tools/pyenv sealverify`). A missing tool or an
