@@ -1,4 +1,3 @@
-import GatewayHTTP
 import HTTPTypes
 import Hummingbird
 import KetenpoortCore

@@ -1,4 +1,3 @@
-import GatewayHTTP
 import HTTPClient
 import HTTPTypes
 import KetenpoortCore

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import Gateway
-import GatewayHTTP
 import HTTPClient
 import HTTPTypes
 import Hummingbird

@@ -110,7 +110,8 @@ struct CbsDeliveryTests {
 
         let otherKey = try CbsLevering(
             workspace: runtime.workspace, store: runtime.store, registry: runtime.configuration.registry,
-            sealer: try BatchSealer(signer: try runtime.signingIdentity()), deliveryKey: Data("another-key-for-cbs".utf8), clock: SyncFixture.clock)
+            sealer: try BatchSealer(signer: try runtime.signingIdentity()), deliveryKey: Data("another-key-for-cbs".utf8), clock: SyncFixture.clock,
+            audit: runtime.auditChain())
         let other = try otherKey.deliver(period: CbsPeriod("2026Q3")!, correction: true)
         #expect(other.csvBatch == "cbs-wi-duo-2026Q3-correctie-2")
         #expect(Self.pseudonyms(try payload(other.csvBatch)).isDisjoint(with: Self.pseudonyms(try payload(first.csvBatch))))

@@ -195,19 +195,10 @@ public struct AdviceFlow: Sendable {
         payload += line
         outbound.end(context: context, into: &payload)
         let contract = outbound.mapping.contract
-        let hashes = [Data(SHA256.hash(data: line))]
-        let sealed = try sealer.seal(
-            payload: Data(payload), recordHashes: hashes, batch: batchID, recipient: recipient.party.oin, contract: contract.id,
-            contractVersion: contract.version, issuedAt: now)
-        let batch = OutboxBatch(
-            id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: contract.id,
-            contentType: outbound.encoder.contentType, createdAt: now, recordCount: 1, merkleRoot: sealed.tree.rootHex,
-            recordHashes: hashes.map(Hex.encode), payloadBytes: payload.count, signature: sealed.jws.compact)
-        try tx.insertBatch(batch, payload: payload)
-        try audit.append(
-            .batchSealed(
-                batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))),
-            in: tx)
+        let draft = Outbox.Draft(
+            id: batchID, recipient: recipient.party, contract: contract.id, contractVersion: contract.version,
+            contentType: outbound.encoder.contentType, createdAt: now)
+        try Outbox(sealer: sealer, audit: audit).add(draft, payload: payload, recordHashes: [Data(SHA256.hash(data: line))], in: tx)
         try tx.markAdviceSealed(id: advice.id, batch: batchID)
         return batchID
     }

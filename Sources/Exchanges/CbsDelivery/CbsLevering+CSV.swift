@@ -46,16 +46,12 @@ extension CbsLevering {
         try payload.finish()
         let sha256 = Hex.encode(digest.finalize())
         let contract = outbound.mapping.contract
-        let sealed = try sealer.seal(
-            payloadSHA256: sha256, merkleRoot: merkle.rootHex, count: merkle.count, batch: id, recipient: recipient.party.oin, contract: contract.id,
-            contractVersion: contract.version, issuedAt: now, payload: { part in try tx.forEachPayloadPart(of: id, part) })
-        let batch = OutboxBatch(
-            id: id, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: contract.id,
-            contentType: outbound.encoder.contentType, createdAt: now, recordCount: merkle.count, merkleRoot: merkle.rootHex, recordHashes: [],
-            payloadBytes: payload.bytes, signature: sealed.jws.compact)
-        try tx.insertBatch(batch)
-        try audit?.append(
-            .batchSealed(batch, payloadSHA256: sha256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))), in: tx)
+        let draft = Outbox.Draft(
+            id: id, recipient: recipient.party, contract: contract.id, contractVersion: contract.version,
+            contentType: outbound.encoder.contentType, createdAt: now)
+        let sealed = try outbox.sealWritten(
+            draft, payloadSHA256: sha256, merkleRoot: merkle.rootHex, count: merkle.count, payloadBytes: payload.bytes, in: tx)
+        try outbox.putWritten(sealed, in: tx)
         return SealedCSV(batch: id, records: merkle.count, sha256: sha256)
     }
 

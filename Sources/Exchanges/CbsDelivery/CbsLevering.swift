@@ -33,13 +33,15 @@ public struct CbsLevering: Sendable {
     let clock: any WallClock
     let outputDirectory: URL?
     /// The audit chain the sealed batches and the delivery are recorded in.
-    public var audit: AuditChain?
+    public let audit: AuditChain
+    /// Where its batches are sealed into.
+    var outbox: Outbox { Outbox(sealer: sealer, audit: audit) }
     let logger = Logger(label: "ketenpoort.cbs")
 
     public init(
         workspace: Workspace, store: any Store, registry: PartyRegistry, sealer: BatchSealer, deliveryKey: Data,
         clock: any WallClock = SystemWallClock(),
-        outputDirectory: URL? = nil, audit: AuditChain? = nil
+        outputDirectory: URL? = nil, audit: AuditChain
     ) throws {
         outbound = try workspace.adapters.outbound(partner: .cbs, secrets: TransformSecrets(["cbs-delivery-key": deliveryKey]))
         guard outbound.mapping.contract.id == Self.contract, let manifest = outbound.mapping.contract.object(named: "manifest") else {
@@ -96,7 +98,7 @@ public struct CbsLevering: Sendable {
                     source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
                     extractSequence: extract.sequence, extractDate: extract.creationDate, records: csv.records, sha256: csv.sha256, createdAt: now)
                 try tx.recordCbsDelivery(record)
-                try audit?.append(.cbsDeliverySealed(record), in: tx)
+                try audit.append(.cbsDeliverySealed(record), in: tx)
                 return CbsDeliveryReport(
                     source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
                     extractSequence: extract.sequence, extractDate: extract.creationDate.iso, records: csv.records, sha256: csv.sha256,
@@ -137,20 +139,9 @@ public struct CbsLevering: Sendable {
     /// Seals `payload`, one record, as batch `id` for CBS and puts it in the outbox.
     private func seal(_ payload: Data, id: String, contentType: String, now: Date, tx: any StoreTransaction) throws -> String {
         let contract = outbound.mapping.contract
-        let hashes = [Data(SHA256.hash(data: payload))]
-        let sealed = try sealer.seal(
-            payload: payload, recordHashes: hashes, batch: id, recipient: recipient.party.oin, contract: contract.id,
-            contractVersion: contract.version, issuedAt: now)
-        let batch = OutboxBatch(
-            id: id, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: contract.id, contentType: contentType,
-            createdAt: now, recordCount: hashes.count, merkleRoot: sealed.tree.rootHex, recordHashes: hashes.map(Hex.encode),
-            payloadBytes: payload.count,
-            signature: sealed.jws.compact)
-        try tx.insertBatch(batch, payload: payload)
-        try audit?.append(
-            .batchSealed(
-                batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Hex.encode(SHA256.hash(data: Data(batch.signature.utf8)))), in: tx
-        )
+        let draft = Outbox.Draft(
+            id: id, recipient: recipient.party, contract: contract.id, contractVersion: contract.version, contentType: contentType, createdAt: now)
+        try outbox.add(draft, payload: payload, recordHashes: [Data(SHA256.hash(data: payload))], in: tx)
         return id
     }
 

@@ -207,19 +207,14 @@ extension CoaGemeenteSync {
             }
         }
         let body = Data(payload)
-        let sealed = try sealer.seal(
-            payload: body, recordHashes: hashes, batch: batchID, recipient: recipient.party.oin, contract: outbound.mapping.contract.id,
-            contractVersion: outbound.mapping.contract.version, issuedAt: context.moment)
-        let batch = OutboxBatch(
-            id: batchID, recipient: recipient.party.id, recipientOIN: recipient.party.oin.value, contract: outbound.mapping.contract.id,
-            contentType: outbound.encoder.contentType, createdAt: context.moment, recordCount: items.count, merkleRoot: sealed.tree.rootHex,
-            recordHashes: hashes.map(Hex.encode), payloadBytes: body.count, signature: sealed.jws.compact)
-        let sealedEntry = AuditEvent.batchSealed(
-            batch, payloadSHA256: sealed.header.payloadSHA256, signatureSHA256: Self.hash(Data(batch.signature.utf8)))
+        let outbox = Outbox(sealer: sealer, audit: audit)
+        let draft = Outbox.Draft(
+            id: batchID, recipient: recipient.party, contract: outbound.mapping.contract.id, contractVersion: outbound.mapping.contract.version,
+            contentType: outbound.encoder.contentType, createdAt: context.moment)
+        let sealed = try outbox.seal(draft, payload: body, recordHashes: hashes)
         let changes = items.map { ($0.state, $0.person) }
         return step(blocked: false, payloadBytes: body.count) { tx in
-            try tx.insertBatch(batch, payload: body)
-            try audit.append(sealedEntry, in: tx)
+            try outbox.put(sealed, payload: body, in: tx)
             for (state, person) in changes {
                 if let state {
                     try tx.putSent(state)
