@@ -71,7 +71,7 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "KetenpoortCore", "Contracts", "Sealing", "Store", "HTTPClient", "Gateway", "Exchanges",
+                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "HTTPClient", "Gateway", "Exchanges",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -68,9 +68,9 @@ public actor GatewayInbox {
         guard let processor = processors[delivery.contract] else {
             throw APIProblem(.notFound, "inbox.contract-unknown", "the inbox takes no files of this contract")
         }
-        guard delivery.fileName.range(of: processor.fileNamePattern, options: .regularExpression) != nil else {
+        guard processor.fileName.matches(delivery.fileName) else {
             throw APIProblem.badRequest(
-                "inbox.filename-invalid", "the file name (Content-Disposition filename) must match \(processor.fileNamePattern)")
+                "inbox.filename-invalid", "the file name (Content-Disposition filename) must follow \(processor.fileName)")
         }
         try Self.checkDigest(delivery)
         if let signature = delivery.signature {

@@ -1,3 +1,4 @@
+import Adapters
 import Exchanges
 import Foundation
 import KetenpoortCore
@@ -23,28 +24,28 @@ extension GatewayRuntime {
     public func gatewayInbox() throws -> GatewayInbox {
         let runtime = self
         let processors: [String: InboxProcessor] = [
-            "coa-tvs-export": InboxProcessor(fileNamePattern: "^tvs-export-[0-9]{8}\\.csv$") { file in
+            "coa-tvs-export": InboxProcessor(fileName: try inboundFileName("coa-tvs-export")) { file in
                 let sync = try runtime.coaGemeenteSync()
                 do {
                     let report = try sync.run(input: file)
                     return (report.validation.isRejected ? "rejected" : "applied", report.validation)
                 } catch let error as KetenpoortError where error.code == .syncAlreadyApplied {
                     // Applied before its receipt was written (a crash in between): the receipt it should have had.
-                    guard let date = CoaGemeenteSync.snapshotDate(fileName: file.lastPathComponent),
+                    guard let date = sync.snapshotDate(fileName: file.lastPathComponent),
                         let report = try sync.recordedReport(run: CoaGemeenteSync.runID(date))
                     else { throw error }
                     return ("applied", report.validation)
                 }
             },
-            "duo-status-extract": InboxProcessor(fileNamePattern: "^duo-inburgering-[0-9]{8}\\.dat$") { file in
+            "duo-status-extract": InboxProcessor(fileName: try inboundFileName("duo-status-extract")) { file in
                 let report = try runtime.duoIngest().run(file: file)
                 return (report.outcome.rawValue, report.validation)
             },
-            "toestemming": InboxProcessor(fileNamePattern: "^[A-Za-z0-9][A-Za-z0-9._-]*\\.jsonl$") { file in
+            "toestemming": InboxProcessor(fileName: try inboundFileName("toestemming")) { file in
                 let report = try runtime.consentIngest().run(file: file)
                 return (report.validation.isRejected ? "rejected" : "applied", report.validation)
             },
-            "argonaut-advies": InboxProcessor(fileNamePattern: "^argonaut-advies-[0-9]{8}\\.jsonl$") { file in
+            "argonaut-advies": InboxProcessor(fileName: try inboundFileName("argonaut-advies")) { file in
                 let report = try runtime.adviceFlow().ingest(file: file)
                 return (report.validation.isRejected ? "rejected" : "applied", report.validation)
             },
@@ -52,6 +53,15 @@ extension GatewayRuntime {
         return GatewayInbox(
             directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, signer: try signingIdentity(), clock: clock
         )
+    }
+
+    /// The file-name rule of the partner whose files of `contract` the gateway takes in (its adapter's `fileName`).
+    func inboundFileName(_ contract: String) throws -> FileNameTemplate {
+        let mapping = try workspace.adapters.inbound(contract: contract).mapping
+        guard let fileName = mapping.fileName else {
+            throw KetenpoortError(.configurationInvalid, "\(mapping.source): no fileName: the inbox cannot tell which files of \(contract) it takes")
+        }
+        return fileName
     }
 
     /// The producer role of every contract the inbox takes.

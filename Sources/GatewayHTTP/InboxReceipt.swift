@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import Gateway
 
@@ -35,13 +36,13 @@ public struct GatewayInboxReceipt: Codable, Sendable, Equatable {
 
 /// What the gateway does with a file of one contract, as if it were given on the command line.
 public struct InboxProcessor: Sendable {
-    /// The file's name must look like this (it carries the snapshot date or sequence).
-    public let fileNamePattern: String
+    /// The partner's file-name rule (its adapter's `fileName`), which the file's name must follow.
+    public let fileName: FileNameTemplate
     /// Processes the stored file; the counts and outcome go into the receipt.
     public let process: @Sendable (_ file: URL) throws -> (outcome: String, validation: ValidationReport)
 
-    public init(fileNamePattern: String, process: @escaping @Sendable (_ file: URL) throws -> (outcome: String, validation: ValidationReport)) {
-        self.fileNamePattern = fileNamePattern
+    public init(fileName: FileNameTemplate, process: @escaping @Sendable (_ file: URL) throws -> (outcome: String, validation: ValidationReport)) {
+        self.fileName = fileName
         self.process = process
     }
 }

@@ -49,8 +49,8 @@ public struct AdapterMapping: Sendable {
     public let contract: DataContract
     public let codec: String
     public let options: YAMLNode?
-    /// File-name pattern, e.g. `tvs-export-{date}.csv`.
-    public let fileName: String?
+    /// The partner's file-name rule, e.g. `tvs-export-{yyyymmdd}.csv`.
+    public let fileName: FileNameTemplate?
     public let objects: [ObjectMapping]
     public let source: String
 
@@ -98,10 +98,14 @@ public struct AdapterMapping: Sendable {
         guard !objects.isEmpty else {
             throw root.error("the mapping has no fields for the contract's items", code: .adapterInvalid)
         }
+        let fileName = try root["fileName"].map { node in
+            do { return try FileNameTemplate(try node.string()) } catch let error as KetenpoortError {
+                throw node.error(error.reason, code: error.code)
+            }
+        }
         return AdapterMapping(
             id: try root.required("id").string(), partner: partner, direction: direction, contract: contract,
-            codec: try root.required("codec").string(), options: root["codecOptions"], fileName: try root["fileName"]?.string(),
-            objects: objects, source: root.file)
+            codec: try root.required("codec").string(), options: root["codecOptions"], fileName: fileName, objects: objects, source: root.file)
     }
 
     static func loadObject(_ node: YAMLNode, object: SchemaObject, recordType: String?, direction: AdapterDirection, partner: Role) throws

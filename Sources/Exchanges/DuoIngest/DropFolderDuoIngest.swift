@@ -15,18 +15,11 @@ public struct DropFolderDuoIngest: Sendable {
         self.folder = folder
     }
 
-    /// The extract date in a file name `duo-inburgering-YYYYMMDD.dat`.
-    public static func extractDate(fileName: String) -> String? {
-        guard fileName.hasPrefix("duo-inburgering-"), fileName.hasSuffix(".dat") else { return nil }
-        let digits = fileName.dropFirst("duo-inburgering-".count).dropLast(".dat".count)
-        return digits.count == 8 && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? String(digits) : nil
-    }
-
     /// Applies each waiting extract; returns the reports.
     public func runWaiting() throws -> [DuoIngestReport] {
         let drop = DropFolder(folder: folder)
         var reports: [DuoIngestReport] = []
-        for file in try drop.waiting(Self.extractDate) {
+        for file in try drop.waiting(ingest.extractDate) {
             let report = try ingest.run(file: file)
             reports.append(report)
             if report.outcome == .rejected {

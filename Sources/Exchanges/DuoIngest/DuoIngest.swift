@@ -33,6 +33,9 @@ public struct DuoIngest: Sendable {
     static let contract = "duo-status-extract"
 
     let pipelineAdapter: InboundAdapter
+
+    /// The extract date in a file name that follows the DUO adapter's `fileName` (`duo-inburgering-{yyyymmdd}.dat`).
+    public func extractDate(fileName: String) -> CalendarDate? { pipelineAdapter.mapping.fileName?.date(in: fileName) }
     let mapping: DuoStatusMapping
     let store: any Store
     let clock: any WallClock

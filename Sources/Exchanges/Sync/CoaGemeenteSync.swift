@@ -67,21 +67,17 @@ public struct CoaGemeenteSync: Sendable {
         self.scratchDirectory = scratchDirectory
     }
 
-    /// The snapshot date in a file name `tvs-export-YYYYMMDD.csv`.
-    public static func snapshotDate(fileName: String) -> CalendarDate? {
-        guard fileName.hasPrefix("tvs-export-"), fileName.hasSuffix(".csv") else { return nil }
-        let digits = fileName.dropFirst("tvs-export-".count).dropLast(".csv".count)
-        guard digits.count == 8, let (y, m, d) = DateLayout.compact.parts(of: String(digits)) else { return nil }
-        return CalendarDate(year: y, month: m, day: d)
-    }
+    /// The snapshot date in a file name that follows the COA adapter's `fileName` (`tvs-export-{yyyymmdd}.csv`).
+    public func snapshotDate(fileName: String) -> CalendarDate? { pipeline.adapter.mapping.fileName?.date(in: fileName) }
 
     /// The run id of the snapshot of `date`.
     public static func runID(_ date: CalendarDate) -> String { "\(job)-\(date.compact)" }
 
     /// Runs the sync for `input`; the snapshot date comes from `date` or the file name.
     public func run(input: URL, date: CalendarDate? = nil) throws -> SyncReport {
-        guard let snapshotDate = date ?? Self.snapshotDate(fileName: input.lastPathComponent) else {
-            throw KetenpoortError(.syncRefused, "\(input.lastPathComponent): no snapshot date (name the file tvs-export-YYYYMMDD.csv)")
+        guard let snapshotDate = date ?? snapshotDate(fileName: input.lastPathComponent) else {
+            let rule = pipeline.adapter.mapping.fileName.map { " (name the file \($0))" } ?? ""
+            throw KetenpoortError(.syncRefused, "\(input.lastPathComponent): no snapshot date\(rule)")
         }
         let runID = Self.runID(snapshotDate)
         // One sync at a time on this store (the inbox, the drop folder and the command line).

@@ -22,7 +22,7 @@ public struct DropFolderSync: Sendable {
     public func runWaiting() throws -> [SyncReport] {
         let drop = DropFolder(folder: folder)
         var reports: [SyncReport] = []
-        for file in try drop.waiting(CoaGemeenteSync.snapshotDate) {
+        for file in try drop.waiting(sync.snapshotDate) {
             let outcome: String
             do {
                 let report = try sync.run(input: file)
