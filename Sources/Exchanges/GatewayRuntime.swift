@@ -88,9 +88,11 @@ public struct GatewayRuntime: Sendable {
         var folders = workspace.contracts.contracts.keys.sorted().map {
             DataRetention.Folder(contract: $0, url: inboxDirectory.appendingPathComponent($0))
         }
-        let dropFolderContracts = [CoaGemeenteSync.job: "coa-tvs-export", DuoIngest.job: DuoIngest.contract]
+        let exchanges = self.exchanges
         for schedule in configuration.schedules {
-            guard let source = schedule.source, let contract = dropFolderContracts[schedule.job] else { continue }
+            guard let source = schedule.source,
+                let contract = exchanges.first(where: { $0.job == schedule.job && $0.readsDropFolder })?.inboundContract
+            else { continue }
             folders += ["processed", "rejected"].map { DataRetention.Folder(contract: contract, url: source.appendingPathComponent($0)) }
         }
         if let output = configuration.cbs?.outputDirectory { folders.append(DataRetention.Folder(contract: CbsLevering.contract, url: output)) }

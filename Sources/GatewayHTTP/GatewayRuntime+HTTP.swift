@@ -22,34 +22,11 @@ extension GatewayRuntime {
     /// The HTTPS inbox: which contracts' files it takes, and what it does with each (what the
     /// matching command does with a file given on the command line).
     public func gatewayInbox() throws -> GatewayInbox {
-        let runtime = self
-        let processors: [String: InboxProcessor] = [
-            "coa-tvs-export": InboxProcessor(fileName: try inboundFileName("coa-tvs-export")) { file in
-                let sync = try runtime.coaGemeenteSync()
-                do {
-                    let report = try sync.run(input: file)
-                    return (report.validation.isRejected ? "rejected" : "applied", report.validation)
-                } catch let error as KetenpoortError where error.code == .syncAlreadyApplied {
-                    // Applied before its receipt was written (a crash in between): the receipt it should have had.
-                    guard let date = sync.snapshotDate(fileName: file.lastPathComponent),
-                        let report = try sync.recordedReport(run: CoaGemeenteSync.runID(date))
-                    else { throw error }
-                    return ("applied", report.validation)
-                }
-            },
-            "duo-status-extract": InboxProcessor(fileName: try inboundFileName("duo-status-extract")) { file in
-                let report = try runtime.duoIngest().run(file: file)
-                return (report.outcome.rawValue, report.validation)
-            },
-            "toestemming": InboxProcessor(fileName: try inboundFileName("toestemming")) { file in
-                let report = try runtime.consentIngest().run(file: file)
-                return (report.validation.isRejected ? "rejected" : "applied", report.validation)
-            },
-            "argonaut-advies": InboxProcessor(fileName: try inboundFileName("argonaut-advies")) { file in
-                let report = try runtime.adviceFlow().ingest(file: file)
-                return (report.validation.isRejected ? "rejected" : "applied", report.validation)
-            },
-        ]
+        var processors: [String: InboxProcessor] = [:]
+        for exchange in exchanges {
+            guard let contract = exchange.inboundContract, let take = exchange.takeFile else { continue }
+            processors[contract] = InboxProcessor(fileName: try inboundFileName(contract), process: take)
+        }
         return GatewayInbox(
             directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, signer: try signingIdentity(), clock: clock
         )

@@ -25,37 +25,7 @@ struct RunCommand: AsyncParsableCommand {
         let delivery = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock)
         // A DUO extract applied just before the gateway last stopped gets its record now.
         try runtime.duoIngest().recordLastApplied()
-        var entries: [Scheduler.Entry] = []
-        for schedule in runtime.configuration.schedules {
-            let cron: CronExpression
-            do {
-                cron = try CronExpression(schedule.cron)
-            } catch let error as CronError {
-                throw ValidationError("\(runtime.configuration.source.path): schedule \(schedule.name): \(error.description)")
-            }
-            switch (schedule.job, schedule.source) {
-            case (CoaGemeenteSync.job, let source?):
-                let drop = DropFolderSync(sync: try runtime.coaGemeenteSync(), folder: source)
-                entries.append(.blocking(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
-            case (DuoIngest.job, let source?):
-                let drop = DropFolderDuoIngest(ingest: try runtime.duoIngest(), folder: source)
-                entries.append(.blocking(name: schedule.name, cron: cron) { _ in _ = try drop.runWaiting() })
-            case (CbsLevering.job, _):
-                // Built when it fires: a delivery key CBS has not provided yet stops this schedule's
-                // runs (each logged as failed), not the gateway.
-                do {
-                    _ = try runtime.cbsLevering()
-                } catch let error as KetenpoortError {
-                    logger.error(
-                        "schedule cannot deliver to CBS until this is mended",
-                        metadata: ["schedule": "\(schedule.name)", "reason": "\(error.reason)"])
-                }
-                entries.append(.blocking(name: schedule.name, cron: cron) { due in _ = try runtime.cbsLevering().deliverCompletedPeriod(on: due) })
-            default:
-                throw ValidationError(
-                    "\(runtime.configuration.source.path): schedule \(schedule.name): unknown job '\(schedule.job)' or no source folder")
-            }
-        }
+        let entries = try runtime.configuration.schedules.map { try runtime.schedulerEntry(for: $0, logger: logger) }
         let scheduler = Scheduler(entries: entries, store: runtime.store, clock: runtime.clock)
         let writer = ProcessingLogWriter(log: runtime.store.processingLog)
         let server = try runtime.gatewayServer(writer: writer)

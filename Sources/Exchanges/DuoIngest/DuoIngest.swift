@@ -30,7 +30,7 @@ import Store
 public struct DuoIngest: Sendable {
     public static let job = "duo-ingest"
     static let source = "duo"
-    static let contract = "duo-status-extract"
+    public static let contract = "duo-status-extract"
 
     let pipelineAdapter: InboundAdapter
 

@@ -30,6 +30,8 @@ import Store
 public struct CoaGemeenteSync: Sendable {
     public static let job = "coa-gemeenten"
     static let source = "coa"
+    /// The contract of the snapshots it takes.
+    public static let contract = "coa-tvs-export"
     /// The internal kind of a staged step that only forgets a sent state (a person who left after
     /// being housed: nothing is sent).
     static let forget = "vergeten"
@@ -56,7 +58,7 @@ public struct CoaGemeenteSync: Sendable {
         workspace: Workspace, store: any Store, registry: PartyRegistry, sealer: BatchSealer, pseudonymKey: Data, scratchDirectory: URL,
         clock: any WallClock = SystemWallClock(), maxBatchRecords: Int = 5_000
     ) throws {
-        pipeline = ValidationPipeline(adapter: try workspace.adapters.inbound(contract: "coa-tvs-export"), clock: clock)
+        pipeline = ValidationPipeline(adapter: try workspace.adapters.inbound(contract: Self.contract), clock: clock)
         outbound = try workspace.adapters.outbound(partner: .gemeente)
         self.store = store
         self.registry = registry
@@ -69,6 +71,21 @@ public struct CoaGemeenteSync: Sendable {
 
     /// The snapshot date in a file name that follows the COA adapter's `fileName` (`tvs-export-{yyyymmdd}.csv`).
     public func snapshotDate(fileName: String) -> CalendarDate? { pipeline.adapter.mapping.fileName?.date(in: fileName) }
+
+    /// Runs the sync for a delivered snapshot (the inbox): `applied` or `rejected` with its counts.
+    /// A snapshot applied before (a crash between the sync's commit and the receipt) gets the
+    /// report it had, as `applied`.
+    public func take(_ file: URL) throws -> Exchange.FileOutcome {
+        do {
+            let report = try run(input: file)
+            return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+        } catch let error as KetenpoortError where error.code == .syncAlreadyApplied {
+            guard let date = snapshotDate(fileName: file.lastPathComponent), let report = try recordedReport(run: Self.runID(date)) else {
+                throw error
+            }
+            return ("applied", report.validation)
+        }
+    }
 
     /// The run id of the snapshot of `date`.
     public static func runID(_ date: CalendarDate) -> String { "\(job)-\(date.compact)" }
