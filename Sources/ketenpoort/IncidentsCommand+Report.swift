@@ -22,23 +22,9 @@ extension IncidentsCommand {
                 let register = runtime.incidentRegister()
                 let pseudonym = try runtime.subjectPseudonym()
                 try IncidentsCommand.refusing {
-                    let incident = try runtime.store.write { tx -> IncidentRecord in
-                        guard let found = try tx.batch(id: batch) else {
-                            throw KetenpoortError(.incidentUnknown, "no batch '\(batch)' in the outbox")
-                        }
-                        guard
-                            let mapping = runtime.workspace.adapters.mappings.values.first(where: {
-                                $0.direction == .outbound && $0.contract.id == found.contract
-                            })
-                        else {
-                            throw KetenpoortError(
-                                .incidentRefused, "no outbound mapping for contract \(found.contract): the batch cannot be read back")
-                        }
-                        let incident = try MisdeliveryReport(mapping: mapping, pseudonym: pseudonym).incident(
-                            batch: found, payload: try tx.payload(of: found.id), indexes: records, at: runtime.clock.now())
-                        try register.open(incident, in: tx)
-                        return incident
-                    }
+                    let incident = try MisdeliveryReport.open(
+                        batch: batch, indexes: records, adapters: runtime.workspace.adapters, store: runtime.store, register: register,
+                        pseudonym: pseudonym, at: runtime.clock.now())
                     print("\(incident.id): misdelivery of batch \(batch) to \(incident.recipient) recorded (data left the gateway)")
                     print(
                         "  subjects \(incident.subjectCount), records \(incident.recordCount), categories \(incident.categories.map(\.rawValue).joined(separator: ", "))"

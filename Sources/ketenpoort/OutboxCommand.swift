@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Store
 
 /// `ketenpoort outbox list`: what waits to be delivered, what was, and what needs an operator.
@@ -38,16 +39,10 @@ struct OutboxCommand: ParsableCommand {
 
         func run() throws {
             let runtime = try gateway.runtime()
-            let found = try runtime.store.write { tx -> OutboxBatch? in
-                guard let found = try tx.batch(id: batch) else { return nil }
-                guard found.status == .deadLettered || found.status == .pending else { return found }
-                try tx.requeue(batch: batch, at: runtime.clock.now())
-                try runtime.auditChain().append(.resent(batch: batch), in: tx)
-                return found
-            }
-            guard let found else { throw ValidationError("no batch '\(batch)' in the outbox") }
-            guard found.status == .deadLettered || found.status == .pending else {
-                throw ValidationError("batch \(batch) is \(found.status.rawValue): only dead-lettered batches are re-sent")
+            switch try DeadLetters(store: runtime.store, audit: runtime.auditChain(), clock: runtime.clock).resend(batch) {
+            case .resent: break
+            case .unknown: throw ValidationError("no batch '\(batch)' in the outbox")
+            case .refused(let status): throw ValidationError("batch \(batch) is \(status.rawValue): only dead-lettered batches are re-sent")
             }
             print("\(batch) is pending again; `ketenpoort deliver` (or the running gateway) sends it")
         }

@@ -133,11 +133,20 @@ struct DeliveryTests {
         #expect(Set(first.deadLettered) == Set(report.batches))
         #expect(try fixture.receivedFiles().isEmpty)
         #expect(try fixture.batches().allSatisfy { $0.status == .deadLettered && $0.attempts == 1 })
-        try fixture.runtime.store.write { tx in for id in report.batches { try tx.requeue(batch: id, at: Date()) } }
+        let deadLetters = DeadLetters(store: fixture.runtime.store, audit: fixture.runtime.auditChain(), clock: fixture.runtime.clock)
+        for id in report.batches { #expect(try deadLetters.resend(id) == .resent) }
+        #expect(try deadLetters.resend("no-such-batch") == .unknown)
+        let resent = try fixture.runtime.store.read { tx in
+            var kinds: [String] = []
+            try tx.forEachAuditEntry(from: 1, through: nil) { kinds.append($0.kind) }
+            return kinds.filter { $0 == "batch.resent" }.count
+        }
+        #expect(resent == report.batches.count, "each resend is on the audit chain")
         let second = try await fixture.deliver(client)
         await client.shutdown()
         #expect(Set(second.delivered) == Set(report.batches))
         #expect(try fixture.receivedFiles().count == 4)
+        #expect(try deadLetters.resend(report.batches[0]) == .refused(.delivered), "a delivered batch is not sent again")
     }
 
     @Test("a batch sent again after a crash (same id, same bytes) is answered 409 and counts as delivered, stored once")

@@ -17,6 +17,26 @@ public struct MisdeliveryReport: Sendable {
         self.pseudonym = pseudonym
     }
 
+    /// Opens the incident for the misdelivery of outbox batch `batch` (the records at `indexes`,
+    /// all when empty): the batch is read back with the outbound mapping of its contract, in the
+    /// transaction that records the incident. Throws `incident.unknown` for a batch not in the
+    /// outbox, `incident.refused` when no mapping can read it back.
+    public static func open(
+        batch: String, indexes: [Int], adapters: AdapterRegistry, store: any Store, register: IncidentRegister, pseudonym: SubjectPseudonym,
+        at moment: Date
+    ) throws -> IncidentRecord {
+        try store.write { tx in
+            guard let found = try tx.batch(id: batch) else { throw KetenpoortError(.incidentUnknown, "no batch '\(batch)' in the outbox") }
+            guard let mapping = adapters.mappings.values.first(where: { $0.direction == .outbound && $0.contract.id == found.contract }) else {
+                throw KetenpoortError(.incidentRefused, "no outbound mapping for contract \(found.contract): the batch cannot be read back")
+            }
+            let incident = try MisdeliveryReport(mapping: mapping, pseudonym: pseudonym).incident(
+                batch: found, payload: try tx.payload(of: found.id), indexes: indexes, at: moment)
+            try register.open(incident, in: tx)
+            return incident
+        }
+    }
+
     /// The incident for `batch` (whose stored bytes are `payload`), limited to the records at
     /// `indexes` (all when empty).
     public func incident(batch: OutboxBatch, payload: Data, indexes: [Int], at: Date) throws -> IncidentRecord {
