@@ -4,7 +4,7 @@ import Testing
 
 /// The `cbs-levering` contract is enforced at start: a field without its own legal basis, or a
 /// mapping field the contract does not have, stops `deliver cbs` before anything is read or sent.
-@Suite("CBS contract at start (CLI)", .enabled(if: CLI.isBuilt))
+@Suite("CBS contract at start (CLI)")
 struct CbsContractTests {
     /// A workspace copy (contracts/, adapters/) with `edit` applied to one file.
     static func workspace(_ directory: TempDirectory, file: String, edit: (String) -> String) throws -> String {

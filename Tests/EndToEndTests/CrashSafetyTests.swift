@@ -137,7 +137,7 @@ struct CrashSafetyTests {
 
 /// The CBS delivery of issue 5 killed while it seals (a streamed batch of several payload parts,
 /// sorted on disk) and while it pushes; the receiver is CBS.
-@Suite("Crash safety of the CBS delivery", .serialized, .enabled(if: CLI.isBuilt))
+@Suite("Crash safety of the CBS delivery", .serialized)
 struct CbsCrashSafetyTests {
     static let persons = 30_000
 

@@ -3,7 +3,7 @@ import KetenpoortTesting
 import Testing
 
 /// `ketenpoort ingest duo` end to end: exit codes, the human report and `--json`, no BSN anywhere.
-@Suite("ingest duo (CLI)", .enabled(if: CLI.isBuilt))
+@Suite("ingest duo (CLI)")
 struct IngestCommandTests {
     /// A configuration in a fresh directory, so the store is new.
     static func configuration(_ directory: TempDirectory) throws -> String {

@@ -5,7 +5,7 @@ import Testing
 /// JSON inputs are exactly as strict as their contracts: a value whose JSON type is not the one the
 /// contract's type calls for (a number where a string is specified) is a `field.type` finding on
 /// that field, the item quarantined — never converted. Through `ketenpoort validate` and `ingest`.
-@Suite("JSON types as the contract declares them (CLI)", .enabled(if: CLI.isBuilt, "build the ketenpoort binary first (swift build)"))
+@Suite("JSON types as the contract declares them (CLI)")
 struct JSONTypeTests {
     /// The consent sample's 8 lines, the first five each with one value of the wrong JSON type.
     static func consentFile(_ directory: TempDirectory) throws -> URL {

@@ -51,10 +51,18 @@ enum CLI {
 
     static var isBuilt: Bool { FileManager.default.isExecutableFile(atPath: Repository.binary.path) }
 
+    /// The binary, or a clear failure when it is not built: a test that needs it fails, it is never skipped.
+    static func binary() throws -> URL {
+        guard isBuilt else {
+            throw KetenpoortError(.configurationInvalid, "\(Repository.binary.path) is not built: run `swift build` first (`make test` does)")
+        }
+        return Repository.binary
+    }
+
     /// Starts `ketenpoort <arguments>` in the background (output discarded), to be waited for or killed.
     static func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
-        process.executableURL = Repository.binary
+        process.executableURL = try binary()
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["KETENPOORT_HOME"] = Repository.root.path
@@ -88,7 +96,7 @@ enum CLI {
     /// Runs `ketenpoort <arguments>` in the repository root with KETENPOORT_HOME set to it.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let process = Process()
-        process.executableURL = Repository.binary
+        process.executableURL = try binary()
         process.arguments = arguments
         process.currentDirectoryURL = Repository.root
         var env = ProcessInfo.processInfo.environment

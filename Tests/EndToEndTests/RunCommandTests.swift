@@ -14,7 +14,6 @@ import Testing
 struct RunCommandTests {
     @Test("serves the HTTPS API while it runs, and a SIGTERM stops it cleanly within seconds, the audit chain's tail signed")
     func servesAndStops() async throws {
-        guard CLI.isBuilt else { return }
         let directory = try TempDirectory()
         defer { directory.remove() }
         let port = try LoopbackPort.free()
@@ -33,7 +32,7 @@ struct RunCommandTests {
             return try runtime.store.write { tx in try runtime.auditChain().append(.batchRecalled(batch: "test", reason: "test"), in: tx) }
         }()
         let gateway = Process()
-        gateway.executableURL = Repository.binary
+        gateway.executableURL = try CLI.binary()
         gateway.arguments = ["run", "--config", directory.file("ketenpoort.yaml").path, "--home", Repository.root.path]
         gateway.standardOutput = FileHandle.nullDevice
         gateway.standardError = FileHandle.nullDevice

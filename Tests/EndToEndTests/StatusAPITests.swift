@@ -91,7 +91,6 @@ struct StatusAPITests {
 
     @Test("inzage lists every processing of one person's data — the IND's questions, DUO's status, the request itself — without the BSN")
     func inzage() async throws {
-        guard CLI.isBuilt else { return }
         let fixture = try await StatusAPIFixture.start()
         defer { Task { await fixture.stop() } }
         let bsn = StatusAPIFixture.persons[4].bsn

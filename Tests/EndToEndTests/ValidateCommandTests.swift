@@ -3,7 +3,7 @@ import KetenpoortTesting
 import Testing
 
 /// `ketenpoort validate`, run as a process.
-@Suite("CLI validate", .enabled(if: CLI.isBuilt, "build the ketenpoort binary first (swift build)"))
+@Suite("CLI validate")
 struct ValidateCommandTests {
     /// One finding as the tests compare it.
     struct Expected: Hashable, CustomStringConvertible {
