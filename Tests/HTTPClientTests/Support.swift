@@ -19,8 +19,13 @@ struct TrustedAndForeignPKI: Sendable {
     let trusted: URL
     let foreign: URL
 
+    /// Where the PKI is, removed when the test process exits (the PKI lives as long as the process).
+    nonisolated(unsafe) private static var root: URL?
+
     private init() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("transport-pki-\(UUID().uuidString)")
+        Self.root = root
+        atexit { if let root = TrustedAndForeignPKI.root { try? FileManager.default.removeItem(at: root) } }
         let identities = DevParties.identities.filter { ["gateway", "gm0363", "gm0344"].contains($0.id) }
         trusted = root.appendingPathComponent("trusted")
         foreign = root.appendingPathComponent("foreign")

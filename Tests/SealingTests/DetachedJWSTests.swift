@@ -247,6 +247,7 @@ struct DetachedJWSTests {
 
     @Test("Base64URLStream over parts equals base64url of the whole")
     func base64URLStream() {
+        defer { pki.remove() }
         let bytes = Data((0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 131) })
         for step in 1...9 {
             var stream = Base64URLStream()
