@@ -158,7 +158,11 @@ let package = Package(
             dependencies: ["Sealing", "KetenpoortCore", "KetenpoortTesting", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "GatewayHTTP", "KetenpoortTesting", "Sealing", "KetenpoortCore"]),
+        .testTarget(
+            name: "HTTPClientTests",
+            dependencies: [
+                "HTTPClient", "GatewayHTTP", "KetenpoortTesting", "Sealing", "KetenpoortCore", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -12,6 +12,12 @@ public struct Exchange: Sendable {
     /// and the validation counts.
     public typealias FileOutcome = (outcome: String, validation: ValidationReport)
 
+    /// The outcome of a file an exchange applies whole or not at all: `rejected` when the
+    /// validation refused the file, else `applied`.
+    public static func appliedOrRejected(_ validation: ValidationReport) -> FileOutcome {
+        (validation.isRejected ? "rejected" : "applied", validation)
+    }
+
     /// The job name schedules use (`schedules[].job`), when the exchange is scheduled.
     public let job: String?
     /// The contract of the files it takes in, when it takes files.
@@ -20,7 +26,8 @@ public struct Exchange: Sendable {
     public let readsDropFolder: Bool
     /// Takes one file of `inboundContract` (the inbox, as if given on the command line).
     public let takeFile: (@Sendable (URL) throws -> FileOutcome)?
-    /// The work of one due run of its schedule, given the schedule's drop folder; built when the
+    /// The work of one due run of its schedule, given the schedule's drop folder (never nil for an
+    /// exchange that `readsDropFolder`: `schedulerEntry` refuses such a schedule first); built when the
     /// schedule is set up (a failure there stops the gateway from starting).
     let scheduledRun: (@Sendable (_ source: URL?) throws -> @Sendable (_ due: Date) throws -> Void)?
     /// Checked when its schedule is set up, for what only makes its runs fail (e.g. a delivery
@@ -73,14 +80,12 @@ extension GatewayRuntime {
             Exchange(
                 inboundContract: ConsentIngest.flow,
                 takeFile: { file in
-                    let report = try runtime.consentIngest().run(file: file)
-                    return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+                    Exchange.appliedOrRejected(try runtime.consentIngest().run(file: file).validation)
                 }),
             Exchange(
                 inboundContract: AdviceFlow.flow,
                 takeFile: { file in
-                    let report = try runtime.adviceFlow().ingest(file: file)
-                    return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+                    Exchange.appliedOrRejected(try runtime.adviceFlow().ingest(file: file).validation)
                 }),
         ]
     }

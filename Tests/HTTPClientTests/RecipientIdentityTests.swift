@@ -1,6 +1,8 @@
 import CCurl
 import Foundation
+import GatewayHTTP
 import KetenpoortCore
+import NIOSSL
 import Sealing
 import Testing
 
@@ -116,5 +118,19 @@ struct RecipientIdentityTests {
         let list = ForwardSecretSuites.openSSLCipherList
         #expect(options.contains(.string(CURLOPT_SSL_CIPHER_LIST, list)))
         #expect(list.split(separator: ":").allSatisfy { $0.hasPrefix("ECDHE-") && ($0.contains("-GCM-") || $0.contains("CHACHA20-POLY1305")) })
+    }
+
+    @Test("the servers' suites are the same table as libcurl's: each IANA code point is the suite its OpenSSL name says")
+    func serverSuites() {
+        let expected: [NIOTLSCipher] = [
+            .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+            .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        ]
+        #expect(ServerTLS.forwardSecretSuites == expected)
+        #expect(
+            ForwardSecretSuites.all.map(\.openSSL) == [
+                "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305",
+                "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-CHACHA20-POLY1305",
+            ])
     }
 }

@@ -1,3 +1,4 @@
+import Contracts
 import Foundation
 import KetenpoortCore
 
@@ -10,6 +11,10 @@ public struct FileNameTemplate: Sendable, Hashable, CustomStringConvertible {
         case literal([UInt8])
         case date
         case name
+
+        var isPlaceholder: Bool {
+            if case .literal = self { false } else { true }
+        }
     }
 
     let parts: [Part]
@@ -30,8 +35,7 @@ public struct FileNameTemplate: Sendable, Hashable, CustomStringConvertible {
             guard let close = rest[open...].firstIndex(of: "}"), rest.index(after: open) < close else {
                 throw KetenpoortError(.adapterInvalid, "fileName \"\(template)\": a placeholder must be a name in braces")
             }
-            if case .literal = parts.last ?? .literal([]) {
-            } else {
+            guard parts.last?.isPlaceholder != true else {
                 throw KetenpoortError(.adapterInvalid, "fileName \"\(template)\": two placeholders need text between them")
             }
             parts.append(rest[rest.index(after: open)..<close] == "yyyymmdd" ? .date : .name)
@@ -62,7 +66,10 @@ public struct FileNameTemplate: Sendable, Hashable, CustomStringConvertible {
             guard bytes.count - offset >= text.count, bytes[offset..<offset + text.count].elementsEqual(text) else { return false }
             return match(bytes, from: offset + text.count, part: part + 1, date: &date)
         case .date:
-            guard bytes.count - offset >= 8, let day = Self.day(bytes[offset..<offset + 8]) else { return false }
+            let digits = bytes[offset..<min(offset + 8, bytes.count)]
+            guard let (year, month, day) = digits.withUnsafeBufferPointer({ DateLayout.compact.parts(of: $0) }),
+                let day = CalendarDate(year: year, month: month, day: day)
+            else { return false }
             date = day
             return match(bytes, from: offset + 8, part: part + 1, date: &date)
         case .name:
@@ -73,12 +80,6 @@ public struct FileNameTemplate: Sendable, Hashable, CustomStringConvertible {
             }
             return false
         }
-    }
-
-    private static func day(_ digits: ArraySlice<UInt8>) -> CalendarDate? {
-        guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        let value = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        return CalendarDate(year: value / 10_000, month: value / 100 % 100, day: value % 100)
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

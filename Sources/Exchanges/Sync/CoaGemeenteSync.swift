@@ -77,8 +77,7 @@ public struct CoaGemeenteSync: Sendable {
     /// report it had, as `applied`.
     public func take(_ file: URL) throws -> Exchange.FileOutcome {
         do {
-            let report = try run(input: file)
-            return (report.validation.isRejected ? "rejected" : "applied", report.validation)
+            return Exchange.appliedOrRejected(try run(input: file).validation)
         } catch let error as KetenpoortError where error.code == .syncAlreadyApplied {
             guard let date = snapshotDate(fileName: file.lastPathComponent), let report = try recordedReport(run: Self.runID(date)) else {
                 throw error
