@@ -10,14 +10,9 @@ struct GatewayMetrics: Sendable {
     let register: IncidentRegister
     let clock: any WallClock
 
-    /// Off Swift's cooperative pool: the read may wait on the store file's locks during a night.
     func text() async throws -> String {
-        try await BlockingWork.run { try render() }
-    }
-
-    private func render() throws -> String {
         let now = clock.now()
-        let (states, pending, deadLettered) = try store.read { tx in
+        let (states, pending, deadLettered) = try await store.read { [register] tx in
             (
                 try register.states(includeClosed: false, in: tx), try tx.schedule(status: .pending).count,
                 try tx.schedule(status: .deadLettered).count

@@ -245,14 +245,12 @@ public struct GatewayServer: Service {
         let code = party == nil ? "caller.unknown" : "caller.role-not-allowed"
         logger.notice(
             "caller refused", metadata: ["api.code": "\(code)", "caller.oin": "\(oin.value)", "caller.party": "\(party?.party.id ?? "unregistered")"])
-        let (register, store) = (incidents, api.store)
+        let register = incidents
+        let partyID = party?.party.id
         do {
-            // Off the cooperative pool: the incident waits for the store's write lock, never an answer.
-            try await BlockingWork.run {
-                try store.write { tx in
-                    _ = try register.unauthorisedAccess(
-                        caller: oin, party: party?.party.id, request: what, categories: [.identifier, .personal], in: tx)
-                }
+            // The incident waits for the store's write lock, never an answer.
+            try await api.store.write { tx in
+                _ = try register.unauthorisedAccess(caller: oin, party: partyID, request: what, categories: [.identifier, .personal], in: tx)
             }
         } catch {
             // The caller is refused either way; an incident that could not be recorded is itself an alert.

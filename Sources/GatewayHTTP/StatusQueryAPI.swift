@@ -49,7 +49,7 @@ public struct StatusQueryAPI: Sendable {
     /// The answers to `question`, in the order asked, once their processing is on record.
     func answer(_ question: StatusQuestion, caller: OIN, trace: Trace) async throws -> [StatusAnswer] {
         let bsns = question.bsns
-        let (mark, statuses) = try store.duoStatus.read { tx in
+        let (mark, statuses) = try await store.duoStatus.read { tx in
             (try tx.lastDuoExtract(), try bsns.map { try tx.duoStatus(bsn: $0.digits) })
         }
         guard let mark else {

@@ -6,8 +6,12 @@ import Foundation
 /// locks of a night's sync, a CBS delivery or the audit chain.
 public protocol DuoStatusStore: Sendable {
     /// Runs `body` on a consistent read-only view (one extract, whole).
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async read")
     func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T
+    /// Runs `body` on a consistent read-only view, on a thread of the engine's.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any DuoStatusReading) throws -> T) async throws -> T
     /// Runs `body` in one transaction: readers see the previous extract until it commits.
+    @available(*, noasync, message: "blocks the calling thread: the DUO ingest runs as batch work")
     func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T
 }
 

@@ -6,7 +6,13 @@ import Foundation
 /// (its own write lock); a server engine keeps it in a table that batch transactions do not lock.
 public protocol ProcessingLog: Sendable {
     /// Appends `entries` in one durable commit: all of them, or none (then it throws).
+    /// Blocking (a commit and its fsync): the API's answers append through a grouped writer that
+    /// runs it on a thread of its own.
+    @available(*, noasync, message: "blocks the calling thread on a commit: append through a grouped writer")
     func append(_ entries: [ProcessingLogEntry]) throws
     /// Every processing of `subject` (a pseudonym), oldest first (a scan of the whole log).
+    @available(*, noasync, message: "blocks the calling thread on a scan of the log")
     func processings(subject: String) throws -> [ProcessingLogEntry]
+    /// Every processing of `subject`, read on a thread of the engine's.
+    func processings(subject: String) async throws -> [ProcessingLogEntry]
 }

@@ -31,6 +31,11 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
         try file.pool.read { db in try body(SQLiteDuoStatusTransaction(db: db)) }
     }
 
+    /// On one of GRDB's reader threads.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any DuoStatusReading) throws -> T) async throws -> T {
+        try await file.pool.read { db in try body(SQLiteDuoStatusTransaction(db: db)) }
+    }
+
     public func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T {
         try file.pool.write { db in try body(SQLiteDuoStatusTransaction(db: db)) }
     }

@@ -64,9 +64,16 @@ public final class SQLiteProcessingLog: ProcessingLog {
     }
 
     public func processings(subject: String) throws -> [ProcessingLogEntry] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM processing_log WHERE subject = ? ORDER BY rowid", arguments: [subject]).map(Self.entry)
-        }
+        try pool.read { db in try Self.processings(subject: subject, in: db) }
+    }
+
+    /// On one of GRDB's reader threads.
+    public func processings(subject: String) async throws -> [ProcessingLogEntry] {
+        try await pool.read { db in try Self.processings(subject: subject, in: db) }
+    }
+
+    private static func processings(subject: String, in db: Database) throws -> [ProcessingLogEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM processing_log WHERE subject = ? ORDER BY rowid", arguments: [subject]).map(entry)
     }
 
     func takeOverCheckpoints() throws { try file.takeOverCheckpoints() }

@@ -179,6 +179,16 @@ extension SQLiteStore {
             // every short transaction. The merge now sorts the sent state by person as it reads it.
             try db.execute(sql: "DROP INDEX sent_person")
         }
+        migrator.registerMigration("v10-claims-leases") { db in
+            // What several gateways on one store need: claims on due batches (a table of their own,
+            // so the batch rows are not rewritten by every claim and renewal) and named leases with
+            // a fencing epoch.
+            try db.execute(
+                sql: """
+                    CREATE TABLE batch_claim (batch TEXT PRIMARY KEY, holder TEXT NOT NULL, until REAL NOT NULL);
+                    CREATE TABLE lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL, epoch INTEGER NOT NULL, expires_at REAL NOT NULL);
+                    """)
+        }
         return migrator
     }()
 

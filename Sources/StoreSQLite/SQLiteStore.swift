@@ -9,6 +9,8 @@ import Store
 public final class SQLiteStore: Store {
     let queue: DatabasePool
     let path: String
+    /// The clock claims and leases are measured by (one clock for every node on this one file).
+    let clock: any WallClock
     /// The processing log, in a file of its own (see `SQLiteProcessingLog`).
     let log: SQLiteProcessingLog
     public var processingLog: any ProcessingLog { log }
@@ -20,7 +22,6 @@ public final class SQLiteStore: Store {
     /// A connection of its own for checkpoints, once `takeOverCheckpoints()` was called.
     private let checkpointer = LockedConnection()
 
-    /// Opens (and creates or migrates) the store at `path`.
     /// Makes SQLite's process-wide settings (see `SQLiteSettings`) if SQLite is not in use yet;
     /// returns whether they hold. Opening a store does it too; a process calls it first thing.
     @discardableResult
@@ -29,9 +30,11 @@ public final class SQLiteStore: Store {
     /// The page cache of each reader connection, KiB.
     static let readerCacheKiB = 256
 
-    public init(path: String) throws {
+    /// Opens (and creates or migrates) the store at `path`; claims and leases run by `clock`.
+    public init(path: String, clock: any WallClock = SystemWallClock()) throws {
         Self.configureProcess()
         self.path = path
+        self.clock = clock
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(10)
@@ -55,11 +58,23 @@ public final class SQLiteStore: Store {
     }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try queue.write { db in try body(SQLiteTransaction(db: db)) }
+        try queue.write { db in try body(SQLiteTransaction(db: db, clock: clock)) }
     }
 
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try queue.read { db in try body(SQLiteTransaction(db: db)) }
+        try queue.read { db in try body(SQLiteTransaction(db: db, clock: clock)) }
+    }
+
+    /// On GRDB's writer thread.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        let clock = clock
+        return try await queue.write { db in try body(SQLiteTransaction(db: db, clock: clock)) }
+    }
+
+    /// On one of GRDB's reader threads.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        let clock = clock
+        return try await queue.read { db in try body(SQLiteTransaction(db: db, clock: clock)) }
     }
 
     /// From now on commits only append to the write-ahead log; `checkpoint()` copies it into the

@@ -1,13 +1,21 @@
 import Foundation
 import GRDB
+import KetenpoortCore
 import Store
 
 /// The audit chain on SQLite: entries and checkpoints are only ever inserted.
 extension SQLiteTransaction {
-    func appendAuditEntry(_ entry: AuditEntry) throws {
+    /// Serialised by SQLite's one writer: the head read here cannot move before the insert commits.
+    func appendAuditEntry(_ next: (_ head: AuditEntry?) throws -> AuditEntry) throws -> AuditEntry {
+        let head = try lastAuditEntry()
+        let entry = try next(head)
+        guard entry.seq == (head?.seq ?? 0) + 1, entry.prevHash == (head?.hash ?? AuditEntry.genesis) else {
+            throw KetenpoortError(.storeAuditFork, "audit entry \(entry.seq) does not extend the chain's head (\(head?.seq ?? 0))")
+        }
         try db.execute(
             sql: "INSERT INTO audit_entry (seq, time, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [entry.seq, entry.time, entry.kind, entry.payload, entry.prevHash, entry.hash])
+        return entry
     }
 
     func lastAuditEntry() throws -> AuditEntry? {

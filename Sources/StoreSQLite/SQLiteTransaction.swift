@@ -4,8 +4,10 @@ import KetenpoortCore
 import Store
 
 /// The store's operations on one open SQLite transaction.
-struct SQLiteTransaction: StoreTransaction {
+struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
     let db: Database
+    /// The engine's clock: claims and leases end by it, never by a caller's.
+    let clock: any WallClock
 
     // MARK: Snapshots
 

@@ -43,7 +43,7 @@ struct APIDesignRulesTests {
         // Nobody was asked about.
         let pseudonym = try fixture.runtime.subjectPseudonym()
         for bsn in [first, second] {
-            #expect(try fixture.runtime.store.processingLog.processings(subject: pseudonym.of(PersonKey(value: "b:" + bsn))).isEmpty)
+            #expect(try await fixture.runtime.store.processingLog.processings(subject: pseudonym.of(PersonKey(value: "b:" + bsn))).isEmpty)
         }
         // The same name in sibling objects, or inside a string, is no duplicate.
         let siblings = try await fixture.send("/statusvragen", body: Self.body("\"bsn\":\"\(first)\"", purpose, "\"zaaknummer\":\"bsn\""))

@@ -78,7 +78,7 @@ struct AdviceFlowTests {
 
         // A restart: the held advices are still held, and nothing new goes.
         let restarted = try fixture.restarted(at: Self.t0.addingTimeInterval(3600))
-        #expect(try restarted.store.read { try $0.advices(status: .held) }.map(\.id) == ["ARG-2026-000002", "ARG-2026-000003"])
+        #expect(try await restarted.store.read { try $0.advices(status: .held) }.map(\.id) == ["ARG-2026-000002", "ARG-2026-000003"])
         #expect(try await fixture.deliver(restarted).attempted == 0)
         // C's consent arrives already withdrawn (a later line supersedes the first): C stays held.
         let consentC = ConsentLine(id: "T-C", bsn: Self.c, purpose: "medisch-advies", recipient: "DUO", givenAt: given)
@@ -107,7 +107,7 @@ struct AdviceFlowTests {
         #expect(try fixture.batches().allSatisfy { $0.recipient == "duo" })
 
         // The decision log: every decision, with its consent record, subjects as pseudonyms.
-        let log = try later.store.read { try $0.decisions(reference: nil) }
+        let log = try await later.store.read { try $0.decisions(reference: nil) }
         let summary = log.map { "\($0.reference) \($0.isAllowed ? "allow" : "deny") \($0.consent ?? "-")" }
         #expect(
             summary == [
@@ -152,16 +152,16 @@ struct AdviceFlowTests {
         }()
         let report = try fixture.ingestConsent([withdrawn], runtime: later)
         #expect(report.release?.recalled == ["ARG-2026-000040"])
-        let batch = try #require(try later.store.read { try $0.batch(id: "argonaut-advies-ARG-2026-000040") })
+        let batch = try await #require(try later.store.read { try $0.batch(id: "argonaut-advies-ARG-2026-000040") })
         #expect(batch.status == .recalled)
-        #expect(try later.store.read { try $0.payloadPart(batch: batch.id, part: 0) } == nil)
-        #expect(try later.store.read { try $0.advice(id: "ARG-2026-000040") }?.status == .recalled)
-        #expect(try later.store.read { try $0.auditEntries(kind: "batch.recalled", field: "batch", equals: batch.id) }.count == 1)
-        #expect(try later.store.read { try $0.decisions(reference: "ARG-2026-000040") }.last?.isAllowed == false)
+        #expect(try await later.store.read { try $0.payloadPart(batch: batch.id, part: 0) } == nil)
+        #expect(try await later.store.read { try $0.advice(id: "ARG-2026-000040") }?.status == .recalled)
+        #expect(try await later.store.read { try $0.auditEntries(kind: "batch.recalled", field: "batch", equals: batch.id) }.count == 1)
+        #expect(try await later.store.read { try $0.decisions(reference: "ARG-2026-000040") }.last?.isAllowed == false)
         // Nothing goes, and an operator cannot resend it.
         #expect(try await fixture.deliver(later).attempted == 0)
-        try later.store.write { try $0.requeue(batch: batch.id, at: Date()) }
-        #expect(try later.store.read { try $0.batch(id: batch.id) }?.status == .recalled)
+        try await later.store.write { try $0.requeue(batch: batch.id, at: Date()) }
+        #expect(try await later.store.read { try $0.batch(id: batch.id) }?.status == .recalled)
         #expect(try await fixture.deliver(later).attempted == 0)
         #expect(try !fixture.receivedText("duo").contains("MARKER-RECALLED"))
         // Withdrawing again recalls nothing more.

@@ -36,12 +36,12 @@ struct AuditChainTests {
     func intact() async throws {
         let fixture = try Self.chained()
         defer { fixture.directory.remove() }
-        let entries = try fixture.runtime.store.read { tx in
+        let entries = try await fixture.runtime.store.read { tx in
             var entries: [AuditEntry] = []
             try tx.forEachAuditEntry(from: 1, through: nil) { entries.append($0) }
             return entries
         }
-        let batches = try fixture.runtime.store.read { try $0.batches(status: nil) }
+        let batches = try await fixture.runtime.store.read { try $0.batches(status: nil) }
         #expect(entries.first?.kind == "configuration.loaded")
         #expect(entries.filter { $0.kind == "batch.sealed" }.count == batches.count)
         let outcome = try await Self.verify(fixture)
@@ -83,7 +83,7 @@ struct AuditChainTests {
     func rehashed() async throws {
         let fixture = try Self.chained()
         defer { fixture.directory.remove() }
-        let entry = try #require(try fixture.runtime.store.read { try $0.auditEntry(seq: 4) })
+        let entry = try await #require(try fixture.runtime.store.read { try $0.auditEntry(seq: 4) })
         let forged = AuditEntry(seq: 4, time: entry.time, kind: entry.kind, payload: "{\"batch\":\"forged\"}", prevHash: entry.prevHash, hash: "")
         let hash = AuditChain.expectedHash(of: forged)
         try Self.tamper(fixture, "UPDATE audit_entry SET payload = '{\"batch\":\"forged\"}', hash = '\(hash)' WHERE seq = 4")
@@ -106,7 +106,7 @@ struct AuditChainTests {
     func truncated() async throws {
         let fixture = try Self.chained()
         defer { fixture.directory.remove() }
-        let last = try #require(try fixture.runtime.store.read { try $0.checkpoints() }.last)
+        let last = try await #require(try fixture.runtime.store.read { try $0.checkpoints() }.last)
         try Self.tamper(fixture, "DELETE FROM audit_entry WHERE seq >= \(last.seq)")
         let outcome = try await Self.verify(fixture)
         #expect(outcome.finding?.seq == last.seq)
@@ -132,7 +132,7 @@ struct AuditChainTests {
         defer { fixture.directory.remove() }
         let other = try SyncFixture()
         defer { other.directory.remove() }
-        let first = try #require(try fixture.runtime.store.read { try $0.checkpoints() }.first)
+        let first = try await #require(try fixture.runtime.store.read { try $0.checkpoints() }.first)
         let forged = try CheckpointJWS.sign(
             payload: AuditChain.checkpointPayload(seq: first.seq, hash: first.hash), signer: try other.runtime.signingIdentity())
         try Self.tamper(

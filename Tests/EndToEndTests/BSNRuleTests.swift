@@ -62,7 +62,7 @@ struct BSNRuleTests {
         let bulk = try await fixture.post("/statusvragen/bulk", StatusAPITests.question.merging(["bsns": [Self.eight, Self.nine]]) { $1 })
         #expect((bulk.json["antwoorden"] as? [[String: Any]])?.map { $0["status"] as? String } == ["voldaan", "voldaan"])
         let subject = try fixture.runtime.subjectPseudonym().of(PersonKey(value: "b:" + Self.nine))
-        #expect(try fixture.runtime.store.processingLog.processings(subject: subject).count == 3)
+        #expect(try await fixture.runtime.store.processingLog.processings(subject: subject).count == 3)
         for bsn in [Self.seven, "0" + Self.eight + "0", "1" + Self.eight] {
             let refused = try await fixture.post("/statusvragen", StatusAPITests.single(bsn))
             #expect(refused.status == 400 && refused.json["code"] as? String == "request.bsn-invalid", "\(bsn.count) digits")

@@ -74,8 +74,8 @@ struct CbsDeliveryTests {
         #expect(report.records == 5 && report.sha256 == sha)
         #expect(report.extractSequence == 43 && report.extractDate == "2026-11-23")
         #expect(report.manifest == manifest)
-        let csvBatch = try #require(try runtime.store.read { try $0.storedBatch(id: report.csvBatch) })
-        let manifestBatch = try #require(try runtime.store.read { try $0.storedBatch(id: report.manifestBatch) })
+        let csvBatch = try await #require(try runtime.store.read { try $0.storedBatch(id: report.csvBatch) })
+        let manifestBatch = try await #require(try runtime.store.read { try $0.storedBatch(id: report.manifestBatch) })
         #expect(String(decoding: csvBatch.payload, as: UTF8.self) == csv)
         #expect(String(decoding: manifestBatch.payload, as: UTF8.self) == manifest)
         #expect(csvBatch.contentType == "text/csv" && manifestBatch.contentType == "application/json")
@@ -86,9 +86,9 @@ struct CbsDeliveryTests {
         // No BSN in what leaves.
         for line in try DuoExtractFile.details(Self.sample) { #expect(!csv.contains(String(line.dropFirst().prefix(9)))) }
         // The delivery is registered with the extract it reflects, and on the audit chain.
-        let registered = try runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }
+        let registered = try await runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }
         #expect(registered.map(\.extractDate) == [CalendarDate(year: 2026, month: 11, day: 23)!])
-        #expect(try runtime.store.read { try $0.auditEntries(kind: "cbs.delivery-sealed", field: "period", equals: "2026Q3") }.count == 1)
+        #expect(try await runtime.store.read { try $0.auditEntries(kind: "cbs.delivery-sealed", field: "period", equals: "2026Q3") }.count == 1)
     }
 
     @Test("a period is delivered once; a correction is marked and keeps the pseudonyms; another key gives other pseudonyms")
@@ -131,7 +131,7 @@ struct CbsDeliveryTests {
         #expect(try fixture.receivedFiles() == ["cbs/cbs-wi-duo-2026Q3.csv", "cbs/cbs-wi-duo-2026Q3.manifest.json"])
         let received = try Data(contentsOf: fixture.received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.csv"))
         #expect(String(decoding: received, as: UTF8.self) == (try Self.expectedCSV()))
-        #expect(try runtime.store.read { try $0.storedBatch(id: report.csvBatch) }?.attempts ?? 0 >= 2)
+        #expect(try await runtime.store.read { try $0.storedBatch(id: report.csvBatch) }?.attempts ?? 0 >= 2)
     }
 
     @Test(
@@ -144,7 +144,7 @@ struct CbsDeliveryTests {
         try DuoPopulationGenerator(persons: 12_000).write(to: extract, created: CalendarDate(year: 2026, month: 11, day: 24)!, sequence: 44)
         #expect(try runtime.duoIngest().run(file: extract).outcome == .applied)
         let report = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!)
-        let batch = try #require(try runtime.store.read { try $0.batch(id: report.csvBatch) })
+        let batch = try await #require(try runtime.store.read { try $0.batch(id: report.csvBatch) })
         #expect(batch.payloadBytes > OutboxBatch.payloadPartSize)
         let client = CurlClient()
         let round = try await DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
@@ -154,7 +154,7 @@ struct CbsDeliveryTests {
 
         let received = try Data(contentsOf: fixture.received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.csv"))
         #expect(received == (try Data(contentsOf: URL(fileURLWithPath: report.files[0]))))
-        #expect(received == (try runtime.store.read { try $0.payload(of: report.csvBatch) }))
+        #expect(received == (try await runtime.store.read { try $0.payload(of: report.csvBatch) }))
         #expect(received.count == batch.payloadBytes)
         #expect(Hex.encode(SHA256.hash(data: received)) == report.sha256 && report.manifest.contains(report.sha256))
         let lines = received.split(separator: UInt8(ascii: "\n")).dropFirst().map { Data($0) + [UInt8(ascii: "\n")] }
@@ -194,7 +194,7 @@ struct CbsDeliveryTests {
         let absent = try #require(BSN("111222333"))
         #expect(try SubjectAccess(runtime: runtime).processings(of: absent).allSatisfy { $0.activity != "cbs-levering" })
         // Once the file is gone (retention), the delivery is named for anyone, saying it cannot tell.
-        try runtime.store.write { try $0.deletePayload(batch: "cbs-wi-duo-2026Q3") }
+        try await runtime.store.write { try $0.deletePayload(batch: "cbs-wi-duo-2026Q3") }
         let unknown = try SubjectAccess(runtime: runtime).processings(of: absent).filter { $0.activity == "cbs-levering" }
         #expect(unknown.count == 1 && unknown.first?.details.contains("niet meer na te gaan") == true)
     }
@@ -208,7 +208,7 @@ struct CbsDeliveryTests {
         let worker = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
         let first = try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(60))
         #expect(Set(first.deadLettered) == [report.csvBatch, report.manifestBatch])
-        try runtime.store.write { tx in for id in [report.csvBatch, report.manifestBatch] { try tx.requeue(batch: id, at: Date()) } }
+        try await runtime.store.write { tx in for id in [report.csvBatch, report.manifestBatch] { try tx.requeue(batch: id, at: Date()) } }
         let second = try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(60))
         await client.shutdown()
         #expect(Set(second.delivered) == [report.csvBatch, report.manifestBatch])

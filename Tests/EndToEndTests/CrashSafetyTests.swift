@@ -200,7 +200,7 @@ struct CbsCrashSafetyTests {
         #expect(try sealed(), "no run got to seal the delivery")
         #expect(killedSealing >= 2, "kills before the delivery was sealed: \(killedSealing)")
         // Nothing of the killed runs is left: one delivery, its batch whole in its parts.
-        let batch = try #require(try runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.first).csvBatch
+        let batch = try await #require(try runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.first).csvBatch
         #expect(batch == "cbs-wi-duo-2026Q3")
 
         // While it pushes: each push is held a second by the receiver, and killed in it.
@@ -227,14 +227,14 @@ struct CbsCrashSafetyTests {
                 "cbs-wi-duo-2026Q3.manifest.receipt.json", "cbs-wi-duo-2026Q3.receipt.json",
             ])
         let csv = try Data(contentsOf: received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.csv"))
-        #expect(csv == (try runtime.store.read { try $0.payload(of: batch) }))
+        #expect(csv == (try await runtime.store.read { try $0.payload(of: batch) }))
         #expect(csv.count > 3 * OutboxBatch.payloadPartSize)
         #expect(csv.split(separator: UInt8(ascii: "\n")).count == Self.persons + 1)
         let manifest =
             try JSONSerialization.jsonObject(with: Data(contentsOf: received.appendingPathComponent("cbs/cbs-wi-duo-2026Q3.manifest.json")))
             as? [String: Any]
         #expect(manifest?["sha256"] as? String == Hex.encode(SHA256.hash(data: csv)))
-        let stored = try #require(try runtime.store.read { try $0.batch(id: batch) })
+        let stored = try await #require(try runtime.store.read { try $0.batch(id: batch) })
         _ = try await DetachedJWS.verify(
             jws: stored.signature, payload: csv, trustedRoots: try PEMFiles.loadCertificates(DevPKI.caCertificateFile(in: pki)), at: Date())
     }

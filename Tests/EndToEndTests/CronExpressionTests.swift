@@ -86,16 +86,16 @@ struct SchedulerTests {
         let runs = RunLog()
         let entry = Scheduler.Entry(name: "nightly", cron: try CronExpression("0 2 * * *")) { due in await runs.append(due) }
         let scheduler = Scheduler(entries: [entry], store: store, clock: now)
-        #expect(try scheduler.missedRun(of: entry) == nil)
-        try store.write {
+        #expect(try await scheduler.missedRun(of: entry) == nil)
+        try await store.write {
             try $0.recordScheduled(
                 schedule: "nightly", due: TimestampParserBridge.parse("2026-11-23T01:00:00Z"), startedAt: Date(), finishedAt: Date())
         }
-        let missed = try #require(try scheduler.missedRun(of: entry))
+        let missed = try await #require(try scheduler.missedRun(of: entry))
         #expect(missed == TimestampParserBridge.parse("2026-11-25T01:00:00Z"))
         await scheduler.fire(entry, due: missed)
         #expect(await runs.dues == [missed])
-        #expect(try scheduler.missedRun(of: entry) == nil)
+        #expect(try await scheduler.missedRun(of: entry) == nil)
     }
 }
 

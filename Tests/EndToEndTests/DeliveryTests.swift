@@ -136,7 +136,7 @@ struct DeliveryTests {
         let deadLetters = DeadLetters(store: fixture.runtime.store, audit: fixture.runtime.auditChain(), clock: fixture.runtime.clock)
         for id in report.batches { #expect(try deadLetters.resend(id) == .resent) }
         #expect(try deadLetters.resend("no-such-batch") == .unknown)
-        let resent = try fixture.runtime.store.read { tx in
+        let resent = try await fixture.runtime.store.read { tx in
             var kinds: [String] = []
             try tx.forEachAuditEntry(from: 1, through: nil) { kinds.append($0.kind) }
             return kinds.filter { $0 == "batch.resent" }.count

@@ -132,14 +132,14 @@ struct DuoIngestTests {
         #expect(killed.status == SIGKILL, "\(killed)")
         let store = fixture.runtime.store
         // The IND sees the new extract already; the store has no record of it yet.
-        #expect(try store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
-        #expect(try !store.read { try $0.isDuoExtractRecorded(sequence: 43) })
+        #expect(try await store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
+        #expect(try await !store.read { try $0.isDuoExtractRecorded(sequence: 43) })
 
         let again = try ingest(fixture, file)
         #expect(again.outcome == .alreadyApplied)
         #expect(try ingest(fixture, file).outcome == .alreadyApplied)
         let runID = "\(DuoIngest.job)-\(again.sha256.prefix(16))"
-        try store.read { tx throws in
+        try await store.read { tx throws in
             #expect(try tx.isDuoExtractRecorded(sequence: 43))
             #expect(try tx.runs(job: DuoIngest.job).map(\.id).filter { $0 == runID }.count == 1)
             #expect(try tx.quarantined(run: runID).map { "\($0.position) \($0.rule)" } == ["record 3 field.enum"])

@@ -49,8 +49,8 @@ struct GatewayInboxTests {
         #expect(receipt["accepted"] as? Int == expected["accepted"] as? Int)
         #expect(receipt["quarantined"] as? Int == expected["quarantined"] as? Int)
         #expect(receipt["outcome"] as? String == "applied")
-        #expect(try fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") }?.date == CalendarDate(year: 2026, month: 11, day: 22))
-        #expect(!(try fixture.runtime.store.read { try $0.batches(status: nil) }).isEmpty, "the sync sealed batches")
+        #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") }?.date == CalendarDate(year: 2026, month: 11, day: 22))
+        #expect(!(try await fixture.runtime.store.read { try $0.batches(status: nil) }).isEmpty, "the sync sealed batches")
         let again = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
         #expect(again.status == 409)
         #expect(again.json as NSDictionary == receipt as NSDictionary)
@@ -70,15 +70,15 @@ struct GatewayInboxTests {
             key: "duo-bad", as: "duo")
         #expect(rejected.status == 422, "\(rejected.text)")
         #expect(rejected.json["outcome"] as? String == "rejected")
-        #expect(try fixture.runtime.store.duoStatus.read { try $0.duoStatusCount() } == StatusAPIFixture.persons.count)
-        #expect(try fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
+        #expect(try await fixture.runtime.store.duoStatus.read { try $0.duoStatusCount() } == StatusAPIFixture.persons.count)
+        #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
         let next = fixture.directory.file("duo-inburgering-20261124.dat")
         try StatusAPIFixture.writeExtract(to: next, next: true)
         let applied = try await Self.deliver(fixture, contract: "duo-status-extract", file: next, key: "duo-43", as: "duo", signedBy: "duo")
         #expect(applied.status == 201, "\(applied.text)")
         #expect(applied.json["outcome"] as? String == "applied")
         #expect(applied.json["accepted"] as? Int == StatusAPIFixture.persons.count)
-        #expect(try fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
+        #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
         let answer = try await fixture.post("/statusvragen", StatusAPITests.single(StatusAPIFixture.persons[0].bsn))
         #expect(answer.json["status"] as? String == "voldaan" && answer.json["peildatum"] as? String == "2026-11-24")
     }
@@ -140,6 +140,6 @@ struct GatewayInboxTests {
             #expect(response.json["code"] as? String == code)
             #expect(!response.text.contains("123456782") && !response.text.contains("282295215"))
         }
-        #expect(try fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } == nil, "nothing was synced")
+        #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } == nil, "nothing was synced")
     }
 }

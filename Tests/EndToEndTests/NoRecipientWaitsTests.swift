@@ -47,7 +47,7 @@ struct NoRecipientWaitsTests {
         let fixture = try await DeliveryFixture.start(faultHook: hook, delivery: Self.timeout)
         defer { fixture.stop() }
         let report = try fixture.sync("tvs-export-20261121.csv")
-        let batches = try fixture.runtime.store.read { try $0.batches(status: nil) }
+        let batches = try await fixture.runtime.store.read { try $0.batches(status: nil) }
         let stalledBatch = try #require(batches.first { $0.recipient == Self.stalled }).id
         let others = batches.filter { $0.recipient != Self.stalled }
         #expect(others.count == 3)
@@ -69,7 +69,7 @@ struct NoRecipientWaitsTests {
         let stalledArrived = try await eventually { timeline.arrivals(to: Self.stalled).count == 1 }
         #expect(othersDelivered && stalledArrived, "the others are delivered while the stalled request is held")
         // Still open: the stalled attempt has not ended, so nothing of it is recorded.
-        let stalledNow = try #require(try fixture.runtime.store.read { try $0.batch(id: stalledBatch) })
+        let stalledNow = try await #require(try fixture.runtime.store.read { try $0.batch(id: stalledBatch) })
         #expect(stalledNow.status == .pending && stalledNow.attempts == 0)
 
         released.open()
@@ -80,7 +80,7 @@ struct NoRecipientWaitsTests {
         let delivered = try await delivery.value
         await client.shutdown()
         if mode == .deliverUntilDone { #expect(Set(delivered) == Set(report.batches)) }
-        #expect(try fixture.runtime.store.read { try $0.batches(status: nil) }.allSatisfy { $0.status == .delivered })
+        #expect(try await fixture.runtime.store.read { try $0.batches(status: nil) }.allSatisfy { $0.status == .delivered })
         for party in others.map(\.recipient) {
             let answered = try #require(timeline.answers(to: party).first)
             let arrivals = timeline.arrivals(to: party)
@@ -141,7 +141,7 @@ struct NoRecipientWaitsTests {
         let fixture = try await DeliveryFixture.start(faultHook: hook, delivery: Self.timeout)
         defer { fixture.stop() }
         let report = try fixture.sync("tvs-export-20261121.csv")
-        let before = try fixture.runtime.store.read { try $0.batches(status: nil) }
+        let before = try await fixture.runtime.store.read { try $0.batches(status: nil) }
 
         let client = CurlClient()
         let worker = DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client)
@@ -160,17 +160,17 @@ struct NoRecipientWaitsTests {
         }
         try await running.value
 
-        let after = try fixture.runtime.store.read { try $0.batches(status: nil) }
+        let after = try await fixture.runtime.store.read { try $0.batches(status: nil) }
         for (old, new) in zip(before, after) {
             #expect(new.status == .pending && new.attempts == 0 && new.nextAttemptAt == old.nextAttemptAt, "\(new.id)")
-            #expect(try fixture.runtime.store.read { try $0.auditEntries(kind: "delivery.attempt", field: "batch", equals: new.id) }.isEmpty)
+            #expect(try await fixture.runtime.store.read { try $0.auditEntries(kind: "delivery.attempt", field: "batch", equals: new.id) }.isEmpty)
         }
 
         held.open()
         let round = try await fixture.deliver(client)
         await client.shutdown()
         #expect(Set(round.delivered) == Set(report.batches))
-        #expect(try fixture.runtime.store.read { try $0.batches(status: nil) }.allSatisfy { $0.status == .delivered && $0.attempts == 1 })
+        #expect(try await fixture.runtime.store.read { try $0.batches(status: nil) }.allSatisfy { $0.status == .delivered && $0.attempts == 1 })
         #expect(try fixture.receivedFiles().count == report.batches.count)
     }
 
@@ -190,7 +190,7 @@ struct NoRecipientWaitsTests {
             faultHook: hook, delivery: Self.timeout.merging(["maxBatchRecords": 1, "maxInFlightPerRecipient": 1]) { $1 })
         defer { fixture.stop() }
         let report = try fixture.sync("tvs-export-20261121.csv")
-        let batches = try fixture.runtime.store.read { try $0.batches(status: nil) }
+        let batches = try await fixture.runtime.store.read { try $0.batches(status: nil) }
         let others = batches.filter { $0.recipient != busy }
         #expect(batches.filter { $0.recipient == busy }.count == 2)
 

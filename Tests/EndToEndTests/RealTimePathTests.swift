@@ -41,7 +41,7 @@ struct RealTimePathTests {
         #expect(response.status == 200, "\(response.text)")
         #expect(response.json["peildatum"] as? String == peildatum)
         let subject = try fixture.runtime.subjectPseudonym().of(PersonKey(value: "b:" + bsn))
-        #expect(try fixture.runtime.store.processingLog.processings(subject: subject).count == 1)
+        #expect(try await fixture.runtime.store.processingLog.processings(subject: subject).count == 1)
     }
 
     @Test("an IND question is answered while a nightly sync holds a batch transaction open")
@@ -53,7 +53,7 @@ struct RealTimePathTests {
         #expect(try await Self.waitUntilHeld(sync))
         try await Self.ask(fixture, 4, peildatum: "2026-11-23")
         #expect(await Self.release(sync) == 0)
-        #expect(try fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } != nil)
+        #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } != nil)
     }
 
     @Test("an IND question is answered from the previous extract while a DUO ingest holds its transaction open")
@@ -64,7 +64,7 @@ struct RealTimePathTests {
         try StatusAPIFixture.writeExtract(to: next, next: true)
         let ingest = try Self.launch(fixture, ["ingest", "duo", next.path], heldAt: "duo.record-applying:1")
         #expect(try await Self.waitUntilHeld(ingest))
-        #expect(try fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
+        #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
         // The new extract is not applied whole yet: the answer is the previous one's.
         try await Self.ask(fixture, 0, peildatum: "2026-11-23")
         #expect(await Self.release(ingest) == 0)

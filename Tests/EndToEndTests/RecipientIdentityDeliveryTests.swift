@@ -45,7 +45,7 @@ struct RecipientIdentityDeliveryTests {
             #expect(stored.batch.status == .deadLettered)
             #expect(stored.batch.attempts == 1)
             #expect(stored.batch.lastError?.contains("transport.recipient-oin") == true)
-            let incident = try fixture.runtime.store.read { try $0.incident(id: "recipient-identity-\(stored.batch.id)") }
+            let incident = try await fixture.runtime.store.read { try $0.incident(id: "recipient-identity-\(stored.batch.id)") }
             #expect(incident?.kind == .recipientIdentity)
             #expect(incident?.leftGateway == false)
             #expect(incident?.batch == stored.batch.id)

@@ -41,7 +41,7 @@ struct RetentionTests {
         try FileManager.default.setAttributes(
             [.modificationDate: longAgo], ofItemAtPath: processed.appendingPathComponent("tvs-export-20251001.csv").path)
         _ = try fixture.ingestAdvice([Advice.line("ARG-2026-000090", Subjects.bsns[0], marker: "MARKER-NEVER-CONSENTED")], runtime: fixture.runtime)
-        #expect(try fixture.runtime.store.read { try $0.advice(id: "ARG-2026-000090") }?.status == .held)
+        #expect(try await fixture.runtime.store.read { try $0.advice(id: "ARG-2026-000090") }?.status == .held)
 
         // A day later only the old files are due: everything else is younger than its retention.
         let early = try fixture.restarted(at: SyncFixture.clock.now().addingTimeInterval(86400)).dataRetention().apply()
@@ -55,24 +55,26 @@ struct RetentionTests {
             [.modificationDate: later.clock.now().addingTimeInterval(-10 * 86400)], ofItemAtPath: inbox.appendingPathComponent("new-key").path)
         let dryRun = try later.dataRetention().apply(dryRun: true)
         #expect(dryRun.contracts.first { $0.contract == "gemeente-kennisgeving" }?.batchPayloads.sorted() == first.batches.sorted())
-        #expect(try later.store.read { try $0.payloadPart(batch: first.batches[0], part: 0) } != nil)
+        #expect(try await later.store.read { try $0.payloadPart(batch: first.batches[0], part: 0) } != nil)
         let report = try later.dataRetention().apply()
         #expect(report.contracts.first { $0.contract == "gemeente-kennisgeving" }?.batchPayloads.sorted() == first.batches.sorted())
         for batch in first.batches {
-            #expect(try later.store.read { try $0.payloadPart(batch: batch, part: 0) } == nil)
-            #expect(try later.store.read { try $0.batch(id: batch) }?.status == .delivered)
+            #expect(try await later.store.read { try $0.payloadPart(batch: batch, part: 0) } == nil)
+            #expect(try await later.store.read { try $0.batch(id: batch) }?.status == .delivered)
         }
         // Not delivered yet: kept, whatever its age.
-        for batch in second.batches { #expect(try later.store.read { try $0.payloadPart(batch: batch, part: 0) } != nil) }
+        for batch in second.batches { #expect(try await later.store.read { try $0.payloadPart(batch: batch, part: 0) } != nil) }
         #expect(!FileManager.default.fileExists(atPath: inbox.appendingPathComponent("old-key").path))
         #expect(!FileManager.default.fileExists(atPath: processed.appendingPathComponent("tvs-export-20251001.csv").path))
         #expect(report.contracts.first { $0.contract == "argonaut-advies" }?.heldAdvices == ["ARG-2026-000090"])
-        #expect(try later.store.read { try $0.advice(id: "ARG-2026-000090") } == nil)
+        #expect(try await later.store.read { try $0.advice(id: "ARG-2026-000090") } == nil)
         #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("old-key.receipt.json").path))
         #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("old-key.receipt.jws").path))
         #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("new-key/tvs-export-20251101.csv").path))
         // Every deletion is on the audit chain; applying again deletes nothing more.
-        let entries = try later.store.read { try $0.auditEntries(kind: "retention.deleted", field: "contract", equals: "gemeente-kennisgeving") }
+        let entries = try await later.store.read {
+            try $0.auditEntries(kind: "retention.deleted", field: "contract", equals: "gemeente-kennisgeving")
+        }
         #expect(entries.count == first.batches.count)
         #expect(try later.dataRetention().apply().deletedCount == 0)
 

@@ -60,6 +60,6 @@ struct RunCommandTests {
         if !gateway.isRunning { #expect(gateway.terminationStatus == 0) }
         // Stopping, it signed a checkpoint over the chain's newest entry.
         let store = try SQLiteStore(path: configuration.store.path.path)
-        #expect(try store.read { try $0.lastCheckpoint() }?.seq == entry.seq)
+        #expect(try await store.read { try $0.lastCheckpoint() }?.seq == entry.seq)
     }
 }

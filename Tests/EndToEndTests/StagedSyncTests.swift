@@ -76,7 +76,8 @@ struct StagedSyncTests {
                 #expect(actual.notifications == expected.notifications, "killed at \(fault) in \(crashed)")
                 #expect(actual.sent == expected.sent, "killed at \(fault) in \(crashed)")
                 #expect(
-                    try fixture.runtime.store.read { try $0.syncRun(CoaGemeenteSync.runID(CalendarDate(year: 2026, month: 11, day: 22)!)) } == nil)
+                    try await fixture.runtime.store.read { try $0.syncRun(CoaGemeenteSync.runID(CalendarDate(year: 2026, month: 11, day: 22)!)) }
+                        == nil)
             }
         }
     }
@@ -93,7 +94,7 @@ struct StagedSyncTests {
         #expect(resumed.notifications == expected.notifications)
         #expect(resumed.perMunicipality == expected.perMunicipality)
         #expect(resumed.batches == expected.batches)
-        let created = Set(try fixture.runtime.store.read { try $0.storedBatches(status: nil) }.map(\.createdAt))
+        let created = Set(try await fixture.runtime.store.read { try $0.storedBatches(status: nil) }.map(\.createdAt))
         #expect(created.count == 1)
     }
 

@@ -59,7 +59,7 @@ struct StatusAPITests {
         #expect(schema.problems(response.json, schema.schema("BulkStatusAntwoord")).isEmpty)
         let pseudonym = try fixture.runtime.subjectPseudonym()
         for bsn in Set(asked) {
-            let entries = try fixture.runtime.store.processingLog.processings(subject: pseudonym.of(PersonKey(value: "b:" + bsn)))
+            let entries = try await fixture.runtime.store.processingLog.processings(subject: pseudonym.of(PersonKey(value: "b:" + bsn)))
             #expect(entries.count == 1, "one entry per data subject")
         }
         let tooMany = try await fixture.post("/statusvragen/bulk", Self.question.merging(["bsns": Array(repeating: asked[0], count: 1_001)]) { $1 })
@@ -80,7 +80,7 @@ struct StatusAPITests {
         #expect(answered.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect(answered.spanID != "00f067aa0ba902b7")
         let subject = try fixture.runtime.subjectPseudonym().of(PersonKey(value: "b:" + bsn))
-        let entries = try fixture.runtime.store.processingLog.processings(subject: subject)
+        let entries = try await fixture.runtime.store.processingLog.processings(subject: subject)
         let entry = try #require(entries.first)
         #expect(entries.count == 1)
         #expect(entry.traceID == answered.traceID && entry.spanID == answered.spanID && entry.parentSpanID == "00f067aa0ba902b7")
@@ -139,7 +139,7 @@ struct StatusAPITests {
             now: Date(), force: true)
         let renewed = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: SyncFixture.clock)
         let subject = try renewed.subjectPseudonym().of(PersonKey(value: "b:" + bsn))
-        #expect(try renewed.store.processingLog.processings(subject: subject).count == 1)
+        #expect(try await renewed.store.processingLog.processings(subject: subject).count == 1)
     }
 
     @Test("if the processing log cannot be written, the question is refused and nothing is answered")
@@ -175,11 +175,11 @@ struct StatusAPITests {
         #expect(lines.contains { $0.contains("client certificate refused") })
         for bsn in StatusAPIFixture.allBSNs { #expect(!lines.joined().contains(bsn)) }
         // The municipality's attempt is an unauthorised-access incident.
-        let incidents = try fixture.runtime.store.read { try $0.incidents() }
+        let incidents = try await fixture.runtime.store.read { try $0.incidents() }
         #expect(incidents.filter { $0.kind == .unauthorisedAccess && $0.recipient == "gm0363" }.count == 1)
         // Nothing was answered to anyone but the IND.
         let subject = try fixture.runtime.subjectPseudonym().of(PersonKey(value: "b:" + bsn))
-        #expect(try fixture.runtime.store.processingLog.processings(subject: subject).isEmpty)
+        #expect(try await fixture.runtime.store.processingLog.processings(subject: subject).isEmpty)
     }
 
     @Test("bad input answers problem+json with a stable code and never a BSN; a BSN in the URL is refused")

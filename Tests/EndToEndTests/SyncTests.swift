@@ -186,7 +186,7 @@ struct SyncTests {
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
         let roots = try PEMFiles.loadCertificates(fixture.directory.file("var/pki/ca.pem"))
-        let batches = try fixture.runtime.store.read { try $0.storedBatches(status: .pending) }
+        let batches = try await fixture.runtime.store.read { try $0.storedBatches(status: .pending) }
         #expect(batches.map(\.id).sorted() == report.batches.sorted())
         for batch in batches {
             let header = try await DetachedJWS.verify(jws: batch.signature, payload: batch.payload, trustedRoots: roots, at: SyncFixture.clock.now())

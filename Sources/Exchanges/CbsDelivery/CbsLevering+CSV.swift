@@ -33,7 +33,7 @@ extension CbsLevering {
         outbound.begin(context: [:], into: &header)
         try write(header)
         // Pseudonym order (the first column): the store's BSN order must not show through.
-        try tx.sortOnDisk(
+        try tx.sortBytes(
             { add in try renderLines(status, into: add) },
             sorted: { line in
                 merkle.append(recordHash: Data(SHA256.hash(data: line)))

@@ -30,7 +30,7 @@ public struct AuditAnchor: Service {
     /// (the next round tries again).
     func anchor() async {
         do {
-            try await BlockingWork.run { [store, chain] in _ = try store.write { try chain.checkpoint(in: $0) } }
+            _ = try await store.write { [chain] in try chain.checkpoint(in: $0) }
         } catch {
             logger.error("audit checkpoint not signed", metadata: ["error": "\((error as? KetenpoortError)?.code.rawValue ?? "store")"])
         }

@@ -53,16 +53,16 @@ public struct AuditChain: Sendable {
     /// passed since the last one.
     @discardableResult
     public func append(_ event: AuditEvent, in tx: any StoreTransaction) throws -> AuditEntry {
-        let last = try tx.lastAuditEntry()
-        let seq = (last?.seq ?? 0) + 1
-        let prevHash = last?.hash ?? AuditEntry.genesis
         let time = Self.timestamp(clock.now())
         let payload = event.payload.canonical
-        let entry = AuditEntry(
-            seq: seq, time: time, kind: event.kind, payload: payload, prevHash: prevHash,
-            hash: Self.hash(seq: seq, time: time, kind: event.kind, payload: payload, prevHash: prevHash))
-        try tx.appendAuditEntry(entry)
-        if signer != nil, seq - (try tx.lastCheckpoint()?.seq ?? 0) >= checkpointEvery {
+        let entry = try tx.appendAuditEntry { head in
+            let seq = (head?.seq ?? 0) + 1
+            let prevHash = head?.hash ?? AuditEntry.genesis
+            return AuditEntry(
+                seq: seq, time: time, kind: event.kind, payload: payload, prevHash: prevHash,
+                hash: Self.hash(seq: seq, time: time, kind: event.kind, payload: payload, prevHash: prevHash))
+        }
+        if signer != nil, entry.seq - (try tx.lastCheckpoint()?.seq ?? 0) >= checkpointEvery {
             try checkpoint(in: tx)
         }
         return entry

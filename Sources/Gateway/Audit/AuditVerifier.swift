@@ -41,11 +41,10 @@ public struct AuditVerifier: Sendable {
     }
 
     public func verify(_ store: any Store) async throws -> Outcome {
-        var outcome = Outcome()
-        let checkpoints = try store.read { tx -> [AuditCheckpoint] in
-            let finding = try walk(tx, outcome: &outcome)
-            outcome.finding = finding
-            return try tx.checkpoints()
+        var (outcome, checkpoints) = try await store.read { [self] tx in
+            var outcome = Outcome()
+            outcome.finding = try walk(tx, outcome: &outcome)
+            return (outcome, try tx.checkpoints())
         }
         outcome.checkpoints = checkpoints.count
         outcome.lastCheckpoint = checkpoints.last?.seq
@@ -96,7 +95,7 @@ public struct AuditVerifier: Sendable {
     private func check(_ checkpoints: [AuditCheckpoint], store: any Store, entries: Int) async throws -> Finding? {
         let parse = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         for checkpoint in checkpoints {
-            guard let entry = try store.read({ try $0.auditEntry(seq: checkpoint.seq) }) else {
+            guard let entry = try await store.read({ try $0.auditEntry(seq: checkpoint.seq) }) else {
                 return Finding(
                     seq: entries + 1, problem: .removed,
                     message: "the chain ends at entry \(entries), but checkpoint \(checkpoint.seq) was signed over a longer chain")

@@ -22,7 +22,7 @@ public struct IncidentWatch: Service {
     public func run() async throws {
         await repeatEvery(interval) {
             do {
-                try await BlockingWork.run { [store, register] in _ = try store.read { try register.alerts(in: $0) } }
+                _ = try await store.read { [register] in try register.alerts(in: $0) }
             } catch {
                 logger.error("the incident register cannot be read", metadata: ["error": "\((error as? KetenpoortError)?.code.rawValue ?? "store")"])
             }

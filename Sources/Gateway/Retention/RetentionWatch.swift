@@ -18,8 +18,8 @@ public struct RetentionWatch: Service {
     public func run() async throws {
         await repeatEvery(interval) {
             do {
-                // Off the cooperative pool: the first application may delete a great deal.
-                _ = try await BlockingWork.run { [retention] in try retention.apply() }
+                // Batch work: the first application may delete a great deal.
+                _ = try await BatchWork.run { [retention] in try retention.apply() }
             } catch {
                 logger.error("retention not applied", metadata: ["error": "\((error as? KetenpoortError)?.code.rawValue ?? "store")"])
             }

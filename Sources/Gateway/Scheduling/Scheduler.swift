@@ -54,8 +54,9 @@ public struct Scheduler: Service {
     }
 
     /// The run to catch up at start: the latest due time after the last recorded one, if any.
-    public func missedRun(of entry: Entry) throws -> Date? {
-        guard let last = try store.read({ try $0.lastDue(schedule: entry.name) }) else { return nil }
+    public func missedRun(of entry: Entry) async throws -> Date? {
+        let name = entry.name
+        guard let last = try await store.read({ try $0.lastDue(schedule: name) }) else { return nil }
         let now = clock.now()
         return entry.cron.previousRun(atOrBefore: now, in: timeZone, after: max(last, now.addingTimeInterval(-catchUpWindow)))
     }
@@ -69,10 +70,8 @@ public struct Scheduler: Service {
             logger.error("scheduled run failed", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
         }
         do {
-            let (store, clock, name) = (self.store, self.clock, entry.name)
-            try await BlockingWork.run {
-                try store.write { try $0.recordScheduled(schedule: name, due: due, startedAt: started, finishedAt: clock.now()) }
-            }
+            let (clock, name) = (self.clock, entry.name)
+            try await store.write { try $0.recordScheduled(schedule: name, due: due, startedAt: started, finishedAt: clock.now()) }
         } catch {
             logger.error("scheduled run not recorded", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
         }
@@ -80,15 +79,15 @@ public struct Scheduler: Service {
 
     private func loop(_ entry: Entry) async {
         do {
-            let (store, clock, name) = (self.store, self.clock, entry.name)
-            if let missed = try await BlockingWork.run({ try missedRun(of: entry) }) {
+            let (clock, name) = (self.clock, entry.name)
+            if let missed = try await missedRun(of: entry) {
                 logger.notice("catching up a missed run", metadata: ["schedule": "\(entry.name)", "due": "\(missed)"])
                 await fire(entry, due: missed)
             } else {
                 // First start: nothing to catch up; remember from when on this schedule counts.
-                try await BlockingWork.run {
-                    guard try store.read({ try $0.lastDue(schedule: name) }) == nil else { return }
-                    try store.write { try $0.recordScheduled(schedule: name, due: clock.now(), startedAt: clock.now(), finishedAt: clock.now()) }
+                try await store.write { tx in
+                    guard try tx.lastDue(schedule: name) == nil else { return }
+                    try tx.recordScheduled(schedule: name, due: clock.now(), startedAt: clock.now(), finishedAt: clock.now())
                 }
             }
             while !Task.isCancelled {

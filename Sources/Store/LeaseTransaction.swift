@@ -1,0 +1,37 @@
+import Foundation
+import KetenpoortCore
+
+/// Named leases with a fencing epoch: how several nodes agree that one of them runs a job.
+///
+/// Time is the engine's (its clock, or the database's `now()`), never the caller's: nodes whose
+/// clocks drift apart still agree on when a lease ends. A job takes its lease, checks the fence in
+/// every transaction that writes its results (`checkFence`), and releases it when done; a node
+/// that paused past its lease finds the fence moved and cannot write stale results.
+public protocol LeaseTransaction {
+    /// Takes lease `name` for `holder` for `duration` seconds, or renews it when `holder` still
+    /// holds it (the epoch stays). A lease held by another and not expired is not taken: nil. Each
+    /// new holding (first, after a release, after an expiry) gets the next epoch.
+    func acquireLease(_ name: String, holder: String, for duration: TimeInterval) throws -> Lease?
+    /// Ends `lease` so another may take it at once; nothing happens when it is no longer current.
+    func releaseLease(_ lease: Lease) throws
+    /// Throws `storeLeaseLost` unless `lease` is still current: same holder and epoch, not expired.
+    func checkFence(_ lease: Lease) throws
+    /// The lease `name` as it stands (expired or not), if it was ever taken.
+    func lease(_ name: String) throws -> Lease?
+}
+
+/// One holding of a named lease.
+public struct Lease: Sendable, Equatable {
+    public let name: String
+    public let holder: String
+    /// Goes up by one with every new holding: the fence a stale holder's writes run into.
+    public let epoch: Int
+    public let expiresAt: Date
+
+    public init(name: String, holder: String, epoch: Int, expiresAt: Date) {
+        self.name = name
+        self.holder = holder
+        self.epoch = epoch
+        self.expiresAt = expiresAt
+    }
+}
