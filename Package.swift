@@ -97,6 +97,8 @@ let package = Package(
         ),
         // The platform every exchange runs on: configuration and party registry, the intake pipeline,
         // the audit chain, incidents, the consent register and guard, delivery, the scheduler, retention.
+        // The conformance suite every store engine runs (tests only).
+        .target(name: "StoreTesting", dependencies: ["Store", "KetenpoortCore"]),
         .target(
             name: "Gateway",
             dependencies: [
@@ -157,7 +159,9 @@ let package = Package(
             name: "SealingTests",
             dependencies: ["Sealing", "KetenpoortCore", "KetenpoortTesting", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "StoreSQLite", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "StoreSQLiteTests",
+            dependencies: ["Store", "StoreSQLite", "StoreTesting", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "HTTPClientTests",
             dependencies: [

@@ -1,0 +1,64 @@
+import Foundation
+import KetenpoortCore
+import Store
+import Testing
+
+extension StoreConformance {
+    static let outboxChecks: [ConformanceCheck] = [
+        ConformanceCheck("outbox: a batch keeps its exact bytes; attempts move its status") { store, _, _ in
+            let payload = Data("<Kennisgevingen/>".utf8)
+            let batch = Samples.batch("b1", payload: payload)
+            try await store.write { try $0.insertBatch(batch, payload: payload) }
+            #expect(try await store.read { try $0.batch(id: "b1") } == batch)
+            #expect(try await store.read { try $0.batches(status: .pending) }.map(\.id) == ["b1"])
+            try await store.write { tx in
+                try tx.recordAttempt(
+                    DeliveryAttempt(batch: "b1", at: Date(), httpStatus: 503, error: "HTTP 503", receipt: nil), status: .pending,
+                    nextAttemptAt: Date(timeIntervalSince1970: 200))
+                try tx.recordAttempt(
+                    DeliveryAttempt(batch: "b1", at: Date(), httpStatus: 200, error: nil, receipt: Data("{}".utf8)), status: .delivered,
+                    nextAttemptAt: nil)
+            }
+            let delivered = try #require(try await store.read { try $0.batch(id: "b1") })
+            #expect(delivered.status == .delivered)
+            #expect(delivered.attempts == 2)
+            #expect(try await store.read { try $0.payload(of: "b1") } == payload)
+            #expect(try await store.read { try $0.batches(status: .pending) }.isEmpty)
+        },
+        ConformanceCheck("a payload larger than a part is kept in parts and read back exactly") { store, _, _ in
+            let payload = Data((0..<(OutboxBatch.payloadPartSize * 2 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            try await store.write { try $0.insertBatch(Samples.batch("big", payload: payload), payload: payload) }
+            #expect(try await store.read { try $0.payload(of: "big") } == payload)
+            #expect(try await store.read { try $0.payloadPart(batch: "big", part: 3) } == nil)
+        },
+        ConformanceCheck("a recalled batch stays recalled when an attempt under way ends, unless that attempt delivered it; its payload is gone") {
+            store, _, _ in
+            for (id, outcome) in [("b-retry", BatchStatus.pending), ("b-dead", .deadLettered), ("b-delivered", .delivered)] {
+                try await store.write { try $0.insertBatch(Samples.batch(id, payload: Data("{}".utf8)), payload: Data("{}".utf8)) }
+                #expect(try await store.write { try $0.recallBatch(id: id) })
+                try await store.write { tx in
+                    try tx.recordAttempt(
+                        DeliveryAttempt(batch: id, at: Date(), httpStatus: outcome == .delivered ? 201 : 503, error: nil, receipt: nil),
+                        status: outcome, nextAttemptAt: nil)
+                }
+                #expect(try await store.read { try $0.batch(id: id) }?.status == (outcome == .delivered ? .delivered : .recalled), "\(id)")
+                await #expect(throws: KetenpoortError(.storePayloadGone, "")) { try await store.read { try $0.payload(of: id) } }
+            }
+            #expect(try await !store.write { try $0.recallBatch(id: "b-delivered") })
+        },
+        ConformanceCheck("a dead letter put back in line is due again with its attempts counted afresh") { store, _, _ in
+            try await store.write { tx in
+                try tx.insertBatch(Samples.batch("d1"), payload: Data("<Kennisgevingen/>".utf8))
+                try tx.recordAttempt(
+                    DeliveryAttempt(batch: "d1", at: Date(), httpStatus: 500, error: "HTTP 500", receipt: nil), status: .deadLettered,
+                    nextAttemptAt: nil)
+            }
+            #expect(try await store.read { try $0.schedule(status: .deadLettered) }.map(\.id) == ["d1"])
+            try await store.write { try $0.requeue(batch: "d1", at: Date(timeIntervalSince1970: 300)) }
+            let requeued = try #require(try await store.read { try $0.batch(id: "d1") })
+            #expect(requeued.status == .pending)
+            #expect(requeued.attempts == 0)
+            #expect(requeued.nextAttemptAt == Date(timeIntervalSince1970: 300))
+        },
+    ]
+}

@@ -1,0 +1,46 @@
+import Foundation
+import KetenpoortCore
+import Store
+
+/// What the conformance suite needs of an engine: a fresh store to run a check on, and a way to
+/// try, behind the protocols' back, the changes the engine must refuse.
+public protocol StoreEngineHarness: Sendable {
+    /// Opens a new, empty store whose claims and leases run by `clock`, runs `body` on it, and
+    /// removes the store afterwards.
+    func withStore(clock: SteppingClock, _ body: (any Store) async throws -> Void) async throws
+    /// Changes or deletes a row of `record`'s kind the way anyone with the gateway's database rights
+    /// could (the engine's own statements); the engine must refuse it by throwing.
+    func tamper(_ record: AppendOnlyRecord, _ operation: Tampering, in store: any Store) throws
+}
+
+/// The kinds of records the store keeps append-only.
+public enum AppendOnlyRecord: String, Sendable, CaseIterable {
+    case auditEntry, auditCheckpoint, incident, incidentEvent, consentVersion, consentDecision, processingLog
+}
+
+/// A change an append-only record must refuse.
+public enum Tampering: String, Sendable, CaseIterable {
+    case update, delete
+}
+
+/// A clock a check moves by hand: claims and leases expire when the check says so, not when a
+/// test machine gets round to it.
+public final class SteppingClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var instant: Date
+
+    public init(_ instant: Date = Date(timeIntervalSince1970: 1_795_000_000)) { self.instant = instant }
+
+    public func now() -> Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return instant
+    }
+
+    /// Moves the clock `seconds` on.
+    public func advance(_ seconds: TimeInterval) {
+        lock.lock()
+        defer { lock.unlock() }
+        instant += seconds
+    }
+}
