@@ -24,7 +24,7 @@ public struct DeliveryWorker: Service {
 
     let store: any Store
     let configuration: GatewayConfiguration
-    let client: CurlClient
+    let client: any DeliveryTransport
     let policy: RetryPolicy
     let clock: any WallClock
     let concurrency: Int
@@ -39,7 +39,7 @@ public struct DeliveryWorker: Service {
     let logger = Logger(label: "ketenpoort.delivery")
 
     public init(
-        store: any Store, configuration: GatewayConfiguration, client: CurlClient, clock: any WallClock = SystemWallClock(), concurrency: Int = 16,
+        store: any Store, configuration: GatewayConfiguration, client: any DeliveryTransport, clock: any WallClock = SystemWallClock(), concurrency: Int = 16,
         maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil
     ) {
         self.store = store
