@@ -37,6 +37,7 @@ let package = Package(
                 "KetenpoortCore", "Contracts",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Sealed batches: Merkle trees, detached JWS (ES256, x5c), certificates and the dev PKI.

@@ -1,3 +1,4 @@
+import Adapters
 import Contracts
 import Exchanges
 import Gateway

@@ -1,3 +1,4 @@
+import Adapters
 import Gateway
 
 /// What one re-evaluation of the held advices did: advice ids only, never their content.

@@ -1,3 +1,4 @@
+import Adapters
 import Gateway
 
 /// What one DUO ingest did with an extract; every detail record is accounted for.

@@ -1,3 +1,4 @@
+import Adapters
 import Contracts
 import Foundation
 import Gateway

@@ -1,3 +1,4 @@
+import Adapters
 import Gateway
 
 /// What one nightly sync did; every item is accounted for.

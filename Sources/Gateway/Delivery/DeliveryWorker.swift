@@ -39,7 +39,8 @@ public struct DeliveryWorker: Service {
     let logger = Logger(label: "ketenpoort.delivery")
 
     public init(
-        store: any Store, configuration: GatewayConfiguration, client: any DeliveryTransport, clock: any WallClock = SystemWallClock(), concurrency: Int = 16,
+        store: any Store, configuration: GatewayConfiguration, client: any DeliveryTransport, clock: any WallClock = SystemWallClock(),
+        concurrency: Int = 16,
         maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil
     ) {
         self.store = store

@@ -1,4 +1,3 @@
-import Adapters
 import Contracts
 import Foundation
 import KetenpoortCore
