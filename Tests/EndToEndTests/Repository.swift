@@ -119,27 +119,5 @@ enum CLI {
     }
 }
 
-/// Helpers to build COA files.
-enum COA {
-    static let columns = [
-        "BSN", "VNUMMER", "ACHTERNAAM", "VOORNAMEN", "GEBOORTEDATUM", "GESLACHT", "NATIONALITEIT", "LAND_HERKOMST",
-        "GEZINSNUMMER", "GEZINSROL", "AZC", "STATUSDATUM", "GEMEENTE", "KOPPELDATUM", "VERWACHTE_HUISVESTING",
-        "HUISVESTINGSDATUM", "TAALLES_UREN", "VOORINBURGERING", "OPLEIDINGSNIVEAU", "GEALFABETISEERD", "WERKERVARING",
-        "GEZONDHEID",
-    ]
-
-    static let valid: [String: String] = [
-        "BSN": "123456782", "VNUMMER": "1234567890", "ACHTERNAAM": "Haddad", "VOORNAMEN": "Rania",
-        "GEBOORTEDATUM": "15-07-1984", "GESLACHT": "V", "NATIONALITEIT": "SYR", "LAND_HERKOMST": "SYR",
-        "AZC": "AZC Gilze", "STATUSDATUM": "01-03-2026", "GEMEENTE": "GM0363", "KOPPELDATUM": "15-03-2026",
-        "TAALLES_UREN": "120", "VOORINBURGERING": "J", "OPLEIDINGSNIVEAU": "3", "GEALFABETISEERD": "J",
-    ]
-
-    static func row(_ changes: [String: String]) -> String {
-        columns.map { changes[$0] ?? valid[$0] ?? "" }.joined(separator: ";")
-    }
-
-    static func file(_ rows: [[String: String]]) -> String {
-        ([columns.joined(separator: ";")] + rows.map(row)).joined(separator: "\n") + "\n"
-    }
-}
+/// COA files for the end-to-end tests.
+typealias COA = COARows
