@@ -88,7 +88,7 @@ extension CoaGemeenteSync {
             forgotten.removeAll(keepingCapacity: true)
         }
         try staging.forEachNotification { notification in
-            if notification.soort == Self.forget {
+            if notification.kind == .vergeten {
                 forgotten.append(notification)
                 if forgotten.count >= maxBatchRecords { try forget() }
                 return
@@ -139,14 +139,6 @@ extension CoaGemeenteSync {
         var items: [SealItem] = []
         items.reserveCapacity(notifications.count)
         var decided: [(outcome: ConsentPolicy.Outcome, bsn: String?, person: PersonKey)] = []
-        // The encoding context of each kind of notification, made once per batch.
-        var contexts: [String: [String: FieldValue]] = [:]
-        func encoding(_ soort: String) -> [String: FieldValue] {
-            if let made = contexts[soort] { return made }
-            let made: [String: FieldValue] = ["soort": .text(soort)]
-            contexts[soort] = made
-            return made
-        }
         for notification in notifications {
             let person = PersonKey(value: notification.person)
             let start = payload.count
@@ -154,7 +146,7 @@ extension CoaGemeenteSync {
                 let record = try Record(object: object, encoded: values)
                 let health = context.consent.decide(record, bsn: notification.bsn, recipient: gemeente)
                 if let health { decided.append((health, notification.bsn, person)) }
-                try outbound.encode(record, context: encoding(notification.soort), consented: health?.consented ?? [], into: &payload)
+                try outbound.encode(record, context: notification.kind.context, consented: health?.consented ?? [], into: &payload)
                 let state = SentState(
                     gemeente: gemeente, person: person, bsn: notification.bsn, vnummer: notification.vnummer, contentHash: hash,
                     isHoused: notification.isHoused, lastRun: context.run)
@@ -165,7 +157,7 @@ extension CoaGemeenteSync {
                 var record = Record(object: object)
                 if let bsn = notification.bsn { record["bsn"] = .text(bsn) }
                 if let vnummer = notification.vnummer { record["vnummer"] = .text(vnummer) }
-                try outbound.encode(record, context: encoding("intrekking"), consented: [], into: &payload)
+                try outbound.encode(record, context: NotificationKind.intrekking.context, consented: [], into: &payload)
                 items.append(SealItem(fragment: start..<payload.count, person: person, addressee: gemeente, state: nil, bsn: notification.bsn))
             }
         }

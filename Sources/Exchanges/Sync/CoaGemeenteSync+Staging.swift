@@ -53,21 +53,21 @@ extension CoaGemeenteSync {
         try staging.withSnapshotByPerson { next, db in
             let insert = try SyncStaging.withdrawalInsert(in: db)
             /// A notification from the sent state: a withdrawal, or a forgetting.
-            func notify(_ gemeente: String, _ sequence: Int, _ soort: String, person: String, state: SentState) throws {
+            func notify(_ gemeente: String, _ sequence: Int, _ kind: NotificationKind, person: String, state: SentState) throws {
                 try staging.addWithdrawal(
-                    gemeente: gemeente, sequence: sequence, soort: soort, person: person, bsn: state.bsn, vnummer: state.vnummer, with: insert)
+                    gemeente: gemeente, sequence: sequence, kind: kind, person: person, bsn: state.bsn, vnummer: state.vnummer, with: insert)
             }
             func decide(_ person: String, _ rows: [SyncStaging.SnapshotRow], _ states: [SentState]) throws {
                 guard !rows.isEmpty else {
                     for state in states {
                         if state.isHoused {
-                            try notify(state.gemeente, 0, Self.forget, person: person, state: state)
+                            try notify(state.gemeente, 0, .vergeten, person: person, state: state)
                             counts.leftHoused += 1
                         } else if registry.gemeente(state.gemeente) == nil {
                             counts.held[state.gemeente, default: 0] += 1
                         } else {
                             goneSequence += 1
-                            try notify(state.gemeente, goneSequence, "intrekking", person: person, state: state)
+                            try notify(state.gemeente, goneSequence, .intrekking, person: person, state: state)
                             counts.perMunicipality[state.gemeente, default: .init()].intrekking += 1
                         }
                     }
@@ -78,7 +78,7 @@ extension CoaGemeenteSync {
                     if registry.gemeente(state.gemeente) == nil {
                         counts.held[state.gemeente, default: 0] += 1
                     } else {
-                        try notify(state.gemeente, 2 * row.line, "intrekking", person: person, state: state)
+                        try notify(state.gemeente, 2 * row.line, .intrekking, person: person, state: state)
                         counts.perMunicipality[state.gemeente, default: .init()].intrekking += 1
                     }
                 }

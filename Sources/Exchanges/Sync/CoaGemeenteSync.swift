@@ -34,7 +34,6 @@ public struct CoaGemeenteSync: Sendable {
     public static let contract = "coa-tvs-export"
     /// The internal kind of a staged step that only forgets a sent state (a person who left after
     /// being housed: nothing is sent).
-    static let forget = "vergeten"
 
     let pipeline: ValidationPipeline
     let outbound: OutboundAdapter

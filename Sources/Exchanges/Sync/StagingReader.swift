@@ -51,7 +51,7 @@ struct StagingReader: @unchecked Sendable {
                 if let gemeente, sync.registry.gemeente(gemeente) != nil {
                     let health = consent.decide(record, bsn: bsn, recipient: gemeente)
                     fragment.removeAll(keepingCapacity: true)
-                    try sync.outbound.encode(record, context: ["soort": .text("nieuw")], consented: health?.consented ?? [], into: &fragment)
+                    try sync.outbound.encode(record, context: NotificationKind.nieuw.context, consented: health?.consented ?? [], into: &fragment)
                     hash = CoaGemeenteSync.hash(fragment)
                     values.removeAll(keepingCapacity: true)
                     record.encodeValues(into: &values)

@@ -30,7 +30,7 @@ final class SyncStaging {
     /// A notification the merge decided, with what sealing needs.
     struct Notification {
         let gemeente: String
-        let soort: String
+        let kind: NotificationKind
         let person: String
         /// The municipality the staged record names (the notification's own for a withdrawal).
         let addressee: String
@@ -182,6 +182,14 @@ final class SyncStaging {
     }
 
     /// The insert `addWithdrawal` uses, prepared for one pass.
+    /// The kind a staged withdrawal row names; the scratch file is the sync's own, so another value is a defect.
+    static func kind(_ text: String) throws -> NotificationKind {
+        guard let kind = NotificationKind(rawValue: text) else {
+            throw KetenpoortError(.syncRefused, "the scratch file holds a notification of an unknown kind")
+        }
+        return kind
+    }
+
     static func withdrawalInsert(in db: Database) throws -> BoundStatement {
         try BoundStatement("INSERT INTO notification (number, sequence, gemeente, soort, person, bsn, vnummer) VALUES (?, ?, ?, ?, ?, ?, ?)", in: db)
     }
@@ -189,14 +197,14 @@ final class SyncStaging {
     /// Records a decided notification that sends no staged record — a withdrawal (or a forgetting)
     /// of what the sent state holds — at `sequence` among `gemeente`'s notifications.
     func addWithdrawal(
-        gemeente: String, sequence: Int, soort: String, person: String, bsn: String?, vnummer: String?, with insert: BoundStatement
+        gemeente: String, sequence: Int, kind: NotificationKind, person: String, bsn: String?, vnummer: String?, with insert: BoundStatement
     ) throws {
         let number = numbers.number(of: gemeente)
         try insert.run { row in
             row.integer(number)
             row.integer(Int64(sequence))
             row.text(gemeente)
-            row.text(soort)
+            row.text(kind.rawValue)
             row.text(person)
             row.text(bsn)
             row.text(vnummer)
@@ -223,14 +231,14 @@ final class SyncStaging {
             let staged = try RowCursor(
                 "SELECT rowid, gemeente, person, record, content_hash, housed, bsn, vnummer FROM snapshot ORDER BY rowid", in: db)
             var next = 0
-            /// The next staged row decided to be sent, with its soort; nil when none is left.
-            func nextSending() throws -> (key: (Int64, Int64), soort: String)? {
+            /// The next staged row decided to be sent, with its kind; nil when none is left.
+            func nextSending() throws -> (key: (Int64, Int64), kind: NotificationKind)? {
                 guard next < decisions.count else { return nil }
                 let (rowid, isChange) = decisions[next]
                 next += 1
                 while try staged.next() {
                     if staged.integer(0) == rowid {
-                        return (GemeenteNumbers.order(of: rowid), isChange ? "wijziging" : "nieuw")
+                        return (GemeenteNumbers.order(of: rowid), isChange ? .wijziging : .nieuw)
                     }
                 }
                 throw KetenpoortError(.syncRefused, "the scratch file lost a staged row")
@@ -242,14 +250,14 @@ final class SyncStaging {
                     let gemeente = withdrawals.text(2)
                     try body(
                         Notification(
-                            gemeente: gemeente, soort: withdrawals.text(3), person: withdrawals.text(4), addressee: gemeente, record: nil,
+                            gemeente: gemeente, kind: try Self.kind(withdrawals.text(3)), person: withdrawals.text(4), addressee: gemeente, record: nil,
                             contentHash: nil, isHoused: false, bsn: withdrawals.optionalText(5), vnummer: withdrawals.optionalText(6)))
                     withdrawal = try withdrawals.next() ? (withdrawals.integer(0), withdrawals.integer(1)) : nil
-                } else if let (_, soort) = sending {
+                } else if let (_, kind) = sending {
                     let gemeente = staged.text(1)
                     try body(
                         Notification(
-                            gemeente: gemeente, soort: soort, person: staged.text(2), addressee: gemeente, record: staged.blob(3),
+                            gemeente: gemeente, kind: kind, person: staged.text(2), addressee: gemeente, record: staged.blob(3),
                             contentHash: staged.optionalText(4), isHoused: staged.integer(5) != 0, bsn: staged.optionalText(6),
                             vnummer: staged.optionalText(7)))
                     sending = try nextSending()

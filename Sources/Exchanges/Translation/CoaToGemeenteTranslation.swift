@@ -27,7 +27,7 @@ public struct CoaToGemeenteTranslation: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var documents = KennisgevingWriters(directory: directory, limits: outputLimits)
         var unlinked = 0
-        let soort: [String: FieldValue] = ["soort": .text("nieuw")]
+        let soort = NotificationKind.nieuw.context
         let batch = input.deletingPathExtension().lastPathComponent
         let validation: ValidationReport
         do {
