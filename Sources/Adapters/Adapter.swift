@@ -5,11 +5,13 @@ import KetenpoortCore
 /// The codecs adapters can name. Only a genuinely new syntax needs a new entry here; a new partner
 /// format is a new mapping file.
 public enum CodecCatalog {
+    /// Inbound codec factories by the `codec` name a mapping gives: `csv`, `fixed-width`, `jsonl`.
     public static let inbound: [String: @Sendable (AdapterMapping) throws -> any InboundDecoder] = [
         "csv": { try CSVDecoder(mapping: $0) },
         "fixed-width": { try FixedWidthDecoder(mapping: $0) },
         "jsonl": { try JSONLinesDecoder(mapping: $0) },
     ]
+    /// Outbound codec factories by the `codec` name a mapping gives: `xml`, `csv`, `json`.
     public static let outbound: [String: @Sendable (AdapterMapping) throws -> any OutboundEncoder] = [
         "xml": { try XMLEncoder(mapping: $0) },
         "csv": { try CSVEncoder(mapping: $0) },
@@ -19,9 +21,13 @@ public enum CodecCatalog {
 
 /// A partner format read into canonical records.
 public struct InboundAdapter: Sendable {
+    /// The mapping the adapter was made from.
     public let mapping: AdapterMapping
+    /// The codec the mapping names, built with its options.
     public let decoder: any InboundDecoder
 
+    /// Builds the codec of an inbound mapping; throws `adapterInvalid` when the mapping is outbound or names an
+    /// unknown codec, and the codec's error when it refuses its options.
     public init(mapping: AdapterMapping) throws {
         guard mapping.direction == .inbound, let make = CodecCatalog.inbound[mapping.codec] else {
             throw KetenpoortError(
@@ -35,10 +41,15 @@ public struct InboundAdapter: Sendable {
 
 /// Canonical records written in a partner format, limited to the fields its contract allows.
 public struct OutboundAdapter: Sendable {
+    /// The mapping the adapter was made from.
     public let mapping: AdapterMapping
+    /// The codec the mapping names, built with its options.
     public let encoder: any OutboundEncoder
     let renderer: FieldRenderer
 
+    /// Builds the codec of an outbound mapping; throws `adapterInvalid` when the mapping is inbound or names an
+    /// unknown codec, and the codec's error when it refuses its options. `secrets` keys the `pseudonym`
+    /// transforms: a secret that is missing fails at the first value that needs it, not here.
     public init(mapping: AdapterMapping, secrets: TransformSecrets = TransformSecrets()) throws {
         guard mapping.direction == .outbound, let make = CodecCatalog.outbound[mapping.codec] else {
             throw KetenpoortError(
@@ -61,6 +72,7 @@ public struct OutboundAdapter: Sendable {
         field.consentPurpose == nil
     }
 
+    /// Appends the bytes before the first record (XML declaration and root, CSV header line, JSON `[`).
     public func begin(context: [String: String], into output: inout [UInt8]) {
         encoder.begin(context: context, into: &output)
     }
@@ -78,6 +90,7 @@ public struct OutboundAdapter: Sendable {
         encoder.encode(record: try renderer.texts(record, context: context, consented: consented), into: &output)
     }
 
+    /// Appends the bytes after the last record.
     public func end(context: [String: String], into output: inout [UInt8]) {
         encoder.end(context: context, into: &output)
     }
@@ -102,6 +115,7 @@ public struct OutboundAdapter: Sendable {
 
 /// Every adapter under `adapters/`, by id.
 public struct AdapterRegistry: Sendable {
+    /// Every mapping, by its `id`.
     public let mappings: [String: AdapterMapping]
 
     /// Loads `adapters/*/*.yaml` (README and sample files are skipped).
@@ -126,8 +140,10 @@ public struct AdapterRegistry: Sendable {
         return AdapterRegistry(mappings: mappings)
     }
 
+    /// A registry of mappings already loaded, keyed by id.
     public init(mappings: [String: AdapterMapping]) { self.mappings = mappings }
 
+    /// The mapping `id`; throws `adapterUnknown`, listing the known ids, otherwise.
     public func mapping(_ id: String) throws -> AdapterMapping {
         guard let mapping = mappings[id] else {
             throw KetenpoortError(.adapterUnknown, "no adapter '\(id)' (known: \(mappings.keys.sorted().joined(separator: ", ")))")

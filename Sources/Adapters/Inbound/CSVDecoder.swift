@@ -11,6 +11,7 @@ public struct CSVDecoder: InboundDecoder {
     let mapping: ObjectMapping
     var tokenizer: CSVTokenizer
 
+    /// Reads the `separator` and `quote` options; throws `adapterInvalid` unless each is one ASCII character.
     public init(mapping: AdapterMapping) throws {
         let separator = try mapping.options?["separator"]?.string() ?? ";"
         let quote = try mapping.options?["quote"]?.string() ?? "\""
@@ -21,6 +22,7 @@ public struct CSVDecoder: InboundDecoder {
         self.tokenizer = CSVTokenizer(separator: separator.utf8.first!, quote: quote.utf8.first!)
     }
 
+    /// Reads the header line, then reports one `.item` per data row, positioned by the line it starts on.
     public func decode(_ url: URL, onlyFields: Set<String>?, sink: (DecodedEvent) throws -> Void) throws {
         let fields = ResolvedFields(mapping, onlyFields: onlyFields)
         let object = mapping.object

@@ -19,6 +19,9 @@ public struct FixedWidthDecoder: InboundDecoder {
     /// How the file is read; records may straddle its blocks.
     var reader = FileBlockReader()
 
+    /// Reads the `lineLength` and `encoding` options and each object's position ranges; throws `adapterInvalid`
+    /// for an unknown encoding, an object without a one-character `recordType`, or a location that is not a
+    /// position range.
     public init(mapping: AdapterMapping) throws {
         lineLength = try mapping.options?["lineLength"]?.int() ?? 0
         let encoding = try mapping.options?["encoding"]?.string() ?? "utf-8"
@@ -44,6 +47,8 @@ public struct FixedWidthDecoder: InboundDecoder {
         self.layouts = layouts
     }
 
+    /// Reports the header, each detail record as an item, and the trailer, positioned by record number; a
+    /// structural defect (unknown record type, empty line, misplaced header or trailer) rejects the file there.
     public func decode(_ url: URL, onlyFields: Set<String>?, sink: (DecodedEvent) throws -> Void) throws {
         var lineNumber = 0
         var sawHeader = false

@@ -6,8 +6,11 @@ import KetenpoortCore
 public enum DecodedEvent: Sendable {
     /// Columns the partner sent that the mapping does not know (CSV); they are ignored.
     case unknownColumns([String])
+    /// The header record (fixed width).
     case header(RawItem)
+    /// One item: a data row, detail record or JSON line.
     case item(RawItem)
+    /// The trailer record (fixed width).
     case trailer(RawItem)
     /// A defect of the whole file (missing column, broken structure); the file is rejected.
     case fileFinding(Finding)
@@ -27,6 +30,7 @@ public protocol InboundDecoder: Sendable {
 }
 
 extension InboundDecoder {
+    /// By default, `decode` limited to `fields`: each value's text, transforms applied, as UTF-8 bytes.
     public func forEachValue(in url: URL, of fields: Set<String>, _ body: (_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Void) throws {
         try forEachDecodedValue(in: url, of: fields, body)
     }
@@ -92,6 +96,7 @@ struct ResolvedFields: Sendable {
 
 /// The date layouts a mapping declares, by field name (for the validator).
 extension ObjectMapping {
+    /// By field name, the layout of each field that declares a `format:`: the `layouts` of `ItemValidator`.
     public var dateLayouts: [String: DateLayout] {
         var layouts: [String: DateLayout] = [:]
         for field in fields { if let layout = field.dateLayout { layouts[field.field] = layout } }

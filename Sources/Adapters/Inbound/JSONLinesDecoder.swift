@@ -12,10 +12,12 @@ public struct JSONLinesDecoder: InboundDecoder {
     let mapping: ObjectMapping
     var lines = LineReader()
 
+    /// Reads the item fields of the mapping; the codec has no options.
     public init(mapping: AdapterMapping) throws {
         self.mapping = mapping.item
     }
 
+    /// Reports one `.item` per line that is not blank, positioned by line number.
     public func decode(_ url: URL, onlyFields: Set<String>?, sink: (DecodedEvent) throws -> Void) throws {
         let fields = ResolvedFields(mapping, onlyFields: onlyFields)
         let expected = fields.entries.map { JSONKind.expected(for: mapping.object.fields[$0.slot].logicalType) }

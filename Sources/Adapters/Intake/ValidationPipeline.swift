@@ -8,6 +8,7 @@ import Logging
 /// file. Clean items are handed on as they come; a caller must treat them as provisional until
 /// the report says the file was not rejected.
 public struct ValidationPipeline: Sendable {
+    /// The inbound adapter that reads the files.
     public let adapter: InboundAdapter
     let clock: any WallClock
     /// The last sequence number applied from this source (nil: no sequence check).
@@ -16,6 +17,11 @@ public struct ValidationPipeline: Sendable {
     /// At most this many duplicate candidates are counted in the validation pass itself.
     let holdBackLimit = 2_000
 
+    /// A pipeline for the files `adapter` reads, checked against its mapping's contract.
+    /// - Parameters:
+    ///   - clock: gives the moment of validation, for not-in-the-future.
+    ///   - lastSequence: the last sequence number applied from this source; nil skips the `sequence` file rules.
+    ///   - findingLimit: at most this many findings are listed in the report; the rest are only counted.
     public init(adapter: InboundAdapter, clock: any WallClock = SystemWallClock(), lastSequence: Int? = nil, findingLimit: Int = 100_000) {
         self.adapter = adapter
         self.clock = clock

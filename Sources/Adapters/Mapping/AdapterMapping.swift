@@ -19,6 +19,7 @@ public final class FieldMapping: Sendable {
     public let location: String
     /// Outbound: the field of the input record the value comes from (defaults to `field`).
     public let from: String
+    /// Applied in order: inbound to the text read, outbound to the value written.
     public let transforms: [ValueTransform]
     /// How dates are written.
     public let dateLayout: DateLayout?
@@ -34,24 +35,34 @@ public final class FieldMapping: Sendable {
 
 /// The fields of one contract object in a mapping (fixed width: one per record type).
 public struct ObjectMapping: Sendable {
+    /// The contract object these fields belong to.
     public let object: SchemaObject
     /// Fixed width: the record-type character that selects this object.
     public let recordType: String?
+    /// The mapped fields, in mapping order (outbound: the order they are written in).
     public let fields: [FieldMapping]
 }
 
 /// A declarative adapter: `adapters/<partner>/<name>.yaml`. It names the codec and its options,
 /// the contract, and the field mappings with their transforms. A new partner format is a new file.
 public struct AdapterMapping: Sendable {
+    /// The mapping's `id`, its key in `AdapterRegistry`.
     public let id: String
+    /// The partner role that sends the files (inbound) or receives them (outbound).
     public let partner: Role
+    /// Which way the adapter translates.
     public let direction: AdapterDirection
+    /// The contract the mapping is for.
     public let contract: DataContract
+    /// The codec's name in `CodecCatalog` (`csv`, `fixed-width`, `jsonl`, `xml`, `json`).
     public let codec: String
+    /// The `codecOptions` node, read by the codec; nil when there is none.
     public let options: YAMLNode?
     /// The partner's file-name rule, e.g. `tvs-export-{yyyymmdd}.csv`.
     public let fileName: FileNameTemplate?
+    /// One mapping per contract object the adapter reads or writes; at least one.
     public let objects: [ObjectMapping]
+    /// The file the mapping was loaded from.
     public let source: String
 
     /// The mapping of the records the adapter reads or writes: the contract's items, or the object

@@ -77,6 +77,7 @@ public struct TransformSecrets: @unchecked Sendable {
     /// `@unchecked Sendable`: these values are only ever copied, never changed in place.
     private let keyed: [String: HMAC<SHA256>]
     static let hexDigits = Array("0123456789abcdef".utf8)
+    /// `keys`: the key bytes of each secret, by the name `pseudonym(secret:)` gives it.
     public init(_ keys: [String: Data] = [:]) { keyed = keys.mapValues { HMAC<SHA256>(key: SymmetricKey(data: $0)) } }
 
     func pseudonym(of text: String, secret: String) throws -> String {

@@ -5,10 +5,13 @@ import Contracts
 ///
 /// Options: `separator` (default `;`).
 public struct CSVEncoder: OutboundEncoder {
+    /// Always `text/csv`.
     public let contentType = "text/csv"
     let separator: UInt8
     let columns: [String]
 
+    /// Takes the column names from the item fields' locations; throws `adapterInvalid` unless `separator` is
+    /// one byte.
     public init(mapping: AdapterMapping) throws {
         let separator = try mapping.options?["separator"]?.string() ?? ";"
         guard separator.utf8.count == 1 else { throw KetenpoortErrorFactory.invalid(mapping, "separator must be one character") }
@@ -16,10 +19,12 @@ public struct CSVEncoder: OutboundEncoder {
         columns = mapping.item.fields.map(\.location)
     }
 
+    /// Appends the header line of column names.
     public func begin(context: [String: String], into output: inout [UInt8]) {
         encode(values: columns, into: &output)
     }
 
+    /// Appends one line; a nil value leaves its field empty.
     public func encode(values: [String?], into output: inout [UInt8]) {
         for (index, value) in values.enumerated() {
             if index > 0 { output.append(separator) }
@@ -39,5 +44,6 @@ public struct CSVEncoder: OutboundEncoder {
         output.append(10)
     }
 
+    /// Appends nothing: the format has no trailer.
     public func end(context: [String: String], into output: inout [UInt8]) {}
 }

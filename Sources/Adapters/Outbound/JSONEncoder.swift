@@ -5,11 +5,13 @@ import Contracts
 ///
 /// Options: `layout`: `lines` (one object a line, default) or `array`.
 public struct JSONRecordEncoder: OutboundEncoder {
+    /// `application/jsonl` for the `lines` layout, `application/json` for `array`.
     public let contentType: String
     let keys: [String]
     let types: [LogicalType]
     let isArray: Bool
 
+    /// Takes the keys and logical types of the item fields; any `layout` but `array` means lines.
     public init(mapping: AdapterMapping) throws {
         keys = mapping.item.fields.map(\.location)
         types = mapping.item.fields.map { mapping.item.object.field($0.field)!.logicalType }
@@ -17,10 +19,14 @@ public struct JSONRecordEncoder: OutboundEncoder {
         contentType = isArray ? "application/json" : "application/jsonl"
     }
 
+    /// Appends `[` in the `array` layout; nothing otherwise.
     public func begin(context: [String: String], into output: inout [UInt8]) {
         if isArray { output.append(91) }
     }
 
+    /// Appends one object, leaving out nil values; integers and booleans whose text reads as one are written
+    /// bare, anything else as a string. In the `array` layout a comma goes first unless `output` ends in `[`:
+    /// write every record into the buffer `begin` wrote to.
     public func encode(values: [String?], into output: inout [UInt8]) {
         if isArray, output.last != 91 { output.append(44) }
         output.append(123)
@@ -42,6 +48,7 @@ public struct JSONRecordEncoder: OutboundEncoder {
         if !isArray { output.append(10) }
     }
 
+    /// Appends `]` and a line end in the `array` layout; nothing otherwise.
     public func end(context: [String: String], into output: inout [UInt8]) {
         if isArray { output.append(contentsOf: [93, 10]) }
     }
@@ -49,6 +56,8 @@ public struct JSONRecordEncoder: OutboundEncoder {
 
 /// JSON string escaping (RFC 8259).
 public enum JSONEscaping {
+    /// Appends `text` as a quoted JSON string: quotes, backslashes and control characters escaped, all
+    /// else as its UTF-8 bytes.
     public static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(34)
         for byte in text.utf8 {

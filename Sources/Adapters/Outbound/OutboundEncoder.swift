@@ -20,10 +20,12 @@ public protocol OutboundEncoder: Sendable {
 }
 
 extension OutboundEncoder {
+    /// By default, `encode(values:into:)` of the record's texts.
     public func encode(record: RecordTexts, into output: inout [UInt8]) {
         encode(values: (0..<record.count).map { record.text($0) }, into: &output)
     }
 
+    /// By default, encodes into a temporary array and appends that.
     public func encode(record: RecordTexts, into output: OutputBuffer) {
         var bytes: [UInt8] = []
         encode(record: record, into: &bytes)
@@ -33,6 +35,7 @@ extension OutboundEncoder {
 
 /// The rendered values of one record, by field of the mapping.
 public protocol FieldTexts {
+    /// The number of fields of the mapping.
     var count: Int { get }
     /// Whether the field is written at all.
     func isPresent(_ field: Int) -> Bool

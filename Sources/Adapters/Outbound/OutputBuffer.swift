@@ -2,10 +2,12 @@
 /// most a record can take, writes the record there, and keeps what it wrote. The memory grows as
 /// needed and is kept when emptied.
 public final class OutputBuffer {
+    /// The number of bytes written.
     public private(set) var count = 0
     private var capacity: Int
     private var storage: UnsafeMutablePointer<UInt8>
 
+    /// `capacity`: the bytes allocated at first (at least 16); the memory doubles when a record needs more.
     public init(capacity: Int = 1 << 16) {
         self.capacity = max(capacity, 16)
         storage = .allocate(capacity: self.capacity)
@@ -13,6 +15,7 @@ public final class OutputBuffer {
 
     deinit { storage.deallocate() }
 
+    /// Whether no bytes are written (since creation or the last `removeAll`).
     public var isEmpty: Bool { count == 0 }
 
     /// Where at least `byteCount` more bytes may be written; `commit` then keeps those written.
@@ -34,6 +37,7 @@ public final class OutputBuffer {
         count += byteCount
     }
 
+    /// Appends `bytes`, growing the memory when needed.
     public func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { bytes in
             guard let source = bytes.baseAddress else { return }
@@ -42,6 +46,7 @@ public final class OutputBuffer {
         }
     }
 
+    /// Calls `body` with the bytes written; the pointer is valid only during the call.
     public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try body(UnsafeRawBufferPointer(start: storage, count: count))
     }

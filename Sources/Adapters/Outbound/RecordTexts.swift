@@ -14,6 +14,7 @@ public struct RecordTexts: FieldTexts {
     let rendered: [FieldValue]
     let layouts: [DateLayout]
 
+    /// The number of fields of the mapping.
     public var count: Int { origins.count }
 
     /// The value written for `field`; absent when it is not written (an empty text included).
@@ -28,8 +29,10 @@ public struct RecordTexts: FieldTexts {
         return origin == -1 ? .absent : rendered[-2 - origin]
     }
 
+    /// Whether `field` is written: not absent and not an empty text.
     public func isPresent(_ field: Int) -> Bool { !value(field).isAbsent }
 
+    /// The text written for `field` (dates in its layout); nil when it is not written.
     public func text(_ field: Int) -> String? { value(field).writtenText(layout: layouts[field]) }
 
     /// Calls `body` with a pointer to the value written for each field — nil where nothing is —

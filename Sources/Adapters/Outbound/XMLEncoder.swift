@@ -8,6 +8,7 @@ import KetenpoortCore
 ///
 /// Options: `namespace`, `root`, `item`, `rootAttributes` (names taken from the document context).
 public struct XMLEncoder: OutboundEncoder {
+    /// Always `application/xml`.
     public let contentType = "application/xml"
     let namespace: String
     let root: String
@@ -15,6 +16,9 @@ public struct XMLEncoder: OutboundEncoder {
     /// The item's elements and how records are written as items.
     let item: XMLItemShape
 
+    /// Builds the item's element tree from the field paths. With options, `root` and `item` are required;
+    /// without, they are `Records` and `Record`. Throws `adapterInvalid` when an attribute is not the last step
+    /// of a path.
     public init(mapping: AdapterMapping) throws {
         let options = mapping.options
         namespace = try options?["namespace"]?.string() ?? ""
@@ -79,6 +83,8 @@ public struct XMLEncoder: OutboundEncoder {
         item = XMLItemShape(elements: elements, attributes: attributes, arena: arena, elementOfField: elementOfField)
     }
 
+    /// Appends the XML declaration and the root's start tag, with `xmlns` when a namespace is set and each of
+    /// the `rootAttributes` that `context` has a value for.
     public func begin(context: [String: String], into output: inout [UInt8]) {
         output.append(contentsOf: Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<\(root)".utf8))
         if !namespace.isEmpty { appendAttribute("xmlns", namespace, &output) }
@@ -88,14 +94,17 @@ public struct XMLEncoder: OutboundEncoder {
         output.append(contentsOf: Array(">\n".utf8))
     }
 
+    /// Appends one item element from rendered texts (nil: left out).
     public func encode(values: [String?], into output: inout [UInt8]) {
         append(StringTexts(values: values), to: &output)
     }
 
+    /// Appends one item element, writing the values without making strings first.
     public func encode(record: RecordTexts, into output: inout [UInt8]) {
         record.withWrittenValues { append(WrittenValues(pointers: $0, layouts: record.layouts), to: &output) }
     }
 
+    /// Appends one item element straight into `output`'s memory.
     public func encode(record: RecordTexts, into output: OutputBuffer) {
         let item = self.item
         record.withWrittenValues { pointers in
@@ -118,6 +127,7 @@ public struct XMLEncoder: OutboundEncoder {
         }
     }
 
+    /// Appends the root's end tag.
     public func end(context: [String: String], into output: inout [UInt8]) {
         output.append(contentsOf: Array("</\(root)>\n".utf8))
     }

@@ -3,10 +3,13 @@ import KetenpoortCore
 /// XML escaping of text and attribute values, into an array or through a `ByteCursor`: the same
 /// bytes either way.
 public enum XMLEscaping {
+    /// Appends `text` escaped as element content: `&`, `<`, `>` and CR as references, control characters other
+    /// than tab and LF as U+FFFD.
     public static func appendText(_ text: String, to output: inout [UInt8]) {
         append(text, inAttribute: false, to: &output)
     }
 
+    /// Appends `text` escaped as an attribute value: as `appendText`, plus `"`, `'`, tab and LF as references.
     public static func appendAttribute(_ text: String, to output: inout [UInt8]) {
         append(text, inAttribute: true, to: &output)
     }

@@ -3,8 +3,10 @@ import KetenpoortCore
 
 /// All contracts of the gateway, by id, loaded from one directory.
 public struct ContractRegistry: Sendable {
+    /// Every contract, by its `id`.
     public let contracts: [String: DataContract]
 
+    /// A registry of `contracts`, whose ids must be distinct (a repeated id traps).
     public init(contracts: [DataContract]) {
         self.contracts = Dictionary(uniqueKeysWithValues: contracts.map { ($0.id, $0) })
     }

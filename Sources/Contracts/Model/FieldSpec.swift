@@ -2,6 +2,7 @@ import KetenpoortCore
 
 /// The logical type of a contract field (ODCS `logicalType`).
 public enum LogicalType: String, Sendable, CaseIterable {
+    /// `string`, `integer`, `date`, `timestamp` (with a zone), `boolean`.
     case string, integer, date, timestamp, boolean
 }
 
@@ -21,11 +22,14 @@ public enum Classification: String, Sendable, CaseIterable, Comparable {
         case .specialCategory: 2
         }
     }
+    /// Orders by sensitivity: `identifier`, then `personal`, then `specialCategory`.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// A semantic check beyond type and pattern (customProperty `format`).
 public enum SemanticFormat: String, Sendable, CaseIterable {
+    /// BSN (9 digits, 11-test), V-number (10 digits), OIN (20 digits), municipality code (`GM` + 4 digits),
+    /// ISO 3166-1 alpha-3 country code.
     case bsn, vnummer, oin, gemeentecode, country
     /// A birth date whose day and/or month may be `00`.
     case incompleteDate = "incomplete-date"
@@ -40,16 +44,29 @@ public final class FieldSpec: Sendable {
     public let name: String
     /// The partner's name for it (CSV column, XML path, JSON key, fixed-width positions).
     public let physicalName: String
+    /// The ODCS `logicalType`: how the value is typed and checked.
     public let logicalType: LogicalType
+    /// ODCS `required`: an empty or missing value is a `field.required` finding.
     public let isRequired: Bool
+    /// ODCS `unique`: a value occurring more than once in a file is a `record.unique` finding on each
+    /// item that carries it.
     public let isUnique: Bool
+    /// How sensitive the field is; `specialCategory` requires a `consentPurpose`.
     public let classification: Classification
+    /// The semantic check of customProperty `format`, if any.
     public let format: SemanticFormat?
+    /// customProperty `notInFuture`: a date or timestamp after the moment of validation is a
+    /// `field.future` finding.
     public let isNotInFuture: Bool
+    /// `logicalTypeOptions.minLength` of a string, in characters.
     public let minLength: Int?
+    /// `logicalTypeOptions.maxLength` of a string, in characters.
     public let maxLength: Int?
+    /// `logicalTypeOptions.pattern`, which the whole of a string must match.
     public let pattern: TextPattern?
+    /// `logicalTypeOptions.minimum` of an integer, inclusive.
     public let minimum: Int?
+    /// `logicalTypeOptions.maximum` of an integer, inclusive.
     public let maximum: Int?
     /// Allowed values (ODCS v3.1.0 quality rule `metric: invalidValues`, `arguments.validValues`), in contract order.
     public let validValues: [String]?
@@ -57,10 +74,16 @@ public final class FieldSpec: Sendable {
     public let recipients: Set<Role>
     /// The consent purpose the field needs before it may flow, if any.
     public let consentPurpose: String?
+    /// The field's own legal basis (customProperty `legalBasis`); required in contracts that CBS consumes.
     public let legalBasis: String?
+    /// customProperty `retention` of the field, as written; informative only: the gateway enforces
+    /// `DataContract.retention`.
     public let retention: String?
+    /// The property's `description`; empty when it has none.
     public let description: String
 
+    /// Memberwise; the defaults describe a field the contract says little about: optional, not unique,
+    /// `personal`, unchecked, with no recipients.
     public init(
         name: String, physicalName: String, logicalType: LogicalType, isRequired: Bool = false, isUnique: Bool = false,
         classification: Classification = .personal, format: SemanticFormat? = nil, isNotInFuture: Bool = false,

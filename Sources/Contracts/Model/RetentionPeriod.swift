@@ -9,8 +9,11 @@ import Foundation
 /// period.cutoff(before: now)   // a year before now: data from before it is due for deletion
 /// ```
 public struct RetentionPeriod: Sendable, Hashable, CustomStringConvertible {
+    /// Whole years of the period.
     public let years: Int
+    /// Whole months of the period.
     public let months: Int
+    /// Whole days of the period, weeks counted as seven days.
     public let days: Int
     /// The text it was read from.
     public let description: String

@@ -3,25 +3,37 @@ import KetenpoortCore
 
 /// An instant with the text it was given in (so it is passed on exactly as received).
 public struct Timestamp: Hashable, Sendable, Comparable {
+    /// The moment the text names.
     public let instant: Date
+    /// The text as received, e.g. `2026-11-19T10:02:00+01:00`.
     public let text: String
+    /// Memberwise; `text` should be the text `instant` was read from.
     public init(instant: Date, text: String) {
         self.instant = instant
         self.text = text
     }
+    /// Orders by instant, whatever zone the texts are written in.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.instant < rhs.instant }
 }
 
 /// The typed value of one field of a canonical record.
 public enum FieldValue: Hashable, Sendable {
+    /// No value: empty or missing in the input, or failing validation.
     case absent
+    /// A `string` value.
     case text(String)
+    /// An `integer` value.
     case integer(Int)
+    /// A complete `date`.
     case date(CalendarDate)
+    /// A date of format `incomplete-date` whose day and/or month is unknown.
     case incompleteDate(IncompleteDate)
+    /// A `timestamp`, with the text it was given in.
     case timestamp(Timestamp)
+    /// A `boolean` (`true` or `J`, `false` or `N` in the input).
     case boolean(Bool)
 
+    /// Whether the field has no value (empty, missing, or failing validation).
     public var isAbsent: Bool {
         if case .absent = self { return true }
         return false

@@ -3,6 +3,7 @@ import KetenpoortCore
 /// One item as a codec read it: the text of each field of the contract object (nil when empty),
 /// before typing and validation.
 public struct RawItem: Sendable {
+    /// Where the item is: its line, or its record number (fixed width).
     public var position: Position
     /// Indexed by the field slots of the contract object.
     public var texts: [String?]
@@ -14,8 +15,10 @@ public struct RawItem: Sendable {
     /// Slots (below 64) whose text the codec already screened for control characters while it
     /// read the bytes, and of those, the slots that have some: the validator need not scan again.
     public var screenedSlots: UInt64 = 0
+    /// Of the `screenedSlots`, those whose text holds control characters (bit `1 << slot`).
     public var controlCharacterSlots: UInt64 = 0
 
+    /// An item with `texts` by slot; `malformation` says why the codec could not read it, if so.
     public init(position: Position, texts: [String?], malformation: String? = nil) {
         self.position = position
         self.texts = texts
@@ -118,13 +121,16 @@ public enum DateLayout: String, Sendable, CaseIterable {
 
 /// A complete or incomplete date, as numbers (0 for unknown parts).
 public protocol CalendarDateConvertible {
+    /// (year, month, day); 0 for an unknown month or day.
     var dateParts: (Int, Int, Int) { get }
 }
 
 extension CalendarDate: CalendarDateConvertible {
+    /// (year, month, day).
     public var dateParts: (Int, Int, Int) { (year, month, day) }
 }
 
 extension IncompleteDate: CalendarDateConvertible {
+    /// (year, month, day); 0 for an unknown month or day.
     public var dateParts: (Int, Int, Int) { (year, month ?? 0, day ?? 0) }
 }

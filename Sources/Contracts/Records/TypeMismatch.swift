@@ -7,6 +7,7 @@ public struct TypeMismatch: Sendable, Hashable {
     /// What was expected and what was found; never the value.
     public let message: String
 
+    /// Memberwise; `message` must not hold the value.
     public init(slot: Int, message: String) {
         self.slot = slot
         self.message = message

@@ -12,6 +12,7 @@ public struct TextPattern: Sendable, CustomStringConvertible {
     }
 
     let atoms: [Atom]
+    /// The pattern as the contract writes it.
     public let source: String
 
     /// Compiles `source`; throws a message naming the unsupported construct.
@@ -158,11 +159,14 @@ public struct TextPattern: Sendable, CustomStringConvertible {
         return position == bytes.count
     }
 
+    /// The pattern as the contract writes it.
     public var description: String { source }
 }
 
 /// A pattern outside the supported dialect.
 public struct PatternError: Error, Sendable {
+    /// The pattern as written.
     public let pattern: String
+    /// What in it is unsupported or wrong.
     public let reason: String
 }

@@ -5,6 +5,7 @@ import KetenpoortCore
 /// semantic formats, lengths, patterns, ranges, calendar dates, not-in-the-future, and the
 /// object's cross-field rules. At most one finding per field; messages never hold the value.
 public struct ItemValidator: Sendable {
+    /// The contract object validated against.
     public let object: SchemaObject
     let layouts: [DateLayout]
     /// Per slot: what to check, and the allowed values and pattern of the fields that have them.

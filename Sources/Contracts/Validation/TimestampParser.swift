@@ -4,6 +4,8 @@ import KetenpoortCore
 /// Parses ISO 8601 / RFC 3339 timestamps with a zone: `2026-11-19T10:02:00+01:00`, `…Z`, with
 /// optional fractional seconds.
 public enum TimestampParser {
+    /// The instant `text` names; nil unless it is `yyyy-mm-ddThh:mm:ss`, optionally `.` and fraction digits,
+    /// then `Z` or `±hh:mm`, with a real calendar date (`T` and `Z` may be lower case).
     public static func parse(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58 else { return nil }
