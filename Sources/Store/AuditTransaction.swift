@@ -11,6 +11,7 @@ public protocol AuditTransaction {
     func appendAuditEntry(_ next: (_ head: AuditEntry?) throws -> AuditEntry) throws -> AuditEntry
     /// The chain's last entry.
     func lastAuditEntry() throws -> AuditEntry?
+    /// The entry numbered `seq`, if the chain has it.
     func auditEntry(seq: Int) throws -> AuditEntry?
     /// The seq of the entry whose hash is `hash`, if any.
     func auditSeq(hash: String) throws -> Int?
@@ -18,8 +19,10 @@ public protocol AuditTransaction {
     func forEachAuditEntry(from seq: Int, through last: Int?, _ body: (AuditEntry) throws -> Void) throws
     /// The entries of `kind` whose payload has `field` equal to `value`, in seq order.
     func auditEntries(kind: String, field: String, equals value: String) throws -> [AuditEntry]
+    /// Stores `checkpoint`; a second one for the same seq is an error, and none is ever changed.
     func insertCheckpoint(_ checkpoint: AuditCheckpoint) throws
     /// Every checkpoint, in seq order.
     func checkpoints() throws -> [AuditCheckpoint]
+    /// The checkpoint with the highest seq; nil before the first.
     func lastCheckpoint() throws -> AuditCheckpoint?
 }

@@ -10,17 +10,22 @@ public struct CbsDeliveryRecord: Sendable, Equatable {
     public let period: String
     /// 0 for the delivery, 1, 2, … for corrections.
     public let correction: Int
-    /// The batch carrying the CSV, and the one carrying the manifest.
+    /// The batch carrying the CSV.
     public let csvBatch: String
+    /// The batch carrying the manifest.
     public let manifestBatch: String
-    /// The applied extract the delivery reflects: its sequence number and creation date.
+    /// The sequence number of the applied extract the delivery reflects.
     public let extractSequence: Int
+    /// That extract's creation date.
     public let extractDate: CalendarDate
+    /// The number of records (CSV lines) delivered.
     public let records: Int
     /// SHA-256 of the CSV bytes (hex), as in the manifest.
     public let sha256: String
+    /// When the delivery was sealed.
     public let createdAt: Date
 
+    /// Memberwise.
     public init(
         source: String, period: String, correction: Int, csvBatch: String, manifestBatch: String, extractSequence: Int, extractDate: CalendarDate,
         records: Int, sha256: String, createdAt: Date

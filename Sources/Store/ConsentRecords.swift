@@ -13,14 +13,18 @@ public struct ConsentVersion: Sendable, Equatable {
     public let purpose: String
     /// `DUO` or a municipality code (`GM0363`), upper case.
     public let recipient: String
+    /// When the consent was given.
     public let givenAt: Date
+    /// When it expires; nil when it does not.
     public let validUntil: Date?
+    /// When it was withdrawn; nil when it was not.
     public let withdrawnAt: Date?
     /// `digitaal` or `papier`, when given.
     public let channel: String?
     /// When the gateway received this version (the "as known at" axis of the register).
     public let receivedAt: Date
 
+    /// Memberwise.
     public init(
         id: String, version: Int, bsn: String, purpose: String, recipient: String, givenAt: Date, validUntil: Date?, withdrawnAt: Date?,
         channel: String?, receivedAt: Date
@@ -58,10 +62,13 @@ public struct ConsentVersion: Sendable, Equatable {
 public struct ConsentDecision: Sendable, Equatable {
     /// Position in the log (assigned by the store; 0 before it is written).
     public let seq: Int
+    /// When the decision was made.
     public let at: Date
+    /// Whether the data may go.
     public let isAllowed: Bool
     /// The subject as a keyed pseudonym (never the BSN).
     public let subject: String
+    /// The consent purpose asked for (`medisch-advies`, `gezondheid-gemeente`).
     public let purpose: String
     /// `DUO` or a municipality code.
     public let recipient: String
@@ -72,6 +79,7 @@ public struct ConsentDecision: Sendable, Equatable {
     /// What the decision was about: a run id, an advice id. Never personal data.
     public let reference: String
 
+    /// Memberwise; `seq` stays 0 until the store assigns it (`appendDecision`).
     public init(
         seq: Int = 0, at: Date, isAllowed: Bool, subject: String, purpose: String, recipient: String, consent: String?, flow: String,
         reference: String
@@ -107,11 +115,14 @@ public struct HeldAdvice: Sendable, Equatable {
     public let bsn: String
     /// The advice's canonical field texts as a JSON object; empty once sealed.
     public let content: Data
+    /// When the gateway received it.
     public let receivedAt: Date
+    /// Where the advice is in the gateway.
     public let status: AdviceStatus
     /// The batch it was sealed into.
     public let batch: String?
 
+    /// Memberwise; a newly received advice is `held`, in no batch.
     public init(id: String, bsn: String, content: Data, receivedAt: Date, status: AdviceStatus = .held, batch: String? = nil) {
         self.id = id
         self.bsn = bsn

@@ -21,6 +21,7 @@ public protocol ConsentTransaction {
     func decisions(subject: String) throws -> [ConsentDecision]
     /// Stores a newly received advice as held; an existing id is an error.
     func holdAdvice(_ advice: HeldAdvice) throws
+    /// The advice `id` in whatever status, if the gateway has it.
     func advice(id: String) throws -> HeldAdvice?
     /// The advices with `status`, oldest first.
     func advices(status: AdviceStatus) throws -> [HeldAdvice]

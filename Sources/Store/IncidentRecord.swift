@@ -17,11 +17,14 @@ public enum IncidentKind: String, Sendable, CaseIterable, Codable {
 
 /// The categories of data an incident involves, as the contracts classify fields.
 public enum DataCategory: String, Sendable, CaseIterable, Codable, Comparable {
+    /// Identifiers of a person (BSN, V-number).
     case identifier
+    /// Other personal data.
     case personal
     /// GDPR art. 9 data (health).
     case specialCategory = "special-category"
 
+    /// In declaration order: `identifier`, `personal`, `specialCategory`.
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
@@ -29,6 +32,7 @@ public enum DataCategory: String, Sendable, CaseIterable, Codable, Comparable {
 
 /// How much harm an incident can do, as first estimated when it is detected.
 public enum IncidentSeverity: String, Sendable, CaseIterable, Codable {
+    /// `low`: a blocked attempt; `medium`: a blocked attempt with special-category data; `high`: data left the gateway.
     case low, medium, high
 
     /// The first estimate: data that left the gateway is high; a blocked attempt is low, or medium
@@ -44,31 +48,42 @@ public enum IncidentSeverity: String, Sendable, CaseIterable, Codable {
 
 /// Where an incident is in its workflow: `open` → `assessed` → `notified` | `not-notifiable` → `closed`.
 public enum IncidentStatus: String, Sendable, CaseIterable, Codable {
+    /// `open`: recorded, not yet assessed; `assessed`: its risk weighed; `notified`: reported to the AP (GDPR art. 33).
     case open, assessed, notified
+    /// Assessed as not to be notified to the AP (the event must give the reason).
     case notNotifiable = "not-notifiable"
+    /// Dealt with: the end of the workflow.
     case closed
 }
 
 /// A suspected or actual personal-data breach, as recorded when detected. Never changed once
 /// written: its status moves through appended `IncidentEvent`s.
 public struct IncidentRecord: Sendable, Equatable {
+    /// Unique in the register.
     public let id: String
+    /// What kind of breach it is.
     public let kind: IncidentKind
+    /// When it was detected (the start of the 72-hour notification clock).
     public let detectedAt: Date
     /// The party the data reached or would have reached (registry id, or the caller's OIN).
     public let recipient: String
+    /// The batch involved, when there is one.
     public let batch: String?
     /// Affected subjects as keyed pseudonyms, never BSNs.
     public let subjects: [String]
+    /// The categories of data involved, in `DataCategory` order.
     public let categories: [DataCategory]
     /// Whether the data actually left the gateway (a breach), or was stopped (a near miss).
     public let leftGateway: Bool
+    /// The harm as estimated when it was detected.
     public let severity: IncidentSeverity
     /// The number of records involved.
     public let recordCount: Int
     /// What happened, without personal data.
     public let details: String
 
+    /// Sorts `categories`; `severity` defaults to the first estimate from `categories` and `leftGateway`,
+    /// and `recordCount` to the number of `subjects`.
     public init(
         id: String, kind: IncidentKind, detectedAt: Date, recipient: String, batch: String?, subjects: [String], categories: [DataCategory],
         leftGateway: Bool, severity: IncidentSeverity? = nil, recordCount: Int? = nil, details: String
@@ -92,14 +107,18 @@ public struct IncidentRecord: Sendable, Equatable {
 
 /// One step of an incident's workflow, appended, never rewritten.
 public struct IncidentEvent: Sendable, Equatable {
+    /// The id of the incident it belongs to.
     public let incident: String
     /// 1 for the opening event, then counting up.
     public let sequence: Int
+    /// When the step was taken.
     public let at: Date
+    /// The status the incident moved to.
     public let status: IncidentStatus
     /// Why (required for `not-notifiable`); never personal data.
     public let reason: String?
 
+    /// Memberwise.
     public init(incident: String, sequence: Int, at: Date, status: IncidentStatus, reason: String?) {
         self.incident = incident
         self.sequence = sequence

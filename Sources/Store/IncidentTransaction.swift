@@ -5,9 +5,12 @@ import KetenpoortCore
 public protocol IncidentTransaction {
     /// Inserts a new incident; an existing id is an error.
     func recordIncident(_ incident: IncidentRecord) throws
+    /// The incident `id`, if recorded.
     func incident(id: String) throws -> IncidentRecord?
     /// Every incident, oldest first.
     func incidents() throws -> [IncidentRecord]
+    /// Appends `event` to its incident's workflow; an existing (incident, sequence) is an error. The store does
+    /// not check the transition (`IncidentRegister` does).
     func appendIncidentEvent(_ event: IncidentEvent) throws
     /// The events of `incident`, oldest first.
     func incidentEvents(incident: String) throws -> [IncidentEvent]

@@ -14,7 +14,9 @@ public protocol OutboxTransaction {
     func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [String]
     /// Deletes the payload of `batch`; its row, seal and audit entries stay.
     func deletePayload(batch: String) throws
+    /// The batch `id` with its seal and status (not its payload), if it exists.
     func batch(id: String) throws -> OutboxBatch?
+    /// The batches with `status` (every batch when nil), oldest first, without their payloads.
     func batches(status: BatchStatus?) throws -> [OutboxBatch]
     /// The ids and due times of the batches with `status`, without their payloads (cheap to list).
     func schedule(status: BatchStatus) throws -> [BatchDue]

@@ -10,6 +10,7 @@ import Foundation
 /// try tx.insertBatch(OutboxBatch(id: id, …, payloadBytes: writer.bytes, …))
 /// ```
 public struct PayloadWriter {
+    /// The id of the batch the payload is for.
     public let batch: String
     private let transaction: any StoreTransaction
     private var buffer: [UInt8] = []
@@ -17,6 +18,7 @@ public struct PayloadWriter {
     /// The bytes written so far.
     public private(set) var bytes = 0
 
+    /// A writer of the payload of `batch`, appending its parts in `transaction`; call `finish()` before inserting the batch.
     public init(batch: String, in transaction: any StoreTransaction) {
         self.batch = batch
         self.transaction = transaction

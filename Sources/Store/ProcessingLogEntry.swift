@@ -22,8 +22,10 @@ public struct ProcessingLogEntry: Sendable, Equatable {
     public let subject: String
     /// What was answered, without the data itself (e.g. `bekend`, `onbekend`).
     public let outcome: String
+    /// When the processing took place.
     public let at: Date
 
+    /// Memberwise.
     public init(
         traceID: String, spanID: String, parentSpanID: String?, activity: String, callerOIN: String, purpose: String, caseNumber: String?,
         subject: String, outcome: String, at: Date

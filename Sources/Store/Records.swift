@@ -3,12 +3,18 @@ import KetenpoortCore
 
 /// The last accepted snapshot of a source: its date, and the run that accepted it.
 public struct SnapshotMark: Sendable, Equatable {
+    /// The source, lower case (`coa`).
     public let source: String
+    /// The snapshot's date.
     public let date: CalendarDate
+    /// The run that accepted it.
     public let run: String
+    /// When it was accepted.
     public let acceptedAt: Date
+    /// The number of items the snapshot held.
     public let items: Int
 
+    /// Memberwise.
     public init(source: String, date: CalendarDate, run: String, acceptedAt: Date, items: Int) {
         self.source = source
         self.date = date
@@ -21,7 +27,9 @@ public struct SnapshotMark: Sendable, Equatable {
 /// How the gateway recognises a person across snapshots: the V-number when there is one, else
 /// the BSN. Its description never shows the number.
 public struct PersonKey: Hashable, Sendable, CustomStringConvertible {
+    /// `v:<V-number>` or `b:<BSN>`.
     public let value: String
+    /// The key whose `value` this is, e.g. as read back from the store.
     public init(value: String) { self.value = value }
 
     /// `v:<V-number>` or `b:<BSN>`; nil when neither is known.
@@ -35,15 +43,19 @@ public struct PersonKey: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// `PersonKey(redacted)`: never the number, so a key in a log message reveals nothing.
     public var description: String { "PersonKey(redacted)" }
 }
 
 /// What one municipality has been sent about one person.
 public struct SentState: Sendable, Equatable {
+    /// The municipality's code (`GM0363`).
     public let gemeente: String
+    /// The person the state is about.
     public let person: PersonKey
-    /// The identifiers, kept to address a later withdrawal.
+    /// The BSN, when known, kept to address a later withdrawal.
     public let bsn: String?
+    /// The V-number, when known, kept for the same reason.
     public let vnummer: String?
     /// SHA-256 (hex) of what the municipality holds, to send only changes.
     public let contentHash: String
@@ -52,6 +64,7 @@ public struct SentState: Sendable, Equatable {
     /// The run that last saw the person linked here.
     public let lastRun: String
 
+    /// Memberwise.
     public init(gemeente: String, person: PersonKey, bsn: String?, vnummer: String?, contentHash: String, isHoused: Bool, lastRun: String) {
         self.gemeente = gemeente
         self.person = person
@@ -67,12 +80,16 @@ public struct SentState: Sendable, Equatable {
 /// run found here after a crash is finished (redone against the sent state as it now is) under the
 /// moment it began, so all its batches are sealed as of one moment.
 public struct SyncRunMark: Sendable, Equatable {
+    /// The sync run's id.
     public let run: String
+    /// The job the sync runs for (`coa-gemeenten`).
     public let job: String
+    /// When it began: the moment all its batches are sealed as of.
     public let startedAt: Date
     /// The run's report as computed when it began (JSON), so a resumed run reports the whole night.
     public let report: String?
 
+    /// Memberwise.
     public init(run: String, job: String, startedAt: Date, report: String?) {
         self.run = run
         self.job = job
@@ -85,6 +102,7 @@ public struct SyncRunMark: Sendable, Equatable {
 public enum BatchStatus: String, Sendable, CaseIterable {
     /// In the outbox, to be delivered.
     case pending
+    /// Accepted by the recipient; its receipt is kept with the attempt.
     case delivered
     /// Retries exhausted or refused: waits for an operator.
     case deadLettered = "dead-lettered"
@@ -101,13 +119,19 @@ public struct OutboxBatch: Sendable, Equatable {
     /// The largest part a payload is stored (and read, and sent) in.
     public static let payloadPartSize = 1 << 20
 
+    /// Unique in the outbox.
     public let id: String
     /// Registry id of the recipient party.
     public let recipient: String
+    /// The recipient's OIN.
     public let recipientOIN: String
+    /// The id of the data contract the batch was made under.
     public let contract: String
+    /// The payload's media type, as sent in `Content-Type`.
     public let contentType: String
+    /// When the batch was sealed.
     public let createdAt: Date
+    /// The number of records in the payload.
     public let recordCount: Int
     /// Hex SHA-256 Merkle root over the record hashes.
     public let merkleRoot: String
@@ -119,11 +143,16 @@ public struct OutboxBatch: Sendable, Equatable {
     public let payloadBytes: Int
     /// Detached JWS (compact serialisation) over the payload.
     public let signature: String
+    /// Where the batch is in its life.
     public var status: BatchStatus
+    /// Delivery attempts made so far (`requeue` counts them afresh).
     public var attempts: Int
+    /// When the next attempt is due; nil for at once (only pending batches are attempted).
     public var nextAttemptAt: Date?
+    /// The last attempt's error, without personal data; nil when it had none (or before the first).
     public var lastError: String?
 
+    /// Memberwise; a new batch is `pending`, with no attempts, due at once.
     public init(
         id: String, recipient: String, recipientOIN: String, contract: String, contentType: String, createdAt: Date, recordCount: Int,
         merkleRoot: String, recordHashes: [String], payloadBytes: Int, signature: String, status: BatchStatus = .pending, attempts: Int = 0,
@@ -149,13 +178,16 @@ public struct OutboxBatch: Sendable, Equatable {
 
 /// When a batch is due, without its bytes.
 public struct BatchDue: Sendable, Equatable {
+    /// The batch's id.
     public let id: String
     /// The party the batch is for.
     public let recipient: String
+    /// When the batch is due; nil for at once.
     public let nextAttemptAt: Date?
     /// The payload's size in bytes (read without the payload).
     public let bytes: Int
 
+    /// Memberwise.
     public init(id: String, recipient: String, nextAttemptAt: Date?, bytes: Int = 0) {
         self.id = id
         self.recipient = recipient
@@ -166,7 +198,9 @@ public struct BatchDue: Sendable, Equatable {
 
 /// One try to deliver a batch.
 public struct DeliveryAttempt: Sendable, Equatable {
+    /// The id of the batch tried.
     public let batch: String
+    /// When the attempt started.
     public let at: Date
     /// HTTP status, when an answer came.
     public let httpStatus: Int?
@@ -175,6 +209,7 @@ public struct DeliveryAttempt: Sendable, Equatable {
     /// The receipt body, when delivered.
     public let receipt: Data?
 
+    /// Memberwise.
     public init(batch: String, at: Date, httpStatus: Int?, error: String?, receipt: Data?) {
         self.batch = batch
         self.at = at
@@ -186,13 +221,20 @@ public struct DeliveryAttempt: Sendable, Equatable {
 
 /// An item a run quarantined: where, which rule; never the value.
 public struct QuarantineEntry: Sendable, Equatable {
+    /// The run that quarantined the item.
     public let run: String
+    /// The source, lower case (`coa`, `duo`, `consent`).
     public let source: String
+    /// Where the item is in the input: `line 12` or `record 12`.
     public let position: String
+    /// The canonical field the rule is about, when it is about one.
     public let field: String?
+    /// The rule violated, e.g. `field.bsn`.
     public let rule: String
+    /// Explains the rule; never holds the offending value.
     public let message: String
 
+    /// Memberwise.
     public init(run: String, source: String, position: String, field: String?, rule: String, message: String) {
         self.run = run
         self.source = source
@@ -205,13 +247,18 @@ public struct QuarantineEntry: Sendable, Equatable {
 
 /// One run of a job, with its report.
 public struct RunRecord: Sendable, Equatable {
+    /// The run's id.
     public let id: String
+    /// The job that ran, e.g. `duo-ingest`.
     public let job: String
+    /// When the run started.
     public let startedAt: Date
+    /// When it finished.
     public let finishedAt: Date
     /// The run report as JSON (counts only, no personal data).
     public let report: String
 
+    /// Memberwise.
     public init(id: String, job: String, startedAt: Date, finishedAt: Date, report: String) {
         self.id = id
         self.job = job

@@ -5,9 +5,13 @@ import KetenpoortCore
 /// whose record is kept here.
 public protocol RunTransaction {
     // Findings and runs.
+    /// Records one item a run quarantined.
     func quarantine(_ entry: QuarantineEntry) throws
+    /// The items `run` quarantined, in the order they were recorded.
     func quarantined(run: String) throws -> [QuarantineEntry]
+    /// Records a finished run with its report; a record with the same id is replaced.
     func recordRun(_ run: RunRecord) throws
+    /// The runs of `job`, earliest started first.
     func runs(job: String) throws -> [RunRecord]
 
     // Schedules.
