@@ -130,7 +130,7 @@ let package = Package(
         .target(
             name: "KetenpoortTesting",
             dependencies: [
-                "KetenpoortCore", "Sealing", "Store", "HTTPClient", "GatewayHTTP", "Gateway", "Exchanges",
+                "KetenpoortCore", "Sealing", "Store", "StoreSQLite", "HTTPClient", "GatewayHTTP", "Gateway", "Exchanges",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -159,7 +159,18 @@ let package = Package(
         .testTarget(
             name: "SealingTests",
             dependencies: ["Sealing", "KetenpoortCore", "KetenpoortTesting", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Store", "StoreSQLite", "Sealing", "Contracts", "KetenpoortCore", "KetenpoortTesting",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "ExchangesTests",
+            dependencies: [
+                "Exchanges", "Gateway", "Adapters", "Contracts", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "StoreSQLiteTests",
             dependencies: ["Store", "StoreSQLite", "StoreTesting", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),

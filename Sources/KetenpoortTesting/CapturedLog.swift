@@ -5,24 +5,26 @@ import Logging
 /// was logged and that no personal data was.
 ///
 /// `@unchecked Sendable`: `lines` is only touched while `lock` is held.
-final class CapturedLog: @unchecked Sendable {
+public final class CapturedLog: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
 
+    public init() {}
+
     /// A logger at `level` writing into this capture.
-    func logger(_ label: String, level: Logger.Level = .debug) -> Logger {
+    public func logger(_ label: String, level: Logger.Level = .debug) -> Logger {
         var logger = Logger(label: label) { [self] label in Handler(label: label, log: self) }
         logger.logLevel = level
         return logger
     }
 
-    var all: [String] {
+    public var all: [String] {
         lock.lock()
         defer { lock.unlock() }
         return lines
     }
 
-    func append(_ line: String) {
+    public func append(_ line: String) {
         lock.lock()
         lines.append(line)
         lock.unlock()

@@ -3,21 +3,32 @@ import Store
 import StoreSQLite
 
 /// A SQLite store that counts its write transactions (to see how writes were grouped).
-final class CountingStore: Store, @unchecked Sendable {
-    let inner: SQLiteStore
+public final class CountingStore: Store, @unchecked Sendable {
+    public let inner: SQLiteStore
     private let lock = NSLock()
     private var count = 0
 
-    init(_ inner: SQLiteStore) { self.inner = inner }
+    public init(_ inner: SQLiteStore) { self.inner = inner }
 
-    var writes: Int { lock.withLock { count } }
+    /// The write transactions so far, blocking and async.
+    public var writes: Int { lock.withLock { count } }
 
-    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         lock.withLock { count += 1 }
         return try inner.write(body)
     }
 
-    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try inner.read(body) }
-    var processingLog: any ProcessingLog { inner.processingLog }
-    var duoStatus: any DuoStatusStore { inner.duoStatus }
+    public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try inner.read(body) }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        lock.withLock { count += 1 }
+        return try await inner.write(body)
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await inner.read(body)
+    }
+
+    public var processingLog: any ProcessingLog { inner.processingLog }
+    public var duoStatus: any DuoStatusStore { inner.duoStatus }
 }

@@ -4,13 +4,15 @@ import Foundation
 /// receiver's fault hook waits on one to hold a request until the test lets it go.
 ///
 /// `@unchecked Sendable`: `isOpen` and `waiters` are only touched while `lock` is held.
-final class Gate: @unchecked Sendable {
+public final class Gate: @unchecked Sendable {
     private let lock = NSLock()
     private var isOpen = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
+    public init() {}
+
     /// Returns once the gate is open.
-    func wait() async {
+    public func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             lock.lock()
             if isOpen {
@@ -24,7 +26,7 @@ final class Gate: @unchecked Sendable {
     }
 
     /// Opens the gate: every waiter goes on, and later ones do not wait.
-    func open() {
+    public func open() {
         lock.lock()
         isOpen = true
         let released = waiters

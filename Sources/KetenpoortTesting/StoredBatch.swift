@@ -4,21 +4,26 @@ import Store
 /// A batch of the outbox with its whole payload, for tests that read what was sealed (the store
 /// keeps payloads apart, in parts).
 @dynamicMemberLookup
-struct StoredBatch {
-    let batch: OutboxBatch
-    let payload: Data
+public struct StoredBatch: Sendable {
+    public let batch: OutboxBatch
+    public let payload: Data
 
-    subscript<Value>(dynamicMember keyPath: KeyPath<OutboxBatch, Value>) -> Value { batch[keyPath: keyPath] }
+    public init(batch: OutboxBatch, payload: Data) {
+        self.batch = batch
+        self.payload = payload
+    }
+
+    public subscript<Value>(dynamicMember keyPath: KeyPath<OutboxBatch, Value>) -> Value { batch[keyPath: keyPath] }
 }
 
 extension StoreTransaction {
     /// The batches with `status` (all when nil), each with its payload (empty once it is no longer kept).
-    func storedBatches(status: BatchStatus?) throws -> [StoredBatch] {
+    public func storedBatches(status: BatchStatus?) throws -> [StoredBatch] {
         try batches(status: status).map(stored)
     }
 
     /// Batch `id` with its payload.
-    func storedBatch(id: String) throws -> StoredBatch? {
+    public func storedBatch(id: String) throws -> StoredBatch? {
         try batch(id: id).map(stored)
     }
 

@@ -3,6 +3,10 @@ import KetenpoortCore
 import Store
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension StoreConformance {
     static let transactionChecks: [ConformanceCheck] = [
         ConformanceCheck("a transaction that throws leaves nothing behind") { store, _, _ async throws in
@@ -15,6 +19,15 @@ extension StoreConformance {
             }
             #expect(try await store.read { try $0.sentStates(bsn: "123456782") }.isEmpty)
             #expect(try await store.read { try $0.lastSnapshot(source: "coa") } == nil)
+        },
+        ConformanceCheck("the async forms run their body on a thread of the engine's, never on the caller's (a blocking witness would)") {
+            store, _, _ in
+            let caller = pthread_self()
+            let writer = try await store.write { _ in pthread_self() }
+            let caller2 = pthread_self()
+            let reader = try await store.read { _ in pthread_self() }
+            #expect(writer != caller)
+            #expect(reader != caller2)
         },
         ConformanceCheck("the blocking forms, for code on a thread of its own, see what the async forms wrote and the other way round") {
             store, _, _ in

@@ -22,24 +22,6 @@ final class SteppingClock: WallClock, @unchecked Sendable {
     func now() -> Date { instant }
 }
 
-/// Every BSN and name of the COA samples: what no export may contain.
-enum PersonalData {
-    static func of(_ samples: [String]) throws -> [String] {
-        var found: [String] = []
-        for sample in samples {
-            let lines = try String(contentsOf: Repository.sample("coa", sample), encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
-            for line in lines {
-                let columns = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
-                guard columns.count > 3 else { continue }
-                found += [columns[0], columns[2], columns[3]].filter { $0.count >= 3 }
-            }
-        }
-        return found
-    }
-
-    static func leaks(_ text: String, _ values: [String]) -> [String] { values.filter { text.contains($0) } }
-}
-
 @Suite("Incident register")
 struct IncidentTests {
     static let pseudonym = SubjectPseudonym(key: Data(repeating: 7, count: 32))

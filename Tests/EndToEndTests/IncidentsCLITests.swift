@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 

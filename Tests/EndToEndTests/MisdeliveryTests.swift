@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import Testing
 

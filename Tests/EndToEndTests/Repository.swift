@@ -5,16 +5,8 @@ import Gateway
 import KetenpoortCore
 import KetenpoortTesting
 
-/// Fixed instants for the pipeline (the samples are made for 2026-11-22).
-enum Clock {
-    /// Noon in Amsterdam (11:00 UTC in winter) of the given day.
-    static func noon(_ year: Int, _ month: Int, _ day: Int) -> FixedWallClock {
-        FixedWallClock(Date(timeIntervalSince1970: Double(CalendarDate(year: year, month: month, day: day)!.daysSinceEpoch) * 86400 + 11 * 3600))
-    }
-    static let referenceDay = noon(2026, 11, 22)
-    /// The day after the 2026-11-23 DUO file was made.
-    static let duoDay = noon(2026, 11, 24)
-}
+/// Fixed instants for the pipeline.
+typealias Clock = ReferenceClock
 
 /// The CLI binary run as a child process, stdout and stderr captured separately through pipes.
 enum CLI {

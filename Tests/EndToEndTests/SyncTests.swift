@@ -7,80 +7,8 @@ import Sealing
 import Store
 import Testing
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
-/// The notifications of one batch, as a municipality would read them.
-final class BatchContents: NSObject, XMLParserDelegate {
-    struct Notification: Hashable {
-        var soort = ""
-        var vnummer: String?
-        var bsn: String?
-        var elements: Set<String> = []
-        /// `v:<V-number>` or `b:<BSN>`, as the gateway keys persons.
-        var key: String { vnummer.map { "v:" + $0 } ?? "b:" + (bsn ?? "") }
-    }
-
-    var rootAttributes: [String: String] = [:]
-    var notifications: [Notification] = []
-    private var current: Notification?
-    private var text = ""
-
-    static func parse(_ data: Data) throws -> BatchContents {
-        let contents = BatchContents()
-        let parser = XMLParser(data: data)
-        parser.delegate = contents
-        guard parser.parse() else { throw CocoaError(.fileReadCorruptFile) }
-        return contents
-    }
-
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:])
-    {
-        text = ""
-        if name == "Kennisgevingen" { rootAttributes = attributes.filter { !$0.key.hasPrefix("xmlns") } }
-        if name == "Kennisgeving" { current = Notification(soort: attributes["soort"] ?? "") } else { current?.elements.insert(name) }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        switch name {
-        case "VNummer": current?.vnummer = text
-        case "BSN": current?.bsn = text
-        case "Kennisgeving":
-            if let current { notifications.append(current) }
-            current = nil
-        default: break
-        }
-    }
-}
-
 /// A gateway in a temporary directory: its own dev PKI, configuration and store.
-struct SyncFixture {
-    let directory: TempDirectory
-    let runtime: GatewayRuntime
-
-    static let clock = FixedWallClock(
-        Date(timeIntervalSince1970: Double(CalendarDate(year: 2026, month: 11, day: 24)!.daysSinceEpoch) * 86400 + 11 * 3600))
-
-    init(parties excluded: Set<String> = [], maxBatchRecords: Int = 5_000, checkpointEvery: Int = 100) throws {
-        directory = try TempDirectory()
-        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: "maxBatchRecords: 5000", with: "maxBatchRecords: \(maxBatchRecords)")
-        yaml = yaml.replacingOccurrences(of: "checkpointEvery: 100", with: "checkpointEvery: \(checkpointEvery)")
-        yaml = yaml.components(separatedBy: "\n").filter { line in !excluded.contains { line.contains("id: \($0),") } }.joined(separator: "\n")
-        let config = directory.file("ketenpoort.yaml")
-        try yaml.write(to: config, atomically: true, encoding: .utf8)
-        let configuration = try GatewayConfiguration.load(contentsOf: config)
-        _ = try DevPKI.initialize(directory: directory.file("var/pki"), parties: try configuration.devIdentities(), now: Self.clock.now())
-        runtime = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: Self.clock)
-    }
-
-    func sync(_ sample: String) throws -> SyncReport {
-        try runtime.coaGemeenteSync().run(input: Repository.sample("coa", sample))
-    }
-
+extension SyncFixture {
     /// The notifications sealed in `run`, as (municipality, soort, person key).
     func notifications(run: String) throws -> Set<[String]> {
         var result = Set<[String]>()

@@ -250,7 +250,8 @@ final class SyncStaging {
                     let gemeente = withdrawals.text(2)
                     try body(
                         Notification(
-                            gemeente: gemeente, kind: try Self.kind(withdrawals.text(3)), person: withdrawals.text(4), addressee: gemeente, record: nil,
+                            gemeente: gemeente, kind: try Self.kind(withdrawals.text(3)), person: withdrawals.text(4), addressee: gemeente,
+                            record: nil,
                             contentHash: nil, isHoused: false, bsn: withdrawals.optionalText(5), vnummer: withdrawals.optionalText(6)))
                     withdrawal = try withdrawals.next() ? (withdrawals.integer(0), withdrawals.integer(1)) : nil
                 } else if let (_, kind) = sending {

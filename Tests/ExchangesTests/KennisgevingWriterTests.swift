@@ -106,14 +106,14 @@ struct KennisgevingWriterTests {
                 "BSN": nextBSN(), "VNUMMER": String(3_000_000_000 + index), "GEMEENTE": "GM0002", "WERKERVARING": "\"Lasser; \"\"staal\"\"\"",
             ])
         }
-        return COA.file(rows)
+        return COARows.file(rows)
     }
 
     @Test("a translation writes the same bytes whether its documents stay in memory or go through part files")
     func translationThroughPartFiles() throws {
         try TempDirectory.with { directory in
             let input = try directory.write("tvs-export-20261122.csv", Self.snapshot())
-            var inMemory = try CoaToGemeenteTranslation(workspace: try Repository.workspace(), clock: Clock.referenceDay)
+            var inMemory = try CoaToGemeenteTranslation(workspace: try Repository.workspace(), clock: ReferenceClock.referenceDay)
             inMemory.outputLimits = KennisgevingWriters.Limits()
             var throughParts = inMemory
             throughParts.outputLimits = KennisgevingWriters.Limits(budget: 1, smallestFlush: 1, largestFlush: 1)

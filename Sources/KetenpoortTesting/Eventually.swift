@@ -4,7 +4,7 @@
 /// parallel suite keeps every cooperative thread busy for a while, the work the test waits for is
 /// held up as long as this loop is, and a clock-based limit would run out without one more check
 /// after that work could run.
-func eventually(within limit: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
+public func eventually(within limit: Duration = .seconds(60), _ condition: () throws -> Bool) async throws -> Bool {
     let interval = Duration.milliseconds(20)
     let checks = max(1, Int(limit / interval))
     for _ in 0..<checks {

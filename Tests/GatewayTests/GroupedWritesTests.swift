@@ -63,7 +63,7 @@ struct GroupedWritesTests {
         try await held.release()
         for other in others { try await other.value }
         #expect(held.store.writes == 2)
-        #expect(try held.store.read { try $0.lastAuditEntry()?.seq } == 11)
+        #expect(try await held.store.read { try $0.lastAuditEntry()?.seq } == 11)
     }
 
     @Test("a write that throws fails only its own caller: the group is redone one write per transaction")
@@ -77,7 +77,7 @@ struct GroupedWritesTests {
         try await held.release()
         for task in good { try await task.value }
         await #expect(throws: Refused.self) { try await bad.value }
-        #expect(try held.store.read { try $0.lastAuditEntry()?.seq } == 4)
+        #expect(try await held.store.read { try $0.lastAuditEntry()?.seq } == 4)
         // The first alone, the failed group, then each of the four again.
         #expect(held.store.writes == 6)
     }
