@@ -43,16 +43,19 @@ public enum ContentDigest {
 
     /// Checks `field` against `body`: at least one supported algorithm, and every supported one matches.
     public static func verify(_ field: String, body: some DataProtocol) throws {
-        let digests = try parse(field)
-        let known = digests.filter { supportedAlgorithms.contains($0.key) }
+        try verify(field, sha256: Data(SHA256.hash(data: body)), sha512: Data(SHA512.hash(data: body)))
+    }
+
+    /// Checks `field` against a body's digests taken as it arrived (a streamed body): at least one
+    /// supported algorithm, and every supported one matches. Throws `transport.digest-malformed` or
+    /// `transport.digest-mismatch`.
+    public static func verify(_ field: String, sha256: Data, sha512: Data) throws {
+        let known = try parse(field).filter { supportedAlgorithms.contains($0.key) }
         guard !known.isEmpty else {
             throw KetenpoortError(.transportDigestMalformed, "Content-Digest has no sha-256 or sha-512 member")
         }
-        for (algorithm, expected) in known {
-            let actual = algorithm == "sha-256" ? Data(SHA256.hash(data: body)) : Data(SHA512.hash(data: body))
-            guard actual == expected else {
-                throw KetenpoortError(.transportDigestMismatch, "the body does not match its Content-Digest (\(algorithm))")
-            }
+        for (algorithm, expected) in known where (algorithm == "sha-256" ? sha256 : sha512) != expected {
+            throw KetenpoortError(.transportDigestMismatch, "the body does not match its Content-Digest (\(algorithm))")
         }
     }
 
