@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 import Store
 
 /// The answer to one question (formats.md §4): exactly these fields, nothing else about the person.

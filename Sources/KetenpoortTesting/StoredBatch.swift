@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 import Store
 
 /// A batch of the outbox with its whole payload, for tests that read what was sealed (the store

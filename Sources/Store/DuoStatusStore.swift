@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 /// The status store: each person's integration status as of the last applied DUO extract, read by
 /// the IND's real-time answers and written only by the DUO ingest. It lives apart from the rest of

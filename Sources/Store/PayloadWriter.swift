@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 /// Writes the payload of one outbox batch as it is produced, in parts of
 /// `OutboxBatch.payloadPartSize`: only the part being filled is in memory.

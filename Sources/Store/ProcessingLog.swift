@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 
 /// The processing log (*Logboek dataverwerkingen*), append-only, behind its own protocol: the IND's
 /// real-time answers commit to it before they leave (fail closed), so it must never wait for the

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KetenpoortCore
 import Store
 
 /// Claims on due batches, serialised by SQLite's one writer: the batches chosen here cannot be

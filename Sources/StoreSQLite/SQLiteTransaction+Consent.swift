@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KetenpoortCore
 import Store
 
 /// The consent register, its decision log and the held advices on SQLite. Consent versions and

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KetenpoortCore
 import Store
 
 /// The incident register on SQLite: rows are only ever inserted (triggers refuse the rest),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import KetenpoortCore
 import Store
 
 /// `ketenpoort outbox list`: what waits to be delivered, what was, and what needs an operator.

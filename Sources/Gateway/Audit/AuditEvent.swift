@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 import Store
 
 /// What the audit chain records: a kind and a payload without personal data.

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 import Store
 
 /// The consents as known at one moment: the latest version of each `toestemmingId`, by subject.

@@ -1,3 +1,4 @@
+import KetenpoortCore
 import Store
 
 /// The attempts the delivery worker has in flight, and whether another may start: at most

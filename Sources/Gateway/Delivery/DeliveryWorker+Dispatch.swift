@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 import Store
 
 extension DeliveryWorker {

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 import Store
 
 /// The facts the AP's data-breach form asks for, drafted from an incident: nature, categories and

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 import Store
 
 /// An incident with its workflow so far: the record, its appended events, and for aggregated

@@ -1,5 +1,4 @@
 import Foundation
-import KetenpoortCore
 
 /// One person's integration status as DUO last reported it: a detail record of the status extract
 /// (formats.md §3), typed. Dates are ISO `yyyy-mm-dd` (nil when DUO sent `00000000`); the birth

@@ -1,5 +1,4 @@
 import Foundation
-import KetenpoortCore
 
 /// The last accepted snapshot of a source: its date, and the run that accepted it.
 public struct SnapshotMark: Sendable, Equatable {
