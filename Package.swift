@@ -98,6 +98,9 @@ let package = Package(
         ),
         // The platform every exchange runs on: configuration and party registry, the intake pipeline,
         // the audit chain, incidents, the consent register and guard, delivery, the scheduler, retention.
+        // PostgreSQL through libpq (Debian libpq-dev), for several gateway nodes on one database.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "StorePostgres", dependencies: ["Store", "KetenpoortCore", "CLibPQ"]),
         // The conformance suite every store engine runs (tests only).
         .target(name: "StoreTesting", dependencies: ["Store", "KetenpoortCore"]),
         .target(
@@ -171,6 +174,7 @@ let package = Package(
                 "Exchanges", "Gateway", "Adapters", "Contracts", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Logging", package: "swift-log"),
             ]),
+        .testTarget(name: "StorePostgresTests", dependencies: ["StorePostgres", "StoreTesting", "KetenpoortCore", "KetenpoortTesting"]),
         .testTarget(
             name: "StoreSQLiteTests",
             dependencies: ["Store", "StoreSQLite", "StoreTesting", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,0 +1,102 @@
+import CLibPQ
+import Foundation
+import KetenpoortCore
+import Store
+
+/// One connection to PostgreSQL through libpq. Blocking: the engine uses each connection on one of
+/// its own threads at a time, never on Swift's cooperative pool.
+///
+/// Parameters and results travel as text (`$1`, `$2`, … in the statement); errors carry the
+/// server's SQLSTATE and primary message only — never its DETAIL, which can quote a row's values.
+final class PostgresConnection {
+    private let connection: OpaquePointer
+
+    /// Connects with `conninfo` (libpq's `key=value` or `postgresql://` form); throws
+    /// `store.unavailable` naming libpq's reason when the server cannot be reached.
+    init(conninfo: String) throws {
+        guard let connection = PQconnectdb(conninfo) else {
+            throw KetenpoortError(.storeUnavailable, "PostgreSQL: libpq could not allocate a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(connection)
+            throw KetenpoortError(.storeUnavailable, "PostgreSQL cannot be reached: \(reason)")
+        }
+        self.connection = connection
+    }
+
+    deinit { PQfinish(connection) }
+
+    /// Runs `sql` with `parameters` and returns its rows (none for a statement that returns none).
+    @discardableResult
+    func query(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
+        let result = try run(sql, parameters)
+        defer { PQclear(result) }
+        let columns = Int(PQnfields(result))
+        let count = Int(PQntuples(result))
+        var rows: [[String?]] = []
+        rows.reserveCapacity(count)
+        for row in 0..<Int32(count) {
+            rows.append(
+                (0..<Int32(columns)).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                })
+        }
+        let names = (0..<Int32(columns)).map { String(cString: PQfname(result, $0)) }
+        return PostgresRows(columns: names, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
+    }
+
+    /// Runs `sql` (several statements, no parameters): migrations and session settings.
+    func execute(script sql: String) throws {
+        guard let result = PQexec(connection, sql) else { throw lost() }
+        defer { PQclear(result) }
+        try check(result)
+    }
+
+    private func run(_ sql: String, _ parameters: [String?]) throws -> OpaquePointer {
+        let values = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { values.forEach { free($0) } }
+        let result = values.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in
+                PQexecParams(connection, sql, Int32(parameters.count), nil, pointers.baseAddress, nil, nil, 0)
+            }
+        }
+        guard let result else { throw lost() }
+        do { try check(result) } catch {
+            PQclear(result)
+            throw error
+        }
+        return result
+    }
+
+    private func check(_ result: OpaquePointer) throws {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
+        default:
+            func field(_ code: Int32) -> String { PQresultErrorField(result, code).map { String(cString: $0) } ?? "" }
+            throw PostgresError(sqlState: field(Int32(UInt8(ascii: "C"))), message: field(Int32(UInt8(ascii: "M"))))
+        }
+    }
+
+    private func lost() -> KetenpoortError {
+        KetenpoortError(
+            .storeUnavailable, "PostgreSQL: \(String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))")
+    }
+}
+
+/// The rows a statement returned, as text (nil for SQL NULL).
+struct PostgresRows {
+    let columns: [String]
+    let rows: [[String?]]
+    /// The rows the statement inserted, changed or deleted.
+    let affected: Int
+}
+
+/// An error the server reported: its SQLSTATE (`23505` unique violation, `40001` serialisation
+/// failure, …) and its primary message, which names constraints and tables, never values.
+struct PostgresError: Error, CustomStringConvertible {
+    let sqlState: String
+    let message: String
+
+    var description: String { "PostgreSQL \(sqlState): \(message)" }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import KetenpoortCore
+import KetenpoortTesting
+import Testing
+
+@testable import StorePostgres
+
+/// libpq against a real PostgreSQL 15 server of the test's own.
+@Suite("PostgreSQL connection", .serialized)
+struct PostgresConnectionTests {
+    @Test("parameters and results travel as text, NULL as nil; a server error carries SQLSTATE and no row values")
+    func roundTrip() throws {
+        let server = try TemporaryPostgres.start()
+        defer { server.stop() }
+        let connection = try PostgresConnection(conninfo: server.conninfo)
+        try connection.execute(script: "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, note TEXT)")
+        let inserted = try connection.query("INSERT INTO t (id, n, note) VALUES ($1, $2, $3), ($4, $5, $6)", ["a", "1", nil, "b", "2", "x'y"])
+        #expect(inserted.affected == 2)
+        let rows = try connection.query("SELECT id, n, note FROM t ORDER BY id")
+        #expect(rows.columns == ["id", "n", "note"])
+        #expect(rows.rows == [["a", "1", nil], ["b", "2", "x'y"]])
+        let duplicate = #expect(throws: PostgresError.self) {
+            try connection.query("INSERT INTO t (id) VALUES ($1)", ["123456782"])
+            try connection.query("INSERT INTO t (id) VALUES ($1)", ["123456782"])
+        }
+        #expect(duplicate?.sqlState == "23505")
+        #expect(duplicate.map { !"\($0)".contains("123456782") } == true, "no value of the row in the error")
+    }
+
+    @Test("a server that is not there is store.unavailable")
+    func unreachable() throws {
+        let port = try LoopbackPort.free()
+        #expect(throws: KetenpoortError(.storeUnavailable, "")) {
+            _ = try PostgresConnection(conninfo: "host=127.0.0.1 port=\(port) user=postgres connect_timeout=2")
+        }
+    }
+}
