@@ -51,21 +51,21 @@ struct BSNRuleTests {
 
     @Test("the IND's API: eight digits answer, and are logged, as the nine-digit BSN; seven are refused")
     func statusAPI() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        #expect(StatusAPIFixture.persons.contains { $0.bsn == Self.nine })
-        let full = try await fixture.post("/statusvragen", StatusAPITests.single(Self.nine))
-        let short = try await fixture.post("/statusvragen", StatusAPITests.single(Self.eight))
-        #expect(full.status == 200 && short.status == 200, "\(short.text)")
-        #expect(short.json["status"] as? String == "voldaan")
-        #expect(short.json as NSDictionary == full.json as NSDictionary)
-        let bulk = try await fixture.post("/statusvragen/bulk", StatusAPITests.question.merging(["bsns": [Self.eight, Self.nine]]) { $1 })
-        #expect((bulk.json["antwoorden"] as? [[String: Any]])?.map { $0["status"] as? String } == ["voldaan", "voldaan"])
-        let subject = try fixture.runtime.subjectPseudonym().of(PersonKey(value: "b:" + Self.nine))
-        #expect(try await fixture.runtime.store.processingLog.processings(subject: subject).count == 3)
-        for bsn in [Self.seven, "0" + Self.eight + "0", "1" + Self.eight] {
-            let refused = try await fixture.post("/statusvragen", StatusAPITests.single(bsn))
-            #expect(refused.status == 400 && refused.json["code"] as? String == "request.bsn-invalid", "\(bsn.count) digits")
+        try await StatusAPIFixture.run { fixture in
+            #expect(StatusAPIFixture.persons.contains { $0.bsn == Self.nine })
+            let full = try await fixture.post("/statusvragen", StatusAPITests.single(Self.nine))
+            let short = try await fixture.post("/statusvragen", StatusAPITests.single(Self.eight))
+            #expect(full.status == 200 && short.status == 200, "\(short.text)")
+            #expect(short.json["status"] as? String == "voldaan")
+            #expect(short.json as NSDictionary == full.json as NSDictionary)
+            let bulk = try await fixture.post("/statusvragen/bulk", StatusAPITests.question.merging(["bsns": [Self.eight, Self.nine]]) { $1 })
+            #expect((bulk.json["antwoorden"] as? [[String: Any]])?.map { $0["status"] as? String } == ["voldaan", "voldaan"])
+            let subject = try fixture.runtime.subjectPseudonym().of(PersonKey(value: "b:" + Self.nine))
+            #expect(try await fixture.runtime.store.processingLog.processings(subject: subject).count == 3)
+            for bsn in [Self.seven, "0" + Self.eight + "0", "1" + Self.eight] {
+                let refused = try await fixture.post("/statusvragen", StatusAPITests.single(bsn))
+                #expect(refused.status == 400 && refused.json["code"] as? String == "request.bsn-invalid", "\(bsn.count) digits")
+            }
         }
     }
 }

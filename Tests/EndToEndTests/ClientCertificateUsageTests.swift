@@ -19,24 +19,24 @@ struct ClientCertificateUsageTests {
             (DevPKI.Variant.withoutDigitalSignature, "the key usage lacks digitalSignature"),
         ])
     func refused(variant: DevPKI.Variant, reason: String) async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let pki = fixture.directory.file("var/pki")
-        let ind = try #require(try fixture.runtime.configuration.devIdentities().first { $0.id == "ind" })
-        try DevPKI.issue(variant, for: ind, as: "ind-variant", in: pki)
-        let certificate = try #require(try PEMFiles.loadCertificates(DevPKI.certificateFile(for: "ind-variant", in: pki)).first)
-        #expect(ClientCertificateUsage.refusal(certificate) == reason)
-        let refused = await #expect(throws: KetenpoortError.self) { try await fixture.post("/statusvragen", Self.question, as: "ind-variant") }
-        #expect(refused?.code == .transportTLS)
-        let lines = fixture.log.all
-        // A key whose certificate lacks digitalSignature cannot even sign the handshake (the TLS
-        // stack refuses that before the gateway's check runs); the others are refused by the check.
-        if variant != .withoutDigitalSignature {
-            #expect(lines.contains { $0.contains("client certificate refused") && $0.contains(reason) && $0.contains(ind.oin.value) })
+        try await StatusAPIFixture.run { fixture in
+            let pki = fixture.directory.file("var/pki")
+            let ind = try #require(try fixture.runtime.configuration.devIdentities().first { $0.id == "ind" })
+            try DevPKI.issue(variant, for: ind, as: "ind-variant", in: pki)
+            let certificate = try #require(try PEMFiles.loadCertificates(DevPKI.certificateFile(for: "ind-variant", in: pki)).first)
+            #expect(ClientCertificateUsage.refusal(certificate) == reason)
+            let refused = await #expect(throws: KetenpoortError.self) { try await fixture.post("/statusvragen", Self.question, as: "ind-variant") }
+            #expect(refused?.code == .transportTLS)
+            let lines = fixture.log.all
+            // A key whose certificate lacks digitalSignature cannot even sign the handshake (the TLS
+            // stack refuses that before the gateway's check runs); the others are refused by the check.
+            if variant != .withoutDigitalSignature {
+                #expect(lines.contains { $0.contains("client certificate refused") && $0.contains(reason) && $0.contains(ind.oin.value) })
+            }
+            #expect(!lines.joined().contains(StatusAPIFixture.persons[4].bsn))
+            let answered = try await fixture.post("/statusvragen", Self.question, as: "ind")
+            #expect(answered.status == 200)
         }
-        #expect(!lines.joined().contains(StatusAPIFixture.persons[4].bsn))
-        let answered = try await fixture.post("/statusvragen", Self.question, as: "ind")
-        #expect(answered.status == 200)
     }
 
     @Test("the dev PKI issues client certificates the gateway accepts: end entity, digitalSignature, clientAuth")

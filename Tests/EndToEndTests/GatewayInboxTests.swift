@@ -38,108 +38,115 @@ struct GatewayInboxTests {
 
     @Test("a COA snapshot delivered by COA is synced, answered with the validation counts, and the same key again answers 409")
     func coaSnapshot() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
-        let response = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa", signedBy: "coa")
-        #expect(response.status == 201, "\(response.text)")
-        let receipt = response.json
-        let validated = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", snapshot.path])
-        let expected = try #require(try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])
-        #expect(receipt["accepted"] as? Int == expected["accepted"] as? Int)
-        #expect(receipt["quarantined"] as? Int == expected["quarantined"] as? Int)
-        #expect(receipt["outcome"] as? String == "applied")
-        #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") }?.date == CalendarDate(year: 2026, month: 11, day: 22))
-        #expect(!(try await fixture.runtime.store.read { try $0.batches(status: nil) }).isEmpty, "the sync sealed batches")
-        let again = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
-        #expect(again.status == 409)
-        #expect(again.json as NSDictionary == receipt as NSDictionary)
-        let reused = try await Self.deliver(
-            fixture, contract: "coa-tvs-export", file: Repository.sample("coa", "tvs-export-20261121.csv"), name: "tvs-export-20261123.csv",
-            key: "coa-20261122", as: "coa")
-        #expect(reused.status == 422)
-        #expect(reused.json["code"] as? String == "inbox.idempotency-key-reused")
+        try await StatusAPIFixture.run { fixture in
+            let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
+            let response = try await Self.deliver(
+                fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa", signedBy: "coa")
+            #expect(response.status == 201, "\(response.text)")
+            let receipt = response.json
+            let validated = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", snapshot.path])
+            let expected = try #require(try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])
+            #expect(receipt["accepted"] as? Int == expected["accepted"] as? Int)
+            #expect(receipt["quarantined"] as? Int == expected["quarantined"] as? Int)
+            #expect(receipt["outcome"] as? String == "applied")
+            #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") }?.date == CalendarDate(year: 2026, month: 11, day: 22))
+            #expect(!(try await fixture.runtime.store.read { try $0.batches(status: nil) }).isEmpty, "the sync sealed batches")
+            let again = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
+            #expect(again.status == 409)
+            #expect(again.json as NSDictionary == receipt as NSDictionary)
+            let reused = try await Self.deliver(
+                fixture, contract: "coa-tvs-export", file: Repository.sample("coa", "tvs-export-20261121.csv"), name: "tvs-export-20261123.csv",
+                key: "coa-20261122", as: "coa")
+            #expect(reused.status == 422)
+            #expect(reused.json["code"] as? String == "inbox.idempotency-key-reused")
+        }
     }
 
     @Test("a DUO extract from DUO is applied; a rejected one answers 422 and leaves the store as it was")
     func duoExtract() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let rejected = try await Self.deliver(
-            fixture, contract: "duo-status-extract", file: Repository.fixture("duo-bad-control-total.dat"), name: "duo-inburgering-20261124.dat",
-            key: "duo-bad", as: "duo")
-        #expect(rejected.status == 422, "\(rejected.text)")
-        #expect(rejected.json["outcome"] as? String == "rejected")
-        #expect(try await fixture.runtime.store.duoStatus.read { try $0.duoStatusCount() } == StatusAPIFixture.persons.count)
-        #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
-        let next = fixture.directory.file("duo-inburgering-20261124.dat")
-        try StatusAPIFixture.writeExtract(to: next, next: true)
-        let applied = try await Self.deliver(fixture, contract: "duo-status-extract", file: next, key: "duo-43", as: "duo", signedBy: "duo")
-        #expect(applied.status == 201, "\(applied.text)")
-        #expect(applied.json["outcome"] as? String == "applied")
-        #expect(applied.json["accepted"] as? Int == StatusAPIFixture.persons.count)
-        #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
-        let answer = try await fixture.post("/statusvragen", StatusAPITests.single(StatusAPIFixture.persons[0].bsn))
-        #expect(answer.json["status"] as? String == "voldaan" && answer.json["peildatum"] as? String == "2026-11-24")
+        try await StatusAPIFixture.run { fixture in
+            let rejected = try await Self.deliver(
+                fixture, contract: "duo-status-extract", file: Repository.fixture("duo-bad-control-total.dat"), name: "duo-inburgering-20261124.dat",
+                key: "duo-bad", as: "duo")
+            #expect(rejected.status == 422, "\(rejected.text)")
+            #expect(rejected.json["outcome"] as? String == "rejected")
+            #expect(try await fixture.runtime.store.duoStatus.read { try $0.duoStatusCount() } == StatusAPIFixture.persons.count)
+            #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
+            let next = fixture.directory.file("duo-inburgering-20261124.dat")
+            try StatusAPIFixture.writeExtract(to: next, next: true)
+            let applied = try await Self.deliver(fixture, contract: "duo-status-extract", file: next, key: "duo-43", as: "duo", signedBy: "duo")
+            #expect(applied.status == 201, "\(applied.text)")
+            #expect(applied.json["outcome"] as? String == "applied")
+            #expect(applied.json["accepted"] as? Int == StatusAPIFixture.persons.count)
+            #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
+            let answer = try await fixture.post("/statusvragen", StatusAPITests.single(StatusAPIFixture.persons[0].bsn))
+            #expect(answer.json["status"] as? String == "voldaan" && answer.json["peildatum"] as? String == "2026-11-24")
+        }
     }
 
     @Test("Argonaut's advices and DUO's consent feed are taken in through the inbox by their producers")
     func adviceAndConsent() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let advices = Repository.sample("argonaut", "argonaut-advies-20261122.jsonl")
-        let advice = try await Self.deliver(fixture, contract: "argonaut-advies", file: advices, key: "arg-1", as: "argonaut")
-        #expect(advice.status == 201, "\(advice.text)")
-        #expect(advice.json["outcome"] as? String == "applied")
-        #expect((advice.json["accepted"] as? Int ?? 0) > 0)
-        let consents = try #require(
-            try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent("adapters/toestemming/samples").path).first {
-                $0.hasSuffix(".jsonl")
-            })
-        let consent = try await Self.deliver(
-            fixture, contract: "toestemming", file: Repository.sample("toestemming", consents), key: "tst-1", as: "duo")
-        #expect(consent.status == 201, "\(consent.text)")
-        let wrong = try await Self.deliver(fixture, contract: "argonaut-advies", file: advices, key: "arg-2", as: "duo")
-        #expect(wrong.status == 403)
-        for text in [advice.text, consent.text] { #expect(!text.contains("ontheffing") && !text.contains("bsn")) }
+        try await StatusAPIFixture.run { fixture in
+            let advices = Repository.sample("argonaut", "argonaut-advies-20261122.jsonl")
+            let advice = try await Self.deliver(fixture, contract: "argonaut-advies", file: advices, key: "arg-1", as: "argonaut")
+            #expect(advice.status == 201, "\(advice.text)")
+            #expect(advice.json["outcome"] as? String == "applied")
+            #expect((advice.json["accepted"] as? Int ?? 0) > 0)
+            let consents = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: Repository.root.appendingPathComponent("adapters/toestemming/samples").path).first
+                {
+                    $0.hasSuffix(".jsonl")
+                })
+            let consent = try await Self.deliver(
+                fixture, contract: "toestemming", file: Repository.sample("toestemming", consents), key: "tst-1", as: "duo")
+            #expect(consent.status == 201, "\(consent.text)")
+            let wrong = try await Self.deliver(fixture, contract: "argonaut-advies", file: advices, key: "arg-2", as: "duo")
+            #expect(wrong.status == 403)
+            for text in [advice.text, consent.text] { #expect(!text.contains("ontheffing") && !text.contains("bsn")) }
+        }
     }
 
     @Test("the wrong sender, a wrong digest, a foreign signature, a bad file name and a BSN in the key or file name are refused")
     func refusals() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
-        let cases: [(HTTPResponse, Int, String)] = [
-            (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k1", as: "duo"), 403, "caller.role-not-allowed"),
-            (
-                try await Self.deliver(
-                    fixture, contract: "coa-tvs-export", file: snapshot, key: "k2", as: "coa", digest: ContentDigest.field(for: Data("x".utf8))), 400,
-                "transport.digest-mismatch"
-            ),
-            (
-                try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k3", as: "coa", signedBy: "duo"), 400,
-                "inbox.signature-mismatch"
-            ),
-            (
-                try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, name: "snapshot.csv", key: "k4", as: "coa"), 400,
-                "inbox.filename-invalid"
-            ),
-            (try await Self.deliver(fixture, contract: "gemeente-kennisgeving", file: snapshot, key: "k5", as: "coa"), 404, "inbox.contract-unknown"),
-            (
-                try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-123456782", as: "coa"), 400,
-                "inbox.bsn-in-header"
-            ),
-            (
-                try await Self.deliver(
-                    fixture, contract: "toestemming", file: Repository.sample("toestemming", "toestemming-20261122.jsonl"), name: "282295215.jsonl",
-                    key: "k6", as: "duo"), 400, "inbox.bsn-in-header"
-            ),
-        ]
-        for (response, status, code) in cases {
-            #expect(response.status == status, "\(code): \(response.text)")
-            #expect(response.json["code"] as? String == code)
-            #expect(!response.text.contains("123456782") && !response.text.contains("282295215"))
+        try await StatusAPIFixture.run { fixture in
+            let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
+            let cases: [(HTTPResponse, Int, String)] = [
+                (try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k1", as: "duo"), 403, "caller.role-not-allowed"),
+                (
+                    try await Self.deliver(
+                        fixture, contract: "coa-tvs-export", file: snapshot, key: "k2", as: "coa", digest: ContentDigest.field(for: Data("x".utf8))),
+                    400,
+                    "transport.digest-mismatch"
+                ),
+                (
+                    try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "k3", as: "coa", signedBy: "duo"), 400,
+                    "inbox.signature-mismatch"
+                ),
+                (
+                    try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, name: "snapshot.csv", key: "k4", as: "coa"), 400,
+                    "inbox.filename-invalid"
+                ),
+                (
+                    try await Self.deliver(fixture, contract: "gemeente-kennisgeving", file: snapshot, key: "k5", as: "coa"), 404,
+                    "inbox.contract-unknown"
+                ),
+                (
+                    try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-123456782", as: "coa"), 400,
+                    "inbox.bsn-in-header"
+                ),
+                (
+                    try await Self.deliver(
+                        fixture, contract: "toestemming", file: Repository.sample("toestemming", "toestemming-20261122.jsonl"),
+                        name: "282295215.jsonl",
+                        key: "k6", as: "duo"), 400, "inbox.bsn-in-header"
+                ),
+            ]
+            for (response, status, code) in cases {
+                #expect(response.status == status, "\(code): \(response.text)")
+                #expect(response.json["code"] as? String == code)
+                #expect(!response.text.contains("123456782") && !response.text.contains("282295215"))
+            }
+            #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } == nil, "nothing was synced")
         }
-        #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } == nil, "nothing was synced")
     }
 }

@@ -46,42 +46,44 @@ struct RealTimePathTests {
 
     @Test("an IND question is answered while a nightly sync holds a batch transaction open")
     func duringSync() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let sync = try Self.launch(
-            fixture, ["sync", "coa-gemeenten", Repository.sample("coa", "tvs-export-20261121.csv").path], heldAt: "sync.batch-committing:1")
-        #expect(try await Self.waitUntilHeld(sync))
-        try await Self.ask(fixture, 4, peildatum: "2026-11-23")
-        #expect(await Self.release(sync) == 0)
-        #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } != nil)
+        try await StatusAPIFixture.run { fixture in
+            let sync = try Self.launch(
+                fixture, ["sync", "coa-gemeenten", Repository.sample("coa", "tvs-export-20261121.csv").path], heldAt: "sync.batch-committing:1")
+            #expect(try await Self.waitUntilHeld(sync))
+            try await Self.ask(fixture, 4, peildatum: "2026-11-23")
+            #expect(await Self.release(sync) == 0)
+            #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } != nil)
+        }
     }
 
     @Test("an IND question is answered from the previous extract while a DUO ingest holds its transaction open")
     func duringDuoIngest() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let next = fixture.directory.file("duo-inburgering-20261124.dat")
-        try StatusAPIFixture.writeExtract(to: next, next: true)
-        let ingest = try Self.launch(fixture, ["ingest", "duo", next.path], heldAt: "duo.record-applying:1")
-        #expect(try await Self.waitUntilHeld(ingest))
-        #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
-        // The new extract is not applied whole yet: the answer is the previous one's.
-        try await Self.ask(fixture, 0, peildatum: "2026-11-23")
-        #expect(await Self.release(ingest) == 0)
-        try await Self.ask(fixture, 1, peildatum: "2026-11-24")
+        try await StatusAPIFixture.run { fixture in
+            let next = fixture.directory.file("duo-inburgering-20261124.dat")
+            try StatusAPIFixture.writeExtract(to: next, next: true)
+            let ingest = try Self.launch(fixture, ["ingest", "duo", next.path], heldAt: "duo.record-applying:1")
+            #expect(try await Self.waitUntilHeld(ingest))
+            #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 42)
+            // The new extract is not applied whole yet: the answer is the previous one's.
+            try await Self.ask(fixture, 0, peildatum: "2026-11-23")
+            #expect(await Self.release(ingest) == 0)
+            try await Self.ask(fixture, 1, peildatum: "2026-11-24")
+        }
     }
 
     @Test("an IND question is answered while a CBS delivery holds its sealing transaction open")
     func duringCbsDelivery() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let key = fixture.directory.file("var/secrets/cbs-delivery-key")
-        try FileManager.default.createDirectory(at: key.deletingLastPathComponent(), withIntermediateDirectories: true)
-        #expect(
-            FileManager.default.createFile(atPath: key.path, contents: Data("real-time-path-test-key".utf8), attributes: [.posixPermissions: 0o600]))
-        let delivery = try Self.launch(fixture, ["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"], heldAt: "cbs.sealing:1")
-        #expect(try await Self.waitUntilHeld(delivery))
-        try await Self.ask(fixture, 2, peildatum: "2026-11-23")
-        #expect(await Self.release(delivery) == 0)
+        try await StatusAPIFixture.run { fixture in
+            let key = fixture.directory.file("var/secrets/cbs-delivery-key")
+            try FileManager.default.createDirectory(at: key.deletingLastPathComponent(), withIntermediateDirectories: true)
+            #expect(
+                FileManager.default.createFile(
+                    atPath: key.path, contents: Data("real-time-path-test-key".utf8), attributes: [.posixPermissions: 0o600]))
+            let delivery = try Self.launch(
+                fixture, ["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"], heldAt: "cbs.sealing:1")
+            #expect(try await Self.waitUntilHeld(delivery))
+            try await Self.ask(fixture, 2, peildatum: "2026-11-23")
+            #expect(await Self.release(delivery) == 0)
+        }
     }
 }

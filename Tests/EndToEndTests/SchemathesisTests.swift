@@ -11,42 +11,43 @@ import Testing
 struct SchemathesisTests {
     @Test("schemathesis finds no failure in the OpenAPI document's promises, and reaches answers about known and unknown persons")
     func fuzz() async throws {
-        let fixture = try await StatusAPIFixture.start()
-        defer { Task { await fixture.stop() } }
-        let schemathesis = try await PythonTool.executable("schemathesis", of: "schemathesis")
-        let pki = fixture.directory.file("var/pki")
-        let events = fixture.directory.file("schemathesis.ndjson")
-        let run = try await PythonTool.run(
-            schemathesis,
-            [
-                "run", Repository.root.appendingPathComponent("api/inburgering-v1.openapi.json").path, "--url", fixture.url("").absoluteString,
-                "--request-cert", DevPKI.certificateFile(for: "ind", in: pki).path, "--request-cert-key",
-                DevPKI.privateKeyFile(for: "ind", in: pki).path,
-                "--tls-verify", DevPKI.caCertificateFile(in: pki).path,
-                "--checks", "all", "--max-examples", "30", "--seed", "20261123", "--workers", "2", "--request-timeout", "10",
-                "--report", "ndjson", "--report-ndjson-path", events.path, "--no-color",
-            ],
-            // In the fixture's directory: schemathesis keeps a cache of earlier failures in `.schemathesis/`.
-            in: fixture.directory.url,
-            environment: [
-                "SCHEMATHESIS_HOOKS": Repository.root.appendingPathComponent("tools/schemathesis_hooks.py").path,
-                "SCHEMATHESIS_BSNS": StatusAPIFixture.persons.map(\.bsn).joined(separator: ","),
-                "HYPOTHESIS_STORAGE_DIRECTORY": fixture.directory.file("hypothesis").path,
-            ])
-        #expect(run.status == 0, "\(run)")
-        #expect(run.stdout.contains("No issues found"), "\(run.stdout)")
-        // Answers were reached for each question operation, about persons the store holds too.
-        let answers = try Self.answers(events)
-        for path in ["/statusvragen", "/statusvragen/bulk"] {
-            #expect(answers.filter { $0.path == path && $0.status == 200 }.count >= 5, "\(path): \(answers.filter { $0.path == path }.map(\.status))")
-        }
-        #expect(answers.contains { $0.status == 200 && $0.body.contains("\"status\":") }, "no answer about a person DUO knows")
-        #expect(
-            answers.contains {
-                $0.status == 200 && $0.body.hasPrefix("{\"bron\":\"DUO\",\"inburgeringsplichtig\":false,\"peildatum\":\"2026-11-23\"}")
-            }, "no answer about an unknown person")
-        for path in ["/statusvragen", "/statusvragen/bulk", "/openapi.json"] {
-            #expect(answers.contains { $0.path == path && $0.status == 405 }, "\(path): unsupported methods were not tried")
+        try await StatusAPIFixture.run { fixture in
+            let schemathesis = try await PythonTool.executable("schemathesis", of: "schemathesis")
+            let pki = fixture.directory.file("var/pki")
+            let events = fixture.directory.file("schemathesis.ndjson")
+            let run = try await PythonTool.run(
+                schemathesis,
+                [
+                    "run", Repository.root.appendingPathComponent("api/inburgering-v1.openapi.json").path, "--url", fixture.url("").absoluteString,
+                    "--request-cert", DevPKI.certificateFile(for: "ind", in: pki).path, "--request-cert-key",
+                    DevPKI.privateKeyFile(for: "ind", in: pki).path,
+                    "--tls-verify", DevPKI.caCertificateFile(in: pki).path,
+                    "--checks", "all", "--max-examples", "30", "--seed", "20261123", "--workers", "2", "--request-timeout", "10",
+                    "--report", "ndjson", "--report-ndjson-path", events.path, "--no-color",
+                ],
+                // In the fixture's directory: schemathesis keeps a cache of earlier failures in `.schemathesis/`.
+                in: fixture.directory.url,
+                environment: [
+                    "SCHEMATHESIS_HOOKS": Repository.root.appendingPathComponent("tools/schemathesis_hooks.py").path,
+                    "SCHEMATHESIS_BSNS": StatusAPIFixture.persons.map(\.bsn).joined(separator: ","),
+                    "HYPOTHESIS_STORAGE_DIRECTORY": fixture.directory.file("hypothesis").path,
+                ])
+            #expect(run.status == 0, "\(run)")
+            #expect(run.stdout.contains("No issues found"), "\(run.stdout)")
+            // Answers were reached for each question operation, about persons the store holds too.
+            let answers = try Self.answers(events)
+            for path in ["/statusvragen", "/statusvragen/bulk"] {
+                #expect(
+                    answers.filter { $0.path == path && $0.status == 200 }.count >= 5, "\(path): \(answers.filter { $0.path == path }.map(\.status))")
+            }
+            #expect(answers.contains { $0.status == 200 && $0.body.contains("\"status\":") }, "no answer about a person DUO knows")
+            #expect(
+                answers.contains {
+                    $0.status == 200 && $0.body.hasPrefix("{\"bron\":\"DUO\",\"inburgeringsplichtig\":false,\"peildatum\":\"2026-11-23\"}")
+                }, "no answer about an unknown person")
+            for path in ["/statusvragen", "/statusvragen/bulk", "/openapi.json"] {
+                #expect(answers.contains { $0.path == path && $0.status == 405 }, "\(path): unsupported methods were not tried")
+            }
         }
     }
 

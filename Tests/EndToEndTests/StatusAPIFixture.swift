@@ -111,6 +111,19 @@ struct StatusAPIFixture {
         return try await client.perform(request)
     }
 
+    /// Starts a gateway, runs `body` with it and stops it (its folder removed) before returning,
+    /// whatever `body` did: a test's clean-up must end before the test does.
+    static func run(_ body: (StatusAPIFixture) async throws -> Void) async throws {
+        let fixture = try await start()
+        do {
+            try await body(fixture)
+        } catch {
+            await fixture.stop()
+            throw error
+        }
+        await fixture.stop()
+    }
+
     func stop() async {
         serverTask.cancel()
         _ = try? await serverTask.value
