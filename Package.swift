@@ -169,6 +169,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
+            name: "GatewayHTTPTests",
+            dependencies: [
+                "GatewayHTTP", "HTTPClient", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
             name: "ExchangesTests",
             dependencies: [
                 "Exchanges", "Gateway", "Adapters", "Contracts", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting",

@@ -74,7 +74,7 @@ public final class CurlClient: Service, Sendable {
     }
 
     /// Runs one request on a worker thread.
-    func perform(_ request: CurlRequest) async throws -> HTTPResponse {
+    package func perform(_ request: CurlRequest) async throws -> HTTPResponse {
         try request.validate()
         let control = TransferControl()
         let started = ContinuousClock.now

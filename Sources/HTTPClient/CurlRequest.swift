@@ -3,22 +3,33 @@ import Foundation
 import KetenpoortCore
 
 /// One outbound request (a POST with a body, or a GET) as the curl workers carry it out.
-struct CurlRequest: Sendable {
-    var isGet = false
+package struct CurlRequest: Sendable {
+    package var isGet = false
     /// The length of the body, whichever way it is given.
     var bodyLength: Int { streamedBody?.length ?? body.count }
-    var url: URL
-    var headers: [(name: String, value: String)]
-    var body: Data
+    package var url: URL
+    package var headers: [(name: String, value: String)]
+    package var body: Data
     /// A body read part by part instead of `body`.
-    var streamedBody: StreamedBody?
-    var tls: TLSClientSettings
-    var timeout: Duration
-    var connectTimeout: Duration
+    package var streamedBody: StreamedBody?
+    package var tls: TLSClientSettings
+    package var timeout: Duration
+    package var connectTimeout: Duration
     /// Test hook: leave out our certificate, to see that a server refuses such a client.
-    var omitsClientCertificate = false
+    package var omitsClientCertificate = false
     /// Test hook: send this method instead (`CURLOPT_CUSTOMREQUEST`), to see how a server answers one it does not take.
-    var customMethod: String?
+    package var customMethod: String?
+
+    package init(
+        url: URL, headers: [(name: String, value: String)], body: Data, tls: TLSClientSettings, timeout: Duration, connectTimeout: Duration
+    ) {
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.tls = tls
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+    }
 
     /// Refuses what libcurl must never be handed: another scheme than https, CR or LF in a header.
     func validate() throws {

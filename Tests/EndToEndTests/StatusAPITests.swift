@@ -19,9 +19,9 @@ struct StatusAPITests {
         "VD": (true, "voldaan"), "OM": (true, "ontheven"), "OI": (true, "ontheven"), "OO": (true, "ontheven"),
         "VR": (false, "vrijgesteld"), "VV": (true, "vervallen"),
     ]
-    static var question: [String: Any] { ["doelbinding": "naturalisatie", "zaaknummer": "IND-2026-0001234"] }
+    static var question: [String: Any] { StatusAPIFixture.question }
 
-    static func single(_ bsn: String) -> [String: Any] { question.merging(["bsn": bsn]) { $1 } }
+    static func single(_ bsn: String) -> [String: Any] { StatusAPIFixture.single(bsn) }
 
     @Test("the IND gets the right status for each status code, and 'not obliged' for a person DUO does not know")
     func everyStatusCode() async throws {
@@ -142,21 +142,6 @@ struct StatusAPITests {
             let renewed = try GatewayRuntime(configuration: configuration, workspaceRoot: Repository.root, clock: SyncFixture.clock)
             let subject = try renewed.subjectPseudonym().of(PersonKey(value: "b:" + bsn))
             #expect(try await renewed.store.processingLog.processings(subject: subject).count == 1)
-        }
-    }
-
-    @Test("if the processing log cannot be written, the question is refused and nothing is answered")
-    func failClosed() async throws {
-        try await StatusAPIFixture.run { fixture in
-            try await DatabaseQueue(path: SQLiteProcessingLog.path(forStore: fixture.runtime.configuration.store.path.path)).write { db in
-                try db.execute(sql: "CREATE TRIGGER refuse_log BEFORE INSERT ON processing_log BEGIN SELECT RAISE(ABORT, 'disk full'); END")
-            }
-            let response = try await fixture.post("/statusvragen", Self.single(StatusAPIFixture.persons[4].bsn))
-            #expect(response.status == 503)
-            #expect(response.json["code"] as? String == "processing-log.unavailable")
-            #expect(!response.text.contains("voldaan") && response.json["status"] as? Int == 503)
-            try APIDesignRulesTests.expectProblem(response, status: 503, "log unavailable")
-            for (field, value) in APIDesignRulesTests.securityHeaders { #expect(response.header(field) == value, "\(field)") }
         }
     }
 

@@ -9,7 +9,7 @@ import Testing
 /// authentication gets through the handshake, even from the trusted CA with the IND's OIN.
 @Suite("Client certificates: clientAuth, digitalSignature, no CA")
 struct ClientCertificateUsageTests {
-    static var question: [String: Any] { StatusAPITests.single(StatusAPIFixture.persons[4].bsn) }
+    static var question: [String: Any] { StatusAPIFixture.single(StatusAPIFixture.persons[4].bsn) }
 
     @Test(
         "a dev-CA certificate with the IND's OIN is refused at the handshake when it is not a client certificate; the IND's own is answered",

@@ -2,38 +2,40 @@ import Exchanges
 import Foundation
 import Gateway
 import GatewayHTTP
+import HTTPClient
 import KetenpoortCore
-import KetenpoortTesting
 import Logging
 import Sealing
 import Store
 
-@testable import HTTPClient
-
 /// The gateway's HTTPS API on loopback with a dev PKI, a status store holding one person per DUO
 /// status code, and a libcurl client that can present any party's certificate (or none, or one
 /// of another CA).
-struct StatusAPIFixture {
+package struct StatusAPIFixture {
     /// One person per status code of formats.md §3, one whose BSN starts with 0 (last), and one DUO does not know.
-    static let persons: [(bsn: String, code: String)] = [
+    package static let persons: [(bsn: String, code: String)] = [
         ("111222035", "PL"), ("111222084", "PB"), ("111222126", "PN"), ("111222175", "PV"), ("111222217", "VD"),
         ("111222266", "OM"), ("111222308", "OI"), ("111222357", "OO"), ("111222448", "VR"), ("111222497", "VV"),
         ("012345672", "VD"),
     ]
-    static let unknown = "111222539"
-    static let allBSNs = persons.map(\.bsn) + [unknown]
+    package static let unknown = "111222539"
+    /// The purpose and case number of a question, without its BSN.
+    package static var question: [String: Any] { ["doelbinding": "naturalisatie", "zaaknummer": "IND-2026-0001234"] }
+    /// A single question about `bsn`.
+    package static func single(_ bsn: String) -> [String: Any] { question.merging(["bsn": bsn]) { $1 } }
+    package static let allBSNs = persons.map(\.bsn) + [unknown]
 
-    let directory: TempDirectory
-    let runtime: GatewayRuntime
-    let writer: ProcessingLogWriter
-    let log: CapturedLog
-    let port: Int
-    let client: CurlClient
-    let serverTask: Task<Void, any Error>
+    package let directory: TempDirectory
+    package let runtime: GatewayRuntime
+    package let writer: ProcessingLogWriter
+    package let log: CapturedLog
+    package let port: Int
+    package let client: CurlClient
+    package let serverTask: Task<Void, any Error>
     /// A CA the gateway does not trust, with a certificate carrying the IND's OIN.
-    let strangers: URL
+    package let strangers: URL
 
-    static func start() async throws -> StatusAPIFixture {
+    package static func start() async throws -> StatusAPIFixture {
         let directory = try TempDirectory()
         var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
         yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: 0")
@@ -62,7 +64,7 @@ struct StatusAPIFixture {
 
     /// A DUO extract dated 2026-11-23 (sequence 42) with one person per status code; `next` makes
     /// the one of the day after (sequence 43), in which everybody has met the obligation.
-    static func writeExtract(to url: URL, next: Bool = false) throws {
+    package static func writeExtract(to url: URL, next: Bool = false) throws {
         var writer = try DuoExtractWriter(url: url, created: CalendarDate(year: 2026, month: 11, day: next ? 24 : 23)!, sequence: next ? 43 : 42)
         for (index, var person) in persons.enumerated() {
             if next { person.code = "VD" }
@@ -77,10 +79,10 @@ struct StatusAPIFixture {
         try writer.finish()
     }
 
-    func url(_ path: String) -> URL { URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1\(path)")! }
+    package func url(_ path: String) -> URL { URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1\(path)")! }
 
     /// The TLS settings of `party` (its dev PKI certificate), or of the untrusted CA's IND.
-    func tls(as party: String, untrusted: Bool = false) -> TLSClientSettings {
+    package func tls(as party: String, untrusted: Bool = false) -> TLSClientSettings {
         let pki = directory.file("var/pki")
         let own = untrusted ? strangers : pki
         return TLSClientSettings(
@@ -89,7 +91,7 @@ struct StatusAPIFixture {
     }
 
     /// POSTs `body` (a JSON object) to `path` as `party`.
-    func post(
+    package func post(
         _ path: String, _ body: [String: Any], as party: String = "ind", untrusted: Bool = false, withoutCertificate: Bool = false,
         headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
     ) async throws -> HTTPResponse {
@@ -99,7 +101,7 @@ struct StatusAPIFixture {
     }
 
     /// Sends `body` as it is to `path` (under the API's base path unless `rooted`), as `party`, with `method` (POST when nil).
-    func send(
+    package func send(
         _ path: String, method: String? = nil, rooted: Bool = false, body: Data = Data(), as party: String = "ind", untrusted: Bool = false,
         withoutCertificate: Bool = false, headers: [(name: String, value: String)] = [("Content-Type", "application/json")]
     ) async throws -> HTTPResponse {
@@ -113,7 +115,7 @@ struct StatusAPIFixture {
 
     /// Starts a gateway, runs `body` with it and stops it (its folder removed) before returning,
     /// whatever `body` did: a test's clean-up must end before the test does.
-    static func run(_ body: (StatusAPIFixture) async throws -> Void) async throws {
+    package static func run(_ body: (StatusAPIFixture) async throws -> Void) async throws {
         let fixture = try await start()
         do {
             try await body(fixture)
@@ -124,7 +126,7 @@ struct StatusAPIFixture {
         await fixture.stop()
     }
 
-    func stop() async {
+    package func stop() async {
         serverTask.cancel()
         _ = try? await serverTask.value
         writer.stop()
@@ -135,7 +137,6 @@ struct StatusAPIFixture {
 
 extension HTTPResponse {
     /// The body as a JSON object.
-    var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
-    var text: String { String(decoding: body, as: UTF8.self) }
-    func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+    package var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+    package var text: String { String(decoding: body, as: UTF8.self) }
 }

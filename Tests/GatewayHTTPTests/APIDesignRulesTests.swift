@@ -94,7 +94,7 @@ struct APIDesignRulesTests {
     func headersOnEveryAnswer() async throws {
         try await StatusAPIFixture.run { fixture in
             let bsn = StatusAPIFixture.persons[4].bsn
-            let question = try JSONSerialization.data(withJSONObject: StatusAPITests.single(bsn))
+            let question = try JSONSerialization.data(withJSONObject: StatusAPIFixture.single(bsn))
             let answers: [(name: String, status: Int, response: HTTPResponse)] = [
                 ("question", 200, try await fixture.send("/statusvragen", body: question)),
                 (
@@ -102,7 +102,7 @@ struct APIDesignRulesTests {
                     try await fixture.client.get(url: fixture.url("/openapi.json"), tls: fixture.tls(as: "ind"), timeout: .seconds(30))
                 ),
                 ("metrics", 200, try await fixture.send("/metrics", method: "GET", rooted: true, as: "cbs")),
-                ("invalid BSN", 400, try await fixture.post("/statusvragen", StatusAPITests.single("123456789"))),
+                ("invalid BSN", 400, try await fixture.post("/statusvragen", StatusAPIFixture.single("123456789"))),
                 ("BSN in URL", 400, try await fixture.send("/statusvragen?bsn=\(bsn)", body: question)),
                 ("no certificate", 401, try await fixture.send("/statusvragen", body: question, withoutCertificate: true)),
                 ("no certificate, document", 401, try await fixture.send("/openapi.json", method: "GET", withoutCertificate: true)),
