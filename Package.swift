@@ -183,7 +183,9 @@ let package = Package(
         .testTarget(name: "StorePostgresTests", dependencies: ["StorePostgres", "StoreTesting", "KetenpoortCore", "KetenpoortTesting"]),
         .testTarget(
             name: "StoreSQLiteTests",
-            dependencies: ["Store", "StoreSQLite", "StoreTesting", "KetenpoortCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "Store", "StoreSQLite", "StoreTesting", "KetenpoortCore", "KetenpoortTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(
             name: "HTTPClientTests",
             dependencies: [

@@ -25,8 +25,7 @@ public final class TemporaryPostgres: Sendable {
 
     /// Makes a cluster and starts its server; waits until it accepts connections.
     public static func start() throws -> TemporaryPostgres {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ketenpoort-test-pg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TempDirectory(prefix: "ketenpoort-test-pg").url
         let server = TemporaryPostgres(folder: folder, port: try LoopbackPort.free())
         do {
             if getuid() == 0 { try run("/bin/chown", ["postgres:postgres", folder.path], log: folder.appendingPathComponent("chown.log")) }
@@ -60,25 +59,8 @@ public final class TemporaryPostgres: Sendable {
         }
     }
 
-    /// Runs `program` to its end with its output in `log`. Spawned and reaped here, not through
-    /// `Process`: Foundation learns that a child ended from a descriptor the child inherits, and
-    /// the server `pg_ctl` starts inherits it too and keeps it open for as long as it runs.
     private static func run(_ program: String, _ arguments: [String], log: URL) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw KetenpoortError(.storeUnavailable, "\(program) cannot be started (errno \(spawned))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        // WIFEXITED and WEXITSTATUS, by hand: Glibc's macros do not reach Swift.
-        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+        guard try ChildRun.measure(program, arguments, output: log.path).exitCode == 0 else {
             let said = (try? Data(contentsOf: log)) ?? Data()
             throw KetenpoortError(
                 .storeUnavailable, "\(URL(fileURLWithPath: program).lastPathComponent) failed: \(String(decoding: said.suffix(600), as: UTF8.self))")

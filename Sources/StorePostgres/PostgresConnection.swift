@@ -7,7 +7,8 @@ import Store
 /// its own threads at a time, never on Swift's cooperative pool.
 ///
 /// Parameters and results travel as text (`$1`, `$2`, … in the statement); errors carry the
-/// server's SQLSTATE and primary message only — never its DETAIL, which can quote a row's values.
+/// server's SQLSTATE and the names of the table, column and constraint involved — never its
+/// message or DETAIL, which can quote a value (`invalid input syntax for type integer: "…"`).
 final class PostgresConnection {
     private let connection: OpaquePointer
 
@@ -73,8 +74,9 @@ final class PostgresConnection {
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
         default:
-            func field(_ code: Int32) -> String { PQresultErrorField(result, code).map { String(cString: $0) } ?? "" }
-            throw PostgresError(sqlState: field(Int32(UInt8(ascii: "C"))), message: field(Int32(UInt8(ascii: "M"))))
+            func field(_ code: Character) -> String? { PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) } }
+            throw PostgresError(
+                sqlState: field("C") ?? "", table: field("t"), column: field("c"), constraint: field("n"))
         }
     }
 
@@ -93,10 +95,15 @@ struct PostgresRows {
 }
 
 /// An error the server reported: its SQLSTATE (`23505` unique violation, `40001` serialisation
-/// failure, …) and its primary message, which names constraints and tables, never values.
+/// failure, …) and what it names — table, column, constraint — never a value.
 struct PostgresError: Error, CustomStringConvertible {
     let sqlState: String
-    let message: String
+    let table: String?
+    let column: String?
+    let constraint: String?
 
-    var description: String { "PostgreSQL \(sqlState): \(message)" }
+    var description: String {
+        let names = [table.map { "table \($0)" }, column.map { "column \($0)" }, constraint.map { "constraint \($0)" }].compactMap { $0 }
+        return "PostgreSQL error \(sqlState)" + (names.isEmpty ? "" : " (" + names.joined(separator: ", ") + ")")
+    }
 }

@@ -9,9 +9,16 @@ extension SQLiteTransaction {
         let now = clock.now()
         let expiresAt = now.addingTimeInterval(duration)
         let current = try lease(name)
-        if let current, current.expiresAt > now, current.holder != holder { return nil }
-        let renewed = current.map { $0.holder == holder && $0.expiresAt > now } ?? false
-        let lease = Lease(name: name, holder: holder, epoch: renewed ? current!.epoch : (current?.epoch ?? 0) + 1, expiresAt: expiresAt)
+        let epoch: Int
+        switch current {
+        case let live? where live.expiresAt > now:
+            // A live lease: another's is not taken, one's own is renewed under its epoch.
+            guard live.holder == holder else { return nil }
+            epoch = live.epoch
+        case let ended?: epoch = ended.epoch + 1
+        case nil: epoch = 1
+        }
+        let lease = Lease(name: name, holder: holder, epoch: epoch, expiresAt: expiresAt)
         try db.execute(
             sql: "INSERT OR REPLACE INTO lease (name, holder, epoch, expires_at) VALUES (?, ?, ?, ?)",
             arguments: [lease.name, lease.holder, lease.epoch, lease.expiresAt.timeIntervalSince1970])

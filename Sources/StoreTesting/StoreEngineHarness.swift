@@ -9,7 +9,9 @@ public protocol StoreEngineHarness: Sendable {
     /// removes the store afterwards.
     func withStore(clock: SteppingClock, _ body: (any Store) async throws -> Void) async throws
     /// Changes or deletes a row of `record`'s kind the way anyone with the gateway's database rights
-    /// could (the engine's own statements); the engine must refuse it by throwing.
+    /// could (the engine's own statements). The engine must refuse it; the harness reports that
+    /// refusal as `store.append-only` and any other failure (a wrong statement) as it is, so a check
+    /// cannot pass on a typo.
     func tamper(_ record: AppendOnlyRecord, _ operation: Tampering, in store: any Store) throws
 }
 
@@ -25,22 +27,13 @@ public enum Tampering: String, Sendable, CaseIterable {
 
 /// A clock a check moves by hand: claims and leases expire when the check says so, not when a
 /// test machine gets round to it.
-public final class SteppingClock: WallClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var instant: Date
+public final class SteppingClock: WallClock {
+    private let instant: LockedValue<Date>
 
-    public init(_ instant: Date = Date(timeIntervalSince1970: 1_795_000_000)) { self.instant = instant }
+    public init(_ instant: Date = Date(timeIntervalSince1970: 1_795_000_000)) { self.instant = LockedValue(instant) }
 
-    public func now() -> Date {
-        lock.lock()
-        defer { lock.unlock() }
-        return instant
-    }
+    public func now() -> Date { instant.withLock { $0 } }
 
     /// Moves the clock `seconds` on.
-    public func advance(_ seconds: TimeInterval) {
-        lock.lock()
-        defer { lock.unlock() }
-        instant += seconds
-    }
+    public func advance(_ seconds: TimeInterval) { instant.withLock { $0 += seconds } }
 }

@@ -8,7 +8,7 @@ import Testing
 /// libpq against a real PostgreSQL 15 server of the test's own.
 @Suite("PostgreSQL connection", .serialized)
 struct PostgresConnectionTests {
-    @Test("parameters and results travel as text, NULL as nil; a server error carries SQLSTATE and no row values")
+    @Test("parameters and results travel as text, NULL as nil; a server error carries SQLSTATE and names, never a value it was given")
     func roundTrip() throws {
         let server = try TemporaryPostgres.start()
         defer { server.stop() }
@@ -24,7 +24,12 @@ struct PostgresConnectionTests {
             try connection.query("INSERT INTO t (id) VALUES ($1)", ["123456782"])
         }
         #expect(duplicate?.sqlState == "23505")
+        #expect(duplicate?.constraint == "t_pkey")
         #expect(duplicate.map { !"\($0)".contains("123456782") } == true, "no value of the row in the error")
+        // The server's own message quotes the value here; the error must not.
+        let badNumber = #expect(throws: PostgresError.self) { try connection.query("INSERT INTO t (id, n) VALUES ($1, $2)", ["c", "123456782x"]) }
+        #expect(badNumber?.sqlState == "22P02")
+        #expect(badNumber.map { !"\($0)".contains("123456782") } == true, "no value of the row in the error")
     }
 
     @Test("a server that is not there is store.unavailable")

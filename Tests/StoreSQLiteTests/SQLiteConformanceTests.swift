@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import StoreTesting
 import Testing
@@ -19,9 +20,9 @@ struct SQLiteConformanceTests {
 /// A store in a folder of its own, removed afterwards; tampering is plain SQL on the files.
 struct SQLiteHarness: StoreEngineHarness {
     func withStore(clock: SteppingClock, _ body: (any Store) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ketenpoort-test-conformance-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await body(try SQLiteStore(path: folder.appendingPathComponent("ketenpoort.sqlite").path, clock: clock))
+        let folder = try TempDirectory(prefix: "ketenpoort-test-conformance")
+        defer { folder.remove() }
+        try await body(try SQLiteStore(path: folder.file("ketenpoort.sqlite").path, clock: clock))
     }
 
     func tamper(_ record: AppendOnlyRecord, _ operation: Tampering, in store: any Store) throws {
@@ -37,10 +38,14 @@ struct SQLiteHarness: StoreEngineHarness {
         case .processingLog: table = "processing_log"
         }
         let sql = operation == .update ? "UPDATE \(table) SET rowid = rowid" : "DELETE FROM \(table)"
-        if record == .processingLog {
-            try store.log.pool.write { try $0.execute(sql: sql) }
-        } else {
-            try store.queue.write { try $0.execute(sql: sql) }
+        do {
+            if record == .processingLog {
+                try store.log.pool.write { try $0.execute(sql: sql) }
+            } else {
+                try store.queue.write { try $0.execute(sql: sql) }
+            }
+        } catch let error as DatabaseError where error.message == "\(table) is append-only" {
+            throw KetenpoortError(.storeAppendOnly, "\(table) refused the \(operation)")
         }
     }
 }

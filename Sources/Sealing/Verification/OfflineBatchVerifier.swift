@@ -22,7 +22,7 @@ public struct OfflineBatchVerifier: Sendable {
     public func checkInclusion(_ proof: MerkleInclusionProof, in header: SealHeader, index: Int? = nil, leaf: String? = nil) throws {
         func invalid(_ reason: String) -> KetenpoortError { KetenpoortError(.sealingProofInvalid, reason) }
         if let index, index != proof.index { throw invalid("the proof is for record \(proof.index), not \(index)") }
-        if let leaf, leaf.lowercased() != proof.leaf.lowercased() { throw invalid("the proof is for another record hash than --leaf") }
+        if let leaf, leaf.lowercased() != proof.leaf.lowercased() { throw invalid("the proof is for another record hash than the one given") }
         if proof.treeSize != header.count { throw invalid("the proof is for a batch of \(proof.treeSize) records, the seal says \(header.count)") }
         guard let root = Hex.decode(header.merkleRoot), proof.verify(root: root) else {
             throw invalid("the proof does not lead to the sealed Merkle root")

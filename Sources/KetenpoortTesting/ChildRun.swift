@@ -1,25 +1,33 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One run of a program in a fresh process, measured from outside: its CPU time (user and system)
 /// and peak resident memory as the kernel accounts them on exit (`wait4`), and the wall time from
-/// start to exit. Its output is discarded.
-struct ChildRun {
-    let userSeconds: Double
-    let systemSeconds: Double
-    let wallSeconds: Double
-    let peakResidentMiB: Double
+/// start to exit. Spawned and reaped here, not through Foundation's `Process`, which learns that a
+/// child ended from a descriptor the child inherits — one a daemon the child starts (`pg_ctl`'s
+/// server) keeps open for as long as it runs.
+public struct ChildRun: Sendable {
+    public let userSeconds: Double
+    public let systemSeconds: Double
+    public let wallSeconds: Double
+    public let peakResidentMiB: Double
     /// The exit code; nil when the process was ended by a signal.
-    let exitCode: Int32?
+    public let exitCode: Int32?
 
-    var cpuSeconds: Double { userSeconds + systemSeconds }
+    public var cpuSeconds: Double { userSeconds + systemSeconds }
 
-    /// Runs `program` (a path, or a name looked up in `PATH`) with `arguments` and waits for it.
-    static func measure(_ program: String, _ arguments: [String]) throws -> ChildRun {
+    /// Runs `program` (a path, or a name looked up in `PATH`) with `arguments` and waits for it;
+    /// its standard input is empty, its output (standard output and error) goes to `output`.
+    public static func measure(_ program: String, _ arguments: [String], output: String = "/dev/null") throws -> ChildRun {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO)
         var argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -42,11 +50,11 @@ struct ChildRun {
     private static func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
 }
 
-enum ChildRunError: Error, CustomStringConvertible {
+public enum ChildRunError: Error, CustomStringConvertible {
     case cannotStart(String)
     case cannotWait(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .cannotStart(let program): "cannot start \(program)"
         case .cannotWait(let program): "cannot wait for \(program)"
