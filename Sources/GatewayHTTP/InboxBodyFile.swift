@@ -30,7 +30,8 @@ final class InboxBodyFile: @unchecked Sendable {
     /// Creates (or empties) the file at `url`.
     init(url: URL) throws {
         self.url = url
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        // A file that could not be created makes the FileHandle below throw, with the reason.
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         handle = try FileHandle(forWritingTo: url)
         pacer = WritebackPacer(file: url, interval: 8)
         pending.reserveCapacity(Self.chunkSize)

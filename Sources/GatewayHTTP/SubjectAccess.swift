@@ -71,7 +71,7 @@ public struct SubjectAccess: Sendable {
                 let municipality = registry.gemeente(state.gemeente)
                 result.append(
                     Processing(
-                        when: run.map { format.string(from: $0.finishedAt) } ?? state.lastRun,
+                        when: run.map { format.string(from: $0.finishedAt) } ?? state.lastRun.value,
                         by: municipality.map { party($0.party.oin.value) } ?? state.gemeente, activity: "coa-gemeente-kennisgeving",
                         purpose: "Wi2021 art. 6, 7: de gemeente van koppeling informeren",
                         details: "gegevens uit de COA-momentopname verstrekt aan \(state.gemeente) (nachtelijke synchronisatie)"))
@@ -132,7 +132,7 @@ public struct SubjectAccess: Sendable {
 
     /// Whether the CSV of `batch` has a line starting with `pseudonym;` — read part by part; nil when
     /// its payload is gone (deleted at the end of its retention).
-    static func csv(of batch: String, holdsLineStarting pseudonym: String, in tx: any StoreTransaction) throws -> Bool? {
+    static func csv(of batch: BatchID, holdsLineStarting pseudonym: String, in tx: any StoreTransaction) throws -> Bool? {
         guard try tx.payloadPart(batch: batch, part: 0) != nil else { return nil }
         let needle = Data(("\n" + pseudonym + ";").utf8)
         var found = false

@@ -30,15 +30,15 @@ public struct DeliveryHeaders: Sendable, Hashable {
 
     /// Builds the fields for `body`; throws `transport.header-invalid` for a batch id or content type
     /// that is not a plain token (they must not be able to inject header lines or path segments).
-    public init(contentType: String, batchID: String, body: some DataProtocol, signature: String?, traceParent: TraceParent = .random()) throws {
+    public init(contentType: String, batchID: BatchID, body: some DataProtocol, signature: String?, traceParent: TraceParent = .random()) throws {
         try self.init(
             contentType: contentType, batchID: batchID, contentDigest: ContentDigest.field(for: body), signature: signature, traceParent: traceParent)
     }
 
     /// Builds the fields for a body whose `Content-Digest` field was computed already (a body read
     /// part by part); see `init(contentType:batchID:body:signature:traceParent:)`.
-    public init(contentType: String, batchID: String, contentDigest: String, signature: String?, traceParent: TraceParent = .random()) throws {
-        guard Self.isIdempotencyKey(batchID) else {
+    public init(contentType: String, batchID: BatchID, contentDigest: String, signature: String?, traceParent: TraceParent = .random()) throws {
+        guard Self.isIdempotencyKey(batchID.value) else {
             throw KetenpoortError(.transportHeaderInvalid, "a batch id must be 1–128 of A-Z a-z 0-9 . _ - and not start with '.'")
         }
         guard !contentType.isEmpty, contentType.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
@@ -48,7 +48,7 @@ public struct DeliveryHeaders: Sendable, Hashable {
             throw KetenpoortError(.transportHeaderInvalid, "the signature must be a compact JWS")
         }
         self.contentType = contentType
-        self.idempotencyKey = batchID
+        self.idempotencyKey = batchID.value
         self.contentDigest = contentDigest
         self.signature = signature
         self.traceParent = traceParent

@@ -24,7 +24,7 @@ extension StoreTransaction {
     }
 
     /// Batch `id` with its payload.
-    public func storedBatch(id: String) throws -> StoredBatch? {
+    public func storedBatch(id: BatchID) throws -> StoredBatch? {
         try batch(id: id).map(stored)
     }
 

@@ -26,7 +26,7 @@ public protocol ConsentTransaction {
     /// The advices with `status`, oldest first.
     func advices(status: AdviceStatus) throws -> [HeldAdvice]
     /// Marks advice `id` sealed into `batch` and drops its content (the batch holds it now).
-    func markAdviceSealed(id: String, batch: String) throws
+    func markAdviceSealed(id: String, batch: BatchID) throws
     /// Deletes the advices still held (never released) that were received before `cutoff`, zeroed in
     /// the file; returns their ids.
     func deleteHeldAdvices(receivedBefore cutoff: Date) throws -> [String]

@@ -6,28 +6,28 @@ public protocol OutboxTransaction {
     /// Inserts `batch`, whose payload parts were appended before (`insertBatch(_:payload:)` does both).
     func insertBatch(_ batch: OutboxBatch) throws
     /// Stores part `part` (0, 1, …) of the payload of `batch`: at most `OutboxBatch.payloadPartSize` bytes.
-    func appendPayloadPart(batch: String, part: Int, bytes: some DataProtocol) throws
+    func appendPayloadPart(batch: BatchID, part: Int, bytes: some DataProtocol) throws
     /// Part `part` of the payload of `batch`; nil past the last part (none at all once deleted).
-    func payloadPart(batch: String, part: Int) throws -> Data?
+    func payloadPart(batch: BatchID, part: Int) throws -> Data?
     /// The finished batches (delivered, blocked, recalled) of `contract` sealed before `cutoff`
     /// whose payload is still kept, oldest first.
-    func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [String]
+    func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [BatchID]
     /// Deletes the payload of `batch`; its row, seal and audit entries stay.
-    func deletePayload(batch: String) throws
+    func deletePayload(batch: BatchID) throws
     /// The batch `id` with its seal and status (not its payload), if it exists.
-    func batch(id: String) throws -> OutboxBatch?
+    func batch(id: BatchID) throws -> OutboxBatch?
     /// The batches with `status` (every batch when nil), oldest first, without their payloads.
     func batches(status: BatchStatus?) throws -> [OutboxBatch]
     /// The ids and due times of the batches with `status`, without their payloads (cheap to list).
     func schedule(status: BatchStatus) throws -> [BatchDue]
     /// Puts a dead-lettered (or pending) batch back in line, due at `at`, with its attempts counted afresh.
-    func requeue(batch: String, at: Date) throws
+    func requeue(batch: BatchID, at: Date) throws
     /// Records a delivery attempt and the batch's new status (a batch no longer pending — recalled
     /// meanwhile — keeps its status, unless the attempt delivered it).
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws
     /// Recalls `batch` if it was not delivered yet (pending or dead-lettered): its status becomes
     /// `recalled` and its payload is deleted. Whether it was recalled.
-    func recallBatch(id: String) throws -> Bool
+    func recallBatch(id: BatchID) throws -> Bool
 
     /// Claims up to `limit` pending batches that are due (no next attempt time, or one not after
     /// the engine's now) and that no live claim holds, for `holder` for `duration` seconds: earliest
@@ -35,7 +35,7 @@ public protocol OutboxTransaction {
     func claimDue(holder: String, limit: Int, for duration: TimeInterval) throws -> [BatchDue]
     /// Extends `holder`'s claim on `batch` by `duration` seconds from now; false when the claim is no
     /// longer its own (it expired and another took it, or it was released).
-    func renewClaim(batch: String, holder: String, for duration: TimeInterval) throws -> Bool
+    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool
     /// Releases `holder`'s claim on `batch`, if it still has it.
-    func releaseClaim(batch: String, holder: String) throws
+    func releaseClaim(batch: BatchID, holder: String) throws
 }

@@ -12,7 +12,7 @@ import KetenpoortCore
 /// ```
 public struct PayloadWriter {
     /// The id of the batch the payload is for.
-    public let batch: String
+    public let batch: BatchID
     private let transaction: any StoreTransaction
     private var buffer: [UInt8] = []
     private var part = 0
@@ -20,7 +20,7 @@ public struct PayloadWriter {
     public private(set) var bytes = 0
 
     /// A writer of the payload of `batch`, appending its parts in `transaction`; call `finish()` before inserting the batch.
-    public init(batch: String, in transaction: any StoreTransaction) {
+    public init(batch: BatchID, in transaction: any StoreTransaction) {
         self.batch = batch
         self.transaction = transaction
         buffer.reserveCapacity(OutboxBatch.payloadPartSize)

@@ -8,7 +8,7 @@ public protocol RunTransaction {
     /// Records one item a run quarantined.
     func quarantine(_ entry: QuarantineEntry) throws
     /// The items `run` quarantined, in the order they were recorded.
-    func quarantined(run: String) throws -> [QuarantineEntry]
+    func quarantined(run: RunID) throws -> [QuarantineEntry]
     /// Records a finished run with its report; a record with the same id is replaced.
     func recordRun(_ run: RunRecord) throws
     /// The runs of `job`, earliest started first.

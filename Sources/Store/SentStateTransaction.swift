@@ -23,14 +23,14 @@ public protocol SentStateTransaction {
 
     // Nightly syncs under way.
     /// The sync `run`, if it began and did not finish.
-    func syncRun(_ run: String) throws -> SyncRunMark?
+    func syncRun(_ run: RunID) throws -> SyncRunMark?
     /// Records that `mark.run` began (or replaces its mark).
     func beginSyncRun(_ mark: SyncRunMark) throws
     /// Records that a batch of `run` was sealed into the outbox (or blocked by a guard), in the
     /// transaction that does it.
-    func recordSyncBatch(run: String, batch: String, blocked: Bool) throws
+    func recordSyncBatch(run: RunID, batch: BatchID, blocked: Bool) throws
     /// The batches of `run` sealed or blocked so far, in the order they were.
-    func syncBatches(run: String) throws -> [(batch: String, blocked: Bool)]
+    func syncBatches(run: RunID) throws -> [(batch: BatchID, blocked: Bool)]
     /// Forgets every sync of `job` under way, and the batches recorded for them (the run finished).
     func endSyncRuns(job: String) throws
 }

@@ -19,7 +19,7 @@ extension StoreTransaction {
 
     /// Calls `body` with each part of the payload of `batch`, in order: one part in memory at a
     /// time. Throws `store.payload-gone` when it is no longer kept (a payload always has a part 0).
-    public func forEachPayloadPart(of batch: String, _ body: (Data) throws -> Void) throws {
+    public func forEachPayloadPart(of batch: BatchID, _ body: (Data) throws -> Void) throws {
         guard let first = try payloadPart(batch: batch, part: 0) else {
             throw KetenpoortError(
                 .storePayloadGone, "the payload of batch \(batch) is no longer kept (recalled, or deleted at the end of its retention)")
@@ -34,7 +34,7 @@ extension StoreTransaction {
 
     /// The whole payload of `batch`: for batches known to be small. Throws `store.payload-gone`
     /// when it is no longer kept (recalled, or deleted at the end of its retention).
-    public func payload(of batch: String) throws -> Data {
+    public func payload(of batch: BatchID) throws -> Data {
         var payload = Data()
         try forEachPayloadPart(of: batch) { payload.append($0) }
         return payload

@@ -28,14 +28,14 @@ extension SQLiteTransaction {
         return due
     }
 
-    func renewClaim(batch: String, holder: String, for duration: TimeInterval) throws -> Bool {
+    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool {
         let now = clock.now().timeIntervalSince1970
         try db.execute(
             sql: "UPDATE batch_claim SET until = ? WHERE batch = ? AND holder = ? AND until > ?", arguments: [now + duration, batch, holder, now])
         return db.changesCount == 1
     }
 
-    func releaseClaim(batch: String, holder: String) throws {
+    func releaseClaim(batch: BatchID, holder: String) throws {
         try db.execute(sql: "DELETE FROM batch_claim WHERE batch = ? AND holder = ?", arguments: [batch, holder])
     }
 }

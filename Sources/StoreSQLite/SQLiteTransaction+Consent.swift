@@ -88,7 +88,7 @@ extension SQLiteTransaction {
         try Row.fetchAll(db, sql: "SELECT * FROM advice WHERE status = ? ORDER BY received_at, id", arguments: [status.rawValue]).map(Self.advice)
     }
 
-    func markAdviceSealed(id: String, batch: String) throws {
+    func markAdviceSealed(id: String, batch: BatchID) throws {
         // The advice's text now lives only in its batch: zeroed here, not merely freed.
         try zeroingDeleted {
             try db.execute(
@@ -120,7 +120,7 @@ extension SQLiteTransaction {
             ])
     }
 
-    func recallBatch(id: String) throws -> Bool {
+    func recallBatch(id: BatchID) throws -> Bool {
         try db.execute(
             sql: "UPDATE batch SET status = ?, next_attempt_at = NULL WHERE id = ? AND status IN (?, ?)",
             arguments: [BatchStatus.recalled.rawValue, id, BatchStatus.pending.rawValue, BatchStatus.deadLettered.rawValue])

@@ -55,7 +55,7 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
             row.text(state.vnummer)
             row.text(state.contentHash)
             row.integer(state.isHoused ? 1 : 0)
-            row.text(state.lastRun)
+            row.text(state.lastRun.value)
         }
     }
 
@@ -74,7 +74,7 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
             try body(
                 SentState(
                     gemeente: rows.text(0), person: PersonKey(value: rows.text(1)), bsn: rows.optionalText(2), vnummer: rows.optionalText(3),
-                    contentHash: rows.text(4), isHoused: rows.integer(5) != 0, lastRun: rows.text(6)))
+                    contentHash: rows.text(4), isHoused: rows.integer(5) != 0, lastRun: RunID(rows.text(6))))
         }
     }
 
@@ -86,7 +86,7 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
 
     // MARK: Syncs under way
 
-    func syncRun(_ run: String) throws -> SyncRunMark? {
+    func syncRun(_ run: RunID) throws -> SyncRunMark? {
         try Row.fetchOne(db, sql: "SELECT * FROM sync_run WHERE run = ?", arguments: [run]).map { row in
             SyncRunMark(run: row["run"], job: row["job"], startedAt: Date(timeIntervalSince1970: row["started_at"]), report: row["report"])
         }
@@ -98,11 +98,11 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
             arguments: [mark.run, mark.job, mark.startedAt.timeIntervalSince1970, mark.report])
     }
 
-    func recordSyncBatch(run: String, batch: String, blocked: Bool) throws {
+    func recordSyncBatch(run: RunID, batch: BatchID, blocked: Bool) throws {
         try db.execute(sql: "INSERT INTO sync_run_batch (run, batch, blocked) VALUES (?, ?, ?)", arguments: [run, batch, blocked])
     }
 
-    func syncBatches(run: String) throws -> [(batch: String, blocked: Bool)] {
+    func syncBatches(run: RunID) throws -> [(batch: BatchID, blocked: Bool)] {
         try Row.fetchAll(db, sql: "SELECT batch, blocked FROM sync_run_batch WHERE run = ? ORDER BY rowid", arguments: [run]).map { ($0[0], $0[1]) }
     }
 
@@ -127,13 +127,13 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
             ])
     }
 
-    func appendPayloadPart(batch: String, part: Int, bytes: some DataProtocol) throws {
+    func appendPayloadPart(batch: BatchID, part: Int, bytes: some DataProtocol) throws {
         try db.execute(
             sql: "INSERT INTO batch_payload (batch, part, bytes) VALUES (?, ?, ?)", arguments: [batch, part, Data(bytes)])
     }
 
-    func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [String] {
-        try String.fetchAll(
+    func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [BatchID] {
+        try BatchID.fetchAll(
             db,
             sql: """
                 SELECT id FROM batch WHERE contract = ? AND status IN (?, ?, ?) AND created_at < ?
@@ -144,7 +144,7 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
             ])
     }
 
-    func deletePayload(batch: String) throws {
+    func deletePayload(batch: BatchID) throws {
         try zeroingDeleted { try db.execute(sql: "DELETE FROM batch_payload WHERE batch = ?", arguments: [batch]) }
     }
 
@@ -157,11 +157,11 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
         return try body()
     }
 
-    func payloadPart(batch: String, part: Int) throws -> Data? {
+    func payloadPart(batch: BatchID, part: Int) throws -> Data? {
         try Data.fetchOne(db, sql: "SELECT bytes FROM batch_payload WHERE batch = ? AND part = ?", arguments: [batch, part])
     }
 
-    func batch(id: String) throws -> OutboxBatch? {
+    func batch(id: BatchID) throws -> OutboxBatch? {
         try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [id]).map(Self.batch)
     }
 
@@ -198,7 +198,7 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
             ])
     }
 
-    func requeue(batch: String, at: Date) throws {
+    func requeue(batch: BatchID, at: Date) throws {
         try db.execute(
             sql: "UPDATE batch SET status = ?, attempts = 0, next_attempt_at = ? WHERE id = ? AND status IN (?, ?)",
             arguments: [
@@ -240,7 +240,7 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
             arguments: [entry.run, entry.source, entry.position, entry.field, entry.rule, entry.message])
     }
 
-    func quarantined(run: String) throws -> [QuarantineEntry] {
+    func quarantined(run: RunID) throws -> [QuarantineEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM quarantine WHERE run = ? ORDER BY rowid", arguments: [run]).map { row in
             QuarantineEntry(
                 run: row["run"], source: row["source"], position: row["position"], field: row["field"], rule: row["rule"], message: row["message"])

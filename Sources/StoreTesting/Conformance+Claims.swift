@@ -7,7 +7,7 @@ extension StoreConformance {
     static let claimChecks: [ConformanceCheck] = [
         ConformanceCheck("a due batch is claimed by one holder until its claim expires; then another takes it over") { store, clock, _ in
             try await store.write { tx in
-                for id in ["c1", "c2", "c3"] { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) }
+                for id: BatchID in ["c1", "c2", "c3"] { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) }
             }
             let first = try await store.write { try $0.claimDue(holder: "node-a", limit: 2, for: 30) }
             #expect(first.map(\.id) == ["c1", "c2"], "earliest sealed first, at most the limit")
@@ -31,7 +31,9 @@ extension StoreConformance {
         ConformanceCheck("only pending batches that are due are claimed") { store, clock, _ in
             let now = clock.now()
             try await store.write { tx in
-                for id in ["later", "delivered", "dead", "due"] { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) }
+                for id: BatchID in ["later", "delivered", "dead", "due"] {
+                    try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8))
+                }
                 try tx.recordAttempt(
                     DeliveryAttempt(batch: "later", at: now, httpStatus: 503, error: "HTTP 503", receipt: nil), status: .pending,
                     nextAttemptAt: now.addingTimeInterval(60))
@@ -46,12 +48,12 @@ extension StoreConformance {
             #expect(try await store.write { try $0.claimDue(holder: "n", limit: 10, for: 30) }.map(\.id) == ["later"])
         },
         ConformanceCheck("two claimers at once never hold one batch, and together they take each due batch once") { store, _, _ in
-            let ids = (0..<40).map { String(format: "p%02d", $0) }
+            let ids = (0..<40).map { BatchID(String(format: "p%02d", $0)) }
             try await store.write { tx in for id in ids { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) } }
-            let claimed = try await withThrowingTaskGroup(of: [String].self) { group in
+            let claimed = try await withThrowingTaskGroup(of: [BatchID].self) { group in
                 for node in 0..<8 {
                     group.addTask {
-                        var mine: [String] = []
+                        var mine: [BatchID] = []
                         // Bounded: an engine that hands out held batches again must fail here, not hang.
                         for _ in 0..<ids.count {
                             let got = try await store.write { try $0.claimDue(holder: "node-\(node)", limit: 3, for: 300) }
@@ -61,7 +63,7 @@ extension StoreConformance {
                         return mine
                     }
                 }
-                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+                return try await group.reduce(into: [[BatchID]]()) { $0.append($1) }
             }
             let all = claimed.flatMap { $0 }
             #expect(all.count == ids.count, "no batch held twice")

@@ -33,7 +33,7 @@ extension StoreConformance {
         },
         ConformanceCheck("a recalled batch stays recalled when an attempt under way ends, unless that attempt delivered it; its payload is gone") {
             store, _, _ in
-            for (id, outcome) in [("b-retry", BatchStatus.pending), ("b-dead", .deadLettered), ("b-delivered", .delivered)] {
+            for (id, outcome) in [(BatchID("b-retry"), BatchStatus.pending), ("b-dead", .deadLettered), ("b-delivered", .delivered)] {
                 try await store.write { try $0.insertBatch(Samples.batch(id, payload: Data("{}".utf8)), payload: Data("{}".utf8)) }
                 #expect(try await store.write { try $0.recallBatch(id: id) })
                 try await store.write { tx in

@@ -27,12 +27,12 @@ extension StoreConformance {
         },
         ConformanceCheck("a sync under way is marked until its job ends it") { store, _, _ in
             let begun = Date(timeIntervalSince1970: 1_790_000_000)
-            let run = "coa-gemeenten-20261122"
+            let run: RunID = "coa-gemeenten-20261122"
             try await store.write { try $0.beginSyncRun(SyncRunMark(run: run, job: "coa-gemeenten", startedAt: begun, report: "{}")) }
             #expect(try await store.read { try $0.syncRun(run) }?.startedAt == begun)
             try await store.write { tx in
-                try tx.recordSyncBatch(run: run, batch: run + "-GM0363-1", blocked: false)
-                try tx.recordSyncBatch(run: run, batch: run + "-GM0014-1", blocked: true)
+                try tx.recordSyncBatch(run: run, batch: "coa-gemeenten-20261122-GM0363-1", blocked: false)
+                try tx.recordSyncBatch(run: run, batch: "coa-gemeenten-20261122-GM0014-1", blocked: true)
             }
             #expect(try await store.read { try $0.syncBatches(run: run) }.map(\.blocked) == [false, true])
             try await store.write { try $0.endSyncRuns(job: "coa-gemeenten") }

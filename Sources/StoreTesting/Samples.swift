@@ -7,14 +7,14 @@ enum Samples {
     static let person = PersonKey(vnummer: "1234567890", bsn: "123456782")!
     static let day = CalendarDate(year: 2026, month: 11, day: 22)!
 
-    static func batch(_ id: String, payload: Data = Data("<Kennisgevingen/>".utf8), createdAt: TimeInterval = 100) -> OutboxBatch {
+    static func batch(_ id: BatchID, payload: Data = Data("<Kennisgevingen/>".utf8), createdAt: TimeInterval = 100) -> OutboxBatch {
         OutboxBatch(
             id: id, recipient: "gm0363", recipientOIN: "00000001002220647000", contract: "gemeente-kennisgeving", contentType: "application/xml",
             createdAt: Date(timeIntervalSince1970: createdAt), recordCount: 2, merkleRoot: "ab", recordHashes: ["01", "02"],
             payloadBytes: payload.count, signature: "h..s")
     }
 
-    static func sent(_ person: PersonKey, gemeente: String, hash: String, housed: Bool = false, run: String = "r1") -> SentState {
+    static func sent(_ person: PersonKey, gemeente: String, hash: String, housed: Bool = false, run: RunID = "r1") -> SentState {
         SentState(gemeente: gemeente, person: person, bsn: "123456782", vnummer: "1234567890", contentHash: hash, isHoused: housed, lastRun: run)
     }
 

@@ -50,7 +50,7 @@ struct AuditCommand: AsyncParsableCommand {
     struct Prove: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export a self-contained proof of a batch: seal, Merkle root, chain entry and the path to a signed checkpoint.")
-        @Option(help: "The batch id.") var batch: String
+        @Option(help: "The batch id.") var batch: BatchID
         @Option(help: "The directory to write the proof into.") var out: String
         @Flag(help: "Include the batch itself (personal data!) so the seal can be checked over it.") var includePayload = false
         @OptionGroup var gateway: GatewayOptions

@@ -52,7 +52,7 @@ extension HumanReport {
         }
         text += "\n  sealed into the outbox: \(report.batches.count) batch(es)"
         if !report.blocked.isEmpty {
-            text += "\n  BLOCKED by the routing or consent guard (incident recorded): \(report.blocked.joined(separator: ", "))"
+            text += "\n  BLOCKED by the routing or consent guard (incident recorded): \(report.blocked.map(\.value).joined(separator: ", "))"
         }
         return text
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import KetenpoortCore
 import Store
 
 /// `incidents list` output: a table for people, JSON for tools. Ids, counts and times only.
@@ -16,7 +17,7 @@ struct IncidentListing {
         let status: String
         let severity: String
         let recipient: String
-        let batch: String?
+        let batch: BatchID?
         let detectedAt: String
         let notificationDue: String
         let secondsLeft: Int?

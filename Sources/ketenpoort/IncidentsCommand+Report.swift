@@ -12,7 +12,7 @@ extension IncidentsCommand {
         struct Misdelivery: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "A recipient received something not meant for it: subjects and categories are read from the sealed batch.")
-            @Option(help: "The batch that went to the wrong recipient.") var batch: String
+            @Option(help: "The batch that went to the wrong recipient.") var batch: BatchID
             @Option(name: .customLong("record"), help: "Index (from 0) of a record that was not meant for it; all when omitted.") var records: [Int] =
                 []
             @OptionGroup var gateway: GatewayOptions

@@ -23,7 +23,7 @@ struct OutboxCommand: ParsableCommand {
             let batches = try gateway.runtime().store.read { try $0.batches(status: filter) }
             print("batch                                        recipient  records  status         attempts")
             for batch in batches {
-                let id = batch.id.padding(toLength: 44, withPad: " ", startingAt: 0)
+                let id = batch.id.value.padding(toLength: 44, withPad: " ", startingAt: 0)
                 let recipient = batch.recipient.padding(toLength: 9, withPad: " ", startingAt: 0)
                 print(
                     "\(id) \(recipient)  \(String(batch.recordCount).padding(toLength: 7, withPad: " ", startingAt: 0))  \(batch.status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0))  \(batch.attempts)"
@@ -35,7 +35,7 @@ struct OutboxCommand: ParsableCommand {
 
     struct Resend: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Put a dead-lettered batch back in line (same id, same bytes).")
-        @Argument(help: "The batch id.") var batch: String
+        @Argument(help: "The batch id.") var batch: BatchID
         @OptionGroup var gateway: GatewayOptions
 
         func run() throws {

@@ -124,7 +124,7 @@ struct AdviceFlowTests {
             (consentB, Self.t0.addingTimeInterval(7200)),
         ]
         for batch in try fixture.batches() {
-            let bsn = batch.id.hasSuffix("000001") ? Self.a : Self.b
+            let bsn = batch.id.value.hasSuffix("000001") ? Self.a : Self.b
             #expect(ConsentLine.expected(history.map { ($0.0, $0.1) }, bsn: bsn, purpose: "medisch-advies", recipient: "DUO", at: batch.createdAt))
         }
     }
@@ -156,7 +156,7 @@ struct AdviceFlowTests {
         #expect(batch.status == .recalled)
         #expect(try await later.store.read { try $0.payloadPart(batch: batch.id, part: 0) } == nil)
         #expect(try await later.store.read { try $0.advice(id: "ARG-2026-000040") }?.status == .recalled)
-        #expect(try await later.store.read { try $0.auditEntries(kind: "batch.recalled", field: "batch", equals: batch.id) }.count == 1)
+        #expect(try await later.store.read { try $0.auditEntries(kind: "batch.recalled", field: "batch", equals: batch.id.value) }.count == 1)
         #expect(try await later.store.read { try $0.decisions(reference: "ARG-2026-000040") }.last?.isAllowed == false)
         // Nothing goes, and an operator cannot resend it.
         #expect(try await fixture.deliver(later).attempted == 0)

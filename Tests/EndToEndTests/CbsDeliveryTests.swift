@@ -104,7 +104,7 @@ struct CbsDeliveryTests {
         let correction = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!, correction: true)
         #expect(correction.csvBatch == "cbs-wi-duo-2026Q3-correctie-1" && correction.correction == 1)
         #expect(correction.manifest.hasSuffix(",\"correctie\":true,\"vervangt\":\"cbs-wi-duo-2026Q3\"}"))
-        let payload = { (id: String) in try #require(try runtime.store.read { try $0.storedBatch(id: id) }).payload }
+        let payload = { (id: BatchID) in try #require(try runtime.store.read { try $0.storedBatch(id: id) }).payload }
         #expect(Self.pseudonyms(try payload(first.csvBatch)) == Self.pseudonyms(try payload(correction.csvBatch)))
         #expect(try payload(first.csvBatch) == payload(correction.csvBatch))
 

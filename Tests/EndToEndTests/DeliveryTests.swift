@@ -182,7 +182,7 @@ struct DeliveryTests {
         _ = try fixture.sync("tvs-export-20261121.csv")
         let round = try await fixture.deliver(client)
         await client.shutdown()
-        #expect(round.deadLettered.contains { $0.contains("GM0363") })
+        #expect(round.deadLettered.contains { $0.value.contains("GM0363") })
         #expect(try fixture.receivedFiles().allSatisfy { !$0.hasPrefix("gm0363/") })
         #expect(try fixture.batches().first { $0.recipient == "gm0363" }?.lastError?.contains("pin") == true)
     }

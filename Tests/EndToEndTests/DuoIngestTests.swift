@@ -138,7 +138,7 @@ struct DuoIngestTests {
         let again = try ingest(fixture, file)
         #expect(again.outcome == .alreadyApplied)
         #expect(try ingest(fixture, file).outcome == .alreadyApplied)
-        let runID = "\(DuoIngest.job)-\(again.sha256.prefix(16))"
+        let runID = RunID("\(DuoIngest.job)-\(again.sha256.prefix(16))")
         try await store.read { tx throws in
             #expect(try tx.isDuoExtractRecorded(sequence: 43))
             #expect(try tx.runs(job: DuoIngest.job).map(\.id).filter { $0 == runID }.count == 1)
@@ -194,7 +194,7 @@ struct DuoIngestTests {
         #expect(report.removed == 2)
         #expect(new[String(details[11].dropFirst().prefix(9))]?.aantalBoetes == 7)
         // The findings are kept in the quarantine register, by record number and rule, without values.
-        let quarantined = try fixture.runtime.store.read { try $0.quarantined(run: "\(DuoIngest.job)-\(report.sha256.prefix(16))") }
+        let quarantined = try fixture.runtime.store.read { try $0.quarantined(run: RunID("\(DuoIngest.job)-\(report.sha256.prefix(16))")) }
         #expect(quarantined.map(\.position).sorted() == ["record 10", "record 11", "record 3", "record 6", "record 8"])
     }
 

@@ -26,7 +26,8 @@ struct GatewayInboxTests {
             let identity = try SigningIdentity(
                 certificateFile: DevPKI.certificateFile(for: signer, in: pki), keyFile: DevPKI.privateKeyFile(for: signer, in: pki))
             let sealed = try BatchSealer(signer: identity).seal(
-                payload: body, recordHashes: [Data(SHA256.hash(data: body))], batch: key, recipient: fixture.runtime.configuration.identity.oin,
+                payload: body, recordHashes: [Data(SHA256.hash(data: body))], batch: BatchID(key),
+                recipient: fixture.runtime.configuration.identity.oin,
                 contract: contract, contractVersion: "1.0.0", issuedAt: Date())
             headers.append(("Ketenpoort-Signature", sealed.jws.compact))
         }

@@ -56,9 +56,9 @@ extension SyncFixture {
     }
 
     /// (municipality, soort, person key, carries health notes) of the batches of `run`.
-    func healthNotes(run: String, store: any Store) throws -> Set<[String]> {
+    func healthNotes(run: RunID, store: any Store) throws -> Set<[String]> {
         var result = Set<[String]>()
-        for batch in try store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(run) {
+        for batch in try store.read({ try $0.storedBatches(status: nil) }) where batch.id.value.hasPrefix(run.value) {
             let contents = try BatchContents.parse(batch.payload)
             for notification in contents.notifications {
                 result.insert([
@@ -89,7 +89,7 @@ struct HealthNotesTests {
             try fixture.healthNotes(run: night1.run, store: fixture.runtime.store) == [
                 ["GM0363", "nieuw", "v:1000000001", "health"], ["GM0363", "nieuw", "v:1000000002", "-"], ["GM0363", "nieuw", "v:1000000003", "-"],
             ])
-        let decisions = try fixture.runtime.store.read { try $0.decisions(reference: night1.run) }
+        let decisions = try fixture.runtime.store.read { try $0.decisions(reference: night1.run.value) }
         #expect(
             decisions.map { "\($0.recipient) \($0.isAllowed ? "allow" : "deny") \($0.consent ?? "-")" } == [
                 "GM0363 allow T-G0#1", "GM0363 deny -", "GM0363 deny -",

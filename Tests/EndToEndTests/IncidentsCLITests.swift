@@ -19,10 +19,10 @@ struct IncidentsCLITests {
         let fixture = try MisdeliveryTests.deliveredNight()
         defer { fixture.directory.remove() }
         let batch = try #require(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.first { $0.recipient == "gm0363" })
-        let reported = try Self.run(fixture, ["incidents", "report", "misdelivery", "--batch", batch.id, "--record", "0", "--record", "2"])
+        let reported = try Self.run(fixture, ["incidents", "report", "misdelivery", "--batch", batch.id.value, "--record", "0", "--record", "2"])
         #expect(reported.status == 0, "\(reported)")
         #expect(reported.stdout.contains("subjects 2, records 2"))
-        let again = try Self.run(fixture, ["incidents", "report", "misdelivery", "--batch", batch.id])
+        let again = try Self.run(fixture, ["incidents", "report", "misdelivery", "--batch", batch.id.value])
         #expect(again.status == 1, "\(again)")
 
         let id = "misdelivery-\(batch.id)"
@@ -75,7 +75,7 @@ struct IncidentsCLITests {
 
         let batch = try #require(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.first { $0.recipient == "gm0344" })
         let out = fixture.directory.file("proof")
-        let proved = try Self.run(fixture, ["audit", "prove", "--batch", batch.id, "--out", out.path])
+        let proved = try Self.run(fixture, ["audit", "prove", "--batch", batch.id.value, "--out", out.path])
         #expect(proved.status == 0, "\(proved)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
         #expect(

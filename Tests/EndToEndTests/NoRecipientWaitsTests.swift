@@ -163,7 +163,8 @@ struct NoRecipientWaitsTests {
         let after = try await fixture.runtime.store.read { try $0.batches(status: nil) }
         for (old, new) in zip(before, after) {
             #expect(new.status == .pending && new.attempts == 0 && new.nextAttemptAt == old.nextAttemptAt, "\(new.id)")
-            #expect(try await fixture.runtime.store.read { try $0.auditEntries(kind: "delivery.attempt", field: "batch", equals: new.id) }.isEmpty)
+            #expect(
+                try await fixture.runtime.store.read { try $0.auditEntries(kind: "delivery.attempt", field: "batch", equals: new.id.value) }.isEmpty)
         }
 
         held.open()

@@ -75,12 +75,12 @@ struct SealedBatchVerifierTests {
         _ = try await fixture.deliver(fixture.runtime)
         let batches = try Self.delivered(fixture)
         // The batch of the most records (more than one, so their order can matter), and another.
-        let sizes = try await fixture.runtime.store.read { tx in try batches.map { try #require(try tx.batch(id: $0.key)).recordCount } }
+        let sizes = try await fixture.runtime.store.read { tx in try batches.map { try #require(try tx.batch(id: BatchID($0.key))).recordCount } }
         let largest = try #require(sizes.indices.max { sizes[$0] < sizes[$1] })
         #expect(sizes[largest] > 1)
         let original = batches[largest]
         let other = try #require(batches.first { $0.party != original.party })
-        let stored = try await #require(try fixture.runtime.store.read { try $0.storedBatch(id: original.key) })
+        let stored = try await #require(try fixture.runtime.store.read { try $0.storedBatch(id: BatchID(original.key)) })
         let payload = try Data(contentsOf: original.payload)
         let headers = try String(contentsOf: original.headers, encoding: .utf8)
         #expect(payload == stored.payload)
@@ -94,7 +94,7 @@ struct SealedBatchVerifierTests {
         /// A seal over the original payload by `signer` with `hashes` as the record hashes.
         func resealed(by signer: SigningIdentity, hashes: [Data]) throws -> String {
             try BatchSealer(signer: signer).seal(
-                payload: payload, recordHashes: hashes, batch: original.key, recipient: recipient, contract: stored.contract,
+                payload: payload, recordHashes: hashes, batch: BatchID(original.key), recipient: recipient, contract: stored.contract,
                 contractVersion: "1.0.0",
                 issuedAt: stored.createdAt
             ).jws.compact

@@ -10,9 +10,9 @@ import Testing
 /// A gateway in a temporary directory: its own dev PKI, configuration and store.
 extension SyncFixture {
     /// The notifications sealed in `run`, as (municipality, soort, person key).
-    func notifications(run: String) throws -> Set<[String]> {
+    func notifications(run: RunID) throws -> Set<[String]> {
         var result = Set<[String]>()
-        for batch in try runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(run) {
+        for batch in try runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.value.hasPrefix(run.value) {
             let contents = try BatchContents.parse(batch.payload)
             for notification in contents.notifications {
                 result.insert([contents.rootAttributes["gemeente"] ?? "?", notification.soort, notification.key])
@@ -56,7 +56,7 @@ struct SyncTests {
         let accepted = second.validation.accepted
         #expect(accepted == 24)
         // A withdrawal carries identifiers only.
-        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(second.run) {
+        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.value.hasPrefix(second.run.value) {
             for notification in try BatchContents.parse(batch.payload).notifications where notification.soort == "intrekking" {
                 #expect(notification.elements.isSubset(of: ["BSN", "VNummer"]), "\(notification.elements)")
             }
@@ -78,9 +78,9 @@ struct SyncTests {
             if place[key] == nil { place[key] = place.count }
         }
         var withdrawnByMove = 0
-        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.hasPrefix(second.run) {
+        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.value.hasPrefix(second.run.value) {
             // A small night: one batch per municipality, whatever kinds of notification it holds.
-            #expect(batch.id.hasSuffix("-1"), "\(batch.id)")
+            #expect(batch.id.value.hasSuffix("-1"), "\(batch.id)")
             let notifications = try BatchContents.parse(batch.payload).notifications
             // A notification for a person in the file sits at 2 × place (+1 unless it withdraws a move); gone, after all.
             let ranks = notifications.map { notification in
@@ -124,7 +124,7 @@ struct SyncTests {
             #expect(header.recipient.value == batch.recipientOIN)
             let contents = try BatchContents.parse(batch.payload)
             #expect(contents.rootAttributes["aantal"] == String(contents.notifications.count))
-            #expect(contents.rootAttributes["batch"] == batch.id)
+            #expect(contents.rootAttributes["batch"] == batch.id.value)
         }
     }
 

@@ -20,7 +20,7 @@ struct GroupedWritesTests {
     }
 
     private static func entry(_ audit: AuditChain, _ name: String) -> GroupedWrites.Write {
-        { tx in _ = try audit.append(.deadLettered(batch: name, attempts: 1, reason: "test"), in: tx) }
+        { tx in _ = try audit.append(.deadLettered(batch: BatchID(name), attempts: 1, reason: "test"), in: tx) }
     }
 
     /// A store whose first grouped write is held in its transaction until `gate` is released.

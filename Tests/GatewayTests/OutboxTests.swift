@@ -27,7 +27,7 @@ struct OutboxTests {
             recipient = Party(id: "gm0363", role: .gemeente, oin: amsterdam.oin, name: "Gemeente Amsterdam")
         }
 
-        func draft(_ id: String) -> Outbox.Draft {
+        func draft(_ id: BatchID) -> Outbox.Draft {
             Outbox.Draft(
                 id: id, recipient: recipient, contract: "coa-gemeente-kennisgeving", contractVersion: "1.0.0", contentType: "application/xml",
                 createdAt: Date())

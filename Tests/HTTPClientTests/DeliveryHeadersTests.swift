@@ -48,7 +48,7 @@ struct DeliveryHeadersTests {
         arguments: ["", "a b", "a\r\nX: y", "../x", ".hidden", "a/b", String(repeating: "x", count: 129)])
     func badBatchID(id: String) {
         #expect(throws: KetenpoortError(.transportHeaderInvalid, "")) {
-            try DeliveryHeaders(contentType: "application/xml", batchID: id, body: Data(), signature: nil)
+            try DeliveryHeaders(contentType: "application/xml", batchID: BatchID(id), body: Data(), signature: nil)
         }
     }
 

@@ -32,7 +32,7 @@ struct RecipientIdentityTests {
     func noReuseAcrossParties() async throws {
         try await Receiver.with { receiver in
             let client = CurlClient(threadCount: 1, logger: quietLogger)  // one thread: every transfer on the same worker
-            func post(batch: String, expecting party: String) async -> String? {
+            func post(batch: BatchID, expecting party: String) async -> String? {
                 await transportErrorCode {
                     let headers = try DeliveryHeaders(contentType: "application/xml", batchID: batch, body: sampleXML, signature: nil).fields
                     return try await client.post(

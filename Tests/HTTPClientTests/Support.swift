@@ -74,7 +74,7 @@ struct Receiver: Sendable {
 
     /// POSTs `body` with the delivery headers of §8.
     func deliver(
-        _ body: Data, party: String = "gm0363", batch: String = "batch-1", tls: TLSClientSettings = TrustedAndForeignPKI.shared.client(),
+        _ body: Data, party: String = "gm0363", batch: BatchID = "batch-1", tls: TLSClientSettings = TrustedAndForeignPKI.shared.client(),
         digest: String? = nil, timeout: Duration = .seconds(30), host: String = "127.0.0.1"
     ) async throws -> HTTPResponse {
         var headers = try DeliveryHeaders(contentType: "application/xml", batchID: batch, body: body, signature: "e30..c2ln")

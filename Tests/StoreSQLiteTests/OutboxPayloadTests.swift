@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Outbox payloads in parts")
 struct OutboxPayloadTests {
-    static func batch(_ id: String, bytes: Int) -> OutboxBatch {
+    static func batch(_ id: BatchID, bytes: Int) -> OutboxBatch {
         OutboxBatch(
             id: id, recipient: "cbs", recipientOIN: "00000001003214370000", contract: "cbs-levering", contentType: "text/csv",
             createdAt: Date(timeIntervalSince1970: 100), recordCount: 1, merkleRoot: "ab", recordHashes: [], payloadBytes: bytes, signature: "h..s")

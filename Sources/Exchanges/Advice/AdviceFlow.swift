@@ -50,7 +50,7 @@ public struct AdviceFlow: Sendable {
     /// valid now — one transaction. Invalid lines are quarantined with their line and rule code.
     public func ingest(file url: URL) throws -> AdviceIngestReport {
         let started = clock.now()
-        let runID = "\(Self.flow)-\(url.deletingPathExtension().lastPathComponent)-\(Int(started.timeIntervalSince1970))"
+        let runID = RunID(job: Self.flow, file: url, at: started)
         do {
             return try take(url, runID: runID, started: started)
         } catch let rejected as Rejected {
@@ -63,7 +63,7 @@ public struct AdviceFlow: Sendable {
         let report: AdviceIngestReport
     }
 
-    private func take(_ url: URL, runID: String, started: Date) throws -> AdviceIngestReport {
+    private func take(_ url: URL, runID: RunID, started: Date) throws -> AdviceIngestReport {
         try store.write { tx in
             var report = AdviceIngestReport(run: runID, validation: ValidationReport(contract: Self.flow))
             let slots = (id: object.slot(of: "adviesId")!, bsn: object.slot(of: "bsn")!)
@@ -180,14 +180,14 @@ public struct AdviceFlow: Sendable {
     /// sent again after a recall gets `-<n>` added (a batch id is never reused).
     private func seal(
         _ advice: HeldAdvice, record: Record, consented: Set<String>, recipient: RegisteredParty, at now: Date, in tx: any StoreTransaction
-    ) throws -> String {
-        var batchID = "\(Self.flow)-\(advice.id)"
+    ) throws -> BatchID {
+        var batchID = BatchID("\(Self.flow)-\(advice.id)")
         var again = 1
         while try tx.batch(id: batchID) != nil {
             again += 1
-            batchID = "\(Self.flow)-\(advice.id)-\(again)"
+            batchID = BatchID("\(Self.flow)-\(advice.id)-\(again)")
         }
-        let context = ["batch": batchID, "aantal": "1"]
+        let context = ["batch": batchID.value, "aantal": "1"]
         var line: [UInt8] = []
         try outbound.encode(record, context: [:], consented: consented, into: &line)
         var payload: [UInt8] = []

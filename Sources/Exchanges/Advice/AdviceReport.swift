@@ -1,12 +1,13 @@
 import Adapters
 import Gateway
+import KetenpoortCore
 
 /// What one re-evaluation of the held advices did: advice ids only, never their content.
 public struct AdviceRelease: Codable, Sendable, Equatable {
     /// Advices sealed for DUO now (their consent is valid at this moment).
     public var released: [String] = []
     /// Batches the released advices were sealed into.
-    public var batches: [String] = []
+    public var batches: [BatchID] = []
     /// Advices still held: no valid consent (or no single DUO party to send to).
     public var held: [String] = []
     /// Why nothing could be released at all, when that was the case.
@@ -21,7 +22,7 @@ public struct AdviceRelease: Codable, Sendable, Equatable {
 /// What `ingest argonaut` did; every line is accounted for:
 /// `validation.items == received + alreadyKnown + validation.quarantined` (or all rejected).
 public struct AdviceIngestReport: Codable, Sendable {
-    public var run: String
+    public var run: RunID
     public var validation: ValidationReport
     /// Advices newly taken in (held until their consent allows them to go).
     public var received: [String] = []
@@ -30,7 +31,7 @@ public struct AdviceIngestReport: Codable, Sendable {
     /// The re-evaluation that followed: released and still held.
     public var release = AdviceRelease()
 
-    public init(run: String, validation: ValidationReport) {
+    public init(run: RunID, validation: ValidationReport) {
         self.run = run
         self.validation = validation
     }

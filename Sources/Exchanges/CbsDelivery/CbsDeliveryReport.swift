@@ -1,11 +1,13 @@
+import KetenpoortCore
+
 /// What one CBS delivery sealed into the outbox.
 public struct CbsDeliveryReport: Codable, Sendable {
     public var source: String
     public var period: String
     /// 0 for the delivery of the period, 1, 2, … for corrections.
     public var correction: Int
-    public var csvBatch: String
-    public var manifestBatch: String
+    public var csvBatch: BatchID
+    public var manifestBatch: BatchID
     /// The applied DUO extract the delivery reflects.
     public var extractSequence: Int
     public var extractDate: String

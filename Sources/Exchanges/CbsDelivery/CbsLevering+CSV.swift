@@ -10,7 +10,7 @@ import Store
 extension CbsLevering {
     /// What sealing the CSV found: its batch, number of lines (records) and SHA-256.
     struct SealedCSV {
-        let batch: String
+        let batch: BatchID
         let records: Int
         let sha256: String
     }
@@ -21,7 +21,7 @@ extension CbsLevering {
     /// the sorted lines go into the payload part by part while its SHA-256 and Merkle root (one
     /// record per line) are computed; a second pass over the stored parts signs it. Memory does
     /// not depend on the number of persons. Any violation stops the delivery.
-    func sealCSV(_ status: any DuoStatusReading, into tx: any StoreTransaction, id: String, now: Date) throws -> SealedCSV {
+    func sealCSV(_ status: any DuoStatusReading, into tx: any StoreTransaction, id: BatchID, now: Date) throws -> SealedCSV {
         var payload = PayloadWriter(batch: id, in: tx)
         var digest = SHA256()
         var merkle = MerkleRootBuilder()
@@ -98,7 +98,8 @@ extension AuditEvent {
             kind: "cbs.delivery-sealed",
             payload: AuditPayload([
                 "source": .text(delivery.source), "period": .text(delivery.period), "correction": .number(delivery.correction),
-                "csvBatch": .text(delivery.csvBatch), "manifestBatch": .text(delivery.manifestBatch), "records": .number(delivery.records),
+                "csvBatch": .text(delivery.csvBatch.value), "manifestBatch": .text(delivery.manifestBatch.value),
+                "records": .number(delivery.records),
                 "sha256": .text(delivery.sha256), "extractSequence": .number(delivery.extractSequence),
                 "extractDate": .text(delivery.extractDate.iso),
             ]))

@@ -87,13 +87,13 @@ public struct CbsLevering: Sendable {
                 }
                 FaultPoint.reached("cbs.sealing")
                 let base = "cbs-wi-\(source)-\(period)" + (earlier.isEmpty ? "" : "-correctie-\(earlier.count)")
-                let csv = try sealCSV(status, into: tx, id: base, now: now)
+                let csv = try sealCSV(status, into: tx, id: BatchID(base), now: now)
                 let manifest = CbsManifest(
                     bron: source.uppercased(), periode: period.description, aantal: csv.records, sha256: csv.sha256,
-                    aangemaakt: CoaToGemeenteTranslation.timestamp(now), replaces: earlier.last?.csvBatch)
+                    aangemaakt: CoaToGemeenteTranslation.timestamp(now), replaces: earlier.last?.csvBatch.value)
                 try check(manifest, now: now)
                 let manifestBytes = manifest.bytes
-                let manifestBatch = try seal(manifestBytes, id: base + ".manifest", contentType: "application/json", now: now, tx: tx)
+                let manifestBatch = try seal(manifestBytes, id: BatchID(base + ".manifest"), contentType: "application/json", now: now, tx: tx)
                 let record = CbsDeliveryRecord(
                     source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
                     extractSequence: extract.sequence, extractDate: extract.creationDate, records: csv.records, sha256: csv.sha256, createdAt: now)
@@ -115,7 +115,7 @@ public struct CbsLevering: Sendable {
 
     /// Writes the pair of files of a delivery into `outputDirectory` (when configured) from the
     /// outbox, part by part; with `onlyMissing`, only those not there. Returns the paths written.
-    private func writeFiles(csvBatch: String, manifestBatch: String, onlyMissing: Bool) throws -> [String] {
+    private func writeFiles(csvBatch: BatchID, manifestBatch: BatchID, onlyMissing: Bool) throws -> [String] {
         guard let outputDirectory else { return [] }
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
         var written: [String] = []
@@ -137,7 +137,7 @@ public struct CbsLevering: Sendable {
     }
 
     /// Seals `payload`, one record, as batch `id` for CBS and puts it in the outbox.
-    private func seal(_ payload: Data, id: String, contentType: String, now: Date, tx: any StoreTransaction) throws -> String {
+    private func seal(_ payload: Data, id: BatchID, contentType: String, now: Date, tx: any StoreTransaction) throws -> BatchID {
         let contract = outbound.mapping.contract
         let draft = Outbox.Draft(
             id: id, recipient: recipient.party, contract: contract.id, contractVersion: contract.version, contentType: contentType, createdAt: now)

@@ -36,7 +36,7 @@ public struct ConsentIngest: Sendable {
     /// Applies `file`; every line ends as applied, unchanged or quarantined.
     public func run(file url: URL) throws -> ConsentIngestReport {
         let received = clock.now()
-        let runID = "\(Self.flow)-\(url.deletingPathExtension().lastPathComponent)-\(Int(received.timeIntervalSince1970))"
+        let runID = RunID(job: Self.flow, file: url, at: received)
         do {
             return try store.write { tx in try run(url, runID: runID, received: received, tx: tx) }
         } catch let rejected as Rejected {
@@ -44,7 +44,7 @@ public struct ConsentIngest: Sendable {
         }
     }
 
-    private func run(_ url: URL, runID: String, received: Date, tx: any StoreTransaction) throws -> ConsentIngestReport {
+    private func run(_ url: URL, runID: RunID, received: Date, tx: any StoreTransaction) throws -> ConsentIngestReport {
         var report = ConsentIngestReport(run: runID, validation: ValidationReport(contract: Self.flow))
         var registerFindings: [Finding] = []
         report.validation = try pipeline.run(url) { record, position, isClean in
@@ -122,7 +122,7 @@ public struct ConsentIngest: Sendable {
 /// What one consent feed did; `validation.items == applied + unchanged + validation.quarantined`
 /// (or all rejected).
 public struct ConsentIngestReport: Codable, Sendable {
-    public var run: String
+    public var run: RunID
     public var validation: ValidationReport
     /// Lines that became a new version of their consent.
     public var applied = 0
@@ -131,7 +131,7 @@ public struct ConsentIngestReport: Codable, Sendable {
     /// The re-evaluation of the held advices that followed.
     public var release: AdviceRelease?
 
-    public init(run: String, validation: ValidationReport) {
+    public init(run: RunID, validation: ValidationReport) {
         self.run = run
         self.validation = validation
     }

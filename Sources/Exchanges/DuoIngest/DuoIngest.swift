@@ -61,7 +61,7 @@ public struct DuoIngest: Sendable {
         try recordLastApplied()
         let digest = try Self.sha256(of: file)
         let started = clock.now()
-        let runID = "\(Self.job)-\(digest.prefix(16))"
+        let runID = RunID("\(Self.job)-\(digest.prefix(16))")
         do {
             let (report, mark) = try store.duoStatus.write { tx in try apply(file, digest: digest, tx: tx) }
             if let mark {
@@ -103,11 +103,11 @@ public struct DuoIngest: Sendable {
         guard let (mark, json) = applied, let json, try !store.read({ try $0.isDuoExtractRecorded(sequence: mark.sequence) }) else { return }
         let report = try JSONDecoder().decode(DuoIngestReport.self, from: Data(json.utf8))
         logger.warning("DUO extract applied but not yet recorded: recording it now", metadata: ["sequence": "\(mark.sequence)"])
-        try record(report, of: mark, runID: "\(Self.job)-\(mark.sha256.prefix(16))", started: mark.appliedAt)
+        try record(report, of: mark, runID: RunID("\(Self.job)-\(mark.sha256.prefix(16))"), started: mark.appliedAt)
     }
 
     /// Writes the findings, run and audit entry of the applied extract `mark`, once.
-    private func record(_ report: DuoIngestReport, of mark: DuoExtractMark, runID: String, started: Date) throws {
+    private func record(_ report: DuoIngestReport, of mark: DuoExtractMark, runID: RunID, started: Date) throws {
         try store.write { tx in
             guard try !tx.isDuoExtractRecorded(sequence: mark.sequence) else { return }
             for finding in report.validation.findings { try tx.quarantine(Self.entry(finding, run: runID)) }
@@ -207,7 +207,7 @@ public struct DuoIngest: Sendable {
         return Hex.encode(hasher.finalize())
     }
 
-    static func entry(_ finding: Finding, run: String) -> QuarantineEntry {
+    static func entry(_ finding: Finding, run: RunID) -> QuarantineEntry {
         QuarantineEntry(
             run: run, source: source, position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
             message: finding.message)

@@ -14,14 +14,14 @@ extension CoaGemeenteSync {
     /// `maxBatchRecords`, each in a transaction of its own; persons who left housed are forgotten in
     /// transactions of the same size. Every batch of the run is sealed as of `moment`. Batches an
     /// earlier, interrupted attempt of the run applied are counted, and numbered past.
-    func apply(_ staging: SyncStaging, run: String, at moment: Date, consent: ConsentPolicy, report: inout SyncReport) throws {
+    func apply(_ staging: SyncStaging, run: RunID, at moment: Date, consent: ConsentPolicy, report: inout SyncReport) throws {
         let earlier = try store.read { tx in try tx.syncBatches(run: run) }
         report.batches = earlier.filter { !$0.blocked }.map(\.batch)
         report.blocked = earlier.filter(\.blocked).map(\.batch)
         var parts: [String: Int] = [:]
         for (batch, _) in earlier {
             // `<run>-<gemeente>-<part>`
-            let rest = batch.dropFirst(run.count + 1)
+            let rest = batch.value.dropFirst(run.value.count + 1)
             guard let dash = rest.lastIndex(of: "-"), let part = Int(rest[rest.index(after: dash)...]) else { continue }
             let gemeente = String(rest[..<dash])
             parts[gemeente] = max(parts[gemeente] ?? 0, part)
@@ -106,7 +106,7 @@ extension CoaGemeenteSync {
 
     /// One sealed (or blocked) batch, ready to be committed with others: what it writes.
     struct SealStep {
-        let batch: String
+        let batch: BatchID
         let isBlocked: Bool
         /// The payload it holds until it is committed (none when blocked).
         var payloadBytes = 0
@@ -115,7 +115,7 @@ extension CoaGemeenteSync {
 
     /// What every batch of one run is sealed with.
     struct SealContext {
-        let run: String
+        let run: RunID
         let moment: Date
         let consent: ConsentPolicy
         let `guard`: ConsentGuard
@@ -129,10 +129,10 @@ extension CoaGemeenteSync {
     /// notifications, and its place in the run.
     private func sealBatch(_ notifications: [SyncStaging.Notification], gemeente: String, part: Int, context: SealContext) throws -> SealStep? {
         guard let recipient = registry.gemeente(gemeente), let code = recipient.party.gemeente else { return nil }
-        let batchID = "\(context.run)-\(gemeente)-\(part)"
+        let batchID = BatchID("\(context.run)-\(gemeente)-\(part)")
         let object = pipeline.adapter.mapping.item.object
         // The records are encoded straight into the payload, between its opening and closing.
-        let header = ["gemeente": gemeente, "batch": batchID, "aangemaakt": context.timestamp, "aantal": String(notifications.count)]
+        let header = ["gemeente": gemeente, "batch": batchID.value, "aangemaakt": context.timestamp, "aantal": String(notifications.count)]
         var payload: [UInt8] = []
         payload.reserveCapacity(notifications.count * 512)
         outbound.begin(context: header, into: &payload)
@@ -168,7 +168,7 @@ extension CoaGemeenteSync {
             SealStep(batch: batchID, isBlocked: blocked, payloadBytes: payloadBytes) { tx in
                 for decision in decided {
                     try decisions.record(
-                        decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: moment, reference: run, in: tx)
+                        decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: moment, reference: run.value, in: tx)
                 }
                 try body(tx)
                 try tx.recordSyncBatch(run: run, batch: batchID, blocked: blocked)
@@ -187,7 +187,8 @@ extension CoaGemeenteSync {
             let (party, subjects, key) = (recipient.party.id, unconsented.map(\.person), pseudonymKey)
             return step(blocked: true) { tx in
                 try IncidentRegister(audit: audit).consentBlocked(
-                    reference: batchID, recipient: party, batch: batchID, subjects: subjects, purpose: purpose, pseudonym: SubjectPseudonym(key: key),
+                    reference: batchID.value, recipient: party, batch: batchID, subjects: subjects, purpose: purpose,
+                    pseudonym: SubjectPseudonym(key: key),
                     in: tx)
             }
         }

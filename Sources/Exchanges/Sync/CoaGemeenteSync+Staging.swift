@@ -46,7 +46,7 @@ extension CoaGemeenteSync {
     /// quarantined row changes nothing for its person. A municipality without a registered party
     /// is held and counted. Notifications keep the file's order per municipality (a withdrawal
     /// before the notification of the line that caused it); withdrawals of persons gone follow.
-    func merge(_ staging: SyncStaging, run: String, report: inout SyncReport) throws {
+    func merge(_ staging: SyncStaging, run: RunID, report: inout SyncReport) throws {
         try staging.sortSnapshot()
         var counts = report
         var goneSequence = 1 << 40

@@ -86,7 +86,7 @@ public struct CoaGemeenteSync: Sendable {
     }
 
     /// The run id of the snapshot of `date`.
-    public static func runID(_ date: CalendarDate) -> String { "\(job)-\(date.compact)" }
+    public static func runID(_ date: CalendarDate) -> RunID { RunID("\(job)-\(date.compact)") }
 
     /// Runs the sync for `input`; the snapshot date comes from `date` or the file name.
     public func run(input: URL, date: CalendarDate? = nil) throws -> SyncReport {
@@ -156,7 +156,7 @@ public struct CoaGemeenteSync: Sendable {
     }
 
     /// The report of `run` as recorded when it finished (nil when it did not, or was rejected).
-    public func recordedReport(run: String) throws -> SyncReport? {
+    public func recordedReport(run: RunID) throws -> SyncReport? {
         guard let record = try store.read({ tx in try tx.runs(job: Self.job) }).last(where: { $0.id == run }) else { return nil }
         return try? JSONDecoder().decode(SyncReport.self, from: Data(record.report.utf8))
     }
@@ -165,7 +165,7 @@ public struct CoaGemeenteSync: Sendable {
         Hex.encode(SHA256.hash(data: bytes))
     }
 
-    static func entry(_ finding: Finding, run: String) -> QuarantineEntry {
+    static func entry(_ finding: Finding, run: RunID) -> QuarantineEntry {
         QuarantineEntry(
             run: run, source: source, position: finding.position.description, field: finding.field, rule: finding.rule.rawValue,
             message: finding.message)

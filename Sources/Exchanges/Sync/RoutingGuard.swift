@@ -26,7 +26,8 @@ public struct RoutingGuard: Sendable {
     }
 
     /// The incident for a blocked batch: subjects as pseudonyms, nothing left the gateway.
-    public func incident(batch: String, recipient: RegisteredParty, misrouted: [Item], at: Date, pseudonym: (PersonKey) -> String) -> IncidentRecord {
+    public func incident(batch: BatchID, recipient: RegisteredParty, misrouted: [Item], at: Date, pseudonym: (PersonKey) -> String) -> IncidentRecord
+    {
         IncidentRecord(
             id: "misroute-\(batch)", kind: .misroute, detectedAt: at, recipient: recipient.party.id, batch: batch,
             subjects: misrouted.map { pseudonym($0.person) }, categories: [.identifier, .personal], leftGateway: false,

@@ -1,5 +1,6 @@
 import Adapters
 import Gateway
+import KetenpoortCore
 
 /// What one nightly sync did; every item is accounted for.
 public struct SyncReport: Codable, Sendable {
@@ -11,7 +12,7 @@ public struct SyncReport: Codable, Sendable {
         public var total: Int { nieuw + wijziging + intrekking }
     }
 
-    public var run: String
+    public var run: RunID
     public var snapshotDate: String
     public var validation: ValidationReport
     /// Accepted persons whose municipality already holds exactly this (nothing sent).
@@ -24,11 +25,11 @@ public struct SyncReport: Codable, Sendable {
     public var leftHoused = 0
     public var perMunicipality: [String: Counts] = [:]
     /// Batches sealed into the outbox.
-    public var batches: [String] = []
+    public var batches: [BatchID] = []
     /// Batches the routing guard or the consent guard stopped.
-    public var blocked: [String] = []
+    public var blocked: [BatchID] = []
 
-    public init(run: String, snapshotDate: String, validation: ValidationReport) {
+    public init(run: RunID, snapshotDate: String, validation: ValidationReport) {
         self.run = run
         self.snapshotDate = snapshotDate
         self.validation = validation

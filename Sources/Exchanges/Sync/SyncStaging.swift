@@ -50,7 +50,7 @@ final class SyncStaging {
     private(set) var decisions = Decisions()
 
     /// A fresh scratch file `<directory>/<run>.staging.sqlite` (an old one of the same run is removed).
-    init(directory: URL, run: String, municipalities: [String]) throws {
+    init(directory: URL, run: RunID, municipalities: [String]) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         url = directory.appendingPathComponent("\(run).staging.sqlite")
         numbers = GemeenteNumbers(registered: municipalities)

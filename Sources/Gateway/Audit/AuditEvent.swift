@@ -17,7 +17,7 @@ public struct AuditEvent: Sendable, Equatable {
         Self(
             kind: "batch.sealed",
             payload: AuditPayload([
-                "batch": .text(batch.id), "recipient": .text(batch.recipient), "recipientOIN": .text(batch.recipientOIN),
+                "batch": .text(batch.id.value), "recipient": .text(batch.recipient), "recipientOIN": .text(batch.recipientOIN),
                 "contract": .text(batch.contract), "records": .number(batch.recordCount), "merkleRoot": .text(batch.merkleRoot),
                 "payloadSHA256": .text(payloadSHA256), "signatureSHA256": .text(signatureSHA256),
             ]))
@@ -25,29 +25,30 @@ public struct AuditEvent: Sendable, Equatable {
 
     /// One delivery attempt and its outcome (`delivered`, `retry`, `dead-lettered`).
     public static func deliveryAttempt(_ attempt: DeliveryAttempt, number: Int, outcome: String) -> Self {
-        var fields: [String: AuditPayload.Value] = ["batch": .text(attempt.batch), "attempt": .number(number), "outcome": .text(outcome)]
+        var fields: [String: AuditPayload.Value] = ["batch": .text(attempt.batch.value), "attempt": .number(number), "outcome": .text(outcome)]
         if let status = attempt.httpStatus { fields["httpStatus"] = .number(status) }
         return Self(kind: "delivery.attempt", payload: AuditPayload(fields))
     }
 
     /// The signed receipt a recipient returned.
-    public static func receipt(batch: String, receiptSHA256: String) -> Self {
-        Self(kind: "delivery.receipt", payload: AuditPayload(["batch": .text(batch), "receiptSHA256": .text(receiptSHA256)]))
+    public static func receipt(batch: BatchID, receiptSHA256: String) -> Self {
+        Self(kind: "delivery.receipt", payload: AuditPayload(["batch": .text(batch.value), "receiptSHA256": .text(receiptSHA256)]))
     }
 
     /// A batch taken back before it was sent (its payload deleted), and why.
-    public static func batchRecalled(batch: String, reason: String) -> Self {
-        Self(kind: "batch.recalled", payload: AuditPayload(["batch": .text(batch), "reason": .text(reason)]))
+    public static func batchRecalled(batch: BatchID, reason: String) -> Self {
+        Self(kind: "batch.recalled", payload: AuditPayload(["batch": .text(batch.value), "reason": .text(reason)]))
     }
 
     /// A batch dead-lettered: retries exhausted or refused.
-    public static func deadLettered(batch: String, attempts: Int, reason: String) -> Self {
-        Self(kind: "batch.dead-lettered", payload: AuditPayload(["batch": .text(batch), "attempts": .number(attempts), "reason": .text(reason)]))
+    public static func deadLettered(batch: BatchID, attempts: Int, reason: String) -> Self {
+        Self(
+            kind: "batch.dead-lettered", payload: AuditPayload(["batch": .text(batch.value), "attempts": .number(attempts), "reason": .text(reason)]))
     }
 
     /// A dead-lettered batch put back in line by an operator.
-    public static func resent(batch: String) -> Self {
-        Self(kind: "batch.resent", payload: AuditPayload(["batch": .text(batch)]))
+    public static func resent(batch: BatchID) -> Self {
+        Self(kind: "batch.resent", payload: AuditPayload(["batch": .text(batch.value)]))
     }
 
     /// An incident opened: counts and categories, not the pseudonyms.
@@ -58,7 +59,7 @@ public struct AuditEvent: Sendable, Equatable {
             "categories": .texts(incident.categories.map(\.rawValue)), "leftGateway": .flag(incident.leftGateway),
             "severity": .text(incident.severity.rawValue),
         ]
-        if let batch = incident.batch { fields["batch"] = .text(batch) }
+        if let batch = incident.batch { fields["batch"] = .text(batch.value) }
         return Self(kind: "incident.created", payload: AuditPayload(fields))
     }
 

@@ -11,7 +11,7 @@ import Store
 public struct AuditProof: Sendable {
     /// What the proof states.
     public struct Summary: Codable, Sendable, Equatable {
-        public let batch: String
+        public let batch: BatchID
         public let recipient: String
         public let recipientOIN: String
         public let records: Int
@@ -33,10 +33,10 @@ public struct AuditProof: Sendable {
 
     /// Writes the proof of `batchID` into `directory`; signs a checkpoint on demand when none
     /// covers the batch's entry yet.
-    public func export(batch batchID: String, store: any Store, to directory: URL, includePayload: Bool = false) throws -> Summary {
+    public func export(batch batchID: BatchID, store: any Store, to directory: URL, includePayload: Bool = false) throws -> Summary {
         let (batch, entries, checkpoint) = try store.write { tx -> (OutboxBatch, [AuditEntry], AuditCheckpoint) in
             guard let batch = try tx.batch(id: batchID) else { throw KetenpoortError(.auditProofUnavailable, "no batch '\(batchID)' in the outbox") }
-            guard let entry = try tx.auditEntries(kind: "batch.sealed", field: "batch", equals: batchID).first else {
+            guard let entry = try tx.auditEntries(kind: "batch.sealed", field: "batch", equals: batchID.value).first else {
                 throw KetenpoortError(.auditProofUnavailable, "batch \(batchID) has no audit entry (sealed before the audit chain existed)")
             }
             var anchor = try tx.checkpoints().first { $0.seq >= entry.seq }

@@ -17,7 +17,7 @@ struct DeliverySlots: Sendable {
     let overall: Int
     let perRecipient: Int
     let maxBytes: Int
-    private var running: [String: (recipient: String, bytes: Int)] = [:]
+    private var running: [BatchID: (recipient: String, bytes: Int)] = [:]
     private var perRecipientCount: [String: Int] = [:]
     private var bytes = 0
 
@@ -32,14 +32,14 @@ struct DeliverySlots: Sendable {
     var isEmpty: Bool { running.isEmpty }
 
     /// Whether `batch` is in flight.
-    func isRunning(_ batch: String) -> Bool { running[batch] != nil }
+    func isRunning(_ batch: BatchID) -> Bool { running[batch] != nil }
 
     /// The memory an attempt of `payloadBytes` takes: a batch larger than a part is sent as it is
     /// read, with about two parts of it in memory.
     static func memory(payloadBytes: Int) -> Int { min(payloadBytes, 2 * OutboxBatch.payloadPartSize) }
 
     /// Takes a slot for `batch` when one is free.
-    mutating func admit(_ batch: String, recipient: String, payloadBytes: Int) -> Admission {
+    mutating func admit(_ batch: BatchID, recipient: String, payloadBytes: Int) -> Admission {
         let memory = Self.memory(payloadBytes: payloadBytes)
         guard running.count < overall else { return .full }
         // A batch whose recipient is busy could not start anyway: it holds up no one.
@@ -52,7 +52,7 @@ struct DeliverySlots: Sendable {
     }
 
     /// Frees the slot of `batch`.
-    mutating func release(_ batch: String) {
+    mutating func release(_ batch: BatchID) {
         guard let (recipient, memory) = running.removeValue(forKey: batch) else { return }
         bytes -= memory
         perRecipientCount[recipient, default: 1] -= 1

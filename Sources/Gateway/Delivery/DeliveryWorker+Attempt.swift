@@ -21,7 +21,7 @@ extension DeliveryWorker {
     }
 
     /// Reads batch `id` and makes one attempt, recorded before it returns (unless interrupted).
-    func attempt(batch id: String) async throws -> AttemptOutcome {
+    func attempt(batch id: BatchID) async throws -> AttemptOutcome {
         let store = self.store
         guard let batch = try await BatchWork.run({ try store.read { try $0.batch(id: id) } }), batch.status == .pending else {
             return .notPending

@@ -21,7 +21,7 @@ extension DeliveryWorker {
 
     /// What the dispatch waits for.
     private enum DispatchEvent: Sendable {
-        case finished(batch: String, AttemptOutcome)
+        case finished(batch: BatchID, AttemptOutcome)
         case wake(at: Date)
     }
 
@@ -41,7 +41,7 @@ extension DeliveryWorker {
         var slots = DeliverySlots(overall: concurrency, perRecipient: maxInFlightPerRecipient, maxBytes: maxInFlightBytes)
         var listing: [BatchDue] = []
         // Under `dueAt`, the batches already attempted (a retry may be due at once again).
-        var attempted: Set<String> = []
+        var attempted: Set<BatchID> = []
         var wakeUps: [Date] = []
         var needsListing = true
         try await withThrowingTaskGroup(of: DispatchEvent.self) { group in
@@ -141,7 +141,7 @@ extension DeliveryWorker {
 
 extension DeliveryWorker.Round {
     /// Counts an attempt's outcome: one that was interrupted or found nothing to do stays pending.
-    mutating func count(_ outcome: DeliveryWorker.AttemptOutcome, of batch: String) {
+    mutating func count(_ outcome: DeliveryWorker.AttemptOutcome, of batch: BatchID) {
         switch outcome {
         case .delivered: delivered.append(batch)
         case .deadLettered: deadLettered.append(batch)

@@ -14,9 +14,9 @@ import Store
 public struct DeliveryWorker: Service {
     /// What `deliverDue` or `deliverUntilDone` did.
     public struct Round: Sendable, Equatable {
-        public var delivered: [String] = []
-        public var retrying: [String] = []
-        public var deadLettered: [String] = []
+        public var delivered: [BatchID] = []
+        public var retrying: [BatchID] = []
+        public var deadLettered: [BatchID] = []
         public var attempted: Int { delivered.count + retrying.count + deadLettered.count }
 
         public init() {}

@@ -8,7 +8,7 @@ package enum PayloadFile {
     /// Writes the payload of `batch` in `store` to `file`; `transform` may turn each part into
     /// other bytes (an encoding), and `head`/`tail` come before and after.
     package static func write(
-        batch: String, from store: any Store, to file: URL, head: Data = Data(), tail: (() -> Data)? = nil,
+        batch: BatchID, from store: any Store, to file: URL, head: Data = Data(), tail: (() -> Data)? = nil,
         transform: ((Data) -> Data)? = nil
     ) throws {
         let partial = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).part")

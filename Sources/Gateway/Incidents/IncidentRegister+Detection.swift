@@ -7,7 +7,7 @@ extension IncidentRegister {
     /// `purpose`: blocked, so nothing left. One incident per `reference` (the batch or request id).
     @discardableResult
     public func consentBlocked(
-        reference: String, recipient: String, batch: String?, subjects: [PersonKey], purpose: String, pseudonym: SubjectPseudonym,
+        reference: String, recipient: String, batch: BatchID?, subjects: [PersonKey], purpose: String, pseudonym: SubjectPseudonym,
         in tx: any StoreTransaction
     ) throws -> IncidentRecord {
         let incident = IncidentRecord(

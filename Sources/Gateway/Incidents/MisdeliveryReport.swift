@@ -22,7 +22,7 @@ public struct MisdeliveryReport: Sendable {
     /// transaction that records the incident. Throws `incident.unknown` for a batch not in the
     /// outbox, `incident.refused` when no mapping can read it back.
     public static func open(
-        batch: String, indexes: [Int], adapters: AdapterRegistry, store: any Store, register: IncidentRegister, pseudonym: SubjectPseudonym,
+        batch: BatchID, indexes: [Int], adapters: AdapterRegistry, store: any Store, register: IncidentRegister, pseudonym: SubjectPseudonym,
         at moment: Date
     ) throws -> IncidentRecord {
         try store.write { tx in

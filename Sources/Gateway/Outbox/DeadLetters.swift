@@ -27,7 +27,7 @@ public struct DeadLetters: Sendable {
     }
 
     /// Puts `batch` back in line when it is dead-lettered (or pending).
-    public func resend(_ batch: String) throws -> Outcome {
+    public func resend(_ batch: BatchID) throws -> Outcome {
         try store.write { tx in
             guard let found = try tx.batch(id: batch) else { return .unknown }
             guard found.status == .deadLettered || found.status == .pending else { return .refused(found.status) }

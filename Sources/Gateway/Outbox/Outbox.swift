@@ -21,14 +21,14 @@ public struct Outbox: Sendable {
 
     /// What a batch is before it is sealed.
     public struct Draft: Sendable {
-        public let id: String
+        public let id: BatchID
         public let recipient: Party
         public let contract: String
         public let contractVersion: String
         public let contentType: String
         public let createdAt: Date
 
-        public init(id: String, recipient: Party, contract: String, contractVersion: String, contentType: String, createdAt: Date) {
+        public init(id: BatchID, recipient: Party, contract: String, contractVersion: String, contentType: String, createdAt: Date) {
             self.id = id
             self.recipient = recipient
             self.contract = contract

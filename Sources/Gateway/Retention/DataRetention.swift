@@ -70,7 +70,7 @@ public struct DataRetention: Sendable {
                 }
                 for batch in payloads {
                     try tx.deletePayload(batch: batch)
-                    try audit.append(record("batch-payload", batch), in: tx)
+                    try audit.append(record("batch-payload", batch.value), in: tx)
                 }
                 let advices = contract.id == heldAdviceContract ? try tx.deleteHeldAdvices(receivedBefore: cutoff) : []
                 for advice in advices { try audit.append(record("held-advice", advice), in: tx) }

@@ -1,3 +1,5 @@
+import KetenpoortCore
+
 /// What one application of the retention periods deleted (or, in a dry run, would delete): counts
 /// per contract, batch ids, advice ids and file names only — never the data.
 public struct RetentionReport: Codable, Sendable, Equatable {
@@ -8,7 +10,7 @@ public struct RetentionReport: Codable, Sendable, Equatable {
         /// Data older than this was due.
         public var cutoff: String
         /// Outbox batches whose payload was deleted.
-        public var batchPayloads: [String] = []
+        public var batchPayloads: [BatchID] = []
         /// Advices still held (never released) that were deleted.
         public var heldAdvices: [String] = []
         /// Files (and inbox keys' folders) deleted, as `<folder>/<name>`.

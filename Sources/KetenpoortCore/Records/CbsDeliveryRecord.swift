@@ -10,9 +10,9 @@ public struct CbsDeliveryRecord: Sendable, Equatable {
     /// 0 for the delivery, 1, 2, … for corrections.
     public let correction: Int
     /// The batch carrying the CSV.
-    public let csvBatch: String
+    public let csvBatch: BatchID
     /// The batch carrying the manifest.
-    public let manifestBatch: String
+    public let manifestBatch: BatchID
     /// The sequence number of the applied extract the delivery reflects.
     public let extractSequence: Int
     /// That extract's creation date.
@@ -26,7 +26,7 @@ public struct CbsDeliveryRecord: Sendable, Equatable {
 
     /// Memberwise.
     public init(
-        source: String, period: String, correction: Int, csvBatch: String, manifestBatch: String, extractSequence: Int, extractDate: CalendarDate,
+        source: String, period: String, correction: Int, csvBatch: BatchID, manifestBatch: BatchID, extractSequence: Int, extractDate: CalendarDate,
         records: Int, sha256: String, createdAt: Date
     ) {
         self.source = source

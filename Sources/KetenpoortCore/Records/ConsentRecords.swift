@@ -120,10 +120,10 @@ public struct HeldAdvice: Sendable, Equatable {
     /// Where the advice is in the gateway.
     public let status: AdviceStatus
     /// The batch it was sealed into.
-    public let batch: String?
+    public let batch: BatchID?
 
     /// Memberwise; a newly received advice is `held`, in no batch.
-    public init(id: String, bsn: String, content: Data, receivedAt: Date, status: AdviceStatus = .held, batch: String? = nil) {
+    public init(id: String, bsn: String, content: Data, receivedAt: Date, status: AdviceStatus = .held, batch: BatchID? = nil) {
         self.id = id
         self.bsn = bsn
         self.content = content

@@ -68,7 +68,7 @@ public struct IncidentRecord: Sendable, Equatable {
     /// The party the data reached or would have reached (registry id, or the caller's OIN).
     public let recipient: String
     /// The batch involved, when there is one.
-    public let batch: String?
+    public let batch: BatchID?
     /// Affected subjects as keyed pseudonyms, never BSNs.
     public let subjects: [String]
     /// The categories of data involved, in `DataCategory` order.
@@ -85,7 +85,7 @@ public struct IncidentRecord: Sendable, Equatable {
     /// Sorts `categories`; `severity` defaults to the first estimate from `categories` and `leftGateway`,
     /// and `recordCount` to the number of `subjects`.
     public init(
-        id: String, kind: IncidentKind, detectedAt: Date, recipient: String, batch: String?, subjects: [String], categories: [DataCategory],
+        id: String, kind: IncidentKind, detectedAt: Date, recipient: String, batch: BatchID?, subjects: [String], categories: [DataCategory],
         leftGateway: Bool, severity: IncidentSeverity? = nil, recordCount: Int? = nil, details: String
     ) {
         self.id = id

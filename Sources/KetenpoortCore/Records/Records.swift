@@ -7,14 +7,14 @@ public struct SnapshotMark: Sendable, Equatable {
     /// The snapshot's date.
     public let date: CalendarDate
     /// The run that accepted it.
-    public let run: String
+    public let run: RunID
     /// When it was accepted.
     public let acceptedAt: Date
     /// The number of items the snapshot held.
     public let items: Int
 
     /// Memberwise.
-    public init(source: String, date: CalendarDate, run: String, acceptedAt: Date, items: Int) {
+    public init(source: String, date: CalendarDate, run: RunID, acceptedAt: Date, items: Int) {
         self.source = source
         self.date = date
         self.run = run
@@ -61,10 +61,10 @@ public struct SentState: Sendable, Equatable {
     /// Whether the person had moved into a home there (then leaving the snapshot sends nothing).
     public let isHoused: Bool
     /// The run that last saw the person linked here.
-    public let lastRun: String
+    public let lastRun: RunID
 
     /// Memberwise.
-    public init(gemeente: String, person: PersonKey, bsn: String?, vnummer: String?, contentHash: String, isHoused: Bool, lastRun: String) {
+    public init(gemeente: String, person: PersonKey, bsn: String?, vnummer: String?, contentHash: String, isHoused: Bool, lastRun: RunID) {
         self.gemeente = gemeente
         self.person = person
         self.bsn = bsn
@@ -80,7 +80,7 @@ public struct SentState: Sendable, Equatable {
 /// moment it began, so all its batches are sealed as of one moment.
 public struct SyncRunMark: Sendable, Equatable {
     /// The sync run's id.
-    public let run: String
+    public let run: RunID
     /// The job the sync runs for (`coa-gemeenten`).
     public let job: String
     /// When it began: the moment all its batches are sealed as of.
@@ -89,7 +89,7 @@ public struct SyncRunMark: Sendable, Equatable {
     public let report: String?
 
     /// Memberwise.
-    public init(run: String, job: String, startedAt: Date, report: String?) {
+    public init(run: RunID, job: String, startedAt: Date, report: String?) {
         self.run = run
         self.job = job
         self.startedAt = startedAt
@@ -119,7 +119,7 @@ public struct OutboxBatch: Sendable, Equatable {
     public static let payloadPartSize = 1 << 20
 
     /// Unique in the outbox.
-    public let id: String
+    public let id: BatchID
     /// Registry id of the recipient party.
     public let recipient: String
     /// The recipient's OIN.
@@ -153,7 +153,7 @@ public struct OutboxBatch: Sendable, Equatable {
 
     /// Memberwise; a new batch is `pending`, with no attempts, due at once.
     public init(
-        id: String, recipient: String, recipientOIN: String, contract: String, contentType: String, createdAt: Date, recordCount: Int,
+        id: BatchID, recipient: String, recipientOIN: String, contract: String, contentType: String, createdAt: Date, recordCount: Int,
         merkleRoot: String, recordHashes: [String], payloadBytes: Int, signature: String, status: BatchStatus = .pending, attempts: Int = 0,
         nextAttemptAt: Date? = nil, lastError: String? = nil
     ) {
@@ -178,7 +178,7 @@ public struct OutboxBatch: Sendable, Equatable {
 /// When a batch is due, without its bytes.
 public struct BatchDue: Sendable, Equatable {
     /// The batch's id.
-    public let id: String
+    public let id: BatchID
     /// The party the batch is for.
     public let recipient: String
     /// When the batch is due; nil for at once.
@@ -187,7 +187,7 @@ public struct BatchDue: Sendable, Equatable {
     public let bytes: Int
 
     /// Memberwise.
-    public init(id: String, recipient: String, nextAttemptAt: Date?, bytes: Int = 0) {
+    public init(id: BatchID, recipient: String, nextAttemptAt: Date?, bytes: Int = 0) {
         self.id = id
         self.recipient = recipient
         self.nextAttemptAt = nextAttemptAt
@@ -198,7 +198,7 @@ public struct BatchDue: Sendable, Equatable {
 /// One try to deliver a batch.
 public struct DeliveryAttempt: Sendable, Equatable {
     /// The id of the batch tried.
-    public let batch: String
+    public let batch: BatchID
     /// When the attempt started.
     public let at: Date
     /// HTTP status, when an answer came.
@@ -209,7 +209,7 @@ public struct DeliveryAttempt: Sendable, Equatable {
     public let receipt: Data?
 
     /// Memberwise.
-    public init(batch: String, at: Date, httpStatus: Int?, error: String?, receipt: Data?) {
+    public init(batch: BatchID, at: Date, httpStatus: Int?, error: String?, receipt: Data?) {
         self.batch = batch
         self.at = at
         self.httpStatus = httpStatus
@@ -221,7 +221,7 @@ public struct DeliveryAttempt: Sendable, Equatable {
 /// An item a run quarantined: where, which rule; never the value.
 public struct QuarantineEntry: Sendable, Equatable {
     /// The run that quarantined the item.
-    public let run: String
+    public let run: RunID
     /// The source, lower case (`coa`, `duo`, `consent`).
     public let source: String
     /// Where the item is in the input: `line 12` or `record 12`.
@@ -234,7 +234,7 @@ public struct QuarantineEntry: Sendable, Equatable {
     public let message: String
 
     /// Memberwise.
-    public init(run: String, source: String, position: String, field: String?, rule: String, message: String) {
+    public init(run: RunID, source: String, position: String, field: String?, rule: String, message: String) {
         self.run = run
         self.source = source
         self.position = position
@@ -247,7 +247,7 @@ public struct QuarantineEntry: Sendable, Equatable {
 /// One run of a job, with its report.
 public struct RunRecord: Sendable, Equatable {
     /// The run's id.
-    public let id: String
+    public let id: RunID
     /// The job that ran, e.g. `duo-ingest`.
     public let job: String
     /// When the run started.
@@ -258,7 +258,7 @@ public struct RunRecord: Sendable, Equatable {
     public let report: String
 
     /// Memberwise.
-    public init(id: String, job: String, startedAt: Date, finishedAt: Date, report: String) {
+    public init(id: RunID, job: String, startedAt: Date, finishedAt: Date, report: String) {
         self.id = id
         self.job = job
         self.startedAt = startedAt

@@ -27,7 +27,7 @@ public struct BatchSealer: Sendable {
 
     /// Seals `payload`, whose records have `recordHashes` (SHA-256 of each encoded record, in order).
     public func seal(
-        payload: some DataProtocol, recordHashes: [Data], batch: String, recipient: OIN, contract: String, contractVersion: String,
+        payload: some DataProtocol, recordHashes: [Data], batch: BatchID, recipient: OIN, contract: String, contractVersion: String,
         issuedAt: Date
     ) throws -> SealedBatch {
         let tree = MerkleTree(recordHashes: recordHashes)
@@ -45,7 +45,7 @@ public struct BatchSealer: Sendable {
     /// goes over the parts again, for the signature. Throws `sealing.digest-mismatch` when the
     /// parts are not the bytes that digest was taken of.
     public func seal(
-        payloadSHA256: String, merkleRoot: String, count: Int, batch: String, recipient: OIN, contract: String, contractVersion: String,
+        payloadSHA256: String, merkleRoot: String, count: Int, batch: BatchID, recipient: OIN, contract: String, contractVersion: String,
         issuedAt: Date, payload: (_ part: (Data) throws -> Void) throws -> Void
     ) throws -> (header: SealHeader, jws: DetachedJWS) {
         let header = SealHeader(

@@ -6,7 +6,7 @@ import KetenpoortCore
 /// Hashes are lower-case hex; `issuedAt` is kept to whole seconds, as `iat` carries it.
 public struct SealHeader: Sendable, Hashable, Codable {
     /// The batch id (also the delivery's `Idempotency-Key`).
-    public var batch: String
+    public var batch: BatchID
     /// The sealing party, the gateway: must be the OIN in the signer's certificate.
     public var sender: OIN
     /// The party the batch is for.
@@ -26,7 +26,7 @@ public struct SealHeader: Sendable, Hashable, Codable {
 
     /// A header from its parts; `issuedAt` is truncated to whole seconds.
     public init(
-        batch: String, sender: OIN, recipient: OIN, contract: String, contractVersion: String, count: Int, merkleRoot: String,
+        batch: BatchID, sender: OIN, recipient: OIN, contract: String, contractVersion: String, count: Int, merkleRoot: String,
         payloadSHA256: String, issuedAt: Date
     ) {
         self.batch = batch
@@ -54,7 +54,7 @@ public struct SealHeader: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        batch = try container.decode(String.self, forKey: .batch)
+        batch = try container.decode(BatchID.self, forKey: .batch)
         sender = try container.decodeOIN(forKey: .sender)
         recipient = try container.decodeOIN(forKey: .recipient)
         contract = try container.decode(String.self, forKey: .contract)
