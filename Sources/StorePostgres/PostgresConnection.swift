@@ -6,10 +6,12 @@ import Store
 /// One connection to PostgreSQL through libpq. Blocking: the engine uses each connection on one of
 /// its own threads at a time, never on Swift's cooperative pool.
 ///
+/// `@unchecked Sendable`: it moves to the engine thread that owns it and is used there only.
+///
 /// Parameters and results travel as text (`$1`, `$2`, … in the statement); errors carry the
 /// server's SQLSTATE and the names of the table, column and constraint involved — never its
 /// message or DETAIL, which can quote a value (`invalid input syntax for type integer: "…"`).
-final class PostgresConnection {
+final class PostgresConnection: @unchecked Sendable {
     private let connection: OpaquePointer
 
     /// Connects with `conninfo` (libpq's `key=value` or `postgresql://` form); throws

@@ -1,0 +1,62 @@
+import Foundation
+import KetenpoortCore
+import KetenpoortTesting
+import Testing
+
+@testable import StorePostgres
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The engine's threads against a real PostgreSQL 15 server of the test's own.
+@Suite("PostgreSQL engine threads", .serialized)
+struct PostgresEngineTests {
+    @Test("a transaction commits whole or not at all, from async code and from a thread of its own; async work runs on an engine thread")
+    func transactions() async throws {
+        let server = try TemporaryPostgres.start()
+        defer { server.stop() }
+        let engine = try PostgresEngine(conninfo: server.conninfo, threads: 2)
+        try await engine.transaction { try $0.execute(script: "CREATE TABLE t (id TEXT PRIMARY KEY)") }
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) {
+            try await engine.transaction { connection in
+                try connection.query("INSERT INTO t (id) VALUES ($1)", ["rolled-back"])
+                throw Boom()
+            }
+        }
+        let caller = pthread_self()
+        let worker = try await engine.transaction { connection in
+            try connection.query("INSERT INTO t (id) VALUES ($1)", ["async"])
+            return pthread_self()
+        }
+        #expect(worker != caller)
+        let count = try await withCheckedThrowingContinuation { done in
+            Thread {
+                done.resume(
+                    with: Result {
+                        try engine.transaction { connection in
+                            try connection.query("INSERT INTO t (id) VALUES ($1)", ["blocking"])
+                            return try connection.query("SELECT count(*) FROM t").rows[0][0]
+                        }
+                    })
+            }.start()
+        }
+        #expect(count == "2")
+    }
+
+    @Test("many transactions at once all land, spread over the engine's threads")
+    func concurrent() async throws {
+        let server = try TemporaryPostgres.start()
+        defer { server.stop() }
+        let engine = try PostgresEngine(conninfo: server.conninfo, threads: 4)
+        try await engine.transaction { try $0.execute(script: "CREATE TABLE t (n INTEGER PRIMARY KEY)") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<200 {
+                group.addTask { _ = try await engine.transaction { try $0.query("INSERT INTO t (n) VALUES ($1)", [String(n)]).affected } }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await engine.transaction { try $0.query("SELECT count(*) FROM t").rows[0][0] } == "200")
+    }
+}
