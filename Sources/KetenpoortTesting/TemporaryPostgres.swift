@@ -43,6 +43,43 @@ public final class TemporaryPostgres: Sendable {
         return server
     }
 
+    /// Runs `sql` as the superuser in `database` (psql, stopping at the first error).
+    public func superuser(_ sql: String, database: String = "postgres") throws {
+        let log = folder.appendingPathComponent("psql-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        try Self.run(
+            Self.binaries.appendingPathComponent("psql").path,
+            ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-c", sql], log: log)
+    }
+
+    /// Makes the gateway's two roles (deploy/postgres/000-roles.sql: the owner runs migrations, the
+    /// gateway connects) if they are not there; the test server trusts loopback, so no passwords.
+    public func makeRoles() throws {
+        try superuser(
+            """
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ketenpoort_owner') THEN CREATE ROLE ketenpoort_owner LOGIN; END IF;
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ketenpoort_gateway') THEN CREATE ROLE ketenpoort_gateway LOGIN; END IF;
+            END $$
+            """)
+    }
+
+    /// Makes database `name`, owned by the owner role (`makeRoles()` first), with the schema rights
+    /// of deploy/postgres/000-roles.sql; returns the connection strings of the owner and the gateway.
+    public func makeGatewayDatabase(_ name: String) throws -> (owner: String, gateway: String) {
+        try superuser("CREATE DATABASE \(name) OWNER ketenpoort_owner ENCODING 'UTF8' TEMPLATE template0")
+        try superuser(
+            "REVOKE ALL ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO ketenpoort_gateway; GRANT ALL ON SCHEMA public TO ketenpoort_owner",
+            database: name)
+        let base = "host=127.0.0.1 port=\(port) dbname=\(name) connect_timeout=10"
+        return ("\(base) user=ketenpoort_owner", "\(base) user=ketenpoort_gateway")
+    }
+
+    /// Drops database `name`, ending the connections still open to it.
+    public func dropDatabase(_ name: String) throws {
+        try superuser("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
     /// Stops the server at once (no checkpoint) and removes its folder.
     public func stop() {
         try? asServerUser("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])

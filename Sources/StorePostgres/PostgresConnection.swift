@@ -30,23 +30,30 @@ final class PostgresConnection: @unchecked Sendable {
 
     deinit { PQfinish(connection) }
 
-    /// Runs `sql` with `parameters` and returns its rows (none for a statement that returns none).
+    /// Runs `sql` with `parameters` (`$1`, `$2`, …) and returns its rows (none for a statement
+    /// that returns none). With `binaryResult`, every column comes back in PostgreSQL's binary
+    /// form: for a `bytea` that is its bytes, not their hex.
     @discardableResult
-    func query(_ sql: String, _ parameters: [String?] = []) throws -> PostgresRows {
-        let result = try run(sql, parameters)
+    func query(_ sql: String, _ parameters: [any PostgresEncodable] = [], binaryResult: Bool = false) throws -> PostgresRows {
+        let result = try run(sql, parameters.map(\.postgresValue), binaryResult: binaryResult)
         defer { PQclear(result) }
         let columns = Int(PQnfields(result))
         let count = Int(PQntuples(result))
-        var rows: [[String?]] = []
-        rows.reserveCapacity(count)
+        var cells: [Data?] = []
+        cells.reserveCapacity(count * columns)
         for row in 0..<Int32(count) {
-            rows.append(
-                (0..<Int32(columns)).map { column in
-                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
-                })
+            for column in 0..<Int32(columns) {
+                if PQgetisnull(result, row, column) == 1 {
+                    cells.append(nil)
+                } else {
+                    let length = Int(PQgetlength(result, row, column))
+                    cells.append(PQgetvalue(result, row, column).map { Data(bytes: $0, count: length) } ?? Data())
+                }
+            }
         }
         let names = (0..<Int32(columns)).map { String(cString: PQfname(result, $0)) }
-        return PostgresRows(columns: names, rows: rows, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
+        return PostgresRows(
+            columns: names, cells: cells, isBinary: binaryResult, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
     }
 
     /// Runs `sql` (several statements, no parameters): migrations and session settings.
@@ -56,12 +63,34 @@ final class PostgresConnection: @unchecked Sendable {
         try check(result)
     }
 
-    private func run(_ sql: String, _ parameters: [String?]) throws -> OpaquePointer {
-        let values = parameters.map { $0.map { strdup($0) } ?? nil }
-        defer { values.forEach { free($0) } }
-        let result = values.withUnsafeBufferPointer { buffer in
+    private func run(_ sql: String, _ parameters: [PostgresValue], binaryResult: Bool) throws -> OpaquePointer {
+        // Text parameters as C strings, bytes as they are (format 1).
+        var buffers: [UnsafeMutableRawPointer?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        for parameter in parameters {
+            switch parameter {
+            case .null:
+                buffers.append(nil)
+                lengths.append(0)
+                formats.append(0)
+            case .text(let text):
+                buffers.append(UnsafeMutableRawPointer(strdup(text)))
+                lengths.append(0)
+                formats.append(0)
+            case .bytes(let bytes):
+                let buffer = malloc(max(bytes.count, 1))
+                if let buffer { bytes.copyBytes(to: buffer.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+                buffers.append(buffer)
+                lengths.append(Int32(bytes.count))
+                formats.append(1)
+            }
+        }
+        defer { buffers.forEach { free($0) } }
+        let result = buffers.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in
-                PQexecParams(connection, sql, Int32(parameters.count), nil, pointers.baseAddress, nil, nil, 0)
+                PQexecParams(
+                    connection, sql, Int32(parameters.count), nil, pointers.baseAddress, lengths, formats, binaryResult ? 1 : 0)
             }
         }
         guard let result else { throw lost() }
@@ -86,14 +115,6 @@ final class PostgresConnection: @unchecked Sendable {
         KetenpoortError(
             .storeUnavailable, "PostgreSQL: \(String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))")
     }
-}
-
-/// The rows a statement returned, as text (nil for SQL NULL).
-struct PostgresRows {
-    let columns: [String]
-    let rows: [[String?]]
-    /// The rows the statement inserted, changed or deleted.
-    let affected: Int
 }
 
 /// An error the server reported: its SQLSTATE (`23505` unique violation, `40001` serialisation

@@ -8,14 +8,16 @@ import Store
 final class PostgresEngine: Sendable {
     private let queue = WorkQueue()
 
-    /// Opens `threads` connections with `conninfo`, each on a thread of its own.
-    init(conninfo: String, threads: Int) throws {
+    /// Opens `threads` connections with `conninfo`, each on a thread of its own named
+    /// `kp-<name>-<n>`, and runs `setup` (session settings) on each.
+    init(conninfo: String, threads: Int, name: String = "postgres", setup: String = "") throws {
         precondition(threads >= 1, "an engine needs a thread")
         for index in 0..<threads {
             let connection = try PostgresConnection(conninfo: conninfo)
+            if !setup.isEmpty { try connection.execute(script: setup) }
             let thread = Thread { [queue] in
-                ThreadName.setCurrent("kp-postgres-\(index)")
-                while let work = queue.next() { work(connection) }
+                ThreadName.setCurrent("kp-\(name)-\(index)")
+                while let item = queue.next() { item.run(on: connection) }
             }
             thread.start()
         }
@@ -26,29 +28,31 @@ final class PostgresEngine: Sendable {
     /// Runs `body` in one transaction on an engine thread and commits it; a thrown error rolls it
     /// back. The calling thread waits: for code already on a thread of its own.
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async transaction")
-    func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    func transaction<T>(readOnly: Bool = false, _ body: (PostgresConnection) throws -> T) throws -> T {
         nonisolated(unsafe) var outcome: Result<T, any Error>?
         try withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
             let done = DispatchSemaphore(value: 0)
-            queue.add { connection in
-                outcome = Result { try Self.inTransaction(connection, body) }
-                done.signal()
-            }
+            queue.add(
+                WorkItem(done: done) { connection in
+                    outcome = Result { try Self.inTransaction(connection, readOnly: readOnly, body) }
+                })
             done.wait()
         }
         return try outcome!.get()
     }
 
     /// Runs `body` in one transaction on an engine thread and commits it.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    func transaction<T: Sendable>(readOnly: Bool = false, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.add { connection in continuation.resume(with: Result { try Self.inTransaction(connection, body) }) }
+            queue.add(
+                WorkItem { connection in continuation.resume(with: Result { try Self.inTransaction(connection, readOnly: readOnly, body) }) })
         }
     }
 
-    private static func inTransaction<T>(_ connection: PostgresConnection, _ body: (PostgresConnection) throws -> T) throws -> T {
-        try connection.execute(script: "BEGIN")
+    /// A read-only transaction sees one snapshot throughout (repeatable read).
+    private static func inTransaction<T>(_ connection: PostgresConnection, readOnly: Bool, _ body: (PostgresConnection) throws -> T) throws -> T {
+        try connection.execute(script: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
         do {
             let result = try body(connection)
             try connection.execute(script: "COMMIT")
@@ -60,16 +64,36 @@ final class PostgresEngine: Sendable {
     }
 }
 
+/// Work for an engine thread. A blocking caller's work borrows its closure
+/// (`withoutActuallyEscaping`), so the thread lets go of the closure before it wakes the caller.
+///
+/// `@unchecked Sendable`: `work` is set at creation and cleared by the one thread that runs it.
+private final class WorkItem: @unchecked Sendable {
+    private var work: ((PostgresConnection) -> Void)?
+    private let done: DispatchSemaphore?
+
+    init(done: DispatchSemaphore? = nil, _ work: @escaping (PostgresConnection) -> Void) {
+        self.work = work
+        self.done = done
+    }
+
+    func run(on connection: PostgresConnection) {
+        work?(connection)
+        work = nil
+        done?.signal()
+    }
+}
+
 /// The work waiting for an engine thread, first come first served.
 ///
 /// `@unchecked Sendable`: `items` and `isClosed` are only touched while `condition` is locked.
 private final class WorkQueue: @unchecked Sendable {
-    typealias Work = (PostgresConnection) -> Void
+    typealias Work = WorkItem
     private let condition = NSCondition()
     private var items: [Work] = []
     private var isClosed = false
 
-    func add(_ work: @escaping Work) {
+    func add(_ work: Work) {
         condition.lock()
         items.append(work)
         condition.signal()

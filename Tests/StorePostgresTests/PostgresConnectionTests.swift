@@ -14,11 +14,12 @@ struct PostgresConnectionTests {
         defer { server.stop() }
         let connection = try PostgresConnection(conninfo: server.conninfo)
         try connection.execute(script: "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, note TEXT)")
-        let inserted = try connection.query("INSERT INTO t (id, n, note) VALUES ($1, $2, $3), ($4, $5, $6)", ["a", "1", nil, "b", "2", "x'y"])
+        let inserted = try connection.query(
+            "INSERT INTO t (id, n, note) VALUES ($1, $2, $3), ($4, $5, $6)", ["a", "1", String?.none, "b", "2", "x'y"])
         #expect(inserted.affected == 2)
         let rows = try connection.query("SELECT id, n, note FROM t ORDER BY id")
         #expect(rows.columns == ["id", "n", "note"])
-        #expect(rows.rows == [["a", "1", nil], ["b", "2", "x'y"]])
+        #expect(rows.rowsAsText == [["a", "1", nil], ["b", "2", "x'y"]])
         let duplicate = #expect(throws: PostgresError.self) {
             try connection.query("INSERT INTO t (id) VALUES ($1)", ["123456782"])
             try connection.query("INSERT INTO t (id) VALUES ($1)", ["123456782"])

@@ -37,7 +37,7 @@ struct PostgresEngineTests {
                     with: Result {
                         try engine.transaction { connection in
                             try connection.query("INSERT INTO t (id) VALUES ($1)", ["blocking"])
-                            return try connection.query("SELECT count(*) FROM t").rows[0][0]
+                            return try connection.query("SELECT count(*) FROM t").rowsAsText[0][0]
                         }
                     })
             }.start()
@@ -57,6 +57,6 @@ struct PostgresEngineTests {
             }
             try await group.waitForAll()
         }
-        #expect(try await engine.transaction { try $0.query("SELECT count(*) FROM t").rows[0][0] } == "200")
+        #expect(try await engine.transaction { try $0.query("SELECT count(*) FROM t").rowsAsText[0][0] } == "200")
     }
 }

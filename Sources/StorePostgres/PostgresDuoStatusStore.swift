@@ -1,0 +1,135 @@
+import Foundation
+import KetenpoortCore
+import Store
+
+/// The DUO status store on PostgreSQL: read on the real-time connections (the IND's answers),
+/// written by the ingest on the store's own. Readers see the previous extract until the ingest's
+/// one transaction commits.
+final class PostgresDuoStatusStore: DuoStatusStore {
+    private let reads: PostgresEngine
+    private let writes: PostgresEngine
+
+    init(reads: PostgresEngine, writes: PostgresEngine) {
+        self.reads = reads
+        self.writes = writes
+    }
+
+    func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
+        try reads.transaction(readOnly: true) { try body(PostgresDuoStatusTransaction(connection: $0)) }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any DuoStatusReading) throws -> T) async throws -> T {
+        try await reads.transaction(readOnly: true) { try body(PostgresDuoStatusTransaction(connection: $0)) }
+    }
+
+    func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T {
+        try writes.transaction { try body(PostgresDuoStatusTransaction(connection: $0)) }
+    }
+}
+
+/// The status store's operations on one open transaction.
+struct PostgresDuoStatusTransaction: DuoStatusWriting {
+    let connection: PostgresConnection
+
+    static let columns = [
+        "bsn", "regime", "doelgroep", "plicht_start", "termijn_einde", "status", "statusdatum", "leerroute", "leerroute_start", "pip_datum",
+        "pip_in_azc", "taalniveau", "aantal_boetes", "invordering_gepauzeerd", "gemeente", "geslacht", "geboortedatum", "land_herkomst",
+        "werkend", "vervolgonderwijs",
+    ]
+    static let columnList = columns.joined(separator: ", ")
+    static let extractColumns = "sequence, creation_date, file_name, sha256, records, applied_at"
+
+    func lastDuoExtract() throws -> DuoExtractMark? {
+        try connection.query("SELECT \(Self.extractColumns) FROM duo_extract ORDER BY sequence DESC LIMIT 1").first(Self.extract)
+    }
+
+    func duoStatus(bsn: String) throws -> DuoStatus? {
+        try connection.query("SELECT \(Self.columnList) FROM duo_status WHERE bsn = $1", [bsn]).first(Self.status)
+    }
+
+    func forEachDuoStatus(_ body: (DuoStatus) throws -> Void) throws {
+        let cursor = "kp_duo_status"
+        try connection.query("DECLARE \(cursor) NO SCROLL CURSOR FOR SELECT \(Self.columnList) FROM duo_status ORDER BY bsn")
+        defer { _ = try? connection.query("CLOSE \(cursor)") }
+        while true {
+            let rows = try connection.query("FETCH 5000 FROM \(cursor)")
+            for index in 0..<rows.count { try body(try Self.status(rows[index])) }
+            if rows.count < 5000 { return }
+        }
+    }
+
+    func duoStatusCount() throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM duo_status").first { try $0["n"] as Int } ?? 0
+    }
+
+    func duoExtract(sha256: String) throws -> DuoExtractMark? {
+        try connection.query("SELECT \(Self.extractColumns) FROM duo_extract WHERE sha256 = $1 ORDER BY sequence DESC LIMIT 1", [sha256]).first(
+            Self.extract)
+    }
+
+    func duoExtractReport(sequence: Int) throws -> String? {
+        try connection.query("SELECT report FROM duo_extract WHERE sequence = $1", [sequence]).first { try $0["report"] as String? } ?? nil
+    }
+
+    func beginDuoExtract() throws {
+        try connection.execute(script: "CREATE TEMP TABLE IF NOT EXISTS duo_seen (bsn TEXT PRIMARY KEY) ON COMMIT DROP; DELETE FROM duo_seen")
+    }
+
+    /// Inserts a person, or updates one only when a value differs; `xmax = 0` tells an inserted
+    /// row from an updated one, and no row comes back when nothing changed.
+    static let upsert: String = {
+        let values = columns.dropFirst()
+        return """
+            INSERT INTO duo_status AS current (\(columnList)) VALUES (\(columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")))
+            ON CONFLICT (bsn) DO UPDATE SET \(values.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            WHERE (\(values.map { "current.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(values.map { "excluded.\($0)" }.joined(separator: ", ")))
+            RETURNING (xmax = 0) AS inserted
+            """
+    }()
+
+    func putDuoStatus(_ status: DuoStatus) throws -> DuoStatusChange {
+        let parameters: [any PostgresEncodable] = [
+            status.bsn, status.regime, status.doelgroep, status.plichtStart, status.termijnEinde, status.status, status.statusdatum,
+            status.leerroute, status.leerrouteStart, status.pipDatum, status.pipInAzc, status.taalniveau, status.aantalBoetes,
+            status.invorderingGepauzeerd, status.gemeente, status.geslacht, status.geboortedatum, status.landHerkomst, status.werkend,
+            status.vervolgonderwijs,
+        ]
+        let written = try connection.query(Self.upsert, parameters)
+        try connection.query("INSERT INTO duo_seen (bsn) VALUES ($1) ON CONFLICT DO NOTHING", [status.bsn])
+        guard let inserted = try written.first({ try $0["inserted"] as Bool }) else { return .unchanged }
+        return inserted ? .inserted : .changed
+    }
+
+    func keepDuoStatus(bsn: String) throws -> Bool {
+        try connection.query("INSERT INTO duo_seen (bsn) VALUES ($1) ON CONFLICT DO NOTHING", [bsn])
+        return try !connection.query("SELECT 1 FROM duo_status WHERE bsn = $1", [bsn]).isEmpty
+    }
+
+    func removeDuoStatusNotInExtract() throws -> Int {
+        let removed = try connection.query("DELETE FROM duo_status WHERE NOT EXISTS (SELECT 1 FROM duo_seen WHERE duo_seen.bsn = duo_status.bsn)")
+        try connection.query("DELETE FROM duo_seen")
+        return removed.affected
+    }
+
+    func recordDuoExtract(_ mark: DuoExtractMark, report: String) throws {
+        try connection.query(
+            "INSERT INTO duo_extract (sequence, creation_date, file_name, sha256, records, applied_at, report) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [mark.sequence, mark.creationDate, mark.fileName, mark.sha256, mark.records, mark.appliedAt, report])
+    }
+
+    static func extract(_ row: PostgresRow) throws -> DuoExtractMark {
+        DuoExtractMark(
+            sequence: try row["sequence"], creationDate: try row["creation_date"], fileName: try row["file_name"], sha256: try row["sha256"],
+            records: try row["records"], appliedAt: try row["applied_at"])
+    }
+
+    static func status(_ row: PostgresRow) throws -> DuoStatus {
+        DuoStatus(
+            bsn: try row["bsn"], regime: try row["regime"], doelgroep: try row["doelgroep"], plichtStart: try row["plicht_start"],
+            termijnEinde: try row["termijn_einde"], status: try row["status"], statusdatum: try row["statusdatum"], leerroute: try row["leerroute"],
+            leerrouteStart: try row["leerroute_start"], pipDatum: try row["pip_datum"], pipInAzc: try row["pip_in_azc"],
+            taalniveau: try row["taalniveau"], aantalBoetes: try row["aantal_boetes"], invorderingGepauzeerd: try row["invordering_gepauzeerd"],
+            gemeente: try row["gemeente"], geslacht: try row["geslacht"], geboortedatum: try row["geboortedatum"],
+            landHerkomst: try row["land_herkomst"], werkend: try row["werkend"], vervolgonderwijs: try row["vervolgonderwijs"])
+    }
+}

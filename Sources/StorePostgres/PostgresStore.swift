@@ -1,0 +1,59 @@
+import Foundation
+import KetenpoortCore
+import Store
+
+/// The store on PostgreSQL, for several gateway nodes sharing one database. Connects as the
+/// gateway role (`ketenpoort_gateway`), which cannot change what is append-only; the schema is
+/// brought up to date beforehand by `PostgresMigrations.migrate` as the owner role.
+///
+/// Two sets of threads, each with connections of its own: `poolSize` for the store's transactions
+/// (a night's sync, an ingest, deliveries), and two for the real-time path — the processing log and
+/// the DUO status reads of the IND's answers — so an answer never waits for a thread that batch
+/// work holds. PostgreSQL's row versions let readers read while a writer commits.
+public final class PostgresStore: Store {
+    let engine: PostgresEngine
+    let realtime: PostgresEngine
+    /// When set, the clock claims and leases are measured by (tests); nil in production, where they
+    /// are measured by the database's own clock (`statement_timestamp()`), the same for every node.
+    let clock: (any WallClock)?
+    private let log: PostgresProcessingLog
+    private let status: PostgresDuoStatusStore
+    public var processingLog: any ProcessingLog { log }
+    public var duoStatus: any DuoStatusStore { status }
+
+    /// Session settings of every connection: instants in UTC, dates in ISO form.
+    static let sessionSetup = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET bytea_output = 'hex'"
+
+    /// Connects `poolSize` + 2 connections with `conninfo` (libpq's form) as node `node`, whose
+    /// processing-log entries are kept under its name; throws `store.unavailable` when the server
+    /// cannot be reached or its schema is not the version this gateway runs on.
+    public init(conninfo: String, node: String, poolSize: Int = 4, clock: (any WallClock)? = nil) throws {
+        try PostgresMigrations.check(try PostgresConnection(conninfo: conninfo))
+        let setup = Self.sessionSetup + "; SET application_name = 'ketenpoort \(node.filter { $0.isLetter || $0.isNumber || $0 == "-" })'"
+        engine = try PostgresEngine(conninfo: conninfo, threads: max(1, poolSize), name: "pg", setup: setup)
+        realtime = try PostgresEngine(conninfo: conninfo, threads: 2, name: "pg-realtime", setup: setup)
+        self.clock = clock
+        log = PostgresProcessingLog(engine: realtime, node: node)
+        status = PostgresDuoStatusStore(reads: realtime, writes: engine)
+    }
+
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        let clock = clock
+        return try engine.transaction { try body(PostgresTransaction(connection: $0, clock: clock)) }
+    }
+
+    public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        let clock = clock
+        return try engine.transaction(readOnly: true) { try body(PostgresTransaction(connection: $0, clock: clock)) }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        let clock = clock
+        return try await engine.transaction { try body(PostgresTransaction(connection: $0, clock: clock)) }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        let clock = clock
+        return try await engine.transaction(readOnly: true) { try body(PostgresTransaction(connection: $0, clock: clock)) }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import KetenpoortCore
+import Store
+
+/// The outbox on PostgreSQL: batch rows without their bytes (payload parts in `batch_payload`),
+/// claims in `batch_claim`, so a claim or its renewal never rewrites a batch row.
+extension PostgresTransaction {
+    func insertBatch(_ batch: OutboxBatch) throws {
+        try query(
+            """
+            INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
+                               record_hashes, payload_bytes, signature, status, attempts, next_attempt_at, last_error)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            """,
+            [
+                batch.id, batch.recipient, batch.recipientOIN, batch.contract, batch.contentType, batch.createdAt, batch.recordCount,
+                batch.merkleRoot, batch.recordHashes.joined(separator: ","), batch.payloadBytes, batch.signature, batch.status.rawValue,
+                batch.attempts, batch.nextAttemptAt, batch.lastError,
+            ])
+    }
+
+    func appendPayloadPart(batch: BatchID, part: Int, bytes: some DataProtocol) throws {
+        try query("INSERT INTO batch_payload (batch, part, bytes) VALUES ($1, $2, $3)", [batch, part, Data(bytes)])
+    }
+
+    func payloadPart(batch: BatchID, part: Int) throws -> Data? {
+        try query("SELECT bytes FROM batch_payload WHERE batch = $1 AND part = $2", [batch, part], binaryResult: true).first {
+            try $0["bytes"] as Data
+        }
+    }
+
+    func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [BatchID] {
+        try query(
+            """
+            SELECT id FROM batch WHERE contract = $1 AND status IN ($2, $3, $4) AND created_at < $5
+            AND EXISTS (SELECT 1 FROM batch_payload WHERE batch_payload.batch = batch.id) ORDER BY created_at, id
+            """,
+            [contract, BatchStatus.delivered.rawValue, BatchStatus.blocked.rawValue, BatchStatus.recalled.rawValue, cutoff]
+        ).map { try $0["id"] as BatchID }
+    }
+
+    func deletePayload(batch: BatchID) throws {
+        try query("DELETE FROM batch_payload WHERE batch = $1", [batch])
+    }
+
+    func batch(id: BatchID) throws -> OutboxBatch? {
+        try query("SELECT * FROM batch WHERE id = $1", [id]).first(Self.batch)
+    }
+
+    func batches(status: BatchStatus?) throws -> [OutboxBatch] {
+        if let status {
+            return try query("SELECT * FROM batch WHERE status = $1 ORDER BY created_at, id", [status.rawValue]).map(Self.batch)
+        }
+        return try query("SELECT * FROM batch ORDER BY created_at, id").map(Self.batch)
+    }
+
+    func schedule(status: BatchStatus) throws -> [BatchDue] {
+        try query(
+            "SELECT id, recipient, next_attempt_at, payload_bytes FROM batch WHERE status = $1 ORDER BY created_at, id", [status.rawValue]
+        ).map(Self.due)
+    }
+
+    func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws {
+        try query(
+            "INSERT INTO attempt (batch, at, http_status, error, receipt) VALUES ($1, $2, $3, $4, $5)",
+            [attempt.batch, attempt.at, attempt.httpStatus, attempt.error, attempt.receipt])
+        // A batch recalled while this attempt ran stays recalled, unless the attempt delivered it.
+        try query(
+            """
+            UPDATE batch SET status = $1, attempts = attempts + 1, next_attempt_at = $2, last_error = $3
+            WHERE id = $4 AND (status = $5 OR $1 = $6)
+            """,
+            [status.rawValue, nextAttemptAt, attempt.error, attempt.batch, BatchStatus.pending.rawValue, BatchStatus.delivered.rawValue])
+    }
+
+    func requeue(batch: BatchID, at: Date) throws {
+        try query(
+            "UPDATE batch SET status = $1, attempts = 0, next_attempt_at = $2 WHERE id = $3 AND status IN ($4, $1)",
+            [BatchStatus.pending.rawValue, at, batch, BatchStatus.deadLettered.rawValue])
+    }
+
+    func recallBatch(id: BatchID) throws -> Bool {
+        let changed = try query(
+            "UPDATE batch SET status = $1, next_attempt_at = NULL WHERE id = $2 AND status IN ($3, $4)",
+            [BatchStatus.recalled.rawValue, id, BatchStatus.pending.rawValue, BatchStatus.deadLettered.rawValue])
+        guard changed.affected == 1 else { return false }
+        try deletePayload(batch: id)
+        return true
+    }
+
+    // MARK: Claims
+
+    /// Takes up to `limit` due batches no live claim holds. Rows another node is claiming right now
+    /// are skipped (`SKIP LOCKED`), not waited for; a claim another node committed meanwhile is
+    /// kept, because the upsert only replaces a claim that has ended.
+    func claimDue(holder: String, limit: Int, for duration: TimeInterval) throws -> [BatchDue] {
+        try query(
+            """
+            WITH moment AS (SELECT \(Self.nowSQL(1)) AS now),
+            due AS (
+                SELECT batch.id FROM batch LEFT JOIN batch_claim ON batch_claim.batch = batch.id, moment
+                WHERE batch.status = $2 AND (batch.next_attempt_at IS NULL OR batch.next_attempt_at <= moment.now)
+                  AND (batch_claim.batch IS NULL OR batch_claim.until <= moment.now)
+                ORDER BY batch.created_at, batch.id LIMIT $3
+                FOR UPDATE OF batch SKIP LOCKED),
+            claimed AS (
+                INSERT INTO batch_claim (batch, holder, until)
+                SELECT due.id, $4, moment.now + make_interval(secs => $5::float8) FROM due, moment
+                ON CONFLICT (batch) DO UPDATE SET holder = excluded.holder, until = excluded.until
+                WHERE batch_claim.until <= (SELECT now FROM moment)
+                RETURNING batch)
+            SELECT batch.id, batch.recipient, batch.next_attempt_at, batch.payload_bytes FROM batch JOIN claimed ON claimed.batch = batch.id
+            ORDER BY batch.created_at, batch.id
+            """,
+            [now, BatchStatus.pending.rawValue, limit, holder, String(duration)]
+        ).map(Self.due)
+    }
+
+    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool {
+        try query(
+            """
+            WITH moment AS (SELECT \(Self.nowSQL(1)) AS now)
+            UPDATE batch_claim SET until = moment.now + make_interval(secs => $2::float8) FROM moment
+            WHERE batch = $3 AND holder = $4 AND until > moment.now
+            """,
+            [now, String(duration), batch, holder]
+        ).affected == 1
+    }
+
+    func releaseClaim(batch: BatchID, holder: String) throws {
+        try query("DELETE FROM batch_claim WHERE batch = $1 AND holder = $2", [batch, holder])
+    }
+
+    static func due(_ row: PostgresRow) throws -> BatchDue {
+        BatchDue(id: try row["id"], recipient: try row["recipient"], nextAttemptAt: try row["next_attempt_at"], bytes: try row["payload_bytes"])
+    }
+
+    static func batch(_ row: PostgresRow) throws -> OutboxBatch {
+        let hashes: String = try row["record_hashes"]
+        return OutboxBatch(
+            id: try row["id"], recipient: try row["recipient"], recipientOIN: try row["recipient_oin"], contract: try row["contract"],
+            contentType: try row["content_type"], createdAt: try row["created_at"], recordCount: try row["record_count"],
+            merkleRoot: try row["merkle_root"], recordHashes: hashes.isEmpty ? [] : hashes.split(separator: ",").map(String.init),
+            payloadBytes: try row["payload_bytes"], signature: try row["signature"], status: BatchStatus(rawValue: try row["status"]) ?? .pending,
+            attempts: try row["attempts"], nextAttemptAt: try row["next_attempt_at"], lastError: try row["last_error"])
+    }
+}
