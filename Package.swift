@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "Exchanges",
             dependencies: [
-                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient", "Gateway",
+                "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "StorePostgres", "HTTPClient", "Gateway",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -133,7 +133,7 @@ let package = Package(
         .target(
             name: "KetenpoortTesting",
             dependencies: [
-                "KetenpoortCore", "Sealing", "Store", "StoreSQLite", "HTTPClient", "GatewayHTTP", "Gateway", "Exchanges",
+                "KetenpoortCore", "Sealing", "Store", "StoreSQLite", "StorePostgres", "HTTPClient", "GatewayHTTP", "Gateway", "Exchanges",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),

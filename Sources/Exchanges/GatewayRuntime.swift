@@ -12,13 +12,13 @@ import StoreSQLite
 public struct GatewayRuntime: Sendable {
     public let configuration: GatewayConfiguration
     public let workspace: Workspace
-    public let store: SQLiteStore
+    public let store: any Store
     public let clock: any WallClock
 
     public init(configuration: GatewayConfiguration, workspaceRoot: URL, clock: any WallClock = SystemWallClock()) throws {
         self.configuration = configuration
         self.workspace = try Workspace.load(root: workspaceRoot)
-        self.store = try SQLiteStore(path: configuration.store.path.path)
+        self.store = try StoreOpener.open(configuration.store)
         self.clock = clock
         try recordConfigurationLoad()
     }
@@ -76,10 +76,10 @@ public struct GatewayRuntime: Sendable {
     }
 
     /// Where flows keep scratch files (a sync's staging) and their locks: beside the store.
-    public var scratchDirectory: URL { configuration.store.path.deletingLastPathComponent().appendingPathComponent("scratch") }
+    public var scratchDirectory: URL { configuration.store.directory.appendingPathComponent("scratch") }
 
     /// Where the HTTPS inbox keeps the files it took in: beside the store.
-    public var inboxDirectory: URL { configuration.store.path.deletingLastPathComponent().appendingPathComponent("inbox-received") }
+    public var inboxDirectory: URL { configuration.store.directory.appendingPathComponent("inbox-received") }
 
     /// The contracts' retention periods, applied to the outbox, the held advices and the folders
     /// where files of an exchange are kept: the inbox, the drop folders' `processed/` and

@@ -1,14 +1,13 @@
 import Foundation
 import Store
-import StoreSQLite
 
-/// A SQLite store that counts its write transactions (to see how writes were grouped).
+/// A store that counts its write transactions (to see how writes were grouped).
 public final class CountingStore: Store, @unchecked Sendable {
-    public let inner: SQLiteStore
+    public let inner: any Store
     private let lock = NSLock()
     private var count = 0
 
-    public init(_ inner: SQLiteStore) { self.inner = inner }
+    public init(_ inner: any Store) { self.inner = inner }
 
     /// The write transactions so far, blocking and async.
     public var writes: Int { lock.withLock { count } }

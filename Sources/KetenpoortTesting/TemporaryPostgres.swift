@@ -33,7 +33,7 @@ public final class TemporaryPostgres: Sendable {
             try server.asServerUser(
                 "initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"])
             // fsync off: a test never survives the machine's crash, only the gateway's.
-            let options = "-p \(server.port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+            let options = "-p \(server.port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500"
             try server.asServerUser(
                 "pg_ctl", ["-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "120", "-o", options, "start"])
         } catch {

@@ -14,10 +14,20 @@ import Store
 final class PostgresConnection: @unchecked Sendable {
     private let connection: OpaquePointer
 
-    /// Connects with `conninfo` (libpq's `key=value` or `postgresql://` form); throws
+    /// Connects with `conninfo` (libpq's `key=value` or `postgresql://` form) and, when given,
+    /// `password` (kept out of the connection string, which may be logged); throws
     /// `store.unavailable` naming libpq's reason when the server cannot be reached.
-    init(conninfo: String) throws {
-        guard let connection = PQconnectdb(conninfo) else {
+    init(conninfo: String, password: String? = nil) throws {
+        var keywords = ["dbname"]
+        var values = [conninfo]
+        if let password {
+            keywords.append("password")
+            values.append(password)
+        }
+        let connection = Self.withCStrings(keywords) { keywords in
+            Self.withCStrings(values) { values in PQconnectdbParams(keywords, values, 1) }
+        }
+        guard let connection else {
             throw KetenpoortError(.storeUnavailable, "PostgreSQL: libpq could not allocate a connection")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
@@ -26,6 +36,14 @@ final class PostgresConnection: @unchecked Sendable {
             throw KetenpoortError(.storeUnavailable, "PostgreSQL cannot be reached: \(reason)")
         }
         self.connection = connection
+    }
+
+    /// `strings` as a NULL-terminated array of C strings, valid during `body`.
+    private static func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { UnsafePointer<CChar>($0) } + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     deinit { PQfinish(connection) }

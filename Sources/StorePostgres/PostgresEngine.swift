@@ -10,10 +10,10 @@ final class PostgresEngine: Sendable {
 
     /// Opens `threads` connections with `conninfo`, each on a thread of its own named
     /// `kp-<name>-<n>`, and runs `setup` (session settings) on each.
-    init(conninfo: String, threads: Int, name: String = "postgres", setup: String = "") throws {
+    init(conninfo: String, password: String? = nil, threads: Int, name: String = "postgres", setup: String = "") throws {
         precondition(threads >= 1, "an engine needs a thread")
         for index in 0..<threads {
-            let connection = try PostgresConnection(conninfo: conninfo)
+            let connection = try PostgresConnection(conninfo: conninfo, password: password)
             if !setup.isEmpty { try connection.execute(script: setup) }
             let thread = Thread { [queue] in
                 ThreadName.setCurrent("kp-\(name)-\(index)")

@@ -10,8 +10,8 @@ public enum PostgresMigrations {
     /// Brings the database `conninfo` connects to (as its owner role) to `latest`; returns the
     /// versions it applied (none when it was there already).
     @discardableResult
-    public static func migrate(ownerConninfo conninfo: String) throws -> [Int] {
-        let connection = try PostgresConnection(conninfo: conninfo)
+    public static func migrate(ownerConninfo conninfo: String, password: String? = nil) throws -> [Int] {
+        let connection = try PostgresConnection(conninfo: conninfo, password: password)
         try connection.execute(script: "BEGIN")
         do {
             try connection.query("SELECT pg_advisory_xact_lock(hashtext('ketenpoort-migrate'))")

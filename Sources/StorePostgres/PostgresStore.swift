@@ -27,21 +27,23 @@ public final class PostgresStore: Store {
     /// Connects `poolSize` + 2 connections with `conninfo` (libpq's form) as node `node`, whose
     /// processing-log entries are kept under its name; throws `store.unavailable` when the server
     /// cannot be reached or its schema is not the version this gateway runs on.
-    public init(conninfo: String, node: String, poolSize: Int = 4, clock: (any WallClock)? = nil) throws {
-        try PostgresMigrations.check(try PostgresConnection(conninfo: conninfo))
+    public init(conninfo: String, password: String? = nil, node: String, poolSize: Int = 4, clock: (any WallClock)? = nil) throws {
+        try PostgresMigrations.check(try PostgresConnection(conninfo: conninfo, password: password))
         let setup = Self.sessionSetup + "; SET application_name = 'ketenpoort \(node.filter { $0.isLetter || $0.isNumber || $0 == "-" })'"
-        engine = try PostgresEngine(conninfo: conninfo, threads: max(1, poolSize), name: "pg", setup: setup)
-        realtime = try PostgresEngine(conninfo: conninfo, threads: 2, name: "pg-realtime", setup: setup)
+        engine = try PostgresEngine(conninfo: conninfo, password: password, threads: max(1, poolSize), name: "pg", setup: setup)
+        realtime = try PostgresEngine(conninfo: conninfo, password: password, threads: 2, name: "pg-realtime", setup: setup)
         self.clock = clock
         log = PostgresProcessingLog(engine: realtime, node: node)
         status = PostgresDuoStatusStore(reads: realtime, writes: engine)
     }
 
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async write")
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         let clock = clock
         return try engine.transaction { try body(PostgresTransaction(connection: $0, clock: clock)) }
     }
 
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async read")
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         let clock = clock
         return try engine.transaction(readOnly: true) { try body(PostgresTransaction(connection: $0, clock: clock)) }

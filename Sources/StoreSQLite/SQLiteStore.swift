@@ -57,10 +57,12 @@ public final class SQLiteStore: Store {
         }
     }
 
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async write")
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try queue.write { db in try body(SQLiteTransaction(db: db, clock: clock)) }
     }
 
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async read")
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try queue.read { db in try body(SQLiteTransaction(db: db, clock: clock)) }
     }

@@ -71,7 +71,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
 
         // As under `run`: checkpoints on a connection of their own, every second.
         let checkpointer = try StoreCheckpointer(store: runtime.store)
-        let checkpoints = Task { try await checkpointer.run() }
+        let checkpoints = Task { try await checkpointer?.run() }
         defer { checkpoints.cancel() }
 
         // The night's own peak: the benchmark's set-up (343 dev identities, the generated file) is not the gateway's.

@@ -38,8 +38,8 @@ struct RunCommand: AsyncParsableCommand {
                 // Stopped in reverse order, each after the one before has ended: the API first, then
                 // the jobs and deliveries, the processing-log writer and curl once nothing uses them,
                 // and last the audit anchor (signing the final entries) and the WAL checkpointer.
-                services: [
-                    .init(service: checkpointer), .init(service: anchor), .init(service: client), .init(service: writer), .init(service: delivery),
+                services: (checkpointer.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
+                    .init(service: anchor), .init(service: client), .init(service: writer), .init(service: delivery),
                     .init(service: scheduler), .init(service: server), .init(service: watch), .init(service: retention),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -64,8 +64,11 @@ struct GatewayOptions: ParsableArguments {
     @OptionGroup var workspace: WorkspaceOptions
 
     func runtime() throws -> GatewayRuntime {
-        let configURL = config.map { URL(fileURLWithPath: $0) } ?? workspace.root.appendingPathComponent("ketenpoort.yaml")
-        return try GatewayRuntime(
-            configuration: try GatewayConfiguration.load(contentsOf: configURL), workspaceRoot: workspace.root, clock: try workspace.clock)
+        try GatewayRuntime(configuration: try configuration(), workspaceRoot: workspace.root, clock: try workspace.clock)
+    }
+
+    /// The configuration file, loaded.
+    func configuration() throws -> GatewayConfiguration {
+        try GatewayConfiguration.load(contentsOf: config.map { URL(fileURLWithPath: $0) } ?? workspace.root.appendingPathComponent("ketenpoort.yaml"))
     }
 }

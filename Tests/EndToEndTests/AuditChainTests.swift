@@ -126,11 +126,11 @@ struct AuditChainTests {
         #expect(outcome.finding?.problem == .reordered)
     }
 
-    @Test("a checkpoint signed by another key is refused")
-    func forgedCheckpoint() async throws {
+    @Test("a checkpoint signed by another key is refused", arguments: TestEngine.allCases)
+    func forgedCheckpoint(engine: TestEngine) async throws {
         let fixture = try Self.chained()
         defer { fixture.directory.remove() }
-        let other = try SyncFixture()
+        let other = try SyncFixture(engine: engine)
         defer { other.directory.remove() }
         let first = try await #require(try fixture.runtime.store.read { try $0.checkpoints() }.first)
         let forged = try CheckpointJWS.sign(

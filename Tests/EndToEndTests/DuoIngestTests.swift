@@ -15,9 +15,9 @@ struct DuoIngestTests {
     func ingest(_ fixture: SyncFixture, _ file: URL) throws -> DuoIngestReport { try fixture.runtime.duoIngest().run(file: file) }
     func ingest(_ fixture: SyncFixture, sample: String) throws -> DuoIngestReport { try ingest(fixture, Repository.sample("duo", sample)) }
 
-    @Test("the first extract sets the baseline; the next one replaces the state: new, changed, unchanged and absent persons")
-    func baselineThenNext() throws {
-        let fixture = try SyncFixture()
+    @Test("the first extract sets the baseline; the next one replaces the state: new, changed, unchanged and absent persons", arguments: TestEngine.allCases)
+    func baselineThenNext(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let first = try ingest(fixture, sample: Self.first)
         #expect(first.outcome == .applied)
@@ -58,9 +58,9 @@ struct DuoIngestTests {
         #expect(!applied[0].payload.contains("132872481"))
     }
 
-    @Test("the very same file again is a no-op that says so; an older applied file is rejected")
-    func reapply() throws {
-        let fixture = try SyncFixture()
+    @Test("the very same file again is a no-op that says so; an older applied file is rejected", arguments: TestEngine.allCases)
+    func reapply(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         _ = try ingest(fixture, sample: Self.second)
@@ -118,9 +118,9 @@ struct DuoIngestTests {
         #expect(try StatusStoreContents(fixture.runtime.store) == before)
     }
 
-    @Test("killed between applying an extract and recording it: the next ingest records it once, from the report kept with it")
-    func killedBeforeItsRecord() async throws {
-        let fixture = try SyncFixture()
+    @Test("killed between applying an extract and recording it: the next ingest records it once, from the report kept with it", arguments: TestEngine.allCases)
+    func killedBeforeItsRecord(engine: TestEngine) async throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         var details = try DuoExtractFile.details(Self.first)
@@ -150,9 +150,9 @@ struct DuoIngestTests {
         }
     }
 
-    @Test("quarantined records are reported with record number and rule code; their persons keep the previous status")
-    func quarantine() throws {
-        let fixture = try SyncFixture()
+    @Test("quarantined records are reported with record number and rule code; their persons keep the previous status", arguments: TestEngine.allCases)
+    func quarantine(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         let before = try StatusStoreContents(fixture.runtime.store)
@@ -198,9 +198,9 @@ struct DuoIngestTests {
         #expect(quarantined.map(\.position).sorted() == ["record 10", "record 11", "record 3", "record 6", "record 8"])
     }
 
-    @Test("the drop folder takes waiting extracts oldest first and files them by outcome")
-    func dropFolder() throws {
-        let fixture = try SyncFixture()
+    @Test("the drop folder takes waiting extracts oldest first and files them by outcome", arguments: TestEngine.allCases)
+    func dropFolder(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let folder = fixture.directory.file("inbox/duo")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -220,9 +220,9 @@ struct DuoIngestTests {
         #expect(try fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
     }
 
-    @Test("a generated national-style extract round-trips: every generated status is what the store holds")
-    func generatedRoundTrip() throws {
-        let fixture = try SyncFixture()
+    @Test("a generated national-style extract round-trips: every generated status is what the store holds", arguments: TestEngine.allCases)
+    func generatedRoundTrip(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let generator = DuoPopulationGenerator(persons: 2_000)
         let file = fixture.directory.file("duo-inburgering-20261122.dat")

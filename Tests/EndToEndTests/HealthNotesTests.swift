@@ -172,14 +172,14 @@ struct HealthNotesTests {
             // moment; an advice still waiting to go has it at the last consent feed too (a withdrawal
             // recalls it), and a recalled one keeps nothing.
             let runtime = try! fixture.runtime(at: HealthWorld.night(5), store: store)
-            for batch in try! runtime.store.read({ try $0.storedBatches(status: nil) }) {
+            for batch in try! await runtime.store.read({ try $0.storedBatches(status: nil) }) {
                 let payload = String(decoding: batch.payload, as: UTF8.self)
                 if batch.contract == "argonaut-advies" {
                     #expect(batch.recipient == "duo")
                     // A recalled batch keeps no text; its advice says whose it was.
                     let recalled = batch.status == .recalled
                     if recalled { #expect(payload.isEmpty, "seed \(seed): a recalled advice kept its text") }
-                    let subject = recalled ? try! runtime.store.read { try $0.advices(status: .recalled) }.first { $0.batch == batch.id }?.bsn : nil
+                    let subject = recalled ? try! await runtime.store.read { try $0.advices(status: .recalled) }.first { $0.batch == batch.id }?.bsn : nil
                     let bsn = try! #require(subject ?? HealthWorld.persons.first { payload.contains($0.bsn) && !$0.bsn.isEmpty }?.bsn)
                     #expect(
                         ConsentLine.expected(

@@ -54,9 +54,9 @@ struct MisdeliveryTests {
         #expect(throws: KetenpoortError.self) { try Self.report(fixture, batch: batch, records: [batch.recordCount]) }
     }
 
-    @Test("a batch never sent cannot be misdelivered; a payload that no longer matches its seal is refused")
-    func refused() throws {
-        let fixture = try SyncFixture()
+    @Test("a batch never sent cannot be misdelivered; a payload that no longer matches its seal is refused", arguments: TestEngine.allCases)
+    func refused(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try fixture.sync("tvs-export-20261122.csv")
         let batch = try #require(try fixture.runtime.store.read { try $0.storedBatches(status: .pending) }.first)

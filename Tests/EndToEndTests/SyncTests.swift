@@ -24,9 +24,9 @@ extension SyncFixture {
 
 @Suite("Nightly sync COA → municipalities")
 struct SyncTests {
-    @Test("two consecutive nights give exactly the expected notifications per municipality")
-    func twoNights() throws {
-        let fixture = try SyncFixture()
+    @Test("two consecutive nights give exactly the expected notifications per municipality", arguments: TestEngine.allCases)
+    func twoNights(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let first = try fixture.sync("tvs-export-20261121.csv")
         #expect(first.validation.items == 8)
@@ -63,9 +63,9 @@ struct SyncTests {
         }
     }
 
-    @Test("each municipality's notifications keep the snapshot's order: a move's withdrawal before its line, persons gone last")
-    func fileOrder() throws {
-        let fixture = try SyncFixture()
+    @Test("each municipality's notifications keep the snapshot's order: a move's withdrawal before its line, persons gone last", arguments: TestEngine.allCases)
+    func fileOrder(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try fixture.sync("tvs-export-20261121.csv")
         let second = try fixture.sync("tvs-export-20261122.csv")
@@ -93,9 +93,9 @@ struct SyncTests {
         #expect(withdrawnByMove == 1)
     }
 
-    @Test("an unchanged night sends nothing again; an older or equal snapshot is refused")
-    func unchangedAndRefused() throws {
-        let fixture = try SyncFixture()
+    @Test("an unchanged night sends nothing again; an older or equal snapshot is refused", arguments: TestEngine.allCases)
+    func unchangedAndRefused(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try fixture.sync("tvs-export-20261122.csv")
         let error = #expect(throws: KetenpoortError.self) { try fixture.sync("tvs-export-20261121.csv") }
@@ -108,9 +108,9 @@ struct SyncTests {
         #expect(again.unchanged == 18)
     }
 
-    @Test("every batch is sealed: the JWS verifies against the CA, the Merkle root and count match, aantal is right")
-    func sealed() async throws {
-        let fixture = try SyncFixture()
+    @Test("every batch is sealed: the JWS verifies against the CA, the Merkle root and count match, aantal is right", arguments: TestEngine.allCases)
+    func sealed(engine: TestEngine) async throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
         let roots = try PEMFiles.loadCertificates(fixture.directory.file("var/pki/ca.pem"))
@@ -128,18 +128,18 @@ struct SyncTests {
         }
     }
 
-    @Test("a municipality without a registered party is held and counted, and gets its notifications once registered")
-    func heldUntilRegistered() throws {
-        let fixture = try SyncFixture(parties: ["gm0518"])
+    @Test("a municipality without a registered party is held and counted, and gets its notifications once registered", arguments: TestEngine.allCases)
+    func heldUntilRegistered(engine: TestEngine) throws {
+        let fixture = try SyncFixture(parties: ["gm0518"], engine: engine)
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
         #expect(report.held == ["GM0518": 2])
         #expect(try fixture.notifications(run: report.run).allSatisfy { $0[0] != "GM0518" })
     }
 
-    @Test("a night is split into batches of at most the configured size")
-    func split() throws {
-        let fixture = try SyncFixture(maxBatchRecords: 2)
+    @Test("a night is split into batches of at most the configured size", arguments: TestEngine.allCases)
+    func split(engine: TestEngine) throws {
+        let fixture = try SyncFixture(maxBatchRecords: 2, engine: engine)
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
         let batches = try fixture.runtime.store.read { try $0.storedBatches(status: nil) }
@@ -166,9 +166,9 @@ struct SyncTests {
         #expect(!incident.details.contains("1234567890"))
     }
 
-    @Test("the scheduled job takes waiting snapshots oldest first, and moves them away so a restart never takes one twice")
-    func dropFolder() throws {
-        let fixture = try SyncFixture()
+    @Test("the scheduled job takes waiting snapshots oldest first, and moves them away so a restart never takes one twice", arguments: TestEngine.allCases)
+    func dropFolder(engine: TestEngine) throws {
+        let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let drop = fixture.directory.file("drop")
         try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)

@@ -14,6 +14,6 @@ import Testing
 struct PostgresConformanceTests {
     @Test(arguments: StoreConformance.checks)
     func conforms(_ check: ConformanceCheck) async throws {
-        try await check.run(on: PostgresHarness(server: try SharedPostgres.server()))
+        try await check.run(on: PostgresHarness())
     }
 }

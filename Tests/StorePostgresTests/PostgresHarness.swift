@@ -9,14 +9,11 @@ import Testing
 
 /// A database of its own per store; tampering runs the engine's own statements as the gateway role.
 struct PostgresHarness: StoreEngineHarness {
-    let server: TemporaryPostgres
 
     func withStore(clock: SteppingClock, _ body: (any Store) async throws -> Void) async throws {
-        let name = SharedPostgres.databaseName()
-        let roles = try server.makeGatewayDatabase(name)
-        defer { try? server.dropDatabase(name) }
-        try PostgresMigrations.migrate(ownerConninfo: roles.owner)
-        let store = try PostgresStore(conninfo: roles.gateway, node: "test", poolSize: 3, clock: clock)
+        let database = try SharedPostgres.database()
+        defer { database.drop() }
+        let store = try PostgresStore(conninfo: database.gateway, node: "test", poolSize: 3, clock: clock)
         try await body(store)
     }
 

@@ -18,9 +18,37 @@ public struct GatewayConfiguration: Sendable {
     }
 
     public struct StoreSettings: Sendable {
-        /// `sqlite` (embedded default) or `postgres` (later).
-        public let engine: String
+        /// Which engine keeps the store.
+        public enum Engine: Sendable {
+            /// The embedded default: one SQLite file at `path`.
+            case sqlite
+            /// A PostgreSQL database several nodes share.
+            case postgres(PostgresSettings)
+        }
+
+        public let engine: Engine
+        /// The SQLite store file (`path`); for PostgreSQL, where `directory` is when not given.
         public let path: URL
+        /// The node's own working folder (scratch files, received inbox bodies): beside the SQLite
+        /// file, or `store.directory` for PostgreSQL.
+        public let directory: URL
+    }
+
+    /// `store: { engine: postgres, url: …, passwordFile: …, poolSize: …, node: … }`.
+    public struct PostgresSettings: Sendable {
+        /// libpq's connection URI or `key=value` string for the gateway role, without a password.
+        public let url: String
+        /// The gateway role's password, in a file readable by its owner only.
+        public let passwordFile: URL?
+        /// Connections for the store's transactions (two more serve the real-time path).
+        public let poolSize: Int
+        /// This node's name in the processing log, claims and leases: `node`, else the environment's
+        /// `KETENPOORT_NODE` (a pod's name), else the host name.
+        public let node: String
+        /// The owner role's connection, for `ketenpoort store migrate` only.
+        public let ownerURL: String?
+        /// The owner role's password file.
+        public let ownerPasswordFile: URL?
     }
 
     public struct Schedule: Sendable {
@@ -117,9 +145,31 @@ public struct GatewayConfiguration: Sendable {
         }
         let registry = try PartyRegistry(parties, file: url.path)
         let storeNode = try root.required("store")
-        let engine = try storeNode["engine"]?.string() ?? "sqlite"
-        guard engine == "sqlite" else {
-            throw try storeNode.required("engine").error("only the sqlite engine is available yet", code: .configurationInvalid)
+        let storeSettings: StoreSettings
+        switch try storeNode["engine"]?.string() ?? "sqlite" {
+        case "sqlite":
+            let file = try path(try storeNode.required("path"))
+            storeSettings = StoreSettings(engine: .sqlite, path: file, directory: file.deletingLastPathComponent())
+        case "postgres":
+            let poolSize = try storeNode["poolSize"]?.int() ?? 4
+            guard (1...64).contains(poolSize) else {
+                throw try storeNode.required("poolSize").error("must be 1–64 connections", code: .configurationInvalid)
+            }
+            let url = try storeNode.required("url").string()
+            if url.contains("password=") || url.range(of: #"://[^/@]*:[^/@]*@"#, options: .regularExpression) != nil {
+                throw try storeNode.required("url").error("put the password in passwordFile, not in the URL", code: .configurationInvalid)
+            }
+            let node =
+                try storeNode["node"]?.string() ?? ProcessInfo.processInfo.environment["KETENPOORT_NODE"] ?? ProcessInfo.processInfo.hostName
+            let directory = try path(try storeNode.required("directory"))
+            storeSettings = StoreSettings(
+                engine: .postgres(
+                    PostgresSettings(
+                        url: url, passwordFile: try storeNode["passwordFile"].map(path), poolSize: poolSize, node: node,
+                        ownerURL: try storeNode["ownerUrl"]?.string(), ownerPasswordFile: try storeNode["ownerPasswordFile"].map(path))),
+                path: directory.appendingPathComponent("ketenpoort.sqlite"), directory: directory)
+        default:
+            throw try storeNode.required("engine").error("the engine is sqlite (embedded) or postgres", code: .configurationInvalid)
         }
         var schedules: [Schedule] = []
         for node in try root["schedules"]?.items() ?? [] {
@@ -155,7 +205,7 @@ public struct GatewayConfiguration: Sendable {
             throw try root.required("audit").required("checkpointEvery").error("must be at least 1", code: .configurationInvalid)
         }
         return GatewayConfiguration(
-            identity: identity, registry: registry, store: StoreSettings(engine: engine, path: try path(try storeNode.required("path"))),
+            identity: identity, registry: registry, store: storeSettings,
             schedules: schedules, delivery: delivery, server: server, checkpointEvery: checkpointEvery,
             cbs: try root["cbs"].map { try CbsSettings(node: $0, path: path) },
             source: url)

@@ -6,13 +6,16 @@ import StoreSQLite
 
 /// Part of `ketenpoort run`: copies the store's write-ahead log into the database every
 /// `interval` on a connection of its own, so no commit — and no API answer waiting on one — pays
-/// for it. The last copy is made at shutdown.
+/// for it. The last copy is made at shutdown. Only the SQLite engine has a log to copy: a server
+/// engine (PostgreSQL) checkpoints itself.
 public struct StoreCheckpointer: Service {
     let store: SQLiteStore
     let interval: Duration
     let logger = Logger(label: "ketenpoort.store")
 
-    public init(store: SQLiteStore, interval: Duration = .seconds(1)) throws {
+    /// nil for an engine that checkpoints itself.
+    public init?(store: any Store, interval: Duration = .seconds(1)) throws {
+        guard let store = store as? SQLiteStore else { return nil }
         try store.takeOverCheckpoints()
         self.store = store
         self.interval = interval
