@@ -165,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "Store", "StoreSQLite", "Sealing", "Contracts", "KetenpoortCore", "KetenpoortTesting",
+                "Gateway", "Store", "StoreSQLite", "StoreTesting", "Sealing", "Contracts", "KetenpoortCore", "KetenpoortTesting",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(

@@ -28,9 +28,13 @@ public struct Exchange: Sendable {
     /// Takes one file of `inboundContract` (the inbox, as if given on the command line).
     public let takeFile: (@Sendable (URL) throws -> FileOutcome)?
     /// The work of one due run of its schedule, given the schedule's drop folder (never nil for an
-    /// exchange that `readsDropFolder`: `schedulerEntry` refuses such a schedule first); built when the
-    /// schedule is set up (a failure there stops the gateway from starting).
-    let scheduledRun: (@Sendable (_ source: URL?) throws -> @Sendable (_ due: Date) throws -> Void)?
+    /// exchange that `readsDropFolder`: `schedulerEntry` refuses such a schedule first); made when the
+    /// schedule is set up (a failure there stops the gateway from starting). A run gets the gateway
+    /// as the run's lease fences it (`FencedStore`), and builds its flow on that.
+    let scheduledRun: (@Sendable (_ source: URL?) throws -> ScheduledRun)?
+
+    /// One due run, on the gateway whose store is fenced by the run's lease.
+    typealias ScheduledRun = @Sendable (_ due: Date, _ runtime: GatewayRuntime) throws -> Void
     /// Checked when its schedule is set up, for what only makes its runs fail (e.g. a delivery
     /// key the partner has not provided yet): logged, not fatal.
     let readiness: (@Sendable () throws -> Void)?
@@ -38,7 +42,7 @@ public struct Exchange: Sendable {
     init(
         job: String? = nil, inboundContract: String? = nil, readsDropFolder: Bool = false,
         takeFile: (@Sendable (URL) throws -> FileOutcome)? = nil,
-        scheduledRun: (@Sendable (_ source: URL?) throws -> @Sendable (_ due: Date) throws -> Void)? = nil,
+        scheduledRun: (@Sendable (_ source: URL?) throws -> ScheduledRun)? = nil,
         readiness: (@Sendable () throws -> Void)? = nil
     ) {
         self.job = job
@@ -59,8 +63,8 @@ extension GatewayRuntime {
                 job: CoaGemeenteSync.job, inboundContract: CoaGemeenteSync.contract, readsDropFolder: true,
                 takeFile: { file in try runtime.coaGemeenteSync().take(file) },
                 scheduledRun: { source in
-                    let drop = DropFolderSync(sync: try runtime.coaGemeenteSync(), folder: source!)
-                    return { _ in _ = try drop.runWaiting() }
+                    _ = try runtime.coaGemeenteSync()
+                    return { _, fenced in _ = try DropFolderSync(sync: try fenced.coaGemeenteSync(), folder: source!).runWaiting() }
                 }),
             Exchange(
                 job: DuoIngest.job, inboundContract: DuoIngest.contract, readsDropFolder: true,
@@ -69,14 +73,14 @@ extension GatewayRuntime {
                     return (report.outcome.rawValue, report.validation)
                 },
                 scheduledRun: { source in
-                    let drop = DropFolderDuoIngest(ingest: try runtime.duoIngest(), folder: source!)
-                    return { _ in _ = try drop.runWaiting() }
+                    _ = try runtime.duoIngest()
+                    return { _, fenced in _ = try DropFolderDuoIngest(ingest: try fenced.duoIngest(), folder: source!).runWaiting() }
                 }),
             Exchange(
                 job: CbsLevering.job,
                 // Built when it fires: a delivery key CBS has not provided yet fails this schedule's
                 // runs (each logged), not the gateway.
-                scheduledRun: { _ in { due in _ = try runtime.cbsLevering().deliverCompletedPeriod(on: due) } },
+                scheduledRun: { _ in { due, fenced in _ = try fenced.cbsLevering().deliverCompletedPeriod(on: due) } },
                 readiness: { _ = try runtime.cbsLevering() }),
             Exchange(
                 inboundContract: ConsentIngest.flow,
@@ -113,6 +117,8 @@ extension GatewayRuntime {
         } catch let error as KetenpoortError {
             logger.error("schedule cannot run until this is mended", metadata: ["schedule": "\(schedule.name)", "reason": "\(error.reason)"])
         }
-        return .blocking(name: schedule.name, cron: cron, job: try scheduledRun(schedule.source))
+        let run = try scheduledRun(schedule.source)
+        let runtime = self
+        return .blocking(name: schedule.name, cron: cron) { due, store in try run(due, runtime.using(store: store)) }
     }
 }

@@ -12,7 +12,7 @@ import StoreSQLite
 public struct GatewayRuntime: Sendable {
     public let configuration: GatewayConfiguration
     public let workspace: Workspace
-    public let store: any Store
+    public private(set) var store: any Store
     public let clock: any WallClock
 
     public init(configuration: GatewayConfiguration, workspaceRoot: URL, clock: any WallClock = SystemWallClock()) throws {
@@ -21,6 +21,13 @@ public struct GatewayRuntime: Sendable {
         self.store = try StoreOpener.open(configuration.store)
         self.clock = clock
         try recordConfigurationLoad()
+    }
+
+    /// This gateway with its flows on `store` instead (a scheduled run's `FencedStore`).
+    public func using(store: any Store) -> GatewayRuntime {
+        var runtime = self
+        runtime.store = store
+        return runtime
     }
 
     /// Appends `configuration.loaded` with the file's SHA-256 when it differs from the last one

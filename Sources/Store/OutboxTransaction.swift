@@ -29,10 +29,11 @@ public protocol OutboxTransaction {
     /// `recalled` and its payload is deleted. Whether it was recalled.
     func recallBatch(id: BatchID) throws -> Bool
 
-    /// Claims up to `limit` pending batches that are due (no next attempt time, or one not after
-    /// the engine's now) and that no live claim holds, for `holder` for `duration` seconds: earliest
-    /// due first. Two claimers never hold one batch; a claim whose holder died is free once it expired.
-    func claimDue(holder: String, limit: Int, for duration: TimeInterval) throws -> [BatchDue]
+    /// Claims those of `batches` that are pending and that no other holder's live claim holds, for
+    /// `holder` for `duration` seconds from the engine's now (its own live claims are extended);
+    /// returns them, in the order given. Two claimers never hold one batch; a claim whose holder
+    /// died is free once it expired. When a batch is due is the caller's to decide.
+    func claim(batches: [BatchID], holder: String, for duration: TimeInterval) throws -> [BatchID]
     /// Extends `holder`'s claim on `batch` by `duration` seconds from now; false when the claim is no
     /// longer its own (it expired and another took it, or it was released).
     func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool

@@ -90,30 +90,34 @@ extension PostgresTransaction {
 
     // MARK: Claims
 
-    /// Takes up to `limit` due batches no live claim holds. Rows another node is claiming right now
-    /// are skipped (`SKIP LOCKED`), not waited for; a claim another node committed meanwhile is
-    /// kept, because the upsert only replaces a claim that has ended.
-    func claimDue(holder: String, limit: Int, for duration: TimeInterval) throws -> [BatchDue] {
-        try query(
+    /// Batch rows another node is claiming right now are skipped (`SKIP LOCKED`), not waited for;
+    /// a claim another node committed meanwhile is kept, because the upsert only replaces a claim
+    /// that has ended (or is the holder's own).
+    func claim(batches: [BatchID], holder: String, for duration: TimeInterval) throws -> [BatchID] {
+        guard !batches.isEmpty else { return [] }
+        let claimed = try query(
             """
             WITH moment AS (SELECT \(Self.nowSQL(1)) AS now),
-            due AS (
-                SELECT batch.id FROM batch LEFT JOIN batch_claim ON batch_claim.batch = batch.id, moment
-                WHERE batch.status = $2 AND (batch.next_attempt_at IS NULL OR batch.next_attempt_at <= moment.now)
-                  AND (batch_claim.batch IS NULL OR batch_claim.until <= moment.now)
-                ORDER BY batch.created_at, batch.id LIMIT $3
-                FOR UPDATE OF batch SKIP LOCKED),
+            candidates AS (SELECT id FROM batch WHERE id = ANY($2::text[]) AND status = $3 FOR UPDATE SKIP LOCKED),
             claimed AS (
                 INSERT INTO batch_claim (batch, holder, until)
-                SELECT due.id, $4, moment.now + make_interval(secs => $5::float8) FROM due, moment
+                SELECT candidates.id, $4, moment.now + make_interval(secs => $5::float8) FROM candidates, moment
                 ON CONFLICT (batch) DO UPDATE SET holder = excluded.holder, until = excluded.until
-                WHERE batch_claim.until <= (SELECT now FROM moment)
+                WHERE batch_claim.until <= (SELECT now FROM moment) OR batch_claim.holder = excluded.holder
                 RETURNING batch)
-            SELECT batch.id, batch.recipient, batch.next_attempt_at, batch.payload_bytes FROM batch JOIN claimed ON claimed.batch = batch.id
-            ORDER BY batch.created_at, batch.id
+            SELECT batch FROM claimed
             """,
-            [now, BatchStatus.pending.rawValue, limit, holder, String(duration)]
-        ).map(Self.due)
+            [now, Self.textArray(batches.map(\.value)), BatchStatus.pending.rawValue, holder, String(duration)]
+        ).map { try $0["batch"] as BatchID }
+        let held = Set(claimed)
+        return batches.filter(held.contains)
+    }
+
+    /// `values` as a PostgreSQL text array literal, each element quoted.
+    static func textArray(_ values: [String]) -> String {
+        "{"
+            + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(
+                separator: ",") + "}"
     }
 
     func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool {

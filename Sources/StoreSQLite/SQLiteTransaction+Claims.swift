@@ -6,26 +6,20 @@ import Store
 /// Claims on due batches, serialised by SQLite's one writer: the batches chosen here cannot be
 /// claimed by another before this transaction commits.
 extension SQLiteTransaction {
-    func claimDue(holder: String, limit: Int, for duration: TimeInterval) throws -> [BatchDue] {
+    func claim(batches: [BatchID], holder: String, for duration: TimeInterval) throws -> [BatchID] {
         let now = clock.now().timeIntervalSince1970
-        let due = try Row.fetchAll(
-            db,
+        let free = try db.cachedStatement(
             sql: """
-                SELECT batch.id, batch.recipient, batch.next_attempt_at, batch.payload_bytes AS bytes FROM batch
-                LEFT JOIN batch_claim ON batch_claim.batch = batch.id
-                WHERE batch.status = ? AND (batch.next_attempt_at IS NULL OR batch.next_attempt_at <= ?)
-                  AND (batch_claim.batch IS NULL OR batch_claim.until <= ?)
-                ORDER BY batch.created_at, batch.id LIMIT ?
-                """,
-            arguments: [BatchStatus.pending.rawValue, now, now, limit]
-        ).map { row in
-            let next: Double? = row["next_attempt_at"]
-            return BatchDue(
-                id: row["id"], recipient: row["recipient"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), bytes: row["bytes"])
-        }
+                SELECT 1 FROM batch LEFT JOIN batch_claim ON batch_claim.batch = batch.id
+                WHERE batch.id = ? AND batch.status = ? AND (batch_claim.batch IS NULL OR batch_claim.until <= ? OR batch_claim.holder = ?)
+                """)
         let claim = try db.cachedStatement(sql: "INSERT OR REPLACE INTO batch_claim (batch, holder, until) VALUES (?, ?, ?)")
-        for batch in due { try claim.execute(arguments: [batch.id, holder, now + duration]) }
-        return due
+        var claimed: [BatchID] = []
+        for id in batches where try Bool.fetchOne(free, arguments: [id, BatchStatus.pending.rawValue, now, holder]) ?? false {
+            try claim.execute(arguments: [id, holder, now + duration])
+            claimed.append(id)
+        }
+        return claimed
     }
 
     func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool {

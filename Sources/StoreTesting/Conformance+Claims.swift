@@ -5,35 +5,35 @@ import Testing
 
 extension StoreConformance {
     static let claimChecks: [ConformanceCheck] = [
-        ConformanceCheck("a due batch is claimed by one holder until its claim expires; then another takes it over") { store, clock, _ in
+        ConformanceCheck("a pending batch is claimed by one holder until its claim expires; then another takes it over") { store, clock, _ in
             try await store.write { tx in
                 for id: BatchID in ["c1", "c2", "c3"] { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) }
             }
-            let first = try await store.write { try $0.claimDue(holder: "node-a", limit: 2, for: 30) }
-            #expect(first.map(\.id) == ["c1", "c2"], "earliest sealed first, at most the limit")
-            let second = try await store.write { try $0.claimDue(holder: "node-b", limit: 10, for: 30) }
-            #expect(second.map(\.id) == ["c3"], "a live claim is not taken")
-            #expect(try await store.write { try $0.claimDue(holder: "node-c", limit: 10, for: 30) }.isEmpty)
+            let all: [BatchID] = ["c1", "c2", "c3"]
+            #expect(try await store.write { try $0.claim(batches: ["c1", "c2"], holder: "node-a", for: 30) } == ["c1", "c2"])
+            #expect(try await store.write { try $0.claim(batches: ["c2", "c3"], holder: "node-b", for: 30) } == ["c3"], "a live claim is not taken")
+            #expect(try await store.write { try $0.claim(batches: all, holder: "node-c", for: 30) }.isEmpty)
+            #expect(
+                try await store.write { try $0.claim(batches: ["c2"], holder: "node-a", for: 30) } == ["c2"], "the holder's own claim is extended")
 
             clock.advance(20)
             #expect(try await store.write { try $0.renewClaim(batch: "c1", holder: "node-a", for: 30) }, "renewed while live")
             clock.advance(15)
-            // c2 expired (35 s > 30 s); c1 was renewed to 50 s.
-            let takeover = try await store.write { try $0.claimDue(holder: "node-b", limit: 10, for: 30) }
-            #expect(takeover.map(\.id) == ["c2", "c3"], "expired claims are free; a holder may take its own expired claim again")
+            // c2 and c3 expired (35 s > 30 s); c1 was renewed to 50 s.
+            let takeover = try await store.write { try $0.claim(batches: all, holder: "node-b", for: 30) }
+            #expect(takeover == ["c2", "c3"], "expired claims are free; a holder may take its own expired claim again")
             #expect(try await !store.write { try $0.renewClaim(batch: "c2", holder: "node-a", for: 30) }, "a claim taken over is lost")
 
             try await store.write { try $0.releaseClaim(batch: "c1", holder: "node-b") }
-            #expect(try await store.write { try $0.claimDue(holder: "node-c", limit: 10, for: 30) }.isEmpty, "only the holder releases")
+            #expect(try await store.write { try $0.claim(batches: ["c1"], holder: "node-c", for: 30) }.isEmpty, "only the holder releases")
             try await store.write { try $0.releaseClaim(batch: "c1", holder: "node-a") }
-            #expect(try await store.write { try $0.claimDue(holder: "node-c", limit: 10, for: 30) }.map(\.id) == ["c1"], "released: free at once")
+            #expect(try await store.write { try $0.claim(batches: ["c1"], holder: "node-c", for: 30) } == ["c1"], "released: free at once")
         },
-        ConformanceCheck("only pending batches that are due are claimed") { store, clock, _ in
+        ConformanceCheck("only pending batches are claimed, whenever they are due") { store, clock, _ in
             let now = clock.now()
+            let ids: [BatchID] = ["later", "delivered", "dead", "due", "unknown"]
             try await store.write { tx in
-                for id: BatchID in ["later", "delivered", "dead", "due"] {
-                    try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8))
-                }
+                for id in ids.dropLast() { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) }
                 try tx.recordAttempt(
                     DeliveryAttempt(batch: "later", at: now, httpStatus: 503, error: "HTTP 503", receipt: nil), status: .pending,
                     nextAttemptAt: now.addingTimeInterval(60))
@@ -43,22 +43,21 @@ extension StoreConformance {
                     DeliveryAttempt(batch: "dead", at: now, httpStatus: 500, error: "HTTP 500", receipt: nil), status: .deadLettered,
                     nextAttemptAt: nil)
             }
-            #expect(try await store.write { try $0.claimDue(holder: "n", limit: 10, for: 120) }.map(\.id) == ["due"])
-            clock.advance(60)
-            #expect(try await store.write { try $0.claimDue(holder: "n", limit: 10, for: 30) }.map(\.id) == ["later"])
+            #expect(try await store.write { try $0.claim(batches: ids, holder: "n", for: 120) } == ["later", "due"])
         },
-        ConformanceCheck("two claimers at once never hold one batch, and together they take each due batch once") { store, _, _ in
+        ConformanceCheck("claimers at once never hold one batch, and together they take each pending batch once") { store, _, _ in
             let ids = (0..<40).map { BatchID(String(format: "p%02d", $0)) }
             try await store.write { tx in for id in ids { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) } }
             let claimed = try await withThrowingTaskGroup(of: [BatchID].self) { group in
                 for node in 0..<8 {
                     group.addTask {
                         var mine: [BatchID] = []
-                        // Bounded: an engine that hands out held batches again must fail here, not hang.
-                        for _ in 0..<ids.count {
-                            let got = try await store.write { try $0.claimDue(holder: "node-\(node)", limit: 3, for: 300) }
-                            if got.isEmpty { break }
-                            mine += got.map(\.id)
+                        // Each claimer asks for every batch, a few at a time, in an order of its own.
+                        var order = ids
+                        order.shuffle()
+                        for start in stride(from: 0, to: order.count, by: 3) {
+                            let chunk = Array(order[start..<min(start + 3, order.count)])
+                            mine += try await store.write { try $0.claim(batches: chunk, holder: "node-\(node)", for: 300) }
                         }
                         return mine
                     }

@@ -15,7 +15,9 @@ struct DuoIngestTests {
     func ingest(_ fixture: SyncFixture, _ file: URL) throws -> DuoIngestReport { try fixture.runtime.duoIngest().run(file: file) }
     func ingest(_ fixture: SyncFixture, sample: String) throws -> DuoIngestReport { try ingest(fixture, Repository.sample("duo", sample)) }
 
-    @Test("the first extract sets the baseline; the next one replaces the state: new, changed, unchanged and absent persons", arguments: TestEngine.allCases)
+    @Test(
+        "the first extract sets the baseline; the next one replaces the state: new, changed, unchanged and absent persons",
+        arguments: TestEngine.allCases)
     func baselineThenNext(engine: TestEngine) throws {
         let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
@@ -118,7 +120,9 @@ struct DuoIngestTests {
         #expect(try StatusStoreContents(fixture.runtime.store) == before)
     }
 
-    @Test("killed between applying an extract and recording it: the next ingest records it once, from the report kept with it", arguments: TestEngine.allCases)
+    @Test(
+        "killed between applying an extract and recording it: the next ingest records it once, from the report kept with it",
+        arguments: TestEngine.allCases)
     func killedBeforeItsRecord(engine: TestEngine) async throws {
         let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }

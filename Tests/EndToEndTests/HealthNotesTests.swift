@@ -179,7 +179,8 @@ struct HealthNotesTests {
                     // A recalled batch keeps no text; its advice says whose it was.
                     let recalled = batch.status == .recalled
                     if recalled { #expect(payload.isEmpty, "seed \(seed): a recalled advice kept its text") }
-                    let subject = recalled ? try! await runtime.store.read { try $0.advices(status: .recalled) }.first { $0.batch == batch.id }?.bsn : nil
+                    let subject =
+                        recalled ? try! await runtime.store.read { try $0.advices(status: .recalled) }.first { $0.batch == batch.id }?.bsn : nil
                     let bsn = try! #require(subject ?? HealthWorld.persons.first { payload.contains($0.bsn) && !$0.bsn.isEmpty }?.bsn)
                     #expect(
                         ConsentLine.expected(

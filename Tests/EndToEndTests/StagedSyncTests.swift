@@ -44,7 +44,9 @@ struct StagedSyncTests {
             environment: environment)
     }
 
-    @Test("SIGKILL at every commit point of either night: after the same snapshot is given again, nothing is lost and nothing sealed twice", arguments: TestEngine.allCases)
+    @Test(
+        "SIGKILL at every commit point of either night: after the same snapshot is given again, nothing is lost and nothing sealed twice",
+        arguments: TestEngine.allCases)
     func killedAtEachCommitPoint(engine: TestEngine) async throws {
         let clean = try SyncFixture(maxBatchRecords: 2, engine: engine)
         defer { clean.directory.remove() }

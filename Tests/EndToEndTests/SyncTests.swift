@@ -63,7 +63,9 @@ struct SyncTests {
         }
     }
 
-    @Test("each municipality's notifications keep the snapshot's order: a move's withdrawal before its line, persons gone last", arguments: TestEngine.allCases)
+    @Test(
+        "each municipality's notifications keep the snapshot's order: a move's withdrawal before its line, persons gone last",
+        arguments: TestEngine.allCases)
     func fileOrder(engine: TestEngine) throws {
         let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
@@ -166,7 +168,9 @@ struct SyncTests {
         #expect(!incident.details.contains("1234567890"))
     }
 
-    @Test("the scheduled job takes waiting snapshots oldest first, and moves them away so a restart never takes one twice", arguments: TestEngine.allCases)
+    @Test(
+        "the scheduled job takes waiting snapshots oldest first, and moves them away so a restart never takes one twice",
+        arguments: TestEngine.allCases)
     func dropFolder(engine: TestEngine) throws {
         let fixture = try SyncFixture(engine: engine)
         defer { fixture.directory.remove() }

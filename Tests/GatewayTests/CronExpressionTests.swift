@@ -84,7 +84,7 @@ struct SchedulerTests {
         defer { directory.remove() }
         let now = FixedWallClock(TimestampParserBridge.parse("2026-11-25T12:00:00Z"))
         let runs = RunLog()
-        let entry = Scheduler.Entry(name: "nightly", cron: try CronExpression("0 2 * * *")) { due in await runs.append(due) }
+        let entry = Scheduler.Entry(name: "nightly", cron: try CronExpression("0 2 * * *")) { due, _ in await runs.append(due) }
         let scheduler = Scheduler(entries: [entry], store: store, clock: now)
         #expect(try await scheduler.missedRun(of: entry) == nil)
         try await store.write {

@@ -17,7 +17,7 @@ struct DeliverySlots: Sendable {
     let overall: Int
     let perRecipient: Int
     let maxBytes: Int
-    private var running: [BatchID: (recipient: String, bytes: Int)] = [:]
+    private var runningByID: [BatchID: (recipient: String, bytes: Int)] = [:]
     private var perRecipientCount: [String: Int] = [:]
     private var bytes = 0
 
@@ -29,10 +29,13 @@ struct DeliverySlots: Sendable {
     }
 
     /// No attempt is in flight.
-    var isEmpty: Bool { running.isEmpty }
+    var isEmpty: Bool { runningByID.isEmpty }
+
+    /// The batches in flight.
+    var running: [BatchID] { Array(runningByID.keys) }
 
     /// Whether `batch` is in flight.
-    func isRunning(_ batch: BatchID) -> Bool { running[batch] != nil }
+    func isRunning(_ batch: BatchID) -> Bool { runningByID[batch] != nil }
 
     /// The memory an attempt of `payloadBytes` takes: a batch larger than a part is sent as it is
     /// read, with about two parts of it in memory.
@@ -41,11 +44,11 @@ struct DeliverySlots: Sendable {
     /// Takes a slot for `batch` when one is free.
     mutating func admit(_ batch: BatchID, recipient: String, payloadBytes: Int) -> Admission {
         let memory = Self.memory(payloadBytes: payloadBytes)
-        guard running.count < overall else { return .full }
+        guard runningByID.count < overall else { return .full }
         // A batch whose recipient is busy could not start anyway: it holds up no one.
         guard perRecipientCount[recipient, default: 0] < perRecipient else { return .recipientBusy }
-        guard running.isEmpty || bytes + memory <= maxBytes else { return .full }
-        running[batch] = (recipient, memory)
+        guard runningByID.isEmpty || bytes + memory <= maxBytes else { return .full }
+        runningByID[batch] = (recipient, memory)
         perRecipientCount[recipient, default: 0] += 1
         bytes += memory
         return .admitted
@@ -53,7 +56,7 @@ struct DeliverySlots: Sendable {
 
     /// Frees the slot of `batch`.
     mutating func release(_ batch: BatchID) {
-        guard let (recipient, memory) = running.removeValue(forKey: batch) else { return }
+        guard let (recipient, memory) = runningByID.removeValue(forKey: batch) else { return }
         bytes -= memory
         perRecipientCount[recipient, default: 1] -= 1
         if perRecipientCount[recipient] == 0 { perRecipientCount[recipient] = nil }

@@ -20,13 +20,26 @@ extension DeliveryWorker {
         case notPending
     }
 
-    /// Reads batch `id` and makes one attempt, recorded before it returns (unless interrupted).
+    /// Reads batch `id`, claimed by this worker, and makes one attempt, recorded before it returns
+    /// (unless interrupted). The claim ends with the attempt: released in the transaction that
+    /// records it, or on its own when nothing is recorded.
     func attempt(batch id: BatchID) async throws -> AttemptOutcome {
         let store = self.store
-        guard let batch = try await BatchWork.run({ try store.read { try $0.batch(id: id) } }), batch.status == .pending else {
-            return .notPending
+        let outcome: AttemptOutcome
+        if let batch = try await BatchWork.run({ try store.read { try $0.batch(id: id) } }), batch.status == .pending {
+            outcome = try await attempt(batch)
+        } else {
+            outcome = .notPending
         }
-        return try await attempt(batch)
+        if outcome == .notPending || outcome == .interrupted {
+            let holder = self.holder
+            // As batch work: a shutdown, which interrupted the attempt, must not cut the release short.
+            do { try await BatchWork.run { try store.write { try $0.releaseClaim(batch: id, holder: holder) } } } catch {
+                // Harmless: the claim ends by itself after `claimDuration`.
+                logger.notice("claim not released; it ends by itself", metadata: ["batch": "\(id)", "error": "\(error)"])
+            }
+        }
+        return outcome
     }
 
     /// One attempt for `batch`. Backoff and `Retry-After` count from the moment its outcome is
@@ -97,9 +110,10 @@ extension DeliveryWorker {
     ) async throws {
         let number = batch.attempts + 1
         let outcome = status == .delivered ? "delivered" : status == .pending ? "retry" : status.rawValue
-        let audit = self.audit
+        let audit = self.audit, holder = self.holder
         try await records.write { tx in
             try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
+            try tx.releaseClaim(batch: batch.id, holder: holder)
             try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
             if let receipt = attempt.receipt {
                 try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx)

@@ -23,6 +23,8 @@ extension DeliveryWorker {
     private enum DispatchEvent: Sendable {
         case finished(batch: BatchID, AttemptOutcome)
         case wake(at: Date)
+        /// Time to renew the claims of the attempts in flight.
+        case renewClaims
     }
 
     /// The longest `run` goes without listing the outbox (for batches sealed or re-queued meanwhile).
@@ -44,7 +46,17 @@ extension DeliveryWorker {
         var attempted: Set<BatchID> = []
         var wakeUps: [Date] = []
         var needsListing = true
+        var isRenewing = false
         try await withThrowingTaskGroup(of: DispatchEvent.self) { group in
+            // Claims are renewed by real time, whatever the worker's clock says.
+            func renewLater() {
+                isRenewing = true
+                let interval = claimDuration / 3
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(interval))
+                    return .renewClaims
+                }
+            }
             func wake(at moment: Date) {
                 guard moment < wakeUps.min() ?? .distantFuture else { return }
                 wakeUps.append(moment)
@@ -65,6 +77,7 @@ extension DeliveryWorker {
                     }
                     var nextDue: Date?
                     var isFull = false
+                    var admitted: [BatchDue] = []
                     for batch in listing where !slots.isRunning(batch.id) && !attempted.contains(batch.id) {
                         let due = batch.nextAttemptAt ?? .distantPast
                         if case .dueAt(let moment) = scope, due > moment { continue }
@@ -76,14 +89,31 @@ extension DeliveryWorker {
                         switch slots.admit(batch.id, recipient: batch.recipient, payloadBytes: batch.bytes) {
                         case .admitted:
                             if case .dueAt = scope { attempted.insert(batch.id) }
-                            let id = batch.id
-                            group.addTask { .finished(batch: id, try await self.attempt(batch: id)) }
+                            admitted.append(batch)
                         case .recipientBusy:
                             continue
                         case .full:
                             isFull = true
                         }
                     }
+                    // One claim for all the batches about to start; those another holder has are
+                    // left to it, looked at again once its claim could have ended.
+                    let claimed = admitted.isEmpty ? [] : Set(try await claim(admitted.map(\.id)))
+                    for batch in admitted {
+                        let id = batch.id
+                        if claimed.contains(id) {
+                            group.addTask { .finished(batch: id, try await self.attempt(batch: id)) }
+                        } else {
+                            slots.release(id)
+                            let recheck = now.addingTimeInterval(claimDuration / 4)
+                            if let index = listing.firstIndex(where: { $0.id == id }) {
+                                listing[index] = BatchDue(id: id, recipient: batch.recipient, nextAttemptAt: recheck, bytes: batch.bytes)
+                            }
+                            if case .dueAt = scope { continue }
+                            nextDue = min(nextDue ?? recheck, recheck)
+                        }
+                    }
+                    if !slots.isEmpty && !isRenewing { renewLater() }
                     let moment = wakeUp(scope, nextDue: nextDue, now: now)
                     // Nothing in flight and nothing to wait for: done.
                     if slots.isEmpty && moment == nil { break dispatching }
@@ -94,6 +124,9 @@ extension DeliveryWorker {
                 case .wake(let moment):
                     wakeUps.removeAll { $0 == moment }
                     needsListing = true
+                case .renewClaims:
+                    isRenewing = false
+                    try await renewClaims(slots.running)
                 case .finished(let id, let outcome):
                     slots.release(id)
                     if case .retry(let next) = outcome, let index = listing.firstIndex(where: { $0.id == id }) {
@@ -130,6 +163,26 @@ extension DeliveryWorker {
         case .untilCancelled:
             return min(nextDue ?? .distantFuture, now.addingTimeInterval(Self.pollInterval))
         }
+    }
+
+    /// Claims `batches` for this worker, in one transaction; returns those it now holds. Claims are
+    /// written as batch work, which a shutdown does not cut short (claims left behind would hold
+    /// their batches from the next worker until they end).
+    private func claim(_ batches: [BatchID]) async throws -> [BatchID] {
+        let store = self.store, holder = self.holder, duration = claimDuration
+        return try await BatchWork.run { try store.write { try $0.claim(batches: batches, holder: holder, for: duration) } }
+    }
+
+    /// Extends the claims of the attempts in flight. A claim already lost (this node paused past it
+    /// and another took the batch over) is logged: the attempt goes on, and the recipient's
+    /// idempotency keeps a second delivery of the same bytes harmless.
+    private func renewClaims(_ batches: [BatchID]) async throws {
+        guard !batches.isEmpty else { return }
+        let store = self.store, holder = self.holder, duration = claimDuration
+        let lost = try await BatchWork.run {
+            try store.write { tx in try batches.filter { try !tx.renewClaim(batch: $0, holder: holder, for: duration) } }
+        }
+        for batch in lost { logger.warning("claim on a batch in flight was lost to another node", metadata: ["batch": "\(batch)"]) }
     }
 
     /// The pending batches: ids, recipients, due times and sizes only.

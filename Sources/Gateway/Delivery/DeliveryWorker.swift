@@ -36,14 +36,21 @@ public struct DeliveryWorker: Service {
     let audit: AuditChain
     /// Attempts recorded at about the same time share one transaction.
     let records: GroupedWrites
+    /// Who this worker claims batches as: several nodes (or processes) on one store never attempt
+    /// one batch at once. A claim lasts `claimDuration` seconds and is renewed while its attempt runs,
+    /// so the batches of a node that died are free again within that time.
+    let holder: String
+    let claimDuration: TimeInterval
     let logger = Logger(label: "ketenpoort.delivery")
 
     public init(
         store: any Store, configuration: GatewayConfiguration, client: any DeliveryTransport, clock: any WallClock = SystemWallClock(),
         concurrency: Int = 16,
-        maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil
+        maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil, holder: String? = nil, claimDuration: TimeInterval = 30
     ) {
         self.store = store
+        self.holder = holder ?? ProcessHolder.name
+        self.claimDuration = claimDuration
         self.records = GroupedWrites(store: store)
         self.configuration = configuration
         self.client = client

@@ -7,14 +7,20 @@ import Store
 /// Runs jobs on cron schedules (Europe/Amsterdam wall clock). Each schedule has one loop, so the
 /// same schedule never runs twice at once; a run missed while the gateway was down is caught up
 /// once at start. Runs are recorded in the store. A `Service`: it ends on graceful shutdown.
+///
+/// Several nodes on one store run each due job once: a run first takes the schedule's lease
+/// (`schedule:<name>`), renewed while it runs; a node that cannot take it, or finds the due time
+/// recorded already, leaves the run to the other. The job writes through a `FencedStore`, so a node
+/// that paused past its lease writes nothing once another took over.
 public struct Scheduler: Service {
     /// One scheduled job.
     public struct Entry: Sendable {
         public let name: String
         public let cron: CronExpression
-        public let job: @Sendable (_ due: Date) async throws -> Void
+        /// The run for a due time, writing through the store it is given (fenced by the lease).
+        public let job: @Sendable (_ due: Date, _ store: any Store) async throws -> Void
 
-        public init(name: String, cron: CronExpression, job: @escaping @Sendable (_ due: Date) async throws -> Void) {
+        public init(name: String, cron: CronExpression, job: @escaping @Sendable (_ due: Date, _ store: any Store) async throws -> Void) {
             self.name = name
             self.cron = cron
             self.job = job
@@ -23,8 +29,10 @@ public struct Scheduler: Service {
         /// A job that blocks (a sync, an ingest, a delivery to seal): it runs off the cooperative
         /// pool as batch work (`BatchWork`: its own thread, a lower CPU priority), so the API keeps
         /// its threads and wins the cores whenever both want them.
-        public static func blocking(name: String, cron: CronExpression, job: @escaping @Sendable (_ due: Date) throws -> Void) -> Entry {
-            Entry(name: name, cron: cron) { due in try await BatchWork.run { try job(due) } }
+        public static func blocking(
+            name: String, cron: CronExpression, job: @escaping @Sendable (_ due: Date, _ store: any Store) throws -> Void
+        ) -> Entry {
+            Entry(name: name, cron: cron) { due, store in try await BatchWork.run { try job(due, store) } }
         }
     }
 
@@ -34,13 +42,18 @@ public struct Scheduler: Service {
     let timeZone: TimeZone
     /// How far back a missed run is still caught up.
     let catchUpWindow: TimeInterval
+    /// Who this scheduler takes leases as, and for how long at a time (renewed every third of it).
+    let holder: String
+    let leaseDuration: TimeInterval
     let logger = Logger(label: "ketenpoort.scheduler")
 
     public init(
         entries: [Entry], store: any Store, clock: any WallClock = SystemWallClock(), timeZone: TimeZone = .amsterdam,
-        catchUpWindow: TimeInterval = 7 * 86400
+        catchUpWindow: TimeInterval = 7 * 86400, holder: String = ProcessHolder.name, leaseDuration: TimeInterval = 60
     ) {
         self.entries = entries
+        self.holder = holder
+        self.leaseDuration = leaseDuration
         self.store = store
         self.clock = clock
         self.timeZone = timeZone
@@ -61,19 +74,67 @@ public struct Scheduler: Service {
         return entry.cron.previousRun(atOrBefore: now, in: timeZone, after: max(last, now.addingTimeInterval(-catchUpWindow)))
     }
 
-    /// Runs `entry` for `due` and records it (a failed run is logged and recorded, the loop goes on).
+    /// Runs `entry` for `due` and records it (a failed run is logged and recorded, the loop goes on),
+    /// unless another node holds its lease or recorded `due` already.
     public func fire(_ entry: Entry, due: Date) async {
+        let (name, holder, duration) = (entry.name, self.holder, leaseDuration)
+        let lease: Lease
+        do {
+            let taken = try await store.write { tx -> Lease? in
+                guard let lease = try tx.acquireLease("schedule:\(name)", holder: holder, for: duration) else { return nil }
+                // Another node ran this due time while this one waited for the lease.
+                if let last = try tx.lastDue(schedule: name), last >= due {
+                    try tx.releaseLease(lease)
+                    return nil
+                }
+                return lease
+            }
+            guard let taken else {
+                logger.info("scheduled run left to another node", metadata: ["schedule": "\(name)", "due": "\(due)"])
+                return
+            }
+            lease = taken
+        } catch {
+            logger.error("scheduled run not started: its lease could not be taken", metadata: ["schedule": "\(name)", "error": "\(error)"])
+            return
+        }
+        let fenced = FencedStore(store, lease: lease)
+        let renewal = Task { await renew(lease) }
+        defer { renewal.cancel() }
         let started = clock.now()
         do {
-            try await entry.job(due)
+            try await entry.job(due, fenced)
         } catch {
-            logger.error("scheduled run failed", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
+            logger.error("scheduled run failed", metadata: ["schedule": "\(name)", "error": "\(error)"])
         }
+        renewal.cancel()
         do {
-            let (clock, name) = (self.clock, entry.name)
-            try await store.write { try $0.recordScheduled(schedule: name, due: due, startedAt: started, finishedAt: clock.now()) }
+            let clock = self.clock
+            try await fenced.write { tx in
+                try tx.recordScheduled(schedule: name, due: due, startedAt: started, finishedAt: clock.now())
+                try tx.releaseLease(lease)
+            }
         } catch {
-            logger.error("scheduled run not recorded", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
+            logger.error("scheduled run not recorded", metadata: ["schedule": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    /// Renews `lease` every third of its duration until cancelled; a lease found lost is logged
+    /// (the job's next write is refused by the fence).
+    private func renew(_ lease: Lease) async {
+        let (holder, duration) = (self.holder, leaseDuration)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(duration / 3))
+            if Task.isCancelled { return }
+            do {
+                let renewed = try await store.write { try $0.acquireLease(lease.name, holder: holder, for: duration) }
+                guard renewed?.epoch == lease.epoch else {
+                    logger.error("lease lost while the run went on: its writes are refused", metadata: ["lease": "\(lease.name)"])
+                    return
+                }
+            } catch {
+                logger.warning("lease not renewed", metadata: ["lease": "\(lease.name)", "error": "\(error)"])
+            }
         }
     }
 

@@ -1,0 +1,42 @@
+import Foundation
+import Gateway
+import HTTPClient
+import KetenpoortCore
+import KetenpoortTesting
+import Testing
+
+/// Two delivery workers on one store, as on two nodes: a batch one of them is sending is not sent
+/// by the other.
+@Suite("Delivery claims across nodes")
+struct DeliveryClaimTests {
+    @Test("a second worker sends nothing another worker is sending; each batch arrives once")
+    func oneSenderPerBatch() async throws {
+        let held = Gate()
+        defer { held.open() }
+        let timeline = ReceiverTimeline()
+        let hook = FaultHook { request in
+            _ = timeline.arrived(request)
+            await held.wait()
+            return nil
+        }
+        let fixture = try await DeliveryFixture.start(faultHook: hook)
+        defer { fixture.stop() }
+        let report = try fixture.sync("tvs-export-20261121.csv")
+        let client = CurlClient()
+        let nodeA = DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client, holder: "node-a")
+        let nodeB = DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client, holder: "node-b")
+        let first = Task { try await nodeA.deliverUntilDone(deadline: Date().addingTimeInterval(60)) }
+        // Every batch is on its way from node-a, held at the receiver.
+        #expect(try await eventually { timeline.parties.count == report.batches.count })
+        let second = try await nodeB.deliverUntilDone(deadline: Date().addingTimeInterval(1))
+        #expect(second.delivered.isEmpty && second.deadLettered.isEmpty, "node-b finished nothing node-a holds")
+        #expect(Set(second.retrying) == Set(report.batches), "still pending when node-b gave up: node-a has them")
+        for party in timeline.parties { #expect(timeline.arrivals(to: party).count == 1, "node-b sent nothing to \(party)") }
+        held.open()
+        let round = try await first.value
+        await client.shutdown()
+        #expect(Set(round.delivered) == Set(report.batches))
+        for party in timeline.parties { #expect(timeline.arrivals(to: party).count == 1, "\(party)") }
+        #expect(try fixture.batches().allSatisfy { $0.status == .delivered && $0.attempts == 1 })
+    }
+}
