@@ -32,10 +32,7 @@ public final class TemporaryPostgres: Sendable {
             let data = folder.appendingPathComponent("data").path
             try server.asServerUser(
                 "initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"])
-            // fsync off: a test never survives the machine's crash, only the gateway's.
-            let options = "-p \(server.port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500"
-            try server.asServerUser(
-                "pg_ctl", ["-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "120", "-o", options, "start"])
+            try server.startServer()
         } catch {
             server.stop()
             throw error
@@ -78,6 +75,24 @@ public final class TemporaryPostgres: Sendable {
     /// Drops database `name`, ending the connections still open to it.
     public func dropDatabase(_ name: String) throws {
         try superuser("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// Stops the server at once (its clients' connections break) and starts it again.
+    public func restart() throws {
+        let data = folder.appendingPathComponent("data").path
+        try asServerUser("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
+        try startServer()
+    }
+
+    private func startServer() throws {
+        // fsync off: a test never survives the machine's crash, only the gateway's.
+        let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500"
+        try asServerUser(
+            "pg_ctl",
+            [
+                "-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "120", "-o",
+                options, "start",
+            ])
     }
 
     /// Stops the server at once (no checkpoint) and removes its folder.

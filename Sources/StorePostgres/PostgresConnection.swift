@@ -13,11 +13,13 @@ import Store
 /// message or DETAIL, which can quote a value (`invalid input syntax for type integer: "…"`).
 final class PostgresConnection: @unchecked Sendable {
     private let connection: OpaquePointer
+    /// Session settings, made on connecting and again after each reconnection.
+    private let setup: String
 
     /// Connects with `conninfo` (libpq's `key=value` or `postgresql://` form) and, when given,
     /// `password` (kept out of the connection string, which may be logged); throws
     /// `store.unavailable` naming libpq's reason when the server cannot be reached.
-    init(conninfo: String, password: String? = nil) throws {
+    init(conninfo: String, password: String? = nil, setup: String = "") throws {
         var keywords = ["dbname"]
         var values = [conninfo]
         if let password {
@@ -36,6 +38,8 @@ final class PostgresConnection: @unchecked Sendable {
             throw KetenpoortError(.storeUnavailable, "PostgreSQL cannot be reached: \(reason)")
         }
         self.connection = connection
+        self.setup = setup
+        if !setup.isEmpty { try execute(script: setup) }
     }
 
     /// `strings` as a NULL-terminated array of C strings, valid during `body`.
@@ -47,6 +51,18 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     deinit { PQfinish(connection) }
+
+    /// Connects again when the connection was lost (the server restarted, a network break): a node
+    /// outlives its database's restarts. Throws `store.unavailable` while the server stays away.
+    /// Returns whether it reconnected.
+    @discardableResult
+    func reconnectIfLost() throws -> Bool {
+        guard PQstatus(connection) != CONNECTION_OK else { return false }
+        PQreset(connection)
+        guard PQstatus(connection) == CONNECTION_OK else { throw lost() }
+        if !setup.isEmpty { try execute(script: setup) }
+        return true
+    }
 
     /// Runs `sql` with `parameters` (`$1`, `$2`, …) and returns its rows (none for a statement
     /// that returns none). With `binaryResult`, every column comes back in PostgreSQL's binary
@@ -123,6 +139,8 @@ final class PostgresConnection: @unchecked Sendable {
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
         default:
+            // The server went away (a restart, a broken network): the store is unavailable, not wrong.
+            if PQstatus(connection) == CONNECTION_BAD { throw lost() }
             func field(_ code: Character) -> String? { PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) } }
             throw PostgresError(
                 sqlState: field("C") ?? "", table: field("t"), column: field("c"), constraint: field("n"))

@@ -13,8 +13,7 @@ final class PostgresEngine: Sendable {
     init(conninfo: String, password: String? = nil, threads: Int, name: String = "postgres", setup: String = "") throws {
         precondition(threads >= 1, "an engine needs a thread")
         for index in 0..<threads {
-            let connection = try PostgresConnection(conninfo: conninfo, password: password)
-            if !setup.isEmpty { try connection.execute(script: setup) }
+            let connection = try PostgresConnection(conninfo: conninfo, password: password, setup: setup)
             let thread = Thread { [queue] in
                 ThreadName.setCurrent("kp-\(name)-\(index)")
                 while let item = queue.next() { item.run(on: connection) }
@@ -52,7 +51,15 @@ final class PostgresEngine: Sendable {
 
     /// A read-only transaction sees one snapshot throughout (repeatable read).
     private static func inTransaction<T>(_ connection: PostgresConnection, readOnly: Bool, _ body: (PostgresConnection) throws -> T) throws -> T {
-        try connection.execute(script: readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+        let begin = readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN"
+        do {
+            try connection.execute(script: begin)
+        } catch {
+            // A connection the server dropped (it restarted) shows only when used: nothing has run
+            // yet, so connect again and begin once more.
+            guard try connection.reconnectIfLost() else { throw error }
+            try connection.execute(script: begin)
+        }
         do {
             let result = try body(connection)
             try connection.execute(script: "COMMIT")

@@ -60,3 +60,19 @@ struct PostgresEngineTests {
         #expect(try await engine.transaction { try $0.query("SELECT count(*) FROM t").rowsAsText[0][0] } == "200")
     }
 }
+
+/// A node outlives its database's restart.
+@Suite("PostgreSQL engine after a server restart", .serialized)
+struct PostgresReconnectTests {
+    @Test("after the server restarts, the next transaction connects again, with the session's settings")
+    func reconnects() async throws {
+        let server = try TemporaryPostgres.start()
+        defer { server.stop() }
+        let engine = try PostgresEngine(conninfo: server.conninfo, threads: 1, setup: "SET TimeZone = 'UTC'")
+        try await engine.transaction { try $0.execute(script: "CREATE TABLE t (at timestamptz)") }
+        try server.restart()
+        try await engine.transaction { try $0.query("INSERT INTO t (at) VALUES ('2026-11-30 12:00:00+01')") }
+        let shown = try await engine.transaction { try $0.query("SELECT at::text AS at FROM t").first { try $0["at"] as String } }
+        #expect(shown == "2026-11-30 11:00:00+00", "the session is in UTC again")
+    }
+}
