@@ -45,13 +45,18 @@ test: deps pyenvs
 ## and the IND status query API under load from a second process (250,000 persons in the store):
 ## alone, then at 1,000 questions/s while COA delivers a snapshot of 1,000,000 persons to the HTTPS
 ## inbox (its night delivered to 342 municipalities), and while DUO delivers a 250,000-record extract.
+## The nights run on SQLite and on PostgreSQL (a server of the benchmark's own, commits flushed).
 ## `sync` between them: each starts with the previous one's files on disk, not still being written back.
 bench: build-release
 	$(RELEASE) bench
 	sync
 	$(RELEASE) bench-sync --persons 10900
 	sync
+	$(RELEASE) bench-sync --persons 10900 --store postgres
+	sync
 	$(RELEASE) bench-sync --persons 1000000
+	sync
+	$(RELEASE) bench-sync --persons 1000000 --store postgres
 	sync
 	$(RELEASE) bench-duo --records 250000
 	sync

@@ -30,6 +30,12 @@ public enum StoreOpener {
         let password = try postgres.ownerPasswordFile.map {
             String(decoding: try SecretFile.read($0, key: "store.ownerPasswordFile"), as: UTF8.self)
         }
-        return try PostgresMigrations.migrate(ownerConninfo: owner, password: password)
+        return try migrate(ownerConninfo: owner, password: password)
+    }
+
+    /// Brings the PostgreSQL schema at `ownerConninfo` to this gateway's version.
+    @discardableResult
+    public static func migrate(ownerConninfo: String, password: String? = nil) throws -> [Int] {
+        try PostgresMigrations.migrate(ownerConninfo: ownerConninfo, password: password)
     }
 }

@@ -15,18 +15,22 @@ public final class TemporaryPostgres: Sendable {
 
     public let folder: URL
     public let port: Int
+    /// Whether commits are flushed to disk as in production (benchmarks), or not (tests).
+    public let isDurable: Bool
     /// libpq's connection string for the superuser's database.
     public var conninfo: String { "host=127.0.0.1 port=\(port) user=postgres dbname=postgres connect_timeout=10" }
 
-    private init(folder: URL, port: Int) {
+    private init(folder: URL, port: Int, isDurable: Bool) {
         self.folder = folder
         self.port = port
+        self.isDurable = isDurable
     }
 
-    /// Makes a cluster and starts its server; waits until it accepts connections.
-    public static func start() throws -> TemporaryPostgres {
+    /// Makes a cluster and starts its server; waits until it accepts connections. `durable`: flush
+    /// each commit to disk, as a production server does (for benchmarks beside SQLite's full sync).
+    public static func start(durable: Bool = false) throws -> TemporaryPostgres {
         let folder = try TempDirectory(prefix: "ketenpoort-test-pg").url
-        let server = TemporaryPostgres(folder: folder, port: try LoopbackPort.free())
+        let server = TemporaryPostgres(folder: folder, port: try LoopbackPort.free(), isDurable: durable)
         do {
             if getuid() == 0 { try run("/bin/chown", ["postgres:postgres", folder.path], log: folder.appendingPathComponent("chown.log")) }
             let data = folder.appendingPathComponent("data").path
@@ -72,6 +76,12 @@ public final class TemporaryPostgres: Sendable {
         return ("\(base) user=ketenpoort_owner", "\(base) user=ketenpoort_gateway")
     }
 
+    /// The gateway's roles and database `name` in one go (a server of one's own, e.g. a benchmark's).
+    public func makeRolesAndDatabase(_ name: String) throws -> (owner: String, gateway: String) {
+        try makeRoles()
+        return try makeGatewayDatabase(name)
+    }
+
     /// Drops database `name`, ending the connections still open to it.
     public func dropDatabase(_ name: String) throws {
         try superuser("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
@@ -85,8 +95,10 @@ public final class TemporaryPostgres: Sendable {
     }
 
     private func startServer() throws {
-        // fsync off: a test never survives the machine's crash, only the gateway's.
-        let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=500"
+        // fsync off for tests: a test never survives the machine's crash, only the gateway's.
+        let options =
+            "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 -c max_connections=500 -c fsync=\(isDurable ? "on" : "off")"
+            + (isDurable ? " -c shared_buffers=512MB -c max_wal_size=4GB" : "")
         try asServerUser(
             "pg_ctl",
             [

@@ -17,6 +17,8 @@ struct BenchSyncCommand: AsyncParsableCommand {
 
     @Option(help: "Persons in the snapshot.") var persons = 10_900
     @Option(help: "Where the benchmark's files go (emptied first).") var dir = "var/bench-sync"
+    @Option(help: "The store engine: sqlite, or postgres (a PostgreSQL 15 server of the benchmark's own, flushing commits to disk).")
+    var store: TestEngine = .sqlite
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
@@ -51,9 +53,19 @@ struct BenchSyncCommand: AsyncParsableCommand {
             receiver.terminate()
             receiver.waitUntilExit()
         }
+        let postgres = store == .postgres ? try TemporaryPostgres.start(durable: true) : nil
+        defer { postgres?.stop() }
+        let storeSection: String
+        if let postgres {
+            let roles = try postgres.makeRolesAndDatabase("ketenpoort")
+            try StoreOpener.migrate(ownerConninfo: roles.owner)
+            storeSection = "store: { engine: postgres, url: \"\(roles.gateway)\", directory: work, node: bench }"
+        } else {
+            storeSection = "store: { engine: sqlite, path: ketenpoort.sqlite }"
+        }
         var yaml = """
             gateway: { oin: "00000001234567890000", certificate: pki/gateway.pem, key: pki/gateway-key.pem, caBundle: pki/ca.pem }
-            store: { engine: sqlite, path: ketenpoort.sqlite }
+            \(storeSection)
             delivery: { maxBatchRecords: 5000, maxAttempts: 3, initialBackoffSeconds: 0, maxBackoffSeconds: 1, timeoutSeconds: 60 }
             parties:
 
@@ -106,7 +118,8 @@ struct BenchSyncCommand: AsyncParsableCommand {
         func seconds(_ duration: Duration) -> String {
             String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
         }
-        print("nightly sync, \(persons) persons → \(codes.count) municipalities, over mutual TLS on loopback (receivers in another process)")
+        print(
+            "nightly sync, \(persons) persons → \(codes.count) municipalities, over mutual TLS on loopback (receivers in another process), store \(store)")
         print(
             "  validated, diffed, sealed (batches delivered meanwhile): \(seconds(synced - start)) s (\(report.notifications) notifications in \(report.batches.count) batches); peak memory so far \(String(format: "%.1f", syncPeak)) MiB"
         )

@@ -1,0 +1,5 @@
+import ArgumentParser
+import KetenpoortTesting
+
+/// A store engine named on the command line (`--store postgres`).
+extension TestEngine: ExpressibleByArgument {}
