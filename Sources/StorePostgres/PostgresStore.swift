@@ -40,22 +40,30 @@ public final class PostgresStore: Store {
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async write")
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         let clock = clock
-        return try engine.transaction { try body(PostgresTransaction(connection: $0, clock: clock)) }
+        return try engine.transaction { try Self.run(body, on: PostgresTransaction(connection: $0, clock: clock)) }
     }
 
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async read")
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         let clock = clock
-        return try engine.transaction(readOnly: true) { try body(PostgresTransaction(connection: $0, clock: clock)) }
+        return try engine.transaction(readOnly: true) { try Self.run(body, on: PostgresTransaction(connection: $0, clock: clock)) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         let clock = clock
-        return try await engine.transaction { try body(PostgresTransaction(connection: $0, clock: clock)) }
+        return try await engine.transaction { try Self.run(body, on: PostgresTransaction(connection: $0, clock: clock)) }
+    }
+
+    /// Runs `body` and writes what the transaction held back, before the engine commits (in a
+    /// read-only transaction that write fails, as the put itself would have).
+    private static func run<T>(_ body: (any StoreTransaction) throws -> T, on transaction: PostgresTransaction) throws -> T {
+        let result = try body(transaction)
+        try transaction.flush()
+        return result
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         let clock = clock
-        return try await engine.transaction(readOnly: true) { try body(PostgresTransaction(connection: $0, clock: clock)) }
+        return try await engine.transaction(readOnly: true) { try Self.run(body, on: PostgresTransaction(connection: $0, clock: clock)) }
     }
 }

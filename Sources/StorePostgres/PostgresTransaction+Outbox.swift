@@ -107,17 +107,10 @@ extension PostgresTransaction {
                 RETURNING batch)
             SELECT batch FROM claimed
             """,
-            [now, Self.textArray(batches.map(\.value)), BatchStatus.pending.rawValue, holder, String(duration)]
+            [now, PostgresArray.text(batches.map(\.value)), BatchStatus.pending.rawValue, holder, String(duration)]
         ).map { try $0["batch"] as BatchID }
         let held = Set(claimed)
         return batches.filter(held.contains)
-    }
-
-    /// `values` as a PostgreSQL text array literal, each element quoted.
-    static func textArray(_ values: [String]) -> String {
-        "{"
-            + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(
-                separator: ",") + "}"
     }
 
     func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool {

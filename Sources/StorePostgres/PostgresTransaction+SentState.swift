@@ -22,24 +22,22 @@ extension PostgresTransaction {
     }
 
     func sentStates(bsn: String) throws -> [SentState] {
-        try query("SELECT * FROM sent WHERE bsn = $1 ORDER BY gemeente", [bsn]).map(Self.sent)
+        try flush()
+        return try query("SELECT * FROM sent WHERE bsn = $1 ORDER BY gemeente", [bsn]).map(Self.sent)
     }
 
+    /// Held back and written with the others (`PendingSentStates`).
     func putSent(_ state: SentState) throws {
-        try query(
-            """
-            INSERT INTO sent (gemeente, person, bsn, vnummer, content_hash, housed, last_run) VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (gemeente, person) DO UPDATE SET bsn = excluded.bsn, vnummer = excluded.vnummer, content_hash = excluded.content_hash,
-                housed = excluded.housed, last_run = excluded.last_run
-            """,
-            [state.gemeente, state.person.value, state.bsn, state.vnummer, state.contentHash, state.isHoused, state.lastRun])
+        pendingSent.add(state)
     }
 
     func removeSent(gemeente: String, person: PersonKey) throws {
+        try flush()
         try query("DELETE FROM sent WHERE gemeente = $1 AND person = $2", [gemeente, person.value])
     }
 
     func forEachSentByPerson(_ body: (SentState) throws -> Void) throws {
+        try flush()
         try forEachRow("SELECT * FROM sent ORDER BY person, gemeente") { try body(try Self.sent($0)) }
     }
 

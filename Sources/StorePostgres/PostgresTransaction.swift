@@ -7,6 +7,11 @@ struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     /// The test clock claims and leases run by; nil for the database's own.
     let clock: (any WallClock)?
+    /// Sent states put and not yet written (`flush()` writes them).
+    let pendingSent = PendingSentStates()
+
+    /// Writes what the transaction holds back; the store calls it before the commit.
+    func flush() throws { try pendingSent.flush(on: connection) }
 
     /// The moment claims and leases are measured at, as a parameter for `nowSQL`.
     var now: Date? { clock?.now() }
