@@ -119,7 +119,8 @@ struct BenchSyncCommand: AsyncParsableCommand {
             String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
         }
         print(
-            "nightly sync, \(persons) persons → \(codes.count) municipalities, over mutual TLS on loopback (receivers in another process), store \(store)")
+            "nightly sync, \(persons) persons → \(codes.count) municipalities, over mutual TLS on loopback (receivers in another process), store \(store)"
+        )
         print(
             "  validated, diffed, sealed (batches delivered meanwhile): \(seconds(synced - start)) s (\(report.notifications) notifications in \(report.batches.count) batches); peak memory so far \(String(format: "%.1f", syncPeak)) MiB"
         )
