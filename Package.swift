@@ -180,7 +180,12 @@ let package = Package(
                 "Exchanges", "Gateway", "Adapters", "Contracts", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"), .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "StorePostgresTests", dependencies: ["StorePostgres", "StoreTesting", "KetenpoortCore", "KetenpoortTesting"]),
+        .testTarget(
+            name: "StorePostgresTests",
+            dependencies: [
+                "StorePostgres", "StoreTesting", "KetenpoortCore", "KetenpoortTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(
             name: "StoreSQLiteTests",
             dependencies: [
