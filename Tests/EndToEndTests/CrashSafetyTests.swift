@@ -152,13 +152,22 @@ struct CbsCrashSafetyTests {
                 try DevPKI.Identity(id: "gateway", oin: OIN("00000001234567890000")!, organisation: "ketenpoort"),
                 try DevPKI.Identity(id: "cbs", oin: OIN("00000001003214370000")!, organisation: "CBS"),
             ], now: Date())
-        // Each of the first pushes waits a second before it is handled: a kill then lands mid-transfer.
+        // While a sender is to be killed, each push that arrives kills it before its body is read:
+        // the sender dies mid-transfer.
         let received = directory.file("received")
+        let sender = LockedValue<(pid: pid_t, launched: Gate, killing: Bool)>((0, Gate(), false))
+        let hook = FaultHook { _ in
+            let (launched, killing) = sender.withLock { ($0.launched, $0.killing) }
+            guard killing else { return nil }
+            await launched.wait()
+            kill(sender.withLock { $0.pid }, SIGKILL)
+            return .respond(status: 503, retryAfter: "0")
+        }
         let server = ReceiveServer(
             configuration: .init(
                 directory: received, certificateChain: DevPKI.certificateFile(for: "cbs", in: pki),
                 privateKey: DevPKI.privateKeyFile(for: "cbs", in: pki),
-                trustedCA: DevPKI.caCertificateFile(in: pki), faultPlan: .stall(first: 6, for: .seconds(1))),
+                trustedCA: DevPKI.caCertificateFile(in: pki), faultHook: hook),
             logger: Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() })
         let serverTask = Task { try await server.run() }
         defer { serverTask.cancel() }
@@ -181,40 +190,37 @@ struct CbsCrashSafetyTests {
         let runtime = try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: config), workspaceRoot: Repository.root)
         #expect(try runtime.duoIngest().run(file: extract).outcome == .applied)
         func sealed() throws -> Bool { try !runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.isEmpty }
-        func launch(_ arguments: [String]) throws -> Process { try CLI.launch(arguments + ["--max-wait", "60", "--config", config.path]) }
-
-        // While it seals: killed ever later until one run gets to commit (sealing only: pushing
-        // is the next part's, whatever the machine's speed).
-        var killedSealing = 0
-        var delay = 0.15
-        while try !sealed() && killedSealing < 30 {
-            let process = try launch(["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"])
-            try await Task.sleep(for: .seconds(delay))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                if try !sealed() { killedSealing += 1 }
-            }
-            process.waitUntilExit()
-            delay *= 1.4
+        func launch(_ arguments: [String], fault: String? = nil) throws -> Process {
+            try CLI.launch(
+                arguments + ["--max-wait", "60", "--config", config.path],
+                environment: fault.map { ["KETENPOORT_TESTING": "1", "KETENPOORT_FAULT": $0] } ?? [:])
         }
-        #expect(try sealed(), "no run got to seal the delivery")
-        #expect(killedSealing >= 2, "kills before the delivery was sealed: \(killedSealing)")
+
+        // While it seals: killed as sealing begins, and once everything is written but not committed.
+        for fault in ["cbs.sealing:1", "cbs.sealed:1"] {
+            let process = try launch(["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"], fault: fault)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "\(fault)")
+            #expect(try !sealed(), "killed at \(fault), yet sealed")
+        }
+        let sealing = try launch(["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"])
+        sealing.waitUntilExit()
+        #expect(try sealed(), "the run after the kills did not seal the delivery")
         // Nothing of the killed runs is left: one delivery, its batch whole in its parts.
         let batch = try await #require(try runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.first).csvBatch
         #expect(batch == "cbs-wi-duo-2026Q3")
 
-        // While it pushes: each push is held a second by the receiver, and killed in it.
-        var killedPushing = 0
+        // While it pushes: twice killed by the receiver as its pushes arrive.
         for _ in 0..<2 {
+            let launched = Gate()
+            sender.withLock { $0 = (0, launched, true) }
             let process = try launch(["deliver"])
-            try await Task.sleep(for: .milliseconds(600))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killedPushing += 1
-            }
+            sender.withLock { $0.pid = process.processIdentifier }
+            launched.open()
             process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal, "killed while pushing")
         }
-        #expect(killedPushing >= 1)
+        sender.withLock { $0.killing = false }
         let last = try launch(["deliver"])
         last.waitUntilExit()
         #expect(last.terminationStatus == 0)

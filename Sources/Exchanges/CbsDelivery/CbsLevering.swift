@@ -99,6 +99,7 @@ public struct CbsLevering: Sendable {
                     extractSequence: extract.sequence, extractDate: extract.creationDate, records: csv.records, sha256: csv.sha256, createdAt: now)
                 try tx.recordCbsDelivery(record)
                 try audit.append(.cbsDeliverySealed(record), in: tx)
+                FaultPoint.reached("cbs.sealed")
                 return CbsDeliveryReport(
                     source: source, period: period.description, correction: earlier.count, csvBatch: csv.batch, manifestBatch: manifestBatch,
                     extractSequence: extract.sequence, extractDate: extract.creationDate.iso, records: csv.records, sha256: csv.sha256,
