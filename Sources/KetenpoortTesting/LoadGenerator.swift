@@ -28,10 +28,11 @@ public enum LoadGenerator {
     /// Runs for `duration`; `rate` (requests per second, all connections together) nil means closed loop.
     public static func run(
         url: URL, headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
-        duration: Duration, niceness: Int32? = nil
+        duration: Duration, timeout: Duration = .seconds(10), niceness: Int32? = nil
     ) -> Result {
         let load = start(
-            url: url, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: duration, niceness: niceness)
+            url: url, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: duration, timeout: timeout,
+            niceness: niceness)
         load.waitUntilFinished()
         return load.result(seconds: Self.seconds(ContinuousClock.now - load.start))
     }

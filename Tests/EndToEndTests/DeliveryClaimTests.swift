@@ -19,7 +19,8 @@ struct DeliveryClaimTests {
             await held.wait()
             return nil
         }
-        let fixture = try await DeliveryFixture.start(faultHook: hook)
+        // node-a's attempts are held until node-b is done, however long a busy machine takes.
+        let fixture = try await DeliveryFixture.start(faultHook: hook, delivery: ["timeoutSeconds": 600])
         defer { fixture.stop() }
         let report = try fixture.sync("tvs-export-20261121.csv")
         let client = CurlClient()

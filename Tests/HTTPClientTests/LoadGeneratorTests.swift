@@ -16,7 +16,7 @@ struct LoadGeneratorTests {
             let result = await Task.detached {
                 LoadGenerator.run(
                     url: receiver.url(), headers: headers, bodies: [sampleXML], tls: TrustedAndForeignPKI.shared.client(), connections: 1, rate: nil,
-                    duration: .milliseconds(200))
+                    duration: .milliseconds(200), timeout: .seconds(300))
             }.value
             #expect(result.requests > 0)
             // One batch id: stored once (the repeats are answered 409); a connection refused in the

@@ -25,7 +25,7 @@ struct StreamedBodyTests {
             let body = StreamedBody(length: Self.whole.count) { index in index < parts.count ? parts[index] : nil }
             let response = try await receiver.client.post(
                 url: receiver.url(party: "gm0363"), headers: headers.fields, body: body, tls: TrustedAndForeignPKI.shared.client(),
-                timeout: .seconds(20))
+                timeout: .seconds(300))
             #expect(response.status == 201)
             #expect(try Data(contentsOf: receiver.inbox.appendingPathComponent("gm0363/streamed-1.xml")) == Self.whole)
         }
@@ -43,7 +43,7 @@ struct StreamedBodyTests {
             let error = await #expect(throws: KetenpoortError.self) {
                 try await receiver.client.post(
                     url: receiver.url(party: "gm0363"), headers: headers.fields, body: body, tls: TrustedAndForeignPKI.shared.client(),
-                    timeout: .seconds(20))
+                    timeout: .seconds(300))
             }
             #expect(error?.code == .transportBodyUnreadable)
             #expect(DeliveryVerdict(error: try #require(error)) == .retryable)

@@ -10,9 +10,9 @@ import Testing
 struct PostgresConnectionTests {
     @Test("parameters and results travel as text, NULL as nil; a server error carries SQLSTATE and names, never a value it was given")
     func roundTrip() throws {
-        let server = try TemporaryPostgres.start()
-        defer { server.stop() }
-        let connection = try PostgresConnection(conninfo: server.conninfo)
+        let database = try SharedPostgres.database()
+        defer { database.drop() }
+        let connection = try PostgresConnection(conninfo: database.owner)
         try connection.execute(script: "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, note TEXT)")
         let inserted = try connection.query(
             "INSERT INTO t (id, n, note) VALUES ($1, $2, $3), ($4, $5, $6)", ["a", "1", String?.none, "b", "2", "x'y"])

@@ -14,9 +14,9 @@ import Testing
 struct PostgresEngineTests {
     @Test("a transaction commits whole or not at all, from async code and from a thread of its own; async work runs on an engine thread")
     func transactions() async throws {
-        let server = try TemporaryPostgres.start()
-        defer { server.stop() }
-        let engine = try PostgresEngine(conninfo: server.conninfo, threads: 2)
+        let database = try SharedPostgres.database()
+        defer { database.drop() }
+        let engine = try PostgresEngine(conninfo: database.owner, threads: 2)
         try await engine.transaction { try $0.execute(script: "CREATE TABLE t (id TEXT PRIMARY KEY)") }
         struct Boom: Error {}
         await #expect(throws: Boom.self) {
@@ -47,9 +47,9 @@ struct PostgresEngineTests {
 
     @Test("many transactions at once all land, spread over the engine's threads")
     func concurrent() async throws {
-        let server = try TemporaryPostgres.start()
-        defer { server.stop() }
-        let engine = try PostgresEngine(conninfo: server.conninfo, threads: 4)
+        let database = try SharedPostgres.database()
+        defer { database.drop() }
+        let engine = try PostgresEngine(conninfo: database.owner, threads: 4)
         try await engine.transaction { try $0.execute(script: "CREATE TABLE t (n INTEGER PRIMARY KEY)") }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<200 {
