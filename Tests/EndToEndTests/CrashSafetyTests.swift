@@ -152,16 +152,16 @@ struct CbsCrashSafetyTests {
                 try DevPKI.Identity(id: "gateway", oin: OIN("00000001234567890000")!, organisation: "ketenpoort"),
                 try DevPKI.Identity(id: "cbs", oin: OIN("00000001003214370000")!, organisation: "CBS"),
             ], now: Date())
-        // While a sender is to be killed, each push that arrives kills it before its body is read:
-        // the sender dies mid-transfer.
+        // While a sender is to be killed, each push that arrives is held (before its body is read)
+        // until the test has killed the sender: it dies mid-transfer.
         let received = directory.file("received")
-        let sender = LockedValue<(pid: pid_t, launched: Gate, killing: Bool)>((0, Gate(), false))
+        let sender = LockedValue<(arrived: Gate, release: Gate, killing: Bool)>((Gate(), Gate(), false))
         let hook = FaultHook { _ in
-            let (launched, killing) = sender.withLock { ($0.launched, $0.killing) }
+            let (arrived, release, killing) = sender.withLock { ($0.arrived, $0.release, $0.killing) }
             guard killing else { return nil }
-            await launched.wait()
-            kill(sender.withLock { $0.pid }, SIGKILL)
-            return .respond(status: 503, retryAfter: "0")
+            arrived.open()
+            await release.wait()
+            return nil
         }
         let server = ReceiveServer(
             configuration: .init(
@@ -210,14 +210,15 @@ struct CbsCrashSafetyTests {
         let batch = try await #require(try runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.first).csvBatch
         #expect(batch == "cbs-wi-duo-2026Q3")
 
-        // While it pushes: twice killed by the receiver as its pushes arrive.
+        // While it pushes: twice killed once its push has arrived and is held.
         for _ in 0..<2 {
-            let launched = Gate()
-            sender.withLock { $0 = (0, launched, true) }
+            let arrived = Gate(), release = Gate()
+            sender.withLock { $0 = (arrived, release, true) }
             let process = try launch(["deliver"])
-            sender.withLock { $0.pid = process.processIdentifier }
-            launched.open()
+            await arrived.wait()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            release.open()
             #expect(process.terminationReason == .uncaughtSignal, "killed while pushing")
         }
         sender.withLock { $0.killing = false }
