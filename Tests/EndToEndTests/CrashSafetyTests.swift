@@ -199,12 +199,12 @@ struct CbsCrashSafetyTests {
         // While it seals: killed as sealing begins, and once everything is written but not committed.
         for fault in ["cbs.sealing:1", "cbs.sealed:1"] {
             let process = try launch(["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"], fault: fault)
-            process.waitUntilExit()
+            _ = await CLI.exitStatus(of: process)  // off the cooperative pool: a deliver may wait out claims
             #expect(process.terminationReason == .uncaughtSignal, "\(fault)")
             #expect(try !sealed(), "killed at \(fault), yet sealed")
         }
         let sealing = try launch(["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"])
-        sealing.waitUntilExit()
+        _ = await CLI.exitStatus(of: sealing)  // off the cooperative pool: a deliver may wait out claims
         #expect(try sealed(), "the run after the kills did not seal the delivery")
         // Nothing of the killed runs is left: one delivery, its batch whole in its parts.
         let batch = try await #require(try runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.first).csvBatch
@@ -217,13 +217,13 @@ struct CbsCrashSafetyTests {
             let process = try launch(["deliver"])
             await arrived.wait()
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            _ = await CLI.exitStatus(of: process)  // off the cooperative pool: a deliver may wait out claims
             release.open()
             #expect(process.terminationReason == .uncaughtSignal, "killed while pushing")
         }
         sender.withLock { $0.killing = false }
         let last = try launch(["deliver"])
-        last.waitUntilExit()
+        _ = await CLI.exitStatus(of: last)  // off the cooperative pool: a deliver may wait out claims
         #expect(last.terminationStatus == 0)
 
         // The receiver holds the pair once, exactly as sealed.
