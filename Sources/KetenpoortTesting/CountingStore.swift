@@ -12,11 +12,13 @@ public final class CountingStore: Store, @unchecked Sendable {
     /// The write transactions so far, blocking and async.
     public var writes: Int { lock.withLock { count } }
 
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async write")
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         lock.withLock { count += 1 }
         return try inner.write(body)
     }
 
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async read")
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try inner.read(body) }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {

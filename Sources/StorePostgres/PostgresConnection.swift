@@ -90,6 +90,22 @@ final class PostgresConnection: @unchecked Sendable {
             columns: names, cells: cells, isBinary: binaryResult, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
     }
 
+    /// Streams the rows of `sql` in pages of `page` through a cursor of the open transaction, so a
+    /// scan of a whole table (a night's sent state, the audit chain, the DUO status store) holds one
+    /// page in memory.
+    func forEachRow(_ sql: String, _ parameters: [any PostgresEncodable] = [], page: Int = 5_000, _ body: (PostgresRow) throws -> Void)
+        throws
+    {
+        let name = "kp_cursor_\(UInt32.random(in: 0...UInt32.max))"
+        try query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", parameters)
+        defer { _ = try? query("CLOSE \(name)") }
+        while true {
+            let rows = try query("FETCH \(page) FROM \(name)")
+            for index in 0..<rows.count { try body(rows[index]) }
+            if rows.count < page { return }
+        }
+    }
+
     /// Runs `sql` (several statements, no parameters): migrations and session settings.
     func execute(script sql: String) throws {
         guard let result = PQexec(connection, sql) else { throw lost() }
@@ -147,9 +163,12 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// The connection is gone. libpq's reason names the connection's trouble; a server error text
+    /// it may still hold (`ERROR: … "<value>"`) is never passed on.
     private func lost() -> KetenpoortError {
-        KetenpoortError(
-            .storeUnavailable, "PostgreSQL: \(String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines))")
+        let reason = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let quotesServer = reason.contains("ERROR") || reason.contains("DETAIL") || reason.contains("\"")
+        return KetenpoortError(.storeUnavailable, "PostgreSQL: " + (quotesServer || reason.isEmpty ? "the connection was lost" : reason))
     }
 }
 

@@ -48,14 +48,7 @@ struct PostgresDuoStatusTransaction: DuoStatusWriting {
     }
 
     func forEachDuoStatus(_ body: (DuoStatus) throws -> Void) throws {
-        let cursor = "kp_duo_status"
-        try connection.query("DECLARE \(cursor) NO SCROLL CURSOR FOR SELECT \(Self.columnList) FROM duo_status ORDER BY bsn")
-        defer { _ = try? connection.query("CLOSE \(cursor)") }
-        while true {
-            let rows = try connection.query("FETCH 5000 FROM \(cursor)")
-            for index in 0..<rows.count { try body(try Self.status(rows[index])) }
-            if rows.count < 5000 { return }
-        }
+        try connection.forEachRow("SELECT \(Self.columnList) FROM duo_status ORDER BY bsn") { try body(try Self.status($0)) }
     }
 
     func duoStatusCount() throws -> Int {

@@ -25,18 +25,8 @@ struct PostgresTransaction: StoreTransaction {
         try connection.query(sql, parameters, binaryResult: binaryResult)
     }
 
-    /// Streams the rows of `sql` in pages through a cursor of this transaction, so a scan of the
-    /// whole sent state (a night) or the audit chain holds one page in memory.
-    func forEachRow(_ sql: String, _ parameters: [any PostgresEncodable] = [], page: Int = 5_000, _ body: (PostgresRow) throws -> Void)
-        throws
-    {
-        let name = "kp_cursor_\(UInt32.random(in: 0...UInt32.max))"
-        try query("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", parameters)
-        defer { _ = try? query("CLOSE \(name)") }
-        while true {
-            let rows = try query("FETCH \(page) FROM \(name)")
-            for index in 0..<rows.count { try body(rows[index]) }
-            if rows.count < page { return }
-        }
+    /// Streams the rows of `sql` in pages (`PostgresConnection.forEachRow`).
+    func forEachRow(_ sql: String, _ parameters: [any PostgresEncodable] = [], _ body: (PostgresRow) throws -> Void) throws {
+        try connection.forEachRow(sql, parameters, body)
     }
 }
