@@ -115,6 +115,7 @@ public struct GatewayRuntime: Sendable {
             pseudonymKey: try pseudonymKey(identity), scratchDirectory: scratchDirectory, clock: clock,
             maxBatchRecords: configuration.delivery.maxBatchRecords)
         sync.audit = AuditChain(signer: identity, clock: clock, checkpointEvery: configuration.checkpointEvery)
+        if case .postgres = configuration.store.engine { sync.nodeLease = configuration.scheduleLeaseDuration }
         return sync
     }
 }

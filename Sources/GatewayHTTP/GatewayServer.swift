@@ -282,3 +282,9 @@ public struct GatewayServer: Service {
     static let contentDigest = HTTPField.Name(DeliveryHeaders.Name.contentDigest)!
     static let signature = HTTPField.Name(DeliveryHeaders.Name.signature)!
 }
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension GatewayServer: CustomStringConvertible {
+    public var description: String { "GatewayServer" }
+}

@@ -106,3 +106,9 @@ public final class ProcessingLogWriter: Service, @unchecked Sendable {
         }
     }
 }
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension ProcessingLogWriter: CustomStringConvertible {
+    public var description: String { "ProcessingLogWriter" }
+}

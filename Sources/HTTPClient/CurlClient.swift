@@ -110,3 +110,9 @@ public final class CurlClient: Service, Sendable {
         await pool.stopAndWait()
     }
 }
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension CurlClient: CustomStringConvertible {
+    public var description: String { "CurlClient" }
+}

@@ -17,7 +17,13 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo", abstract: "Run two nights of the COA → municipalities sync against local endpoints (what `make run` does).")
 
     @Flag(help: "Start from an empty store (the configured store must lie under var/).") var fresh = false
+    @Option(help: "Run the nights on this many `ketenpoort run` nodes sharing a PostgreSQL server of the demo's own (needs postgresql-15).")
+    var nodes = 1
     @OptionGroup var gateway: GatewayOptions
+
+    func validate() throws {
+        guard (1...26).contains(nodes) else { throw ValidationError("--nodes is 1 (one process on SQLite) to 26") }
+    }
 
     func run() async throws {
         let root = gateway.workspace.root
@@ -55,14 +61,19 @@ struct DemoCommand: AsyncParsableCommand {
             _ = try await server.boundPort()
             print("municipality endpoints listening on https://<party>.localhost:\(port)/inbox/<party> (mutual TLS)\n")
             do {
-                try await nights(configuration: configuration, root: root)
+                if nodes > 1 {
+                    try await ClusterDemo(root: root, configuration: configuration, nodes: nodes).run()
+                } else {
+                    try await nights(configuration: configuration, root: root)
+                }
             } catch {
                 await services.triggerGracefulShutdown()
                 throw error
             }
             await services.triggerGracefulShutdown()
             try await group.waitForAll()
-            print("\ndelivered files lie in \(received.path)/<party>/<batch>.xml; the store is \(storePath)")
+            let store = nodes > 1 ? "the nodes' database was the demo's own and is gone" : "the store is \(storePath)"
+            print("\ndelivered files lie in \(received.path)/<party>/<batch>.xml; \(store)")
         }
     }
 

@@ -26,7 +26,9 @@ struct RunCommand: AsyncParsableCommand {
         // A DUO extract applied just before the gateway last stopped gets its record now.
         try runtime.duoIngest().recordLastApplied()
         let entries = try runtime.configuration.schedules.map { try runtime.schedulerEntry(for: $0, logger: logger) }
-        let scheduler = Scheduler(entries: entries, store: runtime.store, clock: runtime.clock)
+        let scheduler = Scheduler(
+            entries: entries, store: runtime.store, clock: runtime.clock, leaseDuration: runtime.configuration.scheduleLeaseDuration,
+            audit: runtime.auditChain())
         let writer = ProcessingLogWriter(log: runtime.store.processingLog)
         let server = try runtime.gatewayServer(writer: writer)
         let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())

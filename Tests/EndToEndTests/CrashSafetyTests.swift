@@ -67,8 +67,23 @@ struct CrashFixture {
         }
     }
 
+    /// The oracle: every notification of `snapshot`'s night synced and delivered by one process, never
+    /// interrupted (as `receivedNotifications` gives them).
+    static func uninterrupted(_ snapshot: URL, pki: URL) async throws -> [String] {
+        let clean = try await CrashFixture.start(pki: pki)
+        defer { clean.stop() }
+        #expect(await CLI.exitStatus(of: try clean.launch(snapshot)) == 0)
+        let expected = try clean.receivedNotifications()
+        #expect(expected.count > 35_000)
+        #expect(Set(expected).count == expected.count)
+        return expected
+    }
+
     /// Every notification the municipalities hold, as "gemeente soort person", with repeats kept.
-    func receivedNotifications() throws -> [String] {
+    func receivedNotifications() throws -> [String] { try Self.notifications(in: received) }
+
+    /// Every notification stored under `received` (a receiver's folder), as "gemeente soort person".
+    static func notifications(in received: URL) throws -> [String] {
         let manager = FileManager.default
         var all: [String] = []
         for party in (try? manager.contentsOfDirectory(atPath: received.path)) ?? [] {
@@ -108,13 +123,7 @@ struct CrashSafetyTests {
         let snapshot = shared.file("tvs-export-20261122.csv")
         try SnapshotGenerator(rows: 50_000, municipalities: CrashFixture.municipalities).write(to: snapshot)
 
-        // The oracle: the same night, never interrupted.
-        let clean = try await CrashFixture.start(pki: pki)
-        defer { clean.stop() }
-        #expect(await CLI.exitStatus(of: try clean.launch(snapshot)) == 0)
-        let expected = try clean.receivedNotifications()
-        #expect(expected.count > 35_000)
-        #expect(Set(expected).count == expected.count)
+        let expected = try await CrashFixture.uninterrupted(snapshot, pki: pki)
 
         // The same night killed at every commit point in turn, each time started again.
         let crashing = try await CrashFixture.start(pki: pki)

@@ -17,7 +17,8 @@ struct SchedulerLeaseTests {
     func onceAcrossNodes() async throws {
         let directory = try TempDirectory()
         defer { directory.remove() }
-        let store = try SQLiteStore(path: directory.file("s.sqlite").path)
+        // The store's clock stands still: no lease runs out, however slowly a busy machine renews.
+        let store = try SQLiteStore(path: directory.file("s.sqlite").path, clock: SteppingClock())
         let runs = LockedValue<[String]>([])
         let started = Gate(), finish = Gate()
         func entry(_ node: String) -> Scheduler.Entry {
@@ -27,17 +28,64 @@ struct SchedulerLeaseTests {
                 await finish.wait()
             }
         }
-        let a = Scheduler(entries: [], store: store, holder: "node-a")
-        let b = Scheduler(entries: [], store: store, holder: "node-b")
+        let a = Scheduler(entries: [], store: store, holder: "node-a", leaseDuration: 3)
+        let b = Scheduler(entries: [], store: store, holder: "node-b", leaseDuration: 3)
         let first = Task { await a.fire(entry("node-a"), due: Self.due) }
         await started.wait()
-        // While node-a runs it, node-b finds the lease held; once node-a is done, the due time is recorded.
-        await b.fire(entry("node-b"), due: Self.due)
+        // While node-a runs it, node-b finds the lease held and waits; node-a records the due time,
+        // and node-b then finds it done.
+        let second = Task { await b.fire(entry("node-b"), due: Self.due) }
         finish.open()
         await first.value
-        await b.fire(entry("node-b"), due: Self.due)
+        await second.value
         #expect(runs.withLock { $0 } == ["node-a"])
         #expect(try await store.read { try $0.lastDue(schedule: "nightly") } == Self.due)
+    }
+
+    @Test("a node that died holding a run: its lease runs out and the waiting node runs it, once")
+    func deadHolderTakenOver() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let clock = SteppingClock()
+        let store = try SQLiteStore(path: directory.file("s.sqlite").path, clock: clock)
+        // node-a took the run and died (another host: nothing tells node-b it is gone).
+        #expect(try await store.write { try $0.acquireLease("schedule:nightly", holder: "elsewhere/1/dead", for: 60) } != nil)
+        let ran = LockedValue(0)
+        let b = Scheduler(entries: [], store: store, holder: "node-b", leaseDuration: 3)
+        let waiting = Task {
+            await b.fire(Scheduler.Entry(name: "nightly", cron: try! CronExpression("0 2 * * *")) { _, _ in ran.withLock { $0 += 1 } }, due: Self.due)
+        }
+        // node-b waits for the lease; once it has run out (the store's clock moves on) node-b runs the job.
+        #expect(try await eventually { try store.read { try $0.lease("schedule:nightly") }?.holder == "elsewhere/1/dead" })
+        clock.advance(61)
+        await waiting.value
+        #expect(ran.withLock { $0 } == 1)
+        #expect(try await store.read { try $0.lastDue(schedule: "nightly") } == Self.due)
+    }
+
+    @Test("a lease of a dead process of this node is taken over at once; another node's, or a live one's, is not")
+    func deadLocalHolder() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let store = try SQLiteStore(path: directory.file("s.sqlite").path)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = "\(ProcessHolder.node)/\(child.processIdentifier)/00000000"
+        let live = "\(ProcessHolder.node)/1/00000000"
+        let remote = "another-\(ProcessHolder.node)/\(child.processIdentifier)/00000000"
+        #expect(ProcessHolder.isDeadLocalProcess(dead))
+        #expect(!ProcessHolder.isDeadLocalProcess(live))
+        #expect(!ProcessHolder.isDeadLocalProcess(remote))
+        #expect(!ProcessHolder.isDeadLocalProcess(ProcessHolder.name))
+        for (holder, takenOver) in [(live, false), (remote, false), (dead, true)] {
+            let name = "job-\(holder)"
+            let held = try #require(try store.write { try $0.acquireLease(name, holder: holder, for: 60) })
+            let taken = try store.write { try $0.acquireLeaseTakingOverDead(name, holder: ProcessHolder.name, for: 60) }
+            #expect((taken != nil) == takenOver, "\(holder)")
+            if let taken { #expect(taken.epoch > held.epoch) }
+        }
     }
 
     @Test("a node that paused past its lease writes nothing once another took the run over")

@@ -54,4 +54,15 @@ struct StoreSettingsTests {
             #expect(error?.reason.contains("s3cr3t") == false)
         }
     }
+
+    @Test("how long a node's leases and claims last: 60 s and 30 s unless set; under 3 s refused")
+    func leaseAndClaimDurations() throws {
+        let plain = try Self.load(store: "store:\n  engine: sqlite\n  path: var/ketenpoort.sqlite")
+        #expect(plain.scheduleLeaseDuration == 60 && plain.delivery.claimDuration == 30)
+        let set = try Self.load(store: "store:\n  engine: sqlite\n  path: var/ketenpoort.sqlite\n\nscheduler: { leaseSeconds: 20 }")
+        #expect(set.scheduleLeaseDuration == 20)
+        #expect(throws: KetenpoortError.self) {
+            try Self.load(store: "store:\n  engine: sqlite\n  path: var/ketenpoort.sqlite\n\nscheduler: { leaseSeconds: 2 }")
+        }
+    }
 }

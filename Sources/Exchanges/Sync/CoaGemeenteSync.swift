@@ -37,7 +37,7 @@ public struct CoaGemeenteSync: Sendable {
 
     let pipeline: ValidationPipeline
     let outbound: OutboundAdapter
-    let store: any Store
+    var store: any Store
     let registry: PartyRegistry
     let sealer: BatchSealer
     let clock: any WallClock
@@ -47,6 +47,10 @@ public struct CoaGemeenteSync: Sendable {
     let scratchDirectory: URL
     /// The audit chain sealing appends to (the runtime sets the configured one).
     public var audit: AuditChain?
+    /// On a store several nodes share: the duration of the store lease (`sync:coa-gemeenten`) that
+    /// keeps the night on one node at a time, its writes fenced. Nil on an embedded store, which
+    /// one host holds: the file lock does it there.
+    public var nodeLease: TimeInterval?
     /// The payload bytes of sealed batches that commit together at most (unless one batch alone is
     /// larger): 2 MiB, one or two municipalities' batches of a national night. With at most
     /// `maxBatchRecords` records, it bounds what waits in memory for the committer.
@@ -94,10 +98,21 @@ public struct CoaGemeenteSync: Sendable {
             let rule = pipeline.adapter.mapping.fileName.map { " (name the file \($0))" } ?? ""
             throw KetenpoortError(.syncRefused, "\(input.lastPathComponent): no snapshot date\(rule)")
         }
-        let runID = Self.runID(snapshotDate)
-        // One sync at a time on this store (the inbox, the drop folder and the command line).
+        // One sync at a time on this host (the inbox, the drop folder and the command line), and on
+        // a shared store one at a time among the nodes.
         let lock = try FileLock(url: scratchDirectory.appendingPathComponent("\(Self.job).lock"))
         defer { lock.release() }
+        guard let nodeLease else { return try run(input: input, snapshotDate: snapshotDate) }
+        return try HeldLease.run("sync:\(Self.job)", on: store, duration: nodeLease) { fenced in
+            var sync = self
+            sync.store = fenced
+            return try sync.run(input: input, snapshotDate: snapshotDate)
+        }
+    }
+
+    /// The sync of the snapshot of `snapshotDate`, under the locks.
+    private func run(input: URL, snapshotDate: CalendarDate) throws -> SyncReport {
+        let runID = Self.runID(snapshotDate)
         let (last, mark) = try store.read { tx in (try tx.lastSnapshot(source: Self.source), try tx.syncRun(runID)) }
         if let last, last.run == runID {
             throw KetenpoortError(.syncAlreadyApplied, "snapshot \(snapshotDate.iso) was applied already (run \(runID))")

@@ -36,3 +36,9 @@ public struct AuditAnchor: Service {
         }
     }
 }
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension AuditAnchor: CustomStringConvertible {
+    public var description: String { "AuditAnchor" }
+}

@@ -23,10 +23,12 @@ public struct AuditEvent: Sendable, Equatable {
             ]))
     }
 
-    /// One delivery attempt and its outcome (`delivered`, `retry`, `dead-lettered`).
-    public static func deliveryAttempt(_ attempt: DeliveryAttempt, number: Int, outcome: String) -> Self {
+    /// One delivery attempt and its outcome (`delivered`, `retry`, `dead-lettered`), and the node
+    /// (the claim's holder) that made it.
+    public static func deliveryAttempt(_ attempt: DeliveryAttempt, number: Int, outcome: String, node: String? = nil) -> Self {
         var fields: [String: AuditPayload.Value] = ["batch": .text(attempt.batch.value), "attempt": .number(number), "outcome": .text(outcome)]
         if let status = attempt.httpStatus { fields["httpStatus"] = .number(status) }
+        if let node { fields["node"] = .text(node) }
         return Self(kind: "delivery.attempt", payload: AuditPayload(fields))
     }
 
@@ -70,6 +72,16 @@ public struct AuditEvent: Sendable, Equatable {
         ]
         if let reason = event.reason { fields["reason"] = .text(reason) }
         return Self(kind: "incident.status", payload: AuditPayload(fields))
+    }
+
+    /// A scheduled run for `due` ended (`done` or `failed`) on `node`, the holder of its lease.
+    public static func scheduleRan(schedule: String, due: Date, node: String, outcome: String) -> Self {
+        Self(
+            kind: "schedule.ran",
+            payload: AuditPayload([
+                "schedule": .text(schedule), "due": .text(ISO8601DateFormatter().string(from: due)), "node": .text(node),
+                "outcome": .text(outcome),
+            ]))
     }
 
     /// A configuration file loaded, by its SHA-256.

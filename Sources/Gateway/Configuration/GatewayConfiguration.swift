@@ -76,12 +76,18 @@ public struct GatewayConfiguration: Sendable {
         public let initialBackoff: Double
         public let maxBackoff: Double
         public let timeout: Double
+        /// How long a node's claim on a batch lasts unless renewed (`claimSeconds`): the batches of
+        /// a node that died are taken over after it.
+        public var claimDuration: Double = 30
     }
 
     public let identity: Identity
     public let registry: PartyRegistry
     public let store: StoreSettings
     public let schedules: [Schedule]
+    /// How long a node's lease on a scheduled run lasts unless renewed (`scheduler.leaseSeconds`):
+    /// the run of a node that died is taken over after it.
+    public var scheduleLeaseDuration: Double = 60
     public let delivery: DeliveryLimits
     public let server: ServerSettings
     /// Sign an audit checkpoint every this many chain entries.
@@ -194,6 +200,10 @@ public struct GatewayConfiguration: Sendable {
             }
             delivery.maxInFlightPerRecipient = perRecipient
         }
+        if let seconds = try limits?["claimSeconds"]?.int() {
+            guard seconds >= 3 else { throw try limits!.required("claimSeconds").error("must be at least 3 seconds", code: .configurationInvalid) }
+            delivery.claimDuration = Double(seconds)
+        }
         if delivery.maxBatchRecords < 1 { throw try limits!.required("maxBatchRecords").error("must be at least 1", code: .configurationInvalid) }
         let serverNode = root["server"]
         let server = ServerSettings(host: try serverNode?["host"]?.string() ?? "127.0.0.1", port: try serverNode?["port"]?.int() ?? 8443)
@@ -204,11 +214,18 @@ public struct GatewayConfiguration: Sendable {
         if checkpointEvery < 1 {
             throw try root.required("audit").required("checkpointEvery").error("must be at least 1", code: .configurationInvalid)
         }
-        return GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             identity: identity, registry: registry, store: storeSettings,
             schedules: schedules, delivery: delivery, server: server, checkpointEvery: checkpointEvery,
             cbs: try root["cbs"].map { try CbsSettings(node: $0, path: path) },
             source: url)
+        if let seconds = try root["scheduler"]?["leaseSeconds"]?.int() {
+            guard seconds >= 3 else {
+                throw try root.required("scheduler").required("leaseSeconds").error("must be at least 3 seconds", code: .configurationInvalid)
+            }
+            configuration.scheduleLeaseDuration = Double(seconds)
+        }
+        return configuration
     }
 }
 

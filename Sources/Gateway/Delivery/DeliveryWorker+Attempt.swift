@@ -114,7 +114,7 @@ extension DeliveryWorker {
         try await records.write { tx in
             try tx.recordAttempt(attempt, status: status, nextAttemptAt: nextAttemptAt)
             try tx.releaseClaim(batch: batch.id, holder: holder)
-            try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome), in: tx)
+            try audit.append(.deliveryAttempt(attempt, number: number, outcome: outcome, node: holder), in: tx)
             if let receipt = attempt.receipt {
                 try audit.append(.receipt(batch: batch.id, receiptSHA256: Hex.encode(SHA256.hash(data: receipt))), in: tx)
             }

@@ -46,11 +46,11 @@ public struct DeliveryWorker: Service {
     public init(
         store: any Store, configuration: GatewayConfiguration, client: any DeliveryTransport, clock: any WallClock = SystemWallClock(),
         concurrency: Int = 16,
-        maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil, holder: String? = nil, claimDuration: TimeInterval = 30
+        maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil, holder: String? = nil, claimDuration: TimeInterval? = nil
     ) {
         self.store = store
         self.holder = holder ?? ProcessHolder.name
-        self.claimDuration = claimDuration
+        self.claimDuration = claimDuration ?? configuration.delivery.claimDuration
         self.records = GroupedWrites(store: store)
         self.configuration = configuration
         self.client = client
@@ -95,4 +95,10 @@ public struct DeliveryWorker: Service {
         round.retrying = try await pendingBatches().map(\.id)
         return round
     }
+}
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension DeliveryWorker: CustomStringConvertible {
+    public var description: String { "DeliveryWorker(holder: \(holder))" }
 }

@@ -29,3 +29,9 @@ public struct IncidentWatch: Service {
         }
     }
 }
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension IncidentWatch: CustomStringConvertible {
+    public var description: String { "IncidentWatch" }
+}

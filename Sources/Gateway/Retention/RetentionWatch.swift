@@ -26,3 +26,9 @@ public struct RetentionWatch: Service {
         }
     }
 }
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension RetentionWatch: CustomStringConvertible {
+    public var description: String { "RetentionWatch" }
+}

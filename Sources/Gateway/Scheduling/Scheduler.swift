@@ -9,9 +9,11 @@ import Store
 /// once at start. Runs are recorded in the store. A `Service`: it ends on graceful shutdown.
 ///
 /// Several nodes on one store run each due job once: a run first takes the schedule's lease
-/// (`schedule:<name>`), renewed while it runs; a node that cannot take it, or finds the due time
-/// recorded already, leaves the run to the other. The job writes through a `FencedStore`, so a node
-/// that paused past its lease writes nothing once another took over.
+/// (`schedule:<name>`), renewed while it runs. A node that finds the lease held waits for it: when
+/// the holder records the due time it has nothing to do; when the holder died, its lease runs out
+/// and this node runs the job instead. The job writes through a `FencedStore`, so a node that
+/// paused past its lease writes nothing once another took over. Each run lands in the audit chain
+/// (`schedule.ran`) with the node that ran it.
 public struct Scheduler: Service {
     /// One scheduled job.
     public struct Entry: Sendable {
@@ -45,13 +47,17 @@ public struct Scheduler: Service {
     /// Who this scheduler takes leases as, and for how long at a time (renewed every third of it).
     let holder: String
     let leaseDuration: TimeInterval
+    /// Where each run is recorded for the auditor (none in some unit tests).
+    let audit: AuditChain?
     let logger = Logger(label: "ketenpoort.scheduler")
 
     public init(
         entries: [Entry], store: any Store, clock: any WallClock = SystemWallClock(), timeZone: TimeZone = .amsterdam,
-        catchUpWindow: TimeInterval = 7 * 86400, holder: String = ProcessHolder.name, leaseDuration: TimeInterval = 60
+        catchUpWindow: TimeInterval = 7 * 86400, holder: String = ProcessHolder.name, leaseDuration: TimeInterval = 60,
+        audit: AuditChain? = nil
     ) {
         self.entries = entries
+        self.audit = audit
         self.holder = holder
         self.leaseDuration = leaseDuration
         self.store = store
@@ -61,6 +67,8 @@ public struct Scheduler: Service {
     }
 
     public func run() async throws {
+        // Without schedules it still runs until the gateway stops: a service that ends early ends the gateway.
+        if entries.isEmpty { try? await gracefulShutdown() }
         await withTaskGroup(of: Void.self) { group in
             for entry in entries { group.addTask { await loop(entry) } }
         }
@@ -75,48 +83,94 @@ public struct Scheduler: Service {
     }
 
     /// Runs `entry` for `due` and records it (a failed run is logged and recorded, the loop goes on),
-    /// unless another node holds its lease or recorded `due` already.
+    /// unless another node ran `due` already. A run whose lease was lost meanwhile (this node paused
+    /// past it) could record nothing: the due time is looked at again, and run anew unless another
+    /// node ran it.
     public func fire(_ entry: Entry, due: Date) async {
-        let (name, holder, duration) = (entry.name, self.holder, leaseDuration)
-        let lease: Lease
-        do {
-            let taken = try await store.write { tx -> Lease? in
-                guard let lease = try tx.acquireLease("schedule:\(name)", holder: holder, for: duration) else { return nil }
-                // Another node ran this due time while this one waited for the lease.
-                if let last = try tx.lastDue(schedule: name), last >= due {
-                    try tx.releaseLease(lease)
-                    return nil
-                }
-                return lease
-            }
-            guard let taken else {
-                logger.info("scheduled run left to another node", metadata: ["schedule": "\(name)", "due": "\(due)"])
-                return
-            }
-            lease = taken
-        } catch {
-            logger.error("scheduled run not started: its lease could not be taken", metadata: ["schedule": "\(name)", "error": "\(error)"])
-            return
+        while let lease = await takeLease(for: entry, due: due) {
+            guard await run(entry, due: due, under: lease) else { return }
+            logger.warning(
+                "scheduled run lost its lease: its writes were refused; the due time is looked at again",
+                metadata: ["schedule": "\(entry.name)", "due": "\(due)"])
         }
+    }
+
+    /// Runs `entry` for `due` holding `lease`, and records it; true when the lease was lost.
+    private func run(_ entry: Entry, due: Date, under lease: Lease) async -> Bool {
+        let name = entry.name
         let fenced = FencedStore(store, lease: lease)
         let renewal = Task { await renew(lease) }
         defer { renewal.cancel() }
         let started = clock.now()
+        var outcome = "done"
         do {
             try await entry.job(due, fenced)
         } catch {
+            outcome = "failed"
             logger.error("scheduled run failed", metadata: ["schedule": "\(name)", "error": "\(error)"])
         }
         renewal.cancel()
         do {
-            let clock = self.clock
+            let (clock, audit, holder, outcome) = (self.clock, self.audit, self.holder, outcome)
             try await fenced.write { tx in
                 try tx.recordScheduled(schedule: name, due: due, startedAt: started, finishedAt: clock.now())
+                _ = try audit?.append(.scheduleRan(schedule: name, due: due, node: holder, outcome: outcome), in: tx)
                 try tx.releaseLease(lease)
             }
+        } catch let error as KetenpoortError where error.code == .storeLeaseLost {
+            return true
         } catch {
             logger.error("scheduled run not recorded", metadata: ["schedule": "\(name)", "error": "\(error)"])
         }
+        return false
+    }
+
+    /// What a node finds when it comes to run a due time.
+    private enum Turn: Sendable {
+        case mine(Lease)
+        case heldByAnother
+        case ranAlready
+    }
+
+    /// The schedule's lease for running `entry` at `due`, or nil when `due` was run already (or the
+    /// gateway stops). While another node holds the lease this waits, trying again every third of a
+    /// lease: a holder that died stops renewing, and its run falls to this node.
+    private func takeLease(for entry: Entry, due: Date) async -> Lease? {
+        let (name, holder, duration) = (entry.name, self.holder, leaseDuration)
+        var logged = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let turn = try await store.write { tx -> Turn in
+                    // The lease first: its holder records the due time in the transaction that
+                    // releases it, so once taken, the due time read next is the last word.
+                    let lease = try tx.acquireLeaseTakingOverDead("schedule:\(name)", holder: holder, for: duration)
+                    if let last = try tx.lastDue(schedule: name), last >= due {
+                        if let lease { try tx.releaseLease(lease) }
+                        return .ranAlready
+                    }
+                    return lease.map(Turn.mine) ?? .heldByAnother
+                }
+                switch turn {
+                case .mine(let lease): return lease
+                case .ranAlready:
+                    logger.info("scheduled run done already", metadata: ["schedule": "\(name)", "due": "\(due)"])
+                    return nil
+                case .heldByAnother:
+                    if !logged {
+                        logger.info("another node holds the scheduled run: waiting for it", metadata: ["schedule": "\(name)", "due": "\(due)"])
+                        logged = true
+                    }
+                }
+            } catch {
+                logger.error("scheduled run not started: its lease could not be taken", metadata: ["schedule": "\(name)", "error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(duration / 3)) }
+            } catch {
+                return nil
+            }
+        }
+        return nil
     }
 
     /// Renews `lease` every third of its duration until cancelled; a lease found lost is logged
@@ -130,6 +184,8 @@ public struct Scheduler: Service {
                 let renewed = try await store.write { try $0.acquireLease(lease.name, holder: holder, for: duration) }
                 guard renewed?.epoch == lease.epoch else {
                     logger.error("lease lost while the run went on: its writes are refused", metadata: ["lease": "\(lease.name)"])
+                    // Taken anew by this holder after it was lost: given back, the run is fenced.
+                    if let renewed { try await store.write { try $0.releaseLease(renewed) } }
                     return
                 }
             } catch {
@@ -163,4 +219,10 @@ public struct Scheduler: Service {
             }
         }
     }
+}
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension Scheduler: CustomStringConvertible {
+    public var description: String { "Scheduler(schedules: \(entries.map(\.name).joined(separator: ", ")))" }
 }

@@ -34,3 +34,9 @@ public struct StoreCheckpointer: Service {
         }
     }
 }
+
+/// Named briefly: a service group that reports a service's failure prints it, and the full value
+/// would list keys, certificates and settings.
+extension StoreCheckpointer: CustomStringConvertible {
+    public var description: String { "StoreCheckpointer" }
+}
