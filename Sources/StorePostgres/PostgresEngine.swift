@@ -49,8 +49,28 @@ final class PostgresEngine: Sendable {
         }
     }
 
-    /// A read-only transaction sees one snapshot throughout (repeatable read).
+    /// SQLSTATEs after which PostgreSQL asks for the whole transaction to be tried again: a deadlock
+    /// it broke by rolling this transaction back (nodes writing the same rows in another order), a
+    /// serialisation failure.
+    static let retriedStates: Set<String> = ["40P01", "40001"]
+    /// Attempts of one transaction at most, when each ends in one of `retriedStates`.
+    static let attempts = 4
+
+    /// Runs `body` in a transaction; one rolled back by the server as a deadlock victim (or a
+    /// serialisation failure) is run again from the start, a few times, after a short random pause.
     private static func inTransaction<T>(_ connection: PostgresConnection, readOnly: Bool, _ body: (PostgresConnection) throws -> T) throws -> T {
+        for attempt in 1... {
+            do {
+                return try once(connection, readOnly: readOnly, body)
+            } catch let error as PostgresError where retriedStates.contains(error.sqlState) && attempt < attempts {
+                usleep(useconds_t.random(in: 5_000...(20_000 * useconds_t(attempt))))
+            }
+        }
+        preconditionFailure("the loop above returns or throws")
+    }
+
+    /// A read-only transaction sees one snapshot throughout (repeatable read).
+    private static func once<T>(_ connection: PostgresConnection, readOnly: Bool, _ body: (PostgresConnection) throws -> T) throws -> T {
         let begin = readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN"
         do {
             try connection.execute(script: begin)

@@ -45,6 +45,34 @@ struct PostgresEngineTests {
         #expect(count == "2")
     }
 
+    @Test("two transactions that deadlock (each holds the row the other wants) both land: the server's victim is run again")
+    func deadlockRetried() async throws {
+        let database = try SharedPostgres.database()
+        defer { database.drop() }
+        let engine = try PostgresEngine(conninfo: database.owner, threads: 2)
+        try await engine.transaction {
+            try $0.execute(script: "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER NOT NULL); INSERT INTO t VALUES (1, 0), (2, 0)")
+        }
+        // Each takes its first row, waits until the other has its own, then asks for the other's.
+        let holding = [ThreadGate(), ThreadGate()]
+        let runs = LockedValue(0)
+        func crossing(_ first: Int, _ second: Int) async throws {
+            try await engine.transaction { connection in
+                runs.withLock { $0 += 1 }
+                try connection.query("UPDATE t SET v = v + 1 WHERE id = $1", [String(first)])
+                holding[first - 1].open()
+                holding[second - 1].wait()
+                try connection.query("UPDATE t SET v = v + 10 WHERE id = $1", [String(second)])
+            }
+        }
+        async let one: Void = crossing(1, 2)
+        async let two: Void = crossing(2, 1)
+        _ = try await (one, two)
+        #expect(runs.withLock { $0 } == 3, "one of the two ran again")
+        let values = try await engine.transaction { try $0.query("SELECT v FROM t ORDER BY id").rowsAsText.map { $0[0] } }
+        #expect(values == ["11", "11"], "each row changed once by each transaction")
+    }
+
     @Test("many transactions at once all land, spread over the engine's threads")
     func concurrent() async throws {
         let database = try SharedPostgres.database()
@@ -74,5 +102,24 @@ struct PostgresReconnectTests {
         try await engine.transaction { try $0.query("INSERT INTO t (at) VALUES ('2026-11-30 12:00:00+01')") }
         let shown = try await engine.transaction { try $0.query("SELECT at::text AS at FROM t").first { try $0["at"] as String } }
         #expect(shown == "2026-11-30 11:00:00+00", "the session is in UTC again")
+    }
+}
+
+/// A one-way barrier for engine threads (blocking): `wait()` returns once `open()` was called.
+private final class ThreadGate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var isOpen = false
+
+    func open() {
+        condition.lock()
+        isOpen = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() {
+        condition.lock()
+        while !isOpen { condition.wait() }
+        condition.unlock()
     }
 }
