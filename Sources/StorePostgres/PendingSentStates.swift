@@ -47,13 +47,27 @@ final class PendingSentStates: @unchecked Sendable {
 
 /// Array parameters in PostgreSQL's array input syntax.
 enum PostgresArray {
-    /// Texts, each quoted (`NULL` for nil).
+    /// Texts, each quoted (`NULL` for nil). Built byte by byte: a night's flush encodes hundreds of thousands of values, and string
+    /// replacement through Foundation took most of the sync's CPU on PostgreSQL.
     static func text(_ values: [String?]) -> String {
-        "{"
-            + values.map { value in
-                guard let value else { return "NULL" }
-                return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            }.joined(separator: ",") + "}"
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(values.count * 24 + 2)
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard let value else {
+                bytes.append(contentsOf: "NULL".utf8)
+                continue
+            }
+            bytes.append(quote)
+            for byte in value.utf8 {
+                if byte == quote || byte == backslash { bytes.append(backslash) }
+                bytes.append(byte)
+            }
+            bytes.append(quote)
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func text(_ values: [String]) -> String { text(values.map { Optional($0) }) }

@@ -33,6 +33,19 @@ struct PostgresConnectionTests {
         #expect(badNumber.map { !"\($0)".contains("123456782") } == true, "no value of the row in the error")
     }
 
+    @Test("a text array parameter reaches the server value for value: quotes, backslashes, commas, braces, NULL and the text NULL, empty, non-ASCII")
+    func textArray() throws {
+        let database = try SharedPostgres.database()
+        defer { database.drop() }
+        let connection = try PostgresConnection(conninfo: database.owner)
+        let values: [String?] = [
+            "plain", #"a "quoted" word"#, #"back\slash\"#, "a,b", "{braces}", nil, "NULL", "", " spaced ", "Zoë 's-Gravenhage", "\u{1F1F3}\u{1F1F1}",
+            "line\nbreak",
+        ]
+        let rows = try connection.query("SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n) ORDER BY n", [PostgresArray.text(values)])
+        #expect(rows.rowsAsText.map { $0[0] } == values)
+    }
+
     @Test("a server that is not there is store.unavailable")
     func unreachable() throws {
         let port = try LoopbackPort.free()
