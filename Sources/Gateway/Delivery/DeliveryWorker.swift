@@ -71,9 +71,24 @@ public struct DeliveryWorker: Service {
     /// comes due and a slot is free. A graceful shutdown cuts the attempts in flight short: they are
     /// not counted, their batches stay pending as they were, and the recipient's idempotency makes
     /// the next run's attempt harmless if one got through.
+    ///
+    /// A store error (the database restarting, a transaction it gave up) does not end the gateway:
+    /// the attempts in flight are cut short as on a shutdown, their claims run out, and delivery
+    /// starts again after `restartDelay` seconds.
     public func run() async throws {
-        _ = try await cancelWhenGracefulShutdown { try await self.dispatch(.untilCancelled) }
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                _ = try await cancelWhenGracefulShutdown { try await self.dispatch(.untilCancelled) }
+                return
+            } catch let error where !(error is CancellationError) && !Task.isShuttingDownGracefully {
+                logger.error("delivery stopped by an error; it starts again shortly", metadata: ["error": "\(error)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(Self.restartDelay)) }
+            }
+        }
     }
+
+    /// Seconds between a delivery stopped by an error and its new start.
+    static let restartDelay: Double = 5
 
     /// Seconds until the earliest pending batch is due (nil when none is pending).
     public func nextDueDelay() async throws -> Double? {
