@@ -8,43 +8,6 @@ import ServiceLifecycle
 import Store
 import Testing
 
-/// A store whose first transaction (read or write) fails, as on a database that
-/// restarts or gives up a transaction.
-private struct OnceFailingStore: Store {
-    let inner: any Store
-    let failures = LockedValue(1)
-
-    struct Unavailable: Error {}
-
-    @available(*, noasync)
-    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try failOnce()
-        return try inner.write(body)
-    }
-    @available(*, noasync)
-    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try failOnce()
-        return try inner.read(body)
-    }
-    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try failOnce()
-        return try await inner.write(body)
-    }
-    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try failOnce()
-        return try await inner.read(body)
-    }
-    private func failOnce() throws {
-        let fail = failures.withLock { left in
-            defer { left = max(0, left - 1) }
-            return left > 0
-        }
-        if fail { throw Unavailable() }
-    }
-    var processingLog: any ProcessingLog { inner.processingLog }
-    var duoStatus: any DuoStatusStore { inner.duoStatus }
-}
-
 @Suite("Delivery after a store error")
 struct DeliveryRestartTests {
     @Test("a store error stops delivery for a moment, not the gateway: the worker starts again and delivers every batch")
@@ -53,7 +16,7 @@ struct DeliveryRestartTests {
         defer { fixture.stop() }
         let report = try fixture.sync("tvs-export-20261121.csv")
         let client = CurlClient()
-        let store = OnceFailingStore(inner: fixture.runtime.store)
+        let store = FailingStore(fixture.runtime.store)
         let worker = DeliveryWorker(store: store, configuration: fixture.runtime.configuration, client: client)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: worker)], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }))

@@ -122,4 +122,20 @@ struct SchedulerLeaseTests {
         #expect((outcome.withLock { $0 } as? KetenpoortError)?.code == .storeLeaseLost)
         #expect(try await store.read { try $0.lastSnapshot(source: "coa") } == nil, "the stale node's write did not land")
     }
+
+    @Test("a store error as a schedule starts is not the end of it: the start is tried again and the missed run caught up")
+    func startRetriedAfterStoreError() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let sqlite = try SQLiteStore(path: directory.file("s.sqlite").path)
+        let missed = Date().addingTimeInterval(-2 * 86_400)
+        try await sqlite.write { try $0.recordScheduled(schedule: "nightly", due: missed, startedAt: missed, finishedAt: missed) }
+        let store = FailingStore(sqlite)
+        let ran = LockedValue(0)
+        let entry = Scheduler.Entry(name: "nightly", cron: try CronExpression("0 2 * * *")) { _, _ in ran.withLock { $0 += 1 } }
+        let running = Task { try await Scheduler(entries: [entry], store: store, leaseDuration: 3).run() }
+        defer { running.cancel() }
+        #expect(try await eventually(within: .seconds(120)) { ran.withLock { $0 } == 1 }, "the missed run was caught up after the failed start")
+        #expect(store.failures.withLock { $0 } == 0, "the first start failed")
+    }
 }

@@ -195,18 +195,29 @@ public struct Scheduler: Service {
     }
 
     private func loop(_ entry: Entry) async {
-        do {
-            let (clock, name) = (self.clock, entry.name)
-            if let missed = try await missedRun(of: entry) {
-                logger.notice("catching up a missed run", metadata: ["schedule": "\(entry.name)", "due": "\(missed)"])
-                await fire(entry, due: missed)
-            } else {
-                // First start: nothing to catch up; remember from when on this schedule counts.
-                try await store.write { tx in
-                    guard try tx.lastDue(schedule: name) == nil else { return }
-                    try tx.recordScheduled(schedule: name, due: clock.now(), startedAt: clock.now(), finishedAt: clock.now())
+        let (clock, name) = (self.clock, entry.name)
+        // The start reads and writes the store: a store error there is logged and the start tried
+        // again, so a schedule never stops for good (nor, with it, the gateway).
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                if let missed = try await missedRun(of: entry) {
+                    logger.notice("catching up a missed run", metadata: ["schedule": "\(name)", "due": "\(missed)"])
+                    await fire(entry, due: missed)
+                } else {
+                    // First start: nothing to catch up; remember from when on this schedule counts.
+                    try await store.write { tx in
+                        guard try tx.lastDue(schedule: name) == nil else { return }
+                        try tx.recordScheduled(schedule: name, due: clock.now(), startedAt: clock.now(), finishedAt: clock.now())
+                    }
                 }
+                break
+            } catch {
+                logger.error("schedule not started: the store failed; trying again shortly", metadata: ["schedule": "\(name)", "error": "\(error)"])
+                let delay = Self.startRetryDelay
+                guard (try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(delay)) }) != nil else { return }
             }
+        }
+        do {
             while !Task.isCancelled {
                 guard let next = entry.cron.nextRun(after: clock.now(), in: timeZone) else { return }
                 let delay = max(0, next.timeIntervalSince(clock.now()))
@@ -214,11 +225,12 @@ public struct Scheduler: Service {
                 await fire(entry, due: next)
             }
         } catch {
-            if !(error is CancellationError) {
-                logger.error("schedule stopped", metadata: ["schedule": "\(entry.name)", "error": "\(error)"])
-            }
+            // Cancelled: the gateway stops.
         }
     }
+
+    /// Seconds before a schedule whose start failed on a store error tries again.
+    static let startRetryDelay: Double = 5
 }
 
 /// Named briefly: a service group that reports a service's failure prints it, and the full value
