@@ -23,7 +23,7 @@ public enum HeldLease {
             lease = try store.write { try $0.acquireLeaseTakingOverDead(name, holder: holder, for: duration) }
         }
         guard let lease else { preconditionFailure("the loop above ends with a lease") }
-        let renewal = Renewal(lease: lease, store: store, holder: holder, duration: duration, logger: logger)
+        let renewal = Renewal(lease: lease, store: store, duration: duration, logger: logger)
         defer {
             renewal.stop()
             do {
@@ -41,17 +41,14 @@ public enum HeldLease {
         private let queue = DispatchQueue(label: "ketenpoort.lease.renewal")
         private let timer: any DispatchSourceTimer
 
-        init(lease: Lease, store: any Store, holder: String, duration: TimeInterval, logger: Logger) {
+        init(lease: Lease, store: any Store, duration: TimeInterval, logger: Logger) {
             timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now() + duration / 3, repeating: duration / 3)
             let timer = self.timer
             timer.setEventHandler {
                 do {
-                    let renewed = try store.write { try $0.acquireLease(lease.name, holder: holder, for: duration) }
-                    if renewed?.epoch != lease.epoch {
+                    if try !store.write({ try $0.renewLease(lease, for: duration) }) {
                         logger.error("lease lost while the work went on: its writes are refused", metadata: ["lease": "\(lease.name)"])
-                        // Taken anew by this holder after it was lost: give it back, the work is fenced.
-                        if let renewed, renewed.epoch != lease.epoch { try store.write { try $0.releaseLease(renewed) } }
                         timer.cancel()
                     }
                 } catch {

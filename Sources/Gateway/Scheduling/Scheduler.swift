@@ -176,16 +176,13 @@ public struct Scheduler: Service {
     /// Renews `lease` every third of its duration until cancelled; a lease found lost is logged
     /// (the job's next write is refused by the fence).
     private func renew(_ lease: Lease) async {
-        let (holder, duration) = (self.holder, leaseDuration)
+        let duration = leaseDuration
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(duration / 3))
             if Task.isCancelled { return }
             do {
-                let renewed = try await store.write { try $0.acquireLease(lease.name, holder: holder, for: duration) }
-                guard renewed?.epoch == lease.epoch else {
+                guard try await store.write({ try $0.renewLease(lease, for: duration) }) else {
                     logger.error("lease lost while the run went on: its writes are refused", metadata: ["lease": "\(lease.name)"])
-                    // Taken anew by this holder after it was lost: given back, the run is fenced.
-                    if let renewed { try await store.write { try $0.releaseLease(renewed) } }
                     return
                 }
             } catch {
