@@ -45,7 +45,8 @@ test: deps pyenvs
 ## and the IND status query API under load from a second process (250,000 persons in the store):
 ## alone, then at 1,000 questions/s while COA delivers a snapshot of 1,000,000 persons to the HTTPS
 ## inbox (its night delivered to 342 municipalities), and while DUO delivers a 250,000-record extract.
-## The nights run on SQLite and on PostgreSQL (a server of the benchmark's own, commits flushed).
+## The nights and the API alone run on SQLite and on PostgreSQL (a server of the benchmark's own,
+## commits flushed); the API also on two gateway nodes sharing one PostgreSQL and the load.
 ## `sync` between them: each starts with the previous one's files on disk, not still being written back.
 bench: build-release
 	$(RELEASE) bench
@@ -65,6 +66,10 @@ bench: build-release
 	$(RELEASE) bench-cbs --persons 250000
 	sync
 	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10
+	sync
+	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10 --store postgres
+	sync
+	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10 --store postgres --nodes 2
 	sync
 	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-sync 1000000
 	sync

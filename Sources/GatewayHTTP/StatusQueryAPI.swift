@@ -49,10 +49,9 @@ public struct StatusQueryAPI: Sendable {
     /// The answers to `question`, in the order asked, once their processing is on record.
     func answer(_ question: StatusQuestion, caller: OIN, trace: Trace) async throws -> [StatusAnswer] {
         let bsns = question.bsns
-        let (mark, statuses) = try await store.duoStatus.read { tx in
-            (try tx.lastDuoExtract(), try bsns.map { try tx.duoStatus(bsn: $0.digits) })
-        }
-        guard let mark else {
+        let read = try await store.duoStatus.answerRead(bsns: bsns.map(\.digits))
+        let statuses = read.statuses
+        guard let mark = read.extract else {
             throw APIProblem(.serviceUnavailable, "status.no-extract", "no DUO status extract has been applied yet")
         }
         let peildatum = mark.creationDate.iso

@@ -27,11 +27,11 @@ public enum LoadGenerator {
 
     /// Runs for `duration`; `rate` (requests per second, all connections together) nil means closed loop.
     public static func run(
-        url: URL, headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
+        urls: [URL], headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
         duration: Duration, timeout: Duration = .seconds(10), niceness: Int32? = nil
     ) -> Result {
         let load = start(
-            url: url, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: duration, timeout: timeout,
+            urls: urls, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: duration, timeout: timeout,
             niceness: niceness)
         load.waitUntilFinished()
         return load.result(seconds: Self.seconds(ContinuousClock.now - load.start))
@@ -41,15 +41,17 @@ public enum LoadGenerator {
     /// while the connections ask: until `duration` has passed, or, without one, until `LoadRun.stop()`.
     ///
     /// - Parameters:
+    ///   - urls: where to ask; connection `i` asks `urls[i % urls.count]` (several gateway nodes
+    ///     sharing the load, as a load balancer would spread connections).
     ///   - rate: requests per second, all connections together; nil means closed loop.
     ///   - timeout: a request not answered by then counts as failed (its connection opens anew).
     ///   - niceness: the connections' threads' nice value (Linux: per thread), e.g. -10 so that on a
     ///     machine shared with the server they wake when a request is due; nil keeps the caller's.
     public static func start(
-        url: URL, headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
+        urls: [URL], headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
         duration: Duration? = nil, timeout: Duration = .seconds(10), niceness: Int32? = nil
     ) -> LoadRun {
-        precondition(!bodies.isEmpty && connections > 0)
+        precondition(!bodies.isEmpty && !urls.isEmpty && connections > 0)
         // Every connection is opened (TLS handshake, first question) before the clock starts:
         // what is measured is the steady state, not 16 handshakes at once.
         let ready = DispatchGroup()
@@ -62,7 +64,8 @@ public enum LoadGenerator {
             let thread = Thread {
                 ThreadName.setCurrent("kp-load-\(connection)")
                 if let niceness { ThreadPriority.setNiceness(niceness) }
-                let handle = KeepAliveConnection(url: url, headers: headers, tls: tls, timeout: timeout, connectTimeout: .seconds(5))
+                let handle = KeepAliveConnection(
+                    url: urls[connection % urls.count], headers: headers, tls: tls, timeout: timeout, connectTimeout: .seconds(5))
                 _ = handle.post(bodies[connection % bodies.count])
                 ready.leave()
                 go.wait()

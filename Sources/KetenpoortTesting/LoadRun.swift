@@ -6,7 +6,7 @@ import KetenpoortCore
 /// when requests were due (before, during and after something the run was measuring).
 ///
 /// ```swift
-/// let load = LoadGenerator.start(url: url, headers: headers, bodies: bodies, tls: tls, connections: 4, rate: 1_000)
+/// let load = LoadGenerator.start(urls: [url], headers: headers, bodies: bodies, tls: tls, connections: 4, rate: 1_000)
 /// // … something happens between `from` and `to` …
 /// load.stop()
 /// await load.finished()

@@ -11,6 +11,9 @@ public protocol DuoStatusStore: Sendable {
     func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T
     /// Runs `body` on a consistent read-only view, on a thread of the engine's.
     func read<T: Sendable>(_ body: @escaping @Sendable (any DuoStatusReading) throws -> T) async throws -> T
+    /// What an IND answer reads: the last applied extract and the status of each of `bsns` (nine
+    /// digits; nil when DUO does not know the person), from one consistent view.
+    func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead
     /// Runs `body` in one transaction: readers see the previous extract until it commits.
     @available(*, noasync, message: "blocks the calling thread: the DUO ingest runs as batch work")
     func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T
@@ -35,7 +38,7 @@ public protocol DuoStatusReading {
 /// The write side (the DUO ingest). An extract is the full national state, applied in one transaction:
 /// ```swift
 /// try tx.beginDuoExtract()
-/// for status in clean { _ = try tx.putDuoStatus(status) }
+/// _ = try tx.putDuoStatuses(clean)                             // in groups of a few thousand
 /// for bsn in quarantined { _ = try tx.keepDuoStatus(bsn: bsn) }   // keeps the previous status
 /// let removed = try tx.removeDuoStatusNotInExtract()                // absent from the file
 /// try tx.recordDuoExtract(mark, report: json)
@@ -44,12 +47,42 @@ public protocol DuoStatusWriting: DuoStatusReading {
     /// Starts applying an extract in this transaction: from now on every put or kept person counts
     /// as present in it.
     func beginDuoExtract() throws
-    /// Inserts or replaces the status of `status.bsn`; the person counts as present in the extract.
-    func putDuoStatus(_ status: DuoStatus) throws -> DuoStatusChange
+    /// Inserts or replaces each status, in order (a later status of the same BSN wins); every person
+    /// counts as present in the extract. Returns what it did. The ingest puts a few thousand at a
+    /// time: a client–server engine writes them in one statement.
+    func putDuoStatuses(_ statuses: [DuoStatus]) throws -> DuoStatusChanges
     /// Keeps the status of `bsn` as it is (a quarantined record); returns whether the store had one.
     func keepDuoStatus(bsn: String) throws -> Bool
     /// Removes every person neither put nor kept since `beginDuoExtract()`; returns how many.
     func removeDuoStatusNotInExtract() throws -> Int
     /// Records `mark` as the last applied extract (the new sequence baseline), with the ingest's report.
     func recordDuoExtract(_ mark: DuoExtractMark, report: String) throws
+}
+
+/// The extract and statuses an IND answer is given from.
+public struct DuoStatusAnswerRead: Sendable {
+    /// The last applied extract; nil before the first.
+    public let extract: DuoExtractMark?
+    /// The status of each BSN asked, in the order asked.
+    public let statuses: [DuoStatus?]
+
+    public init(extract: DuoExtractMark?, statuses: [DuoStatus?]) {
+        self.extract = extract
+        self.statuses = statuses
+    }
+}
+
+extension DuoStatusStore {
+    /// Reads in one read-only view (engines where that costs nothing extra).
+    public func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead {
+        try await read { tx in DuoStatusAnswerRead(extract: try tx.lastDuoExtract(), statuses: try bsns.map { try tx.duoStatus(bsn: $0) }) }
+    }
+}
+
+extension DuoStatusWriting {
+    /// Inserts or replaces the status of one person (see `putDuoStatuses`).
+    public func putDuoStatus(_ status: DuoStatus) throws -> DuoStatusChange {
+        let changes = try putDuoStatuses([status])
+        return changes.inserted > 0 ? .inserted : changes.changed > 0 ? .changed : .unchanged
+    }
 }

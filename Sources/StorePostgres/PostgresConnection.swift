@@ -15,6 +15,8 @@ final class PostgresConnection: @unchecked Sendable {
     private let connection: OpaquePointer
     /// Session settings, made on connecting and again after each reconnection.
     private let setup: String
+    /// The statements prepared on this session, by text: their names (`kp_1`, `kp_2`, …).
+    private var prepared: [String: String] = [:]
 
     /// Connects with `conninfo` (libpq's `key=value` or `postgresql://` form) and, when given,
     /// `password` (kept out of the connection string, which may be logged); throws
@@ -59,17 +61,46 @@ final class PostgresConnection: @unchecked Sendable {
     func reconnectIfLost() throws -> Bool {
         guard PQstatus(connection) != CONNECTION_OK else { return false }
         PQreset(connection)
+        prepared = [:]
         guard PQstatus(connection) == CONNECTION_OK else { throw lost() }
         if !setup.isEmpty { try execute(script: setup) }
         return true
     }
 
+    /// Connects again when the server has closed this idle connection (a restart): reads what the
+    /// socket holds without waiting, which shows the server's goodbye and the closed socket.
+    func reconnectIfClosedByServer() throws {
+        for _ in 0..<2 where PQstatus(connection) == CONNECTION_OK {
+            guard PQconsumeInput(connection) == 1 else { break }
+            while let notice = PQnotifies(connection) { PQfreemem(notice) }
+        }
+        try reconnectIfLost()
+    }
+
+    /// Runs `body` — statements in autocommit, each committed by the server as it ends — after
+    /// connecting again when the server has closed the connection. A read (`isIdempotent`) that
+    /// fails on a connection lost on the way is run once more after reconnecting; a write is not
+    /// (it may have committed).
+    func statement<T>(isIdempotent: Bool, _ body: (PostgresConnection) throws -> T) throws -> T {
+        try reconnectIfClosedByServer()
+        do {
+            return try body(self)
+        } catch {
+            guard isIdempotent, try reconnectIfLost() else { throw error }
+            return try body(self)
+        }
+    }
+
     /// Runs `sql` with `parameters` (`$1`, `$2`, …) and returns its rows (none for a statement
     /// that returns none). With `binaryResult`, every column comes back in PostgreSQL's binary
     /// form: for a `bytea` that is its bytes, not their hex.
+    /// With `prepare`, the statement is parsed and planned once per session and then only executed:
+    /// for the fixed texts of the real-time path, which run thousands of times a second.
     @discardableResult
-    func query(_ sql: String, _ parameters: [any PostgresEncodable] = [], binaryResult: Bool = false) throws -> PostgresRows {
-        let result = try run(sql, parameters.map(\.postgresValue), binaryResult: binaryResult)
+    func query(_ sql: String, _ parameters: [any PostgresEncodable] = [], binaryResult: Bool = false, prepare: Bool = false) throws
+        -> PostgresRows
+    {
+        let result = try run(sql, parameters.map(\.postgresValue), binaryResult: binaryResult, prepare: prepare)
         defer { PQclear(result) }
         let columns = Int(PQnfields(result))
         let count = Int(PQntuples(result))
@@ -113,7 +144,19 @@ final class PostgresConnection: @unchecked Sendable {
         try check(result)
     }
 
-    private func run(_ sql: String, _ parameters: [PostgresValue], binaryResult: Bool) throws -> OpaquePointer {
+    /// The name of `sql` prepared on this session, preparing it first when needed.
+    private func preparedName(_ sql: String, parameters: Int) throws -> String {
+        if let name = prepared[sql] { return name }
+        let name = "kp_\(prepared.count + 1)"
+        guard let result = PQprepare(connection, name, sql, Int32(parameters), nil) else { throw lost() }
+        defer { PQclear(result) }
+        try check(result)
+        prepared[sql] = name
+        return name
+    }
+
+    private func run(_ sql: String, _ parameters: [PostgresValue], binaryResult: Bool, prepare: Bool = false) throws -> OpaquePointer {
+        let name = prepare ? try preparedName(sql, parameters: parameters.count) : nil
         // Text parameters as C strings, bytes as they are (format 1).
         var buffers: [UnsafeMutableRawPointer?] = []
         var lengths: [Int32] = []
@@ -139,8 +182,12 @@ final class PostgresConnection: @unchecked Sendable {
         defer { buffers.forEach { free($0) } }
         let result = buffers.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in
-                PQexecParams(
-                    connection, sql, Int32(parameters.count), nil, pointers.baseAddress, lengths, formats, binaryResult ? 1 : 0)
+                if let name {
+                    PQexecPrepared(connection, name, Int32(parameters.count), pointers.baseAddress, lengths, formats, binaryResult ? 1 : 0)
+                } else {
+                    PQexecParams(
+                        connection, sql, Int32(parameters.count), nil, pointers.baseAddress, lengths, formats, binaryResult ? 1 : 0)
+                }
             }
         }
         guard let result else { throw lost() }

@@ -8,10 +8,12 @@ import Store
 final class PostgresDuoStatusStore: DuoStatusStore {
     private let reads: PostgresEngine
     private let writes: PostgresEngine
+    private let answers: GroupedAnswerReads
 
     init(reads: PostgresEngine, writes: PostgresEngine) {
         self.reads = reads
         self.writes = writes
+        answers = GroupedAnswerReads(engine: reads)
     }
 
     func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
@@ -20,6 +22,11 @@ final class PostgresDuoStatusStore: DuoStatusStore {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any DuoStatusReading) throws -> T) async throws -> T {
         try await reads.transaction(readOnly: true) { try body(PostgresDuoStatusTransaction(connection: $0)) }
+    }
+
+    /// One statement for the answers waiting together (`GroupedAnswerReads`), one round trip.
+    func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead {
+        try await answers.read(bsns: bsns)
     }
 
     func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T {
@@ -38,6 +45,13 @@ struct PostgresDuoStatusTransaction: DuoStatusWriting {
     ]
     static let columnList = columns.joined(separator: ", ")
     static let extractColumns = "sequence, creation_date, file_name, sha256, records, applied_at"
+
+    /// The last extract (no row before the first) with each status asked (a row of NULLs when none is known).
+    static let answerQuery = """
+        SELECT e.*, \(columns.map { "s.\($0)" }.joined(separator: ", "))
+        FROM (SELECT \(extractColumns) FROM duo_extract ORDER BY sequence DESC LIMIT 1) e
+        LEFT JOIN duo_status s ON s.bsn = ANY($1::text[])
+        """
 
     func lastDuoExtract() throws -> DuoExtractMark? {
         try connection.query("SELECT \(Self.extractColumns) FROM duo_extract ORDER BY sequence DESC LIMIT 1").first(Self.extract)
@@ -68,29 +82,71 @@ struct PostgresDuoStatusTransaction: DuoStatusWriting {
         try connection.execute(script: "CREATE TEMP TABLE IF NOT EXISTS duo_seen (bsn TEXT PRIMARY KEY) ON COMMIT DROP; DELETE FROM duo_seen")
     }
 
-    /// Inserts a person, or updates one only when a value differs; `xmax = 0` tells an inserted
-    /// row from an updated one, and no row comes back when nothing changed.
+    /// The columns' array types, for `unnest`.
+    static let arrayTypes: [String: String] = [
+        "pip_in_azc": "boolean[]", "aantal_boetes": "integer[]", "invordering_gepauzeerd": "boolean[]", "werkend": "boolean[]",
+        "vervolgonderwijs": "boolean[]",
+    ]
+
+    /// Inserts a group of persons, or updates one only when a value differs, and marks them all as
+    /// present in the extract — one statement. `xmax = 0` tells an inserted row from an updated one;
+    /// an unchanged person returns no row.
     static let upsert: String = {
         let values = columns.dropFirst()
+        let arrays = columns.enumerated().map { "$\($0.offset + 1)::\(arrayTypes[$0.element] ?? "text[]")" }
         return """
-            INSERT INTO duo_status AS current (\(columnList)) VALUES (\(columns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")))
-            ON CONFLICT (bsn) DO UPDATE SET \(values.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
-            WHERE (\(values.map { "current.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(values.map { "excluded.\($0)" }.joined(separator: ", ")))
-            RETURNING (xmax = 0) AS inserted
+            WITH incoming AS (SELECT * FROM unnest(\(arrays.joined(separator: ", "))) AS i(\(columnList))),
+            seen AS (INSERT INTO duo_seen (bsn) SELECT bsn FROM incoming ON CONFLICT DO NOTHING),
+            written AS (
+                INSERT INTO duo_status AS current (\(columnList)) SELECT \(columnList) FROM incoming
+                ON CONFLICT (bsn) DO UPDATE SET \(values.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                WHERE (\(values.map { "current.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(values.map { "excluded.\($0)" }.joined(separator: ", ")))
+                RETURNING (xmax = 0) AS inserted)
+            SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS changed FROM written
             """
     }()
 
-    func putDuoStatus(_ status: DuoStatus) throws -> DuoStatusChange {
-        let parameters: [any PostgresEncodable] = [
-            status.bsn, status.regime, status.doelgroep, status.plichtStart, status.termijnEinde, status.status, status.statusdatum,
-            status.leerroute, status.leerrouteStart, status.pipDatum, status.pipInAzc, status.taalniveau, status.aantalBoetes,
-            status.invorderingGepauzeerd, status.gemeente, status.geslacht, status.geboortedatum, status.landHerkomst, status.werkend,
-            status.vervolgonderwijs,
+    func putDuoStatuses(_ statuses: [DuoStatus]) throws -> DuoStatusChanges {
+        // An upsert may not touch a row twice: a BSN that repeats starts the next statement.
+        var changes = DuoStatusChanges()
+        var group: [DuoStatus] = []
+        var bsns = Set<String>()
+        func write() throws {
+            guard !group.isEmpty else { return }
+            let written = try connection.query(Self.upsert, Self.arrays(group)).first { row in (try row["inserted"] as Int, try row["changed"] as Int)
+            }
+            let (inserted, changed) = written ?? (0, 0)
+            changes.inserted += inserted
+            changes.changed += changed
+            changes.unchanged += group.count - inserted - changed
+            group.removeAll(keepingCapacity: true)
+            bsns.removeAll(keepingCapacity: true)
+        }
+        for status in statuses {
+            if !bsns.insert(status.bsn).inserted {
+                try write()
+                bsns.insert(status.bsn)
+            }
+            group.append(status)
+        }
+        try write()
+        return changes
+    }
+
+    /// The parameters of `upsert` for `group`: one array per column.
+    static func arrays(_ group: [DuoStatus]) -> [any PostgresEncodable] {
+        func flag(_ value: Bool?) -> String { value.map { $0 ? "t" : "f" } ?? "NULL" }
+        return [
+            PostgresArray.text(group.map(\.bsn)), PostgresArray.text(group.map(\.regime)), PostgresArray.text(group.map(\.doelgroep)),
+            PostgresArray.text(group.map(\.plichtStart)), PostgresArray.text(group.map(\.termijnEinde)), PostgresArray.text(group.map(\.status)),
+            PostgresArray.text(group.map(\.statusdatum)), PostgresArray.text(group.map(\.leerroute)), PostgresArray.text(group.map(\.leerrouteStart)),
+            PostgresArray.text(group.map(\.pipDatum)), PostgresArray.literal(group.map { flag($0.pipInAzc) }),
+            PostgresArray.text(group.map(\.taalniveau)),
+            PostgresArray.literal(group.map { String($0.aantalBoetes) }), PostgresArray.literal(group.map { flag($0.invorderingGepauzeerd) }),
+            PostgresArray.text(group.map(\.gemeente)), PostgresArray.text(group.map(\.geslacht)), PostgresArray.text(group.map(\.geboortedatum)),
+            PostgresArray.text(group.map(\.landHerkomst)), PostgresArray.literal(group.map { flag($0.werkend) }),
+            PostgresArray.literal(group.map { flag($0.vervolgonderwijs) }),
         ]
-        let written = try connection.query(Self.upsert, parameters)
-        try connection.query("INSERT INTO duo_seen (bsn) VALUES ($1) ON CONFLICT DO NOTHING", [status.bsn])
-        guard let inserted = try written.first({ try $0["inserted"] as Bool }) else { return .unchanged }
-        return inserted ? .inserted : .changed
     }
 
     func keepDuoStatus(bsn: String) throws -> Bool {

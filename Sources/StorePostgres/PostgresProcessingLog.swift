@@ -2,14 +2,22 @@ import Foundation
 import KetenpoortCore
 import Store
 
-/// The processing log on PostgreSQL, appended on the store's real-time connections (never behind
-/// batch work) and keyed per node: each node's entries are `(node, seq)`, so nodes appending at
-/// once do not contend on one index page. Read back across nodes in time order.
-final class PostgresProcessingLog: ProcessingLog {
+/// The processing log on PostgreSQL, appended on a connection of its own (never behind batch
+/// work) and keyed per node: each node's entries are `(node, seq)`, so nodes appending at once do
+/// not contend on one index page. Read back across nodes in time order.
+///
+/// The append runs on its caller's thread — the grouped writer's own — so a group commit costs no
+/// handing over to another thread and back. `@unchecked Sendable`: `connection` is used only while
+/// `lock` is held.
+final class PostgresProcessingLog: ProcessingLog, @unchecked Sendable {
+    private let connection: PostgresConnection
+    private let lock = NSLock()
+    /// For reading the log back (subject access): the store's own connections.
     private let engine: PostgresEngine
     private let node: String
 
-    init(engine: PostgresEngine, node: String) {
+    init(connection: PostgresConnection, engine: PostgresEngine, node: String) {
+        self.connection = connection
         self.engine = engine
         self.node = node
     }
@@ -17,27 +25,24 @@ final class PostgresProcessingLog: ProcessingLog {
     func append(_ entries: [ProcessingLogEntry]) throws {
         guard !entries.isEmpty else { return }
         let node = node
-        try engine.transaction { connection in
-            // One statement for the group: a row of parameters per entry.
-            var values: [String] = []
-            var parameters: [any PostgresEncodable] = []
-            for entry in entries {
-                let base = parameters.count
-                values.append("(" + (1...11).map { "$\(base + $0)" }.joined(separator: ", ") + ")")
-                parameters += [
-                    node, entry.traceID, entry.spanID, entry.parentSpanID, entry.activity, entry.callerOIN, entry.purpose, entry.caseNumber,
-                    entry.subject, entry.outcome, entry.at,
-                ]
+        // One statement, committed as it ends: atomic for the whole group, one round trip, and
+        // the same text whatever the group's size (prepared once per connection).
+        try lock.withLock {
+            try connection.statement(isIdempotent: false) { connection in
+                try connection.query(
+                    """
+                    INSERT INTO processing_log (node, trace_id, span_id, parent_span_id, activity, caller_oin, purpose, case_number, subject, outcome, at)
+                    SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                        $10::text[], $11::timestamptz[])
+                    """,
+                    [
+                        node, PostgresArray.text(entries.map(\.traceID)), PostgresArray.text(entries.map(\.spanID)),
+                        PostgresArray.text(entries.map(\.parentSpanID)), PostgresArray.text(entries.map(\.activity)),
+                        PostgresArray.text(entries.map(\.callerOIN)), PostgresArray.text(entries.map(\.purpose)),
+                        PostgresArray.text(entries.map(\.caseNumber)), PostgresArray.text(entries.map(\.subject)),
+                        PostgresArray.text(entries.map(\.outcome)), PostgresArray.text(entries.map { PostgresTime.text($0.at) }),
+                    ], prepare: true)
             }
-            try connection.query(
-                """
-                INSERT INTO processing_log (node, trace_id, span_id, parent_span_id, activity, caller_oin, purpose, case_number, subject, outcome, at)
-                SELECT v.node, v.trace_id, v.span_id, v.parent_span_id, v.activity, v.caller_oin, v.purpose, v.case_number, v.subject, v.outcome,
-                       v.at::timestamptz
-                FROM (VALUES \(values.joined(separator: ", "))) AS v (node, trace_id, span_id, parent_span_id, activity, caller_oin, purpose,
-                      case_number, subject, outcome, at)
-                """,
-                parameters)
         }
     }
 

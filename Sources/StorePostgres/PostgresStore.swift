@@ -6,10 +6,13 @@ import Store
 /// gateway role (`ketenpoort_gateway`), which cannot change what is append-only; the schema is
 /// brought up to date beforehand by `PostgresMigrations.migrate` as the owner role.
 ///
-/// Two sets of threads, each with connections of its own: `poolSize` for the store's transactions
-/// (a night's sync, an ingest, deliveries), and two for the real-time path — the processing log and
-/// the DUO status reads of the IND's answers — so an answer never waits for a thread that batch
-/// work holds. PostgreSQL's row versions let readers read while a writer commits.
+/// Connections of its own for each kind of work: `poolSize` threads for the store's transactions
+/// (a night's sync, an ingest, deliveries); for the real-time path, `realtimeReaders` threads for the
+/// DUO status reads of the IND's answers and one connection for the processing log's group commits
+/// (used on the grouped writer's thread) — so an answer never waits for a thread that batch work
+/// holds. PostgreSQL's row versions let readers read while a writer commits. An answer's read and
+/// its log entry are one statement each (autocommit): a round trip each, where a transaction would
+/// take three or four.
 public final class PostgresStore: Store {
     let engine: PostgresEngine
     let realtime: PostgresEngine
@@ -24,16 +27,21 @@ public final class PostgresStore: Store {
     /// Session settings of every connection: instants in UTC, dates in ISO form.
     static let sessionSetup = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET bytea_output = 'hex'"
 
-    /// Connects `poolSize` + 2 connections with `conninfo` (libpq's form) as node `node`, whose
+    /// Connections reading DUO statuses for the IND's answers: each answer is one round trip, and
+    /// the gateway's threads answer several questions at once.
+    static let realtimeReaders = 2
+
+    /// Connects `poolSize` + 3 connections with `conninfo` (libpq's form) as node `node`, whose
     /// processing-log entries are kept under its name; throws `store.unavailable` when the server
     /// cannot be reached or its schema is not the version this gateway runs on.
     public init(conninfo: String, password: String? = nil, node: String, poolSize: Int = 4, clock: (any WallClock)? = nil) throws {
         try PostgresMigrations.check(try PostgresConnection(conninfo: conninfo, password: password))
         let setup = Self.sessionSetup + "; SET application_name = 'ketenpoort \(node.filter { $0.isLetter || $0.isNumber || $0 == "-" })'"
         engine = try PostgresEngine(conninfo: conninfo, password: password, threads: max(1, poolSize), name: "pg", setup: setup)
-        realtime = try PostgresEngine(conninfo: conninfo, password: password, threads: 2, name: "pg-realtime", setup: setup)
+        realtime = try PostgresEngine(conninfo: conninfo, password: password, threads: Self.realtimeReaders, name: "pg-realtime", setup: setup)
         self.clock = clock
-        log = PostgresProcessingLog(engine: realtime, node: node)
+        log = PostgresProcessingLog(
+            connection: try PostgresConnection(conninfo: conninfo, password: password, setup: setup), engine: engine, node: node)
         status = PostgresDuoStatusStore(reads: realtime, writes: engine)
     }
 

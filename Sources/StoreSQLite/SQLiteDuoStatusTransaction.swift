@@ -75,7 +75,14 @@ extension SQLiteDuoStatusTransaction {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS duo_seen (bsn TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM temp.duo_seen")
     }
 
-    func putDuoStatus(_ status: DuoStatus) throws -> DuoStatusChange {
+    func putDuoStatuses(_ statuses: [DuoStatus]) throws -> DuoStatusChanges {
+        var changes = DuoStatusChanges()
+        for status in statuses { changes.count(try put(status)) }
+        return changes
+    }
+
+    /// One status: SQLite runs in the process, so a statement per person costs no round trip.
+    private func put(_ status: DuoStatus) throws -> DuoStatusChange {
         let existed = try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM duo_status WHERE bsn = ?"), arguments: [status.bsn]) ?? false
         let arguments: StatementArguments = [
             status.bsn, status.regime, status.doelgroep, status.plichtStart, status.termijnEinde, status.status, status.statusdatum,

@@ -31,4 +31,5 @@ public struct ConformanceCheck: Sendable, CustomTestStringConvertible {
 public enum StoreConformance {
     public static let checks: [ConformanceCheck] =
         transactionChecks + outboxChecks + claimChecks + leaseChecks + auditChecks + appendOnlyChecks + recordChecks
+        + duoStatusChecks
 }

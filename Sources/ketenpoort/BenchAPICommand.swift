@@ -25,6 +25,10 @@ struct BenchAPICommand: AsyncParsableCommand {
     var duringSync: Int?
     @Option(help: "Measure while DUO delivers a status extract of this many records (the next sequence number) to the HTTPS inbox.")
     var duringDuo: Int?
+    @Option(help: "The store engine: sqlite, or postgres (a PostgreSQL 15 server of the benchmark's own, flushing commits to disk).")
+    var store: TestEngine = .sqlite
+    @Option(help: "Gateway nodes sharing the load, each a `ketenpoort run` process on one PostgreSQL database (with --store postgres).")
+    var nodes = 1
     @Option(help: "The p99 latency limit, in milliseconds, for the highest sustainable rate.") var p99Limit = 5.0
     @Option(help: "Where the benchmark's files go (emptied first).") var dir = "var/bench-api"
     @OptionGroup var workspace: WorkspaceOptions
@@ -33,6 +37,9 @@ struct BenchAPICommand: AsyncParsableCommand {
         guard duringSync == nil || duringDuo == nil else { throw ValidationError("choose one of --during-sync and --during-duo") }
         for (name, value) in [("--during-sync", duringSync), ("--during-duo", duringDuo)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
+        guard nodes == 1 || (store == .postgres && (2...8).contains(nodes) && duringSync == nil && duringDuo == nil) else {
+            throw ValidationError("--nodes takes 2–8 nodes, with --store postgres, without --during-sync or --during-duo")
         }
         guard persons > 0, seconds > 0, (rate ?? 1) > 0, (connections ?? 1) > 0 else {
             throw ValidationError("--persons, --seconds, --rate and --connections must be positive")
@@ -43,14 +50,20 @@ struct BenchAPICommand: AsyncParsableCommand {
         let base = URL(fileURLWithPath: dir).standardizedFileURL
         try? FileManager.default.removeItem(at: base)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        let port = try LoopbackPort.free()
-        var yaml = try String(contentsOf: workspace.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(port)")
+        let ports = try (0..<nodes).map { _ in try LoopbackPort.free() }
+        let postgres = store == .postgres ? try TemporaryPostgres.start(durable: true) : nil
+        defer { postgres?.stop() }
+        let database = try postgres.map { postgres in
+            let roles = try postgres.makeRolesAndDatabase("ketenpoort")
+            try StoreOpener.migrate(ownerConninfo: roles.owner)
+            return roles.gateway
+        }
         // The night of a snapshot goes to the municipalities of bench-sync, in a receiver process.
         let receiverPort = try duringSync.map { _ in try LoopbackPort.free() }
-        if let receiverPort { yaml = Self.withBenchMunicipalities(yaml, endpointPort: receiverPort) }
-        let configURL = base.appendingPathComponent("ketenpoort.yaml")
-        try yaml.write(to: configURL, atomically: true, encoding: .utf8)
+        let configURLs = try ports.enumerated().map { node, port in
+            try writeConfiguration(base: base, node: node, port: port, database: database, receiverPort: receiverPort)
+        }
+        let configURL = configURLs[0]
         let configuration = try GatewayConfiguration.load(contentsOf: configURL)
         let pki = base.appendingPathComponent("var/pki")
         _ = try DevPKI.initialize(
@@ -63,7 +76,18 @@ struct BenchAPICommand: AsyncParsableCommand {
         let extract = base.appendingPathComponent("duo-inburgering-20261123.dat")
         try population.write(to: extract, created: CalendarDate(year: 2026, month: 11, day: 23)!, sequence: 1)
         let ingested = try GatewayRuntime(configuration: configuration, workspaceRoot: workspace.root).duoIngest().run(file: extract)
-        print("IND status query API, \(persons) persons in the status store (extract \(ingested.outcome.rawValue)), gateway on 127.0.0.1:\(port)")
+        // The answers are measured as they come on a day after the ingest (the ingest's own effect is
+        // what --during-duo measures): the extract's pages on disk, PostgreSQL's statistics and
+        // visibility map made by (auto)vacuum.
+        if let postgres {
+            try postgres.superuser("VACUUM ANALYZE duo_status", database: "ketenpoort")
+            try postgres.superuser("CHECKPOINT")
+        }
+        sync()
+        let addresses = ports.map { "127.0.0.1:\($0)" }.joined(separator: " and ")
+        print(
+            "IND status query API, \(persons) persons in the status store (\(store), extract \(ingested.outcome.rawValue)), "
+                + "\(nodes == 1 ? "gateway" : "\(nodes) gateway nodes") on \(addresses)")
         let receiver = try receiverPort.map { try Self.startReceiver(port: $0, pki: pki, folder: base.appendingPathComponent("received")) }
         defer {
             receiver?.terminate()
@@ -72,20 +96,16 @@ struct BenchAPICommand: AsyncParsableCommand {
         if let receiverPort { try await BenchSyncCommand.waitForReceiver(port: receiverPort) }
         let delivery = try inboxDelivery(base: base, pki: pki, storeSequence: ingested.sequence ?? 0)
 
-        let gateway = Process()
-        gateway.executableURL = ThisExecutable.url
-        gateway.arguments = ["run", "--config", configURL.path, "--home", workspace.root.path]
-        let log = base.appendingPathComponent("gateway.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        gateway.standardError = try FileHandle(forWritingTo: log)
-        gateway.standardOutput = gateway.standardError
-        try gateway.run()
+        let gateways = try configURLs.enumerated().map { node, configURL in
+            try startGateway(configURL: configURL, node: node, log: base.appendingPathComponent("gateway-\(node + 1).log"))
+        }
         defer {
-            gateway.terminate()
-            gateway.waitUntilExit()
+            for gateway in gateways { gateway.terminate() }
+            for gateway in gateways { gateway.waitUntilExit() }
         }
 
-        let url = URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1/statusvragen")!
+        let urls = ports.map { URL(string: "https://127.0.0.1:\($0)/api/inburgering/v1/statusvragen")! }
+        let url = urls[0]
         let tls = TLSClientSettings(
             clientCertificate: DevPKI.certificateFile(for: "ind", in: pki), clientKey: DevPKI.privateKeyFile(for: "ind", in: pki),
             trustedCA: DevPKI.caCertificateFile(in: pki))
@@ -96,7 +116,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             Data("{\"bsn\":\"\(bsn)\",\"doelbinding\":\"naturalisatie\",\"zaaknummer\":\"IND-2026-0001234\"}".utf8)
         }
         let headers = [(name: "Content-Type", value: "application/json")]
-        try await Self.waitUntilAnswering(url: url, headers: headers, body: bodies[0], tls: tls)
+        for url in urls { try await Self.waitUntilAnswering(url: url, headers: headers, body: bodies[0], tls: tls) }
         if let delivery {
             try await InboxDeliveryBenchmark(
                 questions: url, headers: headers, bodies: bodies, tls: tls, connections: connections ?? 4, rate: rate ?? 1_000,
@@ -107,7 +127,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         let connections = connections ?? 16, rate = rate ?? 5_000
         func measure(_ rate: Double?, seconds: Int) -> LoadGenerator.Result {
             LoadGenerator.run(
-                url: url, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(seconds),
+                urls: urls, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(seconds),
                 niceness: Self.generatorNiceness)
         }
         func report(_ label: String, _ result: LoadGenerator.Result) {
@@ -130,6 +150,38 @@ struct BenchAPICommand: AsyncParsableCommand {
             next *= 1.25
         }
         print(String(format: "  highest sustainable rate (p99 < %.1f ms, no failures): %.0f questions/s", p99Limit, sustainable))
+    }
+
+    /// Writes node `node`'s configuration (the workspace's, on its own port and, on PostgreSQL, in
+    /// its own folder) to the benchmark's folder; returns where.
+    func writeConfiguration(base: URL, node: Int, port: Int, database: String?, receiverPort: Int?) throws -> URL {
+        var yaml = try String(contentsOf: workspace.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(port)")
+        if let database {
+            let sqlite = #"\n  engine: sqlite[^\n]*\n  path: [^\n]*"#
+            guard yaml.range(of: sqlite, options: .regularExpression) != nil else {
+                throw ValidationError("ketenpoort.yaml has no SQLite store section")
+            }
+            yaml = yaml.replacingOccurrences(
+                of: sqlite, with: "\n  engine: postgres\n  url: \"\(database)\"\n  directory: var/node-\(node + 1)", options: .regularExpression)
+        }
+        if let receiverPort { yaml = Self.withBenchMunicipalities(yaml, endpointPort: receiverPort) }
+        let url = base.appendingPathComponent(node == 0 ? "ketenpoort.yaml" : "ketenpoort-\(node + 1).yaml")
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Starts gateway node `node` (`ketenpoort run`), its output in `log`.
+    func startGateway(configURL: URL, node: Int, log: URL) throws -> Process {
+        let gateway = Process()
+        gateway.executableURL = ThisExecutable.url
+        gateway.arguments = ["run", "--config", configURL.path, "--home", workspace.root.path]
+        gateway.environment = ProcessInfo.processInfo.environment.merging(["KETENPOORT_NODE": "node-\(node + 1)"]) { $1 }
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        gateway.standardError = try FileHandle(forWritingTo: log)
+        gateway.standardOutput = gateway.standardError
+        try gateway.run()
+        return gateway
     }
 
     /// The load generator shares the two cores with the gateway: at a higher priority its threads

@@ -65,10 +65,10 @@ struct InboxDeliveryBenchmark {
             "  while \(delivery.description) is POSTed to the HTTPS inbox: single questions at a fixed \(Int(rate))/s over \(connections) "
                 + "keep-alive connections (latency from when each was due; windows by when it was due)")
         _ = LoadGenerator.run(
-            url: questions, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(2),
+            urls: [questions], headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(2),
             niceness: niceness)  // warm-up: connections, caches
         let load = LoadGenerator.start(
-            url: questions, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, timeout: Self.questionTimeout,
+            urls: [questions], headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, timeout: Self.questionTimeout,
             niceness: niceness)
         try? await Task.sleep(for: window)
         let posted = ContinuousClock.now, postedAt = Date()

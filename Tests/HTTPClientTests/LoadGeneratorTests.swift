@@ -15,7 +15,8 @@ struct LoadGeneratorTests {
             let headers = try DeliveryHeaders(contentType: "application/xml", batchID: "load-1", body: sampleXML, signature: "e30..c2ln").fields
             let result = await Task.detached {
                 LoadGenerator.run(
-                    url: receiver.url(), headers: headers, bodies: [sampleXML], tls: TrustedAndForeignPKI.shared.client(), connections: 1, rate: nil,
+                    urls: [receiver.url()], headers: headers, bodies: [sampleXML], tls: TrustedAndForeignPKI.shared.client(), connections: 1,
+                    rate: nil,
                     duration: .milliseconds(200), timeout: .seconds(300))
             }.value
             #expect(result.requests > 0)

@@ -103,6 +103,18 @@ struct PostgresReconnectTests {
         let shown = try await engine.transaction { try $0.query("SELECT at::text AS at FROM t").first { try $0["at"] as String } }
         #expect(shown == "2026-11-30 11:00:00+00", "the session is in UTC again")
     }
+
+    @Test("after the server restarts, a single write statement finds its connection closed before sending, and is sent once")
+    func statementReconnects() async throws {
+        let server = try TemporaryPostgres.start()
+        defer { server.stop() }
+        let engine = try PostgresEngine(conninfo: server.conninfo, threads: 1)
+        try await engine.statement(isIdempotent: false) { try $0.execute(script: "CREATE TABLE t (n integer)") }
+        try server.restart()
+        try await engine.statement(isIdempotent: false) { try $0.query("INSERT INTO t (n) VALUES (1)") }
+        let count = try await engine.statement(isIdempotent: true) { try $0.query("SELECT count(*) AS n FROM t").first { try $0["n"] as Int } }
+        #expect(count == 1)
+    }
 }
 
 /// A one-way barrier for engine threads (blocking): `wait()` returns once `open()` was called.

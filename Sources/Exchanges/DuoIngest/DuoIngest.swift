@@ -144,23 +144,34 @@ public struct DuoIngest: Sendable {
         let pipeline = ValidationPipeline(adapter: pipelineAdapter, clock: clock, lastSequence: last?.sequence)
         var header: Record?
         try tx.beginDuoExtract()
+        // Clean records are put a group at a time, in file order: a quarantined record's BSN is
+        // kept only after every record before it is in.
+        var clean: [DuoStatus] = []
+        clean.reserveCapacity(Self.putGroup)
+        func putClean() throws {
+            guard !clean.isEmpty else { return }
+            let changes = try tx.putDuoStatuses(clean)
+            report.inserted += changes.inserted
+            report.changed += changes.changed
+            report.unchanged += changes.unchanged
+            clean.removeAll(keepingCapacity: true)
+        }
         let validation = try pipeline.run(
             file,
             onFileRecord: { record in if record.object.role == .header { header = record } },
             onRawItem: { record, raw, isClean in
                 if isClean, let status = mapping.status(of: record) {
-                    switch try tx.putDuoStatus(status) {
-                    case .inserted: report.inserted += 1
-                    case .changed: report.changed += 1
-                    case .unchanged: report.unchanged += 1
-                    }
+                    clean.append(status)
+                    if clean.count == Self.putGroup { try putClean() }
                 } else if let bsn = identifiedBSN(record, raw) {
+                    try putClean()
                     if try tx.keepDuoStatus(bsn: bsn) { report.kept += 1 } else { report.notAdded += 1 }
                 } else {
                     report.unidentified += 1
                 }
                 FaultPoint.reached("duo.record-applying")
             })
+        try putClean()
         report.validation = validation
         report.sequence = header?["volgnummer"].integer
         report.creationDate = header?["aanmaakdatum"].date?.iso
@@ -183,6 +194,9 @@ public struct DuoIngest: Sendable {
         try tx.recordDuoExtract(mark, report: try Self.json(report))
         return (report, mark)
     }
+
+    /// Clean records put in one call.
+    static let putGroup = 2_000
 
     /// The BSN of a quarantined record: the validated value, or what positions 2–10 hold when it
     /// passes the 11-test (a record quarantined for another field, or malformed as a whole).

@@ -40,7 +40,7 @@ public struct GatewayConfiguration: Sendable {
         public let url: String
         /// The gateway role's password, in a file readable by its owner only.
         public let passwordFile: URL?
-        /// Connections for the store's transactions (two more serve the real-time path).
+        /// Connections for the store's transactions (three more serve the real-time path: two read DUO statuses, one writes the processing log).
         public let poolSize: Int
         /// This node's name in the processing log, claims and leases: `node`, else the environment's
         /// `KETENPOORT_NODE` (a pod's name), else the host name.

@@ -110,3 +110,25 @@ public enum DuoStatusChange: String, Sendable, Codable {
     /// The person was there with exactly these values.
     case unchanged
 }
+
+/// What applying a group of detail records did to the status store: each record counted once.
+public struct DuoStatusChanges: Sendable, Equatable {
+    public var inserted = 0
+    public var changed = 0
+    public var unchanged = 0
+
+    public init(inserted: Int = 0, changed: Int = 0, unchanged: Int = 0) {
+        self.inserted = inserted
+        self.changed = changed
+        self.unchanged = unchanged
+    }
+
+    /// Counts one record's change.
+    public mutating func count(_ change: DuoStatusChange) {
+        switch change {
+        case .inserted: inserted += 1
+        case .changed: changed += 1
+        case .unchanged: unchanged += 1
+        }
+    }
+}
