@@ -22,6 +22,33 @@ extension StoreConformance {
             let unknown = try await store.duoStatus.answerRead(bsns: ["999999990"])
             #expect(unknown.extract?.sequence == 2 && unknown.statuses == [nil])
         },
+        ConformanceCheck("DUO status: answers read at once each get the statuses of their own persons") { store, _, _ in
+            let bsns = (0..<64).map { String(format: "2%08d", $0) }  // nine digits: the store checks no 11-test
+            try await Self.onThread {
+                try store.duoStatus.write { tx in
+                    try tx.beginDuoExtract()
+                    _ = try tx.putDuoStatuses(bsns.enumerated().map { Self.duo($0.element, fines: $0.offset) })
+                    try tx.recordDuoExtract(
+                        DuoExtractMark(
+                            sequence: 1, creationDate: CalendarDate(year: 2026, month: 11, day: 23)!, fileName: "duo-1.dat",
+                            sha256: String(repeating: "1", count: 64), records: bsns.count, appliedAt: Date(timeIntervalSince1970: 1_795_000_000)),
+                        report: "{}")
+                }
+            }
+            let answers = try await withThrowingTaskGroup(of: (Int, DuoStatusAnswerRead).self) { group in
+                for index in bsns.indices {
+                    // Each asks its own person, a shared one and, every third, someone unknown.
+                    let asked = [bsns[index], bsns[0]] + (index % 3 == 0 ? ["999999990"] : [])
+                    group.addTask { (index, try await store.duoStatus.answerRead(bsns: asked)) }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            for (index, answer) in answers {
+                #expect(answer.extract?.sequence == 1)
+                #expect(answer.statuses.map { $0?.aantalBoetes } == [index, 0] + (index % 3 == 0 ? [nil] : []))
+            }
+            #expect(answers.count == bsns.count)
+        },
     ]
 
     /// The status store blocks its caller (batch work): each check runs on a thread of its own.
