@@ -25,6 +25,10 @@ public struct StatusQueryAPI: Sendable {
         self.clock = clock
     }
 
+    static let noExtract = APIProblem(.serviceUnavailable, "status.no-extract", "no DUO status extract has been applied yet")
+    static let logUnavailable = APIProblem(
+        .serviceUnavailable, "processing-log.unavailable", "the processing log cannot be written; no answer is given")
+
     /// The trace a question belongs to: the caller's `traceparent`, if it sent one, and this
     /// gateway's own span in it.
     struct Trace: Sendable {
@@ -48,27 +52,43 @@ public struct StatusQueryAPI: Sendable {
 
     /// The answers to `question`, in the order asked, once their processing is on record.
     func answer(_ question: StatusQuestion, caller: OIN, trace: Trace) async throws -> [StatusAnswer] {
-        let bsns = question.bsns
-        let read = try await store.duoStatus.answerRead(bsns: bsns.map(\.digits))
-        let statuses = read.statuses
-        guard let mark = read.extract else {
-            throw APIProblem(.serviceUnavailable, "status.no-extract", "no DUO status extract has been applied yet")
-        }
-        let peildatum = mark.creationDate.iso
+        let bsns = question.bsns.map(\.digits)
         let now = clock.now()
         // One entry per data subject, also when a bulk question names someone twice.
         var seen = Set<String>()
-        let entries = zip(bsns, statuses).filter { bsn, _ in seen.insert(bsn.digits).inserted }.map { bsn, status in
-            ProcessingLogEntry(
-                traceID: trace.traceID, spanID: trace.spanID, parentSpanID: trace.parentSpanID, activity: Self.activity,
-                callerOIN: caller.value, purpose: question.doelbinding.rawValue, caseNumber: question.zaaknummer,
-                subject: pseudonym.of(PersonKey(value: "b:" + bsn.digits)), outcome: status == nil ? "onbekend" : "bekend", at: now)
+        let entries = bsns.filter { seen.insert($0).inserted }.map { bsn in
+            LoggedAnswerEntry(
+                bsn: bsn,
+                entry: ProcessingLogEntry(
+                    traceID: trace.traceID, spanID: trace.spanID, parentSpanID: trace.parentSpanID, activity: Self.activity,
+                    callerOIN: caller.value, purpose: question.doelbinding.rawValue, caseNumber: question.zaaknummer,
+                    subject: pseudonym.of(PersonKey(value: "b:" + bsn)), outcome: LoggedAnswerEntry.known, at: now))
         }
-        do {
-            try await writer.append(entries)
-        } catch {
-            throw APIProblem(.serviceUnavailable, "processing-log.unavailable", "the processing log cannot be written; no answer is given")
+        let read: DuoStatusAnswerRead
+        if let logged = store.duoStatus as? any LoggedAnswerReading {
+            // Read and log in one statement: an error may have come from either, and either way
+            // the processing is not on record.
+            do { read = try await logged.answerRead(bsns: bsns, logging: entries) } catch { throw Self.logUnavailable }
+        } else {
+            read = try await store.duoStatus.answerRead(bsns: bsns)
+            guard read.extract != nil else { throw Self.noExtract }
+            let known = Set(zip(bsns, read.statuses).compactMap { $1 == nil ? nil : $0 })
+            do {
+                try await writer.append(entries.map { $0.withOutcome(known.contains($0.bsn)) })
+            } catch {
+                throw Self.logUnavailable
+            }
         }
-        return statuses.map { StatusAnswer($0, peildatum: peildatum) }
+        guard let mark = read.extract else { throw Self.noExtract }
+        return read.statuses.map { StatusAnswer($0, peildatum: mark.creationDate.iso) }
+    }
+}
+
+extension LoggedAnswerEntry {
+    /// The entry with the outcome of an answer about a person the store holds (`known`) or not.
+    func withOutcome(_ known: Bool) -> ProcessingLogEntry {
+        ProcessingLogEntry(
+            traceID: entry.traceID, spanID: entry.spanID, parentSpanID: entry.parentSpanID, activity: entry.activity, callerOIN: entry.callerOIN,
+            purpose: entry.purpose, caseNumber: entry.caseNumber, subject: entry.subject, outcome: known ? Self.known : Self.unknown, at: entry.at)
     }
 }

@@ -2,30 +2,38 @@ import Foundation
 import KetenpoortCore
 import Store
 
-/// The reads of the IND's answers, gathered: the questions that arrive while the real-time threads
-/// are busy are read together, in one statement (`bsn = ANY(…)`), when a thread is free. Under load
-/// each answer costs the database a fraction of a statement; alone, an answer is read at once. Each
-/// statement sees one snapshot, so every answer in a group comes from one extract.
+/// The IND's answers, gathered: the questions that arrive while the real-time threads are busy are
+/// read together — and their processing-log entries committed — in one statement, when a thread is
+/// free. Under load each answer costs the database a fraction of a statement and of a commit;
+/// alone, an answer is read at once. A statement sees one snapshot, so every answer in a group
+/// comes from one extract, and its log entries say what was read.
 ///
 /// `@unchecked Sendable`: `waiting` and `isScheduled` are only touched while `lock` is held.
 final class GroupedAnswerReads: @unchecked Sendable {
     private struct Waiting {
         let bsns: [String]
+        let entries: [LoggedAnswerEntry]
         let done: CheckedContinuation<DuoStatusAnswerRead, any Error>
     }
 
     private let engine: PostgresEngine
+    /// This node's name, the processing log's key with the entry's sequence number.
+    private let node: String
     private let lock = NSLock()
     private var waiting: [Waiting] = []
-    /// Whether a read for the waiting questions is queued and not yet started.
+    /// Whether a statement for the waiting questions is queued and not yet started.
     private var isScheduled = false
 
-    init(engine: PostgresEngine) { self.engine = engine }
+    init(engine: PostgresEngine, node: String) {
+        self.engine = engine
+        self.node = node
+    }
 
-    func read(bsns: [String]) async throws -> DuoStatusAnswerRead {
+    /// The statuses of `bsns` and the last extract; `entries` committed with the read (see `LoggedAnswerReading`).
+    func read(bsns: [String], logging entries: [LoggedAnswerEntry]) async throws -> DuoStatusAnswerRead {
         try await withCheckedThrowingContinuation { done in
             let schedule = lock.withLock {
-                waiting.append(Waiting(bsns: bsns, done: done))
+                waiting.append(Waiting(bsns: bsns, entries: entries, done: done))
                 defer { isScheduled = true }
                 return !isScheduled
             }
@@ -36,20 +44,13 @@ final class GroupedAnswerReads: @unchecked Sendable {
                     defer { waiting = [] }
                     return waiting
                 }
-                let bsns = Array(Set(group.flatMap(\.bsns)))
-                // A read is safe to send again: once more when the connection was lost on the way.
-                let read = Result {
-                    do { return try Self.read(bsns, on: connection) } catch {
-                        guard try connection.reconnectIfLost() else { throw error }
-                        return try Self.read(bsns, on: connection)
-                    }
-                }
-                for question in group { question.done.resume(with: read.map { $0.answer(question.bsns) }) }
+                let outcome = Result { try self.read(group, on: connection) }
+                for question in group { question.done.resume(with: outcome.map { $0.answer(question.bsns) }) }
             }
         }
     }
 
-    /// What one statement reads: the last extract and the statuses known.
+    /// What one statement read: the last extract and the statuses known.
     private struct GroupRead {
         let extract: DuoExtractMark?
         let statuses: [String: DuoStatus]
@@ -59,8 +60,29 @@ final class GroupedAnswerReads: @unchecked Sendable {
         }
     }
 
-    private static func read(_ bsns: [String], on connection: PostgresConnection) throws -> GroupRead {
-        let rows = try connection.query(PostgresDuoStatusTransaction.answerQuery, [PostgresArray.text(bsns)], prepare: true)
+    private func read(_ group: [Waiting], on connection: PostgresConnection) throws -> GroupRead {
+        let bsns = Array(Set(group.flatMap(\.bsns)))
+        let entries = group.flatMap(\.entries)
+        let rows: PostgresRows
+        if entries.isEmpty {
+            // Only reads: safe to send again once when the connection was lost on the way.
+            let read = { try connection.query(Self.readQuery, [PostgresArray.text(bsns)], prepare: true) }
+            do { rows = try read() } catch {
+                guard try connection.reconnectIfLost() else { throw error }
+                rows = try read()
+            }
+        } else {
+            // With log entries: never sent twice (the first may have committed).
+            rows = try connection.query(
+                Self.loggedReadQuery,
+                [
+                    PostgresArray.text(bsns), node, PostgresArray.text(entries.map(\.bsn)), PostgresArray.text(entries.map(\.entry.traceID)),
+                    PostgresArray.text(entries.map(\.entry.spanID)), PostgresArray.text(entries.map(\.entry.parentSpanID)),
+                    PostgresArray.text(entries.map(\.entry.activity)), PostgresArray.text(entries.map(\.entry.callerOIN)),
+                    PostgresArray.text(entries.map(\.entry.purpose)), PostgresArray.text(entries.map(\.entry.caseNumber)),
+                    PostgresArray.text(entries.map(\.entry.subject)), PostgresArray.text(entries.map { PostgresTime.text($0.entry.at) }),
+                ], prepare: true)
+        }
         var extract: DuoExtractMark?
         var statuses: [String: DuoStatus] = [:]
         for index in 0..<rows.count {
@@ -73,4 +95,27 @@ final class GroupedAnswerReads: @unchecked Sendable {
         }
         return GroupRead(extract: extract, statuses: statuses)
     }
+
+    /// The last extract (no row before the first) with each status asked (a row of NULLs when none is known).
+    static let readQuery = """
+        WITH e AS (SELECT \(PostgresDuoStatusTransaction.extractColumns) FROM duo_extract ORDER BY sequence DESC LIMIT 1),
+        found AS (SELECT \(PostgresDuoStatusTransaction.columnList) FROM duo_status WHERE bsn = ANY($1::text[]))
+        SELECT e.*, found.* FROM e LEFT JOIN found ON true
+        """
+
+    /// `readQuery`, and — when there is an extract — the log entries inserted with their outcome,
+    /// all in one statement (one snapshot, committed as it ends).
+    static let loggedReadQuery = """
+        WITH e AS (SELECT \(PostgresDuoStatusTransaction.extractColumns) FROM duo_extract ORDER BY sequence DESC LIMIT 1),
+        found AS (SELECT \(PostgresDuoStatusTransaction.columnList) FROM duo_status WHERE bsn = ANY($1::text[])),
+        logged AS (
+            INSERT INTO processing_log (node, trace_id, span_id, parent_span_id, activity, caller_oin, purpose, case_number, subject, outcome, at)
+            SELECT $2, l.trace_id, l.span_id, l.parent_span_id, l.activity, l.caller_oin, l.purpose, l.case_number, l.subject,
+                CASE WHEN EXISTS (SELECT 1 FROM found WHERE found.bsn = l.bsn) THEN '\(LoggedAnswerEntry.known)' ELSE '\(LoggedAnswerEntry.unknown)' END,
+                l.at
+            FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                $12::timestamptz[]) AS l (bsn, trace_id, span_id, parent_span_id, activity, caller_oin, purpose, case_number, subject, at)
+            WHERE EXISTS (SELECT 1 FROM e))
+        SELECT e.*, found.* FROM e LEFT JOIN found ON true
+        """
 }

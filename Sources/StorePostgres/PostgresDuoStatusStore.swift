@@ -5,15 +5,15 @@ import Store
 /// The DUO status store on PostgreSQL: read on the real-time connections (the IND's answers),
 /// written by the ingest on the store's own. Readers see the previous extract until the ingest's
 /// one transaction commits.
-final class PostgresDuoStatusStore: DuoStatusStore {
+final class PostgresDuoStatusStore: DuoStatusStore, LoggedAnswerReading {
     private let reads: PostgresEngine
     private let writes: PostgresEngine
     private let answers: GroupedAnswerReads
 
-    init(reads: PostgresEngine, writes: PostgresEngine) {
+    init(reads: PostgresEngine, writes: PostgresEngine, node: String) {
         self.reads = reads
         self.writes = writes
-        answers = GroupedAnswerReads(engine: reads)
+        answers = GroupedAnswerReads(engine: reads, node: node)
     }
 
     func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
@@ -26,7 +26,12 @@ final class PostgresDuoStatusStore: DuoStatusStore {
 
     /// One statement for the answers waiting together (`GroupedAnswerReads`), one round trip.
     func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead {
-        try await answers.read(bsns: bsns)
+        try await answers.read(bsns: bsns, logging: [])
+    }
+
+    /// The same statement also commits the answers' log entries.
+    func answerRead(bsns: [String], logging entries: [LoggedAnswerEntry]) async throws -> DuoStatusAnswerRead {
+        try await answers.read(bsns: bsns, logging: entries)
     }
 
     func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T {
@@ -45,13 +50,6 @@ struct PostgresDuoStatusTransaction: DuoStatusWriting {
     ]
     static let columnList = columns.joined(separator: ", ")
     static let extractColumns = "sequence, creation_date, file_name, sha256, records, applied_at"
-
-    /// The last extract (no row before the first) with each status asked (a row of NULLs when none is known).
-    static let answerQuery = """
-        SELECT e.*, \(columns.map { "s.\($0)" }.joined(separator: ", "))
-        FROM (SELECT \(extractColumns) FROM duo_extract ORDER BY sequence DESC LIMIT 1) e
-        LEFT JOIN duo_status s ON s.bsn = ANY($1::text[])
-        """
 
     func lastDuoExtract() throws -> DuoExtractMark? {
         try connection.query("SELECT \(Self.extractColumns) FROM duo_extract ORDER BY sequence DESC LIMIT 1").first(Self.extract)

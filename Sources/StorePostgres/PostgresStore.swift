@@ -42,7 +42,7 @@ public final class PostgresStore: Store {
         self.clock = clock
         log = PostgresProcessingLog(
             connection: try PostgresConnection(conninfo: conninfo, password: password, setup: setup), engine: engine, node: node)
-        status = PostgresDuoStatusStore(reads: realtime, writes: engine)
+        status = PostgresDuoStatusStore(reads: realtime, writes: engine, node: node)
     }
 
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async write")

@@ -107,8 +107,8 @@ extension StoreConformance {
         }
     }
 
-    /// A status with every kind of field set or left out.
-    static func duo(_ bsn: String, status: String = "PL", pipInAzc: Bool? = nil, fines: Int = 0) -> DuoStatus {
+    /// A status with every kind of field set or left out (for engine tests too).
+    public static func duo(_ bsn: String, status: String = "PL", pipInAzc: Bool? = nil, fines: Int = 0) -> DuoStatus {
         DuoStatus(
             bsn: bsn, regime: "1", doelgroep: "A", plichtStart: "2024-01-01", termijnEinde: "2027-01-01", status: status, statusdatum: nil,
             leerroute: "B", leerrouteStart: nil, pipDatum: "2024-03-01", pipInAzc: pipInAzc, taalniveau: nil, aantalBoetes: fines,

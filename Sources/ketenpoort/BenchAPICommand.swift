@@ -10,7 +10,7 @@ import Sealing
 /// `ketenpoort bench-api`: the IND status query API under load. The gateway runs as a second
 /// process (`ketenpoort run`) over a status store of the national population; this process
 /// drives it over keep-alive mutual TLS: a fixed rate (latency measured from when each question
-/// was due), then as fast as it answers, then rising rates until p99 passes the limit.
+/// was due), then rising rates until p99 passes the limit, then as fast as it answers.
 /// With `--during-sync` or `--during-duo` it measures, at one fixed rate, how the answers fare
 /// before, while and after a partner's file is delivered to the gateway's HTTPS inbox.
 struct BenchAPICommand: AsyncParsableCommand {
@@ -137,19 +137,26 @@ struct BenchAPICommand: AsyncParsableCommand {
                     result.latency(quantile: 0.5), result.latency(quantile: 0.99), result.latencies.last ?? 0, result.failures, result.requests))
         }
         _ = measure(nil, seconds: 2)  // warm-up: connections, caches
-        report(String(format: "fixed rate %.0f/s", rate), measure(rate, seconds: seconds))
-        report("as fast as it answers (\(connections) connections)", measure(nil, seconds: seconds))
+        let fixed = measure(rate, seconds: seconds)
+        report(String(format: "fixed rate %.0f/s", rate), fixed)
+        func holds(_ result: LoadGenerator.Result, at rate: Double) -> Bool {
+            result.failures == 0 && result.rate >= rate * 0.97 && result.latency(quantile: 0.99) < p99Limit
+        }
+        // Rising from the fixed rate when it held, else from half of it.
         var sustainable = 0.0
-        var next = rate
+        var next = holds(fixed, at: rate) ? rate : (rate / 2 / 50).rounded() * 50
         while true {
             let result = measure(next, seconds: max(3, seconds / 2))
-            let holds = result.failures == 0 && result.rate >= next * 0.97 && result.latency(quantile: 0.99) < p99Limit
-            report(String(format: "rising: %.0f/s %@", next, holds ? "holds" : "does not hold"), result)
-            guard holds else { break }
+            let held = holds(result, at: next)
+            report(String(format: "rising: %.0f/s %@", next, held ? "holds" : "does not hold"), result)
+            guard held else { break }
             sustainable = next
-            next *= 1.25
+            next = (next * 1.1 / 50).rounded() * 50  // steps of 10 %, in round figures
         }
         print(String(format: "  highest sustainable rate (p99 < %.1f ms, no failures): %.0f questions/s", p99Limit, sustainable))
+        // Last: an overload's wake (a backlog of log entries to checkpoint or vacuum) would
+        // otherwise be measured as the next phase's latency.
+        report("as fast as it answers (\(connections) connections)", measure(nil, seconds: seconds))
     }
 
     /// Writes node `node`'s configuration (the workspace's, on its own port and, on PostgreSQL, in
