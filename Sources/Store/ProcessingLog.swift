@@ -16,4 +16,9 @@ public protocol ProcessingLog: Sendable {
     func processings(subject: String) throws -> [ProcessingLogEntry]
     /// Every processing of `subject`, read on a thread of the engine's.
     func processings(subject: String) async throws -> [ProcessingLogEntry]
+    /// Throws when an entry could not be committed now — checked without writing one (the
+    /// readiness probe): SQLite takes the log file's write lock and lets go; PostgreSQL asks whether
+    /// the gateway role may insert and the server takes writes.
+    @available(*, noasync, message: "blocks the calling thread: run it on a thread of its own")
+    func checkWritable() throws
 }

@@ -46,6 +46,21 @@ final class PostgresProcessingLog: ProcessingLog, @unchecked Sendable {
         }
     }
 
+    func checkWritable() throws {
+        let (mayInsert, standby) = try lock.withLock {
+            try connection.statement(isIdempotent: true) { connection in
+                try connection.query(
+                    "SELECT has_table_privilege(current_user, 'processing_log', 'INSERT') AS may_insert, pg_is_in_recovery() AS standby"
+                ).first { (try $0["may_insert"] as Bool, try $0["standby"] as Bool) } ?? (false, true)
+            }
+        }
+        guard mayInsert, !standby else {
+            throw KetenpoortError(
+                .storeUnavailable,
+                mayInsert ? "PostgreSQL is a standby: it takes no writes" : "the gateway role may not insert into the processing log")
+        }
+    }
+
     func processings(subject: String) throws -> [ProcessingLogEntry] {
         try engine.transaction(readOnly: true) { try Self.processings(subject: subject, on: $0) }
     }

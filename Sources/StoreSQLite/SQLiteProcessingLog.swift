@@ -63,6 +63,13 @@ public final class SQLiteProcessingLog: ProcessingLog {
         try? file.boundLog(to: logLimit)
     }
 
+    public func checkWritable() throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            try db.execute(sql: "ROLLBACK")
+        }
+    }
+
     public func processings(subject: String) throws -> [ProcessingLogEntry] {
         try pool.read { db in try Self.processings(subject: subject, in: db) }
     }

@@ -136,16 +136,10 @@ struct BenchSyncCommand: AsyncParsableCommand {
     /// Waits (at most 30 s) until the receiver process accepts connections.
     static func waitForReceiver(port: Int) async throws {
         for _ in 0..<300 {
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            let connected = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            if let socket = LoopbackPort.connect(to: port) {
+                close(socket)
+                return
             }
-            close(socket)
-            if connected { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw ValidationError("the receiver did not start within 30 s")

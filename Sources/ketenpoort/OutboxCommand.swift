@@ -42,8 +42,17 @@ struct OutboxCommand: ParsableCommand {
             let runtime = try gateway.runtime()
             switch try DeadLetters(store: runtime.store, audit: runtime.auditChain(), clock: runtime.clock).resend(batch) {
             case .resent: break
-            case .unknown: throw ValidationError("no batch '\(batch)' in the outbox")
-            case .refused(let status): throw ValidationError("batch \(batch) is \(status.rawValue): only dead-lettered batches are re-sent")
+            case .unknown:
+                FileHandle.standardError.write(
+                    Data("ketenpoort: no batch '\(batch)' in the outbox; `ketenpoort outbox list` shows what it holds\n".utf8))
+                throw ExitCode.failure
+            case .refused(let status):
+                let line =
+                    status == .delivered
+                    ? "batch \(batch) was delivered already: nothing to resend (`ketenpoort audit` and the receipt prove it)"
+                    : "batch \(batch) is \(status.rawValue): only a dead-lettered batch is resent; a pending one goes out by itself"
+                FileHandle.standardError.write(Data("ketenpoort: \(line)\n".utf8))
+                throw ExitCode.failure
             }
             print("\(batch) is pending again; `ketenpoort deliver` (or the running gateway) sends it")
         }

@@ -35,6 +35,7 @@ struct RunCommand: AsyncParsableCommand {
         let checkpointer = try StoreCheckpointer(store: runtime.store)
         let anchor = AuditAnchor(store: runtime.store, chain: runtime.auditChain())
         let retention = RetentionWatch(retention: runtime.dataRetention())
+        let health = runtime.healthServer()
         let group = ServiceGroup(
             configuration: .init(
                 // Stopped in reverse order, each after the one before has ended: the API first, then
@@ -43,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
                 services: (checkpointer.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(service: anchor), .init(service: client), .init(service: writer), .init(service: delivery),
                     .init(service: scheduler), .init(service: server), .init(service: watch), .init(service: retention),
-                ],
+                ] + (health.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("gateway running", metadata: ["schedules": "\(entries.count)"])
         try await group.run()

@@ -14,6 +14,22 @@ struct IncidentsCLITests {
         try CLI.run(arguments + ["--config", fixture.directory.file("ketenpoort.yaml").path], environment: environment)
     }
 
+    @Test("outbox resend of a delivered batch, or of one the outbox does not hold, says so in one line with exit 1")
+    func resendRefused() throws {
+        let fixture = try MisdeliveryTests.deliveredNight()
+        defer { fixture.directory.remove() }
+        let batch = try #require(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.first)
+        let delivered = try Self.run(fixture, ["outbox", "resend", batch.id.value])
+        #expect(delivered.status == 1, "\(delivered)")
+        #expect(
+            delivered.stderr
+                == "ketenpoort: batch \(batch.id) was delivered already: nothing to resend (`ketenpoort audit` and the receipt prove it)\n")
+        let unknown = try Self.run(fixture, ["outbox", "resend", "coa-gemeenten-20261122-GM9999-1"])
+        #expect(unknown.status == 1, "\(unknown)")
+        #expect(unknown.stderr.hasSuffix("`ketenpoort outbox list` shows what it holds\n") && !unknown.stderr.contains("Usage"))
+        #expect(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.contains { $0.id == batch.id }, "nothing changed")
+    }
+
     @Test("report misdelivery, list with the deadline, assess, refuse a wrong step, export without BSN or name")
     func incidents() throws {
         let fixture = try MisdeliveryTests.deliveredNight()

@@ -89,7 +89,11 @@ struct LoggedAnswerTests {
             #expect(try await store.processingLog.processings(subject: "p").isEmpty)
         }
         try await Self.withStore { store, database in
+            try await Self.onThread { try store.processingLog.checkWritable() }
             try database.server.superuser("REVOKE INSERT ON processing_log FROM ketenpoort_gateway", database: database.name)
+            await #expect(throws: KetenpoortError(.storeUnavailable, ""), "the readiness probe sees it too") {
+                try await Self.onThread { try store.processingLog.checkWritable() }
+            }
             await #expect(throws: (any Error).self) {
                 try await Self.logged(store).answerRead(bsns: [Self.known], logging: [Self.entry(Self.known, subject: "p", case: 1)])
             }

@@ -53,6 +53,11 @@ public struct AuditEvent: Sendable, Equatable {
         Self(kind: "batch.resent", payload: AuditPayload(["batch": .text(batch.value)]))
     }
 
+    /// A node put in or taken out of maintenance mode (its readiness probe drains it), by whom.
+    public static func maintenance(on: Bool, node: String, operator name: String) -> Self {
+        Self(kind: on ? "maintenance.on" : "maintenance.off", payload: AuditPayload(["node": .text(node), "operator": .text(name)]))
+    }
+
     /// An incident opened: counts and categories, not the pseudonyms.
     public static func incidentCreated(_ incident: IncidentRecord) -> Self {
         var fields: [String: AuditPayload.Value] = [

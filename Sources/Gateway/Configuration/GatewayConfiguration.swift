@@ -94,6 +94,8 @@ public struct GatewayConfiguration: Sendable {
     public let checkpointEvery: Int
     /// The CBS statistics deliveries (`cbs:`), when configured.
     public var cbs: CbsSettings? = nil
+    /// The health port (`health:`), when configured.
+    public var health: HealthSettings? = nil
     public let source: URL
 
     /// Loads and checks `url`.
@@ -219,6 +221,7 @@ public struct GatewayConfiguration: Sendable {
             schedules: schedules, delivery: delivery, server: server, checkpointEvery: checkpointEvery,
             cbs: try root["cbs"].map { try CbsSettings(node: $0, path: path) },
             source: url)
+        configuration.health = try root["health"].map { try HealthSettings(node: $0) }
         if let seconds = try root["scheduler"]?["leaseSeconds"]?.int() {
             guard seconds >= 3 else {
                 throw try root.required("scheduler").required("leaseSeconds").error("must be at least 3 seconds", code: .configurationInvalid)
