@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import KetenpoortTesting
 import Testing
 
@@ -24,5 +25,49 @@ struct DeployTests {
         let security = try await Self.analyze(["security", "--offline=true", "--threshold=20"])
         #expect(security.status == 0, "\(security)")
         #expect(security.stdout.contains("Overall exposure level for ketenpoort.service"), "\(security)")
+    }
+}
+
+/// The Kubernetes manifests.
+extension DeployTests {
+    static let manifests = Repository.root.appendingPathComponent("deploy/kubernetes")
+
+    static func manifestFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: manifests.path).filter { $0.hasSuffix(".yaml") }.sorted().map {
+            manifests.appendingPathComponent($0).path
+        }
+    }
+
+    @Test("the Kubernetes manifests are valid for Kubernetes 1.30 (kubernetes-validate, strict)")
+    func kubernetesValid() async throws {
+        let validate = try await PythonTool.executable("kubernetes-validate", of: "kubernetes-validate")
+        let result = try await PythonTool.run(validate, ["--strict", "--kubernetes-version", "1.30.0"] + (try Self.manifestFiles()))
+        #expect(result.status == 0, "\(result)")
+    }
+
+    @Test("checkov finds no failed check in the Kubernetes manifests (a skipped one says why, in place)")
+    func checkovClean() async throws {
+        let checkov = try await PythonTool.executable("checkov", of: "checkov")
+        let result = try await PythonTool.run(
+            checkov, ["--directory", Self.manifests.path, "--framework", "kubernetes", "--quiet", "--compact", "--output", "cli", "--skip-download"])
+        #expect(result.status == 0, "\(result)")
+    }
+
+    @Test("the ConfigMap's ketenpoort.yaml is a configuration the gateway loads: several nodes on PostgreSQL, health probes on")
+    func configMapLoads() throws {
+        let text = try String(contentsOf: Self.manifests.appendingPathComponent("configmap.yaml"), encoding: .utf8)
+        let marker = "  ketenpoort.yaml: |\n"
+        let body = try #require(text.range(of: marker)).upperBound
+        let yaml = text[body...].split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasPrefix("    ") ? $0.dropFirst(4) : $0 }
+            .joined(separator: "\n")
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        try yaml.write(to: directory.file("ketenpoort.yaml"), atomically: true, encoding: .utf8)
+        let configuration = try GatewayConfiguration.load(contentsOf: directory.file("ketenpoort.yaml"))
+        guard case .postgres = configuration.store.engine else {
+            Issue.record("the manifests' nodes share one PostgreSQL")
+            return
+        }
+        #expect(configuration.health?.port == 8081 && configuration.server.port == 8443)
     }
 }
