@@ -12,6 +12,7 @@ import Store
 /// file) are moved over once, when the file is created.
 public final class SQLiteDuoStatusStore: DuoStatusStore {
     private let file: SQLiteSideFile
+    var pool: DatabasePool { file.pool }
     public var path: String { file.path }
 
     /// Opens (or creates) the status store of the store at `storePath`; `legacy` is the store itself.
