@@ -1,3 +1,5 @@
+import Foundation
+import Gateway
 import HTTPTypes
 import Hummingbird
 import KetenpoortCore
@@ -13,6 +15,7 @@ struct APIGuardMiddleware: RouterMiddleware {
     let allowed: AllowedMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
         var response: Response
         if BSN.occurs(in: request.uri.path.utf8) || BSN.occurs(in: (request.uri.query ?? "").utf8) {
             response = APIProblem.badRequest("request.bsn-in-url", "a BSN may not be sent in the URL; send it in the body").problem.response()
@@ -34,6 +37,10 @@ struct APIGuardMiddleware: RouterMiddleware {
             }
         }
         APIResponseHeaders.add(to: &response.headers)
+        // The route's pattern (`/api/inbox/v1/{contract}`), never the path asked.
+        Telemetry.apiRequest(
+            route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: response.status.code,
+            duration: ContinuousClock.now - started)
         return response
     }
 }

@@ -3,12 +3,15 @@ import Exchanges
 import Foundation
 import KetenpoortCore
 import Logging
+import Prometheus
 
 /// The gateway's inbound HTTPS, built from its runtime: the API (IND status questions, subject
 /// access, incidents) and the inbox.
 extension GatewayRuntime {
     /// The gateway's HTTPS API (the IND status questions), writing through `writer`.
-    public func gatewayServer(writer: ProcessingLogWriter, logger: Logger = Logger(label: "ketenpoort.api")) throws -> GatewayServer {
+    public func gatewayServer(
+        writer: ProcessingLogWriter, metricsRegistry: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "ketenpoort.api")
+    ) throws -> GatewayServer {
         let identity = configuration.identity
         return GatewayServer(
             configuration: .init(
@@ -16,7 +19,7 @@ extension GatewayRuntime {
                 trustedCA: identity.caBundle, openAPIDocument: workspace.statusAPIDocument),
             registry: configuration.registry,
             api: StatusQueryAPI(store: store, writer: writer, pseudonym: try subjectPseudonym(), clock: clock),
-            incidents: incidentRegister(), inbox: try gatewayInbox(), producers: inboxProducers(), logger: logger)
+            incidents: incidentRegister(), inbox: try gatewayInbox(), producers: inboxProducers(), metricsRegistry: metricsRegistry, logger: logger)
     }
 
     /// The HTTPS inbox: which contracts' files it takes, and what it does with each (what the

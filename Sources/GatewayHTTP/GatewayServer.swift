@@ -8,6 +8,7 @@ import HummingbirdTLS
 import KetenpoortCore
 import Logging
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 import Store
 
@@ -48,12 +49,16 @@ public struct GatewayServer: Service {
     /// The role that produces each contract's files (who may deliver them to the inbox).
     let producers: [String: Role]
     let logger: Logger
+    /// Where `ketenpoort run` has swift-metrics record (nil: in-process servers of tests, whose
+    /// `/metrics` shows the store's gauges only).
+    let metricsRegistry: PrometheusCollectorRegistry?
     private let readiness = ServerReadiness()
 
     public init(
         configuration: Configuration, registry: PartyRegistry, api: StatusQueryAPI, incidents: IncidentRegister, inbox: GatewayInbox? = nil,
-        producers: [String: Role] = [:], logger: Logger = Logger(label: "ketenpoort.api")
+        producers: [String: Role] = [:], metricsRegistry: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "ketenpoort.api")
     ) {
+        self.metricsRegistry = metricsRegistry
         self.configuration = configuration
         self.registry = registry
         self.api = api
@@ -120,7 +125,10 @@ public struct GatewayServer: Service {
     private func metrics(_ context: MutualTLSRequestContext) async -> Response {
         do {
             _ = try await caller(context, allowed: Role.allCases, asking: "the metrics")
-            let text = try await GatewayMetrics(store: api.store, register: incidents, clock: api.clock).text()
+            let text = try await GatewayMetrics(
+                store: api.store, register: incidents, clock: api.clock, registry: metricsRegistry ?? PrometheusCollectorRegistry(),
+                recipients: registry.parties.filter { $0.endpoint != nil }.map(\.party.id), certificate: configuration.certificateChain
+            ).text()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         } catch let problem as APIProblem {
             return problem.problem.response()

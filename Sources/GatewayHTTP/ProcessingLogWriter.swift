@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import KetenpoortCore
 import Logging
 import ServiceLifecycle
@@ -89,8 +90,10 @@ public final class ProcessingLogWriter: Service, @unchecked Sendable {
             condition.unlock()
             do {
                 let started = ContinuousClock.now
-                try log.append(group.flatMap(\.entries))
+                let entries = group.flatMap(\.entries)
+                try log.append(entries)
                 let took = ContinuousClock.now - started
+                Telemetry.processingLogCommit(took, entries: entries.count)
                 if took > Self.slowCommit {
                     logger.notice(
                         "slow processing-log commit",

@@ -68,7 +68,9 @@ public struct StatusQueryAPI: Sendable {
         if let logged = store.duoStatus as? any LoggedAnswerReading {
             // Read and log in one statement: an error may have come from either, and either way
             // the processing is not on record.
+            let started = ContinuousClock.now
             do { read = try await logged.answerRead(bsns: bsns, logging: entries) } catch { throw Self.logUnavailable }
+            Telemetry.processingLogCommit(ContinuousClock.now - started, entries: entries.count)
         } else {
             read = try await store.duoStatus.answerRead(bsns: bsns)
             guard read.extract != nil else { throw Self.noExtract }

@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
             entries: entries, store: runtime.store, clock: runtime.clock, leaseDuration: runtime.configuration.scheduleLeaseDuration,
             audit: runtime.auditChain())
         let writer = ProcessingLogWriter(log: runtime.store.processingLog)
-        let server = try runtime.gatewayServer(writer: writer)
+        let server = try runtime.gatewayServer(writer: writer, metricsRegistry: GatewayMetrics.bootstrapRegistry())
         let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())
         let checkpointer = try StoreCheckpointer(store: runtime.store)
         let anchor = AuditAnchor(store: runtime.store, chain: runtime.auditChain())

@@ -26,32 +26,15 @@ struct HealthProbeTests {
 
     @Test("ready when every check passes; maintenance on drains the node (503, Retry-After) while it stays live; off makes it ready again")
     func readyAndMaintenance() async throws {
-        let directory = try TempDirectory()
-        defer { directory.remove() }
-        let port = try LoopbackPort.free()
-        let healthPort = try LoopbackPort.free()
-        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(port)")
-        yaml += "\nhealth: { port: \(healthPort), certificateDays: 14, minFreeMiB: 1 }\n"
-        let config = directory.file("ketenpoort.yaml")
-        try yaml.write(to: config, atomically: true, encoding: .utf8)
-        let configuration = try GatewayConfiguration.load(contentsOf: config)
-        let pki = directory.file("var/pki")
-        _ = try DevPKI.initialize(directory: pki, parties: try configuration.devIdentities(), now: Date())
-        let gateway = try CLI.launch(["run", "--config", config.path])
-        defer { if gateway.isRunning { kill(gateway.processIdentifier, SIGKILL) } }
-
-        func get(_ path: String) async -> HTTPResponse? { await PlainHTTPGet.get(port: healthPort, path: path) }
+        let gateway = try RunningGateway.start()
+        defer { if gateway.process.isRunning { kill(gateway.process.processIdentifier, SIGKILL) } }
+        let config = gateway.config, configuration = gateway.configuration
+        func get(_ path: String) async -> HTTPResponse? { await PlainHTTPGet.get(port: gateway.healthPort, path: path) }
         func ready() async throws -> (HTTPResponse, Probe) {
             let response = try #require(await get("/health/ready"))
             return (response, try JSONDecoder().decode(Probe.self, from: response.body))
         }
-        var live = await get("/health/live")
-        for _ in 0..<200 where live?.status != 200 {
-            try await Task.sleep(for: .milliseconds(100))
-            live = await get("/health/live")
-        }
-        #expect(live?.status == 200, "the node answers its liveness probe once it runs")
+        #expect(try await gateway.waitUntilLive(), "the node answers its liveness probe once it runs")
 
         let (first, probe) = try await ready()
         #expect(first.status == 200 && probe.status == "ready")
@@ -74,8 +57,6 @@ struct HealthProbeTests {
         #expect(off.status == 0, "\(off)")
         #expect(try await ready().0.status == 200)
 
-        gateway.terminate()
-        #expect(await CLI.exitStatus(of: gateway) == 0)
         let store = try SQLiteStore(path: configuration.store.path.path)
         let kinds = try await store.read { tx in
             var kinds: [String] = []
@@ -83,5 +64,6 @@ struct HealthProbeTests {
             return kinds
         }
         #expect(kinds.filter { $0.hasPrefix("maintenance.") } == ["maintenance.on", "maintenance.off"], "each change is on the audit chain")
+        #expect(await gateway.stop() == 0)
     }
 }

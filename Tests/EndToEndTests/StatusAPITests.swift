@@ -209,9 +209,9 @@ struct StatusAPITests {
             let url = URL(string: "https://127.0.0.1:\(fixture.port)/metrics")!
             let response = try await fixture.client.get(url: url, tls: fixture.tls(as: "cbs"), timeout: .seconds(30))
             #expect(response.status == 200)
-            #expect(response.text.contains("ketenpoort_incidents_open 1\n"))
-            #expect(response.text.contains("ketenpoort_incidents_unassessed_48h 0\n"))
-            #expect(response.text.contains("ketenpoort_outbox_dead_lettered 0\n"))
+            #expect(response.text.contains("ketenpoort_incidents_open 1.0\n"))
+            #expect(response.text.contains("ketenpoort_incidents_unassessed_48h 0.0\n"))
+            #expect(response.text.contains(#"ketenpoort_outbox_dead_lettered{recipient="gm0363"} 0.0"#))
             for bsn in StatusAPIFixture.allBSNs { #expect(!response.text.contains(bsn)) }
         }
     }

@@ -121,6 +121,7 @@ extension DeliveryWorker {
             if status == .deadLettered { try audit.append(.deadLettered(batch: batch.id, attempts: number, reason: reason ?? "refused"), in: tx) }
             if let impersonation { try IncidentRegister(audit: audit).recipientIdentityRefused(batch: batch, refusal: impersonation.reason, in: tx) }
         }
+        Telemetry.deliveryAttempt(recipient: batch.recipient, outcome: outcome, seconds: clock.now().timeIntervalSince(attempt.at))
     }
 
     private func post(_ batch: OutboxBatch) async throws -> HTTPResponse {

@@ -110,6 +110,7 @@ public struct Scheduler: Service {
             logger.error("scheduled run failed", metadata: ["schedule": "\(name)", "error": "\(error)"])
         }
         renewal.cancel()
+        Telemetry.jobRun(job: name, outcome: outcome, seconds: clock.now().timeIntervalSince(started))
         do {
             let (clock, audit, holder, outcome) = (self.clock, self.audit, self.holder, outcome)
             try await fenced.write { tx in
