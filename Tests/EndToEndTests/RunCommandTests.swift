@@ -62,4 +62,15 @@ struct RunCommandTests {
         let store = try SQLiteStore(path: configuration.store.path.path)
         #expect(try await store.read { try $0.lastCheckpoint() }?.seq == entry.seq)
     }
+
+    @Test("with no schedules (files only through the inbox) it keeps serving until SIGTERM, and then stops cleanly")
+    func servesWithoutSchedules() async throws {
+        let gateway = try RunningGateway.start(withSchedules: false)
+        defer { if gateway.process.isRunning { kill(gateway.process.processIdentifier, SIGKILL) } }
+        #expect(gateway.configuration.schedules.isEmpty)
+        #expect(try await gateway.waitUntilLive())
+        #expect(await PlainHTTPGet.get(port: gateway.healthPort, path: "/health/ready")?.status == 200)
+        #expect(gateway.process.isRunning, "a gateway without schedules is still running once it answers")
+        #expect(await gateway.stop() == 0)
+    }
 }

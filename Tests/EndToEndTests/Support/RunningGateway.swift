@@ -5,6 +5,7 @@ import HTTPClient
 import KetenpoortCore
 import KetenpoortTesting
 import Sealing
+import Testing
 
 /// `ketenpoort run` as an operator starts it: the repository's configuration on free ports, with
 /// the dev PKI and a health port, in a folder of its own.
@@ -17,12 +18,18 @@ struct RunningGateway {
     let healthPort: Int
     let process: Process
 
-    static func start() throws -> RunningGateway {
+    /// Starts it; `withSchedules: false` leaves the configuration's schedules out (a node that
+    /// takes its files only through the HTTPS inbox).
+    static func start(withSchedules: Bool = true) throws -> RunningGateway {
         let directory = try TempDirectory()
         let port = try LoopbackPort.free(), healthPort = try LoopbackPort.free()
         var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
         yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(port)")
         yaml += "\nhealth: { port: \(healthPort), certificateDays: 14, minFreeMiB: 1 }\n"
+        if !withSchedules {
+            let block = try #require(yaml.range(of: #"\nschedules:\n(  .*\n)+"#, options: .regularExpression))
+            yaml.replaceSubrange(block, with: "\nschedules: []\n")
+        }
         let config = directory.file("ketenpoort.yaml")
         try yaml.write(to: config, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfiguration.load(contentsOf: config)
