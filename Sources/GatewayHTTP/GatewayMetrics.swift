@@ -25,8 +25,8 @@ public struct GatewayMetrics: Sendable {
         let now = clock.now()
         let (states, pending, deadLettered) = try await store.read { [register] tx in
             (
-                try register.states(includeClosed: false, in: tx), try tx.schedule(status: .pending),
-                try tx.schedule(status: .deadLettered)
+                try register.states(includeClosed: false, in: tx), try tx.outboxDepth(status: .pending),
+                try tx.outboxDepth(status: .deadLettered)
             )
         }
         func gauge(_ name: String, _ help: String, _ value: Int, labels: [(String, String)] = []) {
@@ -39,14 +39,17 @@ public struct GatewayMetrics: Sendable {
         gauge(
             "ketenpoort_incidents_notification_overdue", "Incidents past the 72-hour AP notification deadline.",
             states.filter { $0.deadline.isOverdue(at: now) }.count)
-        let waiting = Dictionary(grouping: pending, by: \.recipient), dead = Dictionary(grouping: deadLettered, by: \.recipient)
+        let waiting = Dictionary(uniqueKeysWithValues: pending.map { ($0.recipient, $0) })
+        let dead = Dictionary(uniqueKeysWithValues: deadLettered.map { ($0.recipient, $0) })
         for recipient in Set(recipients).union(waiting.keys).union(dead.keys).sorted() {
+            let labels = [("recipient", recipient)]
+            gauge("ketenpoort_outbox_pending", "Batches waiting for delivery, per recipient.", waiting[recipient]?.batches ?? 0, labels: labels)
             gauge(
-                "ketenpoort_outbox_pending", "Batches waiting for delivery, per recipient.", waiting[recipient]?.count ?? 0,
-                labels: [("recipient", recipient)])
+                "ketenpoort_outbox_oldest_pending_seconds", "Seconds since the oldest batch waiting for delivery was sealed, per recipient.",
+                waiting[recipient].map { Int(now.timeIntervalSince($0.oldestCreatedAt)) } ?? 0, labels: labels)
             gauge(
-                "ketenpoort_outbox_dead_lettered", "Batches dead-lettered, waiting for an operator, per recipient.", dead[recipient]?.count ?? 0,
-                labels: [("recipient", recipient)])
+                "ketenpoort_outbox_dead_lettered", "Batches dead-lettered, waiting for an operator, per recipient.", dead[recipient]?.batches ?? 0,
+                labels: labels)
         }
         if let expiry = try? PEMFiles.loadCertificates(certificate).first?.notValidAfter {
             gauge(

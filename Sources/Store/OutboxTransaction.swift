@@ -20,6 +20,8 @@ public protocol OutboxTransaction {
     func batches(status: BatchStatus?) throws -> [OutboxBatch]
     /// The ids and due times of the batches with `status`, without their payloads (cheap to list).
     func schedule(status: BatchStatus) throws -> [BatchDue]
+    /// Per recipient, how many batches have `status` and when the oldest of them was sealed (metrics).
+    func outboxDepth(status: BatchStatus) throws -> [OutboxDepth]
     /// Puts a dead-lettered (or pending) batch back in line, due at `at`, with its attempts counted afresh.
     func requeue(batch: BatchID, at: Date) throws
     /// Records a delivery attempt and the batch's new status (a batch no longer pending — recalled

@@ -60,6 +60,13 @@ extension PostgresTransaction {
         ).map(Self.due)
     }
 
+    func outboxDepth(status: BatchStatus) throws -> [OutboxDepth] {
+        try query(
+            "SELECT recipient, count(*) AS n, min(created_at) AS oldest FROM batch WHERE status = $1 GROUP BY recipient ORDER BY recipient",
+            [status.rawValue]
+        ).map { row in OutboxDepth(recipient: try row["recipient"], batches: try row["n"], oldestCreatedAt: try row["oldest"]) }
+    }
+
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws {
         try query(
             "INSERT INTO attempt (batch, at, http_status, error, receipt) VALUES ($1, $2, $3, $4, $5)",

@@ -184,6 +184,15 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
         }
     }
 
+    func outboxDepth(status: BatchStatus) throws -> [OutboxDepth] {
+        try Row.fetchAll(
+            db, sql: "SELECT recipient, count(*) AS n, min(created_at) AS oldest FROM batch WHERE status = ? GROUP BY recipient ORDER BY recipient",
+            arguments: [status.rawValue]
+        ).map { row in
+            OutboxDepth(recipient: row["recipient"], batches: row["n"], oldestCreatedAt: Date(timeIntervalSince1970: row["oldest"]))
+        }
+    }
+
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws {
         try db.execute(
             sql: "INSERT INTO attempt (batch, at, http_status, error, receipt) VALUES (?, ?, ?, ?, ?)",

@@ -25,6 +25,27 @@ extension StoreConformance {
             #expect(try await store.read { try $0.payload(of: "b1") } == payload)
             #expect(try await store.read { try $0.batches(status: .pending) }.isEmpty)
         },
+        ConformanceCheck("outbox depth: per recipient, the batches of a status and when the oldest was sealed") { store, _, _ in
+            try await store.write { tx in
+                for (id, recipient, created) in [("a1", "gm0363", 300.0), ("a2", "gm0363", 100.0), ("b1", "gm0014", 200.0), ("b2", "gm0014", 50.0)] {
+                    let batch = Samples.batch(BatchID(id), createdAt: created, recipient: recipient)
+                    try tx.insertBatch(batch, payload: Data("<Kennisgevingen/>".utf8))
+                }
+                try tx.recordAttempt(
+                    DeliveryAttempt(batch: "b2", at: Date(), httpStatus: 400, error: "HTTP 400", receipt: nil), status: .deadLettered,
+                    nextAttemptAt: nil)
+            }
+            #expect(
+                try await store.read { try $0.outboxDepth(status: .pending) } == [
+                    OutboxDepth(recipient: "gm0014", batches: 1, oldestCreatedAt: Date(timeIntervalSince1970: 200)),
+                    OutboxDepth(recipient: "gm0363", batches: 2, oldestCreatedAt: Date(timeIntervalSince1970: 100)),
+                ])
+            #expect(
+                try await store.read { try $0.outboxDepth(status: .deadLettered) } == [
+                    OutboxDepth(recipient: "gm0014", batches: 1, oldestCreatedAt: Date(timeIntervalSince1970: 50))
+                ])
+            #expect(try await store.read { try $0.outboxDepth(status: .delivered) }.isEmpty)
+        },
         ConformanceCheck("a payload larger than a part is kept in parts and read back exactly") { store, _, _ in
             let payload = Data((0..<(OutboxBatch.payloadPartSize * 2 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
             try await store.write { try $0.insertBatch(Samples.batch("big", payload: payload), payload: payload) }

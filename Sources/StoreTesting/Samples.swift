@@ -7,9 +7,11 @@ enum Samples {
     static let person = PersonKey(vnummer: "1234567890", bsn: "123456782")!
     static let day = CalendarDate(year: 2026, month: 11, day: 22)!
 
-    static func batch(_ id: BatchID, payload: Data = Data("<Kennisgevingen/>".utf8), createdAt: TimeInterval = 100) -> OutboxBatch {
+    static func batch(
+        _ id: BatchID, payload: Data = Data("<Kennisgevingen/>".utf8), createdAt: TimeInterval = 100, recipient: String = "gm0363"
+    ) -> OutboxBatch {
         OutboxBatch(
-            id: id, recipient: "gm0363", recipientOIN: "00000001002220647000", contract: "gemeente-kennisgeving", contentType: "application/xml",
+            id: id, recipient: recipient, recipientOIN: "00000001002220647000", contract: "gemeente-kennisgeving", contentType: "application/xml",
             createdAt: Date(timeIntervalSince1970: createdAt), recordCount: 2, merkleRoot: "ab", recordHashes: ["01", "02"],
             payloadBytes: payload.count, signature: "h..s")
     }

@@ -34,6 +34,7 @@ struct MetricsEndpointTests {
             "\(text)")
         #expect(names.contains("ketenpoort_api_request_duration_seconds_bucket"))
         #expect(text.contains(#"ketenpoort_outbox_pending{recipient="gm0363"} 0.0"#))
+        #expect(text.contains(#"ketenpoort_outbox_oldest_pending_seconds{recipient="gm0363"} 0.0"#))
         #expect(names.contains("ketenpoort_certificate_expiry_seconds"))
         // Label values: party ids, routes, outcomes, status codes — never a BSN or another 9-digit number.
         let labelValues = samples.flatMap { sample in

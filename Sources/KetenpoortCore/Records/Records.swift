@@ -266,3 +266,16 @@ public struct RunRecord: Sendable, Equatable {
         self.report = report
     }
 }
+
+/// How many batches of one status wait for one recipient, and since when the oldest.
+public struct OutboxDepth: Sendable, Equatable {
+    public let recipient: String
+    public let batches: Int
+    public let oldestCreatedAt: Date
+
+    public init(recipient: String, batches: Int, oldestCreatedAt: Date) {
+        self.recipient = recipient
+        self.batches = batches
+        self.oldestCreatedAt = oldestCreatedAt
+    }
+}
