@@ -31,7 +31,7 @@ extension GatewayRuntime {
                     return "reachable; last audit checkpoint \(checkpoint.map(String.init) ?? "none")"
                 },
                 .init("processing-log") {
-                    try await Self.onThread { try store.processingLog.checkWritable() }
+                    try await OwnThread.run { try store.processingLog.checkWritable() }
                     return "writable"
                 },
                 .init("certificate") {
@@ -64,12 +64,5 @@ extension GatewayRuntime {
                     return "\(free >> 20) MiB free"
                 },
             ], maintenance: { maintenance.since })
-    }
-
-    /// Runs blocking work on a thread of its own, off Swift's cooperative pool.
-    static func onThread(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            Thread { done.resume(with: Result { try body() }) }.start()
-        }
     }
 }

@@ -38,7 +38,7 @@ final class GroupedAnswerReads: @unchecked Sendable {
                 return !isScheduled
             }
             guard schedule else { return }
-            engine.submitStatement { [self] connection in
+            engine.submit { [self] connection in
                 let group = lock.withLock {
                     isScheduled = false
                     defer { waiting = [] }
@@ -63,18 +63,13 @@ final class GroupedAnswerReads: @unchecked Sendable {
     private func read(_ group: [Waiting], on connection: PostgresConnection) throws -> GroupRead {
         let bsns = Array(Set(group.flatMap(\.bsns)))
         let entries = group.flatMap(\.entries)
-        let rows: PostgresRows
-        if entries.isEmpty {
-            // Only reads: safe to send again once when the connection was lost on the way.
-            let read = { try connection.query(Self.readQuery, [PostgresArray.text(bsns)], prepare: true) }
-            do { rows = try read() } catch {
-                guard try connection.reconnectIfLost() else { throw error }
-                rows = try read()
-            }
-        } else {
-            // With log entries: never sent twice (the first may have committed).
-            rows = try connection.query(
-                Self.loggedReadQuery,
+        // Only reads (no entries) may be sent again when the connection was lost on the way; with
+        // entries, never (the first may have committed).
+        let rows = try connection.statement(isIdempotent: entries.isEmpty) { connection in
+            // A plain read needs no right to insert: the read alone.
+            guard !entries.isEmpty else { return try connection.query(Self.readQuery, [PostgresArray.text(bsns)], prepare: true) }
+            return try connection.query(
+                Self.query,
                 [
                     PostgresArray.text(bsns), node, PostgresArray.text(entries.map(\.bsn)), PostgresArray.text(entries.map(\.entry.traceID)),
                     PostgresArray.text(entries.map(\.entry.spanID)), PostgresArray.text(entries.map(\.entry.parentSpanID)),
@@ -105,7 +100,7 @@ final class GroupedAnswerReads: @unchecked Sendable {
 
     /// `readQuery`, and — when there is an extract — the log entries inserted with their outcome,
     /// all in one statement (one snapshot, committed as it ends).
-    static let loggedReadQuery = """
+    static let query = """
         WITH e AS (SELECT \(PostgresDuoStatusTransaction.extractColumns) FROM duo_extract ORDER BY sequence DESC LIMIT 1),
         found AS (SELECT \(PostgresDuoStatusTransaction.columnList) FROM duo_status WHERE bsn = ANY($1::text[])),
         logged AS (

@@ -49,38 +49,10 @@ final class PostgresEngine: Sendable {
         }
     }
 
-    /// Runs `body` — one statement, committed by the server as it ends (autocommit) — on an engine
-    /// thread: one round trip where a transaction takes three. For the real-time path. A connection
-    /// the server dropped is found before the statement is sent; a read (`isIdempotent`) that
-    /// fails on a lost connection is sent once more after reconnecting, a write is not (it may
-    /// have committed).
-    @available(*, noasync, message: "blocks the calling thread: from async code, use the async statement")
-    func statement<T>(isIdempotent: Bool, _ body: (PostgresConnection) throws -> T) throws -> T {
-        nonisolated(unsafe) var outcome: Result<T, any Error>?
-        try withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
-            let done = DispatchSemaphore(value: 0)
-            queue.add(WorkItem(done: done) { connection in outcome = Result { try connection.statement(isIdempotent: isIdempotent, body) } })
-            done.wait()
-        }
-        return try outcome!.get()
-    }
-
-    /// Runs `body`, one statement in autocommit, on an engine thread (see the blocking form).
-    func statement<T: Sendable>(isIdempotent: Bool, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.add(WorkItem { connection in continuation.resume(with: Result { try connection.statement(isIdempotent: isIdempotent, body) }) })
-        }
-    }
-
-    /// Hands `body` (statements in autocommit) to an engine thread, after a connection the server
-    /// dropped is connected again, and returns at once. For work that tells its callers itself.
-    func submitStatement(_ body: @escaping @Sendable (PostgresConnection) -> Void) {
-        queue.add(
-            WorkItem { connection in
-                try? connection.reconnectIfClosedByServer()
-                body(connection)
-            })
+    /// Hands `body` to an engine thread and returns at once: for work that tells its callers itself
+    /// (`GroupedAnswerReads`).
+    func submit(_ body: @escaping @Sendable (PostgresConnection) -> Void) {
+        queue.add(WorkItem { connection in body(connection) })
     }
 
     /// SQLSTATEs after which PostgreSQL asks for the whole transaction to be tried again: a deadlock

@@ -45,8 +45,6 @@ extension StoreConformance {
 
     /// Appends on a thread of its own, as the gateway's grouped writer does.
     static func appendBlocking(_ entry: ProcessingLogEntry, to log: any ProcessingLog) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            Thread { done.resume(with: Result { try log.append([entry]) }) }.start()
-        }
+        try await OwnThread.run { try log.append([entry]) }
     }
 }

@@ -6,15 +6,15 @@ import Testing
 extension StoreConformance {
     static let duoStatusChecks: [ConformanceCheck] = [
         ConformanceCheck("DUO status: a group put counts inserted, changed and unchanged persons, a repeated BSN in order") { store, _, _ in
-            try await Self.onThread { try Self.groupPut(store) }
+            try await OwnThread.run { try Self.groupPut(store) }
         },
         ConformanceCheck("DUO status: an extract keeps quarantined persons, removes the absent, and records its mark") { store, _, _ in
-            try await Self.onThread { try Self.extractApplied(store) }
+            try await OwnThread.run { try Self.extractApplied(store) }
         },
         ConformanceCheck("DUO status: an answer's read gives the last extract and each status asked, in order") { store, _, _ in
             let before = try await store.duoStatus.answerRead(bsns: ["123456782"])
             #expect(before.extract == nil && before.statuses == [nil])
-            try await Self.onThread { try Self.extractApplied(store) }
+            try await OwnThread.run { try Self.extractApplied(store) }
             let read = try await store.duoStatus.answerRead(bsns: ["999999990", "123456782", "111222333", "123456782"])
             #expect(read.extract?.sequence == 2)
             #expect(read.statuses.map { $0?.bsn } == [nil, "123456782", "111222333", "123456782"])
@@ -24,7 +24,7 @@ extension StoreConformance {
         },
         ConformanceCheck("DUO status: answers read at once each get the statuses of their own persons") { store, _, _ in
             let bsns = (0..<64).map { String(format: "2%08d", $0) }  // nine digits: the store checks no 11-test
-            try await Self.onThread {
+            try await OwnThread.run {
                 try store.duoStatus.write { tx in
                     try tx.beginDuoExtract()
                     _ = try tx.putDuoStatuses(bsns.enumerated().map { Self.duo($0.element, fines: $0.offset) })
@@ -50,13 +50,6 @@ extension StoreConformance {
             #expect(answers.count == bsns.count)
         },
     ]
-
-    /// The status store blocks its caller (batch work): each check runs on a thread of its own.
-    static func onThread(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            Thread { done.resume(with: Result { try body() }) }.start()
-        }
-    }
 
     static func groupPut(_ store: any Store) throws {
         let first = try store.duoStatus.write { tx in

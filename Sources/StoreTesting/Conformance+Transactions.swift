@@ -32,9 +32,7 @@ extension StoreConformance {
         ConformanceCheck("the blocking forms, for code on a thread of its own, see what the async forms wrote and the other way round") {
             store, _, _ in
             try await store.write { try $0.recordRun(RunRecord(id: "r1", job: "j", startedAt: .init(), finishedAt: .init(), report: "{}")) }
-            let seen = try await withCheckedThrowingContinuation { done in
-                Thread { done.resume(with: Result { try blockingRead(store) }) }.start()
-            }
+            let seen = try await OwnThread.run { try blockingRead(store) }
             #expect(seen == 1)
             #expect(try await store.read { try $0.runs(job: "j").map(\.id) }.sorted() == ["r1", "r2"])
         },

@@ -21,6 +21,11 @@ struct MetricsEndpointTests {
             url: URL(string: "https://127.0.0.1:\(gateway.port)/api/inburgering/v1/statusvragen")!,
             headers: [(name: "Content-Type", value: "application/json")], body: question, tls: gateway.tls(as: "ind"), timeout: .seconds(10))
         #expect(asked.status == 503)
+        // A path holding a 9-digit number (not a valid BSN, so not refused as one): counted under
+        // its route, never under the path asked.
+        let odd = try await client.get(
+            url: URL(string: "https://127.0.0.1:\(gateway.port)/api/inbox/v1/999999999")!, tls: gateway.tls(as: "ind"), timeout: .seconds(10))
+        #expect(odd.status == 405)
         let response = try await client.get(
             url: URL(string: "https://127.0.0.1:\(gateway.port)/metrics")!, tls: gateway.tls(as: "ind"), timeout: .seconds(10))
         await client.shutdown()

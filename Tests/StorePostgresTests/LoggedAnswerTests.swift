@@ -20,7 +20,7 @@ struct LoggedAnswerTests {
         defer { database.drop() }
         let store = try PostgresStore(conninfo: database.gateway, node: "node-a", poolSize: 2)
         if withExtract {
-            try await Self.onThread {
+            try await OwnThread.run {
                 try store.duoStatus.write { tx in
                     try tx.beginDuoExtract()
                     _ = try tx.putDuoStatus(StoreConformance.duo(Self.known))
@@ -33,13 +33,6 @@ struct LoggedAnswerTests {
             }
         }
         try await body(store, database)
-    }
-
-    /// Runs blocking store work on a thread of its own.
-    static func onThread(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            Thread { done.resume(with: Result { try body() }) }.start()
-        }
     }
 
     static func logged(_ store: PostgresStore) throws -> any LoggedAnswerReading {
@@ -89,10 +82,10 @@ struct LoggedAnswerTests {
             #expect(try await store.processingLog.processings(subject: "p").isEmpty)
         }
         try await Self.withStore { store, database in
-            try await Self.onThread { try store.processingLog.checkWritable() }
+            try await OwnThread.run { try store.processingLog.checkWritable() }
             try database.server.superuser("REVOKE INSERT ON processing_log FROM ketenpoort_gateway", database: database.name)
             await #expect(throws: KetenpoortError(.storeUnavailable, ""), "the readiness probe sees it too") {
-                try await Self.onThread { try store.processingLog.checkWritable() }
+                try await OwnThread.run { try store.processingLog.checkWritable() }
             }
             await #expect(throws: (any Error).self) {
                 try await Self.logged(store).answerRead(bsns: [Self.known], logging: [Self.entry(Self.known, subject: "p", case: 1)])

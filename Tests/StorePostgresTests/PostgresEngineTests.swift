@@ -108,11 +108,13 @@ struct PostgresReconnectTests {
     func statementReconnects() async throws {
         let server = try TemporaryPostgres.start()
         defer { server.stop() }
-        let engine = try PostgresEngine(conninfo: server.conninfo, threads: 1)
-        try await engine.statement(isIdempotent: false) { try $0.execute(script: "CREATE TABLE t (n integer)") }
-        try server.restart()
-        try await engine.statement(isIdempotent: false) { try $0.query("INSERT INTO t (n) VALUES (1)") }
-        let count = try await engine.statement(isIdempotent: true) { try $0.query("SELECT count(*) AS n FROM t").first { try $0["n"] as Int } }
+        let connection = try PostgresConnection(conninfo: server.conninfo)
+        let count = try await OwnThread.run {
+            try connection.statement(isIdempotent: false) { try $0.execute(script: "CREATE TABLE t (n integer)") }
+            try server.restart()
+            try connection.statement(isIdempotent: false) { try $0.query("INSERT INTO t (n) VALUES (1)") }
+            return try connection.statement(isIdempotent: true) { try $0.query("SELECT count(*) AS n FROM t").first { try $0["n"] as Int } }
+        }
         #expect(count == 1)
     }
 }
