@@ -18,6 +18,13 @@ public protocol OutboxTransaction {
     func batch(id: BatchID) throws -> OutboxBatch?
     /// The batches with `status` (every batch when nil), oldest first, without their payloads.
     func batches(status: BatchStatus?) throws -> [OutboxBatch]
+    /// The batches with `status` (any when nil) for `recipient` (any when nil), newest first, at
+    /// most `limit`, as summaries (an operator's lists).
+    func batchSummaries(status: BatchStatus?, recipient: String?, limit: Int) throws -> [BatchSummary]
+    /// Every delivery attempt of `batch`, oldest first, with its receipt.
+    func attempts(batch: BatchID) throws -> [DeliveryAttempt]
+    /// Per recipient that was ever attempted: when an attempt last delivered and the last failed attempt.
+    func recipientActivity() throws -> [RecipientActivity]
     /// The ids and due times of the batches with `status`, without their payloads (cheap to list).
     func schedule(status: BatchStatus) throws -> [BatchDue]
     /// Per recipient, how many batches have `status` and when the oldest of them was sealed (metrics).

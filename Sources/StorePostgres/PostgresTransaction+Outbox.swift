@@ -54,6 +54,42 @@ extension PostgresTransaction {
         return try query("SELECT * FROM batch ORDER BY created_at, id").map(Self.batch)
     }
 
+    func batchSummaries(status: BatchStatus?, recipient: String?, limit: Int) throws -> [BatchSummary] {
+        try query(
+            """
+            SELECT id, recipient, contract, created_at, record_count, payload_bytes, status, attempts, next_attempt_at, last_error FROM batch
+            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR recipient = $2) ORDER BY created_at DESC, id DESC LIMIT $3
+            """, [status?.rawValue, recipient, limit]
+        ).map { row in
+            BatchSummary(
+                id: try row["id"], recipient: try row["recipient"], contract: try row["contract"], createdAt: try row["created_at"],
+                recordCount: try row["record_count"], payloadBytes: try row["payload_bytes"],
+                status: BatchStatus(rawValue: try row["status"]) ?? .pending, attempts: try row["attempts"],
+                nextAttemptAt: try row["next_attempt_at"], lastError: try row["last_error"])
+        }
+    }
+
+    func attempts(batch: BatchID) throws -> [DeliveryAttempt] {
+        try query("SELECT at, http_status, error, receipt FROM attempt WHERE batch = $1 ORDER BY at, ctid", [batch]).map { row in
+            DeliveryAttempt(batch: batch, at: try row["at"], httpStatus: try row["http_status"], error: try row["error"], receipt: try row["receipt"])
+        }
+    }
+
+    func recipientActivity() throws -> [RecipientActivity] {
+        try query(
+            """
+            SELECT b.recipient, max(a.at) FILTER (WHERE a.error IS NULL) AS delivered_at, max(a.at) FILTER (WHERE a.error IS NOT NULL) AS failed_at,
+                (SELECT a2.error FROM attempt a2 JOIN batch b2 ON b2.id = a2.batch WHERE b2.recipient = b.recipient AND a2.error IS NOT NULL
+                 ORDER BY a2.at DESC LIMIT 1) AS last_error
+            FROM attempt a JOIN batch b ON b.id = a.batch GROUP BY b.recipient ORDER BY b.recipient
+            """
+        ).map { row in
+            RecipientActivity(
+                recipient: try row["recipient"], lastDeliveredAt: try row["delivered_at"], lastFailedAt: try row["failed_at"],
+                lastError: try row["last_error"])
+        }
+    }
+
     func schedule(status: BatchStatus) throws -> [BatchDue] {
         try query(
             "SELECT id, recipient, next_attempt_at, payload_bytes FROM batch WHERE status = $1 ORDER BY created_at, id", [status.rawValue]

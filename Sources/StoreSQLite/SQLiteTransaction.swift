@@ -173,6 +173,50 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
         return try Row.fetchAll(db, sql: "SELECT * FROM batch ORDER BY created_at, id").map(Self.batch)
     }
 
+    func batchSummaries(status: BatchStatus?, recipient: String?, limit: Int) throws -> [BatchSummary] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, recipient, contract, created_at, record_count, payload_bytes, status, attempts, next_attempt_at, last_error FROM batch
+                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR recipient = ?2) ORDER BY created_at DESC, id DESC LIMIT ?3
+                """, arguments: [status?.rawValue, recipient, limit]
+        ).map { row in
+            let next: Double? = row["next_attempt_at"]
+            return BatchSummary(
+                id: row["id"], recipient: row["recipient"], contract: row["contract"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                recordCount: row["record_count"], payloadBytes: row["payload_bytes"], status: BatchStatus(rawValue: row["status"]) ?? .pending,
+                attempts: row["attempts"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"])
+        }
+    }
+
+    func attempts(batch: BatchID) throws -> [DeliveryAttempt] {
+        try Row.fetchAll(db, sql: "SELECT at, http_status, error, receipt FROM attempt WHERE batch = ? ORDER BY at, rowid", arguments: [batch]).map {
+            row in
+            DeliveryAttempt(
+                batch: batch, at: Date(timeIntervalSince1970: row["at"]), httpStatus: row["http_status"], error: row["error"], receipt: row["receipt"]
+            )
+        }
+    }
+
+    func recipientActivity() throws -> [RecipientActivity] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT b.recipient, max(CASE WHEN a.error IS NULL THEN a.at END) AS delivered_at,
+                    max(CASE WHEN a.error IS NOT NULL THEN a.at END) AS failed_at,
+                    (SELECT a2.error FROM attempt a2 JOIN batch b2 ON b2.id = a2.batch WHERE b2.recipient = b.recipient AND a2.error IS NOT NULL
+                     ORDER BY a2.at DESC, a2.rowid DESC LIMIT 1) AS last_error
+                FROM attempt a JOIN batch b ON b.id = a.batch GROUP BY b.recipient ORDER BY b.recipient
+                """
+        ).map { row in
+            let delivered: Double? = row["delivered_at"]
+            let failed: Double? = row["failed_at"]
+            return RecipientActivity(
+                recipient: row["recipient"], lastDeliveredAt: delivered.map(Date.init(timeIntervalSince1970:)),
+                lastFailedAt: failed.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"])
+        }
+    }
+
     func schedule(status: BatchStatus) throws -> [BatchDue] {
         try Row.fetchAll(
             db, sql: "SELECT id, recipient, next_attempt_at, payload_bytes AS bytes FROM batch WHERE status = ? ORDER BY created_at, id",

@@ -46,6 +46,44 @@ extension StoreConformance {
                 ])
             #expect(try await store.read { try $0.outboxDepth(status: .delivered) }.isEmpty)
         },
+        ConformanceCheck(
+            "an operator's view: summaries newest first by status and recipient, a batch's attempts, each recipient's last delivery and error"
+        ) {
+            store, _, _ in
+            try await store.write { tx in
+                for (id, recipient, created) in [("s1", "gm0363", 100.0), ("s2", "gm0014", 200.0), ("s3", "gm0363", 300.0)] {
+                    try tx.insertBatch(Samples.batch(BatchID(id), createdAt: created, recipient: recipient), payload: Data("<Kennisgevingen/>".utf8))
+                }
+                try tx.recordAttempt(
+                    DeliveryAttempt(batch: "s1", at: Date(timeIntervalSince1970: 1_000), httpStatus: 503, error: "HTTP 503", receipt: nil),
+                    status: .pending, nextAttemptAt: nil)
+                try tx.recordAttempt(
+                    DeliveryAttempt(
+                        batch: "s1", at: Date(timeIntervalSince1970: 1_010), httpStatus: 201, error: nil, receipt: Data("{\"ok\":1}".utf8)),
+                    status: .delivered, nextAttemptAt: nil)
+                try tx.recordAttempt(
+                    DeliveryAttempt(batch: "s3", at: Date(timeIntervalSince1970: 1_020), httpStatus: nil, error: "transport.timeout", receipt: nil),
+                    status: .deadLettered, nextAttemptAt: nil)
+            }
+            let all = try await store.read { try $0.batchSummaries(status: nil, recipient: nil, limit: 10) }
+            #expect(all.map(\.id) == ["s3", "s2", "s1"])
+            #expect(all.first == BatchSummary(try #require(try await store.read { try $0.batch(id: "s3") })))
+            #expect(try await store.read { try $0.batchSummaries(status: nil, recipient: nil, limit: 2) }.map(\.id) == ["s3", "s2"])
+            #expect(try await store.read { try $0.batchSummaries(status: .deadLettered, recipient: nil, limit: 10) }.map(\.id) == ["s3"])
+            #expect(try await store.read { try $0.batchSummaries(status: nil, recipient: "gm0363", limit: 10) }.map(\.id) == ["s3", "s1"])
+            #expect(try await store.read { try $0.batchSummaries(status: .pending, recipient: "gm0363", limit: 10) }.isEmpty)
+            let attempts = try await store.read { try $0.attempts(batch: "s1") }
+            #expect(attempts.map(\.httpStatus) == [503, 201])
+            #expect(attempts.last?.receipt == Data("{\"ok\":1}".utf8))
+            #expect(attempts.first?.at == Date(timeIntervalSince1970: 1_000))
+            #expect(try await store.read { try $0.attempts(batch: "s2") }.isEmpty)
+            #expect(
+                try await store.read { try $0.recipientActivity() } == [
+                    RecipientActivity(
+                        recipient: "gm0363", lastDeliveredAt: Date(timeIntervalSince1970: 1_010), lastFailedAt: Date(timeIntervalSince1970: 1_020),
+                        lastError: "transport.timeout")
+                ])
+        },
         ConformanceCheck("a payload larger than a part is kept in parts and read back exactly") { store, _, _ in
             let payload = Data((0..<(OutboxBatch.payloadPartSize * 2 + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
             try await store.write { try $0.insertBatch(Samples.batch("big", payload: payload), payload: payload) }
