@@ -1,3 +1,5 @@
+// timegm (glibc declares it with _DEFAULT_SOURCE).
+#define _DEFAULT_SOURCE
 #include "CPeerCheck.h"
 
 #include <curl/curl.h>
@@ -6,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct kp_peer_expectation {
     int has_oin;
@@ -13,6 +16,8 @@ struct kp_peer_expectation {
     char host[256];
     kp_peer_outcome outcome;
     char presented_oin[21];
+    /// The notAfter of the last accepted leaf, in seconds since 1970; 0 before one.
+    long long not_after;
     const kp_tls_identity *identity;
 };
 
@@ -93,6 +98,9 @@ static int verify_peer(int preverified, X509_STORE_CTX *store) {
         return 0;
     }
     expectation->outcome = KP_PEER_ACCEPTED;
+    struct tm expiry;
+    const ASN1_TIME *not_after = X509_get0_notAfter(X509_STORE_CTX_get_current_cert(store));
+    if (not_after != NULL && ASN1_TIME_to_tm(not_after, &expiry)) expectation->not_after = (long long)timegm(&expiry);
     return 1;
 }
 
@@ -116,6 +124,8 @@ static CURLcode install_verification(CURL *curl, void *ssl_ctx, void *context) {
     if (expectation->identity != NULL && !kp_tls_identity_apply(expectation->identity, ctx)) return CURLE_SSL_CERTPROBLEM;
     return CURLE_OK;
 }
+
+long long kp_peer_expectation_not_after(const kp_peer_expectation *expectation) { return expectation->not_after; }
 
 int kp_peer_expectation_install(void *curl, kp_peer_expectation *expectation) {
     CURLcode code = curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, install_verification);

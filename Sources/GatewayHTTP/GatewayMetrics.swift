@@ -10,7 +10,7 @@ import Store
 /// into `registry`: API requests and latency per route and status, delivery attempts and their
 /// duration per recipient and outcome, processing-log commits, job runs) and, read from the store
 /// when asked, the outbox per recipient, the incidents by clock state and the gateway
-/// certificate's time left. Counts, durations, party ids and outcomes only: nothing about a person.
+/// certificate's time left and each partner's as last seen. Counts, durations, party ids and outcomes only: nothing about a person.
 public struct GatewayMetrics: Sendable {
     let store: any Store
     let register: IncidentRegister
@@ -20,6 +20,8 @@ public struct GatewayMetrics: Sendable {
     /// gauges, 0 when it has nothing waiting.
     let recipients: [String]
     let certificate: URL
+    /// The partners' certificates as this node's handshakes saw them (nil: none known).
+    var partnerCertificates: PartnerCertificates? = nil
 
     func text() async throws -> String {
         let now = clock.now()
@@ -51,10 +53,13 @@ public struct GatewayMetrics: Sendable {
                 "ketenpoort_outbox_dead_lettered", "Batches dead-lettered, waiting for an operator, per recipient.", dead[recipient]?.batches ?? 0,
                 labels: labels)
         }
-        if let expiry = try? PEMFiles.loadCertificates(certificate).first?.notValidAfter {
+        var expiries = partnerCertificates?.all.mapValues(\.notAfter) ?? [:]
+        expiries["gateway"] = try? PEMFiles.loadCertificates(certificate).first?.notValidAfter
+        for (party, expiry) in expiries.sorted(by: { $0.key < $1.key }) {
             gauge(
-                "ketenpoort_certificate_expiry_seconds", "Seconds until the certificate expires, per party.", Int(expiry.timeIntervalSince(now)),
-                labels: [("party", "gateway")])
+                "ketenpoort_certificate_expiry_seconds",
+                "Seconds until the certificate expires, per party (a partner's as its endpoint last presented it).",
+                Int(expiry.timeIntervalSince(now)), labels: [("party", party)])
         }
         return registry.emitToString()
     }

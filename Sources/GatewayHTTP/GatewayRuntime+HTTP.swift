@@ -1,6 +1,7 @@
 import Adapters
 import Exchanges
 import Foundation
+import Gateway
 import KetenpoortCore
 import Logging
 import Prometheus
@@ -10,7 +11,8 @@ import Prometheus
 extension GatewayRuntime {
     /// The gateway's HTTPS API (the IND status questions), writing through `writer`.
     public func gatewayServer(
-        writer: ProcessingLogWriter, metricsRegistry: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "ketenpoort.api")
+        writer: ProcessingLogWriter, metricsRegistry: PrometheusCollectorRegistry? = nil, partnerCertificates: PartnerCertificates? = nil,
+        logger: Logger = Logger(label: "ketenpoort.api")
     ) throws -> GatewayServer {
         let identity = configuration.identity
         return GatewayServer(
@@ -19,7 +21,8 @@ extension GatewayRuntime {
                 trustedCA: identity.caBundle, openAPIDocument: workspace.statusAPIDocument),
             registry: configuration.registry,
             api: StatusQueryAPI(store: store, writer: writer, pseudonym: try subjectPseudonym(), clock: clock),
-            incidents: incidentRegister(), inbox: try gatewayInbox(), producers: inboxProducers(), metricsRegistry: metricsRegistry, logger: logger)
+            incidents: incidentRegister(), inbox: try gatewayInbox(), producers: inboxProducers(), metricsRegistry: metricsRegistry,
+            partnerCertificates: partnerCertificates, logger: logger)
     }
 
     /// The HTTPS inbox: which contracts' files it takes, and what it does with each (what the

@@ -52,13 +52,17 @@ public struct GatewayServer: Service {
     /// Where `ketenpoort run` has swift-metrics record (nil: in-process servers of tests, whose
     /// `/metrics` shows the store's gauges only).
     let metricsRegistry: PrometheusCollectorRegistry?
+    /// The partners' certificates as the delivery worker's handshakes saw them, for `/metrics`.
+    let partnerCertificates: PartnerCertificates?
     private let readiness = ServerReadiness()
 
     public init(
         configuration: Configuration, registry: PartyRegistry, api: StatusQueryAPI, incidents: IncidentRegister, inbox: GatewayInbox? = nil,
-        producers: [String: Role] = [:], metricsRegistry: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "ketenpoort.api")
+        producers: [String: Role] = [:], metricsRegistry: PrometheusCollectorRegistry? = nil, partnerCertificates: PartnerCertificates? = nil,
+        logger: Logger = Logger(label: "ketenpoort.api")
     ) {
         self.metricsRegistry = metricsRegistry
+        self.partnerCertificates = partnerCertificates
         self.configuration = configuration
         self.registry = registry
         self.api = api
@@ -127,7 +131,8 @@ public struct GatewayServer: Service {
             _ = try await caller(context, allowed: Role.allCases, asking: "the metrics")
             let text = try await GatewayMetrics(
                 store: api.store, register: incidents, clock: api.clock, registry: metricsRegistry ?? PrometheusCollectorRegistry(),
-                recipients: registry.parties.filter { $0.endpoint != nil }.map(\.party.id), certificate: configuration.certificateChain
+                recipients: registry.parties.filter { $0.endpoint != nil }.map(\.party.id), certificate: configuration.certificateChain,
+                partnerCertificates: partnerCertificates
             ).text()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
         } catch let problem as APIProblem {

@@ -108,7 +108,9 @@ final class CurlEasyHandle {
                 }
                 var status = 0
                 _ = kp_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-                return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.response))
+                var response = HTTPResponse(status: status, headers: sink.headers, body: sink.response)
+                response.peerCertificateNotAfter = peer.certificateNotAfter
+                return .success(response)
             }
         }
     }

@@ -8,6 +8,8 @@ public struct HTTPResponse: Sendable {
     public var headers: [(name: String, value: String)]
     /// The response body.
     public var body: Data
+    /// When the certificate of the peer that answered expires (HTTPS; nil otherwise).
+    public var peerCertificateNotAfter: Date?
 
     /// Creates a response.
     public init(status: Int, headers: [(name: String, value: String)] = [], body: Data = Data()) {

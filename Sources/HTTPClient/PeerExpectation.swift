@@ -50,6 +50,12 @@ final class PeerExpectation {
         }
     }
 
+    /// When the certificate of the last peer this handle accepted expires (kept across reused connections).
+    var certificateNotAfter: Date? {
+        let seconds = kp_peer_expectation_not_after(pointer)
+        return seconds == 0 ? nil : Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
     /// The error for a failed transfer when this check refused the peer, nil otherwise.
     func refusal(host: String) -> KetenpoortError? {
         switch outcome {

@@ -12,6 +12,8 @@ public enum Role: String, Sendable, Codable, CaseIterable, CustomStringConvertib
     case cbs
     /// DUO's medical adviser.
     case argonaut
+    /// The gateway's own operators (functioneel beheer): the console, nothing else.
+    case `operator`
 
     public var description: String { rawValue }
 }

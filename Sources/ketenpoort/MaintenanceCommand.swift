@@ -37,7 +37,7 @@ struct MaintenanceCommand: ParsableCommand {
             }
             if on { try mode.turnOn() } else { try mode.turnOff() }
             let audit = runtime.auditChain()
-            _ = try runtime.store.write { tx in try audit.append(.maintenance(on: on, node: node, operator: NSUserName()), in: tx) }
+            _ = try runtime.store.write { tx in try audit.append(.maintenance(on: on, node: node, by: .localUser), in: tx) }
             print(
                 on
                     ? "node \(node) is in maintenance: /health/ready answers 503 until `ketenpoort maintenance off`"

@@ -40,7 +40,7 @@ struct OutboxCommand: ParsableCommand {
 
         func run() throws {
             let runtime = try gateway.runtime()
-            switch try DeadLetters(store: runtime.store, audit: runtime.auditChain(), clock: runtime.clock).resend(batch) {
+            switch try DeadLetters(store: runtime.store, audit: runtime.auditChain(), clock: runtime.clock).resend(batch, by: .localUser) {
             case .resent: break
             case .unknown:
                 FileHandle.standardError.write(

@@ -22,7 +22,10 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "ketenpoort.run")
         // Deliveries are batch work: their handshakes and sends yield to the IND's answers.
         let client = CurlClient(niceness: BatchWork.niceness)
-        let delivery = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock)
+        let partnerCertificates = PartnerCertificates()
+        let delivery = DeliveryWorker(
+            store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock,
+            partnerCertificates: partnerCertificates)
         // A DUO extract applied just before the gateway last stopped gets its record now.
         try runtime.duoIngest().recordLastApplied()
         let entries = try runtime.configuration.schedules.map { try runtime.schedulerEntry(for: $0, logger: logger) }
@@ -30,7 +33,8 @@ struct RunCommand: AsyncParsableCommand {
             entries: entries, store: runtime.store, clock: runtime.clock, leaseDuration: runtime.configuration.scheduleLeaseDuration,
             audit: runtime.auditChain())
         let writer = ProcessingLogWriter(log: runtime.store.processingLog)
-        let server = try runtime.gatewayServer(writer: writer, metricsRegistry: GatewayMetrics.bootstrapRegistry())
+        let server = try runtime.gatewayServer(
+            writer: writer, metricsRegistry: GatewayMetrics.bootstrapRegistry(), partnerCertificates: partnerCertificates)
         let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())
         let checkpointer = try StoreCheckpointer(store: runtime.store)
         let anchor = AuditAnchor(store: runtime.store, chain: runtime.auditChain())

@@ -134,8 +134,8 @@ struct DeliveryTests {
         #expect(try fixture.receivedFiles().isEmpty)
         #expect(try fixture.batches().allSatisfy { $0.status == .deadLettered && $0.attempts == 1 })
         let deadLetters = DeadLetters(store: fixture.runtime.store, audit: fixture.runtime.auditChain(), clock: fixture.runtime.clock)
-        for id in report.batches { #expect(try deadLetters.resend(id) == .resent) }
-        #expect(try deadLetters.resend("no-such-batch") == .unknown)
+        for id in report.batches { #expect(try deadLetters.resend(id, by: .localUser) == .resent) }
+        #expect(try deadLetters.resend("no-such-batch", by: .localUser) == .unknown)
         let resent = try await fixture.runtime.store.read { tx in
             var kinds: [String] = []
             try tx.forEachAuditEntry(from: 1, through: nil) { kinds.append($0.kind) }
@@ -146,7 +146,7 @@ struct DeliveryTests {
         await client.shutdown()
         #expect(Set(second.delivered) == Set(report.batches))
         #expect(try fixture.receivedFiles().count == 4)
-        #expect(try deadLetters.resend(report.batches[0]) == .refused(.delivered), "a delivered batch is not sent again")
+        #expect(try deadLetters.resend(report.batches[0], by: .localUser) == .refused(.delivered), "a delivered batch is not sent again")
     }
 
     @Test("a batch sent again after a crash (same id, same bytes) is answered 409 and counts as delivered, stored once")

@@ -28,6 +28,19 @@ struct MutualTLSTests {
         }
     }
 
+    @Test("the answer tells when the certificate the recipient presented expires (kept across a reused connection)")
+    func peerCertificateExpiry() async throws {
+        let presented = try #require(
+            try PEMFiles.loadCertificates(DevPKI.certificateFile(for: "gm0363", in: TrustedAndForeignPKI.shared.trusted)).first)
+        try await Receiver.with { receiver in
+            for batch in ["b-expiry-1", "b-expiry-2"] {
+                let response = try await receiver.deliver(sampleXML, batch: BatchID(batch))
+                #expect(response.status == 201)
+                #expect(response.peerCertificateNotAfter == presented.notValidAfter, "\(batch)")
+            }
+        }
+    }
+
     @Test("the same Idempotency-Key again answers 409 with the first receipt and stores nothing new")
     func repeatIsConflict() async throws {
         try await Receiver.with { receiver in

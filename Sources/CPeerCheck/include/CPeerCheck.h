@@ -32,6 +32,9 @@ kp_peer_outcome kp_peer_expectation_outcome(const kp_peer_expectation *expectati
 /// The OIN (20 digits) the refused certificate carried in its serialNumber, "" when none or another value.
 const char *kp_peer_expectation_presented_oin(const kp_peer_expectation *expectation);
 
+/// When the certificate of the last peer accepted expires, in seconds since 1970; 0 before one was.
+long long kp_peer_expectation_not_after(const kp_peer_expectation *expectation);
+
 /// Sets CURLOPT_SSL_CTX_FUNCTION and CURLOPT_SSL_CTX_DATA on the easy handle `curl`; returns the
 /// CURLcode. `expectation` must outlive every connection the handle keeps.
 int kp_peer_expectation_install(void *curl, kp_peer_expectation *expectation);

@@ -49,13 +49,19 @@ public struct AuditEvent: Sendable, Equatable {
     }
 
     /// A dead-lettered batch put back in line by an operator.
-    public static func resent(batch: BatchID) -> Self {
-        Self(kind: "batch.resent", payload: AuditPayload(["batch": .text(batch.value)]))
+    public static func resent(batch: BatchID, by actor: OperatorIdentity) -> Self {
+        Self(kind: "batch.resent", payload: AuditPayload(actor.auditFields.merging(["batch": .text(batch.value)]) { $1 }))
     }
 
     /// A node put in or taken out of maintenance mode (its readiness probe drains it), by whom.
-    public static func maintenance(on: Bool, node: String, operator name: String) -> Self {
-        Self(kind: on ? "maintenance.on" : "maintenance.off", payload: AuditPayload(["node": .text(node), "operator": .text(name)]))
+    public static func maintenance(on: Bool, node: String, by actor: OperatorIdentity) -> Self {
+        Self(kind: on ? "maintenance.on" : "maintenance.off", payload: AuditPayload(actor.auditFields.merging(["node": .text(node)]) { $1 }))
+    }
+
+    /// Another action an operator took from the console (`console.<action>`), with what it was
+    /// about and how it ended — never personal data.
+    public static func consoleAction(_ action: String, by actor: OperatorIdentity, _ fields: [String: AuditPayload.Value]) -> Self {
+        Self(kind: "console.\(action)", payload: AuditPayload(actor.auditFields.merging(fields) { $1 }))
     }
 
     /// An incident opened: counts and categories, not the pseudonyms.

@@ -96,6 +96,8 @@ public struct GatewayConfiguration: Sendable {
     public var cbs: CbsSettings? = nil
     /// The health port (`health:`), when configured.
     public var health: HealthSettings? = nil
+    /// The operator console (`console:`), when configured.
+    public var console: ConsoleSettings? = nil
     public let source: URL
 
     /// Loads and checks `url`.
@@ -222,6 +224,7 @@ public struct GatewayConfiguration: Sendable {
             cbs: try root["cbs"].map { try CbsSettings(node: $0, path: path) },
             source: url)
         configuration.health = try root["health"].map { try HealthSettings(node: $0) }
+        configuration.console = try root["console"].map { try ConsoleSettings(node: $0) }
         if let seconds = try root["scheduler"]?["leaseSeconds"]?.int() {
             guard seconds >= 3 else {
                 throw try root.required("scheduler").required("leaseSeconds").error("must be at least 3 seconds", code: .configurationInvalid)

@@ -54,6 +54,9 @@ extension DeliveryWorker {
             result = .failure(error)
         }
         let finished = clock.now()
+        if let notAfter = try? result.get().peerCertificateNotAfter {
+            partnerCertificates.observe(batch.recipient, notAfter: notAfter, at: finished)
+        }
         if case .failure(let error) = result, Self.isOwnShutdown(error) || Task.isCancelled {
             logger.notice(
                 "delivery attempt interrupted by shutdown, not counted", metadata: ["batch": "\(batch.id)", "recipient": "\(batch.recipient)"])

@@ -41,13 +41,17 @@ public struct DeliveryWorker: Service {
     /// so the batches of a node that died are free again within that time.
     let holder: String
     let claimDuration: TimeInterval
+    /// Each recipient's certificate expiry, as the handshakes of the attempts show it.
+    public let partnerCertificates: PartnerCertificates
     let logger = Logger(label: "ketenpoort.delivery")
 
     public init(
         store: any Store, configuration: GatewayConfiguration, client: any DeliveryTransport, clock: any WallClock = SystemWallClock(),
         concurrency: Int = 16,
-        maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil, holder: String? = nil, claimDuration: TimeInterval? = nil
+        maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil, holder: String? = nil, claimDuration: TimeInterval? = nil,
+        partnerCertificates: PartnerCertificates = PartnerCertificates()
     ) {
+        self.partnerCertificates = partnerCertificates
         self.store = store
         self.holder = holder ?? ProcessHolder.name
         self.claimDuration = claimDuration ?? configuration.delivery.claimDuration

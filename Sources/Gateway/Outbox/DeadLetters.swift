@@ -26,13 +26,13 @@ public struct DeadLetters: Sendable {
         case refused(BatchStatus)
     }
 
-    /// Puts `batch` back in line when it is dead-lettered (or pending).
-    public func resend(_ batch: BatchID) throws -> Outcome {
+    /// Puts `batch` back in line when it is dead-lettered (or pending), as `actor` asked.
+    public func resend(_ batch: BatchID, by actor: OperatorIdentity) throws -> Outcome {
         try store.write { tx in
             guard let found = try tx.batch(id: batch) else { return .unknown }
             guard found.status == .deadLettered || found.status == .pending else { return .refused(found.status) }
             try tx.requeue(batch: batch, at: clock.now())
-            try audit.append(.resent(batch: batch), in: tx)
+            try audit.append(.resent(batch: batch, by: actor), in: tx)
             return .resent
         }
     }

@@ -19,6 +19,7 @@ public enum DevParties {
         party("gm0518", .gemeente, "00000001100005180000", "Gemeente 's-Gravenhage", "GM0518"),
         party("gm0014", .gemeente, "00000001100000140000", "Gemeente Groningen", "GM0014"),
         party("gm0772", .gemeente, "00000001100007720000", "Gemeente Eindhoven", "GM0772"),
+        party("beheer", .operator, "00000001234567891000", "Functioneel beheer ketenpoort"),
     ]
 
     /// The gateway and every party, as the dev PKI issues them.
