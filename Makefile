@@ -1,6 +1,6 @@
 # ketenpoort — the two commands: `make run` and `make test`.
 SWIFT      ?= swift
-DEBS       := libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev postgresql-15 openssl python3 python3-venv systemd
+DEBS       := libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev postgresql-15 openssl python3 python3-venv systemd chromium chromium-driver libnss3-tools
 BIN        := .build/debug/ketenpoort
 RELEASE    := .build/release/ketenpoort
 SAMPLE     := adapters/coa/samples/tvs-export-20261122.csv

@@ -87,6 +87,21 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The operator console (`console:`), served by `run`: server-rendered HTML over mutual TLS for
+        // the registry's operators; every action they take on the audit chain.
+        .target(
+            name: "Console",
+            dependencies: [
+                "KetenpoortCore", "Store", "Sealing", "HTTPClient", "Gateway", "GatewayHTTP", "Exchanges",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Process-wide SQLite settings made before its first use (sqlite3_config is variadic).
         .target(name: "CSQLiteSettings", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The gateway's state as protocols and record types, whatever the engine.
@@ -155,7 +170,7 @@ let package = Package(
             name: "ketenpoort",
             dependencies: [
                 "Gateway", "Exchanges", "KetenpoortCore", "Contracts", "Adapters", "Sealing", "Store", "StoreSQLite", "HTTPClient", "GatewayHTTP",
-                "KetenpoortTesting",
+                "Console", "KetenpoortTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -16,9 +16,10 @@ How Chromium gets the certificates, all inside a throwaway HOME so that parallel
   the CA goes in as a trusted CA ("C,,"), the operator certificate and key as PKCS#12.
 - Headless Chromium cannot show the certificate picker: without the AutoSelectCertificateForUrls policy
   the page load hangs. The policy goes in for this run only, through the profile's "Local State" key
-  local_test_policies_for_next_startup (what chrome://policy/test writes; Chromium builds, being of no
-  release channel, apply it at start-up). So nothing machine-wide: no /etc/chromium/policies file.
-  The pattern is this console's origin only, the filter the issuer CN of the operator certificate.
+  local_test_policies_for_next_startup: what chrome://policy/test writes for the next start, which
+  Debian's Chromium (no release channel) honours and Google Chrome stable would not. Nothing machine-wide,
+  then: no /etc/chromium/policies file. The pattern is this console's origin only, the filter the
+  issuer CN of the operator certificate. (Chromium shows a "test policies" bar, so the page area is 1280x800.)
 """
 import argparse
 import json
@@ -136,8 +137,11 @@ class Scenario:
             return WebDriverWait(self.driver, STEP_WAIT).until(
                 EC.presence_of_element_located((By.CSS_SELECTOR, selector)))
         except TimeoutException:
-            raise Failure(f"{what}: no {selector} on {self.driver.current_url} "
-                          f"(title {self.driver.title!r}) after {STEP_WAIT}s") from None
+            # a Chromium error page or interstitial names its cause, e.g. NET::ERR_CERT_AUTHORITY_INVALID
+            body = " ".join(b.text for b in self.driver.find_elements(By.TAG_NAME, "body"))
+            error = re.search(r"\b(?:NET::)?ERR_[A-Z_]+", body)
+            raise Failure(f"{what}: no {selector} on {self.driver.current_url} (title {self.driver.title!r}"
+                          f"{', ' + error.group(0) if error else ''}) after {STEP_WAIT}s") from None
 
     def save(self, name):
         base = os.path.join(self.args.out, name)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import Exchanges
 import Foundation
 import Gateway
@@ -40,6 +41,7 @@ struct RunCommand: AsyncParsableCommand {
         let anchor = AuditAnchor(store: runtime.store, chain: runtime.auditChain())
         let retention = RetentionWatch(retention: runtime.dataRetention())
         let health = runtime.healthServer()
+        let console = runtime.consoleServer(client: client, partnerCertificates: partnerCertificates)
         let group = ServiceGroup(
             configuration: .init(
                 // Stopped in reverse order, each after the one before has ended: the API first, then
@@ -48,7 +50,8 @@ struct RunCommand: AsyncParsableCommand {
                 services: (checkpointer.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []) + [
                     .init(service: anchor), .init(service: client), .init(service: writer), .init(service: delivery),
                     .init(service: scheduler), .init(service: server), .init(service: watch), .init(service: retention),
-                ] + (health.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []),
+                ] + (health.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
+                    + (console.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.notice("gateway running", metadata: ["schedules": "\(entries.count)"])
         try await group.run()
