@@ -221,7 +221,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "Gateway", "Exchanges", "Adapters", "Contracts", "KetenpoortCore", "Store", "StoreSQLite", "Sealing", "HTTPClient", "GatewayHTTP",
-                "KetenpoortTesting",
+                "Console", "KetenpoortTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 // The audit tests tamper with the SQLite file directly, as an attacker would.

@@ -83,6 +83,68 @@ struct ConsoleTests {
     }
 }
 
+extension ConsoleTests {
+    @Test(
+        "every page answers an operator without personal data; a connection test, a proof download, a verify and maintenance each land on the audit chain"
+    )
+    func pagesAndActions() async throws {
+        let fixture = try await ConsoleFixture.start()
+        defer { fixture.stop() }
+        let sync = try await CLI.runDetached(["sync", "coa-gemeenten", ConsoleFixture.sample.path, "--config", fixture.config.path])
+        #expect(sync.status == 0, "\(sync)")
+        try fixture.launch()
+        let batch = try #require(try await fixture.waitForDeadLetters().first)
+        let persons = try ConsoleFixture.personalValues()
+        var seen: [String: String] = [:]
+        for path in ["/", "/batches", "/batches?status=dead-lettered", "/batches/\(batch)", "/runs", "/incidents", "/partners", "/audit"] {
+            let page = try await fixture.get(path)
+            #expect(page.status == 200, "\(path)")
+            #expect(page.header("Content-Security-Policy")?.hasPrefix("default-src 'none'") == true, "\(path)")
+            #expect(page.header("Cache-Control") == "no-store", "\(path)")
+            seen[path] = String(decoding: page.body, as: UTF8.self)
+        }
+        #expect(seen["/runs"]?.contains("<tr data-run=") == true, "the night's run is listed")
+        #expect(seen["/batches/\(batch)"]?.contains("HTTP 400") == true, "the refused attempt is shown")
+
+        // A connection test: the receiver's handshake with gm0363's certificate, its expiry shown.
+        let tested = try await fixture.post("/partners/gm0363/test", form: "")
+        let testPage = String(decoding: tested.body, as: UTF8.self)
+        #expect(tested.status == 200)
+        #expect(testPage.contains("<span class=\"passed\">connected</span>"), "\(testPage)")
+        #expect(testPage.contains("its certificate expires"))
+        // The proof of the batch, as `audit prove` writes it, in one tar file.
+        let proof = try await fixture.get("/batches/\(batch)/proof")
+        #expect(proof.status == 200)
+        #expect(proof.header("Content-Type") == "application/x-tar")
+        let archive = fixture.directory.file("proof.tar")
+        try proof.body.write(to: archive)
+        let listing = try await PythonTool.run(URL(fileURLWithPath: "/usr/bin/tar"), ["-tf", archive.path])
+        #expect(listing.status == 0, "\(listing)")
+        for file in ["proof.json", "README.md", "batch.jws", "checkpoint.jws"] {
+            #expect(listing.stdout.contains("proof-\(batch)/\(file)"), "\(listing.stdout)")
+        }
+        // Verify now, and maintenance on and off again.
+        let verified = try await fixture.post("/audit/verify", form: "")
+        #expect(String(decoding: verified.body, as: UTF8.self).contains("<span class=\"intact\">intact</span>"))
+        #expect(try await fixture.post("/maintenance", form: "mode=on").status == 303)
+        let status = try await CLI.runDetached(["maintenance", "status", "--config", fixture.config.path])
+        #expect(status.stdout.contains("is in maintenance since"), "\(status)")
+        #expect(try await fixture.post("/maintenance", form: "mode=off").status == 303)
+        for page in seen.values + [testPage] {
+            #expect(page.range(of: "(?<![0-9])[0-9]{9}(?![0-9])", options: .regularExpression) == nil)
+            for value in persons where page.contains(value) { Issue.record("a page shows '\(value)' of the snapshot") }
+        }
+
+        let actions = try await fixture.auditEntries().filter { $0.kind.hasPrefix("console.") || $0.kind.hasPrefix("maintenance.") }
+        #expect(
+            actions.map(\.kind) == [
+                "console.connection-tested", "console.proof-exported", "console.audit-verified", "maintenance.on", "maintenance.off",
+            ])
+        #expect(actions.allSatisfy { $0.payload.contains(#""operatorOIN":"\#(ConsoleFixture.operatorOIN)""#) }, "\(actions.map(\.payload))")
+        #expect(await fixture.stopGateway() == 0)
+    }
+}
+
 /// One `ketenpoort run` node with the console on, delivering to a receiver on loopback that refuses
 /// (400) while `refusing` holds.
 final class ConsoleFixture: Sendable {
