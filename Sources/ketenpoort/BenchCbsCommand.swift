@@ -53,7 +53,9 @@ struct BenchCbsCommand: ParsableCommand {
         let beforeMiB = ProcessMemory.residentMiB()
         ProcessMemory.resetPeakResident()
         let start = ContinuousClock.now
-        let report = try runtime.cbsLevering().deliver(period: CbsPeriod("2026Q3")!)
+        var levering = try runtime.cbsLevering()
+        levering.progress = Progress("bench-cbs")
+        let report = try levering.deliver(period: CbsPeriod("2026Q3")!)
         let seconds = (ContinuousClock.now - start).seconds
         let size = Double((try FileManager.default.attributesOfItem(atPath: report.files[0])[.size] as? Int) ?? 0) / 1_000_000
         print("CBS delivery: status store → pseudonymised (HMAC-SHA-256) → checked against cbs-levering → CSV + manifest → sealed into the outbox")

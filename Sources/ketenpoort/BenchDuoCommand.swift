@@ -28,8 +28,9 @@ struct BenchDuoCommand: ParsableCommand {
         try generator.write(to: second, created: CalendarDate(year: 2026, month: 11, day: 23)!, sequence: 2, variant: 1)
         let store = try SQLiteStore(path: base.appendingPathComponent("ketenpoort.sqlite").path)
         let clock = SystemWallClock()
-        let ingest = try DuoIngest(
+        var ingest = try DuoIngest(
             workspace: try Workspace.load(root: workspace.root), store: store, clock: clock, audit: AuditChain(signer: nil, clock: clock))
+        ingest.progress = Progress("bench-duo")
         print("DUO ingest: status extract → validated → status store (SQLite), one transaction per file")
         print("file                              MB  records  seconds  records/s  new / changed / unchanged / removed")
         for file in [first, second] {

@@ -92,7 +92,9 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         // As under `run`: the delivery worker sends each batch once it is committed, while the rest
         // of the night is still being sealed.
-        let sync = try runtime.coaGemeenteSync()
+        var night = try runtime.coaGemeenteSync()
+        night.progress = Progress("bench-sync")
+        let sync = night
         let syncing = LockedValue(true)
         let syncTask = Task {
             defer { syncing.withLock { $0 = false } }

@@ -29,7 +29,8 @@ struct DeliverCbsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try gateway.runtime()
-        let levering = try runtime.cbsLevering()
+        var levering = try runtime.cbsLevering()
+        levering.progress = Progress("cbs-levering")
         let report: CbsDeliveryReport
         do {
             report = try levering.deliver(source: source, period: CbsPeriod(period)!, correction: correction)

@@ -39,7 +39,9 @@ struct IngestCommand: AsyncParsableCommand {
         let validation: ValidationReport
         switch feed {
         case "duo":
-            let report = try runtime.duoIngest().run(file: url)
+            var ingest = try runtime.duoIngest()
+            ingest.progress = Progress("duo-ingest")
+            let report = try ingest.run(file: url)
             print(json ? try Self.json(report, pretty: true) : HumanReport.duoIngest(report))
             if report.outcome == .rejected { throw ExitCode(1) }
             return

@@ -38,7 +38,9 @@ struct SyncCommand: AsyncParsableCommand {
         let runtime = try gateway.runtime()
         let report: SyncReport
         do {
-            report = try runtime.coaGemeenteSync().run(input: url, date: snapshotDate)
+            var sync = try runtime.coaGemeenteSync()
+            sync.progress = Progress(job)
+            report = try sync.run(input: url, date: snapshotDate)
         } catch let error as KetenpoortError where error.code == .syncRefused || error.code == .syncAlreadyApplied {
             FileHandle.standardError.write(Data("ketenpoort: \(error.reason)\n".utf8))
             if deliver { try await deliverOutbox(runtime) }

@@ -25,7 +25,7 @@ struct TranslateCommand: ParsableCommand {
         let url = URL(fileURLWithPath: file)
         guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read \(file)") }
         let outURL = URL(fileURLWithPath: out)
-        let progress = Progress("translating")
+        let progress = Progress("translate")
         let report = try CoaToGemeenteTranslation(workspace: space, clock: try workspace.clock).run(input: url, into: outURL) { progress.advance($0) }
         progress.finish()
         try ReportJSON.encode(TranslationJSON(report)).write(to: outURL.appendingPathComponent("report.json"))

@@ -28,7 +28,7 @@ struct ValidateCommand: ParsableCommand {
             throw ValidationError("cannot read \(file)")
         }
         let pipeline = ValidationPipeline(adapter: try space.adapters.inbound(contract: contract), clock: try workspace.clock)
-        let progress = Progress("validating")
+        let progress = Progress("validate")
         let report = try pipeline.run(url) { _, _ in progress.advance(1) }
         progress.finish()
         if json {

@@ -81,7 +81,9 @@ extension CbsLevering {
             outbound.encode(values, into: &line)
             try add(Data(line))
             lines += 1
+            if lines % WorkProgressReport.every == 0 { progress.advanced("rendering", items: lines) }
         }
+        progress.finished("rendering", items: lines + violations)
         if let firstViolation {
             throw KetenpoortError(
                 .cbsContractViolation,

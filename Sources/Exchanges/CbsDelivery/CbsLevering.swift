@@ -36,6 +36,8 @@ public struct CbsLevering: Sendable {
     public let audit: AuditChain
     /// Where its batches are sealed into.
     var outbox: Outbox { Outbox(sealer: sealer, audit: audit) }
+    /// Told how far the delivery is: `rendering` (persons).
+    public var progress: any WorkProgress = NoProgress()
     let logger = Logger(label: "ketenpoort.cbs")
 
     public init(

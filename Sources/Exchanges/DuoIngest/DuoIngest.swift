@@ -41,6 +41,8 @@ public struct DuoIngest: Sendable {
     let clock: any WallClock
     /// The audit chain applied and rejected extracts are recorded in.
     public var audit: AuditChain?
+    /// Told how far the extract is: `applying` (records).
+    public var progress: any WorkProgress = NoProgress()
     let logger = Logger(label: "ketenpoort.duo-ingest")
 
     public init(workspace: Workspace, store: any Store, clock: any WallClock = SystemWallClock(), audit: AuditChain? = nil) throws {
@@ -148,6 +150,7 @@ public struct DuoIngest: Sendable {
         // kept only after every record before it is in.
         var clean: [DuoStatus] = []
         clean.reserveCapacity(Self.putGroup)
+        var records = 0
         func putClean() throws {
             guard !clean.isEmpty else { return }
             let changes = try tx.putDuoStatuses(clean)
@@ -160,6 +163,8 @@ public struct DuoIngest: Sendable {
             file,
             onFileRecord: { record in if record.object.role == .header { header = record } },
             onRawItem: { record, raw, isClean in
+                records += 1
+                if records % WorkProgressReport.every == 0 { progress.advanced("applying", items: records) }
                 if isClean, let status = mapping.status(of: record) {
                     clean.append(status)
                     if clean.count == Self.putGroup { try putClean() }
@@ -172,6 +177,7 @@ public struct DuoIngest: Sendable {
                 FaultPoint.reached("duo.record-applying")
             })
         try putClean()
+        progress.finished("applying", items: records)
         report.validation = validation
         report.sequence = header?["volgnummer"].integer
         report.creationDate = header?["aanmaakdatum"].date?.iso

@@ -87,6 +87,7 @@ extension CoaGemeenteSync {
             }
             forgotten.removeAll(keepingCapacity: true)
         }
+        var notifications = 0
         try staging.forEachNotification { notification in
             if notification.kind == .vergeten {
                 forgotten.append(notification)
@@ -95,12 +96,15 @@ extension CoaGemeenteSync {
             }
             if let first = current.first, first.gemeente != notification.gemeente { try flush() }
             current.append(notification)
+            notifications += 1
+            if notifications % WorkProgressReport.every == 0 { progress.advanced("sealing", items: notifications) }
             if current.count >= maxBatchRecords { try flush() }
         }
         try flush()
         try commitSteps()
         try forget()
         try committer.finish()
+        progress.finished("sealing", items: notifications)
         report = sealed
     }
 

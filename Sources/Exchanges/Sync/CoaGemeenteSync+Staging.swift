@@ -20,14 +20,18 @@ extension CoaGemeenteSync {
             var pacer = WritebackPacer(file: staging.url)
             defer { pacer.close() }
             let reader = reading.start()
+            var rows = 0
             do {
                 while let chunk = queue.take() {
                     for row in chunk {
                         try writer.add(row)
                         pacer.wrote()
                     }
+                    rows += chunk.count
+                    progress.advanced("reading", items: rows)
                 }
                 try writer.finish()
+                progress.finished("reading", items: rows)
             } catch {
                 queue.cancel()
                 _ = reader.wait()
@@ -57,7 +61,10 @@ extension CoaGemeenteSync {
                 try staging.addWithdrawal(
                     gemeente: gemeente, sequence: sequence, kind: kind, person: person, bsn: state.bsn, vnummer: state.vnummer, with: insert)
             }
+            var persons = 0
             func decide(_ person: String, _ rows: [SyncStaging.SnapshotRow], _ states: [SentState]) throws {
+                persons += 1
+                if persons % WorkProgressReport.every == 0 { progress.advanced("comparing", items: persons) }
                 guard !rows.isEmpty else {
                     for state in states {
                         if state.isHoused {
@@ -135,6 +142,7 @@ extension CoaGemeenteSync {
             }
             try flush()
             try drain(before: nil)
+            progress.finished("comparing", items: persons)
         }
         report = counts
     }

@@ -55,6 +55,8 @@ public struct CoaGemeenteSync: Sendable {
     /// larger): 2 MiB, one or two municipalities' batches of a national night. With at most
     /// `maxBatchRecords` records, it bounds what waits in memory for the committer.
     var commitGroupBytes = 2 << 20
+    /// Told how far the night is: `reading` (snapshot rows), `comparing` (persons), `sealing` (notifications).
+    public var progress: any WorkProgress = NoProgress()
     let logger = Logger(label: "ketenpoort.sync")
 
     public init(
