@@ -11,9 +11,14 @@ extension OperatorConsole {
     /// At most this many batches on a list, newest first.
     static let listLimit = 200
 
-    /// `/batches?status=…&recipient=…`.
-    func batchList(status: BatchStatus?, recipient: String?) async throws -> HTML {
-        let summaries = try await store.read { tx in try tx.batchSummaries(status: status, recipient: recipient, limit: Self.listLimit) }
+    /// `/batches?status=…&recipient=…`, or the batches of one run (`run`).
+    func batchList(status: BatchStatus?, recipient: String?, run: RunID? = nil) async throws -> HTML {
+        var wanted: [BatchID]?
+        if let run { wanted = try await batchIDs(ofRun: run) ?? [] }
+        let summaries = try await store.read { [wanted] tx in
+            guard let wanted else { return try tx.batchSummaries(status: status, recipient: recipient, limit: Self.listLimit) }
+            return try wanted.compactMap { try tx.batch(id: $0).map(BatchSummary.init) }
+        }
         let resendable = summaries.contains { $0.status == .deadLettered }
         let rows = summaries.map { batch -> HTML in
             let check: HTML =
@@ -42,10 +47,33 @@ extension OperatorConsole {
             <button id="resend-selected" type="submit">Resend selected…</button> (you confirm on the next page)</form>
             """ : table
         return """
-            <p>Show: \(filters)\(recipient.map { " · partner \($0)" } ?? "") · newest first, at most \(Self.listLimit).</p>
+            <form method="get" action="/batches/find"><label>Find a batch or a run by its id: <input name="id" size="44"></label> \
+            <button id="find" type="submit">Find</button></form>
+            <p>Show: \(filters)\(recipient.map { " · partner \($0)" } ?? "")\(run.map { " · run \($0.value)" } ?? "") · newest first, at most \(Self.listLimit).</p>
             <p>\(summaries.count) batch\(summaries.count == 1 ? "" : "es").</p>
             \(body)
             """
+    }
+
+    /// The batches a run's report names (`batches`, `blocked`, `csvBatch`, `manifestBatch`), nil
+    /// when no run of the console's jobs has that id.
+    func batchIDs(ofRun run: RunID) async throws -> [BatchID]? {
+        let jobs = jobs
+        guard let record = try await store.read({ tx in try jobs.lazy.compactMap { try tx.runs(job: $0).last { $0.id == run } }.first }) else {
+            return nil
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(record.report.utf8))) as? [String: Any] else { return [] }
+        var ids: [String] = []
+        for key in ["batches", "blocked"] { ids += object[key] as? [String] ?? [] }
+        for key in ["csvBatch", "manifestBatch"] { if let id = object[key] as? String { ids.append(id) } }
+        return ids.map(BatchID.init)
+    }
+
+    /// Where `/batches/find?id=…` leads: the batch of that id, else the batches of the run of that id.
+    func find(_ id: String) async throws -> String? {
+        if try await store.read({ tx in try tx.batch(id: BatchID(id)) }) != nil { return "/batches/\(ConsoleServer.pathComponent(id))" }
+        if try await batchIDs(ofRun: RunID(id)) != nil { return "/batches?run=\(ConsoleServer.queryValue(id))" }
+        return nil
     }
 
     /// The page that asks to confirm resending `ids` (the ones that exist).

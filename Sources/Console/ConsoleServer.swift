@@ -91,7 +91,17 @@ public struct ConsoleServer: Service {
                     return page(
                         status == .deadLettered ? "Dead letters" : "Batches", who,
                         flash: resent.map { "\($0) batch(es) put back in line; the delivery worker sends them." },
-                        try await console.batchList(status: status, recipient: query.value("recipient").flatMap { $0.isEmpty ? nil : $0 }))
+                        try await console.batchList(
+                            status: status, recipient: query.value("recipient").flatMap { $0.isEmpty ? nil : $0 },
+                            run: query.value("run").map(RunID.init)))
+                }
+            ),
+            (
+                "/batches/find", .get,
+                { request, _, who in
+                    let id = ConsoleForm(encoded: request.uri.query ?? "").value("id")?.trimmingCharacters(in: .whitespaces) ?? ""
+                    if !id.isEmpty, let location = try await console.find(id) { return ConsolePage.redirect(to: location) }
+                    return page("Not found", who, "<p>No batch and no run has the id \(id).</p>").withStatus(.notFound)
                 }
             ),
             (
@@ -232,6 +242,11 @@ public struct ConsoleServer: Service {
     /// `value` as one URL path segment.
     static func pathComponent(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? ""
+    }
+
+    /// `value` as a query parameter's value.
+    static func queryValue(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
     }
 
     /// `value` with only the characters safe in a download's file name.

@@ -23,7 +23,7 @@ extension OperatorConsole {
                 let findings = byRule.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
                     .map { "\($0.key) × \($0.value)" }.joined(separator: ", ")
                 return """
-                    <tr data-run="\(run.id.value)"><td>\(run.id.value)</td><td>\(Shown.time(run.startedAt))</td>\
+                    <tr data-run="\(run.id.value)"><td><a href="/batches?run=\(ConsoleServer.queryValue(run.id.value))">\(run.id.value)</a></td><td>\(Shown.time(run.startedAt))</td>\
                     <td class="number">\(String(format: "%.1f s", run.finishedAt.timeIntervalSince(run.startedAt)))</td>\
                     <td>\(Self.counts(ofReport: run.report))</td><td>\(findings.isEmpty ? "none" : findings)</td></tr>
                     """

@@ -29,6 +29,6 @@ struct IdentifierTests {
     }
 
     @Test func roles() {
-        #expect(Role.allCases.map(\.rawValue) == ["coa", "gemeente", "duo", "ind", "cbs", "argonaut"])
+        #expect(Role.allCases.map(\.rawValue) == ["coa", "gemeente", "duo", "ind", "cbs", "argonaut", "operator"])
     }
 }

@@ -106,6 +106,15 @@ extension ConsoleTests {
         #expect(seen["/runs"]?.contains("<tr data-run=") == true, "the night's run is listed")
         #expect(seen["/batches/\(batch)"]?.contains("HTTP 400") == true, "the refused attempt is shown")
 
+        // Found by its id, or by its run's: the night's six batches.
+        let byID = try await fixture.get("/batches/find?id=\(batch)")
+        #expect(byID.status == 303 && byID.header("Location") == "/batches/\(batch)", "\(byID.status)")
+        let byRun = try await fixture.get("/batches/find?id=coa-gemeenten-20261122")
+        #expect(byRun.header("Location") == "/batches?run=coa-gemeenten-20261122")
+        let ofRun = String(decoding: try await fixture.get("/batches?run=coa-gemeenten-20261122").body, as: UTF8.self)
+        #expect(ofRun.matches(of: /<tr data-batch=/).count == 6, "\(ofRun)")
+        #expect(try await fixture.get("/batches/find?id=nothing-of-that-id").status == 404)
+
         // A connection test: the receiver's handshake with gm0363's certificate, its expiry shown.
         let tested = try await fixture.post("/partners/gm0363/test", form: "")
         let testPage = String(decoding: tested.body, as: UTF8.self)
