@@ -15,29 +15,13 @@ import Store
 /// Forms are accepted only from the console's own pages (Fetch Metadata and `Origin`, as a
 /// cross-site request would not carry them). Run it as a `Service`.
 public struct ConsoleServer: Service {
-    public struct Configuration: Sendable {
-        public var host: String
-        public var port: Int
-        public var certificateChain: URL
-        public var privateKey: URL
-        public var trustedCA: URL
-
-        public init(host: String, port: Int, certificateChain: URL, privateKey: URL, trustedCA: URL) {
-            self.host = host
-            self.port = port
-            self.certificateChain = certificateChain
-            self.privateKey = privateKey
-            self.trustedCA = trustedCA
-        }
-    }
-
-    let configuration: Configuration
+    let listener: MutualTLSListener
     let console: OperatorConsole
     let logger: Logger
     private let readiness = ServerReadiness()
 
-    public init(configuration: Configuration, console: OperatorConsole, logger: Logger = Logger(label: "ketenpoort.console")) {
-        self.configuration = configuration
+    public init(listener: MutualTLSListener, console: OperatorConsole, logger: Logger = Logger(label: "ketenpoort.console")) {
+        self.listener = listener
         self.console = console
         self.logger = logger
     }
@@ -49,9 +33,7 @@ public struct ConsoleServer: Service {
 
     public func run() async throws {
         do {
-            let tls = try ClientCertificateCheck.channelConfiguration(
-                certificateChain: configuration.certificateChain, privateKey: configuration.privateKey, trustedCA: configuration.trustedCA,
-                logger: logger)
+            let tls = try listener.channelConfiguration(logger: logger)
             let router = Router(context: MutualTLSRequestContext.self)
             for (path, method, handler) in routes() {
                 router.on(RouterPath(path), method: method) { request, context in await guarded(request, context, method: method, handler) }
@@ -59,9 +41,9 @@ public struct ConsoleServer: Service {
             let readiness = self.readiness
             let app = Application(
                 router: router, server: try .tls(.http1(), configuration: tls),
-                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+                configuration: .init(address: .hostname(listener.host, port: listener.port), serverName: nil),
                 onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) }, logger: logger)
-            logger.notice("console listening", metadata: ["console.host": "\(configuration.host)", "console.port": "\(configuration.port)"])
+            logger.notice("console listening", metadata: ["console.host": "\(listener.host)", "console.port": "\(listener.port)"])
             try await app.run()
             readiness.fail(KetenpoortError(.transportServerUnavailable, "the console has stopped"))
         } catch {

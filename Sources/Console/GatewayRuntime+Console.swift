@@ -16,10 +16,6 @@ extension GatewayRuntime {
             store: store, registry: configuration.registry, audit: auditChain(), incidents: incidentRegister(), maintenance: maintenanceMode,
             node: ProcessHolder.node, clock: clock, identity: identity, client: client, partnerCertificates: partnerCertificates,
             jobs: [CoaGemeenteSync.job, DuoIngest.job, CbsLevering.job, AdviceFlow.flow, ConsentIngest.flow])
-        return ConsoleServer(
-            configuration: .init(
-                host: settings.host, port: settings.port, certificateChain: identity.certificate, privateKey: identity.key,
-                trustedCA: identity.caBundle),
-            console: console)
+        return ConsoleServer(listener: mutualTLSListener(host: settings.host, port: settings.port), console: console)
     }
 }

@@ -14,15 +14,21 @@ extension GatewayRuntime {
         writer: ProcessingLogWriter, metricsRegistry: PrometheusCollectorRegistry? = nil, partnerCertificates: PartnerCertificates? = nil,
         logger: Logger = Logger(label: "ketenpoort.api")
     ) throws -> GatewayServer {
-        let identity = configuration.identity
         return GatewayServer(
             configuration: .init(
-                host: configuration.server.host, port: configuration.server.port, certificateChain: identity.certificate, privateKey: identity.key,
-                trustedCA: identity.caBundle, openAPIDocument: workspace.statusAPIDocument),
+                listener: mutualTLSListener(host: configuration.server.host, port: configuration.server.port),
+                openAPIDocument: workspace.statusAPIDocument),
             registry: configuration.registry,
             api: StatusQueryAPI(store: store, writer: writer, pseudonym: try subjectPseudonym(), clock: clock),
             incidents: incidentRegister(), inbox: try gatewayInbox(), producers: inboxProducers(), metricsRegistry: metricsRegistry,
             partnerCertificates: partnerCertificates, logger: logger)
+    }
+
+    /// A mutual-TLS listener on `host`:`port` with the gateway's certificate, trusting its CA bundle.
+    public func mutualTLSListener(host: String, port: Int) -> MutualTLSListener {
+        let identity = configuration.identity
+        return MutualTLSListener(
+            host: host, port: port, certificateChain: identity.certificate, privateKey: identity.key, trustedCA: identity.caBundle)
     }
 
     /// The HTTPS inbox: which contracts' files it takes, and what it does with each (what the

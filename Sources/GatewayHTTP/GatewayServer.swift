@@ -23,20 +23,12 @@ public struct GatewayServer: Service {
     static let basePath = "/api/inburgering/v1"
 
     public struct Configuration: Sendable {
-        public var host: String
-        public var port: Int
-        public var certificateChain: URL
-        public var privateKey: URL
-        public var trustedCA: URL
+        public var listener: MutualTLSListener
         /// The OpenAPI 3.1 document served at `…/openapi.json`.
         public var openAPIDocument: URL
 
-        public init(host: String, port: Int, certificateChain: URL, privateKey: URL, trustedCA: URL, openAPIDocument: URL) {
-            self.host = host
-            self.port = port
-            self.certificateChain = certificateChain
-            self.privateKey = privateKey
-            self.trustedCA = trustedCA
+        public init(listener: MutualTLSListener, openAPIDocument: URL) {
+            self.listener = listener
             self.openAPIDocument = openAPIDocument
         }
     }
@@ -77,9 +69,7 @@ public struct GatewayServer: Service {
 
     public func run() async throws {
         do {
-            let tls = try ClientCertificateCheck.channelConfiguration(
-                certificateChain: configuration.certificateChain, privateKey: configuration.privateKey, trustedCA: configuration.trustedCA,
-                logger: logger)
+            let tls = try configuration.listener.channelConfiguration(logger: logger)
             let openAPI: Data
             do {
                 openAPI = try Data(contentsOf: configuration.openAPIDocument)
@@ -102,9 +92,9 @@ public struct GatewayServer: Service {
             let readiness = self.readiness
             let app = Application(
                 router: router, server: try .tls(.http1(), configuration: tls),
-                configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+                configuration: .init(address: .hostname(configuration.listener.host, port: configuration.listener.port), serverName: nil),
                 onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) }, logger: logger)
-            logger.notice("API listening", metadata: ["api.host": "\(configuration.host)", "api.port": "\(configuration.port)"])
+            logger.notice("API listening", metadata: ["api.host": "\(configuration.listener.host)", "api.port": "\(configuration.listener.port)"])
             try await app.run()
             readiness.fail(KetenpoortError(.transportServerUnavailable, "the server has stopped"))
         } catch {
@@ -131,7 +121,7 @@ public struct GatewayServer: Service {
             _ = try await caller(context, allowed: Role.allCases, asking: "the metrics")
             let text = try await GatewayMetrics(
                 store: api.store, register: incidents, clock: api.clock, registry: metricsRegistry ?? PrometheusCollectorRegistry(),
-                recipients: registry.parties.filter { $0.endpoint != nil }.map(\.party.id), certificate: configuration.certificateChain,
+                recipients: registry.parties.filter { $0.endpoint != nil }.map(\.party.id), certificate: configuration.listener.certificateChain,
                 partnerCertificates: partnerCertificates
             ).text()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
