@@ -47,8 +47,9 @@ public struct ConsoleServer: Service {
             try await app.run()
             readiness.fail(KetenpoortError(.transportServerUnavailable, "the console has stopped"))
         } catch {
-            readiness.fail(error)
-            throw error
+            let explained = ListenFailure.explained(error, section: "console", host: listener.host, port: listener.port)
+            readiness.fail(explained)
+            throw explained
         }
     }
 

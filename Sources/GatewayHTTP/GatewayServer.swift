@@ -98,8 +98,9 @@ public struct GatewayServer: Service {
             try await app.run()
             readiness.fail(KetenpoortError(.transportServerUnavailable, "the server has stopped"))
         } catch {
-            readiness.fail(error)
-            throw error
+            let explained = ListenFailure.explained(error, section: "server", host: configuration.listener.host, port: configuration.listener.port)
+            readiness.fail(explained)
+            throw explained
         }
     }
 

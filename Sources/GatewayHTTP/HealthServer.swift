@@ -61,8 +61,9 @@ public struct HealthServer: Service {
             try await app.run()
             readiness.fail(KetenpoortError(.transportServerUnavailable, "the health server has stopped"))
         } catch {
-            readiness.fail(error)
-            throw error
+            let explained = ListenFailure.explained(error, section: "health", host: host, port: port)
+            readiness.fail(explained)
+            throw explained
         }
     }
 

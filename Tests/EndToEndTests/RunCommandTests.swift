@@ -73,4 +73,21 @@ struct RunCommandTests {
         #expect(gateway.process.isRunning, "a gateway without schedules is still running once it answers")
         #expect(await gateway.stop() == 0)
     }
+
+    @Test("a port already in use stops a second run with exit 3 and one line naming the section's port and what to do")
+    func portInUse() async throws {
+        let gateway = try RunningGateway.start(withSchedules: false)
+        defer { if gateway.process.isRunning { kill(gateway.process.processIdentifier, SIGKILL) } }
+        #expect(try await gateway.waitUntilLive())
+        let second = try await CLI.runDetached(["run", "--config", gateway.config.path])
+        #expect(second.status == 3, "\(second)")
+        let last = second.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(
+            last.range(
+                of: #"^ketenpoort: cannot listen on 127\.0\.0\.1:\d+ \((server|health)\.host, \1\.port\): the port is in use — "#,
+                options: .regularExpression)
+                != nil, "\(second.stderr)")
+        #expect(!second.stderr.contains("bind(descriptor"))
+        #expect(await gateway.stop() == 0)
+    }
 }

@@ -31,6 +31,8 @@ public struct AuditAnchor: Service {
     func anchor() async {
         do {
             _ = try await store.write { [chain] in try chain.checkpoint(in: $0) }
+        } catch is CancellationError {
+            return  // the gateway is stopping
         } catch {
             logger.error("audit checkpoint not signed", metadata: ["error": "\((error as? KetenpoortError)?.code.rawValue ?? "store")"])
         }

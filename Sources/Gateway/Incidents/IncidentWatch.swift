@@ -23,6 +23,8 @@ public struct IncidentWatch: Service {
         await repeatEvery(interval) {
             do {
                 _ = try await store.read { [register] in try register.alerts(in: $0) }
+            } catch is CancellationError {
+                return  // the gateway is stopping
             } catch {
                 logger.error("the incident register cannot be read", metadata: ["error": "\((error as? KetenpoortError)?.code.rawValue ?? "store")"])
             }

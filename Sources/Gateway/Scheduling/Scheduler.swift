@@ -210,6 +210,8 @@ public struct Scheduler: Service {
                 }
                 break
             } catch {
+                // The gateway stopping (another service failed, or a signal) is no store failure.
+                if error is CancellationError || Task.isCancelled { return }
                 logger.error("schedule not started: the store failed; trying again shortly", metadata: ["schedule": "\(name)", "error": "\(error)"])
                 let delay = Self.startRetryDelay
                 guard (try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(delay)) }) != nil else { return }
