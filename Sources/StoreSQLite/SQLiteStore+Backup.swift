@@ -7,7 +7,11 @@ extension SQLiteStore {
     /// `directory` with SQLite's online backup: each copy is one consistent state of its file,
     /// taken while the gateway runs. Refuses to overwrite a file. Returns the copies.
     public func backup(into directory: URL) throws -> [URL] {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw KetenpoortError(.outputUnwritable, "\(directory.path) cannot be made: choose a folder the gateway's user may write")
+        }
         let files: [(DatabasePool, String)] = [(queue, path), (log.pool, log.path), (status.pool, status.path)]
         var copies: [URL] = []
         for (pool, path) in files {

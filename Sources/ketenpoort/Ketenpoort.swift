@@ -51,6 +51,11 @@ struct Ketenpoort: AsyncParsableCommand {
             Foundation.exit(3)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch let error as ValidationError {
+            // Found while running (a file that cannot be read, a value that does not parse): the
+            // message says what to mend; the generic usage line would not.
+            FileHandle.standardError.write(Data("ketenpoort: \(error.message)\n".utf8))
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

@@ -1,5 +1,7 @@
 import Foundation
+import Gateway
 import KetenpoortTesting
+import Sealing
 import Testing
 
 /// `ketenpoort ingest duo` end to end: exit codes, the human report and `--json`, no BSN anywhere.
@@ -9,6 +11,15 @@ struct IngestCommandTests {
     static func configuration(_ directory: TempDirectory) throws -> String {
         let template = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
         return try directory.write("ketenpoort.yaml", template).path
+    }
+
+    /// `configuration(_:)` with a dev PKI beside it, for commands that seal or sign.
+    static func configurationWithDevPKI(_ directory: TempDirectory) throws -> String {
+        let config = try configuration(directory)
+        _ = try DevPKI.initialize(
+            directory: directory.file("var/pki"), parties: try GatewayConfiguration.load(contentsOf: URL(fileURLWithPath: config)).devIdentities(),
+            now: Date())
+        return config
     }
 
     @Test("applied, the same file again, a broken file, wrong usage: 0, 0, 1, 2")

@@ -1,7 +1,5 @@
 import Foundation
-import Gateway
 import KetenpoortTesting
-import Sealing
 import Testing
 
 /// Long work says how far it is on standard error: a quiet, parseable line per phase when that is
@@ -17,19 +15,10 @@ struct ProgressLineTests {
         return phases
     }
 
-    /// The repository's configuration and a dev PKI in `directory`.
-    static func gateway(in directory: TempDirectory) throws -> String {
-        let config = try IngestCommandTests.configuration(directory)
-        _ = try DevPKI.initialize(
-            directory: directory.file("var/pki"), parties: try GatewayConfiguration.load(contentsOf: URL(fileURLWithPath: config)).devIdentities(),
-            now: Date())
-        return config
-    }
-
     @Test("sync and DUO ingest, piped: one line per phase with its count; the report alone on standard output")
     func pipedLines() throws {
         try TempDirectory.with { directory in
-            let config = try Self.gateway(in: directory)
+            let config = try IngestCommandTests.configurationWithDevPKI(directory)
             let sync = try CLI.run(["sync", "coa-gemeenten", "adapters/coa/samples/tvs-export-20261122.csv", "--config", config])
             #expect(sync.status == 0, "\(sync)")
             #expect(Self.phases(sync.stderr, job: "coa-gemeenten") == ["reading": 24, "comparing": 24, "sealing": 18], "\(sync.stderr)")
@@ -44,7 +33,7 @@ struct ProgressLineTests {
     func terminalLine() async throws {
         let directory = try TempDirectory()
         defer { directory.remove() }
-        let config = try Self.gateway(in: directory)
+        let config = try IngestCommandTests.configurationWithDevPKI(directory)
         let command = [try CLI.binary().path, "sync", "coa-gemeenten", "adapters/coa/samples/tvs-export-20261122.csv", "--config", config]
             .joined(separator: " ")
         // `script` gives the command a pseudo-terminal; its standard output goes nowhere.

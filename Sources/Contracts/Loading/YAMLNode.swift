@@ -18,6 +18,10 @@ public struct YAMLNode: @unchecked Sendable {
         do {
             text = try String(contentsOf: url, encoding: .utf8)
         } catch {
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw KetenpoortError(
+                    .inputUnreadable, "\(url.path) does not exist: name the configuration with --config (or work where ketenpoort.yaml is)")
+            }
             throw KetenpoortError(.inputUnreadable, "\(url.path): cannot be read as UTF-8 text")
         }
         return try parse(text, file: url.path)

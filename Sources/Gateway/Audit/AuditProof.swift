@@ -35,7 +35,9 @@ public struct AuditProof: Sendable {
     /// covers the batch's entry yet.
     public func export(batch batchID: BatchID, store: any Store, to directory: URL, includePayload: Bool = false) throws -> Summary {
         let (batch, entries, checkpoint) = try store.write { tx -> (OutboxBatch, [AuditEntry], AuditCheckpoint) in
-            guard let batch = try tx.batch(id: batchID) else { throw KetenpoortError(.auditProofUnavailable, "no batch '\(batchID)' in the outbox") }
+            guard let batch = try tx.batch(id: batchID) else {
+                throw KetenpoortError(.auditProofUnavailable, "no batch '\(batchID)' in the outbox; `ketenpoort outbox list` shows what it holds")
+            }
             guard let entry = try tx.auditEntries(kind: "batch.sealed", field: "batch", equals: batchID.value).first else {
                 throw KetenpoortError(.auditProofUnavailable, "batch \(batchID) has no audit entry (sealed before the audit chain existed)")
             }

@@ -8,7 +8,8 @@ package enum SecretFile {
     package static func read(_ url: URL, key: String) throws -> Data {
         let path = url.path
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), var data = FileManager.default.contents(atPath: path) else {
-            throw KetenpoortError(.configurationInvalid, "\(key) \(path) cannot be read")
+            throw KetenpoortError(
+                .configurationInvalid, "\(key) \(path) cannot be read: put the file there (mode 0600, the gateway's user) or correct \(key)")
         }
         if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
             throw KetenpoortError(.configurationInvalid, "\(key) \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
