@@ -16,17 +16,19 @@ struct ProgressLineTests {
     }
 
     @Test("sync and DUO ingest, piped: one line per phase with its count; the report alone on standard output")
-    func pipedLines() throws {
-        try TempDirectory.with { directory in
-            let config = try IngestCommandTests.configurationWithDevPKI(directory)
-            let sync = try CLI.run(["sync", "coa-gemeenten", "adapters/coa/samples/tvs-export-20261122.csv", "--config", config])
-            #expect(sync.status == 0, "\(sync)")
-            #expect(Self.phases(sync.stderr, job: "coa-gemeenten") == ["reading": 24, "comparing": 24, "sealing": 18], "\(sync.stderr)")
-            #expect(!sync.stdout.contains("progress"))
-            let ingest = try CLI.run(["ingest", "duo", "adapters/duo/samples/duo-inburgering-20261122.dat", "--config", config])
-            #expect(ingest.status == 0, "\(ingest)")
-            #expect(Self.phases(ingest.stderr, job: "duo-ingest") == ["applying": 30], "\(ingest.stderr)")
-        }
+    func pipedLines() async throws {
+        // Each command on a thread of its own (`runDetached`): the cooperative pool stays free for
+        // the in-process servers of the tests that run beside this one.
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let config = try IngestCommandTests.configurationWithDevPKI(directory)
+        let sync = try await CLI.runDetached(["sync", "coa-gemeenten", "adapters/coa/samples/tvs-export-20261122.csv", "--config", config])
+        #expect(sync.status == 0, "\(sync)")
+        #expect(Self.phases(sync.stderr, job: "coa-gemeenten") == ["reading": 24, "comparing": 24, "sealing": 18], "\(sync.stderr)")
+        #expect(!sync.stdout.contains("progress"))
+        let ingest = try await CLI.runDetached(["ingest", "duo", "adapters/duo/samples/duo-inburgering-20261122.dat", "--config", config])
+        #expect(ingest.status == 0, "\(ingest)")
+        #expect(Self.phases(ingest.stderr, job: "duo-ingest") == ["applying": 30], "\(ingest.stderr)")
     }
 
     @Test("on a terminal: the line is rewritten in place, and each phase ends with its count and time")
