@@ -40,4 +40,11 @@ public struct TempDirectory: Sendable {
         defer { directory.remove() }
         return try body(directory)
     }
+
+    /// Runs the async `body` with a fresh directory and removes it afterwards.
+    public static func with<T>(_ body: (TempDirectory) async throws -> T) async throws -> T {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        return try await body(directory)
+    }
 }

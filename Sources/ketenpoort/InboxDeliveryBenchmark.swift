@@ -138,12 +138,15 @@ struct InboxDeliveryBenchmark {
         return (false, last.pending, last.deadLettered)
     }
 
-    /// The value of a gauge in Prometheus text.
+    /// The value of a gauge in Prometheus text, summed over its labels (`…{recipient="gm0363"} 2.0`);
+    /// nil when the text has no sample of it.
     static func gauge(_ name: String, in text: String) -> Int? {
-        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
-            return Int(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces))
+        var total: Double?
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") || line.hasPrefix(name + "{") {
+            guard let value = line.split(separator: " ").last.flatMap({ Double($0) }) else { continue }
+            total = (total ?? 0) + value
         }
-        return nil
+        return total.map { Int($0) }
     }
 
     /// How many batches the receiver stored (each has its `.receipt.json`, written last), and when the last one was.

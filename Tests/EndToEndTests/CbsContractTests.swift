@@ -33,39 +33,39 @@ struct CbsContractTests {
         """
 
     @Test("a contract field without a legal basis is refused at start")
-    func fieldWithoutLegalBasis() throws {
-        try TempDirectory.with { directory in
+    func fieldWithoutLegalBasis() async throws {
+        try await TempDirectory.with { directory in
             let home = try Self.workspace(directory, file: "contracts/cbs-levering.yaml") { text in
                 text.replacingOccurrences(of: "  - name: manifest\n", with: Self.fieldWithoutLegalBasis + "\n")
             }
             let config = try IngestCommandTests.configuration(directory)
-            let output = try CLI.run(["deliver", "cbs", "--period", "2026Q3", "--home", home, "--config", config])
+            let output = try await CLI.runDetached(["deliver", "cbs", "--period", "2026Q3", "--home", home, "--config", config])
             #expect(output.status == 3, "\(output)")
             #expect(output.stderr.contains("aantalBoetes") && output.stderr.contains("legalBasis"), "\(output)")
         }
     }
 
     @Test("a mapping field the contract does not have cannot reach the file: refused at start")
-    func fieldNotInContract() throws {
-        try TempDirectory.with { directory in
+    func fieldNotInContract() async throws {
+        try await TempDirectory.with { directory in
             let home = try Self.workspace(directory, file: "adapters/cbs/levering.yaml") { text in
                 text + "  - field: aantalBoetes\n    target: \"aantal_boetes\"\n"
             }
             let config = try IngestCommandTests.configuration(directory)
-            let output = try CLI.run(["deliver", "cbs", "--period", "2026Q3", "--home", home, "--config", config])
+            let output = try await CLI.runDetached(["deliver", "cbs", "--period", "2026Q3", "--home", home, "--config", config])
             #expect(output.status == 3, "\(output)")
             #expect(output.stderr.contains("aantalBoetes"), "\(output)")
         }
     }
 
     @Test("without a configured delivery key, deliver cbs does not run; wrong usage is 2")
-    func usage() throws {
-        try TempDirectory.with { directory in
+    func usage() async throws {
+        try await TempDirectory.with { directory in
             let config = try IngestCommandTests.configuration(directory)
-            let output = try CLI.run(["deliver", "cbs", "--period", "2026Q3", "--config", config])
+            let output = try await CLI.runDetached(["deliver", "cbs", "--period", "2026Q3", "--config", config])
             #expect(output.status == 3 && output.stderr.contains("cbs"), "\(output)")
-            #expect(try CLI.run(["deliver", "cbs", "--period", "2026-3", "--config", config]).status == 2)
-            #expect(try CLI.run(["deliver", "cbs", "--source", "coa", "--period", "2026Q3", "--config", config]).status == 2)
+            #expect(try await CLI.runDetached(["deliver", "cbs", "--period", "2026-3", "--config", config]).status == 2)
+            #expect(try await CLI.runDetached(["deliver", "cbs", "--source", "coa", "--period", "2026Q3", "--config", config]).status == 2)
         }
     }
 }

@@ -45,7 +45,7 @@ struct GatewayInboxTests {
                 fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa", signedBy: "coa")
             #expect(response.status == 201, "\(response.text)")
             let receipt = response.json
-            let validated = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", snapshot.path])
+            let validated = try await CLI.runDetached(["validate", "--contract", "coa-tvs-export", "--json", snapshot.path])
             let expected = try #require(try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])
             #expect(receipt["accepted"] as? Int == expected["accepted"] as? Int)
             #expect(receipt["quarantined"] as? Int == expected["quarantined"] as? Int)

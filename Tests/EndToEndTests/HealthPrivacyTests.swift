@@ -14,8 +14,8 @@ struct HealthPrivacyTests {
     static let (a, b) = (Subjects.bsns[0], Subjects.bsns[1])
 
     @Test("ingest consent and argonaut, sync, outbox, incidents, audit and deliver print no health text and no BSN")
-    func cli() throws {
-        try TempDirectory.with { directory in
+    func cli() async throws {
+        try await TempDirectory.with { directory in
             let template = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
             // Nobody listens there: delivery fails and logs, which is output to check too.
             try template.replacingOccurrences(of: ".localhost:9443/", with: ".localhost:9/")
@@ -51,14 +51,14 @@ struct HealthPrivacyTests {
                 "{\"toestemmingId\":\"T-2\",\"bsn\":\"\(Self.a)\",\"doel\":\"gezondheid-gemeente\",\"ontvanger\":\"GM0363\",\"gegevenOp\":\"\(given)\",\"geldigTot\":null,\"ingetrokkenOp\":\"2026-11-24T09:00:00+01:00\"}\n"
             )
             let debug = ["KETENPOORT_LOG_LEVEL": "debug"]
-            var outputs: [CLI.Output] = [try CLI.run(["pki", "init", "--dir", directory.file("var/pki").path] + config)]
+            var outputs: [CLI.Output] = [try await CLI.runDetached(["pki", "init", "--dir", directory.file("var/pki").path] + config)]
             for arguments in [
                 ["ingest", "consent", consents.path], ["ingest", "argonaut", advices.path], ["ingest", "argonaut", "--json", advices.path],
                 ["sync", "coa-gemeenten", snapshot.path], ["ingest", "consent", "--json", withdrawal.path], ["outbox", "list"],
                 ["incidents", "list", "--json"],
                 ["audit", "verify"], ["deliver", "--max-wait", "1"],
             ] {
-                outputs.append(try CLI.run(arguments + config, environment: debug))
+                outputs.append(try await CLI.runDetached(arguments + config, environment: debug))
             }
             #expect(outputs[1].status == 0, "\(outputs[1])")  // taken in; the consent for IND is quarantined (reported)
             #expect(outputs[2].stdout.contains("ARG-2026-000002") && outputs[2].stdout.contains("HELD"), "\(outputs[2])")
@@ -72,8 +72,8 @@ struct HealthPrivacyTests {
             // What the store keeps for people to read holds none of it either (the batches and the
             // held advices do, by design).
             let store = try SQLiteStore(path: directory.file("var/ketenpoort.sqlite").path)
-            var kept: [String] = []
-            try store.read { tx in
+            let kept = try await store.read { tx -> [String] in
+                var kept: [String] = []
                 for job in ["toestemming", "argonaut-advies", "coa-gemeenten"] {
                     for run in try tx.runs(job: job) {
                         kept.append(run.report)
@@ -83,6 +83,7 @@ struct HealthPrivacyTests {
                 try tx.forEachAuditEntry(from: 1, through: nil) { kept.append($0.payload) }
                 kept += try tx.incidents().map(\.details)
                 kept += try tx.decisions(reference: nil).map { "\($0.subject) \($0.purpose) \($0.recipient) \($0.consent ?? "") \($0.reference)" }
+                return kept
             }
             #expect(kept.count > 10)
             let stored = kept.joined(separator: "\n")
@@ -90,7 +91,7 @@ struct HealthPrivacyTests {
                 #expect(!stored.contains(secret), "\(secret) kept in a report, finding or log")
             }
             #expect(
-                try store.read { try $0.storedBatches(status: nil) }.contains {
+                try await store.read { try $0.storedBatches(status: nil) }.contains {
                     String(decoding: $0.payload, as: UTF8.self).contains(Self.markers[0])
                 })
         }

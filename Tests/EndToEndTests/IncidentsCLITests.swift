@@ -10,39 +10,40 @@ struct IncidentsCLITests {
     /// The day after the fixture's PKI was made, so checkpoints the commands sign verify.
     static let environment = ["KETENPOORT_NOW": "2026-11-25T12:00:00+01:00"]
 
-    static func run(_ fixture: SyncFixture, _ arguments: [String]) throws -> CLI.Output {
-        try CLI.run(arguments + ["--config", fixture.directory.file("ketenpoort.yaml").path], environment: environment)
+    static func run(_ fixture: SyncFixture, _ arguments: [String]) async throws -> CLI.Output {
+        try await CLI.runDetached(arguments + ["--config", fixture.directory.file("ketenpoort.yaml").path], environment: environment)
     }
 
     @Test("outbox resend of a delivered batch, or of one the outbox does not hold, says so in one line with exit 1")
-    func resendRefused() throws {
+    func resendRefused() async throws {
         let fixture = try MisdeliveryTests.deliveredNight()
         defer { fixture.directory.remove() }
-        let batch = try #require(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.first)
-        let delivered = try Self.run(fixture, ["outbox", "resend", batch.id.value])
+        let batch = try #require(try await fixture.runtime.store.read { try $0.batches(status: .delivered) }.first)
+        let delivered = try await Self.run(fixture, ["outbox", "resend", batch.id.value])
         #expect(delivered.status == 1, "\(delivered)")
         #expect(
             delivered.stderr
                 == "ketenpoort: batch \(batch.id) was delivered already: nothing to resend (`ketenpoort audit` and the receipt prove it)\n")
-        let unknown = try Self.run(fixture, ["outbox", "resend", "coa-gemeenten-20261122-GM9999-1"])
+        let unknown = try await Self.run(fixture, ["outbox", "resend", "coa-gemeenten-20261122-GM9999-1"])
         #expect(unknown.status == 1, "\(unknown)")
         #expect(unknown.stderr.hasSuffix("`ketenpoort outbox list` shows what it holds\n") && !unknown.stderr.contains("Usage"))
-        #expect(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.contains { $0.id == batch.id }, "nothing changed")
+        #expect(try await fixture.runtime.store.read { try $0.batches(status: .delivered) }.contains { $0.id == batch.id }, "nothing changed")
     }
 
     @Test("report misdelivery, list with the deadline, assess, refuse a wrong step, export without BSN or name")
-    func incidents() throws {
+    func incidents() async throws {
         let fixture = try MisdeliveryTests.deliveredNight()
         defer { fixture.directory.remove() }
-        let batch = try #require(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.first { $0.recipient == "gm0363" })
-        let reported = try Self.run(fixture, ["incidents", "report", "misdelivery", "--batch", batch.id.value, "--record", "0", "--record", "2"])
+        let batch = try #require(try await fixture.runtime.store.read { try $0.batches(status: .delivered) }.first { $0.recipient == "gm0363" })
+        let reported = try await Self.run(
+            fixture, ["incidents", "report", "misdelivery", "--batch", batch.id.value, "--record", "0", "--record", "2"])
         #expect(reported.status == 0, "\(reported)")
         #expect(reported.stdout.contains("subjects 2, records 2"))
-        let again = try Self.run(fixture, ["incidents", "report", "misdelivery", "--batch", batch.id.value])
+        let again = try await Self.run(fixture, ["incidents", "report", "misdelivery", "--batch", batch.id.value])
         #expect(again.status == 1, "\(again)")
 
         let id = "misdelivery-\(batch.id)"
-        let listed = try Self.run(fixture, ["incidents", "list", "--json"])
+        let listed = try await Self.run(fixture, ["incidents", "list", "--json"])
         #expect(listed.status == 0, "\(listed)")
         let document = try listed.json()
         let incidents = try #require(document["incidents"] as? [[String: Any]])
@@ -56,21 +57,21 @@ struct IncidentsCLITests {
         #expect(document["alerts"] as? Int == 0)
 
         // 49 hours later, still unassessed: the alert shows and is logged (without personal data).
-        let late = try CLI.run(
+        let late = try await CLI.runDetached(
             ["incidents", "list", "--config", fixture.directory.file("ketenpoort.yaml").path],
             environment: ["KETENPOORT_NOW": "2026-11-27T13:00:00+01:00"])
         #expect(late.stdout.contains("ALERT"), "\(late)")
         #expect(late.stdout.contains("1 alert(s)"))
         #expect(late.stderr.contains("unassessed for 48 hours"))
 
-        let wrong = try Self.run(fixture, ["incidents", "notify", id])
+        let wrong = try await Self.run(fixture, ["incidents", "notify", id])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("cannot become notified"))
-        #expect(try Self.run(fixture, ["incidents", "assess", id, "--reason", "two records, identifiers and intake data"]).status == 0)
-        #expect(try Self.run(fixture, ["incidents", "notify", id, "--reason", "AP reference M-2026-0001"]).status == 0)
+        #expect(try await Self.run(fixture, ["incidents", "assess", id, "--reason", "two records, identifiers and intake data"]).status == 0)
+        #expect(try await Self.run(fixture, ["incidents", "notify", id, "--reason", "AP reference M-2026-0001"]).status == 0)
 
         let out = fixture.directory.file("draft")
-        let exported = try Self.run(fixture, ["incidents", "export", id, "--out", out.path])
+        let exported = try await Self.run(fixture, ["incidents", "export", id, "--out", out.path])
         #expect(exported.status == 0, "\(exported)")
         let json = try String(contentsOf: out.appendingPathComponent("\(id).json"), encoding: .utf8)
         let markdown = try String(contentsOf: out.appendingPathComponent("\(id).md"), encoding: .utf8)
@@ -82,16 +83,16 @@ struct IncidentsCLITests {
     }
 
     @Test("audit verify passes, then names the entry edited in the file; audit prove exports what openssl checks")
-    func audit() throws {
+    func audit() async throws {
         let fixture = try MisdeliveryTests.deliveredNight()
         defer { fixture.directory.remove() }
-        let verified = try Self.run(fixture, ["audit", "verify"])
+        let verified = try await Self.run(fixture, ["audit", "verify"])
         #expect(verified.status == 0, "\(verified)")
         #expect(verified.stdout.contains("audit chain intact"))
 
-        let batch = try #require(try fixture.runtime.store.read { try $0.batches(status: .delivered) }.first { $0.recipient == "gm0344" })
+        let batch = try #require(try await fixture.runtime.store.read { try $0.batches(status: .delivered) }.first { $0.recipient == "gm0344" })
         let out = fixture.directory.file("proof")
-        let proved = try Self.run(fixture, ["audit", "prove", "--batch", batch.id.value, "--out", out.path])
+        let proved = try await Self.run(fixture, ["audit", "prove", "--batch", batch.id.value, "--out", out.path])
         #expect(proved.status == 0, "\(proved)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
         #expect(
@@ -127,7 +128,7 @@ struct IncidentsCLITests {
         }
 
         try AuditChainTests.tamper(fixture, "UPDATE audit_entry SET payload = replace(payload, 'gm0', 'gm9') WHERE seq = 2")
-        let broken = try Self.run(fixture, ["audit", "verify"])
+        let broken = try await Self.run(fixture, ["audit", "verify"])
         #expect(broken.status == 1, "\(broken)")
         #expect(broken.stdout.contains("entry 2 altered"), "\(broken)")
     }

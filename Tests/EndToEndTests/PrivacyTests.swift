@@ -60,11 +60,11 @@ struct PrivacyTests {
     }
 
     @Test("validate, human and JSON, with debug logging, prints no BSN", arguments: inputs.map(\.path))
-    func validate(path: String) throws {
+    func validate(path: String) async throws {
         let bsns = try Self.bsns()
         let contract = try #require(Self.inputs.first { $0.path == path }).contract
         for json in [false, true] {
-            let output = try CLI.run(
+            let output = try await CLI.runDetached(
                 ["validate", "--contract", contract] + (json ? ["--json"] : []) + [path], environment: ["KETENPOORT_LOG_LEVEL": "debug"])
             #expect(output.status == 0 || output.status == 1, "\(output)")
             #expect(!output.stdout.isEmpty)
@@ -76,10 +76,10 @@ struct PrivacyTests {
     @Test(
         "translate with debug logging prints no BSN and keeps none in report.json",
         arguments: inputs.filter { $0.contract == "coa-tvs-export" }.map(\.path))
-    func translate(path: String) throws {
+    func translate(path: String) async throws {
         let bsns = try Self.bsns()
-        try TempDirectory.with { directory in
-            let output = try CLI.run(
+        try await TempDirectory.with { directory in
+            let output = try await CLI.runDetached(
                 ["translate", "--from", "coa", "--to", "gemeente", path, "--out", directory.url.path], environment: ["KETENPOORT_LOG_LEVEL": "debug"])
             #expect(output.status == 0, "\(output)")
             #expect(Self.leaks(output.stdout, bsns).isEmpty, "stdout of translate \(path)")
@@ -95,8 +95,8 @@ struct PrivacyTests {
     }
 
     @Test("a COA file without its header line leaks no BSN or name through the column names")
-    func headerlessFile() throws {
-        try TempDirectory.with { directory in
+    func headerlessFile() async throws {
+        try await TempDirectory.with { directory in
             let sample = try String(contentsOf: Repository.sample("coa", "tvs-export-20261121.csv"), encoding: .utf8)
             let withoutHeader = sample.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
             let file = try directory.write("tvs-export-20261121.csv", withoutHeader)
@@ -104,14 +104,14 @@ struct PrivacyTests {
             for arguments in [
                 ["validate", "--contract", "coa-tvs-export", file.path], ["validate", "--contract", "coa-tvs-export", "--json", file.path],
             ] {
-                let output = try CLI.run(arguments)
+                let output = try await CLI.runDetached(arguments)
                 #expect(output.status == 1, "\(output)")
                 #expect(Self.leaks(output.stdout, bsns).isEmpty, "\(arguments)")
                 #expect(Self.leaks(output.stderr, bsns).isEmpty, "\(arguments)")
                 #expect(!output.stdout.contains("Al-Hassan"), "\(arguments)")
             }
             let out = directory.file("out")
-            let output = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", file.path, "--out", out.path])
+            let output = try await CLI.runDetached(["translate", "--from", "coa", "--to", "gemeente", file.path, "--out", out.path])
             #expect(output.status == 1, "\(output)")
             #expect(Self.leaks(output.stdout, bsns).isEmpty)
             let report = (try? String(contentsOf: out.appendingPathComponent("report.json"), encoding: .utf8)) ?? ""

@@ -7,8 +7,8 @@ import Testing
 @Suite("SQLite settings of the process")
 struct SQLiteSettingsTests {
     @Test("the command line makes them before SQLite is first used")
-    func madeFirst() throws {
-        let output = try CLI.run(["--help"], environment: ["KETENPOORT_LOG_LEVEL": "debug"])
+    func madeFirst() async throws {
+        let output = try await CLI.runDetached(["--help"], environment: ["KETENPOORT_LOG_LEVEL": "debug"])
         #expect(output.stderr.contains("SQLite: memory statistics off"), "\(output)")
         #expect(!output.stderr.contains("SQLite was in use before"), "\(output)")
     }

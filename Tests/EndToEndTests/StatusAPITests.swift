@@ -98,7 +98,7 @@ struct StatusAPITests {
             _ = try await fixture.post("/statusvragen", Self.single(bsn))
             _ = try await fixture.post("/statusvragen", Self.single(bsn).merging(["doelbinding": "voortgezet-verblijf"]) { $1 })
             _ = try await fixture.post("/statusvragen", Self.single(bsn), as: "gm0363")
-            let result = try CLI.run(["inzage", "--json", "--config", fixture.directory.file("ketenpoort.yaml").path, bsn])
+            let result = try await CLI.runDetached(["inzage", "--json", "--config", fixture.directory.file("ketenpoort.yaml").path, bsn])
             #expect(result.status == 0, "\(result.stderr)")
             let listing = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [[String: String]]])
             let processings = try #require(listing["verwerkingen"])
@@ -110,7 +110,7 @@ struct StatusAPITests {
             #expect(processings.contains { $0["activity"] == "duo-statusextract" })
             #expect(processings.contains { $0["activity"] == "inzageverzoek" })
             #expect(!result.stdout.contains(bsn) && !result.stderr.contains(bsn))
-            let invalid = try CLI.run(["inzage", "--config", fixture.directory.file("ketenpoort.yaml").path, "123456789"])
+            let invalid = try await CLI.runDetached(["inzage", "--config", fixture.directory.file("ketenpoort.yaml").path, "123456789"])
             #expect(invalid.status == 2)
             #expect(!invalid.stderr.contains("123456789"))
         }

@@ -85,9 +85,9 @@ struct TranslateCommandTests {
     }
 
     @Test("the sample becomes one well-formed document per linked municipality and a balanced report")
-    func sampleTranslation() throws {
-        try TempDirectory.with { directory in
-            let output = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", Self.sample, "--out", directory.url.path])
+    func sampleTranslation() async throws {
+        try await TempDirectory.with { directory in
+            let output = try await CLI.runDetached(["translate", "--from", "coa", "--to", "gemeente", Self.sample, "--out", directory.url.path])
             #expect(output.status == 0, "\(output)")
 
             let expected = try Self.linkedMunicipalities(Repository.root.appendingPathComponent(Self.sample))
@@ -133,12 +133,12 @@ struct TranslateCommandTests {
     }
 
     @Test("no health notes reach any document, although the sample holds some")
-    func noHealthNotes() throws {
+    func noHealthNotes() async throws {
         let sample = try String(contentsOf: Repository.root.appendingPathComponent(Self.sample), encoding: .utf8)
         let notes = ["Hoge bloeddruk", "Zwanger", "Rugklachten", "Posttraumatische", "Astma"]
         #expect(notes.allSatisfy { sample.contains($0) })
-        try TempDirectory.with { directory in
-            let output = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", Self.sample, "--out", directory.url.path])
+        try await TempDirectory.with { directory in
+            let output = try await CLI.runDetached(["translate", "--from", "coa", "--to", "gemeente", Self.sample, "--out", directory.url.path])
             #expect(output.status == 0, "\(output)")
             for entry in try directory.contents() {
                 let text = try String(contentsOf: directory.file(entry), encoding: .utf8)
@@ -148,9 +148,9 @@ struct TranslateCommandTests {
     }
 
     @Test("a snapshot with quarantined rows writes only the clean ones and still balances")
-    func quarantinedRows() throws {
-        try TempDirectory.with { directory in
-            let output = try CLI.run([
+    func quarantinedRows() async throws {
+        try await TempDirectory.with { directory in
+            let output = try await CLI.runDetached([
                 "translate", "--from", "coa", "--to", "gemeente", "Tests/Fixtures/coa-one-bad-row-of-each-kind.csv", "--out", directory.url.path,
             ])
             #expect(output.status == 0, "\(output)")
@@ -175,8 +175,8 @@ struct TranslateCommandTests {
     }
 
     @Test("a rejected snapshot (no ACHTERNAAM column) exits 1 and writes no document")
-    func rejectedSnapshot() throws {
-        try TempDirectory.with { directory in
+    func rejectedSnapshot() async throws {
+        try await TempDirectory.with { directory in
             let input = try TempDirectory()
             defer { input.remove() }
             let header = COA.columns.filter { $0 != "ACHTERNAAM" }
@@ -185,7 +185,7 @@ struct TranslateCommandTests {
                 ([header.joined(separator: ";")] + rows.map { row in header.map { row[$0] ?? "" }.joined(separator: ";") }).joined(separator: "\n")
                 + "\n"
             let file = try input.write("tvs-export-20261122.csv", text)
-            let output = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", file.path, "--out", directory.url.path])
+            let output = try await CLI.runDetached(["translate", "--from", "coa", "--to", "gemeente", file.path, "--out", directory.url.path])
             #expect(output.status == 1, "\(output)")
             let entries = try directory.contents()
             #expect(!entries.contains { $0.hasSuffix(".xml") })
@@ -200,15 +200,15 @@ struct TranslateCommandTests {
     }
 
     @Test("a snapshot rejected late (unterminated quote after clean rows) writes no document")
-    func rejectedLate() throws {
-        try TempDirectory.with { directory in
+    func rejectedLate() async throws {
+        try await TempDirectory.with { directory in
             let input = try TempDirectory()
             defer { input.remove() }
             let text = COA.file([
                 COA.valid, COA.valid.merging(["BSN": "111222333", "VNUMMER": "1234567891", "WERKERVARING": "\"nooit gesloten"]) { $1 },
             ])
             let file = try input.write("tvs-export-20261122.csv", text)
-            let output = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", file.path, "--out", directory.url.path])
+            let output = try await CLI.runDetached(["translate", "--from", "coa", "--to", "gemeente", file.path, "--out", directory.url.path])
             #expect(output.status == 1, "\(output)")
             let entries = try directory.contents()
             #expect(!entries.contains { $0.hasSuffix(".xml") }, "\(entries)")
@@ -217,17 +217,17 @@ struct TranslateCommandTests {
     }
 
     @Test("progress is not drawn with carriage returns when output is piped", .timeLimit(.minutes(5)))
-    func noProgressOnPipes() throws {
-        try TempDirectory.with { directory in
+    func noProgressOnPipes() async throws {
+        try await TempDirectory.with { directory in
             // More rows than the progress interval (50 000), so a terminal would get progress lines.
             let input = try SnapshotGenerator(rows: 60_000).write(to: directory.file("tvs-export-bench.csv"))
             let out = directory.file("out")
-            let translate = try CLI.run(["translate", "--from", "coa", "--to", "gemeente", input.path, "--out", out.path])
+            let translate = try await CLI.runDetached(["translate", "--from", "coa", "--to", "gemeente", input.path, "--out", out.path])
             #expect(translate.status == 0, "\(translate.stderr)")
             #expect(!translate.stderr.contains("\r"))
             #expect(!translate.stdout.contains("\r"))
             #expect(!translate.stderr.contains("\u{1B}["))
-            let validate = try CLI.run(["validate", "--contract", "coa-tvs-export", input.path])
+            let validate = try await CLI.runDetached(["validate", "--contract", "coa-tvs-export", input.path])
             #expect(validate.status == 0, "\(validate.stderr)")
             #expect(!validate.stderr.contains("\r"))
             #expect(!validate.stdout.contains("\r"))

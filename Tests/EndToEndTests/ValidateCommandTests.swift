@@ -34,8 +34,10 @@ struct ValidateCommandTests {
     }
 
     @Test("the COA fixture with one bad row of each kind gives exactly the expected findings")
-    func coaFixture() throws {
-        let output = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", "Tests/Fixtures/coa-one-bad-row-of-each-kind.csv"])
+    func coaFixture() async throws {
+        let output = try await CLI.runDetached([
+            "validate", "--contract", "coa-tvs-export", "--json", "Tests/Fixtures/coa-one-bad-row-of-each-kind.csv",
+        ])
         #expect(output.status == 0, "\(output)")
         let json = try output.json()
         let (dataRows, expected) = try Self.expectedFindings()
@@ -51,8 +53,8 @@ struct ValidateCommandTests {
     }
 
     @Test("the human report of the COA fixture names every finding and says accepted")
-    func coaFixtureHuman() throws {
-        let output = try CLI.run(["validate", "--contract", "coa-tvs-export", "Tests/Fixtures/coa-one-bad-row-of-each-kind.csv"])
+    func coaFixtureHuman() async throws {
+        let output = try await CLI.runDetached(["validate", "--contract", "coa-tvs-export", "Tests/Fixtures/coa-one-bad-row-of-each-kind.csv"])
         #expect(output.status == 0, "\(output)")
         #expect(output.stdout.contains("items: 23  accepted: 8  quarantined: 15  rejected: 0"))
         for finding in try Self.expectedFindings().findings {
@@ -68,11 +70,11 @@ struct ValidateCommandTests {
     ]
 
     @Test("a DUO file with a bad trailer or without one is rejected as a whole", arguments: duoBad)
-    func duoRejected(file: String, rule: String) throws {
+    func duoRejected(file: String, rule: String) async throws {
         let detailRecords = try String(contentsOf: Repository.fixture(file), encoding: .isoLatin1).split(separator: "\n").filter { $0.hasPrefix("D") }
             .count
         #expect(detailRecords == 5)
-        let output = try CLI.run(["validate", "--contract", "duo-status-extract", "--json", "Tests/Fixtures/\(file)"])
+        let output = try await CLI.runDetached(["validate", "--contract", "duo-status-extract", "--json", "Tests/Fixtures/\(file)"])
         #expect(output.status == 1, "\(output)")
         let json = try output.json()
         #expect(json["rejected"] as? Int == detailRecords)
@@ -82,7 +84,7 @@ struct ValidateCommandTests {
         #expect(findings.map { $0["rule"] as? String } == [rule])
         #expect(findings.first?["level"] as? String == "file")
 
-        let human = try CLI.run(["validate", "--contract", "duo-status-extract", "Tests/Fixtures/\(file)"])
+        let human = try await CLI.runDetached(["validate", "--contract", "duo-status-extract", "Tests/Fixtures/\(file)"])
         #expect(human.status == 1)
         #expect(human.stdout.contains("REJECTED"))
         #expect(human.stdout.contains(rule))
@@ -98,8 +100,8 @@ struct ValidateCommandTests {
     ]
 
     @Test("a good file is accepted with exit 0", arguments: good)
-    func goodFile(contract: String, file: String, items: Int) throws {
-        let output = try CLI.run(["validate", "--contract", contract, "--json", file])
+    func goodFile(contract: String, file: String, items: Int) async throws {
+        let output = try await CLI.runDetached(["validate", "--contract", contract, "--json", file])
         #expect(output.status == 0, "\(output)")
         let json = try output.json()
         #expect(json["accepted"] as? Int == items)
@@ -109,8 +111,8 @@ struct ValidateCommandTests {
     }
 
     @Test("a DUO record of the wrong length is quarantined, the file accepted")
-    func duoShortLine() throws {
-        let output = try CLI.run(["validate", "--contract", "duo-status-extract", "--json", "Tests/Fixtures/duo-short-line.dat"])
+    func duoShortLine() async throws {
+        let output = try await CLI.runDetached(["validate", "--contract", "duo-status-extract", "--json", "Tests/Fixtures/duo-short-line.dat"])
         #expect(output.status == 0, "\(output)")
         let json = try output.json()
         #expect(json["accepted"] as? Int == 4)
@@ -119,12 +121,12 @@ struct ValidateCommandTests {
     }
 
     @Test("a rejected COA file (missing column) exits 1")
-    func coaMissingColumn() throws {
-        try TempDirectory.with { directory in
+    func coaMissingColumn() async throws {
+        try await TempDirectory.with { directory in
             let header = COA.columns.filter { $0 != "ACHTERNAAM" }
             let text = header.joined(separator: ";") + "\n" + header.map { COA.valid[$0] ?? "" }.joined(separator: ";") + "\n"
             let file = try directory.write("tvs-export-20261122.csv", text)
-            let output = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", file.path])
+            let output = try await CLI.runDetached(["validate", "--contract", "coa-tvs-export", "--json", file.path])
             #expect(output.status == 1, "\(output)")
             let json = try output.json()
             #expect(try Self.findings(json).map(\.rule) == ["file.missing-column"])
@@ -142,23 +144,23 @@ struct ValidateCommandTests {
     ]
 
     @Test("wrong usage exits 2 with a usage message on stderr", arguments: wrongUsage)
-    func usage(arguments: [String]) throws {
-        let output = try CLI.run(arguments)
+    func usage(arguments: [String]) async throws {
+        let output = try await CLI.runDetached(arguments)
         #expect(output.status == 2, "\(output)")
         #expect(!output.stderr.isEmpty)
         #expect(output.stdout.isEmpty)
     }
 
     @Test("help exits 0")
-    func help() throws {
-        let output = try CLI.run(["validate", "--help"])
+    func help() async throws {
+        let output = try await CLI.runDetached(["validate", "--help"])
         #expect(output.status == 0, "\(output)")
         #expect(output.stdout.contains("--contract"))
     }
 
     @Test("an unknown contract id fails and lists the known ids")
-    func unknownContract() throws {
-        let output = try CLI.run(["validate", "--contract", "coa-tvs-exprot", "adapters/coa/samples/tvs-export-20261122.csv"])
+    func unknownContract() async throws {
+        let output = try await CLI.runDetached(["validate", "--contract", "coa-tvs-exprot", "adapters/coa/samples/tvs-export-20261122.csv"])
         #expect(output.status == 2, "\(output)")
         #expect(output.stderr.contains("coa-tvs-exprot"))
         for id in [
@@ -170,8 +172,8 @@ struct ValidateCommandTests {
     }
 
     @Test("the workspace can be given with --home instead of KETENPOORT_HOME")
-    func homeOption() throws {
-        let output = try CLI.run(
+    func homeOption() async throws {
+        let output = try await CLI.runDetached(
             [
                 "validate", "--contract", "toestemming", "--home", Repository.root.path,
                 Repository.sample("toestemming", "toestemming-20261122.jsonl").path,
@@ -181,20 +183,20 @@ struct ValidateCommandTests {
     }
 
     @Test("KETENPOORT_NOW fixes the moment of validation: a date is future only before it")
-    func fixedClock() throws {
+    func fixedClock() async throws {
         let file = Repository.fixture("coa-one-bad-row-of-each-kind.csv").path
-        let now = try CLI.run(["validate", "--contract", "coa-tvs-export", "--json", file])
-        let later = try CLI.run(
+        let now = try await CLI.runDetached(["validate", "--contract", "coa-tvs-export", "--json", file])
+        let later = try await CLI.runDetached(
             ["validate", "--contract", "coa-tvs-export", "--json", file], environment: ["KETENPOORT_NOW": "2030-01-01T00:00:00Z"])
         #expect(now.stdout.contains("field.future"))
         #expect(!later.stdout.contains("field.future"), "\(later)")
-        let bad = try CLI.run(["validate", "--contract", "coa-tvs-export", file], environment: ["KETENPOORT_NOW": "tomorrow"])
+        let bad = try await CLI.runDetached(["validate", "--contract", "coa-tvs-export", file], environment: ["KETENPOORT_NOW": "tomorrow"])
         #expect(bad.status == 2, "\(bad)")
     }
 
     @Test("the gateway refuses to run with a contract that does not load, naming file and line")
-    func brokenContractRefused() throws {
-        try TempDirectory.with { directory in
+    func brokenContractRefused() async throws {
+        try await TempDirectory.with { directory in
             let manager = FileManager.default
             try manager.copyItem(at: Repository.root.appendingPathComponent("contracts"), to: directory.file("contracts"))
             try manager.copyItem(at: Repository.root.appendingPathComponent("adapters"), to: directory.file("adapters"))
@@ -205,7 +207,7 @@ struct ValidateCommandTests {
             var broken = lines
             broken[index] = broken[index].replacingOccurrences(of: "timestamp", with: "datetime")
             try broken.joined(separator: "\n").write(to: contract, atomically: true, encoding: .utf8)
-            let output = try CLI.run(
+            let output = try await CLI.runDetached(
                 ["validate", "--contract", "coa-tvs-export", "--home", directory.url.path, Repository.sample("coa", "tvs-export-20261122.csv").path])
             #expect(output.status == 3, "\(output)")
             #expect(output.stderr.contains("toestemming.yaml:\(index + 1):"), "\(output)")
