@@ -64,7 +64,7 @@ extension BenchAPICommand {
             return InboxDeliveryBenchmark.Delivery(
                 description: "a COA snapshot of \(duringSync) persons, its night to \(Self.benchMunicipalities.count) municipalities",
                 contract: "coa-tvs-export", sender: tls(as: "coa"), file: file, fileName: name, contentType: "text/csv",
-                received: base.appendingPathComponent("received"))
+                received: BenchInput.receiverFolder(base))
         }
         if let duringDuo {
             let name = "duo-inburgering-20261124.dat"

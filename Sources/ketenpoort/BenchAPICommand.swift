@@ -88,10 +88,13 @@ struct BenchAPICommand: AsyncParsableCommand {
         print(
             "IND status query API, \(persons) persons in the status store (\(store), extract \(ingested.outcome.rawValue)), "
                 + "\(nodes == 1 ? "gateway" : "\(nodes) gateway nodes") on \(addresses)")
-        let receiver = try receiverPort.map { try Self.startReceiver(port: $0, pki: pki, folder: base.appendingPathComponent("received")) }
+        let received = BenchInput.receiverFolder(base)
+        try? FileManager.default.removeItem(at: received)
+        let receiver = try receiverPort.map { try Self.startReceiver(port: $0, pki: pki, folder: received) }
         defer {
             receiver?.terminate()
             receiver?.waitUntilExit()
+            try? FileManager.default.removeItem(at: received)
         }
         if let receiverPort { try await BenchSyncCommand.waitForReceiver(port: receiverPort) }
         let delivery = try inboxDelivery(base: base, pki: pki, storeSequence: ingested.sequence ?? 0)

@@ -11,4 +11,20 @@ enum BenchInput {
         defer { try? handle.close() }
         try handle.synchronize()
     }
+
+    /// Where the receiver that stands for the municipalities stores what it receives for the bench
+    /// in `base`: in memory (`/dev/shm`) when the machine has it. The municipalities' files land on
+    /// their own disks, not the gateway's: on this one, hundreds of thousands of files created
+    /// beside the gateway's store — into a folder the bench emptied a moment before, whose freed
+    /// inodes ext4 scans on every create — would measure the file system under the receiver, and
+    /// its writeback would queue the gateway's commits. Elsewhere, `base/received`.
+    static func receiverFolder(_ base: URL) -> URL {
+        let memory = URL(fileURLWithPath: "/dev/shm")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: memory.path, isDirectory: &isDirectory), isDirectory.boolValue,
+            FileManager.default.isWritableFile(atPath: memory.path)
+        else { return base.appendingPathComponent("received") }
+        let name = base.standardizedFileURL.path.map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return memory.appendingPathComponent("ketenpoort-bench").appendingPathComponent(String(name)).appendingPathComponent("received")
+    }
 }

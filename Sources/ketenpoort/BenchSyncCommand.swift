@@ -35,7 +35,9 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let snapshot = base.appendingPathComponent("tvs-export-20261122.csv")
         try SnapshotGenerator(rows: persons).write(to: snapshot)
         try BenchInput.writeOut(snapshot)
-        let received = base.appendingPathComponent("received")
+        let received = BenchInput.receiverFolder(base)
+        try? FileManager.default.removeItem(at: received)
+        defer { try? FileManager.default.removeItem(at: received) }
         // The municipalities' endpoint is another process: the memory measured is the gateway's own.
         // It answers each municipality's name (<id>.localhost, SNI) with that municipality's certificate.
         let port = try LoopbackPort.free()
