@@ -96,8 +96,8 @@ extension OperatorConsole {
             """
     }
 
-    /// `/batches/<id>`: nil when there is no such batch.
-    func batchDetail(_ id: BatchID) async throws -> HTML? {
+    /// `/batches/<id>` and the batch's status: nil when there is no such batch.
+    func batchDetail(_ id: BatchID) async throws -> (html: HTML, status: BatchStatus)? {
         let kinds = [
             "batch.sealed", "delivery.attempt", "delivery.receipt", "batch.dead-lettered", "batch.resent", "batch.recalled", "console.proof-exported",
         ]
@@ -126,7 +126,7 @@ extension OperatorConsole {
             <form method="post" action="/batches/resend"><input type="hidden" name="batch" value="\(batch.id.value)">\
             <button id="resend" type="submit">Resend…</button></form>
             """ : nil
-        return """
+        let html: HTML = """
             <p>Status: <span id="batch-status" class="\(batch.status.rawValue)">\(batch.status.rawValue)</span>\
             \(batch.status == .pending ? " · next attempt \(batch.nextAttemptAt.map(Shown.time) ?? "now")" : "") · \(batch.attempts) attempt(s) counted</p>
             \(resend)
@@ -147,5 +147,6 @@ extension OperatorConsole {
             <h2>Lifecycle on the audit chain</h2>
             <table id="lifecycle"><tr><th>Entry</th><th>Time</th><th>Kind</th><th>Payload</th></tr>\(lifecycle)</table>
             """
+        return (html, batch.status)
     }
 }

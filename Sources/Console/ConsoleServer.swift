@@ -113,8 +113,9 @@ public struct ConsoleServer: Service {
                     guard let body = try await console.batchDetail(id) else {
                         return page("No such batch", who, "<p>The outbox holds no batch of that id.</p>").withStatus(.notFound)
                     }
-                    let resent = ConsoleForm(encoded: request.uri.query ?? "").value("resent") != nil
-                    return page("Batch \(id.value)", who, flash: resent ? "Put back in line; the delivery worker sends it." : nil, body)
+                    // The flash of a resend, while it still waits: the browser reloads the same address.
+                    let resent = ConsoleForm(encoded: request.uri.query ?? "").value("resent") != nil && body.status == .pending
+                    return page("Batch \(id.value)", who, flash: resent ? "Put back in line; the delivery worker sends it." : nil, body.html)
                 }
             ),
             (

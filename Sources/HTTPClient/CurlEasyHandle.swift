@@ -104,7 +104,7 @@ final class CurlEasyHandle {
                 guard code == CURLE_OK else {
                     if let refused = peer.refusal(host: host) { return .failure(refused) }
                     let message = String(cString: errorBuffer)
-                    return .failure(CurlFailure.error(for: code, message: message, host: host))
+                    return .failure(CurlFailure.error(for: code, message: message, host: host, method: request.isGet ? "GET" : "POST"))
                 }
                 var status = 0
                 _ = kp_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

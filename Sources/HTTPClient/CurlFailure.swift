@@ -4,9 +4,9 @@ import KetenpoortCore
 /// Maps libcurl's result codes to the stable transport error codes.
 enum CurlFailure {
     /// The error for a failed `curl_easy_perform`; `message` is libcurl's error buffer (no body bytes ever reach it).
-    static func error(for code: CURLcode, message: String, host: String) -> KetenpoortError {
+    static func error(for code: CURLcode, message: String, host: String, method: String = "POST") -> KetenpoortError {
         let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
-        let reason = "POST to \(host) failed: \(detail) (curl \(code.rawValue))"
+        let reason = "\(method) to \(host) failed: \(detail) (curl \(code.rawValue))"
         return KetenpoortError(errorCode(for: code, message: detail), reason)
     }
 
