@@ -140,8 +140,9 @@ extension OperatorConsole {
             <tr><th>Payload SHA-256</th><td><code>\(seal?.header.payloadSHA256 ?? "—")</code></td></tr>
             <tr><th>Signer</th><td>\(seal?.certificates.first.map { $0.subject.description } ?? "—")</td></tr>
             </table>
-            <p><a id="proof" href="/batches/\(batch.id.value)/proof">Download the proof</a> (seal, chain entries and signed checkpoint, \
-            as <code>audit prove</code> writes it; without the payload)</p>
+            <form method="post" action="/batches/\(batch.id.value)/proof"><button id="proof" type="submit">Download the proof</button> \
+            (seal, chain entries and signed checkpoint, \
+            as <code>audit prove</code> writes it; without the payload; the export is recorded on the audit chain)</form>
             <h2>Attempts</h2>
             <table id="attempts"><tr><th>#</th><th>At</th><th>HTTP</th><th>Error</th><th>Receipt</th></tr>\(attemptRows)</table>
             <h2>Lifecycle on the audit chain</h2>

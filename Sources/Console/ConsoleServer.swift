@@ -119,7 +119,9 @@ public struct ConsoleServer: Service {
                 }
             ),
             (
-                "/batches/:id/proof", .get,
+                // A POST: the export is recorded on the audit chain, which a GET (a link another
+                // site could embed) must not do.
+                "/batches/:id/proof", .post,
                 { _, context, who in
                     let id = BatchID(context.parameters.get("id") ?? "")
                     do {
