@@ -47,7 +47,7 @@ extension OperatorConsole {
             <button id="resend-selected" type="submit">Resend selected…</button> (you confirm on the next page)</form>
             """ : table
         return """
-            <form method="get" action="/batches/find"><label>Find a batch or a run by its id: <input name="id" size="44"></label> \
+            <form method="post" action="/batches/find"><label>Find a batch or a run by its id: <input name="id" size="44"></label> \
             <button id="find" type="submit">Find</button></form>
             <p>Show: \(filters)\(recipient.map { " · partner \($0)" } ?? "")\(run.map { " · run \($0.value)" } ?? "") · newest first, at most \(Self.listLimit).</p>
             <p>\(summaries.count) batch\(summaries.count == 1 ? "" : "es").</p>
@@ -69,7 +69,7 @@ extension OperatorConsole {
         return ids.map(BatchID.init)
     }
 
-    /// Where `/batches/find?id=…` leads: the batch of that id, else the batches of the run of that id.
+    /// Where a search for `id` (`/batches/find`) leads: the batch of that id, else the batches of the run of that id.
     func find(_ id: String) async throws -> String? {
         if try await store.read({ tx in try tx.batch(id: BatchID(id)) }) != nil { return "/batches/\(ConsoleServer.pathComponent(id))" }
         if try await batchIDs(ofRun: RunID(id)) != nil { return "/batches?run=\(ConsoleServer.queryValue(id))" }

@@ -80,11 +80,13 @@ public struct ConsoleServer: Service {
                 }
             ),
             (
-                "/batches/find", .get,
-                { request, _, who in
-                    let id = ConsoleForm(encoded: request.uri.query ?? "").value("id")?.trimmingCharacters(in: .whitespaces) ?? ""
+                // A POST, and the text asked never shown again: an id typed in the wrong field (a BSN
+                // pasted by mistake) must reach no URL, no page and no log.
+                "/batches/find", .post,
+                { request, context, who in
+                    let id = try await Self.form(request, context).value("id")?.trimmingCharacters(in: .whitespaces) ?? ""
                     if !id.isEmpty, let location = try await console.find(id) { return ConsolePage.redirect(to: location) }
-                    return page("Not found", who, "<p>No batch and no run has the id \(id).</p>").withStatus(.notFound)
+                    return page("Not found", who, "<p>No batch and no run has that id.</p>").withStatus(.notFound)
                 }
             ),
             (

@@ -21,11 +21,7 @@ struct ConsoleTests {
     func resendFromTheBrowser() async throws {
         let fixture = try await ConsoleFixture.start()
         defer { fixture.stop() }
-        // The night: sealed by `sync`, then every batch refused (400) by the receiver under `run`.
-        let sync = try await CLI.runDetached(["sync", "coa-gemeenten", ConsoleFixture.sample.path, "--config", fixture.config.path])
-        #expect(sync.status == 0, "\(sync)")
-        try fixture.launch()
-        let deadLetters = try await fixture.waitForDeadLetters()
+        let deadLetters = try await fixture.sealNightAndDeadLetterIt()
         #expect(deadLetters.count >= 2, "\(deadLetters)")
         let chosen = try #require(deadLetters.first)
 
@@ -92,10 +88,7 @@ extension ConsoleTests {
     func pagesAndActions() async throws {
         let fixture = try await ConsoleFixture.start()
         defer { fixture.stop() }
-        let sync = try await CLI.runDetached(["sync", "coa-gemeenten", ConsoleFixture.sample.path, "--config", fixture.config.path])
-        #expect(sync.status == 0, "\(sync)")
-        try fixture.launch()
-        let batch = try #require(try await fixture.waitForDeadLetters().first)
+        let batch = try #require(try await fixture.sealNightAndDeadLetterIt().first)
         let persons = try ConsoleFixture.personalValues()
         var seen: [String: String] = [:]
         for path in ["/", "/batches", "/batches?status=dead-lettered", "/batches/\(batch)", "/runs", "/incidents", "/partners", "/audit"] {
@@ -109,13 +102,15 @@ extension ConsoleTests {
         #expect(seen["/batches/\(batch)"]?.contains("HTTP 400") == true, "the refused attempt is shown")
 
         // Found by its id, or by its run's: the night's six batches.
-        let byID = try await fixture.get("/batches/find?id=\(batch)")
+        let byID = try await fixture.post("/batches/find", form: "id=\(batch)")
         #expect(byID.status == 303 && byID.header("Location") == "/batches/\(batch)", "\(byID.status)")
-        let byRun = try await fixture.get("/batches/find?id=coa-gemeenten-20261122")
+        let byRun = try await fixture.post("/batches/find", form: "id=coa-gemeenten-20261122")
         #expect(byRun.header("Location") == "/batches?run=coa-gemeenten-20261122")
         let ofRun = String(decoding: try await fixture.get("/batches?run=coa-gemeenten-20261122").body, as: UTF8.self)
         #expect(ofRun.matches(of: /<tr data-batch=/).count == 6, "\(ofRun)")
-        #expect(try await fixture.get("/batches/find?id=nothing-of-that-id").status == 404)
+        let notFound = try await fixture.post("/batches/find", form: "id=123456782")
+        #expect(notFound.status == 404)
+        #expect(!String(decoding: notFound.body, as: UTF8.self).contains("123456782"), "what was asked is not shown again")
 
         // A connection test: the receiver's handshake with gm0363's certificate, its expiry shown.
         let tested = try await fixture.post("/partners/gm0363/test", form: "")
@@ -123,6 +118,14 @@ extension ConsoleTests {
         #expect(tested.status == 200)
         #expect(testPage.contains("<span class=\"passed\">connected</span>"), "\(testPage)")
         #expect(testPage.contains("its certificate expires"))
+        // The refused attempts' handshakes told each municipality's certificate expiry: /metrics has it per party.
+        let metrics = try await fixture.client.get(
+            url: URL(string: "https://127.0.0.1:\(fixture.apiPort)/metrics")!, tls: fixture.tls(as: "ind"), timeout: .seconds(30))
+        let metricsText = String(decoding: metrics.body, as: UTF8.self)
+        for party in ["gateway", "gm0363", "gm0014"] {
+            #expect(metricsText.contains(#"ketenpoort_certificate_expiry_seconds{party="\#(party)"}"#), "\(party): \(metricsText)")
+        }
+
         // The proof of the batch, as `audit prove` writes it, in one tar file.
         #expect(try await fixture.get("/batches/\(batch)/proof").status != 200, "a GET exports nothing")
         let proof = try await fixture.post("/batches/\(batch)/proof", form: "")
@@ -167,12 +170,15 @@ final class ConsoleFixture: Sendable {
     let pki: URL
     let config: URL
     let consolePort: Int
+    /// The port of the node's API (and `/metrics`).
+    let apiPort: Int
     let refusing = LockedValue(true)
     let client = CurlClient(threadCount: 2)
     private let serverTask: LockedValue<Task<Void, any Error>?> = LockedValue(nil)
     private let process = LockedValue<Process?>(nil)
 
-    private init(directory: TempDirectory, pki: URL, config: URL, consolePort: Int) {
+    private init(directory: TempDirectory, pki: URL, config: URL, consolePort: Int, apiPort: Int) {
+        self.apiPort = apiPort
         self.directory = directory
         self.pki = pki
         self.config = config
@@ -185,12 +191,9 @@ final class ConsoleFixture: Sendable {
         let directory = try TempDirectory()
         let consolePort = try LoopbackPort.free(), apiPort = try LoopbackPort.free()
         let pki = directory.file("var/pki")
-        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(apiPort)")
-        let block = try #require(yaml.range(of: #"\nschedules:\n(  .*\n)+"#, options: .regularExpression))
-        yaml.replaceSubrange(block, with: "\nschedules: []\n")
+        var yaml = try RunningGateway.repositoryConfiguration(apiPort: apiPort, withSchedules: false)
         let config = directory.file("ketenpoort.yaml")
-        let fixture = ConsoleFixture(directory: directory, pki: pki, config: config, consolePort: consolePort)
+        let fixture = ConsoleFixture(directory: directory, pki: pki, config: config, consolePort: consolePort, apiPort: apiPort)
         try yaml.write(to: config, atomically: true, encoding: .utf8)
         _ = try DevPKI.initialize(directory: pki, parties: try GatewayConfiguration.load(contentsOf: config).devIdentities(), now: Date())
         let server = ReceiveServer(
@@ -207,6 +210,15 @@ final class ConsoleFixture: Sendable {
         yaml += "\nconsole: { host: 127.0.0.1, port: \(consolePort) }\n"
         try yaml.write(to: config, atomically: true, encoding: .utf8)
         return fixture
+    }
+
+    /// The night of the sample sealed by `sync`, then `run` started and every batch refused (400)
+    /// by the receiver: the dead letters, as the console lists them.
+    func sealNightAndDeadLetterIt() async throws -> [String] {
+        let sync = try await CLI.runDetached(["sync", "coa-gemeenten", Self.sample.path, "--config", config.path])
+        #expect(sync.status == 0, "\(sync)")
+        try launch()
+        return try await waitForDeadLetters()
     }
 
     /// Starts `ketenpoort run`.

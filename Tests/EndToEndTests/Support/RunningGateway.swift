@@ -23,13 +23,8 @@ struct RunningGateway {
     static func start(withSchedules: Bool = true) throws -> RunningGateway {
         let directory = try TempDirectory()
         let port = try LoopbackPort.free(), healthPort = try LoopbackPort.free()
-        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
-        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(port)")
+        var yaml = try repositoryConfiguration(apiPort: port, withSchedules: withSchedules)
         yaml += "\nhealth: { port: \(healthPort), certificateDays: 14, minFreeMiB: 1 }\n"
-        if !withSchedules {
-            let block = try #require(yaml.range(of: #"\nschedules:\n(  .*\n)+"#, options: .regularExpression))
-            yaml.replaceSubrange(block, with: "\nschedules: []\n")
-        }
         let config = directory.file("ketenpoort.yaml")
         try yaml.write(to: config, atomically: true, encoding: .utf8)
         let configuration = try GatewayConfiguration.load(contentsOf: config)
@@ -38,6 +33,18 @@ struct RunningGateway {
         let process = try CLI.launch(["run", "--config", config.path])
         return RunningGateway(
             directory: directory, config: config, configuration: configuration, pki: pki, port: port, healthPort: healthPort, process: process)
+    }
+
+    /// The repository's `ketenpoort.yaml` with the API on `apiPort`; `withSchedules: false` leaves
+    /// its schedules out.
+    static func repositoryConfiguration(apiPort: Int, withSchedules: Bool) throws -> String {
+        var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "port: 8443", with: "port: \(apiPort)")
+        if !withSchedules {
+            let block = try #require(yaml.range(of: #"\nschedules:\n(  .*\n)+"#, options: .regularExpression))
+            yaml.replaceSubrange(block, with: "\nschedules: []\n")
+        }
+        return yaml
     }
 
     /// Mutual TLS as party `id` of the dev PKI.
