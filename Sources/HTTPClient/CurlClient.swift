@@ -29,15 +29,15 @@ public final class CurlClient: Service, Sendable {
     ///   - threadCount: concurrent transfers; they mostly wait on the network, so more than the core count is fine.
     ///   - connectTimeout: the limit for TCP + TLS set-up (never more than a request's own timeout).
     ///   - maximumResponseSize: a longer answer is cut off and fails the transfer.
-    ///   - niceness: the worker threads' nice value (Linux: per thread), e.g. batch deliveries at the
-    ///     batch work's priority, so their handshakes never delay a real-time answer; nil keeps the caller's.
+    ///   - priority: the worker threads' priority, e.g. `.batch` for deliveries, so their handshakes
+    ///     never delay a real-time answer; nil keeps the caller's.
     public init(
-        threadCount: Int = 8, connectTimeout: Duration = .seconds(10), maximumResponseSize: Int = 4 << 20, niceness: Int32? = nil,
+        threadCount: Int = 8, connectTimeout: Duration = .seconds(10), maximumResponseSize: Int = 4 << 20, priority: ThreadPriority? = nil,
         logger: Logger = Logger(label: "ketenpoort.transport.curl")
     ) {
         precondition(Self.globalInit == CURLE_OK, "curl_global_init failed")
         precondition(threadCount > 0, "a CurlClient needs at least one thread")
-        self.pool = CurlWorkerPool(threadCount: threadCount, maximumResponseSize: maximumResponseSize, niceness: niceness)
+        self.pool = CurlWorkerPool(threadCount: threadCount, maximumResponseSize: maximumResponseSize, priority: priority)
         self.connectTimeout = connectTimeout
         self.logger = logger
     }

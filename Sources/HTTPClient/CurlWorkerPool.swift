@@ -26,12 +26,12 @@ final class CurlWorkerPool: @unchecked Sendable {
     private var stopWaiters: [@Sendable () -> Void] = []
 
     /// Starts `threadCount` worker threads; `curl_global_init` has run before (see `CurlClient`).
-    init(threadCount: Int, maximumResponseSize: Int, niceness: Int32? = nil) {
+    init(threadCount: Int, maximumResponseSize: Int, priority: ThreadPriority? = nil) {
         runningThreads = threadCount
         for index in 0..<threadCount {
             let thread = Thread { [self] in
                 ThreadName.setCurrent("kp-curl-\(index)")
-                if let niceness { ThreadPriority.setNiceness(niceness, onlyLowering: true) }
+                priority?.apply()
                 self.work(maximumResponseSize: maximumResponseSize)
             }
             thread.start()

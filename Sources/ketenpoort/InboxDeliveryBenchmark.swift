@@ -60,7 +60,9 @@ struct InboxDeliveryBenchmark {
         try BenchInput.writeOut(delivery.file)
         let length = try FileManager.default.attributesOfItem(atPath: delivery.file.path)[.size] as? Int ?? 0
         let digest = ContentDigest.field(for: try Data(contentsOf: delivery.file, options: .alwaysMapped))
-        let client = CurlClient(threadCount: 2)
+        // The partner's upload stands for another machine: at batch priority it yields the cores
+        // to the gateway, as the receiver does.
+        let client = CurlClient(threadCount: 2, priority: .batch)
         print(
             "  while \(delivery.description) is POSTed to the HTTPS inbox: single questions at a fixed \(Int(rate))/s over \(connections) "
                 + "keep-alive connections (latency from when each was due; windows by when it was due)")

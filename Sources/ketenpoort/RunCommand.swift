@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
         let runtime = try gateway.runtime()
         let logger = Logger(label: "ketenpoort.run")
         // Deliveries are batch work: their handshakes and sends yield to the IND's answers.
-        let client = CurlClient(niceness: BatchWork.niceness)
+        let client = CurlClient(priority: .batch)
         let partnerCertificates = PartnerCertificates()
         let delivery = DeliveryWorker(
             store: runtime.store, configuration: runtime.configuration, client: client, clock: runtime.clock,

@@ -27,5 +27,25 @@ import Testing
             // Only that thread: this one keeps its own.
             #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) < 7)
         }
+
+        @Test("batch priority: SCHED_IDLE and at least nice 10 on that thread and the threads it starts, never raised, not on the caller")
+        func batch() async {
+            let which = __priority_which_t(PRIO_PROCESS.rawValue)
+            let seen = await withCheckedContinuation { (continuation: CheckedContinuation<[(Bool, Int32)], Never>) in
+                Thread.detachNewThread {
+                    ThreadPriority.batch.apply()
+                    let own = (ThreadPriority.isBatch, getpriority(which, 0))
+                    ThreadPriority.setNiceness(15)
+                    ThreadPriority.batch.apply()
+                    let lowered = (ThreadPriority.isBatch, getpriority(which, 0))
+                    Thread.detachNewThread {
+                        continuation.resume(returning: [own, lowered, (ThreadPriority.isBatch, getpriority(which, 0))])
+                    }
+                }
+            }
+            #expect(seen.map(\.0) == [true, true, true])
+            #expect(seen.map(\.1) == [ThreadPriority.batchNiceness, 15, 15])
+            #expect(!ThreadPriority.isBatch)
+        }
     }
 #endif

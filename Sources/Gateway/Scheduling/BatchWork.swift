@@ -6,18 +6,15 @@ import KetenpoortCore
 #endif
 
 /// Batch work — a night's sync, a DUO ingest, a CBS delivery, a retention run — on a thread of its
-/// own at a lower CPU priority (nice +10; on Linux the nice value is per thread, and threads the job
-/// starts inherit it). On two cores the night and the IND's answers share the CPU: the answers'
-/// threads then win whenever both want a core, and the night takes what is left, which is most of
-/// it. The thread ends with the job, so no other work ever runs at the lowered priority.
+/// own at batch priority (`ThreadPriority.batch`: Linux's `SCHED_IDLE`, nice 10; per thread, and
+/// threads the job starts inherit it). On two cores the night and the IND's answers share the CPU:
+/// an answer's thread takes a core the moment it wakes, and the night takes what is left, which is
+/// most of it. The thread ends with the job, so no other work ever runs at the lowered priority.
 ///
 /// ```swift
 /// let report = try await BatchWork.run { try sync.run(input: snapshot) }
 /// ```
 public enum BatchWork {
-    /// The nice value batch work runs at, at least (0 is normal, 19 the lowest).
-    public static let niceness: Int32 = 10
-
     /// Runs `body` on a new lowered-priority thread and returns (or throws) what it did.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
@@ -43,7 +40,7 @@ public enum BatchWork {
     static func start(_ work: @escaping @Sendable () -> Void) {
         let thread = Thread {
             ThreadName.setCurrent("kp-batch")
-            ThreadPriority.setNiceness(niceness, onlyLowering: true)
+            ThreadPriority.batch.apply()
             work()
         }
         thread.start()
