@@ -43,9 +43,20 @@ public protocol OutboxTransaction {
     /// returns them, in the order given. Two claimers never hold one batch; a claim whose holder
     /// died is free once it expired. When a batch is due is the caller's to decide.
     func claim(batches: [BatchID], holder: String, for duration: TimeInterval) throws -> [BatchID]
-    /// Extends `holder`'s claim on `batch` by `duration` seconds from now; false when the claim is no
-    /// longer its own (it expired and another took it, or it was released).
-    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool
+    /// Extends `holder`'s live claim on `batch` by `duration` seconds from now, and says whether it
+    /// did, or whether the batch is no longer claimed at all (released: its attempt has ended), or
+    /// claimed otherwise (lost: the claim expired, and perhaps another holder took it).
+    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> ClaimRenewal
     /// Releases `holder`'s claim on `batch`, if it still has it.
     func releaseClaim(batch: BatchID, holder: String) throws
+}
+
+/// What renewing a claim on a batch found.
+public enum ClaimRenewal: Sendable, Equatable {
+    /// The holder's live claim now lasts longer.
+    case renewed
+    /// The batch has no claim: the holder's attempt ended and released it (or it was never claimed).
+    case released
+    /// The claim expired, or another holder has the batch now.
+    case lost
 }

@@ -156,15 +156,22 @@ extension PostgresTransaction {
         return batches.filter(held.contains)
     }
 
-    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool {
-        try query(
-            """
-            WITH moment AS (SELECT \(Self.nowSQL(1)) AS now)
-            UPDATE batch_claim SET until = moment.now + make_interval(secs => $2::float8) FROM moment
-            WHERE batch = $3 AND holder = $4 AND until > moment.now
-            """,
-            [now, String(duration), batch, holder]
-        ).affected == 1
+    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> ClaimRenewal {
+        // One statement: the claim renewed, or whether the batch is claimed at all (the EXISTS
+        // sees the rows as they were when the statement began, the renewed one among them).
+        let (renewed, claimed) =
+            try query(
+                """
+                WITH moment AS (SELECT \(Self.nowSQL(1)) AS now),
+                renewed AS (
+                    UPDATE batch_claim SET until = moment.now + make_interval(secs => $2::float8) FROM moment
+                    WHERE batch = $3 AND holder = $4 AND until > moment.now
+                    RETURNING batch)
+                SELECT (SELECT count(*) FROM renewed)::int AS renewed, EXISTS (SELECT 1 FROM batch_claim WHERE batch = $3) AS claimed
+                """,
+                [now, String(duration), batch, holder]
+            ).first { (try $0["renewed"] as Int, try $0["claimed"] as Bool) } ?? (0, false)
+        return renewed == 1 ? .renewed : claimed ? .lost : .released
     }
 
     func releaseClaim(batch: BatchID, holder: String) throws {

@@ -22,11 +22,12 @@ extension SQLiteTransaction {
         return claimed
     }
 
-    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> Bool {
+    func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> ClaimRenewal {
         let now = clock.now().timeIntervalSince1970
         try db.execute(
             sql: "UPDATE batch_claim SET until = ? WHERE batch = ? AND holder = ? AND until > ?", arguments: [now + duration, batch, holder, now])
-        return db.changesCount == 1
+        if db.changesCount == 1 { return .renewed }
+        return try Bool.fetchOne(db, sql: "SELECT 1 FROM batch_claim WHERE batch = ?", arguments: [batch]) == nil ? .released : .lost
     }
 
     func releaseClaim(batch: BatchID, holder: String) throws {

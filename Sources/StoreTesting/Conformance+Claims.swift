@@ -17,17 +17,25 @@ extension StoreConformance {
                 try await store.write { try $0.claim(batches: ["c2"], holder: "node-a", for: 30) } == ["c2"], "the holder's own claim is extended")
 
             clock.advance(20)
-            #expect(try await store.write { try $0.renewClaim(batch: "c1", holder: "node-a", for: 30) }, "renewed while live")
+            #expect(try await store.write { try $0.renewClaim(batch: "c1", holder: "node-a", for: 30) } == .renewed, "renewed while live")
             clock.advance(15)
             // c2 and c3 expired (35 s > 30 s); c1 was renewed to 50 s.
             let takeover = try await store.write { try $0.claim(batches: all, holder: "node-b", for: 30) }
             #expect(takeover == ["c2", "c3"], "expired claims are free; a holder may take its own expired claim again")
-            #expect(try await !store.write { try $0.renewClaim(batch: "c2", holder: "node-a", for: 30) }, "a claim taken over is lost")
+            #expect(try await store.write { try $0.renewClaim(batch: "c2", holder: "node-a", for: 30) } == .lost, "a claim taken over is lost")
 
             try await store.write { try $0.releaseClaim(batch: "c1", holder: "node-b") }
             #expect(try await store.write { try $0.claim(batches: ["c1"], holder: "node-c", for: 30) }.isEmpty, "only the holder releases")
             try await store.write { try $0.releaseClaim(batch: "c1", holder: "node-a") }
+            #expect(
+                try await store.write { try $0.renewClaim(batch: "c1", holder: "node-a", for: 30) } == .released,
+                "a claim released (its attempt ended) is not lost")
             #expect(try await store.write { try $0.claim(batches: ["c1"], holder: "node-c", for: 30) } == ["c1"], "released: free at once")
+            #expect(try await store.write { try $0.renewClaim(batch: "c3", holder: "node-b", for: 30) } == .renewed)
+            clock.advance(31)
+            #expect(
+                try await store.write { try $0.renewClaim(batch: "c3", holder: "node-b", for: 30) } == .lost,
+                "a claim that expired is lost, even when no one took it over")
         },
         ConformanceCheck("only pending batches are claimed, whenever they are due") { store, clock, _ in
             let now = clock.now()

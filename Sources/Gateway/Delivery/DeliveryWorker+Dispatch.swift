@@ -173,16 +173,18 @@ extension DeliveryWorker {
         return try await BatchWork.run { try store.write { try $0.claim(batches: batches, holder: holder, for: duration) } }
     }
 
-    /// Extends the claims of the attempts in flight. A claim already lost (this node paused past it
-    /// and another took the batch over) is logged: the attempt goes on, and the recipient's
-    /// idempotency keeps a second delivery of the same bytes harmless.
+    /// Extends the claims of the attempts in flight. A claim already lost (this node paused past it,
+    /// and another may have taken the batch over) is logged: the attempt goes on, and the
+    /// recipient's idempotency keeps a second delivery of the same bytes harmless. A claim released
+    /// meanwhile is not: its attempt ended (recorded, claim released) while this renewal waited,
+    /// before the dispatch saw it finish.
     private func renewClaims(_ batches: [BatchID]) async throws {
         guard !batches.isEmpty else { return }
         let store = self.store, holder = self.holder, duration = claimDuration
         let lost = try await BatchWork.run {
-            try store.write { tx in try batches.filter { try !tx.renewClaim(batch: $0, holder: holder, for: duration) } }
+            try store.write { tx in try batches.filter { try tx.renewClaim(batch: $0, holder: holder, for: duration) == .lost } }
         }
-        for batch in lost { logger.warning("claim on a batch in flight was lost to another node", metadata: ["batch": "\(batch)"]) }
+        for batch in lost { logger.warning("claim on a batch in flight was lost: it expired before it was renewed", metadata: ["batch": "\(batch)"]) }
     }
 
     /// The pending batches: ids, recipients, due times and sizes only.
