@@ -11,18 +11,18 @@ public enum ThreadPriority: Sendable, Equatable {
     /// The nice value `n` (-20 … 19; 0 is normal, lower is more urgent). A benchmark's load
     /// generator runs raised (-10), where allowed, so its own wait for a core is not measured.
     case niceness(Int32)
-    /// Batch work — a night's sync, an ingest, deliveries: Linux's `SCHED_IDLE` policy, and nice 10
-    /// as well. Such a thread gets a core only while no normal thread wants it, and gives it up the
-    /// moment one wakes — the IND's answers never wait behind batch work for a core. Under a nice
-    /// value alone a waking answer thread waited up to a time slice, and with several batch threads
-    /// on two cores for tens of milliseconds (`bench-api --during-sync`). The batch thread still
-    /// gets the cores the answers leave, which is nearly all of them; it is never starved for good.
+    /// Batch work — a night's sync, an ingest, deliveries: nice 10, so the IND's answers win a core
+    /// whenever both want one.
+    ///
+    /// Not `SCHED_IDLE`, though it served the answers better in `bench-api --during-sync`: a thread
+    /// inherits its creator's policy, and libdispatch starts its workers — Swift's cooperative pool
+    /// among them — from whichever thread enqueues work when the pool needs one; a batch thread that
+    /// resumes a continuation made the pool itself idle-class (the in-process servers of the tests
+    /// then starved under load). libdispatch resets a worker's nice value by its QoS, not its policy,
+    /// and an unprivileged thread cannot leave `SCHED_IDLE` again.
     case batch
 
-    /// `SCHED_IDLE` (sched.h; Swift's Glibc module leaves it out).
-    static let idlePolicy: Int32 = 5
-    /// The nice value batch work runs at besides `SCHED_IDLE` (the policy alone weighs it
-    /// lowest; the nice value keeps it below normal work where the policy cannot be set).
+    /// The nice value of batch work (0 is normal, 19 the lowest).
     public static let batchNiceness: Int32 = 10
 
     /// Sets it for the calling thread. Priorities are only ever lowered by `.batch`: batch work
@@ -33,21 +33,7 @@ public enum ThreadPriority: Sendable, Equatable {
             Self.setNiceness(niceness)
         case .batch:
             Self.setNiceness(Self.batchNiceness, onlyLowering: true)
-            #if os(Linux)
-                // pid 0: the calling thread. Any user may move a thread to SCHED_IDLE.
-                var parameters = sched_param(sched_priority: 0)
-                _ = sched_setscheduler(0, Self.idlePolicy, &parameters)
-            #endif
         }
-    }
-
-    /// Whether the calling thread runs as batch work (`SCHED_IDLE`); false where that is unknown.
-    public static var isBatch: Bool {
-        #if os(Linux)
-            return sched_getscheduler(0) == idlePolicy
-        #else
-            return false
-        #endif
     }
 
     /// Sets the calling thread's nice value to `niceness`. With `onlyLowering`, a thread already

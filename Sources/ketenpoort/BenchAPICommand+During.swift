@@ -36,8 +36,8 @@ extension BenchAPICommand {
     static func startReceiver(port: Int, pki: URL, folder: URL) throws -> Process {
         let receiver = Process()
         // The 342 municipalities are other machines in reality: here their stand-in yields the
-        // cores to the gateway (batch priority: SCHED_IDLE, nice 10), so what is measured is the
-        // gateway's own latency.
+        // cores to the gateway (the whole process under SCHED_IDLE, nice 10 besides), so what is
+        // measured is the gateway's own latency.
         receiver.executableURL = URL(fileURLWithPath: "/usr/bin/chrt")
         receiver.arguments = [
             "--idle", "0", "/usr/bin/nice", "-n", "\(ThreadPriority.batchNiceness)", ThisExecutable.url.path, "receive", "--port", String(port),

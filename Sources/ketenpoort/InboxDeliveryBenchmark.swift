@@ -60,9 +60,10 @@ struct InboxDeliveryBenchmark {
         try BenchInput.writeOut(delivery.file)
         let length = try FileManager.default.attributesOfItem(atPath: delivery.file.path)[.size] as? Int ?? 0
         let digest = ContentDigest.field(for: try Data(contentsOf: delivery.file, options: .alwaysMapped))
-        // The partner's upload stands for another machine: at batch priority it yields the cores
-        // to the gateway, as the receiver does.
-        let client = CurlClient(threadCount: 2, priority: .batch)
+        // The partner's upload stands for another machine: at the lowest priority it yields the
+        // cores to the gateway (not SCHED_IDLE, which this process's cooperative pool — and with it
+        // the load generator's bookkeeping — would inherit from the threads that resume it).
+        let client = CurlClient(threadCount: 2, priority: .niceness(19))
         print(
             "  while \(delivery.description) is POSTed to the HTTPS inbox: single questions at a fixed \(Int(rate))/s over \(connections) "
                 + "keep-alive connections (latency from when each was due; windows by when it was due)")
