@@ -107,7 +107,7 @@ package struct StatusAPIFixture {
     ) async throws -> HTTPResponse {
         var request = CurlRequest(
             url: rooted ? URL(string: "https://127.0.0.1:\(port)\(path)")! : url(path), headers: headers, body: body,
-            tls: tls(as: party, untrusted: untrusted), timeout: .seconds(30), connectTimeout: .seconds(5))
+            tls: tls(as: party, untrusted: untrusted), timeout: TestTimeout.answer, connectTimeout: TestTimeout.answer)
         request.omitsClientCertificate = withoutCertificate
         request.customMethod = method
         return try await client.perform(request)

@@ -120,7 +120,7 @@ extension ConsoleTests {
         #expect(testPage.contains("its certificate expires"))
         // The refused attempts' handshakes told each municipality's certificate expiry: /metrics has it per party.
         let metrics = try await fixture.client.get(
-            url: URL(string: "https://127.0.0.1:\(fixture.apiPort)/metrics")!, tls: fixture.tls(as: "ind"), timeout: .seconds(30))
+            url: URL(string: "https://127.0.0.1:\(fixture.apiPort)/metrics")!, tls: fixture.tls(as: "ind"), timeout: TestTimeout.answer)
         let metricsText = String(decoding: metrics.body, as: UTF8.self)
         for party in ["gateway", "gm0363", "gm0014"] {
             #expect(metricsText.contains(#"ketenpoort_certificate_expiry_seconds{party="\#(party)"}"#), "\(party): \(metricsText)")
@@ -235,14 +235,14 @@ final class ConsoleFixture: Sendable {
     }
 
     func get(_ path: String, as id: String = "beheer") async throws -> HTTPResponse {
-        try await client.get(url: URL(string: "https://127.0.0.1:\(consolePort)\(path)")!, tls: tls(as: id), timeout: .seconds(30))
+        try await client.get(url: URL(string: "https://127.0.0.1:\(consolePort)\(path)")!, tls: tls(as: id), timeout: TestTimeout.answer)
     }
 
     func post(_ path: String, form: String, headers: [(name: String, value: String)] = []) async throws -> HTTPResponse {
         try await client.post(
             url: URL(string: "https://127.0.0.1:\(consolePort)\(path)")!,
             headers: [(name: "Content-Type", value: "application/x-www-form-urlencoded")] + headers, body: Data(form.utf8), tls: tls(as: "beheer"),
-            timeout: .seconds(30))
+            timeout: TestTimeout.answer)
     }
 
     /// The dead-lettered batches as the console lists them (newest first).

@@ -164,7 +164,7 @@ struct DeliveryTests {
             let tls = TLSClientSettings(
                 clientCertificate: configuration.identity.certificate, clientKey: configuration.identity.key, trustedCA: try #require(party.caBundle))
             let response = try await client.post(
-                url: try #require(party.endpoint), headers: headers.fields, body: batch.payload, tls: tls, timeout: .seconds(30))
+                url: try #require(party.endpoint), headers: headers.fields, body: batch.payload, tls: tls, timeout: TestTimeout.answer)
             #expect(response.status == 201)
         }
         #expect(try fixture.batches().allSatisfy { $0.status == .pending })

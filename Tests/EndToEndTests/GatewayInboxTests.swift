@@ -33,7 +33,7 @@ struct GatewayInboxTests {
         }
         let request = CurlRequest(
             url: URL(string: "https://127.0.0.1:\(fixture.port)/api/inbox/v1/\(contract)")!, headers: headers, body: body,
-            tls: fixture.tls(as: party), timeout: .seconds(30), connectTimeout: .seconds(5))
+            tls: fixture.tls(as: party), timeout: TestTimeout.answer, connectTimeout: TestTimeout.answer)
         return try await fixture.client.perform(request)
     }
 

@@ -19,15 +19,15 @@ struct MetricsEndpointTests {
         let question = Data(#"{"bsn":"\#(bsn)","doelbinding":"naturalisatie","zaaknummer":"IND-2026-0001234"}"#.utf8)
         let asked = try await client.post(
             url: URL(string: "https://127.0.0.1:\(gateway.port)/api/inburgering/v1/statusvragen")!,
-            headers: [(name: "Content-Type", value: "application/json")], body: question, tls: gateway.tls(as: "ind"), timeout: .seconds(10))
+            headers: [(name: "Content-Type", value: "application/json")], body: question, tls: gateway.tls(as: "ind"), timeout: TestTimeout.answer)
         #expect(asked.status == 503)
         // A path holding a 9-digit number (not a valid BSN, so not refused as one): counted under
         // its route, never under the path asked.
         let odd = try await client.get(
-            url: URL(string: "https://127.0.0.1:\(gateway.port)/api/inbox/v1/999999999")!, tls: gateway.tls(as: "ind"), timeout: .seconds(10))
+            url: URL(string: "https://127.0.0.1:\(gateway.port)/api/inbox/v1/999999999")!, tls: gateway.tls(as: "ind"), timeout: TestTimeout.answer)
         #expect(odd.status == 405)
         let response = try await client.get(
-            url: URL(string: "https://127.0.0.1:\(gateway.port)/metrics")!, tls: gateway.tls(as: "ind"), timeout: .seconds(10))
+            url: URL(string: "https://127.0.0.1:\(gateway.port)/metrics")!, tls: gateway.tls(as: "ind"), timeout: TestTimeout.answer)
         await client.shutdown()
         #expect(response.status == 200)
         let text = String(decoding: response.body, as: UTF8.self)

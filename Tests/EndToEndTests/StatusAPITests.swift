@@ -207,7 +207,7 @@ struct StatusAPITests {
         try await StatusAPIFixture.run { fixture in
             _ = try await fixture.post("/statusvragen", Self.single(StatusAPIFixture.persons[4].bsn), as: "gm0363")
             let url = URL(string: "https://127.0.0.1:\(fixture.port)/metrics")!
-            let response = try await fixture.client.get(url: url, tls: fixture.tls(as: "cbs"), timeout: .seconds(30))
+            let response = try await fixture.client.get(url: url, tls: fixture.tls(as: "cbs"), timeout: TestTimeout.answer)
             #expect(response.status == 200)
             #expect(response.text.contains("ketenpoort_incidents_open 1.0\n"))
             #expect(response.text.contains("ketenpoort_incidents_unassessed_48h 0.0\n"))
@@ -219,7 +219,7 @@ struct StatusAPITests {
     @Test("the OpenAPI document is served as kept in the repository")
     func openAPIDocument() async throws {
         try await StatusAPIFixture.run { fixture in
-            let response = try await fixture.client.get(url: fixture.url("/openapi.json"), tls: fixture.tls(as: "ind"), timeout: .seconds(30))
+            let response = try await fixture.client.get(url: fixture.url("/openapi.json"), tls: fixture.tls(as: "ind"), timeout: TestTimeout.answer)
             #expect(response.status == 200)
             #expect(response.body == (try Data(contentsOf: Repository.root.appendingPathComponent("api/inburgering-v1.openapi.json"))))
         }

@@ -99,7 +99,7 @@ struct APIDesignRulesTests {
                 ("question", 200, try await fixture.send("/statusvragen", body: question)),
                 (
                     "document", 200,
-                    try await fixture.client.get(url: fixture.url("/openapi.json"), tls: fixture.tls(as: "ind"), timeout: .seconds(30))
+                    try await fixture.client.get(url: fixture.url("/openapi.json"), tls: fixture.tls(as: "ind"), timeout: TestTimeout.answer)
                 ),
                 ("metrics", 200, try await fixture.send("/metrics", method: "GET", rooted: true, as: "cbs")),
                 ("invalid BSN", 400, try await fixture.post("/statusvragen", StatusAPIFixture.single("123456789"))),

@@ -73,7 +73,7 @@ struct MutualTLSTests {
         try await Receiver.with { receiver in
             let pki = TrustedAndForeignPKI.shared
             var request = CurlRequest(
-                url: receiver.url(), headers: [], body: sampleXML, tls: pki.client(), timeout: .seconds(10), connectTimeout: .seconds(5))
+                url: receiver.url(), headers: [], body: sampleXML, tls: pki.client(), timeout: TestTimeout.answer, connectTimeout: TestTimeout.answer)
             request.omitsClientCertificate = true
             let code = await transportErrorCode { try await receiver.client.perform(request) }
             #expect(code == "transport.tls")
@@ -139,7 +139,7 @@ struct MutualTLSTests {
             let headers = try DeliveryHeaders(contentType: "application/xml", batchID: "b1", body: sampleXML, signature: nil).fields
             func post(_ tls: TLSClientSettings) async -> String? {
                 await transportErrorCode {
-                    try await client.post(url: receiver.url(), headers: headers, body: sampleXML, tls: tls, timeout: .seconds(30))
+                    try await client.post(url: receiver.url(), headers: headers, body: sampleXML, tls: tls, timeout: TestTimeout.answer)
                 }
             }
             #expect(await post(pki.client(pin: try pki.pin(of: "gm0363"))) == nil)
@@ -176,7 +176,7 @@ struct MutualTLSTests {
             var code: String?
             do {
                 _ = try await receiver.client.post(
-                    url: url, headers: headers.fields, body: sampleXML, tls: TrustedAndForeignPKI.shared.client(), timeout: .seconds(30))
+                    url: url, headers: headers.fields, body: sampleXML, tls: TrustedAndForeignPKI.shared.client(), timeout: TestTimeout.answer)
             } catch let error as KetenpoortError {
                 code = error.code.rawValue
                 #expect(DeliveryVerdict(error: error) == .retryable)

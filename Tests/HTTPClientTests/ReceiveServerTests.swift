@@ -121,7 +121,7 @@ struct ReceiveServerTests {
     func cancellation() async throws {
         // The server stalls long enough that even a busy machine aborts well before it answers.
         try await Receiver.with(faultPlan: .stall(first: 1, for: .seconds(6))) { receiver in
-            let task = Task { await transportErrorCode { try await receiver.deliver(sampleXML, timeout: .seconds(30)) } }
+            let task = Task { await transportErrorCode { try await receiver.deliver(sampleXML, timeout: TestTimeout.answer) } }
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             // An answer from the stalled server would be a status, not this: the abort came from the client side.

@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import GatewayHTTP
 import KetenpoortCore
+import KetenpoortTesting
 import NIOSSL
 import Sealing
 import Testing
@@ -36,7 +37,7 @@ struct RecipientIdentityTests {
                 await transportErrorCode {
                     let headers = try DeliveryHeaders(contentType: "application/xml", batchID: batch, body: sampleXML, signature: nil).fields
                     return try await client.post(
-                        url: receiver.url(), headers: headers, body: sampleXML, tls: pki.client(expecting: party), timeout: .seconds(30))
+                        url: receiver.url(), headers: headers, body: sampleXML, tls: pki.client(expecting: party), timeout: TestTimeout.answer)
                 }
             }
             #expect(await post(batch: "b1", expecting: "gm0363") == nil)
@@ -90,7 +91,7 @@ struct RecipientIdentityTests {
             try await client.post(
                 url: URL(string: "https://127.0.0.1:\(server.port)/inbox/gm0363")!, headers: [], body: sampleXML,
                 tls: pki.client(expecting: "gm0363"),
-                timeout: .seconds(30))
+                timeout: TestTimeout.answer)
         }
         await server.stop()
         #expect(code == "transport.tls")
@@ -101,7 +102,7 @@ struct RecipientIdentityTests {
         do {
             answered = .success(
                 try await client.get(
-                    url: URL(string: "https://127.0.0.1:\(control.port)/")!, tls: pki.client(expecting: "gm0363"), timeout: .seconds(30)))
+                    url: URL(string: "https://127.0.0.1:\(control.port)/")!, tls: pki.client(expecting: "gm0363"), timeout: TestTimeout.answer))
         } catch {
             answered = .failure(error)
         }

@@ -84,7 +84,7 @@ struct Receiver: Sendable {
 
     /// POSTs `body` with exactly `headers`.
     func post(_ body: Data, headers: [(name: String, value: String)]) async throws -> HTTPResponse {
-        try await client.post(url: url(), headers: headers, body: body, tls: TrustedAndForeignPKI.shared.client(), timeout: .seconds(30))
+        try await client.post(url: url(), headers: headers, body: body, tls: TrustedAndForeignPKI.shared.client(), timeout: TestTimeout.answer)
     }
 
     /// Runs `body` against a fresh server (certificate `serverIdentity` from `serverPKI`, trusting

@@ -191,7 +191,8 @@ final class ClusterFixture: @unchecked Sendable {
         let response = try? await client.perform(
             CurlRequest(
                 url: URL(string: "https://127.0.0.1:\(ports[node])/api/inburgering/v1/statusvragen")!,
-                headers: [("Content-Type", "application/json")], body: question, tls: tls("ind"), timeout: .seconds(30), connectTimeout: .seconds(5)))
+                headers: [("Content-Type", "application/json")], body: question, tls: tls("ind"), timeout: TestTimeout.answer,
+                connectTimeout: .seconds(5)))
         return response?.status
     }
 
