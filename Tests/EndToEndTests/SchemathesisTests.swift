@@ -22,7 +22,8 @@ struct SchemathesisTests {
                     "--request-cert", DevPKI.certificateFile(for: "ind", in: pki).path, "--request-cert-key",
                     DevPKI.privateKeyFile(for: "ind", in: pki).path,
                     "--tls-verify", DevPKI.caCertificateFile(in: pki).path,
-                    "--checks", "all", "--max-examples", "30", "--seed", "20261123", "--workers", "2", "--request-timeout", "10",
+                    "--checks", "all", "--max-examples", "30", "--seed", "20261123", "--workers", "2", "--request-timeout",
+                    "\(Int(TestTimeout.answer.components.seconds))",
                     "--report", "ndjson", "--report-ndjson-path", events.path, "--no-color",
                 ],
                 // In the fixture's directory: schemathesis keeps a cache of earlier failures in `.schemathesis/`.
