@@ -17,9 +17,9 @@ public enum ThreadPriority: Sendable, Equatable {
     /// Not `SCHED_IDLE`, though it served the answers better in `bench-api --during-sync`: a thread
     /// inherits its creator's policy, and libdispatch starts its workers — Swift's cooperative pool
     /// among them — from whichever thread enqueues work when the pool needs one; a batch thread that
-    /// resumes a continuation made the pool itself idle-class (the in-process servers of the tests
-    /// then starved under load). libdispatch resets a worker's nice value by its QoS, not its policy,
-    /// and an unprivileged thread cannot leave `SCHED_IDLE` again.
+    /// resumes a continuation made the pool itself idle-class, and with it every request handler.
+    /// libdispatch resets a worker's nice value by its QoS, not its policy, and an unprivileged
+    /// thread cannot leave `SCHED_IDLE` again.
     case batch
 
     /// The nice value of batch work (0 is normal, 19 the lowest).

@@ -184,7 +184,11 @@ extension DeliveryWorker {
         let lost = try await BatchWork.run {
             try store.write { tx in try batches.filter { try tx.renewClaim(batch: $0, holder: holder, for: duration) == .lost } }
         }
-        for batch in lost { logger.warning("claim on a batch in flight was lost: it expired before it was renewed", metadata: ["batch": "\(batch)"]) }
+        for batch in lost {
+            logger.warning(
+                "claim on a batch in flight was lost: it expired before it was renewed, and another node may hold it now",
+                metadata: ["batch": "\(batch)"])
+        }
     }
 
     /// The pending batches: ids, recipients, due times and sizes only.

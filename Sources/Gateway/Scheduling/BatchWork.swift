@@ -8,7 +8,8 @@ import KetenpoortCore
 /// Batch work — a night's sync, a DUO ingest, a CBS delivery, a retention run — on a thread of its
 /// own at batch priority (`ThreadPriority.batch`: nice 10; per thread on Linux, and threads the job
 /// starts inherit it). On two cores the night and the IND's answers share the CPU: the answers'
-/// threads win whenever both want a core, and the night takes what is left, which is most of it. The thread ends with the job, so no other work ever runs at the lowered priority.
+/// threads win whenever both want a core, and the night takes what is left, which is most of it.
+/// The thread ends with the job, so no other work ever runs at the lowered priority.
 ///
 /// ```swift
 /// let report = try await BatchWork.run { try sync.run(input: snapshot) }
