@@ -16,10 +16,12 @@ public struct SyncFixture: Sendable {
     /// A gateway of the repository's configuration in a temporary folder, with a dev PKI; the parties
     /// `excluded` left out of it; its store on `engine` (PostgreSQL: a database of its own on the
     /// test process's server).
-    public init(parties excluded: Set<String> = [], maxBatchRecords: Int = 5_000, checkpointEvery: Int = 100, engine: TestEngine = .sqlite) throws {
+    public init(parties excluded: Set<String> = [], maxBatchRecords: Int = 5_000, checkpointEvery: Int = 100, engine: TestEngine = .sqlite)
+        async throws
+    {
         directory = try TempDirectory()
         var yaml = try String(contentsOf: Repository.root.appendingPathComponent("ketenpoort.yaml"), encoding: .utf8)
-        yaml = try engine.storeSection(replacingIn: yaml)
+        yaml = try await engine.storeSection(replacingIn: yaml)
         yaml = yaml.replacingOccurrences(of: "maxBatchRecords: 5000", with: "maxBatchRecords: \(maxBatchRecords)")
         yaml = yaml.replacingOccurrences(of: "checkpointEvery: 100", with: "checkpointEvery: \(checkpointEvery)")
         yaml = yaml.components(separatedBy: "\n").filter { line in !excluded.contains { line.contains("id: \($0),") } }.joined(separator: "\n")

@@ -11,8 +11,8 @@ import Testing
 @Suite("Audit chain")
 struct AuditChainTests {
     /// Two synced nights: configuration load, sealed batches, checkpoints every 5 entries.
-    static func chained() throws -> SyncFixture {
-        let fixture = try SyncFixture(checkpointEvery: 5)
+    static func chained() async throws -> SyncFixture {
+        let fixture = try await SyncFixture(checkpointEvery: 5)
         _ = try fixture.sync("tvs-export-20261121.csv")
         _ = try fixture.sync("tvs-export-20261122.csv")
         return fixture
@@ -34,7 +34,7 @@ struct AuditChainTests {
 
     @Test("every sealed batch and the configuration load are on the chain; checkpoints every N entries verify")
     func intact() async throws {
-        let fixture = try Self.chained()
+        let fixture = try await Self.chained()
         defer { fixture.directory.remove() }
         let entries = try await fixture.runtime.store.read { tx in
             var entries: [AuditEntry] = []
@@ -71,7 +71,7 @@ struct AuditChainTests {
 
     @Test("an altered entry is named")
     func altered() async throws {
-        let fixture = try Self.chained()
+        let fixture = try await Self.chained()
         defer { fixture.directory.remove() }
         try Self.tamper(fixture, "UPDATE audit_entry SET payload = replace(payload, '\"records\":2', '\"records\":1') WHERE seq = 3")
         let outcome = try await Self.verify(fixture)
@@ -81,7 +81,7 @@ struct AuditChainTests {
 
     @Test("an altered and re-hashed entry is named by the link after it, and by its checkpoint")
     func rehashed() async throws {
-        let fixture = try Self.chained()
+        let fixture = try await Self.chained()
         defer { fixture.directory.remove() }
         let entry = try await #require(try fixture.runtime.store.read { try $0.auditEntry(seq: 4) })
         let forged = AuditEntry(seq: 4, time: entry.time, kind: entry.kind, payload: "{\"batch\":\"forged\"}", prevHash: entry.prevHash, hash: "")
@@ -94,7 +94,7 @@ struct AuditChainTests {
 
     @Test("a removed entry is named")
     func removed() async throws {
-        let fixture = try Self.chained()
+        let fixture = try await Self.chained()
         defer { fixture.directory.remove() }
         try Self.tamper(fixture, "DELETE FROM audit_entry WHERE seq = 6")
         let outcome = try await Self.verify(fixture)
@@ -104,7 +104,7 @@ struct AuditChainTests {
 
     @Test("removing the last entries is caught by the checkpoint that signed them")
     func truncated() async throws {
-        let fixture = try Self.chained()
+        let fixture = try await Self.chained()
         defer { fixture.directory.remove() }
         let last = try await #require(try fixture.runtime.store.read { try $0.checkpoints() }.last)
         try Self.tamper(fixture, "DELETE FROM audit_entry WHERE seq >= \(last.seq)")
@@ -115,7 +115,7 @@ struct AuditChainTests {
 
     @Test("two swapped entries are named as reordered")
     func swapped() async throws {
-        let fixture = try Self.chained()
+        let fixture = try await Self.chained()
         defer { fixture.directory.remove() }
         try Self.tamper(
             fixture,
@@ -128,9 +128,9 @@ struct AuditChainTests {
 
     @Test("a checkpoint signed by another key is refused", arguments: TestEngine.allCases)
     func forgedCheckpoint(engine: TestEngine) async throws {
-        let fixture = try Self.chained()
+        let fixture = try await Self.chained()
         defer { fixture.directory.remove() }
-        let other = try SyncFixture(engine: engine)
+        let other = try await SyncFixture(engine: engine)
         defer { other.directory.remove() }
         let first = try await #require(try fixture.runtime.store.read { try $0.checkpoints() }.first)
         let forged = try CheckpointJWS.sign(

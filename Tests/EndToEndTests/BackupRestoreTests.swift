@@ -22,7 +22,7 @@ struct BackupRestoreTests {
 
     @Test("SQLite: store backup copies the three files online; put in place of a store they verify and hold the same chain")
     func sqlite() async throws {
-        let fixture = try MisdeliveryTests.deliveredNight()
+        let fixture = try await MisdeliveryTests.deliveredNight()
         defer { fixture.directory.remove() }
         let config = fixture.directory.file("ketenpoort.yaml")
         let backup = fixture.directory.file("backup")
@@ -55,7 +55,7 @@ struct BackupRestoreTests {
 
     @Test("PostgreSQL: pg_dump as the owner role, pg_restore into a new database; audit verify passes on it")
     func postgres() async throws {
-        let fixture = try SyncFixture(engine: .postgres)
+        let fixture = try await SyncFixture(engine: .postgres)
         defer { fixture.directory.remove() }
         _ = try fixture.sync("tvs-export-20261122.csv")
         guard case .postgres(let settings) = fixture.runtime.configuration.store.engine else {
@@ -68,7 +68,7 @@ struct BackupRestoreTests {
         let dumped = try await PythonTool.run(bin.appendingPathComponent("pg_dump"), ["--format=custom", "--file=\(dump.path)", "--dbname=\(owner)"])
         #expect(dumped.status == 0, "\(dumped)")
 
-        let server = try SharedPostgres.server()
+        let server = try await SharedPostgres.server()
         let name = SharedPostgres.databaseName()
         let target = try server.makeGatewayDatabase(name)
         defer { try? server.dropDatabase(name) }

@@ -79,8 +79,8 @@ struct CohortTableTests {
     }
 
     @Test("Table 2 comes back from the store after the real DUO ingest")
-    func tableTwo() throws {
-        let fixture = try SyncFixture()
+    func tableTwo() async throws {
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         let file = fixture.directory.file("duo-inburgering-20231001.dat")
         var writer = try DuoExtractWriter(url: file, created: CalendarDate(year: 2023, month: 10, day: 1)!, sequence: 1)
@@ -88,7 +88,7 @@ struct CohortTableTests {
         try writer.finish()
         let report = try fixture.runtime.duoIngest().run(file: file)
         #expect(report.outcome == .applied && report.validation.quarantined == 0, "\(report.validation.findings.prefix(3))")
-        let table = try fixture.runtime.store.duoStatus.read { try CohortTable.compute($0) }
+        let table = try await fixture.runtime.store.duoStatus.read { try CohortTable.compute($0) }
         #expect(table.peildatum == "2023-10-01")
         #expect(table.rows.map(\.year) == Array(2013...2023))
         var percentagesMatched = 0

@@ -24,8 +24,11 @@ struct DeliveryClaimTests {
         defer { fixture.stop() }
         let report = try fixture.sync("tvs-export-20261121.csv")
         let client = CurlClient()
-        let nodeA = DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client, holder: "node-a")
-        let nodeB = DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client, holder: "node-b")
+        // Claims that outlast the test: node-a's hold must not end because a busy machine delayed
+        // its renewal (expiry and take-over: the store conformance suite and ClusterTests).
+        let (store, configuration) = (fixture.runtime.store, fixture.runtime.configuration)
+        let nodeA = DeliveryWorker(store: store, configuration: configuration, client: client, holder: "node-a", claimDuration: 3_600)
+        let nodeB = DeliveryWorker(store: store, configuration: configuration, client: client, holder: "node-b", claimDuration: 3_600)
         let first = Task { try await nodeA.deliverUntilDone(deadline: Date().addingTimeInterval(60)) }
         // Every batch is on its way from node-a, held at the receiver.
         #expect(try await eventually { timeline.parties.count == report.batches.count })

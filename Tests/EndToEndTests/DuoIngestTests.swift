@@ -18,8 +18,8 @@ struct DuoIngestTests {
     @Test(
         "the first extract sets the baseline; the next one replaces the state: new, changed, unchanged and absent persons",
         arguments: TestEngine.allCases)
-    func baselineThenNext(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func baselineThenNext(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let first = try ingest(fixture, sample: Self.first)
         #expect(first.outcome == .applied)
@@ -46,7 +46,7 @@ struct DuoIngestTests {
         #expect(after.lastExtract?.records == 5)
 
         // The typed record: dates ISO, flags, birth date as DUO sends it.
-        let status = try #require(try fixture.runtime.store.duoStatus.read { try $0.duoStatus(bsn: "132872481") })
+        let status = try await #require(try fixture.runtime.store.duoStatus.read { try $0.duoStatus(bsn: "132872481") })
         #expect(
             status
                 == DuoStatus(
@@ -55,14 +55,14 @@ struct DuoIngestTests {
                     aantalBoetes: 0, invorderingGepauzeerd: false, gemeente: "GM0772", geslacht: "V", geboortedatum: "19621230", landHerkomst: "ERI",
                     werkend: true, vervolgonderwijs: false))
         // Applied extracts are on the audit chain.
-        let applied = try fixture.runtime.store.read { try $0.auditEntries(kind: "duo.extract-applied", field: "file", equals: Self.second) }
+        let applied = try await fixture.runtime.store.read { try $0.auditEntries(kind: "duo.extract-applied", field: "file", equals: Self.second) }
         #expect(applied.count == 1)
         #expect(!applied[0].payload.contains("132872481"))
     }
 
     @Test("the very same file again is a no-op that says so; an older applied file is rejected", arguments: TestEngine.allCases)
-    func reapply(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func reapply(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         _ = try ingest(fixture, sample: Self.second)
@@ -88,8 +88,8 @@ struct DuoIngestTests {
     ]
 
     @Test("a file-level error leaves the store exactly as it was", arguments: fileErrors)
-    func fileLevelErrors(name: String, sequence: Int, count: Int?, total: Int?, rule: RuleCode) throws {
-        let fixture = try SyncFixture()
+    func fileLevelErrors(name: String, sequence: Int, count: Int?, total: Int?, rule: RuleCode) async throws {
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         let before = try StatusStoreContents(fixture.runtime.store)
@@ -102,17 +102,18 @@ struct DuoIngestTests {
         #expect(report.persons == 30)
         #expect(try StatusStoreContents(fixture.runtime.store) == before, "\(name)")
         // The rejection is on record: its findings and the audit chain.
-        let runs = try fixture.runtime.store.read { try $0.runs(job: DuoIngest.job) }
+        let runs = try await fixture.runtime.store.read { try $0.runs(job: DuoIngest.job) }
         #expect(runs.count == 2)
         #expect(
-            try fixture.runtime.store.read { try $0.auditEntries(kind: "duo.extract-rejected", field: "sha256", equals: report.sha256) }.count == 1)
+            try await fixture.runtime.store.read { try $0.auditEntries(kind: "duo.extract-rejected", field: "sha256", equals: report.sha256) }.count
+                == 1)
     }
 
     @Test(
         "the repository's broken fixtures are rejected and change nothing",
         arguments: ["duo-bad-trailer-count.dat", "duo-bad-control-total.dat", "duo-missing-trailer.dat"])
-    func brokenFixtures(file: String) throws {
-        let fixture = try SyncFixture()
+    func brokenFixtures(file: String) async throws {
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         let before = try StatusStoreContents(fixture.runtime.store)
@@ -124,7 +125,7 @@ struct DuoIngestTests {
         "killed between applying an extract and recording it: the next ingest records it once, from the report kept with it",
         arguments: TestEngine.allCases)
     func killedBeforeItsRecord(engine: TestEngine) async throws {
-        let fixture = try SyncFixture(engine: engine)
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         var details = try DuoExtractFile.details(Self.first)
@@ -155,8 +156,8 @@ struct DuoIngestTests {
     }
 
     @Test("quarantined records are reported with record number and rule code; their persons keep the previous status", arguments: TestEngine.allCases)
-    func quarantine(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func quarantine(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try ingest(fixture, sample: Self.first)
         let before = try StatusStoreContents(fixture.runtime.store)
@@ -198,13 +199,13 @@ struct DuoIngestTests {
         #expect(report.removed == 2)
         #expect(new[String(details[11].dropFirst().prefix(9))]?.aantalBoetes == 7)
         // The findings are kept in the quarantine register, by record number and rule, without values.
-        let quarantined = try fixture.runtime.store.read { try $0.quarantined(run: RunID("\(DuoIngest.job)-\(report.sha256.prefix(16))")) }
+        let quarantined = try await fixture.runtime.store.read { try $0.quarantined(run: RunID("\(DuoIngest.job)-\(report.sha256.prefix(16))")) }
         #expect(quarantined.map(\.position).sorted() == ["record 10", "record 11", "record 3", "record 6", "record 8"])
     }
 
     @Test("the drop folder takes waiting extracts oldest first and files them by outcome", arguments: TestEngine.allCases)
-    func dropFolder(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func dropFolder(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let folder = fixture.directory.file("inbox/duo")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -221,12 +222,12 @@ struct DuoIngestTests {
             ])
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("rejected").path) == ["duo-inburgering-20261124.dat"])
-        #expect(try fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
+        #expect(try await fixture.runtime.store.duoStatus.read { try $0.lastDuoExtract() }?.sequence == 43)
     }
 
     @Test("a generated national-style extract round-trips: every generated status is what the store holds", arguments: TestEngine.allCases)
-    func generatedRoundTrip(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func generatedRoundTrip(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let generator = DuoPopulationGenerator(persons: 2_000)
         let file = fixture.directory.file("duo-inburgering-20261122.dat")

@@ -76,8 +76,8 @@ struct HealthNotesTests {
     static let (p0, p1) = (HealthWorld.persons[0], HealthWorld.persons[1])
 
     @Test("with consent for its municipality a person's health notes go; a withdrawal sends a wijziging without them; consent binds the municipality")
-    func consentAndWithdrawal() throws {
-        let fixture = try SyncFixture()
+    func consentAndWithdrawal() async throws {
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         var consent = ConsentLine(
             id: "T-G0", bsn: Self.p0.bsn, purpose: "gezondheid-gemeente", recipient: "GM0363", givenAt: ConsentTime.at(days: 10))
@@ -89,7 +89,7 @@ struct HealthNotesTests {
             try fixture.healthNotes(run: night1.run, store: fixture.runtime.store) == [
                 ["GM0363", "nieuw", "v:1000000001", "health"], ["GM0363", "nieuw", "v:1000000002", "-"], ["GM0363", "nieuw", "v:1000000003", "-"],
             ])
-        let decisions = try fixture.runtime.store.read { try $0.decisions(reference: night1.run.value) }
+        let decisions = try await fixture.runtime.store.read { try $0.decisions(reference: night1.run.value) }
         #expect(
             decisions.map { "\($0.recipient) \($0.isAllowed ? "allow" : "deny") \($0.consent ?? "-")" } == [
                 "GM0363 allow T-G0#1", "GM0363 deny -", "GM0363 deny -",
@@ -122,7 +122,7 @@ struct HealthNotesTests {
 
     @Test("no sequence of consent feeds, advices and nights puts a health note or an advice at a recipient without consent valid at sealing")
     func neverWithoutConsent() async throws {
-        let fixture = try SyncFixture()
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         let tally = Tally()
         await propertyCheck(count: 15, input: Gen.int(in: 0...Int(UInt32.max))) { seed in

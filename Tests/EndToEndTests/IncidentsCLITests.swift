@@ -16,7 +16,7 @@ struct IncidentsCLITests {
 
     @Test("outbox resend of a delivered batch, or of one the outbox does not hold, says so in one line with exit 1")
     func resendRefused() async throws {
-        let fixture = try MisdeliveryTests.deliveredNight()
+        let fixture = try await MisdeliveryTests.deliveredNight()
         defer { fixture.directory.remove() }
         let batch = try #require(try await fixture.runtime.store.read { try $0.batches(status: .delivered) }.first)
         let delivered = try await Self.run(fixture, ["outbox", "resend", batch.id.value])
@@ -32,7 +32,7 @@ struct IncidentsCLITests {
 
     @Test("report misdelivery, list with the deadline, assess, refuse a wrong step, export without BSN or name")
     func incidents() async throws {
-        let fixture = try MisdeliveryTests.deliveredNight()
+        let fixture = try await MisdeliveryTests.deliveredNight()
         defer { fixture.directory.remove() }
         let batch = try #require(try await fixture.runtime.store.read { try $0.batches(status: .delivered) }.first { $0.recipient == "gm0363" })
         let reported = try await Self.run(
@@ -84,7 +84,7 @@ struct IncidentsCLITests {
 
     @Test("audit verify passes, then names the entry edited in the file; audit prove exports what openssl checks")
     func audit() async throws {
-        let fixture = try MisdeliveryTests.deliveredNight()
+        let fixture = try await MisdeliveryTests.deliveredNight()
         defer { fixture.directory.remove() }
         let verified = try await Self.run(fixture, ["audit", "verify"])
         #expect(verified.status == 0, "\(verified)")

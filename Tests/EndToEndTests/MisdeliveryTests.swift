@@ -8,10 +8,10 @@ import Testing
 @Suite("Misdelivery and the AP notification draft")
 struct MisdeliveryTests {
     /// A synced night whose batches count as delivered.
-    static func deliveredNight() throws -> SyncFixture {
-        let fixture = try SyncFixture()
+    static func deliveredNight() async throws -> SyncFixture {
+        let fixture = try await SyncFixture()
         _ = try fixture.sync("tvs-export-20261122.csv")
-        try fixture.runtime.store.write { tx in
+        try await fixture.runtime.store.write { tx in
             for batch in try tx.batches(status: .pending) {
                 try tx.recordAttempt(
                     DeliveryAttempt(batch: batch.id, at: SyncFixture.clock.now(), httpStatus: 201, error: nil, receipt: nil), status: .delivered,
@@ -29,10 +29,10 @@ struct MisdeliveryTests {
     }
 
     @Test("a misdelivered batch is one incident whose subjects and categories come from the sealed records; it left the gateway")
-    func fromTheBatch() throws {
-        let fixture = try Self.deliveredNight()
+    func fromTheBatch() async throws {
+        let fixture = try await Self.deliveredNight()
         defer { fixture.directory.remove() }
-        let batch = try #require(try fixture.runtime.store.read { try $0.storedBatches(status: .delivered) }.first { $0.recipient == "gm0363" })
+        let batch = try await #require(try fixture.runtime.store.read { try $0.storedBatches(status: .delivered) }.first { $0.recipient == "gm0363" })
         let persons = try BatchContents.parse(batch.payload).notifications.map { PersonKey(value: $0.key) }
         let pseudonym = try fixture.runtime.subjectPseudonym()
 
@@ -48,18 +48,18 @@ struct MisdeliveryTests {
         #expect(one.recordCount == 1)
         // A withdrawal carries identifiers (and its soort) only.
         let register = fixture.runtime.incidentRegister()
-        try fixture.runtime.store.write { tx in try register.open(one, in: tx) }
-        #expect(try fixture.runtime.store.read { try $0.incidents() }.count == 1)
+        try await fixture.runtime.store.write { tx in try register.open(one, in: tx) }
+        #expect(try await fixture.runtime.store.read { try $0.incidents() }.count == 1)
         #expect(throws: KetenpoortError.self) { try fixture.runtime.store.write { tx in try register.open(whole, in: tx) } }
         #expect(throws: KetenpoortError.self) { try Self.report(fixture, batch: batch, records: [batch.recordCount]) }
     }
 
     @Test("a batch never sent cannot be misdelivered; a payload that no longer matches its seal is refused", arguments: TestEngine.allCases)
-    func refused(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func refused(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try fixture.sync("tvs-export-20261122.csv")
-        let batch = try #require(try fixture.runtime.store.read { try $0.storedBatches(status: .pending) }.first)
+        let batch = try await #require(try fixture.runtime.store.read { try $0.storedBatches(status: .pending) }.first)
         #expect(throws: KetenpoortError.self) { try Self.report(fixture, batch: batch, records: []) }
         let tampered = StoredBatch(
             batch: OutboxBatch(
@@ -71,16 +71,16 @@ struct MisdeliveryTests {
     }
 
     @Test("the AP draft, JSON and Markdown, holds the facts and no BSN or name")
-    func exportHasNoPersonalData() throws {
-        let fixture = try Self.deliveredNight()
+    func exportHasNoPersonalData() async throws {
+        let fixture = try await Self.deliveredNight()
         defer { fixture.directory.remove() }
         let register = fixture.runtime.incidentRegister()
-        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: .delivered) }) {
-            try fixture.runtime.store.write { tx in try register.open(try Self.report(fixture, batch: batch, records: []), in: tx) }
+        for batch in try await fixture.runtime.store.read({ try $0.storedBatches(status: .delivered) }) {
+            try await fixture.runtime.store.write { tx in try register.open(try Self.report(fixture, batch: batch, records: []), in: tx) }
         }
         let personal = try PersonalData.of(["tvs-export-20261121.csv", "tvs-export-20261122.csv"])
         #expect(personal.count > 40)
-        let states = try fixture.runtime.store.read { tx in try register.states(includeClosed: true, in: tx) }
+        let states = try await fixture.runtime.store.read { tx in try register.states(includeClosed: true, in: tx) }
         #expect(!states.isEmpty)
         for state in states {
             let draft = BreachNotification(state)

@@ -48,7 +48,7 @@ struct StagedSyncTests {
         "SIGKILL at every commit point of either night: after the same snapshot is given again, nothing is lost and nothing sealed twice",
         arguments: TestEngine.allCases)
     func killedAtEachCommitPoint(engine: TestEngine) async throws {
-        let clean = try SyncFixture(maxBatchRecords: 2, engine: engine)
+        let clean = try await SyncFixture(maxBatchRecords: 2, engine: engine)
         defer { clean.directory.remove() }
         for night in Self.nights { #expect(try await Self.sync(clean, night).status == 0) }
         let expected = try Outcome(clean)
@@ -57,7 +57,7 @@ struct StagedSyncTests {
 
         for fault in Self.faults {
             for crashed in Self.nights {
-                let fixture = try SyncFixture(maxBatchRecords: 2, engine: engine)
+                let fixture = try await SyncFixture(maxBatchRecords: 2, engine: engine)
                 defer { fixture.directory.remove() }
                 for night in Self.nights {
                     guard night == crashed else {
@@ -86,10 +86,10 @@ struct StagedSyncTests {
 
     @Test("a resumed night reports the whole night, and seals its rest under the moment the night began", arguments: TestEngine.allCases)
     func resumedReport(engine: TestEngine) async throws {
-        let clean = try SyncFixture(maxBatchRecords: 2, engine: engine)
+        let clean = try await SyncFixture(maxBatchRecords: 2, engine: engine)
         defer { clean.directory.remove() }
         let expected = try clean.sync(Self.nights[0])
-        let fixture = try SyncFixture(maxBatchRecords: 2, engine: engine)
+        let fixture = try await SyncFixture(maxBatchRecords: 2, engine: engine)
         defer { fixture.directory.remove() }
         #expect(try await Self.sync(fixture, Self.nights[0], fault: "sync.batch-committed:2").status == SIGKILL)
         let resumed = try fixture.sync(Self.nights[0])
@@ -101,8 +101,8 @@ struct StagedSyncTests {
     }
 
     @Test("a snapshot applied before the gateway could move it is filed as processed, with a note, not as rejected", arguments: TestEngine.allCases)
-    func appliedSnapshotInDropFolder(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func appliedSnapshotInDropFolder(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let folder = fixture.directory.file("drop")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

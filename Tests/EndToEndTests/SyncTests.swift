@@ -25,8 +25,8 @@ extension SyncFixture {
 @Suite("Nightly sync COA → municipalities")
 struct SyncTests {
     @Test("two consecutive nights give exactly the expected notifications per municipality", arguments: TestEngine.allCases)
-    func twoNights(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func twoNights(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let first = try fixture.sync("tvs-export-20261121.csv")
         #expect(first.validation.items == 8)
@@ -56,7 +56,7 @@ struct SyncTests {
         let accepted = second.validation.accepted
         #expect(accepted == 24)
         // A withdrawal carries identifiers only.
-        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.value.hasPrefix(second.run.value) {
+        for batch in try await fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.value.hasPrefix(second.run.value) {
             for notification in try BatchContents.parse(batch.payload).notifications where notification.soort == "intrekking" {
                 #expect(notification.elements.isSubset(of: ["BSN", "VNummer"]), "\(notification.elements)")
             }
@@ -66,8 +66,8 @@ struct SyncTests {
     @Test(
         "each municipality's notifications keep the snapshot's order: a move's withdrawal before its line, persons gone last",
         arguments: TestEngine.allCases)
-    func fileOrder(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func fileOrder(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try fixture.sync("tvs-export-20261121.csv")
         let second = try fixture.sync("tvs-export-20261122.csv")
@@ -80,7 +80,7 @@ struct SyncTests {
             if place[key] == nil { place[key] = place.count }
         }
         var withdrawnByMove = 0
-        for batch in try fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.value.hasPrefix(second.run.value) {
+        for batch in try await fixture.runtime.store.read({ try $0.storedBatches(status: nil) }) where batch.id.value.hasPrefix(second.run.value) {
             // A small night: one batch per municipality, whatever kinds of notification it holds.
             #expect(batch.id.value.hasSuffix("-1"), "\(batch.id)")
             let notifications = try BatchContents.parse(batch.payload).notifications
@@ -96,8 +96,8 @@ struct SyncTests {
     }
 
     @Test("an unchanged night sends nothing again; an older or equal snapshot is refused", arguments: TestEngine.allCases)
-    func unchangedAndRefused(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func unchangedAndRefused(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         _ = try fixture.sync("tvs-export-20261122.csv")
         let error = #expect(throws: KetenpoortError.self) { try fixture.sync("tvs-export-20261121.csv") }
@@ -112,7 +112,7 @@ struct SyncTests {
 
     @Test("every batch is sealed: the JWS verifies against the CA, the Merkle root and count match, aantal is right", arguments: TestEngine.allCases)
     func sealed(engine: TestEngine) async throws {
-        let fixture = try SyncFixture(engine: engine)
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
         let roots = try PEMFiles.loadCertificates(fixture.directory.file("var/pki/ca.pem"))
@@ -131,8 +131,8 @@ struct SyncTests {
     }
 
     @Test("a municipality without a registered party is held and counted, and gets its notifications once registered", arguments: TestEngine.allCases)
-    func heldUntilRegistered(engine: TestEngine) throws {
-        let fixture = try SyncFixture(parties: ["gm0518"], engine: engine)
+    func heldUntilRegistered(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(parties: ["gm0518"], engine: engine)
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
         #expect(report.held == ["GM0518": 2])
@@ -140,11 +140,11 @@ struct SyncTests {
     }
 
     @Test("a night is split into batches of at most the configured size", arguments: TestEngine.allCases)
-    func split(engine: TestEngine) throws {
-        let fixture = try SyncFixture(maxBatchRecords: 2, engine: engine)
+    func split(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(maxBatchRecords: 2, engine: engine)
         defer { fixture.directory.remove() }
         let report = try fixture.sync("tvs-export-20261122.csv")
-        let batches = try fixture.runtime.store.read { try $0.storedBatches(status: nil) }
+        let batches = try await fixture.runtime.store.read { try $0.storedBatches(status: nil) }
         #expect(batches.allSatisfy { $0.recordCount <= 2 })
         #expect(batches.filter { $0.recipient == "gm0363" }.count == 3)  // GM0363 has 5 notifications
         #expect(batches.reduce(0) { $0 + $1.recordCount } == report.notifications)
@@ -171,8 +171,8 @@ struct SyncTests {
     @Test(
         "the scheduled job takes waiting snapshots oldest first, and moves them away so a restart never takes one twice",
         arguments: TestEngine.allCases)
-    func dropFolder(engine: TestEngine) throws {
-        let fixture = try SyncFixture(engine: engine)
+    func dropFolder(engine: TestEngine) async throws {
+        let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
         let drop = fixture.directory.file("drop")
         try FileManager.default.createDirectory(at: drop, withIntermediateDirectories: true)

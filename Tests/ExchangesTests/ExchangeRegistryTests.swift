@@ -14,8 +14,8 @@ struct ExchangeRegistryTests {
     }
 
     @Test("every exchange is registered once: one per job, one per contract it takes files of")
-    func registeredOnce() throws {
-        let fixture = try SyncFixture()
+    func registeredOnce() async throws {
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         let exchanges = fixture.runtime.exchanges
         let jobs = exchanges.compactMap(\.job)
@@ -26,8 +26,8 @@ struct ExchangeRegistryTests {
     }
 
     @Test("a schedule with an unknown job, or a drop-folder job without its folder, is refused naming the schedule")
-    func refusedSchedules() throws {
-        let fixture = try SyncFixture()
+    func refusedSchedules() async throws {
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         let log = CapturedLog()
         for schedule in [Self.schedule("no-such-job"), Self.schedule("coa-gemeenten")] {
@@ -41,8 +41,8 @@ struct ExchangeRegistryTests {
     }
 
     @Test("a CBS schedule without its delivery key is logged and scheduled, so the other schedules still run")
-    func cbsWithoutKey() throws {
-        let fixture = try SyncFixture()
+    func cbsWithoutKey() async throws {
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         let log = CapturedLog()
         let entry = try fixture.runtime.schedulerEntry(for: Self.schedule("cbs-levering"), logger: log.logger("test"))

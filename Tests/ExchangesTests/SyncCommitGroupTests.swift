@@ -15,8 +15,8 @@ import Testing
 struct SyncCommitGroupTests {
     /// The store's write transactions during one night of the first sample (4 municipalities, one
     /// batch each), with the given payload bound.
-    static func writes(commitGroupBytes: Int) throws -> (writes: Int, batches: Int) {
-        let fixture = try SyncFixture()
+    static func writes(commitGroupBytes: Int) async throws -> (writes: Int, batches: Int) {
+        let fixture = try await SyncFixture()
         defer { fixture.directory.remove() }
         let runtime = fixture.runtime
         let store = CountingStore(runtime.store)
@@ -31,9 +31,9 @@ struct SyncCommitGroupTests {
     }
 
     @Test("small batches commit together; past the payload bound each goes in a transaction of its own")
-    func boundedByPayload() throws {
-        let together = try Self.writes(commitGroupBytes: 2 << 20)
-        let apart = try Self.writes(commitGroupBytes: 1)
+    func boundedByPayload() async throws {
+        let together = try await Self.writes(commitGroupBytes: 2 << 20)
+        let apart = try await Self.writes(commitGroupBytes: 1)
         #expect(together.batches == 4 && apart.batches == 4)
         // One group of four against four groups of one: three transactions more, nothing else differs.
         #expect(apart.writes - together.writes == 3)

@@ -16,7 +16,7 @@ struct LoggedAnswerTests {
 
     /// A store holding `known` in an applied extract (unless `withExtract` is false).
     static func withStore(withExtract: Bool = true, _ body: (PostgresStore, SharedPostgres.Database) async throws -> Void) async throws {
-        let database = try SharedPostgres.database()
+        let database = try await SharedPostgres.database()
         defer { database.drop() }
         let store = try PostgresStore(conninfo: database.gateway, node: "node-a", poolSize: 2)
         if withExtract {

@@ -10,8 +10,8 @@ import Testing
 @Suite("PostgreSQL append-only lines")
 struct PostgresAppendOnlyTests {
     @Test("the owner role, which the grants do not stop, is refused by the triggers; the gateway role by the grants")
-    func twoLines() throws {
-        let server = try SharedPostgres.server()
+    func twoLines() async throws {
+        let server = try await SharedPostgres.server()
         let name = SharedPostgres.databaseName()
         let roles = try server.makeGatewayDatabase(name)
         defer { try? server.dropDatabase(name) }
@@ -31,8 +31,8 @@ struct PostgresAppendOnlyTests {
     }
 
     @Test("a store refuses to open on a schema older than the gateway's, naming the command that migrates it")
-    func schemaBehind() throws {
-        let server = try SharedPostgres.server()
+    func schemaBehind() async throws {
+        let server = try await SharedPostgres.server()
         let name = SharedPostgres.databaseName()
         let roles = try server.makeGatewayDatabase(name)
         defer { try? server.dropDatabase(name) }

@@ -9,8 +9,8 @@ import Testing
 @Suite("PostgreSQL connection", .serialized)
 struct PostgresConnectionTests {
     @Test("parameters and results travel as text, NULL as nil; a server error carries SQLSTATE and names, never a value it was given")
-    func roundTrip() throws {
-        let database = try SharedPostgres.database()
+    func roundTrip() async throws {
+        let database = try await SharedPostgres.database()
         defer { database.drop() }
         let connection = try PostgresConnection(conninfo: database.owner)
         try connection.execute(script: "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, note TEXT)")
@@ -34,8 +34,8 @@ struct PostgresConnectionTests {
     }
 
     @Test("a text array parameter reaches the server value for value: quotes, backslashes, commas, braces, NULL and the text NULL, empty, non-ASCII")
-    func textArray() throws {
-        let database = try SharedPostgres.database()
+    func textArray() async throws {
+        let database = try await SharedPostgres.database()
         defer { database.drop() }
         let connection = try PostgresConnection(conninfo: database.owner)
         let values: [String?] = [

@@ -14,7 +14,7 @@ import Testing
 struct PostgresEngineTests {
     @Test("a transaction commits whole or not at all, from async code and from a thread of its own; async work runs on an engine thread")
     func transactions() async throws {
-        let database = try SharedPostgres.database()
+        let database = try await SharedPostgres.database()
         defer { database.drop() }
         let engine = try PostgresEngine(conninfo: database.owner, threads: 2)
         try await engine.transaction { try $0.execute(script: "CREATE TABLE t (id TEXT PRIMARY KEY)") }
@@ -47,7 +47,7 @@ struct PostgresEngineTests {
 
     @Test("two transactions that deadlock (each holds the row the other wants) both land: the server's victim is run again")
     func deadlockRetried() async throws {
-        let database = try SharedPostgres.database()
+        let database = try await SharedPostgres.database()
         defer { database.drop() }
         let engine = try PostgresEngine(conninfo: database.owner, threads: 2)
         try await engine.transaction {
@@ -75,7 +75,7 @@ struct PostgresEngineTests {
 
     @Test("many transactions at once all land, spread over the engine's threads")
     func concurrent() async throws {
-        let database = try SharedPostgres.database()
+        let database = try await SharedPostgres.database()
         defer { database.drop() }
         let engine = try PostgresEngine(conninfo: database.owner, threads: 4)
         try await engine.transaction { try $0.execute(script: "CREATE TABLE t (n INTEGER PRIMARY KEY)") }

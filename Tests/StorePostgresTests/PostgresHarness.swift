@@ -11,7 +11,7 @@ import Testing
 struct PostgresHarness: StoreEngineHarness {
 
     func withStore(clock: SteppingClock, _ body: (any Store) async throws -> Void) async throws {
-        let database = try SharedPostgres.database()
+        let database = try await SharedPostgres.database()
         defer { database.drop() }
         let store = try PostgresStore(conninfo: database.gateway, node: "test", poolSize: 3, clock: clock)
         try await body(store)

@@ -54,7 +54,7 @@ final class ClusterFixture: @unchecked Sendable {
     /// (`schedules` as YAML list items, for every node); no node is started yet.
     static func start(pki: URL, hook: FaultHook? = nil, schedules: [String] = [], leaseSeconds: Int = 10) async throws -> ClusterFixture {
         let directory = try TempDirectory()
-        let database = try SharedPostgres.database()
+        let database = try await SharedPostgres.database()
         let received = directory.file("received")
         let server = ReceiveServer(
             configuration: .init(
