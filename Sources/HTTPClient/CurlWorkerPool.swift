@@ -28,6 +28,7 @@ final class CurlWorkerPool: @unchecked Sendable {
     /// Starts `threadCount` worker threads; `curl_global_init` has run before (see `CurlClient`).
     init(threadCount: Int, maximumResponseSize: Int, priority: ThreadPriority? = nil) {
         runningThreads = threadCount
+        if priority != nil { NormalPolicyRelay.prepare() }
         for index in 0..<threadCount {
             let thread = Thread { [self] in
                 ThreadName.setCurrent("kp-curl-\(index)")
@@ -93,7 +94,8 @@ final class CurlWorkerPool: @unchecked Sendable {
                 condition.lock()
                 inFlight[ObjectIdentifier(job.control)] = nil
                 condition.unlock()
-                job.completion(result)
+                let completion = job.completion
+                NormalPolicyRelay.handOff { completion(result) }
             }
         }
         condition.lock()

@@ -11,29 +11,51 @@ public enum ThreadPriority: Sendable, Equatable {
     /// The nice value `n` (-20 … 19; 0 is normal, lower is more urgent). A benchmark's load
     /// generator runs raised (-10), where allowed, so its own wait for a core is not measured.
     case niceness(Int32)
-    /// Batch work — a night's sync, an ingest, deliveries: nice 10, so the IND's answers win a core
-    /// whenever both want one.
-    ///
-    /// Not `SCHED_IDLE`, though it served the answers better in `bench-api --during-sync`: a thread
-    /// inherits its creator's policy, and libdispatch starts its workers — Swift's cooperative pool
-    /// among them — from whichever thread enqueues work when the pool needs one; a batch thread that
-    /// resumes a continuation made the pool itself idle-class, and with it every request handler.
-    /// libdispatch resets a worker's nice value by its QoS, not its policy, and an unprivileged
-    /// thread cannot leave `SCHED_IDLE` again.
-    case batch
+    /// `SCHED_IDLE`: the thread runs only on a core no thread of normal policy wants. Where that is
+    /// refused, nice `batchNiceness`.
+    case idle
+    /// At least nice `batchNiceness`: a thread an operator lowered further stays so.
+    case lowered
 
-    /// The nice value of batch work (0 is normal, 19 the lowest).
+    /// Batch work — a night's sync, an ingest, deliveries — as `BatchPolicy.current` says here.
+    /// Resolve it on the thread that starts the batch thread: the policy can be the task's.
+    public static var batch: ThreadPriority { BatchPolicy.current == .idle ? .idle : .lowered }
+
+    /// The nice value of batch work under `BatchPolicy.nice`, and where `SCHED_IDLE` is refused.
     public static let batchNiceness: Int32 = 10
 
-    /// Sets it for the calling thread. Priorities are only ever lowered by `.batch`: batch work
-    /// never raises a thread an operator lowered further.
+    /// `SCHED_IDLE` in Linux's `<sched.h>` (not visible to Swift).
+    static let schedIdle: Int32 = 5
+
+    /// Sets it for the calling thread.
     public func apply() {
         switch self {
         case .niceness(let niceness):
             Self.setNiceness(niceness)
-        case .batch:
+        case .idle:
+            if !Self.setIdle() { Self.setNiceness(Self.batchNiceness, onlyLowering: true) }
+        case .lowered:
             Self.setNiceness(Self.batchNiceness, onlyLowering: true)
         }
+    }
+
+    /// Whether the calling thread runs under `SCHED_IDLE`.
+    public static var isCurrentThreadIdle: Bool {
+        #if os(Linux)
+            return sched_getscheduler(0) == schedIdle
+        #else
+            return false
+        #endif
+    }
+
+    /// Puts the calling thread under `SCHED_IDLE`; false where refused or not on Linux.
+    private static func setIdle() -> Bool {
+        #if os(Linux)
+            var parameters = sched_param(sched_priority: 0)
+            return sched_setscheduler(0, schedIdle, &parameters) == 0
+        #else
+            return false
+        #endif
     }
 
     /// Sets the calling thread's nice value to `niceness`. With `onlyLowering`, a thread already

@@ -40,6 +40,9 @@ struct Ketenpoort: AsyncParsableCommand {
             logger.warning("SQLite was in use before its settings could be made: every allocation takes a process-wide lock")
         }
         do {
+            try BatchPolicy.checkEnvironment()
+            // The relay for batch threads' wake-ups, started from this thread of normal policy.
+            NormalPolicyRelay.prepare()
             var command = try parseAsRoot()
             if var asynchronous = command as? any AsyncParsableCommand {
                 try await asynchronous.run()

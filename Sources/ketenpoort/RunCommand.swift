@@ -21,6 +21,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try gateway.runtime()
         let logger = Logger(label: "ketenpoort.run")
+        // This process answers the IND while its nights run: batch work gives way at once.
+        BatchPolicy.serveAnswers()
         // Deliveries are batch work: their handshakes and sends yield to the IND's answers.
         let client = CurlClient(priority: .batch)
         let partnerCertificates = PartnerCertificates()

@@ -28,21 +28,44 @@ import Testing
             #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) < 7)
         }
 
-        @Test("batch priority: at least nice 10 on that thread and the threads it starts, never raised, not on the caller")
-        func batch() async {
+        @Test("lowered: at least nice 10 on that thread and the threads it starts, never raised, not on the caller")
+        func lowered() async {
             let which = __priority_which_t(PRIO_PROCESS.rawValue)
             let seen = await withCheckedContinuation { (continuation: CheckedContinuation<[Int32], Never>) in
                 Thread.detachNewThread {
-                    ThreadPriority.batch.apply()
+                    ThreadPriority.lowered.apply()
                     let own = getpriority(which, 0)
                     ThreadPriority.setNiceness(15)
-                    ThreadPriority.batch.apply()
+                    ThreadPriority.lowered.apply()
                     let lowered = getpriority(which, 0)
                     Thread.detachNewThread { continuation.resume(returning: [own, lowered, getpriority(which, 0)]) }
                 }
             }
             #expect(seen == [ThreadPriority.batchNiceness, 15, 15])
             #expect(getpriority(which, 0) < ThreadPriority.batchNiceness)
+        }
+
+        @Test("idle: SCHED_IDLE on that thread and the threads it starts, not on the caller")
+        func idle() async {
+            let seen = await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
+                Thread.detachNewThread {
+                    let before = ThreadPriority.isCurrentThreadIdle
+                    ThreadPriority.idle.apply()
+                    let own = ThreadPriority.isCurrentThreadIdle
+                    Thread.detachNewThread { continuation.resume(returning: [before, own, ThreadPriority.isCurrentThreadIdle]) }
+                }
+            }
+            #expect(seen == [false, true, true])
+            #expect(!ThreadPriority.isCurrentThreadIdle)
+        }
+
+        @Test("batch work follows the policy: the task's over the process's; idle once the process serves answers (unless the environment says)")
+        func batchFollowsPolicy() async {
+            #expect(BatchPolicy.$scoped.withValue(.idle) { ThreadPriority.batch } == .idle)
+            #expect(BatchPolicy.$scoped.withValue(.nice) { ThreadPriority.batch } == .lowered)
+            if ProcessInfo.processInfo.environment["KETENPOORT_BATCH_POLICY"] == nil {
+                #expect(ThreadPriority.batch == .lowered, "a command that is batch work as a whole: nice 10")
+            }
         }
     }
 #endif

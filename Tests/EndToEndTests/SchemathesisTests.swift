@@ -24,6 +24,8 @@ struct SchemathesisTests {
                     "--tls-verify", DevPKI.caCertificateFile(in: pki).path,
                     "--checks", "all", "--max-examples", "30", "--seed", "20261123", "--workers", "2", "--request-timeout",
                     "\(Int(TestTimeout.answer.components.seconds))",
+                    // `--checks all` includes a response-time limit, 10 s unless given: a test never fails on how long an answer took.
+                    "--max-response-time", "\(Int(TestTimeout.answer.components.seconds))",
                     "--report", "ndjson", "--report-ndjson-path", events.path, "--no-color",
                 ],
                 // In the fixture's directory: schemathesis keeps a cache of earlier failures in `.schemathesis/`.

@@ -39,16 +39,24 @@ struct BackgroundCommitterTests {
     @Test("the thread inherits the caller's priority: batch work stays batch work")
     func inheritsPriority() throws {
         let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        let own = getpriority(which, 0)
-        let seen = LockedValue<[Int]>([])
+        /// The calling thread's policy and nice value.
+        @Sendable func priority() -> [Int] { [ThreadPriority.isCurrentThreadIdle ? 1 : 0, Int(getpriority(which, 0))] }
+        let own = priority()
+        let seen = LockedValue<[[Int]]>([])
         let result = BatchWork.runAndWait {
+            seen.withLock { $0.append(priority()) }
             let committer = BackgroundCommitter()
-            try committer.submit { seen.withLock { $0.append(Int(getpriority(which, 0))) } }
+            try committer.submit { seen.withLock { $0.append(priority()) } }
             try committer.finish()
         }
         try result.get()
-        #expect(seen.withLock { $0 } == [Int(max(own, ThreadPriority.batchNiceness))])
+        let (batch, committer) = (seen.withLock { $0 }[0], seen.withLock { $0 }[1])
+        #expect(committer == batch, "the committer runs as the batch thread that started it")
+        switch BatchPolicy.current {
+        case .idle: #expect(batch[0] == 1, "SCHED_IDLE")
+        case .nice: #expect(batch[1] >= Int(ThreadPriority.batchNiceness))
+        }
         // Only the batch work's own threads run lowered.
-        #expect(getpriority(which, 0) == own)
+        #expect(priority() == own)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KetenpoortCore
 import Store
 
 /// Store writes of concurrent callers, committed together: the writes that arrive while one
@@ -61,13 +62,19 @@ final class GroupedWrites: @unchecked Sendable {
     private func commit(_ group: [Pending]) {
         do {
             try store.write { tx in for item in group { try item.write(tx) } }
-            for item in group { item.done.resume() }
+            let waiting = group.map(\.done)
+            NormalPolicyRelay.handOff { for done in waiting { done.resume() } }
         } catch {
             guard group.count > 1 else {
-                group[0].done.resume(throwing: error)
+                let done = group[0].done
+                NormalPolicyRelay.handOff { done.resume(throwing: error) }
                 return
             }
-            for item in group { item.done.resume(with: Result { try store.write { tx in try item.write(tx) } }) }
+            for item in group {
+                let result = Result { try store.write { tx in try item.write(tx) } }
+                let done = item.done
+                NormalPolicyRelay.handOff { done.resume(with: result) }
+            }
         }
     }
 }

@@ -6,10 +6,11 @@ import KetenpoortCore
 #endif
 
 /// Batch work — a night's sync, a DUO ingest, a CBS delivery, a retention run — on a thread of its
-/// own at batch priority (`ThreadPriority.batch`: nice 10; per thread on Linux, and threads the job
-/// starts inherit it). On two cores the night and the IND's answers share the CPU: the answers'
-/// threads win whenever both want a core, and the night takes what is left, which is most of it.
-/// The thread ends with the job, so no other work ever runs at the lowered priority.
+/// own at batch priority (`ThreadPriority.batch`: `SCHED_IDLE` by default; per thread on Linux, and
+/// threads the job starts inherit it). On two cores the night and the IND's answers share the CPU:
+/// the answers' threads take a core whenever they want one, and the night takes what is left,
+/// which is most of it. The thread ends with the job, so no other work ever runs at the lowered
+/// priority, and its result is handed back through `NormalPolicyRelay`.
 ///
 /// ```swift
 /// let report = try await BatchWork.run { try sync.run(input: snapshot) }
@@ -18,7 +19,10 @@ public enum BatchWork {
     /// Runs `body` on a new lowered-priority thread and returns (or throws) what it did.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            start { continuation.resume(with: Result { try body() }) }
+            start {
+                let result = Result { try body() }
+                NormalPolicyRelay.handOff { continuation.resume(with: result) }
+            }
         }
     }
 
@@ -38,9 +42,11 @@ public enum BatchWork {
 
     /// Runs `work` on a new lowered-priority thread, without waiting for it.
     static func start(_ work: @escaping @Sendable () -> Void) {
+        NormalPolicyRelay.prepare()
+        let priority = ThreadPriority.batch
         let thread = Thread {
             ThreadName.setCurrent("kp-batch")
-            ThreadPriority.batch.apply()
+            priority.apply()
             work()
         }
         thread.start()

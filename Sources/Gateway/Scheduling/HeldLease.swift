@@ -23,9 +23,11 @@ public enum HeldLease {
             lease = try store.write { try $0.acquireLeaseTakingOverDead(name, holder: holder, for: duration) }
         }
         guard let lease else { preconditionFailure("the loop above ends with a lease") }
-        let renewal = Renewal(lease: lease, store: store, duration: duration, logger: logger)
+        // The timer is started and stopped by a thread of normal policy: its queue's worker must not
+        // be one a batch thread started (`NormalPolicyRelay`).
+        let renewal = NormalPolicyRelay.runAndWait { Renewal(lease: lease, store: store, duration: duration, logger: logger) }
         defer {
-            renewal.stop()
+            NormalPolicyRelay.runAndWait { renewal.stop() }
             do {
                 try store.write { try $0.releaseLease(lease) }
             } catch {

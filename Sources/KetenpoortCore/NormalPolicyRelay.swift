@@ -1,0 +1,78 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A thread of normal scheduling policy that wakes others on behalf of batch threads.
+///
+/// Batch threads run under `SCHED_IDLE` (`ThreadPriority.batch`), and on Linux a thread inherits
+/// its creator's policy. libdispatch starts its workers — Swift's cooperative pool among them —
+/// from whichever thread enqueues work when it needs one more; a batch thread that resumed a
+/// continuation itself could so make the pool, and every request handler on it, idle-class for
+/// good (an unprivileged thread cannot leave `SCHED_IDLE`). So a batch thread never enqueues work
+/// itself: it hands the wake-up (a continuation's resume, a timer's start) to this thread.
+///
+/// The relay is started from a thread of normal policy (`prepare()`, before the first batch thread
+/// starts); from any other thread `handOff` runs its work at once.
+public final class NormalPolicyRelay: @unchecked Sendable {
+    private static let shared = NormalPolicyRelay()
+
+    /// Only touched while `condition` is locked.
+    private let condition = NSCondition()
+    private var queued: [@Sendable () -> Void] = []
+    /// False when the relay's own thread runs idle-class (started from a batch thread after all):
+    /// then handing off would not help, and work runs where it is handed off.
+    private let isUsable = LockedValue(true)
+
+    private init() {
+        let started = DispatchSemaphore(value: 0)
+        Thread { [self] in
+            ThreadName.setCurrent("kp-relay")
+            isUsable.withLock { $0 = !ThreadPriority.isCurrentThreadIdle }
+            started.signal()
+            relay()
+        }.start()
+        started.wait()
+    }
+
+    /// Starts the relay if it has not started; call from a thread of normal policy before a batch
+    /// thread may need it.
+    public static func prepare() { _ = shared }
+
+    /// Runs `work` on the relay when the calling thread runs idle-class, at once otherwise.
+    public static func handOff(_ work: @escaping @Sendable () -> Void) {
+        guard ThreadPriority.isCurrentThreadIdle, shared.isUsable.withLock({ $0 }) else { return work() }
+        shared.condition.lock()
+        shared.queued.append(work)
+        shared.condition.signal()
+        shared.condition.unlock()
+    }
+
+    /// Runs `body` as `handOff` does and waits for its result (for blocking callers).
+    public static func runAndWait<T>(_ body: () throws -> T) rethrows -> T {
+        guard ThreadPriority.isCurrentThreadIdle, shared.isUsable.withLock({ $0 }) else { return try body() }
+        return try withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let body = body
+            nonisolated(unsafe) var result: Result<T, any Error>?
+            let done = DispatchSemaphore(value: 0)
+            handOff {
+                result = Result { try body() }
+                done.signal()
+            }
+            done.wait()
+            return try result!.get()
+        }
+    }
+
+    private func relay() {
+        while true {
+            condition.lock()
+            while queued.isEmpty { condition.wait() }
+            let work = queued
+            queued.removeAll(keepingCapacity: true)
+            condition.unlock()
+            for item in work { item() }
+        }
+    }
+}

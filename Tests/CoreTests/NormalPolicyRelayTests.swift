@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+@testable import KetenpoortCore
+
+#if os(Linux)
+    /// What a batch thread hands off runs on a thread of normal policy, so that no thread libdispatch
+    /// starts for the work it wakes inherits `SCHED_IDLE`.
+    @Suite("Normal-policy relay")
+    struct NormalPolicyRelayTests {
+        /// On a new batch thread: whether it runs idle-class, and whether `handOff`'s and
+        /// `runAndWait`'s work did.
+        private static func fromBatchThread() async -> [Bool] {
+            NormalPolicyRelay.prepare()
+            return await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
+                Thread.detachNewThread {
+                    ThreadPriority.idle.apply()
+                    let own = ThreadPriority.isCurrentThreadIdle
+                    let waited = NormalPolicyRelay.runAndWait { ThreadPriority.isCurrentThreadIdle }
+                    NormalPolicyRelay.handOff { continuation.resume(returning: [own, waited, ThreadPriority.isCurrentThreadIdle]) }
+                }
+            }
+        }
+
+        @Test("work a batch thread hands off runs on a thread of normal policy, and the batch thread stays idle-class")
+        func fromBatch() async {
+            #expect(await Self.fromBatchThread() == [true, false, false])
+        }
+
+        @Test("from a thread of normal policy the work runs at once, on that thread")
+        func fromNormal() {
+            let caller = Thread.current
+            nonisolated(unsafe) var ranOn: Thread?
+            NormalPolicyRelay.handOff { ranOn = Thread.current }
+            #expect(ranOn === caller)
+            #expect(NormalPolicyRelay.runAndWait { Thread.current === caller })
+        }
+    }
+#endif

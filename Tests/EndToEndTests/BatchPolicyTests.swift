@@ -1,0 +1,86 @@
+import Foundation
+import Gateway
+import HTTPClient
+import KetenpoortCore
+import KetenpoortTesting
+import Testing
+
+/// Batch work under `SCHED_IDLE` leaves every other thread of the process at normal policy: a night
+/// and its delivery must not make Swift's cooperative pool (the request handlers' threads) idle-class.
+@Suite("Batch threads' policy")
+struct BatchPolicyTests {
+    /// The threads a batch job runs on, by name (`ThreadName`).
+    static let batchThreads = ["kp-batch", "kp-curl-", "kp-stage", "kp-sync-commit"]
+
+    @Test(
+        "a night synced and delivered as batch work: every wake-up of the waiting tasks comes from a thread of normal policy, and only batch threads run SCHED_IDLE"
+    )
+    func onlyBatchThreadsIdle() async throws {
+        let fixture = try await DeliveryFixture.start()
+        defer { fixture.stop() }
+        let client = CurlClient(priority: .idle)
+        // The tasks run on an executor that notes who enqueues them: the thread that resumes a
+        // waiting task enqueues it, and there libdispatch would start a worker if it needed one.
+        let executor = EnqueueRecorder()
+        // Batch work under SCHED_IDLE, as `ketenpoort run` has it, for this test's work only.
+        let (report, round) = try await BatchPolicy.$scoped.withValue(.idle) {
+            try await withTaskExecutorPreference(executor) {
+                #expect(try await BatchWork.run { ThreadPriority.isCurrentThreadIdle }, "batch work runs idle-class here")
+                let report = try await BatchWork.run { try fixture.sync("tvs-export-20261121.csv") }
+                let round = try await DeliveryWorker(store: fixture.runtime.store, configuration: fixture.runtime.configuration, client: client)
+                    .deliverUntilDone(deadline: Date().addingTimeInterval(300))
+                return (report, round)
+            }
+        }
+        #expect(Set(round.delivered) == Set(report.batches))
+        #expect(executor.enqueuedCount > report.batches.count, "the tasks were resumed on the recording executor")
+        #expect(executor.idleEnqueuers.isEmpty, "tasks woken by idle-class threads: \(executor.idleEnqueuers)")
+        let strays = Self.idleThreads().filter { name in !Self.batchThreads.contains { name.hasPrefix($0) } }
+        await client.shutdown()
+        #expect(strays.isEmpty, "threads under SCHED_IDLE that are no batch threads: \(strays)")
+    }
+
+    @Test("a KETENPOORT_BATCH_POLICY that is no policy stops any command with exit 3 and a line naming the policies")
+    func unknownPolicy() async throws {
+        let run = try await CLI.runDetached(["outbox"], environment: ["KETENPOORT_BATCH_POLICY": "fast"])
+        #expect(run.status == 3, "\(run)")
+        #expect(run.stderr.contains("KETENPOORT_BATCH_POLICY must be one of idle, nice, not 'fast'"), "\(run.stderr)")
+    }
+
+    /// The names of this process's threads under `SCHED_IDLE` (policy 5, field 41 of `/proc/<pid>/task/<tid>/stat`).
+    static func idleThreads() -> [String] {
+        let tasks = "/proc/self/task"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).compactMap { tid in
+            guard let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // After the name come fields 3, 4, …: the policy, field 41, is the 39th.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 38, fields[38] == "5" else { return nil }
+            return String(stat[stat.index(after: open)..<close])
+        }
+    }
+}
+
+/// A task executor that runs each job on a thread of Dispatch's and notes the threads that enqueued
+/// one while running under `SCHED_IDLE`.
+final class EnqueueRecorder: TaskExecutor, @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [String] = []
+    private var count = 0
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let isIdle = ThreadPriority.isCurrentThreadIdle
+        let name = isIdle ? ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?") : ""
+        lock.withLock {
+            count += 1
+            if isIdle { idle.append(name.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        let job = UnownedJob(job)
+        DispatchQueue.global().async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+
+    var enqueuedCount: Int { lock.withLock { count } }
+    /// The names of the idle-class threads that enqueued a job.
+    var idleEnqueuers: [String] { lock.withLock { idle } }
+}
