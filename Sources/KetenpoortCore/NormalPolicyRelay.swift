@@ -6,7 +6,7 @@ import Foundation
 
 /// A thread of normal scheduling policy that wakes others on behalf of batch threads.
 ///
-/// Batch threads run under `SCHED_IDLE` (`ThreadPriority.batch`), and on Linux a thread inherits
+/// Batch threads may run under `SCHED_IDLE` (`BatchPolicy.idle`), and on Linux a thread inherits
 /// its creator's policy. libdispatch starts its workers — Swift's cooperative pool among them —
 /// from whichever thread enqueues work when it needs one more; a batch thread that resumed a
 /// continuation itself could so make the pool, and every request handler on it, idle-class for

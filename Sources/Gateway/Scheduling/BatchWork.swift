@@ -6,8 +6,8 @@ import KetenpoortCore
 #endif
 
 /// Batch work — a night's sync, a DUO ingest, a CBS delivery, a retention run — on a thread of its
-/// own at batch priority (`ThreadPriority.batch`: `SCHED_IDLE` by default; per thread on Linux, and
-/// threads the job starts inherit it). On two cores the night and the IND's answers share the CPU:
+/// own at batch priority (`ThreadPriority.batch`: `SCHED_IDLE` under `ketenpoort run`, nice 10 in
+/// other commands — see `BatchPolicy`; per thread on Linux, and threads the job starts inherit it). On two cores the night and the IND's answers share the CPU:
 /// the answers' threads take a core whenever they want one, and the night takes what is left,
 /// which is most of it. The thread ends with the job, so no other work ever runs at the lowered
 /// priority, and its result is handed back through `NormalPolicyRelay`.
