@@ -59,7 +59,7 @@ import Testing
             #expect(!ThreadPriority.isCurrentThreadIdle)
         }
 
-        @Test("batch work follows the policy: the task's over the process's; idle once the process serves answers (unless the environment says)")
+        @Test("batch work follows the policy: the task's over the process's; nice 10 where neither the task nor the environment says")
         func batchFollowsPolicy() async {
             #expect(BatchPolicy.$scoped.withValue(.idle) { ThreadPriority.batch } == .idle)
             #expect(BatchPolicy.$scoped.withValue(.nice) { ThreadPriority.batch } == .lowered)
