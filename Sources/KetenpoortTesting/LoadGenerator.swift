@@ -34,7 +34,7 @@ public enum LoadGenerator {
             urls: urls, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: duration, timeout: timeout,
             niceness: niceness)
         load.waitUntilFinished()
-        return load.result(seconds: Self.seconds(ContinuousClock.now - load.start))
+        return load.result(over: duration)
     }
 
     /// Opens every connection (TLS handshake, first request), then starts the clock and returns
@@ -77,13 +77,15 @@ public enum LoadGenerator {
                 var due = run.start + (interval.map { $0 * Double(connection) / Double(connections) } ?? .zero)
                 var index = connection
                 while true {
+                    if interval == nil { due = ContinuousClock.now }
+                    // Checked before waiting: a connection does not sleep past the end for a request it will not ask.
+                    if run.hasEnded(at: due) { break }
                     if interval != nil {
                         let now = ContinuousClock.now
                         if due > now { Thread.sleep(forTimeInterval: Self.seconds(due - now)) }
-                    } else {
-                        due = ContinuousClock.now
+                        // `stop()` may have come while this connection waited.
+                        if run.hasEnded(at: due) { break }
                     }
-                    if run.hasEnded(at: due) { break }
                     let status = handle.post(bodies[index % bodies.count])
                     samples.append(LoadRun.Sample(due: due, milliseconds: Self.seconds(ContinuousClock.now - due) * 1000, isRefused: status != 200))
                     index += connections

@@ -84,9 +84,12 @@ public final class LoadRun: Sendable {
         return windows
     }
 
-    /// Every request of the run, over `seconds`.
-    func result(seconds: Double) -> LoadGenerator.Result {
-        Self.result(samples.withLock { $0 }, seconds: seconds)
+    /// Every request of the run, its rate over `duration` or, when the last answer came later,
+    /// until that answer: the connections' own ends (a thread joining) are not the server's time.
+    func result(over duration: Duration) -> LoadGenerator.Result {
+        let all = samples.withLock { $0 }
+        let lastAnswer = all.map { $0.due + .seconds($0.milliseconds / 1000) }.max() ?? start
+        return Self.result(all, seconds: LoadGenerator.seconds(max(duration, lastAnswer - start)))
     }
 
     private static func result(_ samples: [Sample], seconds: Double) -> LoadGenerator.Result {

@@ -13,16 +13,34 @@ struct LoadGeneratorTests {
     func answered() async throws {
         try await Receiver.with { receiver in
             let headers = try DeliveryHeaders(contentType: "application/xml", batchID: "load-1", body: sampleXML, signature: "e30..c2ln").fields
-            let result = await Task.detached {
+            let result = try await OwnThread.run {
                 LoadGenerator.run(
                     urls: [receiver.url()], headers: headers, bodies: [sampleXML], tls: TrustedAndForeignPKI.shared.client(), connections: 1,
                     rate: nil,
                     duration: .milliseconds(200), timeout: .seconds(300))
-            }.value
+            }
             #expect(result.requests > 0)
             // One batch id: stored once (the repeats are answered 409); a connection refused in the
             // handshake would store nothing.
             #expect(!receiver.storedFiles().isEmpty)
+        }
+    }
+
+    @Test("an open loop asks each request due before its end, and its rate is over that window, not over its connections' last sleep")
+    func openLoopRate() async throws {
+        try await Receiver.with { receiver in
+            let headers = try DeliveryHeaders(contentType: "application/xml", batchID: "load-2", body: sampleXML, signature: "e30..c2ln").fields
+            // One connection, one request every 10 s for 10 s: one request, due at the start.
+            let result = try await OwnThread.run {
+                LoadGenerator.run(
+                    urls: [receiver.url()], headers: headers, bodies: [sampleXML], tls: TrustedAndForeignPKI.shared.client(), connections: 1,
+                    rate: 0.1, duration: .seconds(10), timeout: .seconds(300))
+            }
+            #expect(result.requests == 1)
+            // Answered well within the window: the window is the time (a connection that slept until
+            // its next due time, past the end, read 0.1/s as less).
+            #expect(result.seconds == 10)
+            #expect(result.rate == 0.1)
         }
     }
 }
