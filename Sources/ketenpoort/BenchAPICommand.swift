@@ -145,16 +145,26 @@ struct BenchAPICommand: AsyncParsableCommand {
         func holds(_ result: LoadGenerator.Result, at rate: Double) -> Bool {
             result.failures == 0 && result.rate >= rate * 0.97 && result.latency(quantile: 0.99) < p99Limit
         }
-        // Rising from the fixed rate when it held, else from half of it.
-        var sustainable = 0.0
-        var next = holds(fixed, at: rate) ? rate : (rate / 2 / 50).rounded() * 50
-        while true {
-            let result = measure(next, seconds: max(3, seconds / 2))
+        let step = max(3, seconds / 2)
+        // When the fixed rate does not hold: falling by halves until a rate holds (a machine slower
+        // than the target still gets a figure to compare engines and node counts by).
+        var sustainable = holds(fixed, at: rate) ? rate : 0
+        var falling = Self.roundFigure(rate / 2)
+        while sustainable == 0 && falling >= Self.lowestRate {
+            let result = measure(falling, seconds: step)
+            let held = holds(result, at: falling)
+            report(String(format: "falling: %.0f/s %@", falling, held ? "holds" : "does not hold"), result)
+            if held { sustainable = falling } else { falling = Self.roundFigure(falling / 2) }
+        }
+        // Rising from the highest rate that held, in steps of 10 %, until one does not.
+        var next = Self.roundFigure(sustainable * 1.1)
+        while sustainable > 0 {
+            let result = measure(next, seconds: step)
             let held = holds(result, at: next)
             report(String(format: "rising: %.0f/s %@", next, held ? "holds" : "does not hold"), result)
             guard held else { break }
             sustainable = next
-            next = (next * 1.1 / 50).rounded() * 50  // steps of 10 %, in round figures
+            next = Self.roundFigure(next * 1.1)
         }
         print(String(format: "  highest sustainable rate (p99 < %.1f ms, no failures): %.0f questions/s", p99Limit, sustainable))
         // Last: an overload's wake (a backlog of log entries to checkpoint or vacuum) would
@@ -192,6 +202,15 @@ struct BenchAPICommand: AsyncParsableCommand {
         gateway.standardOutput = gateway.standardError
         try gateway.run()
         return gateway
+    }
+
+    /// The lowest rate the falling steps try.
+    static let lowestRate = 50.0
+
+    /// `rate` in a round figure: to 50 from 500 questions/s up, to 10 below (at least 10).
+    static func roundFigure(_ rate: Double) -> Double {
+        let unit = rate >= 500 ? 50.0 : 10.0
+        return max(10, (rate / unit).rounded() * unit)
     }
 
     /// The load generator shares the two cores with the gateway: at a higher priority its threads
