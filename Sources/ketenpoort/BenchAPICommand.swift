@@ -64,6 +64,12 @@ struct BenchAPICommand: AsyncParsableCommand {
             try writeConfiguration(base: base, node: node, port: port, database: database, receiverPort: receiverPort)
         }
         let configURL = configURLs[0]
+        // The workspace's quarterly CBS schedule needs its delivery key: without one, each node logs an error at start.
+        let secrets = base.appendingPathComponent("var/secrets")
+        try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(
+            atPath: secrets.appendingPathComponent("cbs-delivery-key").path, contents: Data((0..<32).map { _ in UInt8.random(in: 0...255) }),
+            attributes: [.posixPermissions: 0o600])
         let configuration = try GatewayConfiguration.load(contentsOf: configURL)
         let pki = base.appendingPathComponent("var/pki")
         _ = try DevPKI.initialize(
