@@ -9,7 +9,8 @@ public enum BatchPolicy: String, Sendable, CaseIterable {
     /// `SCHED_IDLE`: a batch thread runs only on a core no other thread wants, and gives it up the
     /// moment one does (measured: p99 of the answers during a night 13.5–27 ms against 94–111 ms at
     /// nice 10 on a slow machine of two cores). Its threads never wake a task themselves
-    /// (`NormalPolicyRelay`). A batch job makes no progress while other work keeps every core busy.
+    /// (`NormalPolicyRelay`). While other work keeps every core busy, a batch job goes on only at
+    /// the floor `BatchFloor` gives it (about a twentieth of a core).
     case idle
     /// nice 10: batch work keeps about a tenth of a core that others want too; an answer may wait a
     /// scheduler slice behind it at each hand-off. For machines shared with other busy work, and

@@ -10,8 +10,10 @@ import Foundation
 /// its creator's policy. libdispatch starts its workers — Swift's cooperative pool among them —
 /// from whichever thread enqueues work when it needs one more; a batch thread that resumed a
 /// continuation itself could so make the pool, and every request handler on it, idle-class for
-/// good (an unprivileged thread cannot leave `SCHED_IDLE`). So a batch thread never enqueues work
-/// itself: it hands the wake-up (a continuation's resume, a timer's start) to this thread.
+/// good (an unprivileged thread cannot leave `SCHED_IDLE`, nor lower its nice value). So a thread
+/// running below normal — idle-class, or at a nice value above 0 (`BatchPolicy.nice`, a moment
+/// `BatchFloor` lifts it) — never enqueues work itself: it hands the wake-up (a continuation's
+/// resume, a timer's start) to this thread.
 ///
 /// The relay is started from a thread of normal policy (`prepare()`, before the first batch thread
 /// starts); from any other thread `handOff` runs its work at once.
@@ -21,7 +23,7 @@ public final class NormalPolicyRelay: @unchecked Sendable {
     /// Only touched while `condition` is locked.
     private let condition = NSCondition()
     private var queued: [@Sendable () -> Void] = []
-    /// False when the relay's own thread runs idle-class (started from a batch thread after all):
+    /// False when the relay's own thread runs below normal (started from a batch thread after all):
     /// then handing off would not help, and work runs where it is handed off.
     private let isUsable = LockedValue(true)
 
@@ -29,7 +31,7 @@ public final class NormalPolicyRelay: @unchecked Sendable {
         let started = DispatchSemaphore(value: 0)
         Thread { [self] in
             ThreadName.setCurrent("kp-relay")
-            isUsable.withLock { $0 = !ThreadPriority.isCurrentThreadIdle }
+            isUsable.withLock { $0 = !ThreadPriority.isCurrentThreadLowered }
             started.signal()
             relay()
         }.start()
@@ -40,9 +42,9 @@ public final class NormalPolicyRelay: @unchecked Sendable {
     /// thread may need it.
     public static func prepare() { _ = shared }
 
-    /// Runs `work` on the relay when the calling thread runs idle-class, at once otherwise.
+    /// Runs `work` on the relay when the calling thread runs below normal, at once otherwise.
     public static func handOff(_ work: @escaping @Sendable () -> Void) {
-        guard ThreadPriority.isCurrentThreadIdle, shared.isUsable.withLock({ $0 }) else { return work() }
+        guard ThreadPriority.isCurrentThreadLowered, shared.isUsable.withLock({ $0 }) else { return work() }
         shared.condition.lock()
         shared.queued.append(work)
         shared.condition.signal()
@@ -51,7 +53,7 @@ public final class NormalPolicyRelay: @unchecked Sendable {
 
     /// Runs `body` as `handOff` does and waits for its result (for blocking callers).
     public static func runAndWait<T>(_ body: () throws -> T) rethrows -> T {
-        guard ThreadPriority.isCurrentThreadIdle, shared.isUsable.withLock({ $0 }) else { return try body() }
+        guard ThreadPriority.isCurrentThreadLowered, shared.isUsable.withLock({ $0 }) else { return try body() }
         return try withoutActuallyEscaping(body) { body in
             nonisolated(unsafe) let body = body
             nonisolated(unsafe) var result: Result<T, any Error>?

@@ -48,6 +48,16 @@ public enum ThreadPriority: Sendable, Equatable {
         #endif
     }
 
+    /// Whether the calling thread runs below normal: under `SCHED_IDLE`, or at a nice value above 0
+    /// (a batch thread under `BatchPolicy.nice`, or one `BatchFloor` lifted for a moment).
+    public static var isCurrentThreadLowered: Bool {
+        #if os(Linux)
+            return isCurrentThreadIdle || getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) > 0
+        #else
+            return false
+        #endif
+    }
+
     /// Puts the calling thread under `SCHED_IDLE`; false where refused or not on Linux.
     private static func setIdle() -> Bool {
         #if os(Linux)

@@ -23,6 +23,15 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "ketenpoort.run")
         // This process answers the IND while its nights run: batch work gives way at once.
         BatchPolicy.serveAnswers()
+        // Idle-class batch work held back by a sustained load (an IND overload) still goes on, slowly.
+        let floor =
+            BatchPolicy.current == .idle
+            ? BatchFloor.start(onRefused: {
+                logger.warning(
+                    "batch work starved by other work cannot be lifted out of SCHED_IDLE (needs RLIMIT_NICE for nice 10, e.g. systemd LimitNICE=+10, or CAP_SYS_NICE): it waits until a core is free; KETENPOORT_BATCH_POLICY=nice avoids this"
+                )
+            }) : nil
+        defer { floor?.stop() }
         // Deliveries are batch work: their handshakes and sends yield to the IND's answers.
         let client = CurlClient(priority: .batch)
         let partnerCertificates = PartnerCertificates()
