@@ -59,13 +59,24 @@ public final class BatchFloor: Sendable {
                 Thread.sleep(forTimeInterval: Double(tick.components.seconds) + Double(tick.components.attoseconds) / 1e18)
                 floor.look()
             }
+            floor.lowerLifted()
         }
         thread.start()
         return floor
     }
 
-    /// Stops looking after the current tick.
+    /// Stops looking after the current tick; a thread lifted then goes back to `SCHED_IDLE`.
     public func stop() { isStopped.withLock { $0 = true } }
+
+    /// Puts the threads lifted at the last look back under `SCHED_IDLE`.
+    private func lowerLifted() {
+        #if os(Linux)
+            state.withLock { state in
+                for thread in state.lifted { Self.setIdle(thread) }
+                state.lifted = []
+            }
+        #endif
+    }
 
     /// How many times a starved thread was lifted for a tick so far.
     public var lifts: Int { state.withLock { $0.lifts } }
@@ -75,10 +86,9 @@ public final class BatchFloor: Sendable {
         #if os(Linux)
             let tickSeconds = Double(tick.components.seconds) + Double(tick.components.attoseconds) / 1e18
             let starvedBelow = Int((Double(sysconf(Int32(_SC_CLK_TCK))) * tickSeconds * Self.starvedShare).rounded(.up))
+            let justLowered = state.withLock { $0.lifted }
+            lowerLifted()
             state.withLock { state in
-                for thread in state.lifted { Self.setIdle(thread) }
-                let justLowered = state.lifted
-                state.lifted = []
                 var samples: [Int32: Sample] = [:]
                 for (thread, stat) in Self.threads() where stat.policy == ThreadPriority.schedIdle && watching(thread) {
                     let sample = Sample(cpuTicks: stat.cpuTicks, isRunnable: stat.state == "R")
