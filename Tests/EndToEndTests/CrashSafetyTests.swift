@@ -51,9 +51,11 @@ struct CrashFixture {
         directory.remove()
     }
 
-    /// Starts `ketenpoort sync coa-gemeenten <snapshot> --deliver`.
+    /// Starts `ketenpoort sync coa-gemeenten <snapshot> --deliver`, waiting up to 15 minutes for the
+    /// deliveries: beside the parallel tests on a loaded machine the oracle's once took over 120 s,
+    /// and an oracle that stops short makes every later delivery look like one too many.
     func launch(_ snapshot: URL, environment: [String: String] = [:]) throws -> Process {
-        try CLI.launch(["sync", "coa-gemeenten", snapshot.path, "--deliver", "--max-wait", "120", "--config", config.path], environment: environment)
+        try CLI.launch(["sync", "coa-gemeenten", snapshot.path, "--deliver", "--max-wait", "900", "--config", config.path], environment: environment)
     }
 
     /// How many batches the receiver has stored so far.
