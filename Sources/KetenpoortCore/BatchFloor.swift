@@ -56,7 +56,7 @@ public final class BatchFloor: Sendable {
         let thread = Thread {
             ThreadName.setCurrent("kp-batch-floor")
             while !floor.isStopped.withLock({ $0 }) {
-                Thread.sleep(forTimeInterval: Double(tick.components.seconds) + Double(tick.components.attoseconds) / 1e18)
+                Thread.sleep(forTimeInterval: tick.seconds)
                 floor.look()
             }
             floor.lowerLifted()
@@ -84,8 +84,7 @@ public final class BatchFloor: Sendable {
     /// One look: lifted threads go back to `SCHED_IDLE`, starved idle-class threads are lifted.
     func look() {
         #if os(Linux)
-            let tickSeconds = Double(tick.components.seconds) + Double(tick.components.attoseconds) / 1e18
-            let starvedBelow = Int((Double(sysconf(Int32(_SC_CLK_TCK))) * tickSeconds * Self.starvedShare).rounded(.up))
+            let starvedBelow = Int((Double(sysconf(Int32(_SC_CLK_TCK))) * tick.seconds * Self.starvedShare).rounded(.up))
             let justLowered = state.withLock { $0.lifted }
             lowerLifted()
             state.withLock { state in
@@ -112,6 +111,8 @@ public final class BatchFloor: Sendable {
     #if os(Linux)
         /// What `/proc/self/task/<id>/stat` says of a thread.
         struct ThreadStat {
+            /// Its name (`comm`).
+            let name: String
             let state: Character
             /// User and system time, in clock ticks.
             let cpuTicks: Int
@@ -130,20 +131,15 @@ public final class BatchFloor: Sendable {
             }
         }
 
-        /// The calling thread's id (what `/proc/thread-self` points to: `<pid>/task/<id>`).
-        static func currentThreadID() -> Int32? {
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")).flatMap { Int32($0.split(separator: "/").last ?? "") }
-        }
-
-        /// Parses a `stat` line (proc(5)): after the name in parentheses, field 3 is the state,
+        /// Parses a `stat` line (proc(5)): the name in parentheses, then field 3 is the state,
         /// 14 and 15 the user and system time, 41 the policy.
         static func parse(_ line: String) -> ThreadStat? {
-            guard let close = line.lastIndex(of: ")") else { return nil }
+            guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")"), open < close else { return nil }
             let fields = line[line.index(after: close)...].split(separator: " ")
             guard fields.count > 38, let state = fields[0].first, let user = Int(fields[11]), let system = Int(fields[12]),
                 let policy = Int32(fields[38])
             else { return nil }
-            return ThreadStat(state: state, cpuTicks: user + system, policy: policy)
+            return ThreadStat(name: String(line[line.index(after: open)..<close]), state: state, cpuTicks: user + system, policy: policy)
         }
 
         /// Thread `id` to the normal policy at nice 10; false when refused (it ended, or not allowed).

@@ -49,8 +49,3 @@ struct BenchDuoCommand: ParsableCommand {
         print(String(format: "peak memory %.1f MiB (target: the national extract applied in < 5 s)", ProcessMemory.peakResidentMiB()))
     }
 }
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -18,6 +18,7 @@ struct BatchFloorTests {
         fields[12] = "30"  // field 15, stime
         fields[38] = "5"  // field 41, policy
         let stat = try #require(BatchFloor.parse("4242 (kp (batch) 1) " + fields.joined(separator: " ")))
+        #expect(stat.name == "kp (batch) 1")
         #expect(stat.state == "R")
         #expect(stat.cpuTicks == 150)
         #expect(stat.policy == 5)
@@ -34,7 +35,7 @@ struct BatchFloorTests {
                 Thread {
                     if index == 0 {
                         ThreadPriority.idle.apply()
-                        starvedID.withLock { $0 = BatchFloor.currentThreadID() }
+                        starvedID.withLock { $0 = Self.currentThreadID() }
                     }
                     while running.withLock({ $0 }) {}
                 }.start()
@@ -50,6 +51,11 @@ struct BatchFloorTests {
             _ = try await Self.waitFor {
                 BatchFloor.threads().first { $0.0 == starved }?.1.policy == ThreadPriority.schedIdle ? true : nil
             }
+        }
+
+        /// The calling thread's id (what `/proc/thread-self` points to: `<pid>/task/<id>`).
+        static func currentThreadID() -> Int32? {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")).flatMap { Int32($0.split(separator: "/").last ?? "") }
         }
 
         /// Waits (at most 120 s) until `value` gives something.

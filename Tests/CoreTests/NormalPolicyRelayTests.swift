@@ -27,6 +27,19 @@ import Testing
             #expect(await Self.fromBatchThread() == [true, false, false])
         }
 
+        @Test("work a thread at nice 10 hands off runs on the relay too (a nice-10 worker could not be raised again)")
+        func fromNiceThread() async {
+            NormalPolicyRelay.prepare()
+            let lowered = await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
+                Thread.detachNewThread {
+                    ThreadPriority.lowered.apply()
+                    let own = ThreadPriority.isCurrentThreadLowered
+                    NormalPolicyRelay.handOff { continuation.resume(returning: [own, ThreadPriority.isCurrentThreadLowered]) }
+                }
+            }
+            #expect(lowered == [true, false])
+        }
+
         @Test("from a thread of normal policy the work runs at once, on that thread")
         func fromNormal() {
             let caller = Thread.current

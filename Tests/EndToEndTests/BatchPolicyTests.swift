@@ -1,9 +1,10 @@
 import Foundation
 import Gateway
 import HTTPClient
-import KetenpoortCore
 import KetenpoortTesting
 import Testing
+
+@testable import KetenpoortCore
 
 /// Batch work under `SCHED_IDLE` leaves every other thread of the process at normal policy: a night
 /// and its delivery must not make Swift's cooperative pool (the request handlers' threads) idle-class.
@@ -47,18 +48,9 @@ struct BatchPolicyTests {
         #expect(run.stderr.contains("KETENPOORT_BATCH_POLICY must be one of idle, nice, not 'fast'"), "\(run.stderr)")
     }
 
-    /// The names of this process's threads under `SCHED_IDLE` (policy 5, field 41 of `/proc/<pid>/task/<tid>/stat`).
+    /// The names of this process's threads under `SCHED_IDLE`.
     static func idleThreads() -> [String] {
-        let tasks = "/proc/self/task"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).compactMap { tid in
-            guard let stat = try? String(contentsOfFile: "\(tasks)/\(tid)/stat", encoding: .utf8),
-                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")")
-            else { return nil }
-            // After the name come fields 3, 4, …: the policy, field 41, is the 39th.
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 38, fields[38] == "5" else { return nil }
-            return String(stat[stat.index(after: open)..<close])
-        }
+        BatchFloor.threads().filter { $0.1.policy == ThreadPriority.schedIdle }.map(\.1.name)
     }
 }
 
