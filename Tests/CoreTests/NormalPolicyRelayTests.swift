@@ -40,6 +40,25 @@ import Testing
             #expect(lowered == [true, false])
         }
 
+        @Test("a continuation an idle-class thread resumes through the relay leaves the cooperative pool at normal policy")
+        func poolStaysNormal() async {
+            NormalPolicyRelay.prepare()
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    ThreadPriority.idle.apply()
+                    // Long enough for idle pool workers to end (libdispatch's are 5 s), so that
+                    // the resume has a new one started, by whichever thread enqueues it.
+                    Thread.sleep(forTimeInterval: 7)
+                    NormalPolicyRelay.handOff { continuation.resume() }
+                }
+            }
+            await withTaskGroup(of: Void.self) { tasks in
+                for _ in 0..<8 { tasks.addTask { try? await Task.sleep(for: .milliseconds(1)) } }
+            }
+            let idlePool = BatchFloor.threads().filter { $0.1.name.hasSuffix("default-qos") && $0.1.policy == ThreadPriority.schedIdle }
+            #expect(idlePool.isEmpty, "\(idlePool)")
+        }
+
         @Test("from a thread of normal policy the work runs at once, on that thread")
         func fromNormal() {
             let caller = Thread.current

@@ -4,17 +4,23 @@ import Testing
 @testable import KetenpoortCore
 
 #if os(Linux)
+    /// Each test lowers a thread of its own; its answer goes back through `NormalPolicyRelay`, as
+    /// production's does: a continuation resumed on a lowered thread may have libdispatch start a
+    /// cooperative-pool worker there, which would inherit the lowered priority for good (and, under
+    /// `SCHED_IDLE` on a busy machine, starve every other test's tasks that land on it).
     @Suite("Thread priority")
     struct ThreadPriorityTests {
         /// The nice values a new thread sees: after `setNiceness(7)`, then after `setNiceness(5, onlyLowering: true)`.
         private static func onNewThread() async -> (Int32, Int32) {
-            await withCheckedContinuation { continuation in
+            NormalPolicyRelay.prepare()
+            return await withCheckedContinuation { continuation in
                 Thread.detachNewThread {
                     let which = __priority_which_t(PRIO_PROCESS.rawValue)
                     ThreadPriority.setNiceness(7)
                     let first = getpriority(which, 0)
                     ThreadPriority.setNiceness(5, onlyLowering: true)
-                    continuation.resume(returning: (first, getpriority(which, 0)))
+                    let second = getpriority(which, 0)
+                    NormalPolicyRelay.handOff { continuation.resume(returning: (first, second)) }
                 }
             }
         }
@@ -31,6 +37,7 @@ import Testing
         @Test("lowered: at least nice 10 on that thread and the threads it starts, never raised, not on the caller")
         func lowered() async {
             let which = __priority_which_t(PRIO_PROCESS.rawValue)
+            NormalPolicyRelay.prepare()
             let seen = await withCheckedContinuation { (continuation: CheckedContinuation<[Int32], Never>) in
                 Thread.detachNewThread {
                     ThreadPriority.lowered.apply()
@@ -38,7 +45,10 @@ import Testing
                     ThreadPriority.setNiceness(15)
                     ThreadPriority.lowered.apply()
                     let lowered = getpriority(which, 0)
-                    Thread.detachNewThread { continuation.resume(returning: [own, lowered, getpriority(which, 0)]) }
+                    Thread.detachNewThread {
+                        let started = getpriority(which, 0)
+                        NormalPolicyRelay.handOff { continuation.resume(returning: [own, lowered, started]) }
+                    }
                 }
             }
             #expect(seen == [ThreadPriority.batchNiceness, 15, 15])
@@ -47,12 +57,16 @@ import Testing
 
         @Test("idle: SCHED_IDLE on that thread and the threads it starts, not on the caller")
         func idle() async {
+            NormalPolicyRelay.prepare()
             let seen = await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
                 Thread.detachNewThread {
                     let before = ThreadPriority.isCurrentThreadIdle
                     ThreadPriority.idle.apply()
                     let own = ThreadPriority.isCurrentThreadIdle
-                    Thread.detachNewThread { continuation.resume(returning: [before, own, ThreadPriority.isCurrentThreadIdle]) }
+                    Thread.detachNewThread {
+                        let started = ThreadPriority.isCurrentThreadIdle
+                        NormalPolicyRelay.handOff { continuation.resume(returning: [before, own, started]) }
+                    }
                 }
             }
             #expect(seen == [false, true, true])
