@@ -6,6 +6,7 @@ import HTTPClient
 import KetenpoortCore
 import Logging
 import Sealing
+import Store
 
 /// The gateway's HTTPS inbox (`POST /api/inbox/v1/<contract-id>`): partners deliver files with the
 /// headers of formats.md §8 instead of dropping them in a folder. The sender must have the
@@ -14,7 +15,9 @@ import Sealing
 /// is stored under its idempotency key, then processed as `ketenpoort` would on the command line —
 /// one file at a time — and answered with a receipt of the validation counts, signed by the
 /// gateway (`Ketenpoort-Signature`, docs/sealed-batch.md §7). The same key again answers 409 with
-/// the first receipt and its signature, as stored.
+/// the first receipt and its signature, as stored — on whichever node of the gateway it arrives:
+/// receipts are in the store, and a file is taken in under a store lease on its key (503 with
+/// `Retry-After` while another node takes it in).
 public actor GatewayInbox {
     let directory: URL
     let processors: [String: InboxProcessor]
@@ -22,6 +25,11 @@ public actor GatewayInbox {
     /// Who signs the receipts: the gateway.
     let signer: SigningIdentity
     let clock: any WallClock
+    /// Where receipts are recorded and the key's lease is held: shared by every node.
+    let store: any Store
+    /// How long a node's lease on a key lasts unless renewed: a node that died mid-file holds the
+    /// key this long.
+    let leaseDuration: TimeInterval
     let logger: Logger
     /// Files are processed one at a time, off the Swift cooperative pool (a sync takes seconds),
     /// each as batch work (`BatchWork`: at a lower CPU priority than the IND's answers).
@@ -29,13 +37,15 @@ public actor GatewayInbox {
 
     public init(
         directory: URL, processors: [String: InboxProcessor], trustedCA: URL, signer: SigningIdentity, clock: any WallClock,
-        logger: Logger = Logger(label: "ketenpoort.inbox")
+        store: any Store, leaseDuration: TimeInterval, logger: Logger = Logger(label: "ketenpoort.inbox")
     ) {
         self.directory = directory
         self.processors = processors
         self.trustedCA = trustedCA
         self.signer = signer
         self.clock = clock
+        self.store = store
+        self.leaseDuration = leaseDuration
         self.logger = logger
     }
 
@@ -89,50 +99,101 @@ public actor GatewayInbox {
             }
         }
         let sha256 = Hex.encode(delivery.sha256)
+        if let known = try await knownReceipt(delivery, sha256: sha256) { return (false, known) }
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: BatchWork.runAndWait { try self.takeIn(delivery, processor, sha256: sha256) }) }
+        }
+    }
+
+    /// The receipt given before for `delivery`'s key, by any node (the store), or by this node
+    /// before receipts went into the store (its files); `inbox.idempotency-key-reused` when it was
+    /// given for other bytes.
+    private func knownReceipt(_ delivery: Delivery, sha256: String) async throws -> SignedInboxReceipt? {
+        let (contract, key) = (delivery.contract, delivery.key)
+        if let known = try await store.read({ try $0.inboxReceipt(contract: contract, key: key) }) {
+            return try Self.signedReceipt(known, for: sha256)
+        }
         let folder = directory.appendingPathComponent(delivery.contract, isDirectory: true)
         let receiptFile = folder.appendingPathComponent("\(delivery.key).receipt.json")
         let signatureFile = folder.appendingPathComponent("\(delivery.key).receipt.jws")
-        if let body = try? Data(contentsOf: receiptFile), let known = try? JSONDecoder().decode(GatewayInboxReceipt.self, from: body) {
-            guard known.sha256 == sha256 else {
-                throw APIProblem(.unprocessableContent, "inbox.idempotency-key-reused", "this Idempotency-Key was used before for another file")
-            }
-            if let signature = try? String(contentsOf: signatureFile, encoding: .utf8) {
-                return (false, SignedInboxReceipt(receipt: known, body: body, signature: signature))
-            }
-            // A receipt from before receipts were signed: signed now, for the partner asking again.
-            let signed = try sign(known, body: body, partner: delivery.sender, at: ISO8601DateFormatter().date(from: known.receivedAt) ?? clock.now())
-            try Data(signed.signature.utf8).write(to: signatureFile, options: .atomic)
-            return (false, signed)
+        guard let body = try? Data(contentsOf: receiptFile), let known = try? JSONDecoder().decode(GatewayInboxReceipt.self, from: body) else {
+            return nil
         }
-        let fileDirectory = folder.appendingPathComponent(delivery.key, isDirectory: true)
-        try FileManager.default.createDirectory(at: fileDirectory, withIntermediateDirectories: true)
-        let file = fileDirectory.appendingPathComponent(delivery.fileName)
-        try? FileManager.default.removeItem(at: file)
-        try FileManager.default.moveItem(at: delivery.body, to: file)
-        let (outcome, validation) = try await run(processor, file)
-        // Whole seconds: the receipt's `receivedAt` and its signature's `iat` state the same instant.
-        let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
-        let receipt = GatewayInboxReceipt(
-            contract: delivery.contract, file: delivery.fileName, idempotencyKey: delivery.key, sha256: sha256,
-            receivedAt: ISO8601DateFormatter().string(from: now), outcome: outcome, items: validation.items, accepted: validation.accepted,
-            quarantined: validation.quarantined, rejected: validation.rejected)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let signed = try sign(receipt, body: try encoder.encode(receipt), partner: delivery.sender, at: now)
-        // The signature first: the receipt file is the mark that the file was processed.
+        guard known.sha256 == sha256 else { throw Self.keyReused }
+        if let signature = try? String(contentsOf: signatureFile, encoding: .utf8) {
+            return SignedInboxReceipt(receipt: known, body: body, signature: signature)
+        }
+        // A receipt from before receipts were signed: signed now, for the partner asking again.
+        let signed = try sign(known, body: body, partner: delivery.sender, at: ISO8601DateFormatter().date(from: known.receivedAt) ?? clock.now())
         try Data(signed.signature.utf8).write(to: signatureFile, options: .atomic)
-        try signed.body.write(to: receiptFile, options: .atomic)
-        logger.info(
-            "inbox file processed",
-            metadata: [
-                "inbox.contract": "\(delivery.contract)", "inbox.key": "\(delivery.key)", "inbox.sender": "\(delivery.sender.value)",
-                "inbox.outcome": "\(outcome)", "inbox.items": "\(validation.items)",
-            ])
-        return (true, signed)
+        return signed
     }
 
+    /// Takes the file in on one node at a time, under a store lease on its key: processes it,
+    /// signs the receipt and records it (fenced: a node that paused past its lease records
+    /// nothing). Blocking; runs as batch work.
+    nonisolated private func takeIn(_ delivery: Delivery, _ processor: InboxProcessor, sha256: String) throws -> (
+        created: Bool, receipt: SignedInboxReceipt
+    ) {
+        let attempt = try HeldLease.runIfFree("inbox:\(delivery.contract):\(delivery.key)", on: store, duration: leaseDuration) {
+            fenced -> (Bool, SignedInboxReceipt) in
+            // Another node may have taken it in between the look above and the lease.
+            if let known = try fenced.read({ try $0.inboxReceipt(contract: delivery.contract, key: delivery.key) }) {
+                return (false, try Self.signedReceipt(known, for: sha256))
+            }
+            let fileDirectory = directory.appendingPathComponent(delivery.contract, isDirectory: true).appendingPathComponent(
+                delivery.key, isDirectory: true)
+            try FileManager.default.createDirectory(at: fileDirectory, withIntermediateDirectories: true)
+            let file = fileDirectory.appendingPathComponent(delivery.fileName)
+            try? FileManager.default.removeItem(at: file)
+            try FileManager.default.moveItem(at: delivery.body, to: file)
+            let (outcome, validation) = try processor.process(file)
+            // Whole seconds: the receipt's `receivedAt` and its signature's `iat` state the same instant.
+            let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
+            let receipt = GatewayInboxReceipt(
+                contract: delivery.contract, file: delivery.fileName, idempotencyKey: delivery.key, sha256: sha256,
+                receivedAt: ISO8601DateFormatter().string(from: now), outcome: outcome, items: validation.items,
+                accepted: validation.accepted, quarantined: validation.quarantined, rejected: validation.rejected)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let signed = try sign(receipt, body: try encoder.encode(receipt), partner: delivery.sender, at: now)
+            try fenced.write {
+                try $0.recordInboxReceipt(
+                    InboxReceiptRecord(
+                        contract: delivery.contract, key: delivery.key, sha256: sha256, body: signed.body, signature: signed.signature,
+                        node: ProcessHolder.node, recordedAt: now))
+            }
+            logger.info(
+                "inbox file processed",
+                metadata: [
+                    "inbox.contract": "\(delivery.contract)", "inbox.key": "\(delivery.key)", "inbox.sender": "\(delivery.sender.value)",
+                    "inbox.outcome": "\(outcome)", "inbox.items": "\(validation.items)",
+                ])
+            return (true, signed)
+        }
+        switch attempt {
+        case .ran(let result): return result
+        case .heldByAnother(let lease):
+            // Ask again once the holder is done, or its lease ran out (it died).
+            let seconds = lease.map { $0.expiresAt.timeIntervalSince(clock.now()).rounded(.up) } ?? 1
+            throw APIProblem(
+                .serviceUnavailable, "inbox.in-progress", "a file under this Idempotency-Key is being taken in: ask again after Retry-After",
+                retryAfter: Int(min(max(seconds, 1), leaseDuration.rounded(.up))))
+        }
+    }
+
+    /// `known` as the partner gets it again, when it was given for the same bytes.
+    private static func signedReceipt(_ known: InboxReceiptRecord, for sha256: String) throws -> SignedInboxReceipt {
+        guard known.sha256 == sha256 else { throw keyReused }
+        let receipt = try JSONDecoder().decode(GatewayInboxReceipt.self, from: known.body)
+        return SignedInboxReceipt(receipt: receipt, body: known.body, signature: known.signature)
+    }
+
+    private static let keyReused = APIProblem(
+        .unprocessableContent, "inbox.idempotency-key-reused", "this Idempotency-Key was used before for another file")
+
     /// The gateway's signature over `body`, the receipt's bytes as sent: one ES256 signature.
-    private func sign(_ receipt: GatewayInboxReceipt, body: Data, partner: OIN, at time: Date) throws -> SignedInboxReceipt {
+    nonisolated private func sign(_ receipt: GatewayInboxReceipt, body: Data, partner: OIN, at time: Date) throws -> SignedInboxReceipt {
         guard let gateway = signer.oin else {
             throw KetenpoortError(.sealingIdentityInvalid, "the gateway certificate carries no OIN in its subject serialNumber")
         }
@@ -149,12 +210,6 @@ public actor GatewayInbox {
             try ContentDigest.verify(delivery.digestField, sha256: delivery.sha256, sha512: delivery.sha512)
         } catch let error as KetenpoortError {
             throw APIProblem.badRequest(error.code.rawValue, error.reason)
-        }
-    }
-
-    private func run(_ processor: InboxProcessor, _ file: URL) async throws -> (outcome: String, validation: ValidationReport) {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async { continuation.resume(with: BatchWork.runAndWait { try processor.process(file) }) }
         }
     }
 }

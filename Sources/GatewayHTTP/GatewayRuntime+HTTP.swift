@@ -40,8 +40,9 @@ extension GatewayRuntime {
             processors[contract] = InboxProcessor(fileName: try inboundFileName(contract), process: take)
         }
         return GatewayInbox(
-            directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, signer: try signingIdentity(), clock: clock
-        )
+            directory: inboxDirectory, processors: processors, trustedCA: configuration.identity.caBundle, signer: try signingIdentity(),
+            clock: clock,
+            store: store, leaseDuration: configuration.scheduleLeaseDuration)
     }
 
     /// The file-name rule of the partner whose files of `contract` the gateway takes in (its adapter's `fileName`).

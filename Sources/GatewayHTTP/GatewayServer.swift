@@ -209,7 +209,7 @@ public struct GatewayServer: Service {
             return answer(signed.response(status: status), trace: nil)
         } catch let problem as APIProblem {
             logger.notice("inbox file refused", metadata: ["api.code": "\(problem.problem.code)", "inbox.contract": "\(contract.prefix(40))"])
-            return answer(problem.problem.response(), trace: nil)
+            return answer(problem.response, trace: nil)
         } catch {
             logger.error(
                 "inbox file failed",

@@ -30,5 +30,5 @@ public protocol Store: Sendable {
 /// commit can seal a batch and append its audit entry, or record a run with its findings.
 public protocol StoreTransaction:
     OutboxTransaction, SentStateTransaction, RunTransaction, IncidentTransaction, AuditTransaction, ConsentTransaction,
-    LeaseTransaction, CbsDeliveryTransaction
+    LeaseTransaction, CbsDeliveryTransaction, InboxReceiptTransaction
 {}

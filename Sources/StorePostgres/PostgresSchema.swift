@@ -125,6 +125,17 @@ enum PostgresSchema {
         ALTER TABLE batch_payload ALTER COLUMN bytes SET COMPRESSION lz4;
         """#
 
+    /// The inbox's receipts, one per (contract, idempotency key), shared by every node: a partner
+    /// delivering a file again to another node gets the first receipt back. Append-only.
+    static let v3 = #"""
+        CREATE TABLE inbox_receipt (
+            contract TEXT NOT NULL, key TEXT NOT NULL, sha256 TEXT NOT NULL, body bytea NOT NULL, signature TEXT NOT NULL, node TEXT NOT NULL,
+            recorded_at timestamptz NOT NULL, PRIMARY KEY (contract, key));
+        CREATE TRIGGER inbox_receipt_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON inbox_receipt
+            FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
+        GRANT SELECT, INSERT ON inbox_receipt TO ketenpoort_gateway;
+        """#
+
     /// Every migration, by version.
-    static let migrations: [(version: Int, sql: String)] = [(1, v1), (2, v2)]
+    static let migrations: [(version: Int, sql: String)] = [(1, v1), (2, v2), (3, v3)]
 }

@@ -189,6 +189,17 @@ extension SQLiteStore {
                     CREATE TABLE lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL, epoch INTEGER NOT NULL, expires_at REAL NOT NULL);
                     """)
         }
+        migrator.registerMigration("v11-inbox-receipts") { db in
+            // The inbox's receipts, shared by every process on the store (they were files in a
+            // node's own folder: a partner delivering again to another node was answered anew).
+            try db.execute(
+                sql: """
+                    CREATE TABLE inbox_receipt (
+                        contract TEXT NOT NULL, key TEXT NOT NULL, sha256 TEXT NOT NULL, body BLOB NOT NULL, signature TEXT NOT NULL,
+                        node TEXT NOT NULL, recorded_at REAL NOT NULL, PRIMARY KEY (contract, key));
+                    """)
+            try makeAppendOnly(["inbox_receipt"], in: db)
+        }
         return migrator
     }()
 

@@ -9,11 +9,16 @@ extension StoreConformance {
             try await store.write { tx in
                 try tx.recordIncident(Samples.incident("i1"))
                 try tx.appendConsentVersion(Samples.consent("c1", version: 1))
+                try tx.recordInboxReceipt(Samples.inboxReceipt("key-1"))
             }
             await #expect(throws: (any Error).self) { try await store.write { try $0.recordIncident(Samples.incident("i1")) } }
+            await #expect(throws: (any Error).self) {
+                try await store.write { try $0.recordInboxReceipt(Samples.inboxReceipt("key-1", sha256: "bb")) }
+            }
             await #expect(throws: (any Error).self) { try await store.write { try $0.appendConsentVersion(Samples.consent("c1", version: 1)) } }
             #expect(try await store.read { try $0.incidents() }.count == 1)
             #expect(try await store.read { try $0.consentVersions(id: "c1") }.count == 1)
+            #expect(try await store.read { try $0.inboxReceipt(contract: "coa-tvs-export", key: "key-1") }?.sha256 == "aa")
         },
         ConformanceCheck("the engine refuses every change and deletion of an append-only record, whoever tries") { store, _, harness in
             try await store.write { tx in
@@ -24,6 +29,7 @@ extension StoreConformance {
                     IncidentEvent(incident: "i1", sequence: 1, at: Date(timeIntervalSince1970: 6), status: .assessed, reason: nil))
                 try tx.appendConsentVersion(Samples.consent("c1", version: 1))
                 try tx.appendDecision(Samples.decision("run-1"))
+                try tx.recordInboxReceipt(Samples.inboxReceipt("key-1"))
             }
             let logEntry = Samples.processing("pseudonym-1")
             try await Self.appendBlocking(logEntry, to: store.processingLog)
@@ -40,6 +46,7 @@ extension StoreConformance {
             #expect(try await store.read { try $0.consentVersions(id: "c1") } == [Samples.consent("c1", version: 1)])
             #expect(try await store.read { try $0.decisions(reference: "run-1") }.count == 1)
             #expect(try await store.processingLog.processings(subject: "pseudonym-1") == [logEntry])
+            #expect(try await store.read { try $0.inboxReceipt(contract: "coa-tvs-export", key: "key-1") } == Samples.inboxReceipt("key-1"))
         },
     ]
 

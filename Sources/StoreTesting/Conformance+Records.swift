@@ -56,6 +56,14 @@ extension StoreConformance {
             #expect(try await store.read { try $0.runs(job: "coa-gemeenten") }.count == 1)
             #expect(try await store.read { try $0.lastDue(schedule: "nacht") } == due)
         },
+        ConformanceCheck("an inbox receipt is found by contract and key, bytes as recorded; the same key under another contract is another") {
+            store, _, _ in
+            let receipt = Samples.inboxReceipt("coa-20261122")
+            try await store.write { try $0.recordInboxReceipt(receipt) }
+            #expect(try await store.read { try $0.inboxReceipt(contract: "coa-tvs-export", key: "coa-20261122") } == receipt)
+            #expect(try await store.read { try $0.inboxReceipt(contract: "argonaut-advies", key: "coa-20261122") } == nil)
+            #expect(try await store.read { try $0.inboxReceipt(contract: "coa-tvs-export", key: "coa-20261123") } == nil)
+        },
         ConformanceCheck("consent versions and decisions are found by consent, subject and reference") { store, _, _ in
             try await store.write { tx in
                 try tx.appendConsentVersion(Samples.consent("c1", version: 1))

@@ -26,6 +26,12 @@ enum Samples {
             categories: [.identifier, .personal], leftGateway: false, details: "blocked")
     }
 
+    static func inboxReceipt(_ key: String, sha256: String = "aa") -> InboxReceiptRecord {
+        InboxReceiptRecord(
+            contract: "coa-tvs-export", key: key, sha256: sha256, body: Data(#"{"outcome":"applied"}"#.utf8), signature: "e30..c2ln",
+            node: "node-a", recordedAt: Date(timeIntervalSince1970: 1_795_000_000.25))
+    }
+
     static func consent(_ id: String, version: Int) -> ConsentVersion {
         ConsentVersion(
             id: id, version: version, bsn: "123456782", purpose: "medisch-advies", recipient: "duo", givenAt: Date(timeIntervalSince1970: 10),

@@ -17,7 +17,7 @@ public protocol StoreEngineHarness: Sendable {
 
 /// The kinds of records the store keeps append-only.
 public enum AppendOnlyRecord: String, Sendable, CaseIterable {
-    case auditEntry, auditCheckpoint, incident, incidentEvent, consentVersion, consentDecision, processingLog
+    case auditEntry, auditCheckpoint, incident, incidentEvent, consentVersion, consentDecision, processingLog, inboxReceipt
 }
 
 /// A change an append-only record must refuse.

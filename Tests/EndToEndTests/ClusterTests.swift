@@ -69,6 +69,10 @@ struct ClusterTests {
         let receipt = try await cluster.deliver(snapshot, key: "coa-20261122", to: 1)
         #expect(receipt.status == 201, "\(receipt.text)")
         #expect(receipt.json["outcome"] as? String == "applied")
+        // And again, to a third node: the receipt is the store's, the same from every node.
+        let again = try await cluster.deliver(snapshot, key: "coa-20261122", to: 2)
+        #expect(again.status == 409, "\(again.text)")
+        #expect(again.body == receipt.body && again.header("Ketenpoort-Signature") == receipt.header("Ketenpoort-Signature"))
         let sealed = try await runtime.store.read { try $0.batches(status: nil) }
         #expect(sealed.count > 500)
 

@@ -63,6 +63,49 @@ struct GatewayInboxTests {
         }
     }
 
+    @Test(
+        "the receipt is in the store: a node without the first one's folder answers the same key 409 with the first receipt and its signature"
+    )
+    func receiptAcrossNodes() async throws {
+        try await StatusAPIFixture.run { fixture in
+            let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
+            let first = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
+            #expect(first.status == 201, "\(first.text)")
+            // Another node on the same store has none of this node's files.
+            try FileManager.default.removeItem(at: fixture.runtime.inboxDirectory)
+            let again = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
+            #expect(again.status == 409, "\(again.text)")
+            #expect(again.body == first.body)
+            #expect(again.header("Ketenpoort-Signature") == first.header("Ketenpoort-Signature"))
+            let reused = try await Self.deliver(
+                fixture, contract: "coa-tvs-export", file: Repository.sample("coa", "tvs-export-20261121.csv"), name: "tvs-export-20261123.csv",
+                key: "coa-20261122", as: "coa")
+            #expect(reused.status == 422)
+            #expect(reused.json["code"] as? String == "inbox.idempotency-key-reused")
+            let recorded = try await fixture.runtime.store.read { try $0.inboxReceipt(contract: "coa-tvs-export", key: "coa-20261122") }
+            #expect(recorded?.body == first.body)
+        }
+    }
+
+    @Test("while another node takes a file in under the same key, the inbox answers 503 with Retry-After and takes nothing in")
+    func keyHeldByAnotherNode() async throws {
+        try await StatusAPIFixture.run { fixture in
+            let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
+            let name = "inbox:coa-tvs-export:coa-20261122"
+            let other = try #require(try await fixture.runtime.store.write { try $0.acquireLease(name, holder: "node-b/1/ab12cd34", for: 60) })
+            let busy = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
+            #expect(busy.status == 503, "\(busy.text)")
+            #expect(busy.json["code"] as? String == "inbox.in-progress")
+            #expect((1...60).contains(Int(busy.header("Retry-After") ?? "") ?? 0), "\(busy.header("Retry-After") ?? "none")")
+            #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } == nil)
+            #expect(try await fixture.runtime.store.read { try $0.inboxReceipt(contract: "coa-tvs-export", key: "coa-20261122") } == nil)
+            // The other node is done (or its lease ran out): the file is taken in here.
+            try await fixture.runtime.store.write { try $0.releaseLease(other) }
+            let taken = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
+            #expect(taken.status == 201, "\(taken.text)")
+        }
+    }
+
     @Test("a DUO extract from DUO is applied; a rejected one answers 422 and leaves the store as it was")
     func duoExtract() async throws {
         try await StatusAPIFixture.run { fixture in

@@ -28,6 +28,7 @@ struct PostgresHarness: StoreEngineHarness {
             case .consentVersion: ("consent_version", "version")
             case .consentDecision: ("consent_decision", "seq")
             case .processingLog: ("processing_log", "seq")
+            case .inboxReceipt: ("inbox_receipt", "key")
             }
         let sql = operation == .update ? "UPDATE \(table) SET \(column) = \(column)" : "DELETE FROM \(table)"
         do {

@@ -36,6 +36,7 @@ struct SQLiteHarness: StoreEngineHarness {
         case .consentVersion: table = "consent_version"
         case .consentDecision: table = "consent_decision"
         case .processingLog: table = "processing_log"
+        case .inboxReceipt: table = "inbox_receipt"
         }
         let sql = operation == .update ? "UPDATE \(table) SET rowid = rowid" : "DELETE FROM \(table)"
         do {

@@ -23,6 +23,34 @@ public enum HeldLease {
             lease = try store.write { try $0.acquireLeaseTakingOverDead(name, holder: holder, for: duration) }
         }
         guard let lease else { preconditionFailure("the loop above ends with a lease") }
+        return try hold(lease, on: store, duration: duration, logger: logger, body)
+    }
+
+    /// What `runIfFree` did: ran the body, or found the lease held by another (as it stands).
+    public enum Attempt<T> {
+        case ran(T)
+        case heldByAnother(Lease?)
+    }
+
+    /// Runs `body` holding lease `name` on `store` when no other holder has it; does nothing and
+    /// tells who holds it otherwise (a dead process of this node is taken over, as `run` does).
+    @available(*, noasync, message: "blocks the calling thread for the store's transactions and the body")
+    public static func runIfFree<T>(
+        _ name: String, on store: any Store, holder: String = ProcessHolder.name, duration: TimeInterval,
+        _ body: (FencedStore) throws -> T
+    ) throws -> Attempt<T> {
+        let taken = try store.write { tx -> (Lease?, Lease?) in
+            if let lease = try tx.acquireLeaseTakingOverDead(name, holder: holder, for: duration) { return (lease, nil) }
+            return (nil, try tx.lease(name))
+        }
+        guard let lease = taken.0 else { return .heldByAnother(taken.1) }
+        return .ran(try hold(lease, on: store, duration: duration, logger: Logger(label: "ketenpoort.lease"), body))
+    }
+
+    /// Runs `body` under `lease`, renewing it, and releases it at the end.
+    private static func hold<T>(
+        _ lease: Lease, on store: any Store, duration: TimeInterval, logger: Logger, _ body: (FencedStore) throws -> T
+    ) throws -> T {
         // The timer is started and stopped by a thread of normal policy: its queue's worker must not
         // be one a batch thread started (`NormalPolicyRelay`).
         let renewal = NormalPolicyRelay.runAndWait { Renewal(lease: lease, store: store, duration: duration, logger: logger) }
@@ -31,7 +59,7 @@ public enum HeldLease {
             do {
                 try store.write { try $0.releaseLease(lease) }
             } catch {
-                logger.warning("lease not released: it runs out by itself", metadata: ["lease": "\(name)", "error": "\(error)"])
+                logger.warning("lease not released: it runs out by itself", metadata: ["lease": "\(lease.name)", "error": "\(error)"])
             }
         }
         return try body(FencedStore(store, lease: lease))

@@ -179,10 +179,16 @@ final class ClusterFixture: @unchecked Sendable {
             ("Content-Type", "application/octet-stream"), ("Idempotency-Key", key), ("Content-Digest", ContentDigest.field(for: body)),
             ("Content-Disposition", "attachment; filename=\"\(file.lastPathComponent)\""),
         ]
-        return try await client.perform(
-            CurlRequest(
-                url: URL(string: "https://127.0.0.1:\(ports[node])/api/inbox/v1/coa-tvs-export")!, headers: headers, body: body, tls: tls("coa"),
-                timeout: .seconds(900), connectTimeout: .seconds(5)))
+        while true {
+            let response = try await client.perform(
+                CurlRequest(
+                    url: URL(string: "https://127.0.0.1:\(ports[node])/api/inbox/v1/coa-tvs-export")!, headers: headers, body: body,
+                    tls: tls("coa"), timeout: .seconds(900), connectTimeout: .seconds(5)))
+            // Another node holds the key (a node killed while it took the file in, until its lease
+            // runs out): asked again after `Retry-After`, as COA's client does.
+            guard response.status == 503, let seconds = response.header("Retry-After").flatMap(Int.init) else { return response }
+            try await Task.sleep(for: .seconds(seconds))
+        }
     }
 
     /// The IND asks node `node` one status question; the HTTP status, or nil when it got no answer.
