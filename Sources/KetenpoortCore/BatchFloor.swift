@@ -39,20 +39,27 @@ public final class BatchFloor: Sendable {
     private let watching: @Sendable (Int32) -> Bool
     /// Told once, the first time a starved thread could not be lifted (not allowed).
     private let onRefused: @Sendable () -> Void
+    /// Told after each look that lifted threads, how many.
+    private let onLift: @Sendable (Int) -> Void
 
-    private init(tick: Duration, watching: @escaping @Sendable (Int32) -> Bool, onRefused: @escaping @Sendable () -> Void) {
+    private init(
+        tick: Duration, watching: @escaping @Sendable (Int32) -> Bool, onRefused: @escaping @Sendable () -> Void,
+        onLift: @escaping @Sendable (Int) -> Void
+    ) {
         self.tick = tick
         self.watching = watching
         self.onRefused = onRefused
+        self.onLift = onLift
     }
 
     /// Starts looking, once a `tick`, until `stop()`; `watching` picks the threads (all by default);
-    /// `onRefused` is told once when the system does not allow lifting a thread out of `SCHED_IDLE`.
+    /// `onRefused` is told once when the system does not allow lifting a thread out of `SCHED_IDLE`;
+    /// `onLift` how many threads a look lifted, when it lifted any (for the metrics).
     public static func start(
         tick: Duration = .seconds(1), watching: @escaping @Sendable (Int32) -> Bool = { _ in true },
-        onRefused: @escaping @Sendable () -> Void = {}
+        onRefused: @escaping @Sendable () -> Void = {}, onLift: @escaping @Sendable (Int) -> Void = { _ in }
     ) -> BatchFloor {
-        let floor = BatchFloor(tick: tick, watching: watching, onRefused: onRefused)
+        let floor = BatchFloor(tick: tick, watching: watching, onRefused: onRefused, onLift: onLift)
         let thread = Thread {
             ThreadName.setCurrent("kp-batch-floor")
             while !floor.isStopped.withLock({ $0 }) {
@@ -87,7 +94,7 @@ public final class BatchFloor: Sendable {
             let starvedBelow = Int((Double(sysconf(Int32(_SC_CLK_TCK))) * tick.seconds * Self.starvedShare).rounded(.up))
             let justLowered = state.withLock { $0.lifted }
             lowerLifted()
-            state.withLock { state in
+            let lifted = state.withLock { state in
                 var samples: [Int32: Sample] = [:]
                 for (thread, stat) in Self.threads() where stat.policy == ThreadPriority.schedIdle && watching(thread) {
                     let sample = Sample(cpuTicks: stat.cpuTicks, isRunnable: stat.state == "R")
@@ -104,7 +111,9 @@ public final class BatchFloor: Sendable {
                     }
                 }
                 state.samples = samples
+                return state.lifted.count
             }
+            if lifted > 0 { onLift(lifted) }
         #endif
     }
 

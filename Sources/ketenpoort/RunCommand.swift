@@ -26,11 +26,12 @@ struct RunCommand: AsyncParsableCommand {
         // Idle-class batch work held back by a sustained load (an IND overload) still goes on, slowly.
         let floor =
             BatchPolicy.current == .idle
-            ? BatchFloor.start(onRefused: {
-                logger.warning(
-                    "batch work starved by other work cannot be lifted out of SCHED_IDLE (needs RLIMIT_NICE for nice 10, e.g. systemd LimitNICE=+10, or CAP_SYS_NICE): it waits until a core is free; KETENPOORT_BATCH_POLICY=nice avoids this"
-                )
-            }) : nil
+            ? BatchFloor.start(
+                onRefused: {
+                    logger.warning(
+                        "batch work starved by other work cannot be lifted out of SCHED_IDLE (needs RLIMIT_NICE for nice 10, e.g. systemd LimitNICE=+10, or CAP_SYS_NICE): it waits until a core is free; KETENPOORT_BATCH_POLICY=nice avoids this"
+                    )
+                }, onLift: Telemetry.batchFloorLifts) : nil
         defer { floor?.stop() }
         // Deliveries are batch work: their handshakes and sends yield to the IND's answers.
         let client = CurlClient(priority: .batch)

@@ -43,10 +43,13 @@ struct BatchFloorTests {
             defer { running.withLock { $0 = false } }
             let starved = try await Self.waitFor { starvedID.withLock { $0 } }
             #expect(BatchFloor.threads().first { $0.0 == starved }?.1.policy == ThreadPriority.schedIdle)
-            let floor = BatchFloor.start(tick: .milliseconds(100), watching: { $0 == starved })
+            let told = LockedValue(0)
+            let floor = BatchFloor.start(tick: .milliseconds(100), watching: { $0 == starved }, onLift: { count in told.withLock { $0 += count } })
             defer { floor.stop() }
             // Lifted: normal policy for a tick, at nice 10.
             _ = try await Self.waitFor { floor.lifts > 0 ? true : nil }
+            // And told, for the metrics.
+            _ = try await Self.waitFor { told.withLock { $0 } > 0 ? true : nil }
             // And idle-class again after it.
             _ = try await Self.waitFor {
                 BatchFloor.threads().first { $0.0 == starved }?.1.policy == ThreadPriority.schedIdle ? true : nil

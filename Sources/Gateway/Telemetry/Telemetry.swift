@@ -32,4 +32,10 @@ public enum Telemetry {
         Counter(label: "ketenpoort_api_requests_total", dimensions: dimensions).increment()
         Timer(label: "ketenpoort_api_request_duration_seconds", dimensions: dimensions).recordNanoseconds(Int64(duration / .nanoseconds(1)))
     }
+
+    /// The batch floor lifted `threads` starved batch threads for a tick (`BatchFloor`): batch work
+    /// held back by other work — an IND overload — that goes on slowly.
+    public static func batchFloorLifts(_ threads: Int) {
+        Counter(label: "ketenpoort_batch_floor_lifts_total").increment(by: threads)
+    }
 }
