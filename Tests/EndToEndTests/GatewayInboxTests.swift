@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GatewayHTTP
 import KetenpoortCore
 import KetenpoortTesting
 import Sealing
@@ -84,6 +85,26 @@ struct GatewayInboxTests {
             #expect(reused.json["code"] as? String == "inbox.idempotency-key-reused")
             let recorded = try await fixture.runtime.store.read { try $0.inboxReceipt(contract: "coa-tvs-export", key: "coa-20261122") }
             #expect(recorded?.body == first.body)
+        }
+    }
+
+    @Test("a receipt an earlier version kept as a file in the node's folder still answers its key 409, signed, and nothing is taken in")
+    func receiptFileOfAnEarlierVersion() async throws {
+        try await StatusAPIFixture.run { fixture in
+            let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
+            let folder = fixture.runtime.inboxDirectory.appendingPathComponent("coa-tvs-export")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let kept = GatewayInboxReceipt(
+                contract: "coa-tvs-export", file: snapshot.lastPathComponent, idempotencyKey: "coa-20261122",
+                sha256: Hex.encode(SHA256.hash(data: try Data(contentsOf: snapshot))), receivedAt: "2026-11-22T01:00:00Z", outcome: "applied",
+                items: 24, accepted: 24, quarantined: 0, rejected: 0)
+            let body = try JSONEncoder().encode(kept)
+            try body.write(to: folder.appendingPathComponent("coa-20261122.receipt.json"))
+            let again = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
+            #expect(again.status == 409, "\(again.text)")
+            #expect(again.body == body)
+            #expect(again.header("Ketenpoort-Signature") != nil, "signed now, for the partner asking again")
+            #expect(try await fixture.runtime.store.read { try $0.lastSnapshot(source: "coa") } == nil)
         }
     }
 
