@@ -12,8 +12,8 @@ import StoreSQLite
 /// - `snapshot`: the validated snapshot, keyed by municipality and line (`GemeenteNumbers`), so
 ///   its table holds each municipality's rows together in file order — the order sealing reads
 ///   them in — and indexed by person for the merge with the sent state;
-/// - the merge's decisions: which staged rows become a `nieuw` or a `wijziging` (in memory, one
-///   number per row: `Decisions`), and the withdrawals and forgettings (`notification`, with the
+/// - the merge's decisions: which staged rows become a `nieuw` or a `wijziging` (in memory, two
+///   bits per line: `Decisions`), and the withdrawals and forgettings (`notification`, with the
 ///   identifiers the sent state kept);
 /// - `forEachNotification` reads both back per municipality in file order, one pass over each.
 final class SyncStaging {
@@ -220,7 +220,6 @@ final class SyncStaging {
     /// withdrawal before the notification of the line that caused it, withdrawals of persons gone
     /// last. Reads the staged records once, in key order, beside the withdrawals in theirs.
     func forEachNotification(_ body: (Notification) throws -> Void) throws {
-        decisions.sort()
         try database.writeWithoutTransaction { db in
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS notification_order ON notification (number, sequence)")
         }
@@ -230,14 +229,14 @@ final class SyncStaging {
                 in: db)
             let staged = try RowCursor(
                 "SELECT rowid, gemeente, person, record, content_hash, housed, bsn, vnummer FROM snapshot ORDER BY rowid", in: db)
-            var next = 0
+            var found = 0
             /// The next staged row decided to be sent, with its kind; nil when none is left.
             func nextSending() throws -> (key: (Int64, Int64), kind: NotificationKind)? {
-                guard next < decisions.count else { return nil }
-                let (rowid, isChange) = decisions[next]
-                next += 1
+                guard found < decisions.count else { return nil }
                 while try staged.next() {
-                    if staged.integer(0) == rowid {
+                    let rowid = staged.integer(0)
+                    if let isChange = decisions.isChange(rowid) {
+                        found += 1
                         return (GemeenteNumbers.order(of: rowid), isChange ? .wijziging : .nieuw)
                     }
                 }
