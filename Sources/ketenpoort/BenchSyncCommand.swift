@@ -88,10 +88,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let checkpoints = Task { try await checkpointer?.run() }
         defer { checkpoints.cancel() }
 
-        // The night's own peak: the benchmark's set-up (343 dev identities, the generated file) is
-        // not the gateway's; what it freed goes back to the system first, as a gateway that never
-        // made it would not hold it.
-        FreedMemory.returnToSystem()
+        // The night's own peak: the benchmark's set-up (343 dev identities, the generated file) is not the gateway's.
         let residentBefore = ProcessMemory.residentMiB()
         ProcessMemory.resetPeakResident()
         let start = ContinuousClock.now
