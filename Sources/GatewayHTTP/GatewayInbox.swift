@@ -135,41 +135,12 @@ public actor GatewayInbox {
     nonisolated private func takeIn(_ delivery: Delivery, _ processor: InboxProcessor, sha256: String) throws -> (
         created: Bool, receipt: SignedInboxReceipt
     ) {
-        let attempt = try HeldLease.runIfFree("inbox:\(delivery.contract):\(delivery.key)", on: store, duration: leaseDuration) {
-            fenced -> (Bool, SignedInboxReceipt) in
-            // Another node may have taken it in between the look above and the lease.
+        let attempt = try HeldLease.runIfFree("inbox:\(delivery.contract):\(delivery.key)", on: store, duration: leaseDuration) { fenced in
+            // Another node may have taken it in between the look before and the lease.
             if let known = try fenced.read({ try $0.inboxReceipt(contract: delivery.contract, key: delivery.key) }) {
                 return (false, try Self.signedReceipt(known, for: sha256))
             }
-            let fileDirectory = directory.appendingPathComponent(delivery.contract, isDirectory: true).appendingPathComponent(
-                delivery.key, isDirectory: true)
-            try FileManager.default.createDirectory(at: fileDirectory, withIntermediateDirectories: true)
-            let file = fileDirectory.appendingPathComponent(delivery.fileName)
-            try? FileManager.default.removeItem(at: file)
-            try FileManager.default.moveItem(at: delivery.body, to: file)
-            let (outcome, validation) = try processor.process(file)
-            // Whole seconds: the receipt's `receivedAt` and its signature's `iat` state the same instant.
-            let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
-            let receipt = GatewayInboxReceipt(
-                contract: delivery.contract, file: delivery.fileName, idempotencyKey: delivery.key, sha256: sha256,
-                receivedAt: ISO8601DateFormatter().string(from: now), outcome: outcome, items: validation.items,
-                accepted: validation.accepted, quarantined: validation.quarantined, rejected: validation.rejected)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let signed = try sign(receipt, body: try encoder.encode(receipt), partner: delivery.sender, at: now)
-            try fenced.write {
-                try $0.recordInboxReceipt(
-                    InboxReceiptRecord(
-                        contract: delivery.contract, key: delivery.key, sha256: sha256, body: signed.body, signature: signed.signature,
-                        node: ProcessHolder.node, recordedAt: now))
-            }
-            logger.info(
-                "inbox file processed",
-                metadata: [
-                    "inbox.contract": "\(delivery.contract)", "inbox.key": "\(delivery.key)", "inbox.sender": "\(delivery.sender.value)",
-                    "inbox.outcome": "\(outcome)", "inbox.items": "\(validation.items)",
-                ])
-            return (true, signed)
+            return (true, try process(delivery, processor, sha256: sha256, recordingIn: fenced))
         }
         switch attempt {
         case .ran(let result): return result
@@ -180,6 +151,42 @@ public actor GatewayInbox {
                 .serviceUnavailable, "inbox.in-progress", "a file under this Idempotency-Key is being taken in: ask again after Retry-After",
                 retryAfter: Int(min(max(seconds, 1), leaseDuration.rounded(.up))))
         }
+    }
+
+    /// Processes the delivered file from its place in the node's folder, signs the receipt and
+    /// records it through `fenced` (the key's lease).
+    nonisolated private func process(
+        _ delivery: Delivery, _ processor: InboxProcessor, sha256: String, recordingIn fenced: FencedStore
+    ) throws -> SignedInboxReceipt {
+        let fileDirectory = directory.appendingPathComponent(delivery.contract, isDirectory: true).appendingPathComponent(
+            delivery.key, isDirectory: true)
+        try FileManager.default.createDirectory(at: fileDirectory, withIntermediateDirectories: true)
+        let file = fileDirectory.appendingPathComponent(delivery.fileName)
+        try? FileManager.default.removeItem(at: file)
+        try FileManager.default.moveItem(at: delivery.body, to: file)
+        let (outcome, validation) = try processor.process(file)
+        // Whole seconds: the receipt's `receivedAt` and its signature's `iat` state the same instant.
+        let now = Date(timeIntervalSince1970: clock.now().timeIntervalSince1970.rounded(.down))
+        let receipt = GatewayInboxReceipt(
+            contract: delivery.contract, file: delivery.fileName, idempotencyKey: delivery.key, sha256: sha256,
+            receivedAt: ISO8601DateFormatter().string(from: now), outcome: outcome, items: validation.items, accepted: validation.accepted,
+            quarantined: validation.quarantined, rejected: validation.rejected)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let signed = try sign(receipt, body: try encoder.encode(receipt), partner: delivery.sender, at: now)
+        try fenced.write {
+            try $0.recordInboxReceipt(
+                InboxReceiptRecord(
+                    contract: delivery.contract, key: delivery.key, sha256: sha256, body: signed.body, signature: signed.signature,
+                    node: ProcessHolder.node, recordedAt: now))
+        }
+        logger.info(
+            "inbox file processed",
+            metadata: [
+                "inbox.contract": "\(delivery.contract)", "inbox.key": "\(delivery.key)", "inbox.sender": "\(delivery.sender.value)",
+                "inbox.outcome": "\(outcome)", "inbox.items": "\(validation.items)",
+            ])
+        return signed
     }
 
     /// `known` as the partner gets it again, when it was given for the same bytes.

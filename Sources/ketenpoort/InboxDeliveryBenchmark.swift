@@ -79,6 +79,7 @@ struct InboxDeliveryBenchmark {
         let answered = ContinuousClock.now
         let outbox = delivery.received == nil ? nil : await waitUntilOutboxIsEmpty(client: client)
         let settled = ContinuousClock.now
+        let lifts = await counter("ketenpoort_batch_floor_lifts_total", client: client)
         try? await Task.sleep(for: window)
         let end = ContinuousClock.now
         load.stop()
@@ -90,6 +91,7 @@ struct InboxDeliveryBenchmark {
         Self.reportSlowestSeconds(load.series(dueFrom: posted, to: settled, every: .seconds(1)))
         Self.report("after", load.result(dueFrom: settled, to: end))
         print("  inbox: \(Self.describe(answer, after: answered - posted))")
+        print("  batch floor: \(lifts.map { "\($0) lift(s) of a starved batch thread" } ?? "no figure (not under an idle batch policy)")")
         if let received = delivery.received, let outbox {
             let (receipts, last) = Self.receipts(in: received)
             let delivered = last.map { String(format: "%.2f", $0.timeIntervalSince(postedAt)) } ?? "-"
@@ -139,6 +141,15 @@ struct InboxDeliveryBenchmark {
             try? await Task.sleep(for: .milliseconds(250))
         }
         return (false, last.pending, last.deadLettered)
+    }
+
+    /// A counter (or gauge) of the gateway's `/metrics`, summed over its labels; nil when it has none.
+    private func counter(_ name: String, client: CurlClient) async -> Int? {
+        let metrics = URL(string: "/metrics", relativeTo: questions)!.absoluteURL
+        guard let response = try? await client.get(url: metrics, tls: delivery.sender, timeout: .seconds(60)), response.status == 200 else {
+            return nil
+        }
+        return Self.gauge(name, in: String(decoding: response.body, as: UTF8.self))
     }
 
     /// The value of a gauge in Prometheus text, summed over its labels (`…{recipient="gm0363"} 2.0`);

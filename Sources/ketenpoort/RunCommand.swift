@@ -33,6 +33,8 @@ struct RunCommand: AsyncParsableCommand {
                     )
                 }, onLift: Telemetry.batchFloorLifts) : nil
         defer { floor?.stop() }
+        // The counter shows from the start, at 0, where the floor runs.
+        if floor != nil { Telemetry.batchFloorLifts(0) }
         // Deliveries are batch work: their handshakes and sends yield to the IND's answers.
         let client = CurlClient(priority: .batch)
         let partnerCertificates = PartnerCertificates()
