@@ -55,11 +55,14 @@ public final class NormalPolicyRelay: @unchecked Sendable {
     public static func runAndWait<T>(_ body: () throws -> T) rethrows -> T {
         guard ThreadPriority.isCurrentThreadLowered, shared.isUsable.withLock({ $0 }) else { return try body() }
         return try withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
+            // Held in a box the relay empties before it answers: the relay may still hold the
+            // handed-off work a moment after the signal, and `body` must not outlive this call.
+            nonisolated(unsafe) var work: (() throws -> T)? = body
             nonisolated(unsafe) var result: Result<T, any Error>?
             let done = DispatchSemaphore(value: 0)
             handOff {
-                result = Result { try body() }
+                result = Result { try work!() }
+                work = nil
                 done.signal()
             }
             done.wait()

@@ -59,6 +59,20 @@ import Testing
             #expect(idlePool.isEmpty, "\(idlePool)")
         }
 
+        @Test("many waits in a row from a nice-10 thread each get their result (the relay lets go of the work before it answers)")
+        func manyWaits() async {
+            NormalPolicyRelay.prepare()
+            let sum = await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
+                Thread.detachNewThread {
+                    ThreadPriority.lowered.apply()
+                    var sum = 0
+                    for index in 0..<20_000 { sum += NormalPolicyRelay.runAndWait { index } }
+                    NormalPolicyRelay.handOff { [sum] in continuation.resume(returning: sum) }
+                }
+            }
+            #expect(sum == (0..<20_000).reduce(0, +))
+        }
+
         @Test("from a thread of normal policy the work runs at once, on that thread")
         func fromNormal() {
             let caller = Thread.current

@@ -22,7 +22,7 @@ struct SQLiteStoreTests {
                 try store.appliedMigrations() == [
                     "v1-nightly-sync", "v2-schedules", "v3-incidents-audit", "v4-duo-status", "v5-consent", "v6-processing-log",
                     "v7-batch-payload-parts",
-                    "v8-staged-sync", "v9-sent-without-person-index", "v10-claims-leases",
+                    "v8-staged-sync", "v9-sent-without-person-index", "v10-claims-leases", "v11-inbox-receipts",
                 ])
             try store.write {
                 try $0.acceptSnapshot(SnapshotMark(source: "coa", date: Self.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3))
