@@ -113,7 +113,8 @@ struct GatewayInboxTests {
         try await StatusAPIFixture.run { fixture in
             let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
             let name = "inbox:coa-tvs-export:coa-20261122"
-            let other = try #require(try await fixture.runtime.store.write { try $0.acquireLease(name, holder: "node-b/1/ab12cd34", for: 60) })
+            // Held for a day: however slow the machine, it has not run out when the file arrives.
+            let other = try #require(try await fixture.runtime.store.write { try $0.acquireLease(name, holder: "node-b/1/ab12cd34", for: 86_400) })
             let busy = try await Self.deliver(fixture, contract: "coa-tvs-export", file: snapshot, key: "coa-20261122", as: "coa")
             #expect(busy.status == 503, "\(busy.text)")
             #expect(busy.json["code"] as? String == "inbox.in-progress")
