@@ -43,7 +43,7 @@ import Testing
         @Test(
             "a continuation an idle-class thread resumes through the relay leaves the cooperative pool at normal policy",
             .disabled(
-                "it looks at the whole process: in a full make test another test leaves a dispatch worker under SCHED_IDLE (found 2026-12-01, not yet traced); run it alone"
+                "it looks at the whole process: in a full make test another test leaves a dispatch worker under SCHED_IDLE (found 2026-12-01, not yet traced); to run it, remove .disabled and filter on it alone"
             ))
         func poolStaysNormal() async {
             NormalPolicyRelay.prepare()
