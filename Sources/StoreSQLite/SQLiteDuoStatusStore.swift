@@ -37,6 +37,21 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
         try await file.pool.read { db in try body(SQLiteDuoStatusTransaction(db: db)) }
     }
 
+    /// On the calling task's own thread, not a reader thread: an answer reads a row or a few by key
+    /// (microseconds, and in WAL mode it never waits for a writer), while the hop to a reader thread
+    /// and back costs two thread wake-ups — measured at 1,000 answers a second on two cores, more CPU
+    /// than the read, and run-queue waits that every answer pays once the cores are busy.
+    public func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead {
+        try answerReadHere(bsns: bsns)
+    }
+
+    private func answerReadHere(bsns: [String]) throws -> DuoStatusAnswerRead {
+        try file.pool.read { db in
+            let tx = SQLiteDuoStatusTransaction(db: db)
+            return DuoStatusAnswerRead(extract: try tx.lastDuoExtract(), statuses: try bsns.map { try tx.duoStatus(bsn: $0) })
+        }
+    }
+
     public func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T {
         try file.pool.write { db in try body(SQLiteDuoStatusTransaction(db: db)) }
     }
