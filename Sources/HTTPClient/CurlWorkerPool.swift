@@ -103,7 +103,8 @@ final class CurlWorkerPool: @unchecked Sendable {
         let waiters = runningThreads == 0 ? stopWaiters : []
         if runningThreads == 0 { stopWaiters = [] }
         condition.unlock()
-        waiters.forEach { $0() }
+        // This thread may run below normal: whoever waits is woken from the relay.
+        if !waiters.isEmpty { NormalPolicyRelay.handOff { waiters.forEach { $0() } } }
     }
 
     /// The next job, waiting for one; nil once the pool is stopped.
