@@ -16,7 +16,8 @@ import Foundation
 /// resume, a timer's start) to this thread.
 ///
 /// The relay is started from a thread of normal policy (`prepare()`, before the first batch thread
-/// starts); from any other thread `handOff` runs its work at once.
+/// starts). Started from a lowered thread, it puts itself back at normal where the system allows
+/// that; where not, `handOff` runs its work at once.
 public final class NormalPolicyRelay: @unchecked Sendable {
     private static let shared = NormalPolicyRelay()
 
@@ -31,7 +32,10 @@ public final class NormalPolicyRelay: @unchecked Sendable {
         let started = DispatchSemaphore(value: 0)
         Thread { [self] in
             ThreadName.setCurrent("kp-relay")
-            isUsable.withLock { $0 = !ThreadPriority.isCurrentThreadLowered }
+            // Started from a lowered thread after all (no `prepare()` before): normal again
+            // where the system allows it.
+            let isNormal = ThreadPriority.tryRestoringNormal()
+            isUsable.withLock { $0 = isNormal }
             started.signal()
             relay()
         }.start()

@@ -58,6 +58,17 @@ public enum ThreadPriority: Sendable, Equatable {
         #endif
     }
 
+    /// Puts the calling thread back at normal policy and nice 0 where the system allows it
+    /// (`CAP_SYS_NICE`, or an `RLIMIT_NICE` of 20); true when it runs at normal afterwards.
+    static func tryRestoringNormal() -> Bool {
+        #if os(Linux)
+            var parameters = sched_param(sched_priority: 0)
+            if isCurrentThreadIdle { _ = sched_setscheduler(0, SCHED_OTHER, &parameters) }
+            setNiceness(0)
+        #endif
+        return !isCurrentThreadLowered
+    }
+
     /// Puts the calling thread under `SCHED_IDLE`; false where refused or not on Linux.
     private static func setIdle() -> Bool {
         #if os(Linux)

@@ -34,6 +34,7 @@ struct BatchFloorTests {
             for index in 0...cores {
                 Thread {
                     if index == 0 {
+                        ThreadName.setCurrent(testThreadName)
                         ThreadPriority.idle.apply()
                         starvedID.withLock { $0 = Self.currentThreadID() }
                     }

@@ -14,6 +14,7 @@ import Testing
             NormalPolicyRelay.prepare()
             return await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
                 Thread.detachNewThread {
+                    ThreadName.setCurrent(testThreadName)
                     ThreadPriority.idle.apply()
                     let own = ThreadPriority.isCurrentThreadIdle
                     let waited = NormalPolicyRelay.runAndWait { ThreadPriority.isCurrentThreadIdle }
@@ -32,6 +33,7 @@ import Testing
             NormalPolicyRelay.prepare()
             let lowered = await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
                 Thread.detachNewThread {
+                    ThreadName.setCurrent(testThreadName)
                     ThreadPriority.lowered.apply()
                     let own = ThreadPriority.isCurrentThreadLowered
                     NormalPolicyRelay.handOff { continuation.resume(returning: [own, ThreadPriority.isCurrentThreadLowered]) }
@@ -41,14 +43,12 @@ import Testing
         }
 
         @Test(
-            "a continuation an idle-class thread resumes through the relay leaves the cooperative pool at normal policy",
-            .disabled(
-                "it looks at the whole process: in a full make test another test leaves a dispatch worker under SCHED_IDLE (found 2026-12-01, not yet traced); to run it, remove .disabled and filter on it alone"
-            ))
+            "a continuation an idle-class thread resumes through the relay leaves the cooperative pool at normal policy")
         func poolStaysNormal() async {
             NormalPolicyRelay.prepare()
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 Thread.detachNewThread {
+                    ThreadName.setCurrent(testThreadName)
                     ThreadPriority.idle.apply()
                     // Long enough for idle pool workers to end (libdispatch's are 5 s), so that
                     // the resume has a new one started, by whichever thread enqueues it.
@@ -68,6 +68,7 @@ import Testing
             NormalPolicyRelay.prepare()
             let sum = await withCheckedContinuation { (continuation: CheckedContinuation<Int, Never>) in
                 Thread.detachNewThread {
+                    ThreadName.setCurrent(testThreadName)
                     ThreadPriority.lowered.apply()
                     var sum = 0
                     for index in 0..<20_000 { sum += NormalPolicyRelay.runAndWait { index } }

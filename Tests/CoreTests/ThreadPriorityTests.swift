@@ -15,6 +15,7 @@ import Testing
             NormalPolicyRelay.prepare()
             return await withCheckedContinuation { continuation in
                 Thread.detachNewThread {
+                    ThreadName.setCurrent(testThreadName)
                     let which = __priority_which_t(PRIO_PROCESS.rawValue)
                     ThreadPriority.setNiceness(7)
                     let first = getpriority(which, 0)
@@ -40,9 +41,11 @@ import Testing
             NormalPolicyRelay.prepare()
             let seen = await withCheckedContinuation { (continuation: CheckedContinuation<[Int32], Never>) in
                 Thread.detachNewThread {
+                    ThreadName.setCurrent(testThreadName)
                     ThreadPriority.lowered.apply()
                     let own = getpriority(which, 0)
                     ThreadPriority.setNiceness(15)
+                    ThreadName.setCurrent(testThreadName)
                     ThreadPriority.lowered.apply()
                     let lowered = getpriority(which, 0)
                     Thread.detachNewThread {
@@ -61,6 +64,7 @@ import Testing
             let seen = await withCheckedContinuation { (continuation: CheckedContinuation<[Bool], Never>) in
                 Thread.detachNewThread {
                     let before = ThreadPriority.isCurrentThreadIdle
+                    ThreadName.setCurrent(testThreadName)
                     ThreadPriority.idle.apply()
                     let own = ThreadPriority.isCurrentThreadIdle
                     Thread.detachNewThread {
