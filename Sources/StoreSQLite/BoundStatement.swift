@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import Store
@@ -59,6 +60,15 @@ public struct BoundStatement {
         public mutating func integer(_ value: Int64?) {
             index += 1
             if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+        }
+
+        public mutating func blob(_ value: Data) {
+            index += 1
+            if value.isEmpty {
+                sqlite3_bind_zeroblob(handle, index, 0)
+            } else {
+                value.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+            }
         }
 
         public mutating func blob(_ value: [UInt8]?) {

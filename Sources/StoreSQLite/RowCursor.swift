@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import Store
@@ -80,6 +81,15 @@ public struct RowCursor {
     /// Column `index` as a floating-point number (0 for NULL).
     public func double(_ index: Int32) -> Double {
         sqlite3_column_double(statement.sqliteStatement, index)
+    }
+
+    /// Column `index` as `Data`, nil for NULL.
+    public func data(_ index: Int32) -> Data? {
+        let handle = statement.sqliteStatement
+        guard !isNull(index) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard count > 0, let start = sqlite3_column_blob(handle, index) else { return Data() }
+        return Data(bytes: start, count: count)
     }
 
     /// Column `index` as bytes, nil for NULL.

@@ -10,11 +10,12 @@ extension SQLiteTransaction {
     func sortOnDisk(_ fill: (_ add: (Data) throws -> Void) throws -> Void, sorted: (Data) throws -> Void) throws {
         try db.execute(sql: "CREATE TEMP TABLE disk_sort (bytes BLOB NOT NULL)")
         defer { try? db.execute(sql: "DROP TABLE temp.disk_sort") }
-        let insert = try db.makeStatement(sql: "INSERT INTO temp.disk_sort (bytes) VALUES (?)")
-        try fill { bytes in try insert.execute(arguments: [bytes]) }
-        let cursor = try Row.fetchCursor(db, sql: "SELECT bytes FROM temp.disk_sort ORDER BY bytes")
-        while let row = try cursor.next() {
-            guard let bytes = row.dataNoCopy(atIndex: 0) else { continue }
+        // Bound and read through SQLite's C interface: a CBS delivery sorts a line per person.
+        let insert = try BoundStatement("INSERT INTO temp.disk_sort (bytes) VALUES (?)", in: db)
+        try fill { bytes in try insert.run { $0.blob(bytes) } }
+        let rows = try RowCursor("SELECT bytes FROM temp.disk_sort ORDER BY bytes", in: db)
+        while try rows.next() {
+            guard let bytes = rows.data(0) else { continue }
             try sorted(bytes)
         }
     }
