@@ -91,7 +91,10 @@ struct InboxDeliveryBenchmark {
         Self.reportSlowestSeconds(load.series(dueFrom: posted, to: settled, every: .seconds(1)))
         Self.report("after", load.result(dueFrom: settled, to: end))
         print("  inbox: \(Self.describe(answer, after: answered - posted))")
-        print("  batch floor: \(lifts.map { "\($0) lift(s) of a starved batch thread" } ?? "no figure (not under an idle batch policy)")")
+        switch lifts {
+        case .success(let lifts): print("  batch floor: \(lifts) lift(s) of a starved batch thread")
+        case .failure(let unread): print("  batch floor: no figure (\(unread.reason))")
+        }
         if let received = delivery.received, let outbox {
             let (receipts, last) = Self.receipts(in: received)
             let delivered = last.map { String(format: "%.2f", $0.timeIntervalSince(postedAt)) } ?? "-"
@@ -144,12 +147,22 @@ struct InboxDeliveryBenchmark {
     }
 
     /// A counter (or gauge) of the gateway's `/metrics`, summed over its labels; nil when it has none.
-    private func counter(_ name: String, client: CurlClient) async -> Int? {
+    /// The counter's value, or why there is none.
+    private func counter(_ name: String, client: CurlClient) async -> Result<Int, CounterUnread> {
         let metrics = URL(string: "/metrics", relativeTo: questions)!.absoluteURL
-        guard let response = try? await client.get(url: metrics, tls: delivery.sender, timeout: .seconds(60)), response.status == 200 else {
-            return nil
+        let response: HTTPResponse
+        do { response = try await client.get(url: metrics, tls: delivery.sender, timeout: .seconds(60)) } catch {
+            return .failure(CounterUnread(reason: "/metrics not read: \(error)"))
         }
-        return Self.gauge(name, in: String(decoding: response.body, as: UTF8.self))
+        guard response.status == 200 else { return .failure(CounterUnread(reason: "/metrics answered \(response.status)")) }
+        guard let value = Self.gauge(name, in: String(decoding: response.body, as: UTF8.self)) else {
+            return .failure(CounterUnread(reason: "not in /metrics: not under an idle batch policy"))
+        }
+        return .success(value)
+    }
+
+    struct CounterUnread: Error {
+        let reason: String
     }
 
     /// The value of a gauge in Prometheus text, summed over its labels (`…{recipient="gm0363"} 2.0`);

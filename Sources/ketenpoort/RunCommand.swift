@@ -21,6 +21,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try gateway.runtime()
         let logger = Logger(label: "ketenpoort.run")
+        // Before any metric is recorded: one recorded earlier goes to no registry.
+        let metricsRegistry = GatewayMetrics.bootstrapRegistry()
         // This process answers the IND while its nights run: batch work gives way at once.
         BatchPolicy.serveAnswers()
         // Idle-class batch work held back by a sustained load (an IND overload) still goes on, slowly.
@@ -49,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
             audit: runtime.auditChain())
         let writer = ProcessingLogWriter(log: runtime.store.processingLog)
         let server = try runtime.gatewayServer(
-            writer: writer, metricsRegistry: GatewayMetrics.bootstrapRegistry(), partnerCertificates: partnerCertificates)
+            writer: writer, metricsRegistry: metricsRegistry, partnerCertificates: partnerCertificates)
         let watch = IncidentWatch(store: runtime.store, register: runtime.incidentRegister())
         let checkpointer = try StoreCheckpointer(store: runtime.store)
         let anchor = AuditAnchor(store: runtime.store, chain: runtime.auditChain())

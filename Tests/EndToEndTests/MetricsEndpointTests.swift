@@ -8,9 +8,12 @@ import Testing
 /// gauges, with names a scraper takes and nothing about a person in any label.
 @Suite("ketenpoort run: /metrics")
 struct MetricsEndpointTests {
-    @Test("every metric is named ketenpoort_…; the API's requests are counted per route and status; no label holds a 9-digit number")
+    @Test(
+        "every metric is named ketenpoort_…; the API's requests are counted per route and status; the batch floor's lifts show from the start under the idle policy; no label holds a 9-digit number"
+    )
     func metricsOfARun() async throws {
-        let gateway = try RunningGateway.start()
+        // As in production (`make test` runs the rest at nice 10): the floor, and its counter, run.
+        let gateway = try RunningGateway.start(environment: ["KETENPOORT_BATCH_POLICY": "idle"])
         defer { if gateway.process.isRunning { kill(gateway.process.processIdentifier, SIGKILL) } }
         #expect(try await gateway.waitUntilLive())
         let client = CurlClient(threadCount: 1)
@@ -41,6 +44,7 @@ struct MetricsEndpointTests {
         #expect(text.contains(#"ketenpoort_outbox_pending{recipient="gm0363"} 0.0"#))
         #expect(text.contains(#"ketenpoort_outbox_oldest_pending_seconds{recipient="gm0363"} 0.0"#))
         #expect(names.contains("ketenpoort_certificate_expiry_seconds"))
+        #expect(names.contains("ketenpoort_batch_floor_lifts_total"), "\(names)")
         // Label values: party ids, routes, outcomes, status codes — never a BSN or another 9-digit number.
         let labelValues = samples.flatMap { sample in
             sample.matches(of: /="([^"]*)"/).map { String($0.output.1) }

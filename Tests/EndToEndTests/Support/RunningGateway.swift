@@ -19,8 +19,8 @@ struct RunningGateway {
     let process: Process
 
     /// Starts it; `withSchedules: false` leaves the configuration's schedules out (a node that
-    /// takes its files only through the HTTPS inbox).
-    static func start(withSchedules: Bool = true) throws -> RunningGateway {
+    /// takes its files only through the HTTPS inbox); `environment` is added to the process's.
+    static func start(withSchedules: Bool = true, environment: [String: String] = [:]) throws -> RunningGateway {
         let directory = try TempDirectory()
         let port = try LoopbackPort.free(), healthPort = try LoopbackPort.free()
         var yaml = try repositoryConfiguration(apiPort: port, withSchedules: withSchedules)
@@ -30,7 +30,7 @@ struct RunningGateway {
         let configuration = try GatewayConfiguration.load(contentsOf: config)
         let pki = directory.file("var/pki")
         _ = try DevPKI.initialize(directory: pki, parties: try configuration.devIdentities(), now: Date())
-        let process = try CLI.launch(["run", "--config", config.path])
+        let process = try CLI.launch(["run", "--config", config.path], environment: environment)
         return RunningGateway(
             directory: directory, config: config, configuration: configuration, pki: pki, port: port, healthPort: healthPort, process: process)
     }
