@@ -70,18 +70,19 @@ struct InboxDeliveryBenchmark {
         _ = LoadGenerator.run(
             urls: [questions], headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(2),
             niceness: niceness)  // warm-up: connections, caches
+        let stealAtStart = CPUSteal.now()
         let load = LoadGenerator.start(
             urls: [questions], headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, timeout: Self.questionTimeout,
             niceness: niceness)
         try? await Task.sleep(for: window)
-        let posted = ContinuousClock.now, postedAt = Date()
+        let posted = ContinuousClock.now, postedAt = Date(), stealAtPost = CPUSteal.now()
         let answer = await post(client: client, length: length, digest: digest)
         let answered = ContinuousClock.now
         let outbox = delivery.received == nil ? nil : await waitUntilOutboxIsEmpty(client: client)
-        let settled = ContinuousClock.now
+        let settled = ContinuousClock.now, stealAtSettled = CPUSteal.now()
         let lifts = await counter("ketenpoort_batch_floor_lifts_total", client: client)
         try? await Task.sleep(for: window)
-        let end = ContinuousClock.now
+        let end = ContinuousClock.now, stealAtEnd = CPUSteal.now()
         load.stop()
         await load.finished()
         await client.shutdown()
@@ -90,6 +91,9 @@ struct InboxDeliveryBenchmark {
         Self.report("during", load.result(dueFrom: posted, to: settled))
         Self.reportSlowestSeconds(load.series(dueFrom: posted, to: settled, every: .seconds(1)))
         Self.report("after", load.result(dueFrom: settled, to: end))
+        print(
+            "  the machine: CPU time the hypervisor took (steal) before \(CPUSteal.share(from: stealAtStart, to: stealAtPost)), "
+                + "during \(CPUSteal.share(from: stealAtPost, to: stealAtSettled)), after \(CPUSteal.share(from: stealAtSettled, to: stealAtEnd))")
         print("  inbox: \(Self.describe(answer, after: answered - posted))")
         switch lifts {
         case .success(let lifts): print("  batch floor: \(lifts) lift(s) of a starved batch thread")
