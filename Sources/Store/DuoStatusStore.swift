@@ -75,7 +75,14 @@ public struct DuoStatusAnswerRead: Sendable {
 extension DuoStatusStore {
     /// Reads in one read-only view (engines where that costs nothing extra).
     public func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead {
-        try await read { tx in DuoStatusAnswerRead(extract: try tx.lastDuoExtract(), statuses: try bsns.map { try tx.duoStatus(bsn: $0) }) }
+        try await read { tx in try tx.answerRead(bsns: bsns) }
+    }
+}
+
+extension DuoStatusReading {
+    /// What an IND answer reads, from this view: the last applied extract and each asked status.
+    public func answerRead(bsns: [String]) throws -> DuoStatusAnswerRead {
+        DuoStatusAnswerRead(extract: try lastDuoExtract(), statuses: try bsns.map { try duoStatus(bsn: $0) })
     }
 }
 

@@ -62,25 +62,19 @@ public struct BoundStatement {
             if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
         }
 
-        public mutating func blob(_ value: Data) {
-            index += 1
-            if value.isEmpty {
-                sqlite3_bind_zeroblob(handle, index, 0)
-            } else {
-                value.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
-            }
-        }
-
-        public mutating func blob(_ value: [UInt8]?) {
+        /// Binds the bytes (an empty value as an empty blob, nil as NULL).
+        public mutating func blob<Bytes: ContiguousBytes>(_ value: Bytes?) {
             index += 1
             guard let value else {
                 sqlite3_bind_null(handle, index)
                 return
             }
-            if value.isEmpty {
-                sqlite3_bind_zeroblob(handle, index, 0)
-            } else {
-                value.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient) }
+            value.withUnsafeBytes { bytes in
+                if bytes.isEmpty {
+                    sqlite3_bind_zeroblob(handle, index, 0)
+                } else {
+                    sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+                }
             }
         }
     }

@@ -29,7 +29,7 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
     }
 
     public func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
-        try file.pool.read { db in try body(SQLiteDuoStatusTransaction(db: db)) }
+        try readHere(body)
     }
 
     /// On one of GRDB's reader threads.
@@ -42,14 +42,12 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
     /// and back costs two thread wake-ups — measured at 1,000 answers a second on two cores, more CPU
     /// than the read, and run-queue waits that every answer pays once the cores are busy.
     public func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead {
-        try answerReadHere(bsns: bsns)
+        try readHere { tx in try tx.answerRead(bsns: bsns) }
     }
 
-    private func answerReadHere(bsns: [String]) throws -> DuoStatusAnswerRead {
-        try file.pool.read { db in
-            let tx = SQLiteDuoStatusTransaction(db: db)
-            return DuoStatusAnswerRead(extract: try tx.lastDuoExtract(), statuses: try bsns.map { try tx.duoStatus(bsn: $0) })
-        }
+    /// `read(_:)` without the async-context diagnostic: for the short, keyed reads above only.
+    private func readHere<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
+        try file.pool.read { db in try body(SQLiteDuoStatusTransaction(db: db)) }
     }
 
     public func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T {

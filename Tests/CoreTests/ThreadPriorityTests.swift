@@ -35,6 +35,30 @@ import Testing
             #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) < 7)
         }
 
+        @Test("tryRestoringNormal puts an idle-class, niced thread back at normal policy and nice 0, where the system allows it")
+        func restoringNormal() async {
+            NormalPolicyRelay.prepare()
+            let seen = await withCheckedContinuation { (continuation: CheckedContinuation<(Bool, Bool, Bool, Int32), Never>) in
+                Thread.detachNewThread {
+                    ThreadName.setCurrent(testThreadName)
+                    ThreadPriority.idle.apply()
+                    ThreadPriority.setNiceness(12)
+                    let wasLowered = ThreadPriority.isCurrentThreadLowered
+                    let restored = ThreadPriority.tryRestoringNormal()
+                    let seen = (
+                        wasLowered, restored, ThreadPriority.isCurrentThreadLowered, getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+                    )
+                    NormalPolicyRelay.handOff { continuation.resume(returning: seen) }
+                }
+            }
+            #expect(seen.0, "the thread ran lowered first")
+            #expect(seen.1 == !seen.2, "its answer says how it runs afterwards")
+            // Root (CAP_SYS_NICE) may always raise a thread back.
+            if geteuid() == 0 {
+                #expect(seen.1 && seen.3 == 0, "restored: \(seen)")
+            }
+        }
+
         @Test("lowered: at least nice 10 on that thread and the threads it starts, never raised, not on the caller")
         func lowered() async {
             let which = __priority_which_t(PRIO_PROCESS.rawValue)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KetenpoortCore
+import KetenpoortTesting
 import Store
 import StoreSQLite
 import Testing
@@ -78,6 +79,25 @@ struct DuoStatusStoreTests {
             #expect(String(decoding: output.fileHandleForReading.readData(ofLength: 5), as: UTF8.self) == "held\n")
             #expect(try store.duoStatus.read { try $0.duoStatus(bsn: "123456782") }?.status == "S1")
         }
+    }
+
+    @Test("an IND answer's read runs on the asking task's own thread: the task is not suspended and resumed for it")
+    func answerReadStaysOnTheTask() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)/ketenpoort.sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        let store = try SQLiteStore(path: path)
+        try Self.apply(["123456782"], sequence: 1, to: store)
+        // Every resumption of the task is a job enqueued on its executor: a hop to a reader thread
+        // and back adds one (and two thread wake-ups) to each answer.
+        let executor = EnqueueRecorder()
+        let read = try await withTaskExecutorPreference(executor) {
+            let before = executor.enqueuedCount
+            let read = try await store.duoStatus.answerRead(bsns: ["123456782", "999999990"])
+            return (read, executor.enqueuedCount - before)
+        }
+        #expect(read.0.statuses.map { $0?.status } == ["S1", nil])
+        #expect(read.0.extract?.sequence == 1)
+        #expect(read.1 == 0, "the task was resumed \(read.1) times during the read")
     }
 
     @Test("statuses kept in the store file before the status store had its own are moved over once; their extracts count as recorded")
