@@ -33,6 +33,10 @@ public enum StoreOpener {
         return try migrate(ownerConninfo: owner, password: password)
     }
 
+    /// The PostgreSQL schema version this gateway runs on, and the oldest whose gateways keep
+    /// running on it (nodes may be upgraded one at a time when theirs is at least that).
+    public static var postgresSchema: (version: Int, compatibleFrom: Int) { (PostgresMigrations.latest, PostgresMigrations.compatibleFrom) }
+
     /// Brings the PostgreSQL schema at `ownerConninfo` to this gateway's version.
     @discardableResult
     public static func migrate(ownerConninfo: String, password: String? = nil) throws -> [Int] {

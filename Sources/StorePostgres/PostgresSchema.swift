@@ -136,6 +136,11 @@ enum PostgresSchema {
         GRANT SELECT, INSERT ON inbox_receipt TO ketenpoort_gateway;
         """#
 
-    /// Every migration, by version.
-    static let migrations: [(version: Int, sql: String)] = [(1, v1), (2, v2), (3, v3)]
+    /// Every migration, by version, with the oldest schema version whose gateways keep running on
+    /// the schema once it is applied (`compatibleFrom`): a migration that only adds what older nodes
+    /// never touch, or changes how PostgreSQL stores a column, keeps the nodes of the version before
+    /// it running, so the nodes can be upgraded one at a time after it (deploy/README.md: upgrades).
+    /// v3 does not: every node must record and consult the shared inbox receipts, or a file delivered
+    /// again to an older node would be applied twice.
+    static let migrations: [(version: Int, compatibleFrom: Int, sql: String)] = [(1, 1, v1), (2, 1, v2), (3, 3, v3)]
 }

@@ -19,6 +19,9 @@ struct StoreCommand: ParsableCommand {
         func run() throws {
             let applied = try StoreOpener.migrate(try gateway.configuration().store)
             print(applied.isEmpty ? "the schema is up to date" : "applied schema version(s) \(applied.map(String.init).joined(separator: ", "))")
+            // What decides between a rolling upgrade and stopping every node (deploy/README.md).
+            let schema = StoreOpener.postgresSchema
+            print("schema version \(schema.version): nodes of schema version \(schema.compatibleFrom) or later keep running on it")
         }
     }
 
