@@ -34,8 +34,16 @@ final class PostgresDuoStatusStore: DuoStatusStore, LoggedAnswerReading {
         try await answers.read(bsns: bsns, logging: entries)
     }
 
+    /// One write at a time, across every node: an extract is checked against the last one applied
+    /// (its sequence follows it), so an ingest begun while another node's is open waits for it and
+    /// then reads what it committed — rather than the state before it, taking its own extract for a
+    /// gap. A transaction-scoped lock (released at commit or rollback, also behind PgBouncer); the
+    /// IND's reads never take it.
     func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T {
-        try writes.transaction { try body(PostgresDuoStatusTransaction(connection: $0)) }
+        try writes.transaction { connection in
+            try connection.query("SELECT pg_advisory_xact_lock(hashtext('ketenpoort-duo-status'))")
+            return try body(PostgresDuoStatusTransaction(connection: connection))
+        }
     }
 }
 

@@ -49,6 +49,45 @@ extension StoreConformance {
             }
             #expect(answers.count == bsns.count)
         },
+        ConformanceCheck("DUO status: extracts are applied one after another — a write begun while another is open reads what that one committed") {
+            store, _, _ in
+            let holding = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            let seen = LockedValue<Int??>(nil)
+            async let first: Void = OwnThread.run {
+                try store.duoStatus.write { tx in
+                    try tx.beginDuoExtract()
+                    _ = try tx.putDuoStatuses([Self.duo("123456782")])
+                    try tx.recordDuoExtract(
+                        DuoExtractMark(
+                            sequence: 1, creationDate: CalendarDate(year: 2026, month: 11, day: 23)!, fileName: "duo-1.dat",
+                            sha256: String(repeating: "1", count: 64), records: 1, appliedAt: Date(timeIntervalSince1970: 1_795_000_000)),
+                        report: "{}")
+                    holding.signal()
+                    release.wait()
+                }
+            }
+            try await OwnThread.run { holding.wait() }
+            // Another node's ingest of the next extract, begun now: reading the state before the
+            // first commits, it would take the next extract for a gap and refuse it.
+            async let second = OwnThread.run {
+                try store.duoStatus.write { tx in
+                    let last = try tx.lastDuoExtract()?.sequence
+                    seen.withLock { $0 = .some(last) }
+                    return last
+                }
+            }
+            // An engine that lets it read reads at once; one that is right never reads before the release.
+            var early = false
+            for _ in 0..<50 where !early {
+                try await Task.sleep(for: .milliseconds(20))
+                early = seen.withLock { $0 != nil }
+            }
+            #expect(!early, "a write read the status store while another write was open")
+            release.signal()
+            try await first
+            #expect(try await second == 1)
+        },
     ]
 
     static func groupPut(_ store: any Store) throws {
