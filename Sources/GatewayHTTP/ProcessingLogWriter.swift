@@ -69,6 +69,13 @@ public final class ProcessingLogWriter: Service, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// The requests waiting for the next commit (for tests).
+    var waitingCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiting.count
+    }
+
     /// The most requests one commit has held so far.
     public var largestCommitGroup: Int {
         condition.lock()

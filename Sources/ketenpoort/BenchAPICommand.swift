@@ -134,16 +134,29 @@ struct BenchAPICommand: AsyncParsableCommand {
             return
         }
         let connections = connections ?? 16, rate = rate ?? 5_000
+        let pids = gateways.map(\.processIdentifier)
+        // What the last measurement cost the gateway(s) in CPU, and how much the hypervisor took.
+        var cost = ""
         func measure(_ rate: Double?, seconds: Int) -> LoadGenerator.Result {
-            LoadGenerator.run(
+            let (cpuBefore, stealBefore) = (ProcessCPU.seconds(pids), CPUSteal.now())
+            let result = LoadGenerator.run(
                 urls: urls, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(seconds),
                 niceness: Self.generatorNiceness)
+            let (cpuAfter, stealAfter) = (ProcessCPU.seconds(pids), CPUSteal.now())
+            if let cpuBefore, let cpuAfter, result.requests > 0 {
+                cost = String(format: "; gateway CPU %.2f ms per answer", 1_000 * (cpuAfter - cpuBefore) / Double(result.requests))
+            } else {
+                cost = ""
+            }
+            cost += "; steal \(CPUSteal.share(from: stealBefore, to: stealAfter))"
+            return result
         }
         func report(_ label: String, _ result: LoadGenerator.Result) {
             print(
                 String(
-                    format: "  %@: %.0f questions/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, %d failed of %d", label, result.rate,
-                    result.latency(quantile: 0.5), result.latency(quantile: 0.99), result.latencies.last ?? 0, result.failures, result.requests))
+                    format: "  %@: %.0f questions/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms, %d failed of %d%@", label, result.rate,
+                    result.latency(quantile: 0.5), result.latency(quantile: 0.99), result.latencies.last ?? 0, result.failures, result.requests,
+                    cost))
         }
         _ = measure(nil, seconds: 2)  // warm-up: connections, caches
         let fixed = measure(rate, seconds: seconds)
