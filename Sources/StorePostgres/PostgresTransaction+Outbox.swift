@@ -14,7 +14,7 @@ extension PostgresTransaction {
             """,
             [
                 batch.id, batch.recipient, batch.recipientOIN, batch.contract, batch.contentType, batch.createdAt, batch.recordCount,
-                batch.merkleRoot, batch.recordHashes.joined(separator: ","), batch.payloadBytes, batch.signature, batch.status.rawValue,
+                batch.merkleRoot, batch.storedRecordHashes, batch.payloadBytes, batch.signature, batch.status.rawValue,
                 batch.attempts, batch.nextAttemptAt, batch.lastError,
             ])
     }
@@ -187,7 +187,7 @@ extension PostgresTransaction {
         return OutboxBatch(
             id: try row["id"], recipient: try row["recipient"], recipientOIN: try row["recipient_oin"], contract: try row["contract"],
             contentType: try row["content_type"], createdAt: try row["created_at"], recordCount: try row["record_count"],
-            merkleRoot: try row["merkle_root"], recordHashes: hashes.isEmpty ? [] : hashes.split(separator: ",").map(String.init),
+            merkleRoot: try row["merkle_root"], recordHashes: OutboxBatch.recordHashes(stored: hashes),
             payloadBytes: try row["payload_bytes"], signature: try row["signature"], status: BatchStatus(rawValue: try row["status"]) ?? .pending,
             attempts: try row["attempts"], nextAttemptAt: try row["next_attempt_at"], lastError: try row["last_error"])
     }

@@ -122,7 +122,7 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
                 """,
             arguments: [
                 batch.id, batch.recipient, batch.recipientOIN, batch.contract, batch.contentType, batch.createdAt.timeIntervalSince1970,
-                batch.recordCount, batch.merkleRoot, batch.recordHashes.joined(separator: ","), batch.payloadBytes, batch.signature,
+                batch.recordCount, batch.merkleRoot, batch.storedRecordHashes, batch.payloadBytes, batch.signature,
                 batch.status.rawValue, batch.attempts, batch.nextAttemptAt?.timeIntervalSince1970, batch.lastError,
             ])
     }
@@ -265,24 +265,9 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
         return OutboxBatch(
             id: row["id"], recipient: row["recipient"], recipientOIN: row["recipient_oin"], contract: row["contract"],
             contentType: row["content_type"], createdAt: Date(timeIntervalSince1970: row["created_at"]), recordCount: row["record_count"],
-            merkleRoot: row["merkle_root"], recordHashes: Self.commaSeparated(hashes),
+            merkleRoot: row["merkle_root"], recordHashes: OutboxBatch.recordHashes(stored: hashes),
             payloadBytes: row["payload_bytes"], signature: row["signature"], status: BatchStatus(rawValue: row["status"]) ?? .pending,
             attempts: row["attempts"], nextAttemptAt: next.map(Date.init(timeIntervalSince1970:)), lastError: row["last_error"])
-    }
-
-    /// The values of a comma-separated list, split on its bytes: a batch lists thousands of record
-    /// hashes, and a delivery reads its batch (a `Character`-wise split cost more than the send).
-    static func commaSeparated(_ text: String) -> [String] {
-        var text = text
-        return text.withUTF8 { bytes in
-            var values: [String] = []
-            var start = 0
-            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: ",") {
-                if index > start { values.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
-                start = index + 1
-            }
-            return values
-        }
     }
 
     // MARK: Quarantine, runs
