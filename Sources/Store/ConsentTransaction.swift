@@ -15,6 +15,9 @@ public protocol ConsentTransaction {
     /// Appends a decision to the log and returns its position.
     @discardableResult
     func appendDecision(_ decision: ConsentDecision) throws -> Int
+    /// Appends `decisions` to the log, in order (a client–server engine in one statement: a night
+    /// records one per person with health data).
+    func appendDecisions(_ decisions: [ConsentDecision]) throws
     /// The decisions about `reference` (all when nil), in log order.
     func decisions(reference: String?) throws -> [ConsentDecision]
     /// The decisions about one subject (a pseudonym), oldest first (a scan of the log).
@@ -34,4 +37,11 @@ public protocol ConsentTransaction {
     func markAdviceRecalled(id: String) throws
     /// Holds a recalled advice again, received anew: its subject and content as `advice` has them.
     func holdAgain(_ advice: HeldAdvice) throws
+}
+
+extension ConsentTransaction {
+    /// One at a time (engines where a statement costs no round trip).
+    public func appendDecisions(_ decisions: [ConsentDecision]) throws {
+        for decision in decisions { try appendDecision(decision) }
+    }
 }

@@ -46,6 +46,28 @@ extension PostgresTransaction {
         ).first { try $0["seq"] as Int } ?? 0
     }
 
+    /// In one statement, in order (the log's `seq` follows the array's order).
+    func appendDecisions(_ decisions: [ConsentDecision]) throws {
+        guard decisions.count > 1 else {
+            if let decision = decisions.first { try appendDecision(decision) }
+            return
+        }
+        try query(
+            """
+            INSERT INTO consent_decision (at, allowed, subject, purpose, recipient, consent, flow, reference)
+            SELECT at, allowed, subject, purpose, recipient, consent, flow, reference
+            FROM unnest($1::timestamptz[], $2::boolean[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                WITH ORDINALITY AS d (at, allowed, subject, purpose, recipient, consent, flow, reference, position)
+            ORDER BY position
+            """,
+            [
+                PostgresArray.text(decisions.map { PostgresTime.text($0.at) }), PostgresArray.literal(decisions.map { $0.isAllowed ? "t" : "f" }),
+                PostgresArray.text(decisions.map(\.subject)), PostgresArray.text(decisions.map(\.purpose)),
+                PostgresArray.text(decisions.map(\.recipient)), PostgresArray.text(decisions.map(\.consent)),
+                PostgresArray.text(decisions.map(\.flow)), PostgresArray.text(decisions.map(\.reference)),
+            ])
+    }
+
     func decisions(reference: String?) throws -> [ConsentDecision] {
         if let reference {
             return try query("SELECT * FROM consent_decision WHERE reference = $1 ORDER BY seq", [reference]).map(Self.decision)

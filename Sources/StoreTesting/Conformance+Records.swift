@@ -77,5 +77,30 @@ extension StoreConformance {
             #expect(try await store.read { try $0.decisions(reference: "advice-2") }.map(\.reference) == ["advice-2"])
             #expect(try await store.read { try $0.decisions(subject: "pseudonym-1") }.count == 2)
         },
+        ConformanceCheck("decisions appended together are kept whole and in order, after those before them") { store, _, _ in
+            var refused = Samples.decision("night-1")
+            refused = ConsentDecision(
+                at: Date(timeIntervalSince1970: 13.25), isAllowed: false, subject: "pseudonym-2", purpose: refused.purpose, recipient: "gm0363",
+                consent: nil, flow: "coa-gemeenten", reference: "night-1")
+            let third = ConsentDecision(
+                at: Date(timeIntervalSince1970: 14), isAllowed: true, subject: "pseudonym-3", purpose: refused.purpose, recipient: "gm0363",
+                consent: "c3", flow: "coa-gemeenten", reference: "night-1")
+            let group = [Samples.decision("night-1"), refused, third]
+            try await store.write { tx in
+                try tx.appendDecision(Samples.decision("before"))
+                try tx.appendDecisions(group)
+                try tx.appendDecisions([])
+            }
+            let all = try await store.read { try $0.decisions(reference: nil) }
+            #expect(all.map(\.reference) == ["before", "night-1", "night-1", "night-1"])
+            #expect(all.map(\.seq) == all.map(\.seq).sorted() && Set(all.map(\.seq)).count == 4)
+            let night = try await store.read { try $0.decisions(reference: "night-1") }
+            #expect(
+                night.map {
+                    ConsentDecision(
+                        at: $0.at, isAllowed: $0.isAllowed, subject: $0.subject, purpose: $0.purpose, recipient: $0.recipient, consent: $0.consent,
+                        flow: $0.flow, reference: $0.reference)
+                } == group)
+        },
     ]
 }

@@ -167,13 +167,15 @@ extension CoaGemeenteSync {
         }
         outbound.end(context: header, into: &payload)
         let audit = auditChain
-        let decisions = context.decisions, run = context.run, moment = context.moment
+        let run = context.run, moment = context.moment
+        // The batch's consent decisions, appended together when it commits.
+        let entries = decided.flatMap { decision in
+            context.decisions.entries(
+                decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: context.moment, reference: run.value)
+        }
         func step(blocked: Bool, payloadBytes: Int = 0, _ body: @escaping (any StoreTransaction) throws -> Void) -> SealStep {
             SealStep(batch: batchID, isBlocked: blocked, payloadBytes: payloadBytes) { tx in
-                for decision in decided {
-                    try decisions.record(
-                        decision.outcome, bsn: decision.bsn, person: decision.person, recipient: gemeente, at: moment, reference: run.value, in: tx)
-                }
+                try tx.appendDecisions(entries)
                 try body(tx)
                 try tx.recordSyncBatch(run: run, batch: batchID, blocked: blocked)
             }

@@ -19,12 +19,19 @@ public struct ConsentDecisionLog: Sendable {
         _ outcome: ConsentPolicy.Outcome, bsn: String?, person: PersonKey, recipient: String, at moment: Date, reference: String,
         in tx: any StoreTransaction
     ) throws {
+        try tx.appendDecisions(entries(outcome, bsn: bsn, person: person, recipient: recipient, at: moment, reference: reference))
+    }
+
+    /// The entries that record `outcome` for `bsn` and `recipient`: one per purpose. A batch job
+    /// gathers those of many persons and appends them together (`appendDecisions`).
+    public func entries(
+        _ outcome: ConsentPolicy.Outcome, bsn: String?, person: PersonKey, recipient: String, at moment: Date, reference: String
+    ) -> [ConsentDecision] {
         let subject = pseudonym.of(bsn.map { PersonKey(value: "b:" + $0) } ?? person)
-        for (purpose, consent) in outcome.consents {
-            try tx.appendDecision(
-                ConsentDecision(
-                    at: moment, isAllowed: consent != nil, subject: subject, purpose: purpose, recipient: recipient, consent: consent?.reference,
-                    flow: flow, reference: reference))
+        return outcome.consents.map { purpose, consent in
+            ConsentDecision(
+                at: moment, isAllowed: consent != nil, subject: subject, purpose: purpose, recipient: recipient, consent: consent?.reference,
+                flow: flow, reference: reference)
         }
     }
 }
