@@ -1,20 +1,30 @@
 import Foundation
+import KetenpoortCore
 import Store
 
-/// A store that counts its write transactions (to see how writes were grouped).
+/// A store that counts its write transactions (to see how writes were grouped), and notes for each
+/// blocking one whether its thread ran below normal priority.
 public final class CountingStore: Store, @unchecked Sendable {
     public let inner: any Store
     private let lock = NSLock()
     private var count = 0
+    private var lowered: [Bool] = []
 
     public init(_ inner: any Store) { self.inner = inner }
 
     /// The write transactions so far, blocking and async.
     public var writes: Int { lock.withLock { count } }
 
+    /// For each blocking write so far, in order: whether its thread ran lowered (batch priority).
+    public var blockingWritesLowered: [Bool] { lock.withLock { lowered } }
+
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async write")
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        lock.withLock { count += 1 }
+        let isLowered = ThreadPriority.isCurrentThreadLowered
+        lock.withLock {
+            count += 1
+            lowered.append(isLowered)
+        }
         return try inner.write(body)
     }
 

@@ -210,4 +210,40 @@ struct NoRecipientWaitsTests {
         #expect(Set(round.delivered) == Set(report.batches))
         #expect(timeline.arrivals(to: busy).count == 2)
     }
+
+    @Test("a batch in flight keeps its claim: the renewals are written by a thread of normal policy, not as batch work a busy night can starve")
+    func claimRenewedAtNormalPolicy() async throws {
+        let released = Gate()
+        defer { released.open() }
+        let timeline = ReceiverTimeline()
+        let hook = FaultHook { request in
+            _ = timeline.arrived(request)
+            if request.party == Self.stalled { await released.wait() }
+            return nil
+        }
+        let fixture = try await DeliveryFixture.start(faultHook: hook, delivery: Self.timeout)
+        defer { fixture.stop() }
+        let report = try fixture.sync("tvs-export-20261121.csv")
+        let store = CountingStore(fixture.runtime.store)
+        let client = CurlClient()
+        // A claim of 3 s: renewed every second while the stalled request is held.
+        let worker = DeliveryWorker(store: store, configuration: fixture.runtime.configuration, client: client, claimDuration: 3)
+        let delivery = Task { try await worker.deliverUntilDone(deadline: Date().addingTimeInterval(60)) }
+        let othersDelivered = try await eventually {
+            try fixture.runtime.store.read { tx in
+                try tx.batches(status: nil).allSatisfy { $0.recipient == Self.stalled || $0.status == .delivered }
+            }
+        }
+        let stalledArrived = try await eventually { timeline.arrivals(to: Self.stalled).count == 1 }
+        #expect(othersDelivered && stalledArrived)
+        // From here on only the stalled attempt is in flight: every write is a renewal of its claim.
+        let before = store.blockingWritesLowered.count
+        #expect(try await eventually { store.blockingWritesLowered.count >= before + 2 }, "the claim was renewed while the request was held")
+        let renewals = Array(store.blockingWritesLowered.dropFirst(before))
+        #expect(!renewals.contains(true), "renewals written by a thread at batch priority: \(renewals)")
+        released.open()
+        let round = try await delivery.value
+        await client.shutdown()
+        #expect(Set(round.delivered) == Set(report.batches))
+    }
 }
