@@ -28,6 +28,10 @@ public struct ChildRun: Sendable {
         posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO)
+        // Nothing else of this process's: a child that outlives its command (pg_ctl's server, kept
+        // for the whole test run) must not hold the pipes of children other threads are starting —
+        // their readers would wait for an end of file that never comes.
+        guard Self.addCloseFrom(&actions, STDERR_FILENO + 1) == 0 else { throw ChildRunError.cannotStart(program) }
         var argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -46,6 +50,15 @@ public struct ChildRun: Sendable {
             userSeconds: Self.seconds(usage.ru_utime), systemSeconds: Self.seconds(usage.ru_stime), wallSeconds: wall,
             peakResidentMiB: Double(usage.ru_maxrss) / 1024, exitCode: exitCode)
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module does not declare.
+    private static let addCloseFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+            fatalError("glibc without posix_spawn_file_actions_addclosefrom_np (2.34 or later is needed)")
+        }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     private static func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
 }
