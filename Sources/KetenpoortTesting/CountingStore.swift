@@ -2,29 +2,29 @@ import Foundation
 import KetenpoortCore
 import Store
 
-/// A store that counts its write transactions (to see how writes were grouped), and notes for each
-/// blocking one whether its thread ran below normal priority.
+/// A store that counts its write transactions (to see how writes were grouped) and its renewals, and
+/// notes for each blocking write or renewal whether its thread ran below normal priority.
 public final class CountingStore: Store, @unchecked Sendable {
     public let inner: any Store
     private let lock = NSLock()
     private var count = 0
     private var lowered: [Bool] = []
+    private var renewalCount = 0
 
     public init(_ inner: any Store) { self.inner = inner }
 
     /// The write transactions so far, blocking and async.
     public var writes: Int { lock.withLock { count } }
 
-    /// For each blocking write so far, in order: whether its thread ran lowered (batch priority).
+    /// The renewals so far (`renewal`), blocking and async; not counted in `writes`.
+    public var renewals: Int { lock.withLock { renewalCount } }
+
+    /// For each blocking write or renewal so far, in order: whether its thread ran lowered (batch priority).
     public var blockingWritesLowered: [Bool] { lock.withLock { lowered } }
 
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async write")
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        let isLowered = ThreadPriority.isCurrentThreadLowered
-        lock.withLock {
-            count += 1
-            lowered.append(isLowered)
-        }
+        noteBlocking { $0.count += 1 }
         return try inner.write(body)
     }
 
@@ -38,6 +38,26 @@ public final class CountingStore: Store, @unchecked Sendable {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await inner.read(body)
+    }
+
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async renewal")
+    public func renewal<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        noteBlocking { $0.renewalCount += 1 }
+        return try inner.renewal(body)
+    }
+
+    public func renewal<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        lock.withLock { renewalCount += 1 }
+        return try await inner.renewal(body)
+    }
+
+    /// Counts a blocking write or renewal (`count`) and notes its thread's priority.
+    private func noteBlocking(_ count: (CountingStore) -> Void) {
+        let isLowered = ThreadPriority.isCurrentThreadLowered
+        lock.withLock {
+            count(self)
+            lowered.append(isLowered)
+        }
     }
 
     public var processingLog: any ProcessingLog { inner.processingLog }

@@ -33,6 +33,15 @@ public struct FailingStore: Store {
         try failOnce()
         return try await inner.read(body)
     }
+    @available(*, noasync)
+    public func renewal<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try failOnce()
+        return try inner.renewal(body)
+    }
+    public func renewal<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try failOnce()
+        return try await inner.renewal(body)
+    }
     private func failOnce() throws {
         let fail = failures.withLock { left in
             defer { left = max(0, left - 1) }

@@ -20,6 +20,13 @@ public protocol Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Runs `body` on a consistent read-only view, on a thread of the engine's.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Runs `body` — one short write that keeps a lease or a delivery claim alive — in a transaction
+    /// that never queues behind those of `write`: a renewal held up by a night's commits would let a
+    /// lease run out that a live node still holds, and another node would take its work over.
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async renewal")
+    func renewal<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    /// Runs `body`, a renewal, as the blocking form does, on a thread of the engine's.
+    func renewal<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// The processing log, which never waits for the transactions of `write`.
     var processingLog: any ProcessingLog { get }
     /// The DUO status store, which never waits for the transactions of `write` either.

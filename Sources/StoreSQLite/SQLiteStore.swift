@@ -79,6 +79,15 @@ public final class SQLiteStore: Store {
         return try await queue.read { db in try body(SQLiteTransaction(db: db, clock: clock)) }
     }
 
+    /// A renewal is an ordinary write: SQLite has one writer per file, whose transactions are short
+    /// (batch work applies in bounded steps), so there is no other queue to bypass.
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async renewal")
+    public func renewal<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try write(body) }
+
+    public func renewal<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await write(body)
+    }
+
     /// From now on commits only append to the write-ahead log; `checkpoint()` copies it into the
     /// database on another connection. A long-running gateway calls it: by default the commit
     /// that fills the log does the copying, and every request waiting on that commit waits too.

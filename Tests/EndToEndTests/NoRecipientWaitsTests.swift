@@ -238,7 +238,9 @@ struct NoRecipientWaitsTests {
         #expect(othersDelivered && stalledArrived)
         // From here on only the stalled attempt is in flight: every write is a renewal of its claim.
         let before = store.blockingWritesLowered.count
-        #expect(try await eventually { store.blockingWritesLowered.count >= before + 2 }, "the claim was renewed while the request was held")
+        let renewalsBefore = store.renewals
+        #expect(try await eventually { store.renewals >= renewalsBefore + 2 }, "the claim was renewed while the request was held")
+        #expect(try await eventually { store.blockingWritesLowered.count >= before + 2 })
         let renewals = Array(store.blockingWritesLowered.dropFirst(before))
         #expect(!renewals.contains(true), "renewals written by a thread at batch priority: \(renewals)")
         released.open()

@@ -186,7 +186,7 @@ extension DeliveryWorker {
         guard !batches.isEmpty else { return }
         let store = self.store, holder = self.holder, duration = claimDuration
         let lost = try await OwnThread.run {
-            try store.write { tx in try batches.filter { try tx.renewClaim(batch: $0, holder: holder, for: duration) == .lost } }
+            try store.renewal { tx in try batches.filter { try tx.renewClaim(batch: $0, holder: holder, for: duration) == .lost } }
         }
         for batch in lost {
             logger.warning(

@@ -38,6 +38,22 @@ public struct FencedStore: Store {
         try await inner.read(body)
     }
 
+    @available(*, noasync, message: "blocks the calling thread: from async code, use the async renewal")
+    public func renewal<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try inner.renewal { tx in
+            try tx.checkFence(lease)
+            return try body(tx)
+        }
+    }
+
+    public func renewal<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        let lease = self.lease
+        return try await inner.renewal { tx in
+            try tx.checkFence(lease)
+            return try body(tx)
+        }
+    }
+
     public var processingLog: any ProcessingLog { inner.processingLog }
     public var duoStatus: any DuoStatusStore { inner.duoStatus }
 }
