@@ -211,17 +211,23 @@ struct NoRecipientWaitsTests {
         #expect(timeline.arrivals(to: busy).count == 2)
     }
 
-    @Test("a batch in flight keeps its claim: the renewals are written by a thread of normal policy, not as batch work a busy night can starve")
-    func claimRenewedAtNormalPolicy() async throws {
-        let released = Gate()
-        defer { released.open() }
-        let timeline = ReceiverTimeline()
+    /// A fixture whose receiver notes every request in `timeline` and holds the stalled
+    /// municipality's until `released` opens.
+    static func startHoldingStalled(until released: Gate, timeline: ReceiverTimeline) async throws -> DeliveryFixture {
         let hook = FaultHook { request in
             _ = timeline.arrived(request)
             if request.party == Self.stalled { await released.wait() }
             return nil
         }
-        let fixture = try await DeliveryFixture.start(faultHook: hook, delivery: Self.timeout)
+        return try await DeliveryFixture.start(faultHook: hook, delivery: Self.timeout)
+    }
+
+    @Test("a batch in flight keeps its claim: the renewals are written by a thread of normal policy, not as batch work a busy night can starve")
+    func claimRenewedAtNormalPolicy() async throws {
+        let released = Gate()
+        defer { released.open() }
+        let timeline = ReceiverTimeline()
+        let fixture = try await Self.startHoldingStalled(until: released, timeline: timeline)
         defer { fixture.stop() }
         let report = try fixture.sync("tvs-export-20261121.csv")
         let store = CountingStore(fixture.runtime.store)
@@ -247,5 +253,37 @@ struct NoRecipientWaitsTests {
         let round = try await delivery.value
         await client.shutdown()
         #expect(Set(round.delivered) == Set(report.batches))
+    }
+
+    @Test("claims are renewed while the dispatch waits for the store: a listing held up behind a night's transactions does not let them run out")
+    func claimRenewedWhileDispatchWaits() async throws {
+        let released = Gate()
+        defer { released.open() }
+        let timeline = ReceiverTimeline()
+        let fixture = try await Self.startHoldingStalled(until: released, timeline: timeline)
+        defer { fixture.stop() }
+        _ = try fixture.sync("tvs-export-20261121.csv")
+        let store = CountingStore(fixture.runtime.store)
+        defer { store.releaseReads() }
+        let client = CurlClient()
+        // A claim of 3 s, renewed every second; under run the outbox is listed every second.
+        let worker = DeliveryWorker(store: store, configuration: fixture.runtime.configuration, client: client, claimDuration: 3)
+        let group = ServiceGroup(services: [worker], logger: Self.quiet)
+        let delivery = Task { try await group.run() }
+        #expect(try await eventually { timeline.arrivals(to: Self.stalled).count == 1 })
+        // The dispatch's next listing waits for the store; the stalled attempt stays in flight.
+        store.holdReads()
+        #expect(try await eventually { store.readsWaiting == 1 }, "the dispatch listed the outbox")
+        let before = store.renewals
+        #expect(try await eventually(within: .seconds(20)) { store.renewals >= before + 2 }, "the claim was renewed while the listing waited")
+        store.releaseReads()
+        released.open()
+        let stalledDelivered = try await eventually {
+            try fixture.runtime.store.read { tx in try tx.batches(status: nil).allSatisfy { $0.status == .delivered } }
+        }
+        #expect(stalledDelivered)
+        await group.triggerGracefulShutdown()
+        try await delivery.value
+        await client.shutdown()
     }
 }

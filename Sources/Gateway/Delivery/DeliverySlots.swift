@@ -31,9 +31,6 @@ struct DeliverySlots: Sendable {
     /// No attempt is in flight.
     var isEmpty: Bool { runningByID.isEmpty }
 
-    /// The batches in flight.
-    var running: [BatchID] { Array(runningByID.keys) }
-
     /// Whether `batch` is in flight.
     func isRunning(_ batch: BatchID) -> Bool { runningByID[batch] != nil }
 

@@ -23,8 +23,8 @@ extension DeliveryWorker {
     private enum DispatchEvent: Sendable {
         case finished(batch: BatchID, AttemptOutcome)
         case wake(at: Date)
-        /// Time to renew the claims of the attempts in flight.
-        case renewClaims
+        /// The renewals of the claims ended (the dispatch is over).
+        case renewalsEnded
     }
 
     /// The longest `run` goes without listing the outbox (for batches sealed or re-queued meanwhile).
@@ -46,16 +46,14 @@ extension DeliveryWorker {
         var attempted: Set<BatchID> = []
         var wakeUps: [Date] = []
         var needsListing = true
-        var isRenewing = false
+        // The batches whose claims this dispatch holds, for the renewals.
+        let claimedInFlight = LockedValue<Set<BatchID>>([])
         try await withThrowingTaskGroup(of: DispatchEvent.self) { group in
-            // Claims are renewed by real time, whatever the worker's clock says.
-            func renewLater() {
-                isRenewing = true
-                let interval = claimDuration / 3
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(interval))
-                    return .renewClaims
-                }
+            // Renewed apart from this loop, which waits for the store now and then (a listing, a
+            // claim) and may wait long when a night's commits hold the store.
+            group.addTask {
+                await self.renewClaims(while: claimedInFlight)
+                return .renewalsEnded
             }
             func wake(at moment: Date) {
                 guard moment < wakeUps.min() ?? .distantFuture else { return }
@@ -99,6 +97,7 @@ extension DeliveryWorker {
                     // One claim for all the batches about to start; those another holder has are
                     // left to it, looked at again once its claim could have ended.
                     let claimed = admitted.isEmpty ? [] : Set(try await claim(admitted.map(\.id)))
+                    claimedInFlight.withLock { $0.formUnion(claimed) }
                     for batch in admitted {
                         let id = batch.id
                         if claimed.contains(id) {
@@ -113,7 +112,6 @@ extension DeliveryWorker {
                             nextDue = min(nextDue ?? recheck, recheck)
                         }
                     }
-                    if !slots.isEmpty && !isRenewing { renewLater() }
                     let moment = wakeUp(scope, nextDue: nextDue, now: now)
                     // Nothing in flight and nothing to wait for: done.
                     if slots.isEmpty && moment == nil { break dispatching }
@@ -124,11 +122,11 @@ extension DeliveryWorker {
                 case .wake(let moment):
                     wakeUps.removeAll { $0 == moment }
                     needsListing = true
-                case .renewClaims:
-                    isRenewing = false
-                    try await renewClaims(slots.running)
+                case .renewalsEnded:
+                    break
                 case .finished(let id, let outcome):
                     slots.release(id)
+                    claimedInFlight.withLock { _ = $0.remove(id) }
                     if case .retry(let next) = outcome, let index = listing.firstIndex(where: { $0.id == id }) {
                         let listed = listing[index]
                         listing[index] = BatchDue(id: id, recipient: listed.recipient, nextAttemptAt: next, bytes: listed.bytes)
@@ -139,7 +137,7 @@ extension DeliveryWorker {
                     if slots.isEmpty { needsListing = true }
                 }
             }
-            // Only wake-ups can be left: they end at once.
+            // Only wake-ups and the renewals can be left: they end at once.
             group.cancelAll()
         }
         return round
@@ -173,25 +171,35 @@ extension DeliveryWorker {
         return try await BatchWork.run { try store.write { try $0.claim(batches: batches, holder: holder, for: duration) } }
     }
 
-    /// Extends the claims of the attempts in flight. A claim already lost (this node paused past it,
-    /// and another may have taken the batch over) is logged: the attempt goes on, and the
-    /// recipient's idempotency keeps a second delivery of the same bytes harmless. A claim released
-    /// meanwhile is not: its attempt ended (recorded, claim released) while this renewal waited,
-    /// before the dispatch saw it finish.
+    /// Extends, every third of a claim and until cancelled, the claims in `inFlight` (real time,
+    /// whatever the worker's clock says). A claim already lost (this node paused past it, and
+    /// another may have taken the batch over) is logged: the attempt goes on, and the recipient's
+    /// idempotency keeps a second delivery of the same bytes harmless. A claim released meanwhile
+    /// is not: its attempt ended (recorded, claim released) before the dispatch saw it finish.
     ///
-    /// On a thread of normal policy, like the scheduler's lease renewals, not as batch work: one
-    /// short write every third of the claim, and under `SCHED_IDLE` a busy night starved it past the
-    /// claim's end (two claims lost in the 1M-person night on PostgreSQL, `make bench`).
-    private func renewClaims(_ batches: [BatchID]) async throws {
-        guard !batches.isEmpty else { return }
+    /// Apart from the dispatch loop (which waits for listings and claims: on PostgreSQL, behind a
+    /// night's commits, long enough to let claims run out — `make bench`'s 1M night lost two), on a
+    /// thread of normal policy (not batch work, which a busy night starves), through
+    /// `Store.renewal` (which queues behind no other transaction). A failed renewal is logged and
+    /// tried again at the next turn.
+    private func renewClaims(while inFlight: LockedValue<Set<BatchID>>) async {
         let store = self.store, holder = self.holder, duration = claimDuration
-        let lost = try await OwnThread.run {
-            try store.renewal { tx in try batches.filter { try tx.renewClaim(batch: $0, holder: holder, for: duration) == .lost } }
-        }
-        for batch in lost {
-            logger.warning(
-                "claim on a batch in flight was lost: it expired before it was renewed, and another node may hold it now",
-                metadata: ["batch": "\(batch)"])
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(duration / 3))
+            let batches = inFlight.withLock { Array($0) }
+            guard !Task.isCancelled, !batches.isEmpty else { continue }
+            do {
+                let lost = try await OwnThread.run {
+                    try store.renewal { tx in try batches.filter { try tx.renewClaim(batch: $0, holder: holder, for: duration) == .lost } }
+                }
+                for batch in lost {
+                    logger.warning(
+                        "claim on a batch in flight was lost: it expired before it was renewed, and another node may hold it now",
+                        metadata: ["batch": "\(batch)"])
+                }
+            } catch {
+                logger.warning("claims of the batches in flight not renewed: trying again shortly", metadata: ["error": "\(error)"])
+            }
         }
     }
 

@@ -5,7 +5,9 @@ import Store
 /// The store as a scheduled job under `lease` sees it: every write first checks that the lease is
 /// still held under its epoch (`checkFence`), in the write's own transaction, so a node that paused
 /// past its lease — another node took the job over — writes nothing (`store.lease-lost`). Reads,
-/// the processing log and the DUO status store pass through.
+/// the processing log and the DUO status store pass through: an extract is applied only when it
+/// follows the last applied one, checked in the status store's own write transaction (serialised
+/// across nodes), so a stale node's apply of the same extract finds it applied and writes nothing.
 public struct FencedStore: Store {
     public let inner: any Store
     public let lease: Lease
