@@ -45,7 +45,8 @@ public protocol OutboxTransaction {
     func claim(batches: [BatchID], holder: String, for duration: TimeInterval) throws -> [BatchID]
     /// Extends `holder`'s live claim on `batch` by `duration` seconds from now, and says whether it
     /// did, or whether the batch is no longer claimed at all (released: its attempt has ended), or
-    /// claimed otherwise (lost: the claim expired, and perhaps another holder took it).
+    /// claimed otherwise (lost: the claim expired, and perhaps another holder took it). Never waits
+    /// for the holder's own transaction that is releasing the claim right now (released).
     func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> ClaimRenewal
     /// Releases `holder`'s claim on `batch`, if it still has it.
     func releaseClaim(batch: BatchID, holder: String) throws

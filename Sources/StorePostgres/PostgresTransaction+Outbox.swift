@@ -156,22 +156,29 @@ extension PostgresTransaction {
         return batches.filter(held.contains)
     }
 
+    /// One statement, which waits for no lock: a live claim of the holder's whose row another
+    /// transaction holds is being released by its attempt's record (only the holder's own
+    /// transactions change a live claim), so it counts as released and is left alone. Waiting for
+    /// that transaction would have ended in a false "lost": its snapshot, taken before the release
+    /// committed, still holds the claim.
     func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> ClaimRenewal {
-        // One statement: the claim renewed, or whether the batch is claimed at all (the EXISTS
-        // sees the rows as they were when the statement began, the renewed one among them).
-        let (renewed, claimed) =
+        let (renewed, live, claimed) =
             try query(
                 """
                 WITH moment AS (SELECT \(Self.nowSQL(1)) AS now),
+                live AS (SELECT batch FROM batch_claim, moment WHERE batch = $3 AND holder = $4 AND until > moment.now),
+                target AS (SELECT batch FROM batch_claim WHERE batch IN (SELECT batch FROM live) FOR UPDATE SKIP LOCKED),
                 renewed AS (
-                    UPDATE batch_claim SET until = moment.now + make_interval(secs => $2::float8) FROM moment
-                    WHERE batch = $3 AND holder = $4 AND until > moment.now
-                    RETURNING batch)
-                SELECT (SELECT count(*) FROM renewed)::int AS renewed, EXISTS (SELECT 1 FROM batch_claim WHERE batch = $3) AS claimed
+                    UPDATE batch_claim SET until = moment.now + make_interval(secs => $2::float8) FROM moment, target
+                    WHERE batch_claim.batch = target.batch
+                    RETURNING batch_claim.batch)
+                SELECT (SELECT count(*) FROM renewed)::int AS renewed, (SELECT count(*) FROM live)::int AS live,
+                    EXISTS (SELECT 1 FROM batch_claim WHERE batch = $3) AS claimed
                 """,
                 [now, String(duration), batch, holder]
-            ).first { (try $0["renewed"] as Int, try $0["claimed"] as Bool) } ?? (0, false)
-        return renewed == 1 ? .renewed : claimed ? .lost : .released
+            ).first { (try $0["renewed"] as Int, try $0["live"] as Int, try $0["claimed"] as Bool) } ?? (0, 0, false)
+        if renewed == 1 { return .renewed }
+        return live == 1 || !claimed ? .released : .lost
     }
 
     func releaseClaim(batch: BatchID, holder: String) throws {

@@ -5,42 +5,73 @@ import Store
 import Testing
 
 @testable import StorePostgres
+@testable import StoreTesting
 
-/// Renewals of leases and claims have a connection of their own: a node whose transactions are all
-/// busy (a night's commits, the deliveries' payload reads) still renews in time.
+/// Renewals of leases and claims have a connection of their own and wait for no lock: a node whose
+/// transactions are all busy (a night's commits, the deliveries' payload reads and records) still
+/// renews in time, and reports no claim lost that its own attempt is releasing.
 @Suite("PostgreSQL renewals")
 struct PostgresRenewalTests {
-    @Test("a lease is renewed while every transaction connection is held by a write")
-    func renewalBesideBusyPool() async throws {
+    /// A store on a migrated database of its own, with one connection for transactions.
+    static func withStore(_ body: (PostgresStore) async throws -> Void) async throws {
         let server = try await SharedPostgres.server()
         let name = SharedPostgres.databaseName()
         let roles = try server.makeGatewayDatabase(name)
         defer { try? server.dropDatabase(name) }
         try PostgresMigrations.migrate(ownerConninfo: roles.owner)
-        let store = try PostgresStore(conninfo: roles.gateway, node: "n1", poolSize: 1)
-        let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: 30) })
+        try await body(try PostgresStore(conninfo: roles.gateway, node: "n1", poolSize: 1))
+    }
 
-        // The one transaction connection held open until the end of the test.
+    /// Runs `renewal` while a write transaction that ran `held` is open on the store's one
+    /// transaction connection; returns its result, or nil when it did not come within 20 s (it
+    /// waited for the held transaction).
+    static func renewing<T: Sendable>(
+        on store: PostgresStore, whileHolding held: @escaping (any StoreTransaction) throws -> Void,
+        _ renewal: @escaping @Sendable (any StoreTransaction) throws -> T
+    ) async throws -> T? {
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) let held = held
         let holder = Thread {
-            try? store.write { _ in
+            try? store.write { tx in
+                try held(tx)
                 entered.signal()
                 release.wait()
             }
         }
         holder.start()
         entered.wait()
-        defer { release.signal() }
-
-        let renewed = LockedValue<Bool?>(nil)
-        let renewal = Task {
-            let outcome = (try? await store.renewal { try $0.renewLease(lease, for: 30) }) ?? false
-            renewed.withLock { $0 = outcome }
+        let outcome = LockedValue<Result<T, any Error>?>(nil)
+        let renewing = Task {
+            let result: Result<T, any Error>
+            do { result = .success(try await store.renewal(renewal)) } catch { result = .failure(error) }
+            outcome.withLock { $0 = result }
         }
-        #expect(try await eventually(within: .seconds(20)) { renewed.withLock { $0 } != nil }, "the renewal waited for the held transaction")
+        let came = try await eventually(within: .seconds(20)) { outcome.withLock { $0 } != nil }
         release.signal()
-        await renewal.value
-        #expect(renewed.withLock { $0 } == true)
+        await renewing.value
+        return came ? try outcome.withLock { $0 }?.get() : nil
+    }
+
+    @Test("a lease is renewed while every transaction connection is held by a write")
+    func renewalBesideBusyPool() async throws {
+        try await Self.withStore { store in
+            let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: 30) })
+            let renewed = try await Self.renewing(on: store, whileHolding: { _ in }) { try $0.renewLease(lease, for: 30) }
+            #expect(renewed == true, "renewed at once, beside the held transaction")
+        }
+    }
+
+    @Test("a claim its attempt's record is releasing right now counts as released, at once: not waited for, not lost")
+    func claimBeingReleased() async throws {
+        try await Self.withStore { store in
+            try await store.write { tx in try tx.insertBatch(Samples.batch("r1"), payload: Data("<Kennisgevingen/>".utf8)) }
+            #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: 30) } == ["r1"])
+            let renewal = try await Self.renewing(on: store, whileHolding: { try $0.releaseClaim(batch: "r1", holder: "n1") }) {
+                try $0.renewClaim(batch: "r1", holder: "n1", for: 30)
+            }
+            #expect(renewal == .released)
+            #expect(try await store.renewal { try $0.renewClaim(batch: "r1", holder: "n1", for: 30) } == .released)
+        }
     }
 }

@@ -188,6 +188,18 @@ extension DeliveryWorker {
             try? await Task.sleep(for: .seconds(duration / 3))
             let batches = inFlight.withLock { Array($0) }
             guard !Task.isCancelled, !batches.isEmpty else { continue }
+            let started = ContinuousClock.now
+            defer {
+                let took = ContinuousClock.now - started
+                if took > .seconds(duration / 3) {
+                    logger.notice(
+                        "slow renewal of the claims in flight: longer than a third of a claim",
+                        metadata: [
+                            "batches": "\(batches.count)",
+                            "ms": "\(Int(took / .milliseconds(1)))",
+                        ])
+                }
+            }
             do {
                 let lost = try await OwnThread.run {
                     try store.renewal { tx in try batches.filter { try tx.renewClaim(batch: $0, holder: holder, for: duration) == .lost } }
