@@ -10,9 +10,9 @@ import Store
 /// (a night's sync, an ingest, deliveries); for the real-time path, `realtimeReaders` threads for the
 /// DUO status reads of the IND's answers and one connection for the processing log's group commits
 /// (used on the grouped writer's thread) — so an answer never waits for a thread that batch work
-/// holds; and one connection for the renewals of leases and delivery claims, so a renewal never
-/// waits behind a night's commits (a lease that ran out meanwhile would be taken over by another
-/// node while this one still works under it). PostgreSQL's row versions let readers read while a writer commits. An answer's read and
+/// holds; and `renewalConnections` for the renewals of leases and delivery claims, so a renewal
+/// never waits behind a night's commits (a lease that ran out meanwhile would be taken over by
+/// another node while this one still works under it). PostgreSQL's row versions let readers read while a writer commits. An answer's read and
 /// its log entry are one statement each (autocommit): a round trip each, where a transaction would
 /// take three or four.
 public final class PostgresStore: Store {
@@ -34,7 +34,12 @@ public final class PostgresStore: Store {
     /// the gateway's threads answer several questions at once.
     static let realtimeReaders = 2
 
-    /// Connects `poolSize` + 4 connections with `conninfo` (libpq's form) as node `node`, whose
+    /// Connections renewing leases and claims: two, because a lease's renewal waits for the fenced
+    /// transactions that share-lock its row (`checkFence`) to end, and the claims' must not wait
+    /// behind it.
+    static let renewalConnections = 2
+
+    /// Connects `poolSize` + 5 connections with `conninfo` (libpq's form) as node `node`, whose
     /// processing-log entries are kept under its name; throws `store.unavailable` when the server
     /// cannot be reached or its schema is not the version this gateway runs on.
     public init(conninfo: String, password: String? = nil, node: String, poolSize: Int = 4, clock: (any WallClock)? = nil) throws {
@@ -42,7 +47,7 @@ public final class PostgresStore: Store {
         let setup = Self.sessionSetup + "; SET application_name = 'ketenpoort \(node.filter { $0.isLetter || $0.isNumber || $0 == "-" })'"
         engine = try PostgresEngine(conninfo: conninfo, password: password, threads: max(1, poolSize), name: "pg", setup: setup)
         realtime = try PostgresEngine(conninfo: conninfo, password: password, threads: Self.realtimeReaders, name: "pg-realtime", setup: setup)
-        renewals = try PostgresEngine(conninfo: conninfo, password: password, threads: 1, name: "pg-renewal", setup: setup)
+        renewals = try PostgresEngine(conninfo: conninfo, password: password, threads: Self.renewalConnections, name: "pg-renewal", setup: setup)
         self.clock = clock
         log = PostgresProcessingLog(
             connection: try PostgresConnection(conninfo: conninfo, password: password, setup: setup), engine: engine, node: node)

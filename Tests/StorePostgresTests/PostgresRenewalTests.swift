@@ -12,22 +12,24 @@ import Testing
 /// renews in time, and reports no claim lost that its own attempt is releasing.
 @Suite("PostgreSQL renewals")
 struct PostgresRenewalTests {
-    /// A store on a migrated database of its own, with one connection for transactions.
-    static func withStore(_ body: (PostgresStore) async throws -> Void) async throws {
+    /// A store on a migrated database of its own, with one connection for transactions; `body`
+    /// also gets a connection as the owner, to look at the server's sessions.
+    static func withStore(_ body: (PostgresStore, PostgresConnection) async throws -> Void) async throws {
         let server = try await SharedPostgres.server()
         let name = SharedPostgres.databaseName()
         let roles = try server.makeGatewayDatabase(name)
         defer { try? server.dropDatabase(name) }
         try PostgresMigrations.migrate(ownerConninfo: roles.owner)
-        try await body(try PostgresStore(conninfo: roles.gateway, node: "n1", poolSize: 1))
+        try await body(try PostgresStore(conninfo: roles.gateway, node: "n1", poolSize: 1), try PostgresConnection(conninfo: roles.owner))
     }
 
     /// Runs `renewal` while a write transaction that ran `held` is open on the store's one
     /// transaction connection; returns its result, or nil when it did not come within 20 s (it
     /// waited for the held transaction).
+    /// `meanwhile` runs once the transaction is open, before the renewal.
     static func renewing<T: Sendable>(
         on store: PostgresStore, whileHolding held: @escaping (any StoreTransaction) throws -> Void,
-        _ renewal: @escaping @Sendable (any StoreTransaction) throws -> T
+        meanwhile: () async throws -> Void = {}, _ renewal: @escaping @Sendable (any StoreTransaction) throws -> T
     ) async throws -> T? {
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -41,6 +43,7 @@ struct PostgresRenewalTests {
         }
         holder.start()
         entered.wait()
+        try await meanwhile()
         let outcome = LockedValue<Result<T, any Error>?>(nil)
         let renewing = Task {
             let result: Result<T, any Error>
@@ -55,7 +58,7 @@ struct PostgresRenewalTests {
 
     @Test("a lease is renewed while every transaction connection is held by a write")
     func renewalBesideBusyPool() async throws {
-        try await Self.withStore { store in
+        try await Self.withStore { store, _ in
             let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: 30) })
             let renewed = try await Self.renewing(on: store, whileHolding: { _ in }) { try $0.renewLease(lease, for: 30) }
             #expect(renewed == true, "renewed at once, beside the held transaction")
@@ -64,7 +67,7 @@ struct PostgresRenewalTests {
 
     @Test("a claim its attempt's record is releasing right now counts as released, at once: not waited for, not lost")
     func claimBeingReleased() async throws {
-        try await Self.withStore { store in
+        try await Self.withStore { store, _ in
             try await store.write { tx in try tx.insertBatch(Samples.batch("r1"), payload: Data("<Kennisgevingen/>".utf8)) }
             #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: 30) } == ["r1"])
             let renewal = try await Self.renewing(on: store, whileHolding: { try $0.releaseClaim(batch: "r1", holder: "n1") }) {
@@ -72,6 +75,28 @@ struct PostgresRenewalTests {
             }
             #expect(renewal == .released)
             #expect(try await store.renewal { try $0.renewClaim(batch: "r1", holder: "n1", for: 30) } == .released)
+        }
+    }
+
+    @Test("a claim is renewed while a lease's renewal waits for a fenced transaction to end")
+    func claimBesideWaitingLease() async throws {
+        try await Self.withStore { store, owner in
+            try await store.write { tx in try tx.insertBatch(Samples.batch("r1"), payload: Data("<Kennisgevingen/>".utf8)) }
+            #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: 30) } == ["r1"])
+            let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: 30) })
+            let leaseRenewal = LockedValue<Task<Bool, any Error>?>(nil)
+            let claimRenewal = try await Self.renewing(
+                on: store, whileHolding: { try $0.checkFence(lease) },
+                meanwhile: {
+                    leaseRenewal.withLock { $0 = Task { try await store.renewal { try $0.renewLease(lease, for: 30) } } }
+                    let waiting = try await eventually {
+                        try owner.query("SELECT count(*) AS n FROM pg_locks WHERE NOT granted").first { try $0["n"] as Int } ?? 0 > 0
+                    }
+                    #expect(waiting, "the lease's renewal waits for the fenced transaction")
+                }
+            ) { try $0.renewClaim(batch: "r1", holder: "n1", for: 30) }
+            #expect(claimRenewal == .renewed)
+            #expect(try await leaseRenewal.withLock { $0 }?.value == true, "the lease is renewed once the fenced transaction ended")
         }
     }
 }
