@@ -12,6 +12,9 @@ import Testing
 /// renews in time, and reports no claim lost that its own attempt is releasing.
 @Suite("PostgreSQL renewals")
 struct PostgresRenewalTests {
+    /// Leases and claims that outlast any test, however busy the machine: none runs out in one.
+    static let duration: TimeInterval = 3_600
+
     /// A store on a migrated database of its own, with one connection for transactions; `body`
     /// also gets a connection as the owner, to look at the server's sessions.
     static func withStore(_ body: (PostgresStore, PostgresConnection) async throws -> Void) async throws {
@@ -24,25 +27,26 @@ struct PostgresRenewalTests {
     }
 
     /// Runs `renewal` while a write transaction that ran `held` is open on the store's one
-    /// transaction connection; returns its result, or nil when it did not come within 20 s (it
-    /// waited for the held transaction).
-    /// `meanwhile` runs once the transaction is open, before the renewal.
+    /// transaction connection; returns its result, or nil when it did not come within 60 s (it
+    /// waited for the held transaction). `meanwhile` runs once the transaction is open, before the
+    /// renewal.
     static func renewing<T: Sendable>(
         on store: PostgresStore, whileHolding held: @escaping (any StoreTransaction) throws -> Void,
         meanwhile: () async throws -> Void = {}, _ renewal: @escaping @Sendable (any StoreTransaction) throws -> T
     ) async throws -> T? {
-        let entered = DispatchSemaphore(value: 0)
+        let entered = Gate()
         let release = DispatchSemaphore(value: 0)
         nonisolated(unsafe) let held = held
         let holder = Thread {
             try? store.write { tx in
                 try held(tx)
-                entered.signal()
+                entered.open()
                 release.wait()
             }
+            entered.open()  // also when `held` failed: the test goes on (and fails), it does not hang
         }
         holder.start()
-        entered.wait()
+        await entered.wait()
         try await meanwhile()
         let outcome = LockedValue<Result<T, any Error>?>(nil)
         let renewing = Task {
@@ -50,7 +54,7 @@ struct PostgresRenewalTests {
             do { result = .success(try await store.renewal(renewal)) } catch { result = .failure(error) }
             outcome.withLock { $0 = result }
         }
-        let came = try await eventually(within: .seconds(20)) { outcome.withLock { $0 } != nil }
+        let came = try await eventually { outcome.withLock { $0 } != nil }
         release.signal()
         await renewing.value
         return came ? try outcome.withLock { $0 }?.get() : nil
@@ -59,8 +63,8 @@ struct PostgresRenewalTests {
     @Test("a lease is renewed while every transaction connection is held by a write")
     func renewalBesideBusyPool() async throws {
         try await Self.withStore { store, _ in
-            let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: 30) })
-            let renewed = try await Self.renewing(on: store, whileHolding: { _ in }) { try $0.renewLease(lease, for: 30) }
+            let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: Self.duration) })
+            let renewed = try await Self.renewing(on: store, whileHolding: { _ in }) { try $0.renewLease(lease, for: Self.duration) }
             #expect(renewed == true, "renewed at once, beside the held transaction")
         }
     }
@@ -69,12 +73,12 @@ struct PostgresRenewalTests {
     func claimBeingReleased() async throws {
         try await Self.withStore { store, _ in
             try await store.write { tx in try tx.insertBatch(Samples.batch("r1"), payload: Data("<Kennisgevingen/>".utf8)) }
-            #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: 30) } == ["r1"])
+            #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: Self.duration) } == ["r1"])
             let renewal = try await Self.renewing(on: store, whileHolding: { try $0.releaseClaim(batch: "r1", holder: "n1") }) {
-                try $0.renewClaim(batch: "r1", holder: "n1", for: 30)
+                try $0.renewClaim(batch: "r1", holder: "n1", for: Self.duration)
             }
             #expect(renewal == .released)
-            #expect(try await store.renewal { try $0.renewClaim(batch: "r1", holder: "n1", for: 30) } == .released)
+            #expect(try await store.renewal { try $0.renewClaim(batch: "r1", holder: "n1", for: Self.duration) } == .released)
         }
     }
 
@@ -82,19 +86,19 @@ struct PostgresRenewalTests {
     func claimBesideWaitingLease() async throws {
         try await Self.withStore { store, owner in
             try await store.write { tx in try tx.insertBatch(Samples.batch("r1"), payload: Data("<Kennisgevingen/>".utf8)) }
-            #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: 30) } == ["r1"])
-            let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: 30) })
+            #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: Self.duration) } == ["r1"])
+            let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: Self.duration) })
             let leaseRenewal = LockedValue<Task<Bool, any Error>?>(nil)
             let claimRenewal = try await Self.renewing(
                 on: store, whileHolding: { try $0.checkFence(lease) },
                 meanwhile: {
-                    leaseRenewal.withLock { $0 = Task { try await store.renewal { try $0.renewLease(lease, for: 30) } } }
+                    leaseRenewal.withLock { $0 = Task { try await store.renewal { try $0.renewLease(lease, for: Self.duration) } } }
                     let waiting = try await eventually {
                         try owner.query("SELECT count(*) AS n FROM pg_locks WHERE NOT granted").first { try $0["n"] as Int } ?? 0 > 0
                     }
                     #expect(waiting, "the lease's renewal waits for the fenced transaction")
                 }
-            ) { try $0.renewClaim(batch: "r1", holder: "n1", for: 30) }
+            ) { try $0.renewClaim(batch: "r1", holder: "n1", for: Self.duration) }
             #expect(claimRenewal == .renewed)
             #expect(try await leaseRenewal.withLock { $0 }?.value == true, "the lease is renewed once the fenced transaction ended")
         }
