@@ -100,11 +100,16 @@ struct ReceiveServerTests {
 
     @Test("a timeout is retried, and the retry of a batch the receiver did store counts as delivered (409)")
     func timeoutThenConflict() async throws {
-        try await Receiver.with(faultPlan: .stall(first: 1, for: .milliseconds(1500))) { receiver in
-            let code = await transportErrorCode { try await receiver.deliver(sampleXML, timeout: .milliseconds(400)) }
+        // The receiver holds the request until the client has given up on it (a timeout long enough
+        // for the request to arrive on a busy machine), then stores it.
+        let released = Gate()
+        defer { released.open() }
+        try await Receiver.with(holdingFirstUntil: released) { receiver in
+            let code = await transportErrorCode { try await receiver.deliver(sampleXML, timeout: .seconds(3)) }
             #expect(code == "transport.timeout")
             #expect(DeliveryVerdict(error: KetenpoortError(.transportTimeout, "")) == .retryable)
-            // The stalled request completes on the server: wait until it stored the batch (however
+            released.open()
+            // The held request completes on the server: wait until it stored the batch (however
             // slow the machine), then retry.
             let deadline = ContinuousClock.now + .seconds(30)
             while !receiver.storedFiles().contains("batch-1.receipt.json") && ContinuousClock.now < deadline {

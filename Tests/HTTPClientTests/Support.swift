@@ -91,7 +91,7 @@ struct Receiver: Sendable {
     /// the trusted CA; each party's own for `<id>.localhost` when `partyCertificates` is set).
     static func with<T: Sendable>(
         serverPKI: URL? = nil, serverIdentity: String = "gm0363", partyCertificates: URL? = nil, faultPlan: FaultPlan? = nil,
-        verifier: (@Sendable (Data, String) async throws -> Void)? = nil,
+        verifier: (@Sendable (Data, String) async throws -> Void)? = nil, holdingFirstUntil held: Gate? = nil,
         _ body: @Sendable (Receiver) async throws -> T
     ) async throws -> T {
         let pki = TrustedAndForeignPKI.shared
@@ -99,9 +99,11 @@ struct Receiver: Sendable {
         let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("transport-inbox-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: inbox) }
         let requests = LockedValue(0)
-        // Counts each request, then leaves it to the fault plan.
+        // Counts each request, holds the first until `held` opens (when given), then leaves it to the
+        // fault plan.
         let counter = FaultHook { request in
             requests.withLock { $0 += 1 }
+            if request.index == 0, let held { await held.wait() }
             return faultPlan?.fault(forRequest: request.index)
         }
         let server = ReceiveServer(
