@@ -105,7 +105,7 @@ struct ReceiveServerTests {
         let released = Gate()
         defer { released.open() }
         try await Receiver.with(holdingFirstUntil: released) { receiver in
-            let code = await transportErrorCode { try await receiver.deliver(sampleXML, timeout: .seconds(3)) }
+            let code = await transportErrorCode { try await receiver.deliver(sampleXML, timeout: .seconds(10)) }
             #expect(code == "transport.timeout")
             #expect(DeliveryVerdict(error: KetenpoortError(.transportTimeout, "")) == .retryable)
             released.open()
