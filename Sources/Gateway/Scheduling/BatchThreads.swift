@@ -1,0 +1,102 @@
+import Foundation
+import KetenpoortCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The threads `BatchWork` runs on, kept a while for the next piece of batch work instead of ending
+/// with each: a night's delivery hands several short steps per batch (claim, read, digest, record)
+/// to batch priority, and a thread started and ended for each cost the process a `clone`, a stack
+/// mapped and unmapped — each taking the address space's lock that every page fault of the
+/// process, the IND's answers' among them, also needs.
+///
+/// A thread only ever runs batch work at the priority it started with: kept threads are grouped by
+/// the priority asked and the nice value of the thread that asked (a lowered thread's niceness is
+/// never less than its starter's). At most `keptPerGroup` wait per group, each for `keptFor`; then
+/// the thread ends.
+///
+/// `@unchecked Sendable`: `waiting` is only touched while `lock` is held.
+final class BatchThreads: @unchecked Sendable {
+    static let shared = BatchThreads()
+
+    /// Threads kept waiting per group.
+    static let keptPerGroup = 4
+    /// How long a kept thread waits for work before it ends.
+    static let keptFor: DispatchTimeInterval = .seconds(30)
+
+    private struct Group: Hashable {
+        /// The priority asked, by name (`ThreadPriority` is not `Hashable`).
+        let priority: String
+        let starterNiceness: Int32
+
+        init(_ priority: ThreadPriority) {
+            self.priority = "\(priority)"
+            #if os(Linux)
+                // `who` 0 is the calling thread.
+                starterNiceness = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+            #else
+                starterNiceness = 0
+            #endif
+        }
+    }
+
+    /// A thread waiting for work; `work` is set, under `lock`, before `wake` is signalled.
+    private final class Waiting {
+        var work: (@Sendable () -> Void)?
+        let wake = DispatchSemaphore(value: 0)
+    }
+
+    private let lock = NSLock()
+    private var waiting: [Group: [Waiting]] = [:]
+
+    /// Runs `work` at `priority` on a kept thread of its group, or on a new one.
+    func run(at priority: ThreadPriority, _ work: @escaping @Sendable () -> Void) {
+        let group = Group(priority)
+        let kept = lock.withLock { () -> Waiting? in
+            guard let thread = waiting[group]?.popLast() else { return nil }
+            thread.work = work
+            return thread
+        }
+        if let kept {
+            kept.wake.signal()
+            return
+        }
+        let thread = Thread { [self] in
+            ThreadName.setCurrent("kp-batch")
+            priority.apply()
+            var next: (@Sendable () -> Void)? = work
+            while let work = next {
+                work()
+                next = waitForWork(in: group)
+            }
+        }
+        thread.start()
+    }
+
+    /// The number of threads waiting in all groups (for tests).
+    var waitingCount: Int { lock.withLock { waiting.values.reduce(0) { $0 + $1.count } } }
+
+    /// Waits, as a kept thread of `group`, for the next work; nil when the group keeps enough
+    /// threads already or none came in time (the thread then ends).
+    private func waitForWork(in group: Group) -> (@Sendable () -> Void)? {
+        let me = Waiting()
+        let isKept = lock.withLock { () -> Bool in
+            guard waiting[group, default: []].count < Self.keptPerGroup else { return false }
+            waiting[group, default: []].append(me)
+            return true
+        }
+        guard isKept else { return nil }
+        if me.wake.wait(timeout: .now() + Self.keptFor) == .timedOut {
+            let gaveUp = lock.withLock { () -> Bool in
+                guard let index = waiting[group]?.firstIndex(where: { $0 === me }) else { return false }
+                waiting[group]?.remove(at: index)
+                return true
+            }
+            if gaveUp { return nil }
+            // Handed work just as the wait ran out: its signal is on the way.
+            me.wake.wait()
+        }
+        return lock.withLock { me.work }
+    }
+}
