@@ -20,7 +20,10 @@ extension PostgresTransaction {
     }
 
     func appendPayloadPart(batch: BatchID, part: Int, bytes: some DataProtocol) throws {
-        try query("INSERT INTO batch_payload (batch, part, bytes) VALUES ($1, $2, $3)", [batch, part, Data(bytes)])
+        // Bound as it is: encoded for the statement while it is sent.
+        try bytes.withBorrowedData { bytes in
+            _ = try query("INSERT INTO batch_payload (batch, part, bytes) VALUES ($1, $2, $3)", [batch, part, bytes])
+        }
     }
 
     func payloadPart(batch: BatchID, part: Int) throws -> Data? {

@@ -128,8 +128,10 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
     }
 
     func appendPayloadPart(batch: BatchID, part: Int, bytes: some DataProtocol) throws {
-        try db.execute(
-            sql: "INSERT INTO batch_payload (batch, part, bytes) VALUES (?, ?, ?)", arguments: [batch, part, Data(bytes)])
+        // Bound as it is: SQLite copies it while binding.
+        try bytes.withBorrowedData { bytes in
+            try db.execute(sql: "INSERT INTO batch_payload (batch, part, bytes) VALUES (?, ?, ?)", arguments: [batch, part, bytes])
+        }
     }
 
     func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [BatchID] {

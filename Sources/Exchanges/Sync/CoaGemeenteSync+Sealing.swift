@@ -43,6 +43,10 @@ extension CoaGemeenteSync {
         var steps: [SealStep] = []
         var stepRecords = 0
         var stepBytes = 0
+        // Bytes a notification took in the batches sealed so far (a margin above their largest
+        // average), so a payload is reserved once at its size: grown past its reservation it would
+        // be copied into a buffer twice as large.
+        var bytesPerNotification = 512
         var tSeal = 0.0
         defer { logger.info("sync apply", metadata: ["run": "\(run)", "seal.s": "\(tSeal)", "commit.s": "\(committer.busySeconds)"]) }
         func commitSteps() throws {
@@ -67,9 +71,10 @@ extension CoaGemeenteSync {
             let part = (parts[gemeente] ?? 0) + 1
             parts[gemeente] = part
             let s0 = Date()
-            let prepared = try sealBatch(current, gemeente: gemeente, part: part, context: context)
+            let prepared = try sealBatch(current, gemeente: gemeente, part: part, context: context, reserving: bytesPerNotification)
             tSeal += Date().timeIntervalSince(s0)
             if let step = prepared {
+                bytesPerNotification = max(bytesPerNotification, step.payloadBytes / current.count * 9 / 8)
                 steps.append(step)
                 stepRecords += current.count
                 stepBytes += step.payloadBytes
@@ -131,14 +136,16 @@ extension CoaGemeenteSync {
     /// Encodes, guards and seals one batch; what it commits: the consent decisions its content rests
     /// on, the batch and its audit entry (or the incident that blocked it), the sent state of its
     /// notifications, and its place in the run.
-    private func sealBatch(_ notifications: [SyncStaging.Notification], gemeente: String, part: Int, context: SealContext) throws -> SealStep? {
+    private func sealBatch(
+        _ notifications: [SyncStaging.Notification], gemeente: String, part: Int, context: SealContext, reserving bytesPerNotification: Int
+    ) throws -> SealStep? {
         guard let recipient = registry.gemeente(gemeente), let code = recipient.party.gemeente else { return nil }
         let batchID = BatchID("\(context.run)-\(gemeente)-\(part)")
         let object = pipeline.adapter.mapping.item.object
         // The records are encoded straight into the payload, between its opening and closing.
         let header = ["gemeente": gemeente, "batch": batchID.value, "aangemaakt": context.timestamp, "aantal": String(notifications.count)]
         var payload: [UInt8] = []
-        payload.reserveCapacity(notifications.count * 512)
+        payload.reserveCapacity(notifications.count * bytesPerNotification)
         outbound.begin(context: header, into: &payload)
         var items: [SealItem] = []
         items.reserveCapacity(notifications.count)
@@ -205,15 +212,15 @@ extension CoaGemeenteSync {
                 return Data(hasher.finalize())
             }
         }
-        let body = Data(payload)
         let outbox = Outbox(sealer: sealer, audit: audit)
         let draft = Outbox.Draft(
             id: batchID, recipient: recipient.party, contract: outbound.mapping.contract.id, contractVersion: outbound.mapping.contract.version,
             contentType: outbound.encoder.contentType, createdAt: context.moment)
-        let sealed = try outbox.seal(draft, payload: body, recordHashes: hashes)
+        // The payload as it was encoded: sealed and stored without a copy of its own.
+        let sealed = try outbox.seal(draft, payload: payload, recordHashes: hashes)
         let changes = items.map { ($0.state, $0.person) }
-        return step(blocked: false, payloadBytes: body.count) { tx in
-            try outbox.put(sealed, payload: body, in: tx)
+        return step(blocked: false, payloadBytes: payload.count) { tx in
+            try outbox.put(sealed, payload: payload, in: tx)
             for (state, person) in changes {
                 if let state {
                     try tx.putSent(state)

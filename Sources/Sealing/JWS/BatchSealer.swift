@@ -31,13 +31,14 @@ public struct BatchSealer: Sendable {
         issuedAt: Date
     ) throws -> SealedBatch {
         let tree = MerkleTree(recordHashes: recordHashes)
-        let data = payload as? Data ?? Data(payload)
-        let header = SealHeader(
-            batch: batch, sender: sender, recipient: recipient, contract: contract, contractVersion: contractVersion, count: tree.count,
-            merkleRoot: tree.rootHex, payloadSHA256: Hex.encode(SHA256.hash(data: data)), issuedAt: issuedAt)
-        // kp-sha256 was just taken of `data`: signing does not hash it again to check.
-        let jws = try DetachedJWS.sign(header: header, signer: signer, includeKeyID: true, checkingDigest: false) { part in try part(data) }
-        return SealedBatch(header: header, jws: jws, tree: tree)
+        return try payload.withBorrowedData { data in
+            let header = SealHeader(
+                batch: batch, sender: sender, recipient: recipient, contract: contract, contractVersion: contractVersion, count: tree.count,
+                merkleRoot: tree.rootHex, payloadSHA256: Hex.encode(SHA256.hash(data: data)), issuedAt: issuedAt)
+            // kp-sha256 was just taken of `data`: signing does not hash it again to check.
+            let jws = try DetachedJWS.sign(header: header, signer: signer, includeKeyID: true, checkingDigest: false) { part in try part(data) }
+            return SealedBatch(header: header, jws: jws, tree: tree)
+        }
     }
 
     /// Seals a payload too large to hold, from what a first pass over it found (its SHA-256, hex,
