@@ -9,6 +9,8 @@ import Testing
     import Glibc
 #endif
 
+/// Threads are kept an hour here, so a state the test waits for lasts: in a loaded `make test` the
+/// waiting task can get no thread of the cooperative pool for longer than the 30 s of the gateway.
 @Suite("Batch threads (kept for the next piece of batch work)")
 struct BatchThreadsTests {
     /// Runs `body` on `threads` at `priority` and waits for what it returned.
@@ -30,7 +32,7 @@ struct BatchThreadsTests {
 
     @Test("the thread that ran a piece of batch work runs the next, still at the priority asked")
     func reused() async throws {
-        let threads = BatchThreads()
+        let threads = BatchThreads(keptFor: .seconds(3600))
         let first = Self.run(on: threads) { (Self.threadID, Self.niceness) }
         #expect(try await eventually { threads.waitingCount == 1 }, "the thread waits for more work")
         let second = Self.run(on: threads) { (Self.threadID, Self.niceness) }
@@ -42,7 +44,7 @@ struct BatchThreadsTests {
 
     @Test("a thread is kept only for work of the priority it started with")
     func groupedByPriority() async throws {
-        let threads = BatchThreads()
+        let threads = BatchThreads(keptFor: .seconds(3600))
         let lowered = Self.run(on: threads, at: .lowered) { Self.threadID }
         #expect(try await eventually { threads.waitingCount == 1 })
         let raised = Self.run(on: threads, at: .niceness(5)) { (Self.threadID, Self.niceness) }
@@ -67,7 +69,7 @@ struct BatchThreadsTests {
 
     @Test("work that batch work starts and waits for runs, however many wait so")
     func nested() async throws {
-        let threads = BatchThreads()
+        let threads = BatchThreads(keptFor: .seconds(3600))
         // Six at once, each waiting for work it starts itself: none may wait for a kept thread.
         let finished = DispatchSemaphore(value: 0)
         Self.startTogether(6, on: threads) {
@@ -79,11 +81,18 @@ struct BatchThreadsTests {
 
     @Test("after six pieces of work at once, four of their threads stay waiting, the others end")
     func bounded() async throws {
-        let threads = BatchThreads()
+        let threads = BatchThreads(keptFor: .seconds(3600))
         Self.startTogether(6, on: threads) {}
         #expect(try await eventually { threads.waitingCount == BatchThreads.keptPerGroup })
         // One of them runs the next piece, and waits again.
         _ = Self.run(on: threads) { 1 }
         #expect(try await eventually { threads.waitingCount == BatchThreads.keptPerGroup })
+    }
+
+    @Test("a kept thread that gets no work ends")
+    func ends() async throws {
+        let threads = BatchThreads(keptFor: .milliseconds(50))
+        _ = Self.run(on: threads) { 1 }
+        #expect(try await eventually { threads.waitingCount == 0 })
     }
 }

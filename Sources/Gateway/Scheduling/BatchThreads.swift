@@ -23,7 +23,11 @@ final class BatchThreads: @unchecked Sendable {
     /// Threads kept waiting per group.
     static let keptPerGroup = 4
     /// How long a kept thread waits for work before it ends.
-    static let keptFor: DispatchTimeInterval = .seconds(30)
+    let keptFor: DispatchTimeInterval
+
+    init(keptFor: DispatchTimeInterval = .seconds(30)) {
+        self.keptFor = keptFor
+    }
 
     private struct Group: Hashable {
         /// The priority asked, by name (`ThreadPriority` is not `Hashable`).
@@ -87,7 +91,7 @@ final class BatchThreads: @unchecked Sendable {
             return true
         }
         guard isKept else { return nil }
-        if me.wake.wait(timeout: .now() + Self.keptFor) == .timedOut {
+        if me.wake.wait(timeout: .now() + keptFor) == .timedOut {
             let gaveUp = lock.withLock { () -> Bool in
                 guard let index = waiting[group]?.firstIndex(where: { $0 === me }) else { return false }
                 waiting[group]?.remove(at: index)
