@@ -7,7 +7,7 @@ import Foundation
 /// A thread's scheduling priority, set by the thread itself. On Linux the policy and the nice value
 /// are per thread, and a thread starts with those of the thread that started it; elsewhere nothing
 /// is set.
-public enum ThreadPriority: Sendable, Equatable {
+public enum ThreadPriority: Sendable, Hashable {
     /// The nice value `n` (-20 … 19; 0 is normal, lower is more urgent). A benchmark's load
     /// generator runs raised (-10), where allowed, so its own wait for a core is not measured.
     case niceness(Int32)
@@ -52,7 +52,7 @@ public enum ThreadPriority: Sendable, Equatable {
     /// (a batch thread under `BatchPolicy.nice`, or one `BatchFloor` lifted for a moment).
     public static var isCurrentThreadLowered: Bool {
         #if os(Linux)
-            return isCurrentThreadIdle || getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) > 0
+            return isCurrentThreadIdle || currentNiceness > 0
         #else
             return false
         #endif
@@ -76,6 +76,16 @@ public enum ThreadPriority: Sendable, Equatable {
             return sched_setscheduler(0, schedIdle, &parameters) == 0
         #else
             return false
+        #endif
+    }
+
+    /// The calling thread's nice value (0 where not on Linux).
+    public static var currentNiceness: Int32 {
+        #if os(Linux)
+            // `who` 0 is the calling thread.
+            return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #else
+            return 0
         #endif
     }
 

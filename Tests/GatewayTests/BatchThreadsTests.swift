@@ -28,7 +28,7 @@ struct BatchThreadsTests {
     /// The calling thread (a live thread's id is its own; the test keeps those it compares alive).
     private static var threadID: UInt { UInt(pthread_self()) }
 
-    private static var niceness: Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+    private static var niceness: Int32 { ThreadPriority.currentNiceness }
 
     @Test("the thread that ran a piece of batch work runs the next, still at the priority asked")
     func reused() async throws {

@@ -1,10 +1,6 @@
 import Foundation
 import KetenpoortCore
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The threads `BatchWork` runs on, kept a while for the next piece of batch work instead of ending
 /// with each: a night's delivery hands several short steps per batch (claim, read, digest, record)
 /// to batch priority, and a thread started and ended for each cost the process a `clone`, a stack
@@ -30,19 +26,8 @@ final class BatchThreads: @unchecked Sendable {
     }
 
     private struct Group: Hashable {
-        /// The priority asked, by name (`ThreadPriority` is not `Hashable`).
-        let priority: String
+        let priority: ThreadPriority
         let starterNiceness: Int32
-
-        init(_ priority: ThreadPriority) {
-            self.priority = "\(priority)"
-            #if os(Linux)
-                // `who` 0 is the calling thread.
-                starterNiceness = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-            #else
-                starterNiceness = 0
-            #endif
-        }
     }
 
     /// A thread waiting for work; `work` is set, under `lock`, before `wake` is signalled.
@@ -56,7 +41,7 @@ final class BatchThreads: @unchecked Sendable {
 
     /// Runs `work` at `priority` on a kept thread of its group, or on a new one.
     func run(at priority: ThreadPriority, _ work: @escaping @Sendable () -> Void) {
-        let group = Group(priority)
+        let group = Group(priority: priority, starterNiceness: ThreadPriority.currentNiceness)
         let kept = lock.withLock { () -> Waiting? in
             guard let thread = waiting[group]?.popLast() else { return nil }
             thread.work = work
