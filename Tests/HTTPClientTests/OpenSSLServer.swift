@@ -1,5 +1,6 @@
 import Foundation
 import KetenpoortCore
+import KetenpoortTesting
 import Sealing
 
 /// `openssl s_server` on loopback with only the suites given, presenting an RSA certificate for
@@ -36,7 +37,7 @@ final class OpenSSLServer: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runTakingTurns()
         guard let port = await acceptedPort(output.fileHandleForReading) else {
             kill(process.processIdentifier, SIGKILL)
             throw KetenpoortError(.transportServerUnavailable, "openssl s_server did not start")
@@ -93,7 +94,7 @@ final class OpenSSLServer: @unchecked Sendable {
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 do {
-                    try process.run()
+                    try process.runTakingTurns()
                     process.waitUntilExit()
                     continuation.resume(returning: process.terminationStatus)
                 } catch {

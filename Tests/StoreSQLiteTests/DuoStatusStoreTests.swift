@@ -71,7 +71,7 @@ struct DuoStatusStoreTests {
             let output = Pipe()
             locker.standardInput = input
             locker.standardOutput = output
-            try locker.run()
+            try locker.runTakingTurns()
             defer {
                 try? input.fileHandleForWriting.close()
                 locker.waitUntilExit()

@@ -57,32 +57,42 @@ extension CbsLevering {
 
     /// Renders and checks the line of every person of the status store, in the store's order, and
     /// gives each to `add`; throws `cbs.contract-violation` after the last when any line broke the contract.
+    ///
+    /// Rendering (pseudonym, contract check, encoding) is half the delivery's work: it runs on a
+    /// second batch thread, a chunk of persons at a time, while this one reads the next chunk and
+    /// gives the last chunk's lines to `add`.
     private func renderLines(_ tx: any DuoStatusReading, into add: (Data) throws -> Void) throws {
-        let object = outbound.mapping.item.object
-        let slots = outbound.mapping.item.fields.map { object.slot(of: $0.field)! }
-        let validator = ItemValidator(object: object, now: clock.now(), level: .item)
-        var line: [UInt8] = []
-        var texts = [String?](repeating: nil, count: object.fields.count)
-        var findings: [Finding] = []
+        let renderer = CbsLineRenderer(
+            outbound: outbound, detail: detail, validator: ItemValidator(object: outbound.mapping.item.object, now: clock.now(), level: .item))
+        let render = BatchSideThread { (chunk: (persons: [DuoStatus], firstPosition: Int)) in
+            try renderer.lines(of: chunk.persons, firstPosition: chunk.firstPosition)
+        }
         var lines = 0
         var violations = 0
         var firstViolation: Finding?
-        try tx.forEachDuoStatus { status in
-            let values = try outbound.texts(detail.record(of: status))
-            for (field, slot) in slots.enumerated() { texts[slot] = values.text(field) }
-            findings.removeAll(keepingCapacity: true)
-            _ = validator.validate(RawItem(position: .line(lines + violations + 2), texts: texts), findings: &findings)
-            guard findings.isEmpty else {
-                violations += 1
-                if firstViolation == nil { firstViolation = findings[0] }
-                return
-            }
-            line.removeAll(keepingCapacity: true)
-            outbound.encode(values, into: &line)
-            try add(Data(line))
-            lines += 1
-            if lines % WorkProgressReport.every == 0 { progress.advanced("rendering", items: lines) }
+        func take(_ rendered: CbsLineRenderer.Lines?) throws {
+            guard let rendered else { return }
+            try rendered.forEach { try add(Data($0)) }
+            lines += rendered.ends.count
+            violations += rendered.violations
+            if firstViolation == nil { firstViolation = rendered.firstViolation }
+            progress.advanced("rendering", items: lines)
         }
+        var chunk: [DuoStatus] = []
+        var read = 0
+        // The first line is the header: a person's position is line 2 onwards.
+        func handOver() throws {
+            try take(try render.handOver((persons: chunk, firstPosition: read - chunk.count + 2)))
+            chunk.removeAll(keepingCapacity: true)
+        }
+        chunk.reserveCapacity(Self.renderChunk)
+        try tx.forEachDuoStatus { status in
+            chunk.append(status)
+            read += 1
+            if chunk.count == Self.renderChunk { try handOver() }
+        }
+        if !chunk.isEmpty { try handOver() }
+        try take(try render.finish())
         progress.finished("rendering", items: lines + violations)
         if let firstViolation {
             throw KetenpoortError(
@@ -91,6 +101,9 @@ extension CbsLevering {
             )
         }
     }
+
+    /// Persons rendered per hand-over to the second thread.
+    static let renderChunk = 4096
 }
 
 extension AuditEvent {
