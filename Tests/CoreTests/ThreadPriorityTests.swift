@@ -16,11 +16,10 @@ import Testing
             return await withCheckedContinuation { continuation in
                 Thread.detachNewThread {
                     ThreadName.setCurrent(testThreadName)
-                    let which = __priority_which_t(PRIO_PROCESS.rawValue)
                     ThreadPriority.setNiceness(7)
-                    let first = getpriority(which, 0)
+                    let first = ThreadPriority.currentNiceness
                     ThreadPriority.setNiceness(5, onlyLowering: true)
-                    let second = getpriority(which, 0)
+                    let second = ThreadPriority.currentNiceness
                     NormalPolicyRelay.handOff { continuation.resume(returning: (first, second)) }
                 }
             }
@@ -32,7 +31,7 @@ import Testing
             #expect(first == 7)
             #expect(second == 7)
             // Only that thread: this one keeps its own.
-            #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) < 7)
+            #expect(ThreadPriority.currentNiceness < 7)
         }
 
         @Test("tryRestoringNormal puts an idle-class, niced thread back at normal policy and nice 0, where the system allows it")
@@ -46,7 +45,7 @@ import Testing
                     let wasLowered = ThreadPriority.isCurrentThreadLowered
                     let restored = ThreadPriority.tryRestoringNormal()
                     let seen = (
-                        wasLowered, restored, ThreadPriority.isCurrentThreadLowered, getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+                        wasLowered, restored, ThreadPriority.isCurrentThreadLowered, ThreadPriority.currentNiceness
                     )
                     NormalPolicyRelay.handOff { continuation.resume(returning: seen) }
                 }
@@ -61,25 +60,24 @@ import Testing
 
         @Test("lowered: at least nice 10 on that thread and the threads it starts, never raised, not on the caller")
         func lowered() async {
-            let which = __priority_which_t(PRIO_PROCESS.rawValue)
             NormalPolicyRelay.prepare()
             let seen = await withCheckedContinuation { (continuation: CheckedContinuation<[Int32], Never>) in
                 Thread.detachNewThread {
                     ThreadName.setCurrent(testThreadName)
                     ThreadPriority.lowered.apply()
-                    let own = getpriority(which, 0)
+                    let own = ThreadPriority.currentNiceness
                     ThreadPriority.setNiceness(15)
                     ThreadName.setCurrent(testThreadName)
                     ThreadPriority.lowered.apply()
-                    let lowered = getpriority(which, 0)
+                    let lowered = ThreadPriority.currentNiceness
                     Thread.detachNewThread {
-                        let started = getpriority(which, 0)
+                        let started = ThreadPriority.currentNiceness
                         NormalPolicyRelay.handOff { continuation.resume(returning: [own, lowered, started]) }
                     }
                 }
             }
             #expect(seen == [ThreadPriority.batchNiceness, 15, 15])
-            #expect(getpriority(which, 0) < ThreadPriority.batchNiceness)
+            #expect(ThreadPriority.currentNiceness < ThreadPriority.batchNiceness)
         }
 
         @Test("idle: SCHED_IDLE on that thread and the threads it starts, not on the caller")

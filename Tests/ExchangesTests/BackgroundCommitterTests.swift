@@ -38,9 +38,8 @@ struct BackgroundCommitterTests {
 
     @Test("the thread inherits the caller's priority: batch work stays batch work")
     func inheritsPriority() throws {
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
         /// The calling thread's policy and nice value.
-        @Sendable func priority() -> [Int] { [ThreadPriority.isCurrentThreadIdle ? 1 : 0, Int(getpriority(which, 0))] }
+        @Sendable func priority() -> [Int] { [ThreadPriority.isCurrentThreadIdle ? 1 : 0, Int(ThreadPriority.currentNiceness)] }
         let own = priority()
         let seen = LockedValue<[[Int]]>([])
         let result = BatchWork.runAndWait {
