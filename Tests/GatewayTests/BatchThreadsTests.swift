@@ -93,6 +93,8 @@ struct BatchThreadsTests {
     func ends() async throws {
         let threads = BatchThreads(keptFor: .milliseconds(50))
         _ = Self.run(on: threads) { 1 }
-        #expect(try await eventually { threads.waitingCount == 0 })
+        // Ended, not merely not yet waiting: the count of waiting threads is 0 before it waits too.
+        #expect(try await eventually { threads.endedCount == 1 })
+        #expect(threads.waitingCount == 0)
     }
 }

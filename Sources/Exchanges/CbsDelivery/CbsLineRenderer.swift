@@ -43,7 +43,8 @@ struct CbsLineRenderer: Sendable {
     /// The lines of `persons`, the first of them at `position` in the delivery.
     func lines(of persons: [DuoStatus], firstPosition position: Int) throws -> Lines {
         var lines = Lines()
-        lines.bytes.reserveCapacity(persons.count * 96)
+        // A line of the national delivery takes about 128 bytes.
+        lines.bytes.reserveCapacity(persons.count * 128)
         lines.ends.reserveCapacity(persons.count)
         var texts = [String?](repeating: nil, count: fieldCount)
         var findings: [Finding] = []

@@ -12,7 +12,7 @@ import KetenpoortCore
 /// never less than its starter's). At most `keptPerGroup` wait per group, each for `keptFor`; then
 /// the thread ends.
 ///
-/// `@unchecked Sendable`: `waiting` is only touched while `lock` is held.
+/// `@unchecked Sendable`: `waiting` and `ended` are only touched while `lock` is held.
 final class BatchThreads: @unchecked Sendable {
     static let shared = BatchThreads()
 
@@ -38,6 +38,7 @@ final class BatchThreads: @unchecked Sendable {
 
     private let lock = NSLock()
     private var waiting: [Group: [Waiting]] = [:]
+    private var ended = 0
 
     /// Runs `work` at `priority` on a kept thread of its group, or on a new one.
     func run(at priority: ThreadPriority, _ work: @escaping @Sendable () -> Void) {
@@ -59,12 +60,16 @@ final class BatchThreads: @unchecked Sendable {
                 work()
                 next = waitForWork(in: group)
             }
+            lock.withLock { ended += 1 }
         }
         thread.start()
     }
 
     /// The number of threads waiting in all groups (for tests).
     var waitingCount: Int { lock.withLock { waiting.values.reduce(0) { $0 + $1.count } } }
+
+    /// The number of threads that have ended (for tests).
+    var endedCount: Int { lock.withLock { ended } }
 
     /// Waits, as a kept thread of `group`, for the next work; nil when the group keeps enough
     /// threads already or none came in time (the thread then ends).
