@@ -5,15 +5,22 @@ import Sealing
 
 /// The certificate a dev receiver presents to a client that names `<id>.localhost` (SNI): `id`'s
 /// own from a dev PKI folder, so one receiver can stand in for every party and the gateway still
-/// sees each party's OIN. Any other name, or none, leaves the configured certificate. Each party's
-/// files are read once, at its first handshake.
+/// sees each party's OIN. Any other name, or none, leaves the configured certificate. Every party's
+/// files are read at the start, as a party's server loads its key before it listens (a party added
+/// later, at its first handshake): a night's first handshakes do not each read two files.
 final class PartyCertificates: Sendable {
     private let directory: URL
     private let loaded = NIOLockedValueBox<[String: NIOSSLContextConfigurationOverride]>([:])
 
     init(directory: URL) {
         self.directory = directory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in names where name.hasSuffix(".pem") && !name.hasSuffix("-key.pem") {
+            _ = override(serverName: name.dropLast(".pem".count) + Self.suffix)
+        }
     }
+
+    private static let suffix = ".localhost"
 
     /// For `TLSConfiguration.sslContextCallback`.
     var callback: NIOSSLContextCallback {
@@ -22,9 +29,8 @@ final class PartyCertificates: Sendable {
 
     /// The certificate and key for the name the client asked for; `.noChanges` when there are none.
     func override(serverName: String?) -> NIOSSLContextConfigurationOverride {
-        let suffix = ".localhost"
-        guard let name = serverName?.lowercased(), name.hasSuffix(suffix) else { return .noChanges }
-        let id = String(name.dropLast(suffix.count))
+        guard let name = serverName?.lowercased(), name.hasSuffix(Self.suffix) else { return .noChanges }
+        let id = String(name.dropLast(Self.suffix.count))
         // Only a plain identifier becomes a file name.
         guard (1...64).contains(id.utf8.count), id != "ca", id.utf8.allSatisfy({ Self.isIdentifierByte($0) }) else { return .noChanges }
         if let known = loaded.withLockedValue({ $0[id] }) { return known }

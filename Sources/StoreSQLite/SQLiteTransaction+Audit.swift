@@ -12,14 +12,13 @@ extension SQLiteTransaction {
         guard entry.seq == (head?.seq ?? 0) + 1, entry.prevHash == (head?.hash ?? AuditEntry.genesis) else {
             throw KetenpoortError(.storeAuditFork, "audit entry \(entry.seq) does not extend the chain's head (\(head?.seq ?? 0))")
         }
-        try db.execute(
-            sql: "INSERT INTO audit_entry (seq, time, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [entry.seq, entry.time, entry.kind, entry.payload, entry.prevHash, entry.hash])
+        try db.cachedStatement(sql: "INSERT INTO audit_entry (seq, time, kind, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [entry.seq, entry.time, entry.kind, entry.payload, entry.prevHash, entry.hash])
         return entry
     }
 
     func lastAuditEntry() throws -> AuditEntry? {
-        try Row.fetchOne(db, sql: "SELECT * FROM audit_entry ORDER BY seq DESC LIMIT 1").map(Self.auditEntry)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM audit_entry ORDER BY seq DESC LIMIT 1")).map(Self.auditEntry)
     }
 
     func auditEntry(seq: Int) throws -> AuditEntry? {

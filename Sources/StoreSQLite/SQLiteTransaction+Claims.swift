@@ -24,13 +24,13 @@ extension SQLiteTransaction {
 
     func renewClaim(batch: BatchID, holder: String, for duration: TimeInterval) throws -> ClaimRenewal {
         let now = clock.now().timeIntervalSince1970
-        try db.execute(
-            sql: "UPDATE batch_claim SET until = ? WHERE batch = ? AND holder = ? AND until > ?", arguments: [now + duration, batch, holder, now])
+        try db.cachedStatement(sql: "UPDATE batch_claim SET until = ? WHERE batch = ? AND holder = ? AND until > ?")
+            .execute(arguments: [now + duration, batch, holder, now])
         if db.changesCount == 1 { return .renewed }
         return try Bool.fetchOne(db, sql: "SELECT 1 FROM batch_claim WHERE batch = ?", arguments: [batch]) == nil ? .released : .lost
     }
 
     func releaseClaim(batch: BatchID, holder: String) throws {
-        try db.execute(sql: "DELETE FROM batch_claim WHERE batch = ? AND holder = ?", arguments: [batch, holder])
+        try db.cachedStatement(sql: "DELETE FROM batch_claim WHERE batch = ? AND holder = ?").execute(arguments: [batch, holder])
     }
 }

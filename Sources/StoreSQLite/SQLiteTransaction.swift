@@ -99,7 +99,7 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
     }
 
     func recordSyncBatch(run: RunID, batch: BatchID, blocked: Bool) throws {
-        try db.execute(sql: "INSERT INTO sync_run_batch (run, batch, blocked) VALUES (?, ?, ?)", arguments: [run, batch, blocked])
+        try db.cachedStatement(sql: "INSERT INTO sync_run_batch (run, batch, blocked) VALUES (?, ?, ?)").execute(arguments: [run, batch, blocked])
     }
 
     func syncBatches(run: RunID) throws -> [(batch: BatchID, blocked: Bool)] {
@@ -114,23 +114,23 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
     // MARK: Outbox
 
     func insertBatch(_ batch: OutboxBatch) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
                                    record_hashes, payload_bytes, signature, status, attempts, next_attempt_at, last_error)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                batch.id, batch.recipient, batch.recipientOIN, batch.contract, batch.contentType, batch.createdAt.timeIntervalSince1970,
-                batch.recordCount, batch.merkleRoot, batch.storedRecordHashes, batch.payloadBytes, batch.signature,
-                batch.status.rawValue, batch.attempts, batch.nextAttemptAt?.timeIntervalSince1970, batch.lastError,
-            ])
+                """
+        ).execute(arguments: [
+            batch.id, batch.recipient, batch.recipientOIN, batch.contract, batch.contentType, batch.createdAt.timeIntervalSince1970,
+            batch.recordCount, batch.merkleRoot, batch.storedRecordHashes, batch.payloadBytes, batch.signature,
+            batch.status.rawValue, batch.attempts, batch.nextAttemptAt?.timeIntervalSince1970, batch.lastError,
+        ])
     }
 
     func appendPayloadPart(batch: BatchID, part: Int, bytes: some DataProtocol) throws {
         // Bound as it is: SQLite copies it while binding.
         try bytes.withBorrowedData { bytes in
-            try db.execute(sql: "INSERT INTO batch_payload (batch, part, bytes) VALUES (?, ?, ?)", arguments: [batch, part, bytes])
+            try db.cachedStatement(sql: "INSERT INTO batch_payload (batch, part, bytes) VALUES (?, ?, ?)").execute(arguments: [batch, part, bytes])
         }
     }
 
@@ -160,11 +160,11 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
     }
 
     func payloadPart(batch: BatchID, part: Int) throws -> Data? {
-        try Data.fetchOne(db, sql: "SELECT bytes FROM batch_payload WHERE batch = ? AND part = ?", arguments: [batch, part])
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM batch_payload WHERE batch = ? AND part = ?"), arguments: [batch, part])
     }
 
     func batch(id: BatchID) throws -> OutboxBatch? {
-        try Row.fetchOne(db, sql: "SELECT * FROM batch WHERE id = ?", arguments: [id]).map(Self.batch)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM batch WHERE id = ?"), arguments: [id]).map(Self.batch)
     }
 
     func batches(status: BatchStatus?) throws -> [OutboxBatch] {
@@ -240,13 +240,13 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
     }
 
     func recordAttempt(_ attempt: DeliveryAttempt, status: BatchStatus, nextAttemptAt: Date?) throws {
-        try db.execute(
-            sql: "INSERT INTO attempt (batch, at, http_status, error, receipt) VALUES (?, ?, ?, ?, ?)",
-            arguments: [attempt.batch, attempt.at.timeIntervalSince1970, attempt.httpStatus, attempt.error, attempt.receipt])
+        try db.cachedStatement(sql: "INSERT INTO attempt (batch, at, http_status, error, receipt) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [attempt.batch, attempt.at.timeIntervalSince1970, attempt.httpStatus, attempt.error, attempt.receipt])
         // A batch recalled while this attempt ran stays recalled, unless the attempt delivered it:
         // then delivered is what happened.
-        try db.execute(
-            sql: "UPDATE batch SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND (status = ? OR ? = ?)",
+        try db.cachedStatement(
+            sql: "UPDATE batch SET status = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND (status = ? OR ? = ?)"
+        ).execute(
             arguments: [
                 status.rawValue, nextAttemptAt?.timeIntervalSince1970, attempt.error, attempt.batch, BatchStatus.pending.rawValue, status.rawValue,
                 BatchStatus.delivered.rawValue,

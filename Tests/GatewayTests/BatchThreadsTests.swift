@@ -81,12 +81,12 @@ struct BatchThreadsTests {
 
     @Test("after six pieces of work at once, four of their threads stay waiting, the others end")
     func bounded() async throws {
-        let threads = BatchThreads(keptFor: .seconds(3600))
+        let threads = BatchThreads(keptFor: .seconds(3600), keptPerGroup: 4)
         Self.startTogether(6, on: threads) {}
-        #expect(try await eventually { threads.waitingCount == BatchThreads.keptPerGroup })
+        #expect(try await eventually { threads.waitingCount == 4 })
         // One of them runs the next piece, and waits again.
         _ = Self.run(on: threads) { 1 }
-        #expect(try await eventually { threads.waitingCount == BatchThreads.keptPerGroup })
+        #expect(try await eventually { threads.waitingCount == 4 })
     }
 
     @Test("a kept thread that gets no work ends")

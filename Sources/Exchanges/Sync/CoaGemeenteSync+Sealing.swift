@@ -38,7 +38,9 @@ extension CoaGemeenteSync {
         // of many small municipalities does not pay one fsync per batch — on the committer's
         // thread, while the next are sealed. Two groups can be in memory at once (one committing,
         // one waiting), so the payload bound keeps a night of large batches within its memory.
+        // The first group is small and each next one twice as large (`firstGroupRecords`).
         let committer = BackgroundCommitter()
+        var groupRecords = max(1, min(maxBatchRecords, firstGroupRecords))
         defer { committer.waitUntilIdle() }
         var steps: [SealStep] = []
         var stepRecords = 0
@@ -65,6 +67,7 @@ extension CoaGemeenteSync {
             steps.removeAll(keepingCapacity: true)
             stepRecords = 0
             stepBytes = 0
+            groupRecords = min(maxBatchRecords, groupRecords * 2)
         }
         func flush() throws {
             guard let gemeente = current.first?.gemeente else { return }
@@ -78,7 +81,7 @@ extension CoaGemeenteSync {
                 steps.append(step)
                 stepRecords += current.count
                 stepBytes += step.payloadBytes
-                if stepRecords >= maxBatchRecords || stepBytes >= commitGroupBytes { try commitSteps() }
+                if stepRecords >= groupRecords || stepBytes >= commitGroupBytes { try commitSteps() }
             }
             current.removeAll(keepingCapacity: true)
         }

@@ -55,6 +55,10 @@ public struct CoaGemeenteSync: Sendable {
     /// larger): 2 MiB, one or two municipalities' batches of a national night. With at most
     /// `maxBatchRecords` records, it bounds what waits in memory for the committer.
     var commitGroupBytes = 2 << 20
+    /// Records in the first group of sealed batches that commit together; each next group may
+    /// hold twice as many, up to `maxBatchRecords`. Small, so the delivery worker starts sending
+    /// within milliseconds of the sealing rather than after the first 5,000 records of it.
+    var firstGroupRecords = 256
     /// Told how far the night is: `reading` (snapshot rows), `comparing` (persons), `sealing` (notifications).
     public var progress: any WorkProgress = NoProgress()
     let logger = Logger(label: "ketenpoort.sync")

@@ -10,19 +10,21 @@ import KetenpoortCore
 /// A thread only ever runs batch work at the priority it started with: kept threads are grouped by
 /// the priority asked and the nice value of the thread that asked (a lowered thread's niceness is
 /// never less than its starter's). At most `keptPerGroup` wait per group, each for `keptFor`; then
-/// the thread ends.
+/// the thread ends. As many are kept as the delivery worker has attempts in flight (16), whose
+/// steps overlap: with fewer kept, a night of 342 deliveries started a hundred threads.
 ///
 /// `@unchecked Sendable`: `waiting` and `ended` are only touched while `lock` is held.
 final class BatchThreads: @unchecked Sendable {
     static let shared = BatchThreads()
 
     /// Threads kept waiting per group.
-    static let keptPerGroup = 4
+    let keptPerGroup: Int
     /// How long a kept thread waits for work before it ends.
     let keptFor: DispatchTimeInterval
 
-    init(keptFor: DispatchTimeInterval = .seconds(30)) {
+    init(keptFor: DispatchTimeInterval = .seconds(30), keptPerGroup: Int = 16) {
         self.keptFor = keptFor
+        self.keptPerGroup = keptPerGroup
     }
 
     private struct Group: Hashable {
@@ -76,7 +78,7 @@ final class BatchThreads: @unchecked Sendable {
     private func waitForWork(in group: Group) -> (@Sendable () -> Void)? {
         let me = Waiting()
         let isKept = lock.withLock { () -> Bool in
-            guard waiting[group, default: []].count < Self.keptPerGroup else { return false }
+            guard waiting[group, default: []].count < keptPerGroup else { return false }
             waiting[group, default: []].append(me)
             return true
         }

@@ -32,7 +32,8 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     public init(compact: String) throws {
         func malformed(_ reason: String) -> KetenpoortError { KetenpoortError(.sealingMalformed, reason) }
         let text = String(compact.trimmingASCIIWhitespace)
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        // Split as bytes: a split by Character walks grapheme clusters through the ~3 KB of `x5c`.
+        let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).map { Substring($0) }
         guard parts.count == 3 else { throw malformed("a compact JWS has three dot-separated parts") }
         guard parts[1].isEmpty else { throw malformed("the payload part is not detached (not empty)") }
         guard let headerJSON = Base64URL.decode(parts[0]) else { throw malformed("the header is not base64url") }
