@@ -33,13 +33,17 @@ public struct BoundStatement {
         var binder = Binder(handle: handle)
         bind(&binder)
         let code = sqlite3_step(handle)
+        // No value bound without a copy (`borrowedBlob`) stays bound past this call.
+        if binder.borrows { sqlite3_clear_bindings(handle) }
         guard code == SQLITE_DONE else { throw database.stepFailure(code) }
     }
 
-    /// Binds the next parameter (SQLite copies each value: `SQLITE_TRANSIENT`).
+    /// Binds the next parameter (SQLite copies each value: `SQLITE_TRANSIENT`, except `borrowedBlob`).
     public struct Binder {
         let handle: SQLiteStatement
         private var index: Int32 = 0
+        /// Whether a value is bound without a copy: the bindings are cleared after the step.
+        fileprivate var borrows = false
         private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
         init(handle: SQLiteStatement) { self.handle = handle }
@@ -76,6 +80,18 @@ public struct BoundStatement {
                     sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
                 }
             }
+        }
+
+        /// Binds `bytes` without copying them (`SQLITE_STATIC`): for a large value — a payload's
+        /// megabyte part — whose memory outlives the `run` it is bound in.
+        public mutating func borrowedBlob(_ bytes: UnsafeRawBufferPointer) {
+            index += 1
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                sqlite3_bind_zeroblob(handle, index, 0)
+                return
+            }
+            sqlite3_bind_blob(handle, index, base, Int32(bytes.count), nil)
+            borrows = true
         }
     }
 }

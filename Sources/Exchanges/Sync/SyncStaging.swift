@@ -114,7 +114,8 @@ final class SyncStaging {
         static let runLength = 32
         private let insert: BoundStatement
         private let numbers: GemeenteNumbers
-        private var runs: [String: [StagedRow]] = [:]
+        /// The open run of each municipality, at its number: appended to in place.
+        private var runs: [[StagedRow]] = []
 
         init(in db: Database, numbers: GemeenteNumbers) throws {
             insert = try BoundStatement(
@@ -125,19 +126,18 @@ final class SyncStaging {
 
         mutating func add(_ row: StagedRow) throws {
             guard let gemeente = row.gemeente, row.record != nil else { return try write(row) }
-            var run = runs.removeValue(forKey: gemeente) ?? []
-            run.append(row)
-            if run.count >= Self.runLength {
-                for row in run { try write(row) }
-                run.removeAll(keepingCapacity: true)
-            }
-            runs[gemeente] = run
+            let number = Int(numbers.number(of: gemeente))
+            if number >= runs.count { runs.append(contentsOf: repeatElement([], count: number + 1 - runs.count)) }
+            runs[number].append(row)
+            guard runs[number].count >= Self.runLength else { return }
+            for row in runs[number] { try write(row) }
+            runs[number].removeAll(keepingCapacity: true)
         }
 
         /// Writes the runs still open (call once, after the last row).
         mutating func finish() throws {
-            for gemeente in runs.keys.sorted() {
-                for row in runs[gemeente] ?? [] { try write(row) }
+            for run in runs {
+                for row in run { try write(row) }
             }
             runs.removeAll()
         }
