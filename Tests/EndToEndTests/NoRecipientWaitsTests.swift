@@ -271,7 +271,14 @@ struct NoRecipientWaitsTests {
         let group = ServiceGroup(services: [worker], logger: Self.quiet)
         let delivery = Task { try await group.run() }
         #expect(try await eventually { timeline.arrivals(to: Self.stalled).count == 1 })
-        // The dispatch's next listing waits for the store; the stalled attempt stays in flight.
+        // Only the stalled attempt in flight (the others' attempts read the store too, and a busy
+        // machine may still be sending them), then the dispatch's next listing waits for the store.
+        #expect(
+            try await eventually {
+                try fixture.runtime.store.read { tx in
+                    try tx.batches(status: nil).allSatisfy { $0.recipient == Self.stalled || $0.status == .delivered }
+                }
+            })
         store.holdReads()
         #expect(try await eventually { store.readsWaiting == 1 }, "the dispatch listed the outbox")
         let before = store.renewals
