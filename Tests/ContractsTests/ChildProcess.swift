@@ -17,7 +17,7 @@ struct ChildProcess {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.runTakingTurns()
+        try process.run()
         // Read both pipes to their end before waiting, so a full pipe cannot stall the child.
         let errors = LockedData()
         let reader = Thread { errors.set(err.fileHandleForReading.readDataToEndOfFile()) }

@@ -116,7 +116,7 @@ struct IncidentsCLITests {
             let pipe = Pipe()
             shell.standardOutput = pipe
             shell.standardError = pipe
-            try shell.runTakingTurns()
+            try shell.run()
             let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             shell.waitUntilExit()
             #expect(shell.terminationStatus == 0, "\(output)")

@@ -63,7 +63,7 @@ enum CLI {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.runTakingTurns()
+        try process.run()
         return process
     }
 
@@ -102,7 +102,7 @@ enum CLI {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.runTakingTurns()
+        try process.run()
         let stdout = Drain(out.fileHandleForReading), stderr = Drain(err.fileHandleForReading)
         let outData = stdout.wait(), errData = stderr.wait()
         process.waitUntilExit()

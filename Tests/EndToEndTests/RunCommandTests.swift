@@ -36,7 +36,7 @@ struct RunCommandTests {
         gateway.arguments = ["run", "--config", directory.file("ketenpoort.yaml").path, "--home", Repository.root.path]
         gateway.standardOutput = FileHandle.nullDevice
         gateway.standardError = FileHandle.nullDevice
-        try gateway.runTakingTurns()
+        try gateway.run()
         defer { if gateway.isRunning { kill(gateway.processIdentifier, SIGKILL) } }
 
         let client = CurlClient(threadCount: 1)

@@ -70,7 +70,7 @@ struct SchedulerLeaseTests {
         let store = try SQLiteStore(path: directory.file("s.sqlite").path)
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/bin/true")
-        try child.runTakingTurns()
+        try child.run()
         child.waitUntilExit()
         let dead = "\(ProcessHolder.node)/\(child.processIdentifier)/00000000"
         let live = "\(ProcessHolder.node)/1/00000000"

@@ -214,7 +214,7 @@ struct MutualTLSTests {
         ]
         let output = Pipe()
         shell.standardOutput = output
-        try shell.runTakingTurns()
+        try shell.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         shell.waitUntilExit()
         try #require(shell.terminationStatus == 0 && !text.isEmpty, "openssl is needed for this cross-check")

@@ -1,6 +1,5 @@
 import Foundation
 import KetenpoortCore
-import KetenpoortTesting
 import Sealing
 
 /// `openssl s_server` on loopback with only the suites given, presenting an RSA certificate for
@@ -37,7 +36,7 @@ final class OpenSSLServer: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.runTakingTurns()
+        try process.run()
         guard let port = await acceptedPort(output.fileHandleForReading) else {
             kill(process.processIdentifier, SIGKILL)
             throw KetenpoortError(.transportServerUnavailable, "openssl s_server did not start")
@@ -94,7 +93,7 @@ final class OpenSSLServer: @unchecked Sendable {
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 do {
-                    try process.runTakingTurns()
+                    try process.run()
                     process.waitUntilExit()
                     continuation.resume(returning: process.terminationStatus)
                 } catch {

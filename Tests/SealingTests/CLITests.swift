@@ -120,7 +120,7 @@ enum Binary {
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
-        try process.runTakingTurns()
+        try process.run()
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),

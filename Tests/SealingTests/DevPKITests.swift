@@ -79,7 +79,7 @@ struct DevPKITests {
         ]
         let output = Pipe()
         openssl.standardOutput = output
-        try openssl.runTakingTurns()
+        try openssl.run()
         openssl.waitUntilExit()
         let expected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
             in: .whitespacesAndNewlines)

@@ -1,5 +1,4 @@
 import Foundation
-import KetenpoortTesting
 import Testing
 
 @testable import Sealing
@@ -101,7 +100,7 @@ enum Python {
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        try process.runTakingTurns()
+        try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

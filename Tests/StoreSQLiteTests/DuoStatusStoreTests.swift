@@ -71,7 +71,7 @@ struct DuoStatusStoreTests {
             let output = Pipe()
             locker.standardInput = input
             locker.standardOutput = output
-            try locker.runTakingTurns()
+            try locker.run()
             defer {
                 try? input.fileHandleForWriting.close()
                 locker.waitUntilExit()

@@ -123,7 +123,7 @@ final class ClusterFixture: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = log
         process.standardError = log
-        try process.runTakingTurns()
+        try process.run()
         try log.close()
         processes.withLock { $0[node] = process }
         return process

@@ -41,7 +41,7 @@ enum PythonTool {
                         process.standardOutput = out
                         process.standardError = err
                         process.standardInput = FileHandle.nullDevice
-                        try process.runTakingTurns()
+                        try process.run()
                         let errors = Collected()
                         let group = DispatchGroup()
                         group.enter()
