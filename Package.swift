@@ -177,7 +177,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "CoreTests", dependencies: ["KetenpoortCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        // The test process's `readdir`, exported so Foundation's `Process.run()` binds to it (see the file).
+        .target(
+            name: "CReaddirGuard", path: "Tests/CReaddirGuard", linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=readdir"])]
+        ),
+        .testTarget(
+            name: "CoreTests", dependencies: ["KetenpoortCore", "CReaddirGuard", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "KetenpoortCore", "KetenpoortTesting"]),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Contracts", "KetenpoortCore", "KetenpoortTesting"]),
         .testTarget(

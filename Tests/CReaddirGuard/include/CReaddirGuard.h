@@ -1,0 +1,2 @@
+// The test process's `readdir` (see readdir_guard.c); nothing to call from Swift.
+#pragma once
