@@ -27,8 +27,7 @@ struct SQLiteSideFile {
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        pool = try DurablePool.open(path: path, configuration: configuration)
         try migrator.migrate(pool)
     }
 

@@ -39,7 +39,6 @@ public final class SQLiteStore: Store {
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // Readers of the store mostly stream payloads and scan the sent state once; a page cache
             // of SQLite's default 2 MiB on each of up to five readers held a night's payload pages
             // (10–15 MiB of a night's peak) that nothing reads twice. The OS page cache stays.
@@ -48,7 +47,7 @@ public final class SQLiteStore: Store {
         do {
             try FileManager.default.createDirectory(
                 at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            queue = try DatabasePool(path: path, configuration: configuration)
+            queue = try DurablePool.open(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
             log = try SQLiteProcessingLog(storePath: path)
             status = try SQLiteDuoStatusStore(storePath: path, legacy: queue)
