@@ -83,7 +83,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         let worker = DeliveryWorker(store: runtime.store, configuration: runtime.configuration, client: client)
         try await Self.waitForReceiver(port: port)
 
-        // As under `run`: checkpoints on a connection of their own, every second.
+        // As under `run`: checkpoints on a connection of their own, every 30 ms.
         let checkpointer = try StoreCheckpointer(store: runtime.store)
         let checkpoints = Task { try await checkpointer?.run() }
         defer { checkpoints.cancel() }
