@@ -201,10 +201,18 @@ struct CbsCrashSafetyTests {
         let runtime = try GatewayRuntime(configuration: try GatewayConfiguration.load(contentsOf: config), workspaceRoot: Repository.root)
         #expect(try runtime.duoIngest().run(file: extract).outcome == .applied)
         func sealed() throws -> Bool { try !runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.isEmpty }
+        // What the commands said, for a failure to show.
+        let output = directory.file("output.txt")
+        #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
+        func said() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
         func launch(_ arguments: [String], fault: String? = nil) throws -> Process {
-            try CLI.launch(
+            let handle = try FileHandle(forWritingTo: output)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("$ ketenpoort \(arguments.joined(separator: " ")) \(fault ?? "")\n".utf8))
+            try handle.close()
+            return try CLI.launch(
                 arguments + ["--max-wait", "60", "--config", config.path],
-                environment: fault.map { ["KETENPOORT_TESTING": "1", "KETENPOORT_FAULT": $0] } ?? [:])
+                environment: fault.map { ["KETENPOORT_TESTING": "1", "KETENPOORT_FAULT": $0] } ?? [:], output: output)
         }
 
         // While it seals: killed as sealing begins, and once everything is written but not committed.
@@ -216,7 +224,7 @@ struct CbsCrashSafetyTests {
         }
         let sealing = try launch(["deliver", "cbs", "--source", "duo", "--period", "2026Q3", "--no-push"])
         _ = await CLI.exitStatus(of: sealing)  // off the cooperative pool: a deliver may wait out claims
-        #expect(try sealed(), "the run after the kills did not seal the delivery")
+        #expect(try sealed(), "the run after the kills did not seal the delivery (exit \(sealing.terminationStatus)); the commands said:\n\(said())")
         // Nothing of the killed runs is left: one delivery, its batch whole in its parts.
         let batch = try await #require(try runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.first).csvBatch
         #expect(batch == "cbs-wi-duo-2026Q3")
@@ -235,7 +243,7 @@ struct CbsCrashSafetyTests {
         sender.withLock { $0.killing = false }
         let last = try launch(["deliver"])
         _ = await CLI.exitStatus(of: last)  // off the cooperative pool: a deliver may wait out claims
-        #expect(last.terminationStatus == 0)
+        #expect(last.terminationStatus == 0, "the commands said:\n\(said())")
 
         // The receiver holds the pair once, exactly as sealed.
         let files = try FileManager.default.contentsOfDirectory(atPath: received.appendingPathComponent("cbs").path).sorted()

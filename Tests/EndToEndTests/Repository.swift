@@ -51,8 +51,9 @@ enum CLI {
         return Repository.binary
     }
 
-    /// Starts `ketenpoort <arguments>` in the background (output discarded), to be waited for or killed.
-    static func launch(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
+    /// Starts `ketenpoort <arguments>` in the background, to be waited for or killed; its output is
+    /// discarded, or appended to `output` (stdout and stderr) for a failure to show.
+    static func launch(_ arguments: [String], environment extra: [String: String] = [:], output: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
@@ -61,9 +62,19 @@ enum CLI {
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        if let output {
+            if !FileManager.default.fileExists(atPath: output.path) { FileManager.default.createFile(atPath: output.path, contents: nil) }
+            let handle = try FileHandle(forWritingTo: output)
+            try handle.seekToEnd()
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            try handle.close()
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
         return process
     }
 
