@@ -27,10 +27,24 @@ public protocol Store: Sendable {
     func renewal<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
     /// Runs `body`, a renewal, as the blocking form does, on a thread of the engine's.
     func renewal<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Runs `body` in one transaction and commits it — visible at once to every reader, process and
+    /// node — without waiting for a flush of its own: it is durable once a later commit or a
+    /// checkpoint has flushed the log (in WAL order, so never before what was committed ahead of it).
+    /// A crash of the process loses nothing; a crash of the machine may lose it. Only for writes
+    /// whose loss costs nothing but a repeat: a delivery claim (lost, the batch is claimed and sent
+    /// again, the same sealed bytes under the same idempotency key).
+    @available(*, noasync, message: "blocks the calling thread")
+    func writeUnflushed<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
     /// The processing log, which never waits for the transactions of `write`.
     var processingLog: any ProcessingLog { get }
     /// The DUO status store, which never waits for the transactions of `write` either.
     var duoStatus: any DuoStatusStore { get }
+}
+
+extension Store {
+    /// An engine without a cheaper commit flushes as `write` does.
+    @available(*, noasync, message: "blocks the calling thread")
+    public func writeUnflushed<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try write(body) }
 }
 
 /// What the flows may read and change in one transaction: every aggregate of the store, so one

@@ -60,6 +60,18 @@ public final class PostgresStore: Store {
         return try engine.transaction { try Self.run(body, on: PostgresTransaction(connection: $0, clock: clock)) }
     }
 
+    /// `synchronous_commit = off` for this one transaction: it commits without waiting for its WAL
+    /// flush, which the server's next flush (another commit's, or the WAL writer's within
+    /// `wal_writer_delay`) makes, in WAL order.
+    @available(*, noasync, message: "blocks the calling thread")
+    public func writeUnflushed<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        let clock = clock
+        return try engine.transaction { connection in
+            try connection.execute(script: "SET LOCAL synchronous_commit = off")
+            return try Self.run(body, on: PostgresTransaction(connection: connection, clock: clock))
+        }
+    }
+
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async read")
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         let clock = clock

@@ -61,6 +61,26 @@ public final class SQLiteStore: Store {
         try queue.write { db in try body(SQLiteTransaction(db: db, clock: clock)) }
     }
 
+    /// `synchronous = NORMAL` for this one transaction: its commit appends to the write-ahead log
+    /// without an fdatasync; the next `FULL` commit (or checkpoint) flushes it with everything before
+    /// it. The writer is back at `FULL` before this returns, also when `body` throws.
+    @available(*, noasync, message: "blocks the calling thread")
+    public func writeUnflushed<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            let result = Result {
+                var value: T?
+                try db.inTransaction {
+                    value = try body(SQLiteTransaction(db: db, clock: clock))
+                    return .commit
+                }
+                return value!
+            }
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try result.get()
+        }
+    }
+
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async read")
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try queue.read { db in try body(SQLiteTransaction(db: db, clock: clock)) }

@@ -53,6 +53,26 @@ extension StoreConformance {
             }
             #expect(try await store.write { try $0.claim(batches: ids, holder: "n", for: 120) } == ["later", "due"])
         },
+        ConformanceCheck("a claim written without a flush of its own commits like any other: others see it at once; a failed one changes nothing") {
+            store, _, _ in
+            try await store.write { tx in
+                for id: BatchID in ["u1", "u2"] { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) }
+            }
+            #expect(try await OwnThread.run { try store.writeUnflushed { try $0.claim(batches: ["u1"], holder: "node-a", for: 30) } } == ["u1"])
+            #expect(try await store.write { try $0.claim(batches: ["u1", "u2"], holder: "node-b", for: 30) } == ["u2"], "the claim holds")
+            struct Refused: Error {}
+            await #expect(throws: Refused.self) {
+                try await OwnThread.run {
+                    try store.writeUnflushed { tx in
+                        try tx.releaseClaim(batch: "u1", holder: "node-a")
+                        throw Refused()
+                    }
+                }
+            }
+            #expect(try await store.write { try $0.claim(batches: ["u1"], holder: "node-c", for: 30) }.isEmpty, "rolled back: still held")
+            try await OwnThread.run { try store.writeUnflushed { try $0.releaseClaim(batch: "u1", holder: "node-a") } }
+            #expect(try await store.write { try $0.claim(batches: ["u1"], holder: "node-c", for: 30) } == ["u1"], "released")
+        },
         ConformanceCheck("claimers at once never hold one batch, and together they take each pending batch once") { store, _, _ in
             let ids = (0..<40).map { BatchID(String(format: "p%02d", $0)) }
             try await store.write { tx in for id in ids { try tx.insertBatch(Samples.batch(id), payload: Data("<Kennisgevingen/>".utf8)) } }

@@ -63,7 +63,7 @@ enum CLI {
         process.environment = environment
         process.standardInput = FileHandle.nullDevice
         if let output {
-            if !FileManager.default.fileExists(atPath: output.path) { FileManager.default.createFile(atPath: output.path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: output.path) { _ = FileManager.default.createFile(atPath: output.path, contents: nil) }
             let handle = try FileHandle(forWritingTo: output)
             try handle.seekToEnd()
             process.standardOutput = handle

@@ -34,7 +34,7 @@ extension DeliveryWorker {
         if outcome == .notPending || outcome == .interrupted {
             let holder = self.holder
             // As batch work: a shutdown, which interrupted the attempt, must not cut the release short.
-            do { try await BatchWork.run { try store.write { try $0.releaseClaim(batch: id, holder: holder) } } } catch {
+            do { try await BatchWork.run { try store.writeUnflushed { try $0.releaseClaim(batch: id, holder: holder) } } } catch {
                 // Harmless: the claim ends by itself after `claimDuration`.
                 logger.notice("claim not released; it ends by itself", metadata: ["batch": "\(id)", "error": "\(error)"])
             }

@@ -165,10 +165,13 @@ extension DeliveryWorker {
 
     /// Claims `batches` for this worker, in one transaction; returns those it now holds. Claims are
     /// written as batch work, which a shutdown does not cut short (claims left behind would hold
-    /// their batches from the next worker until they end).
+    /// their batches from the next worker until they end), and without a flush of their own
+    /// (`writeUnflushed`): one lost in a crash of the machine leaves its batch to be claimed and sent
+    /// again, the same sealed bytes under the same idempotency key, and a claim is half of a night's
+    /// flushes otherwise (a night of 10,900 persons: 756 fdatasyncs, 429 without).
     private func claim(_ batches: [BatchID]) async throws -> [BatchID] {
         let store = self.store, holder = self.holder, duration = claimDuration
-        return try await BatchWork.run { try store.write { try $0.claim(batches: batches, holder: holder, for: duration) } }
+        return try await BatchWork.run { try store.writeUnflushed { try $0.claim(batches: batches, holder: holder, for: duration) } }
     }
 
     /// Extends, every third of a claim and until cancelled, the claims in `inFlight` (real time,

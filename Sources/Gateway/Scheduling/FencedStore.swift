@@ -25,6 +25,14 @@ public struct FencedStore: Store {
         }
     }
 
+    @available(*, noasync, message: "blocks the calling thread")
+    public func writeUnflushed<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try inner.writeUnflushed { tx in
+            try tx.checkFence(lease)
+            return try body(tx)
+        }
+    }
+
     @available(*, noasync, message: "blocks the calling thread: from async code, use the async read")
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try inner.read(body) }
 
