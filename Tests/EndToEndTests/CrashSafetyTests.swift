@@ -203,14 +203,9 @@ struct CbsCrashSafetyTests {
         func sealed() throws -> Bool { try !runtime.store.read { try $0.cbsDeliveries(source: "duo", period: "2026Q3") }.isEmpty }
         // What the commands said, for a failure to show.
         let output = directory.file("output.txt")
-        #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
         func said() -> String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
         func launch(_ arguments: [String], fault: String? = nil) throws -> Process {
-            let handle = try FileHandle(forWritingTo: output)
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data("$ ketenpoort \(arguments.joined(separator: " ")) \(fault ?? "")\n".utf8))
-            try handle.close()
-            return try CLI.launch(
+            try CLI.launch(
                 arguments + ["--max-wait", "60", "--config", config.path],
                 environment: fault.map { ["KETENPOORT_TESTING": "1", "KETENPOORT_FAULT": $0] } ?? [:], output: output)
         }

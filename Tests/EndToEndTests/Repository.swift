@@ -52,7 +52,8 @@ enum CLI {
     }
 
     /// Starts `ketenpoort <arguments>` in the background, to be waited for or killed; its output is
-    /// discarded, or appended to `output` (stdout and stderr) for a failure to show.
+    /// discarded, or appended to `output` (stdout and stderr, after a line naming the command) for a
+    /// failure to show.
     static func launch(_ arguments: [String], environment extra: [String: String] = [:], output: URL? = nil) throws -> Process {
         let process = Process()
         process.executableURL = try binary()
@@ -66,6 +67,8 @@ enum CLI {
             if !FileManager.default.fileExists(atPath: output.path) { _ = FileManager.default.createFile(atPath: output.path, contents: nil) }
             let handle = try FileHandle(forWritingTo: output)
             try handle.seekToEnd()
+            let fault = extra["KETENPOORT_FAULT"].map { " (fault \($0))" } ?? ""
+            try handle.write(contentsOf: Data("$ ketenpoort \(arguments.joined(separator: " "))\(fault)\n".utf8))
             process.standardOutput = handle
             process.standardError = handle
             try process.run()
