@@ -61,7 +61,8 @@ public actor GatewayInbox {
         let signature: String?
         let body: URL
         let sha256: Data
-        let sha512: Data
+        /// Taken only when the `Content-Digest` names sha-512.
+        let sha512: Data?
         let sender: OIN
     }
 

@@ -185,9 +185,9 @@ public struct GatewayServer: Service {
                 throw APIProblem.badRequest("inbox.bsn-in-header", "Idempotency-Key and the file name may not hold a BSN")
             }
             let body = try inbox.temporaryFile()
-            let digests: (sha256: Data, sha512: Data)
+            let digests: (sha256: Data, sha512: Data?)
             do {
-                let file = try InboxBodyFile(url: body)
+                let file = try InboxBodyFile(url: body, sha512: ContentDigest.namesSHA512(digest))
                 for try await buffer in request.body {
                     guard file.size + buffer.readableBytes <= Self.maximumInboxFile else {
                         throw APIProblem(.contentTooLarge, "inbox.too-large", "the file exceeds \(Self.maximumInboxFile >> 20) MiB")

@@ -172,6 +172,21 @@ struct GatewayInboxTests {
         }
     }
 
+    @Test("a Content-Digest of sha-512 alone is checked with SHA-512: a wrong one is refused, the right one accepted")
+    func sha512Digest() async throws {
+        try await StatusAPIFixture.run { fixture in
+            let snapshot = Repository.sample("coa", "tvs-export-20261122.csv")
+            func field(_ body: Data) -> String { "sha-512=:" + Data(SHA512.hash(data: body)).base64EncodedString() + ":" }
+            let wrong = try await Self.deliver(
+                fixture, contract: "coa-tvs-export", file: snapshot, key: "k1", as: "coa", digest: field(Data("x".utf8)))
+            #expect(wrong.status == 400)
+            #expect(wrong.json["code"] as? String == "transport.digest-mismatch")
+            let right = try await Self.deliver(
+                fixture, contract: "coa-tvs-export", file: snapshot, key: "k2", as: "coa", digest: field(try Data(contentsOf: snapshot)))
+            #expect(right.status == 201, "\(right.text)")
+        }
+    }
+
     @Test("the wrong sender, a wrong digest, a foreign signature, a bad file name and a BSN in the key or file name are refused")
     func refusals() async throws {
         try await StatusAPIFixture.run { fixture in

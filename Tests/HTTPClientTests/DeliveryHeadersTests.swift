@@ -1,4 +1,5 @@
 import CCurl
+import Crypto
 import Foundation
 import KetenpoortCore
 import Testing
@@ -16,6 +17,21 @@ struct DeliveryHeadersTests {
             "sha-512=:YMAam51Jz/jOATT6/zvHrLVgOYTGFy1d6GJiOHTohq4yP+pgk4vf2aCsyRZOtw8MjkM7iw7yZ/WkppmM44T3qg==:, sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:"
         try ContentDigest.verify(both, body: body)
         #expect(try ContentDigest.parse(both).keys.sorted() == ["sha-256", "sha-512"])
+    }
+
+    @Test("a body is hashed with SHA-512 only when the field names it; a streamed body's missing SHA-512 is a mismatch")
+    func sha512OnlyWhenNamed() throws {
+        let body = Data("{\"hello\": \"world\"}\n".utf8)
+        let sha256 = "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:"
+        let sha512 = "sha-512=:YMAam51Jz/jOATT6/zvHrLVgOYTGFy1d6GJiOHTohq4yP+pgk4vf2aCsyRZOtw8MjkM7iw7yZ/WkppmM44T3qg==:"
+        #expect(!ContentDigest.namesSHA512(sha256))
+        #expect(ContentDigest.namesSHA512(sha512))
+        #expect(ContentDigest.namesSHA512("SHA-512=:AAAA:, sha-256=:AAAA:"))
+        #expect(!ContentDigest.namesSHA512("sha-512=abc"))
+        try ContentDigest.verify(sha512, body: body)
+        #expect {
+            try ContentDigest.verify(sha512, sha256: Data(SHA256.hash(data: body)), sha512: nil)
+        } throws: { ($0 as? KetenpoortError)?.code.rawValue == "transport.digest-mismatch" }
     }
 
     @Test(
