@@ -5,9 +5,9 @@ import Gateway
 import NIOCore
 
 /// The body of a file POSTed to the inbox, written to `url` and hashed (SHA-256, and SHA-512 when
-/// its `Content-Digest` names it) as it arrives — in chunks, as batch work (`BatchWork`): hashing and writing up to 1 GiB is the
-/// heaviest work a request does, and on Swift's cooperative pool (two threads here) it would hold
-/// up the IND's answers for as long as the upload lasts.
+/// its `Content-Digest` names it) as it arrives — in chunks, as batch work (`BatchWork`): hashing
+/// and writing up to 1 GiB is the heaviest work a request does, and on Swift's cooperative pool
+/// (two threads here) it would hold up the IND's answers for as long as the upload lasts.
 ///
 /// Written back in steps (`WritebackPacer`, every 8 MiB): left to the kernel, a 150 MB snapshot
 /// goes to disk in one burst some 30 s later, mid-night, and every processing-log fsync queues

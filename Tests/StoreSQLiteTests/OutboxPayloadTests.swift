@@ -101,37 +101,35 @@ struct OutboxPayloadTests {
 
     @Test("v7 moves the payloads of a store made before it into parts, byte for byte")
     func migratesOldPayloads() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("ketenpoort.sqlite").path
-        let payload = Self.bytes(2 * OutboxBatch.payloadPartSize + 70_000)
-        do {
-            let old = try DatabaseQueue(path: path)
-            try SQLiteStore.migrator.migrate(old, upTo: "v6-processing-log")
-            try old.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
-                                           record_hashes, payload, signature, status, attempts)
-                        VALUES (?, 'gm0363', '00000001002220647000', 'gemeente-kennisgeving', 'application/xml', 1, 1, 'ab', '01', ?, 'h..s',
-                                'pending', 0)
-                        """, arguments: ["old", payload])
-                try db.execute(
-                    sql: """
-                        INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
-                                           record_hashes, payload, signature, status, attempts)
-                        VALUES ('empty', 'gm0363', '00000001002220647000', 'gemeente-kennisgeving', 'application/xml', 1, 0, 'ab', '', x'', 'h..s',
-                                'pending', 0)
-                        """)
+        try SQLiteStoreTests.withStorePath { path in
+            let payload = Self.bytes(2 * OutboxBatch.payloadPartSize + 70_000)
+            do {
+                let old = try DatabaseQueue(path: path)
+                try SQLiteStore.migrator.migrate(old, upTo: "v6-processing-log")
+                try old.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
+                                               record_hashes, payload, signature, status, attempts)
+                            VALUES (?, 'gm0363', '00000001002220647000', 'gemeente-kennisgeving', 'application/xml', 1, 1, 'ab', '01', ?, 'h..s',
+                                    'pending', 0)
+                            """, arguments: ["old", payload])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO batch (id, recipient, recipient_oin, contract, content_type, created_at, record_count, merkle_root,
+                                               record_hashes, payload, signature, status, attempts)
+                            VALUES ('empty', 'gm0363', '00000001002220647000', 'gemeente-kennisgeving', 'application/xml', 1, 0, 'ab', '', x'', 'h..s',
+                                    'pending', 0)
+                            """)
+                }
             }
+            let store = try SQLiteStore(path: path)
+            #expect(try store.read { try $0.payload(of: "old") } == payload)
+            #expect(try store.read { try $0.batch(id: "old") }?.payloadBytes == payload.count)
+            var sizes: [Int] = []
+            try store.read { tx in try tx.forEachPayloadPart(of: "old") { sizes.append($0.count) } }
+            #expect(sizes == [OutboxBatch.payloadPartSize, OutboxBatch.payloadPartSize, 70_000])
+            #expect(try store.read { try $0.payload(of: "empty") }.isEmpty)
         }
-        let store = try SQLiteStore(path: path)
-        #expect(try store.read { try $0.payload(of: "old") } == payload)
-        #expect(try store.read { try $0.batch(id: "old") }?.payloadBytes == payload.count)
-        var sizes: [Int] = []
-        try store.read { tx in try tx.forEachPayloadPart(of: "old") { sizes.append($0.count) } }
-        #expect(sizes == [OutboxBatch.payloadPartSize, OutboxBatch.payloadPartSize, 70_000])
-        #expect(try store.read { try $0.payload(of: "empty") }.isEmpty)
     }
 }

@@ -21,20 +21,18 @@ struct PageSizeTests {
 
     @Test("a store file made with 4 KiB pages keeps them, migrates and takes writes")
     func existingStore() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("ketenpoort.sqlite").path
-        // As a store of an earlier version left it: WAL, SQLite's default page size.
-        try DatabaseQueue(path: path).writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE earlier (x INTEGER)")
+        try SQLiteStoreTests.withStorePath { path in
+            // As a store of an earlier version left it: WAL, SQLite's default page size.
+            try DatabaseQueue(path: path).writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE earlier (x INTEGER)")
+            }
+            let store = try SQLiteStore(path: path)
+            try store.write { tx in
+                try tx.acceptSnapshot(
+                    SnapshotMark(source: "coa", date: SQLiteStoreTests.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3))
+            }
+            #expect(try Self.pageSize(store.queue) == 4_096)
+            #expect(try store.read { tx in try tx.lastSnapshot(source: "coa") }?.run == "r1")
         }
-        let store = try SQLiteStore(path: path)
-        try store.write { tx in
-            try tx.acceptSnapshot(
-                SnapshotMark(source: "coa", date: SQLiteStoreTests.day, run: "r1", acceptedAt: Date(timeIntervalSince1970: 1), items: 3))
-        }
-        #expect(try Self.pageSize(store.queue) == 4_096)
-        #expect(try store.read { tx in try tx.lastSnapshot(source: "coa") }?.run == "r1")
     }
 }

@@ -7,9 +7,15 @@ import Testing
 @Suite("SQLite store")
 struct SQLiteStoreTests {
     static func withStore<T>(_ body: (SQLiteStore, String) throws -> T) throws -> T {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)/ketenpoort.sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
-        return try body(try SQLiteStore(path: path), path)
+        try withStorePath { path in try body(try SQLiteStore(path: path), path) }
+    }
+
+    /// The path of a store file in a folder of its own, made for `body` and removed with all in it after.
+    static func withStorePath<T>(_ body: (String) throws -> T) throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try body(folder.appendingPathComponent("ketenpoort.sqlite").path)
     }
 
     static let person = PersonKey(vnummer: "1234567890", bsn: "123456782")!
