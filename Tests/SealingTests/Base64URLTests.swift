@@ -39,4 +39,22 @@ struct Base64URLTests {
             #expect(String(decoding: output, as: UTF8.self) == Self.reference(bytes), "parts of \(size)")
         }
     }
+
+    @Test("parts larger than the stream's slice encode as the whole, handed out piece by piece")
+    func largePartsInPieces() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<200_003).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for size in [1, 49_151, 49_152, 100_000, 200_003] {
+            var stream = Base64URLStream()
+            var output: [UInt8] = []
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + size, bytes.count)
+                stream.encode(Data(bytes[start..<end])) { output.append(contentsOf: $0) }
+                start = end
+            }
+            output += stream.finish()
+            #expect(String(decoding: output, as: UTF8.self) == Self.reference(bytes), "parts of \(size)")
+        }
+    }
 }

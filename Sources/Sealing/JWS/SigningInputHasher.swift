@@ -14,13 +14,7 @@ struct SigningInputHasher {
 
     /// Adds the next bytes of the payload.
     mutating func update(_ part: Data) {
-        let slice = 3 * 16_384  // encoded a slice at a time: a large part is not copied whole again
-        var start = part.startIndex
-        repeat {
-            let end = min(start + slice, part.endIndex)
-            hasher.update(data: encoder.encode(part[start..<end]))
-            start = end
-        } while start != part.endIndex
+        encoder.encode(part) { hasher.update(bufferPointer: $0) }
     }
 
     /// The digest, once the whole payload was added.

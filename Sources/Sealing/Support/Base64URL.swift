@@ -13,38 +13,59 @@ enum Base64URL {
         return Array(data).withUnsafeBytes(encode)
     }
 
+    /// The length of the unpadded encoding of `count` bytes.
+    static func encodedLength(of count: Int) -> Int { count / 3 * 4 + (count % 3 == 0 ? 0 : count % 3 + 1) }
+
+    private static func encode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: encodedLength(of: bytes.count)) { output, initialized in
+            initialized = encode(bytes, into: UnsafeMutableRawPointer(output.baseAddress!))
+        }
+    }
+
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// One pass over `bytes`: each group of three becomes four characters, a last group of one or
-    /// two becomes two or three (no padding).
-    private static func encode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    /// The two characters of each 12-bit value, as they lie in memory (the first in the low byte).
+    private static let pairs: [UInt16] = (0..<4096).map { UInt16(alphabet[$0 >> 6]) | UInt16(alphabet[$0 & 63]) << 8 }
+
+    /// Writes the encoding of `bytes` to `output`, which must hold `encodedLength(of: bytes.count)`
+    /// bytes, and returns that length. Each group of three bytes becomes four characters, a last
+    /// group of one or two becomes two or three (no padding); six bytes at a time where an 8-byte
+    /// load fits, two characters per table lookup.
+    static func encode(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableRawPointer) -> Int {
         let count = bytes.count
-        let length = count / 3 * 4 + [0, 2, 3][count % 3]
-        return alphabet.withUnsafeBufferPointer { table in
-            [UInt8](unsafeUninitializedCapacity: length) { output, initialized in
-                var (input, out) = (0, 0)
-                while input + 3 <= count {
-                    let group = UInt32(bytes[input]) << 16 | UInt32(bytes[input + 1]) << 8 | UInt32(bytes[input + 2])
-                    output[out] = table[Int(group >> 18)]
-                    output[out + 1] = table[Int(group >> 12 & 63)]
-                    output[out + 2] = table[Int(group >> 6 & 63)]
-                    output[out + 3] = table[Int(group & 63)]
-                    input += 3
-                    out += 4
-                }
-                if input < count {
-                    let second = input + 1 < count ? UInt32(bytes[input + 1]) : 0
-                    let group = UInt32(bytes[input]) << 16 | second << 8
-                    output[out] = table[Int(group >> 18)]
-                    output[out + 1] = table[Int(group >> 12 & 63)]
-                    out += 2
-                    if input + 1 < count {
-                        output[out] = table[Int(group >> 6 & 63)]
-                        out += 1
-                    }
-                }
-                initialized = out
+        guard count > 0, let input = bytes.baseAddress else { return 0 }
+        return pairs.withUnsafeBufferPointer { pairs in
+            var (read, written) = (0, 0)
+            while read + 8 <= count {
+                let word = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: read, as: UInt64.self))
+                let first = UInt64(pairs[Int(truncatingIfNeeded: word >> 52)])
+                let second = UInt64(pairs[Int(truncatingIfNeeded: word >> 40 & 0xFFF)])
+                let third = UInt64(pairs[Int(truncatingIfNeeded: word >> 28 & 0xFFF)])
+                let fourth = UInt64(pairs[Int(truncatingIfNeeded: word >> 16 & 0xFFF)])
+                output.storeBytes(of: (first | second << 16 | third << 32 | fourth << 48).littleEndian, toByteOffset: written, as: UInt64.self)
+                read += 6
+                written += 8
             }
+            while read + 3 <= count {
+                let group =
+                    Int(input.load(fromByteOffset: read, as: UInt8.self)) << 16 | Int(input.load(fromByteOffset: read + 1, as: UInt8.self)) << 8
+                    | Int(input.load(fromByteOffset: read + 2, as: UInt8.self))
+                output.storeBytes(of: pairs[group >> 12].littleEndian, toByteOffset: written, as: UInt16.self)
+                output.storeBytes(of: pairs[group & 0xFFF].littleEndian, toByteOffset: written + 2, as: UInt16.self)
+                read += 3
+                written += 4
+            }
+            if read < count {
+                let second = read + 1 < count ? Int(input.load(fromByteOffset: read + 1, as: UInt8.self)) : 0
+                let group = Int(input.load(fromByteOffset: read, as: UInt8.self)) << 16 | second << 8
+                output.storeBytes(of: pairs[group >> 12].littleEndian, toByteOffset: written, as: UInt16.self)
+                written += 2
+                if read + 1 < count {
+                    output.storeBytes(of: alphabet[group >> 6 & 63], toByteOffset: written, as: UInt8.self)
+                    written += 1
+                }
+            }
+            return written
         }
     }
 
