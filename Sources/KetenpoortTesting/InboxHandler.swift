@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GatewayHTTP
 import HTTPClient
@@ -5,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import KetenpoortCore
 import Logging
+import Sealing
 
 /// `POST /inbox/:party` of a `ReceiveServer`.
 struct InboxHandler: Sendable {
@@ -66,14 +68,15 @@ struct InboxHandler: Sendable {
         guard let digest = request.headers[Self.contentDigest] else {
             throw InboxProblem(.badRequest, "receive.digest-missing", "Content-Digest is required")
         }
-        let body: Data
+        let body: HashedPayload
         do {
-            body = Data(buffer: try await request.body.collect(upTo: configuration.maximumBodySize))
+            body = HashedPayload(Data(buffer: try await request.body.collect(upTo: configuration.maximumBodySize)))
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw InboxProblem(.contentTooLarge, "receive.too-large", "the body exceeds \(configuration.maximumBodySize) bytes")
         }
         do {
-            try ContentDigest.verify(digest, body: body)
+            let sha512 = ContentDigest.namesSHA512(digest) ? Data(SHA512.hash(data: body.bytes)) : nil
+            try ContentDigest.verify(digest, sha256: body.sha256, sha512: sha512)
         } catch let error as KetenpoortError {
             throw InboxProblem(.badRequest, error.code.rawValue, error.reason)
         }
@@ -91,7 +94,7 @@ struct InboxHandler: Sendable {
         }
         let sender = await context.peerOIN()
         let metadata: Logger.Metadata = [
-            "receive.party": "\(party)", "receive.batch": "\(key)", "receive.bytes": "\(body.count)",
+            "receive.party": "\(party)", "receive.batch": "\(key)", "receive.bytes": "\(body.bytes.count)",
             "receive.sender": "\(sender?.description ?? "?")",
         ]
         let headers = Self.storedHeaders.compactMap { name in request.headers[name].map { (name: name.rawName, value: $0) } }

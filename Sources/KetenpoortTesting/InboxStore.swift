@@ -29,16 +29,18 @@ actor InboxStore {
     }
 
     /// Stores `body` unless the key is known; `party` and `key` are already checked to be plain tokens.
-    func store(party: String, key: String, contentType: String?, headers: [(name: String, value: String)], body: Data, now: Date) throws -> Outcome {
+    func store(party: String, key: String, contentType: String?, headers: [(name: String, value: String)], body: HashedPayload, now: Date) throws
+        -> Outcome
+    {
         let folder = storesByParty ? directory.appendingPathComponent(party, isDirectory: true) : directory
         let receiptFile = folder.appendingPathComponent("\(key).receipt.json")
-        let digest = Hex.encode(SHA256.hash(data: body))
+        let digest = Hex.encode(body.sha256)
         if let known = try knownReceipt(folder: folder, file: receiptFile) {
             return known.sha256 == digest ? .duplicate(known.json) : .conflict
         }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Self.writeAtomically(body, to: folder.appendingPathComponent("\(key).\(Self.fileExtension(for: contentType))"))
+            try Self.writeAtomically(body.bytes, to: folder.appendingPathComponent("\(key).\(Self.fileExtension(for: contentType))"))
             try Self.writeAtomically(
                 Data(headers.map { "\($0.name): \($0.value)\n" }.joined().utf8), to: folder.appendingPathComponent("\(key).headers"))
             let json = try InboxReceipt(batch: key, ontvangen: Self.timestamp(now), sha256: digest).encoded()

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTLS
 import KetenpoortCore
 import Logging
+import Sealing
 import ServiceLifecycle
 
 /// A recipient's endpoint (`ketenpoort receive`): accepts deliveries per formats.md §8 over mutual TLS
@@ -47,13 +48,13 @@ public struct ReceiveServer: Service {
         /// Decides each request's fault instead of `faultPlan`, for tests that order faults by events.
         public var faultHook: FaultHook?
         /// Checks `Ketenpoort-Signature` against the body; a throw answers 400. When set, the header is required.
-        public var verifier: (@Sendable (_ body: Data, _ signature: String) async throws -> Void)?
+        public var verifier: (@Sendable (_ body: HashedPayload, _ signature: String) async throws -> Void)?
 
         /// A configuration; the remaining settings have defaults.
         public init(
             host: String = "127.0.0.1", port: Int = 0, directory: URL, certificateChain: URL, privateKey: URL, trustedCA: URL,
             storesByParty: Bool = true, faultPlan: FaultPlan? = nil,
-            verifier: (@Sendable (_ body: Data, _ signature: String) async throws -> Void)? = nil, faultHook: FaultHook? = nil,
+            verifier: (@Sendable (_ body: HashedPayload, _ signature: String) async throws -> Void)? = nil, faultHook: FaultHook? = nil,
             partyCertificates: URL? = nil
         ) {
             self.host = host

@@ -42,7 +42,7 @@ struct ReceiveCommand: AsyncParsableCommand {
         // A stand-in for the recipients, beside the gateway: its buffers' pages are kept for the next batch.
         FreedMemory.keepForReuse()
         let caFile = URL(fileURLWithPath: ca)
-        var verifier: (@Sendable (Data, String) async throws -> Void)?
+        var verifier: (@Sendable (HashedPayload, String) async throws -> Void)?
         if verifySignature {
             let roots = try PEMFiles.loadCertificates(caFile)
             verifier = { body, signature in _ = try await DetachedJWS.verify(jws: signature, payload: body, trustedRoots: roots, at: Date()) }

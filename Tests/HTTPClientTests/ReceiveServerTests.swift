@@ -43,8 +43,8 @@ struct ReceiveServerTests {
 
     @Test("with a verifier, a signature it rejects answers 400 and one it accepts is stored")
     func verifier() async throws {
-        let verifier: @Sendable (Data, String) async throws -> Void = { body, signature in
-            guard signature == "e30..c2ln", body == sampleXML else {
+        let verifier: @Sendable (HashedPayload, String) async throws -> Void = { body, signature in
+            guard signature == "e30..c2ln", body.bytes == sampleXML else {
                 throw KetenpoortError(.sealingSignatureInvalid, "the signature does not verify")
             }
         }

@@ -91,7 +91,7 @@ struct Receiver: Sendable {
     /// the trusted CA; each party's own for `<id>.localhost` when `partyCertificates` is set).
     static func with<T: Sendable>(
         serverPKI: URL? = nil, serverIdentity: String = "gm0363", partyCertificates: URL? = nil, faultPlan: FaultPlan? = nil,
-        verifier: (@Sendable (Data, String) async throws -> Void)? = nil, holdingFirstUntil held: Gate? = nil,
+        verifier: (@Sendable (HashedPayload, String) async throws -> Void)? = nil, holdingFirstUntil held: Gate? = nil,
         _ body: @Sendable (Receiver) async throws -> T
     ) async throws -> T {
         let pki = TrustedAndForeignPKI.shared

@@ -136,6 +136,15 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     /// or the signer may not sign), `sealing.digest-mismatch` (the payload is not the sealed one),
     /// `sealing.signature-invalid`, and `sealing.sender-mismatch` (the certificate's OIN is not `kp-sender`).
     public func verify(payload: some DataProtocol, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
+        try await verify(payload: payload, sha256: Data(SHA256.hash(data: payload)), trustedRoots: trustedRoots, at: time)
+    }
+
+    /// As `verify(payload:trustedRoots:at:)`, with the payload's SHA-256 already taken.
+    public func verify(payload: HashedPayload, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
+        try await verify(payload: payload.bytes, sha256: payload.sha256, trustedRoots: trustedRoots, at: time)
+    }
+
+    private func verify(payload: some DataProtocol, sha256: Data, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
         let signer = certificates[0]
         _ = try await CertificateTrust.validate(leaf: signer, intermediates: Array(certificates.dropFirst()), roots: trustedRoots, at: time)
         if let usage = try? signer.extensions.keyUsage, !usage.digitalSignature {
@@ -144,7 +153,7 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
         guard let publicKey = P256.Signing.PublicKey(signer.publicKey) else {
             throw KetenpoortError(.sealingUntrusted, "the signer certificate's key is not P-256")
         }
-        guard Hex.encode(SHA256.hash(data: payload)) == header.payloadSHA256 else {
+        guard Hex.encode(sha256) == header.payloadSHA256 else {
             throw KetenpoortError(.sealingDigestMismatch, "the payload's SHA-256 differs from the sealed kp-sha256")
         }
         guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
@@ -160,6 +169,11 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses and verifies in one step; see `verify(payload:trustedRoots:at:)`.
     public static func verify(jws: String, payload: some DataProtocol, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
+        try await DetachedJWS(compact: jws).verify(payload: payload, trustedRoots: trustedRoots, at: time)
+    }
+
+    /// Parses and verifies in one step; see `verify(payload:trustedRoots:at:)`.
+    public static func verify(jws: String, payload: HashedPayload, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
         try await DetachedJWS(compact: jws).verify(payload: payload, trustedRoots: trustedRoots, at: time)
     }
 
