@@ -19,7 +19,12 @@ public enum ContentDigest {
 
     /// `sha-256=:<base64>:` for a body whose SHA-256 is `digest`.
     public static func field(sha256 digest: SHA256.Digest) -> String {
-        "sha-256=:" + Data(digest).base64EncodedString() + ":"
+        field(sha256: Data(digest))
+    }
+
+    /// `sha-256=:<base64>:` for a body whose SHA-256 is the 32 bytes `digest`.
+    public static func field(sha256 digest: Data) -> String {
+        "sha-256=:" + digest.base64EncodedString() + ":"
     }
 
     /// The members of a `Content-Digest` field, algorithm (lower-cased) → digest bytes; throws

@@ -54,6 +54,20 @@ struct DetachedJWSTests {
         #expect(header.issuedAt == TestPKI.now)
     }
 
+    @Test("the sealed payload digest is read from the header alone; a seal without one gives nil")
+    func sealedPayloadDigest() throws {
+        defer { pki.remove() }
+        let compact = try SampleBatch.seal(with: try pki.signer()).jws.compact
+        #expect(DetachedJWS.sealedPayloadSHA256(compact) == Data(SHA256.hash(data: SampleBatch.payload)))
+        var header = try headerObject(compact)
+        header["kp-sha256"] = "not hex"
+        #expect(DetachedJWS.sealedPayloadSHA256(try replacingHeader(compact, header)) == nil)
+        header["kp-sha256"] = nil
+        #expect(DetachedJWS.sealedPayloadSHA256(try replacingHeader(compact, header)) == nil)
+        #expect(DetachedJWS.sealedPayloadSHA256("e30") == nil)
+        #expect(DetachedJWS.sealedPayloadSHA256("") == nil)
+    }
+
     @Test("the header carries the JOSE and kp- parameters, sorted and deterministic")
     func headerFields() throws {
         defer { pki.remove() }

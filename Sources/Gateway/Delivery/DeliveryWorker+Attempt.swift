@@ -142,19 +142,32 @@ extension DeliveryWorker {
             pinnedPublicKey: party.pin, expectedPeerOIN: party.party.oin)
         let timeout = Duration.milliseconds(Int64(configuration.delivery.timeout * 1000))
         let store = self.store, id = batch.id
+        // The Content-Digest is the sealed kp-sha256: no pass over the payload to hash it again (a
+        // night's are hundreds of megabytes). Bytes that are not the sealed ones fail the
+        // recipient's digest check as they would fail its seal check.
+        let sealed = DetachedJWS.sealedPayloadSHA256(batch.signature)
         if batch.payloadBytes <= OutboxBatch.payloadPartSize {
-            // Read and digested as batch work, like the rest of a delivery: never beside the answers.
+            // Read (and digested, for a seal that states none) as batch work, like the rest of a
+            // delivery: never beside the answers.
             let (payload, headers) = try await BatchWork.run {
                 let payload = try store.read { try $0.payload(of: id) }
-                return (payload, try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, body: payload, signature: batch.signature))
+                let digest = sealed.map(ContentDigest.field(sha256:)) ?? ContentDigest.field(for: payload)
+                return (
+                    payload, try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, contentDigest: digest, signature: batch.signature)
+                )
             }
             return try await client.post(url: endpoint, headers: headers.fields, body: payload, tls: tls, timeout: timeout)
         }
-        // A large batch (a CBS delivery) is read part by part: once for its digest, once as it is sent.
-        let contentDigest = try await BatchWork.run {
-            var digest = SHA256()
-            try store.read { tx in try tx.forEachPayloadPart(of: id) { digest.update(data: $0) } }
-            return ContentDigest.field(sha256: digest.finalize())
+        // A large batch (a night's, a CBS delivery) is read part by part as it is sent.
+        let contentDigest: String
+        if let sealed {
+            contentDigest = ContentDigest.field(sha256: sealed)
+        } else {
+            contentDigest = try await BatchWork.run {
+                var digest = SHA256()
+                try store.read { tx in try tx.forEachPayloadPart(of: id) { digest.update(data: $0) } }
+                return ContentDigest.field(sha256: digest.finalize())
+            }
         }
         let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, contentDigest: contentDigest, signature: batch.signature)
         let body = StreamedBody(length: batch.payloadBytes) { part in try store.read { try $0.payloadPart(batch: id, part: part) } }
