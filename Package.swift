@@ -193,6 +193,7 @@ let package = Package(
             dependencies: [
                 "Gateway", "Store", "StoreSQLite", "StoreTesting", "Sealing", "Contracts", "KetenpoortCore", "KetenpoortTesting",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .testTarget(
             name: "GatewayHTTPTests",

@@ -57,8 +57,8 @@ public final class SQLiteProcessingLog: ProcessingLog {
     /// fdatasync; one that grows the file must also write its size (0.34 vs 0.14 ms on this VM's
     /// disk idle, and far more when the disk is busy). Bound at 256 MiB the log grew for minutes and
     /// `bench-api` held p99 < 5 ms up to 410–850 answers/s; at 4 MiB, 2,050–2,500/s (A/B,
-    /// 2026-12-02). The writer's own checkpoint then comes every ~1,000 commits, and finds little
-    /// left to copy: the checkpointer copies every 30 ms.
+    /// 2026-12-02). The writer's own checkpoint then comes every ~1,000 commits; the gateway's
+    /// checkpointer copies the log once a second (`StoreCheckpointer.processingLogInterval`).
     let logLimit: Int
 
     public func append(_ entries: [ProcessingLogEntry]) throws {

@@ -129,12 +129,13 @@ public final class SQLiteStore: Store {
         try status.takeOverCheckpoints()
     }
 
-    /// Copies what it can of the write-ahead log into the database (`PASSIVE`: never waits for a
-    /// writer or a reader) and syncs it.
-    public func checkpoint() throws {
+    /// Copies what it can of the write-ahead logs of the store and the DUO status file — and of
+    /// the processing log, when `includingProcessingLog` — into their databases (`PASSIVE`: never
+    /// waits for a writer or a reader) and syncs them.
+    public func checkpoint(includingProcessingLog: Bool = true) throws {
         try checkpointer.run { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
-        try log.checkpoint()
         try status.checkpoint()
+        if includingProcessingLog { try log.checkpoint() }
     }
 
     /// The applied schema versions, oldest first.
