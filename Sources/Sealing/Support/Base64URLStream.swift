@@ -31,8 +31,9 @@ public struct Base64URLStream: Sendable {
                 start += 1
             }
             guard carry.count == 3 else { return }
-            try carry.withUnsafeBytes { try emit($0, body) }
+            let group = carry
             carry.removeAll(keepingCapacity: true)
+            try group.withUnsafeBytes { try emit($0, body) }
         }
         let end = start + (part.endIndex - start) / 3 * 3
         if end > start {
