@@ -49,8 +49,13 @@ public enum ContentDigest {
     /// Checks `field` against `body`: at least one supported algorithm, and every supported one
     /// matches. The body is hashed only with the algorithms the field names.
     public static func verify(_ field: String, body: some DataProtocol) throws {
+        try verify(field, body: body, sha256: Data(SHA256.hash(data: body)))
+    }
+
+    /// As `verify(_:body:)`, for a body whose SHA-256 was taken already (`sha256`, 32 bytes).
+    public static func verify(_ field: String, body: some DataProtocol, sha256: Data) throws {
         let sha512 = namesSHA512(field) ? Data(SHA512.hash(data: body)) : nil
-        try verify(field, sha256: Data(SHA256.hash(data: body)), sha512: sha512)
+        try verify(field, sha256: sha256, sha512: sha512)
     }
 
     /// Whether `field` has a sha-512 member, so that a body streamed past must be hashed with

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GatewayHTTP
 import HTTPClient
@@ -75,8 +74,7 @@ struct InboxHandler: Sendable {
             throw InboxProblem(.contentTooLarge, "receive.too-large", "the body exceeds \(configuration.maximumBodySize) bytes")
         }
         do {
-            let sha512 = ContentDigest.namesSHA512(digest) ? Data(SHA512.hash(data: body.bytes)) : nil
-            try ContentDigest.verify(digest, sha256: body.sha256, sha512: sha512)
+            try ContentDigest.verify(digest, body: body.bytes, sha256: body.sha256)
         } catch let error as KetenpoortError {
             throw InboxProblem(.badRequest, error.code.rawValue, error.reason)
         }

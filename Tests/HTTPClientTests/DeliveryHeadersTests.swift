@@ -34,6 +34,21 @@ struct DeliveryHeadersTests {
         } throws: { ($0 as? KetenpoortError)?.code.rawValue == "transport.digest-mismatch" }
     }
 
+    @Test("a body hashed already is checked with its SHA-256 as given, and with SHA-512 when the field names it")
+    func bodyWithItsSHA256() throws {
+        let body = Data("{\"hello\": \"world\"}\n".utf8)
+        let sha256 = Data(SHA256.hash(data: body))
+        try ContentDigest.verify("sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:", body: body, sha256: sha256)
+        #expect {
+            try ContentDigest.verify("sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:", body: body, sha256: Data(count: 32))
+        } throws: { ($0 as? KetenpoortError)?.code.rawValue == "transport.digest-mismatch" }
+        let sha512 = "sha-512=:YMAam51Jz/jOATT6/zvHrLVgOYTGFy1d6GJiOHTohq4yP+pgk4vf2aCsyRZOtw8MjkM7iw7yZ/WkppmM44T3qg==:"
+        try ContentDigest.verify(sha512, body: body, sha256: sha256)
+        #expect {
+            try ContentDigest.verify(sha512, body: Data("other".utf8), sha256: sha256)
+        } throws: { ($0 as? KetenpoortError)?.code.rawValue == "transport.digest-mismatch" }
+    }
+
     @Test(
         "Content-Digest that is malformed, unsupported or wrong is refused",
         arguments: [
