@@ -49,7 +49,8 @@ test: deps pyenvs
 ## alone, then at 1,000 questions/s while COA delivers a snapshot of 1,000,000 persons to the HTTPS
 ## inbox (its night delivered to 342 municipalities), and while DUO delivers a 250,000-record extract.
 ## The nights and the API alone run on SQLite and on PostgreSQL (a server of the benchmark's own,
-## commits flushed); the API also on two gateway nodes sharing one PostgreSQL and the load.
+## commits flushed); the API also on two gateway nodes sharing one PostgreSQL and the load, and
+## its baseline: the same HTTPS stack answering a fixed answer (what the machine allows at all).
 ## `sync` between them: each starts with the previous one's files on disk, not still being written back.
 bench: build-release
 	$(RELEASE) bench
@@ -68,7 +69,7 @@ bench: build-release
 	sync
 	$(RELEASE) bench-cbs --persons 250000
 	sync
-	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10
+	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10 --baseline
 	sync
 	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10 --store postgres
 	sync

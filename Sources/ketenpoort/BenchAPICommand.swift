@@ -29,6 +29,8 @@ struct BenchAPICommand: AsyncParsableCommand {
     var store: TestEngine = .sqlite
     @Option(help: "Gateway nodes sharing the load, each a `ketenpoort run` process on one PostgreSQL database (with --store postgres).")
     var nodes = 1
+    @Flag(help: "Then measure the baseline the same way: the gateway's HTTPS stack answering one fixed answer (bench-baseline-server).")
+    var baseline = false
     @Option(help: "The p99 latency limit, in milliseconds, for the highest sustainable rate.") var p99Limit = 5.0
     @Option(help: "Where the benchmark's files go (emptied first).") var dir = "var/bench-api"
     @OptionGroup var workspace: WorkspaceOptions
@@ -40,6 +42,9 @@ struct BenchAPICommand: AsyncParsableCommand {
         }
         guard nodes == 1 || (store == .postgres && (2...8).contains(nodes) && duringSync == nil && duringDuo == nil) else {
             throw ValidationError("--nodes takes 2–8 nodes, with --store postgres, without --during-sync or --during-duo")
+        }
+        guard !baseline || (duringSync == nil && duringDuo == nil) else {
+            throw ValidationError("--baseline measures the rates of a gateway alone: not with --during-sync or --during-duo")
         }
         guard persons > 0, seconds > 0, (rate ?? 1) > 0, (connections ?? 1) > 0 else {
             throw ValidationError("--persons, --seconds, --rate and --connections must be positive")
@@ -109,7 +114,7 @@ struct BenchAPICommand: AsyncParsableCommand {
             try startGateway(configURL: configURL, node: node, log: base.appendingPathComponent("gateway-\(node + 1).log"))
         }
         defer {
-            for gateway in gateways { gateway.terminate() }
+            for gateway in gateways where gateway.isRunning { gateway.terminate() }
             for gateway in gateways { gateway.waitUntilExit() }
         }
 
@@ -133,8 +138,27 @@ struct BenchAPICommand: AsyncParsableCommand {
             ).run()
             return
         }
-        let connections = connections ?? 16, rate = rate ?? 5_000
         let pids = gateways.map(\.processIdentifier)
+        ladder(urls: urls, pids: pids, role: "gateway", headers: headers, bodies: bodies, tls: tls)
+        guard baseline else { return }
+        for gateway in gateways { gateway.terminate() }
+        for gateway in gateways { gateway.waitUntilExit() }
+        let port = try LoopbackPort.free()
+        let server = try startBaseline(configURL: configURL, port: port, log: base.appendingPathComponent("baseline.log"))
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let baselineURL = URL(string: "https://127.0.0.1:\(port)/api/inburgering/v1/statusvragen")!
+        try await Self.waitUntilAnswering(url: baselineURL, headers: headers, body: bodies[0], tls: tls)
+        print("baseline: the same HTTPS stack and mutual TLS answering one fixed answer (no store, no processing log), on 127.0.0.1:\(port)")
+        ladder(urls: [baselineURL], pids: [server.processIdentifier], role: "server", headers: headers, bodies: bodies, tls: tls)
+    }
+
+    /// The fixed rate, the highest rate that holds the p99 limit (falling, then rising) and as fast
+    /// as the server(s) at `urls` answer, with the CPU the processes `pids` (named `role`) spent per answer.
+    func ladder(urls: [URL], pids: [Int32], role: String, headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings) {
+        let connections = connections ?? 16, rate = rate ?? 5_000
         // What the last measurement cost the gateway(s) in CPU, and how much the hypervisor took.
         var cost = ""
         func measure(_ rate: Double?, seconds: Int) -> LoadGenerator.Result {
@@ -144,7 +168,7 @@ struct BenchAPICommand: AsyncParsableCommand {
                 niceness: Self.generatorNiceness)
             let (cpuAfter, stealAfter) = (ProcessCPU.seconds(pids), CPUSteal.now())
             if let cpuBefore, let cpuAfter, result.requests > 0 {
-                cost = String(format: "; gateway CPU %.2f ms per answer", 1_000 * (cpuAfter - cpuBefore) / Double(result.requests))
+                cost = String(format: "; %@ CPU %.2f ms per answer", role, 1_000 * (cpuAfter - cpuBefore) / Double(result.requests))
             } else {
                 cost = ""
             }
@@ -208,6 +232,18 @@ struct BenchAPICommand: AsyncParsableCommand {
         let url = base.appendingPathComponent(node == 0 ? "ketenpoort.yaml" : "ketenpoort-\(node + 1).yaml")
         try yaml.write(to: url, atomically: true, encoding: .utf8)
         return url
+    }
+
+    /// Starts the baseline server (`ketenpoort bench-baseline-server`) with the listener of `configURL`, on `port`.
+    func startBaseline(configURL: URL, port: Int, log: URL) throws -> Process {
+        let server = Process()
+        server.executableURL = ThisExecutable.url
+        server.arguments = ["bench-baseline-server", "--config", configURL.path, "--port", String(port)]
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        server.standardError = try FileHandle(forWritingTo: log)
+        server.standardOutput = server.standardError
+        try server.run()
+        return server
     }
 
     /// Starts gateway node `node` (`ketenpoort run`), its output in `log`.

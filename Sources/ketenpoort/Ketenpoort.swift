@@ -16,7 +16,8 @@ struct Ketenpoort: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, TranslateCommand.self, RunCommand.self, SyncCommand.self, DeliverCommand.self, OutboxCommand.self, DemoCommand.self,
             VerifyCommand.self, PKICommand.self, ReceiveCommand.self, BenchCommand.self, BenchSyncCommand.self, IncidentsCommand.self,
-            AuditCommand.self, IngestCommand.self, BenchDuoCommand.self, BenchAPICommand.self, InzageCommand.self, ReportCommand.self,
+            AuditCommand.self, IngestCommand.self, BenchDuoCommand.self, BenchAPICommand.self, BenchBaselineServerCommand.self, InzageCommand.self,
+            ReportCommand.self,
             BenchCbsCommand.self, RetentionCommand.self, StoreCommand.self, MaintenanceCommand.self,
         ]
     )
