@@ -22,6 +22,8 @@ extension DeliveryWorker {
     /// What the dispatch waits for.
     private enum DispatchEvent: Sendable {
         case finished(batch: BatchID, AttemptOutcome)
+        /// The claim of `batches` committed: this worker now holds `claimed` of them.
+        case claimed(batches: [BatchDue], claimed: Set<BatchID>)
         case wake(at: Date)
         /// The renewals of the claims ended (the dispatch is over).
         case renewalsEnded
@@ -46,6 +48,9 @@ extension DeliveryWorker {
         var attempted: Set<BatchID> = []
         var wakeUps: [Date] = []
         var needsListing = true
+        // Admitted batches waiting for the next claim, and whether a claim is under way.
+        var toClaim: [BatchDue] = []
+        var isClaiming = false
         // The batches whose claims this dispatch holds, for the renewals.
         let claimedInFlight = LockedValue<Set<BatchID>>([])
         try await withThrowingTaskGroup(of: DispatchEvent.self) { group in
@@ -67,6 +72,9 @@ extension DeliveryWorker {
             dispatching: while true {
                 let now = clock.now()
                 if isStopping(scope) {
+                    // Admitted, not yet claimed: never started.
+                    for batch in toClaim { slots.release(batch.id) }
+                    toClaim = []
                     if slots.isEmpty { break dispatching }
                 } else {
                     if needsListing {
@@ -94,23 +102,16 @@ extension DeliveryWorker {
                             isFull = true
                         }
                     }
-                    // One claim for all the batches about to start; those another holder has are
-                    // left to it, looked at again once its claim could have ended.
-                    let claimed = admitted.isEmpty ? [] : Set(try await claim(admitted.map(\.id)))
-                    claimedInFlight.withLock { $0.formUnion(claimed) }
-                    for batch in admitted {
-                        let id = batch.id
-                        if claimed.contains(id) {
-                            group.addTask { .finished(batch: id, try await self.attempt(batch: id)) }
-                        } else {
-                            slots.release(id)
-                            let recheck = now.addingTimeInterval(claimDuration / 4)
-                            if let index = listing.firstIndex(where: { $0.id == id }) {
-                                listing[index] = BatchDue(id: id, recipient: batch.recipient, nextAttemptAt: recheck, bytes: batch.bytes)
-                            }
-                            if case .dueAt = scope { continue }
-                            nextDue = min(nextDue ?? recheck, recheck)
-                        }
+                    // One claim at a time, for all the batches admitted since the last one, as a
+                    // task of its own: the loop goes on taking the attempts' ends meanwhile (a claim
+                    // waits for the store's writer, which a commit of the attempts' records holds
+                    // through its flush).
+                    toClaim += admitted
+                    if !isClaiming && !toClaim.isEmpty {
+                        let batches = toClaim
+                        toClaim = []
+                        isClaiming = true
+                        group.addTask { .claimed(batches: batches, claimed: Set(try await self.claim(batches.map(\.id)))) }
                     }
                     let moment = wakeUp(scope, nextDue: nextDue, now: now)
                     // Nothing in flight and nothing to wait for: done.
@@ -124,6 +125,25 @@ extension DeliveryWorker {
                     needsListing = true
                 case .renewalsEnded:
                     break
+                case .claimed(let batches, let claimed):
+                    isClaiming = false
+                    claimedInFlight.withLock { $0.formUnion(claimed) }
+                    let now = clock.now()
+                    for batch in batches {
+                        let id = batch.id
+                        if claimed.contains(id) {
+                            group.addTask { .finished(batch: id, try await self.attempt(batch: id)) }
+                            continue
+                        }
+                        // Another holder has it: left to it, looked at again once its claim could have ended.
+                        slots.release(id)
+                        let recheck = now.addingTimeInterval(claimDuration / 4)
+                        if let index = listing.firstIndex(where: { $0.id == id }) {
+                            listing[index] = BatchDue(id: id, recipient: batch.recipient, nextAttemptAt: recheck, bytes: batch.bytes)
+                        }
+                        if case .dueAt = scope { continue }
+                        if let moment = wakeUp(scope, nextDue: recheck, now: now) { wake(at: moment) }
+                    }
                 case .finished(let id, let outcome):
                     slots.release(id)
                     claimedInFlight.withLock { _ = $0.remove(id) }
