@@ -75,7 +75,7 @@ struct IncidentTests {
         try Self.withStore { store, _ in
             let clock = FixedWallClock(Instant.at("2026-11-24T03:00:00+01:00"))
             let people = [PersonKey(vnummer: "8354684874", bsn: nil)!, PersonKey(vnummer: nil, bsn: "490060262")!]
-            try store.write { tx in
+            _ = try store.write { tx in
                 try Self.register(clock).consentBlocked(
                     reference: "b7", recipient: "gm0363", batch: "b7", subjects: people, purpose: "gezondheid-gemeente", pseudonym: Self.pseudonym,
                     in: tx)
@@ -163,15 +163,15 @@ struct IncidentTests {
                 try store.write { tx in try register.move("i1", to: .notified, reason: nil, in: tx) }
             }
             #expect(refused?.reason.contains("next: assessed") == true)
-            try store.write { tx in try register.move("i1", to: .assessed, reason: "one record, identifiers and intake data", in: tx) }
+            _ = try store.write { tx in try register.move("i1", to: .assessed, reason: "one record, identifiers and intake data", in: tx) }
             #expect(throws: KetenpoortError.self) { try store.write { tx in try register.move("i1", to: .notNotifiable, reason: " ", in: tx) } }
             #expect(throws: KetenpoortError.self) {
                 try store.write { tx in try register.move("i1", to: .notNotifiable, reason: "about 490060262", in: tx) }
             }
             clock.instant = clock.instant.addingTimeInterval(3600)
-            try store.write { tx in try register.move("i1", to: .notNotifiable, reason: "the recipient deleted it the same hour", in: tx) }
-            try store.write { tx in try register.move("i1", to: .closed, reason: nil, in: tx) }
-            #expect(throws: KetenpoortError.self) { try store.write { tx in try register.move("i1", to: .assessed, reason: nil, in: tx) } }
+            _ = try store.write { tx in try register.move("i1", to: .notNotifiable, reason: "the recipient deleted it the same hour", in: tx) }
+            _ = try store.write { tx in try register.move("i1", to: .closed, reason: nil, in: tx) }
+            #expect(throws: KetenpoortError.self) { _ = try store.write { tx in try register.move("i1", to: .assessed, reason: nil, in: tx) } }
 
             let reopened = try SQLiteStore(path: path)
             let state = try #require(try reopened.read { tx in try Self.register(clock).state(id: "i1", in: tx) })
