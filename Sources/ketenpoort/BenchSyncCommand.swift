@@ -91,6 +91,10 @@ struct BenchSyncCommand: AsyncParsableCommand {
         // The night's own peak: the benchmark's set-up (343 dev identities, the generated file) is not the gateway's.
         let residentBefore = ProcessMemory.residentMiB()
         ProcessMemory.resetPeakResident()
+        // The reference, in the same run: sha256sum of the snapshot (in the page cache, as the night finds it).
+        let reference = try ChildRun.measure("sha256sum", [snapshot.path])
+        let processes = (gateway: ProcessInfo.processInfo.processIdentifier, receiver: receiver.processIdentifier)
+        let cpuBefore = (gateway: ProcessCPU.seconds([processes.gateway]), receiver: ProcessCPU.seconds([processes.receiver]))
         let start = ContinuousClock.now
         // As under `run`: the delivery worker sends each batch once it is committed, while the rest
         // of the night is still being sealed.
@@ -121,6 +125,7 @@ struct BenchSyncCommand: AsyncParsableCommand {
         round.deadLettered += rest.deadLettered
         round.retrying = rest.retrying
         let done = ContinuousClock.now
+        let cpuAfter = (gateway: ProcessCPU.seconds([processes.gateway]), receiver: ProcessCPU.seconds([processes.receiver]))
         await client.shutdown()
 
         func seconds(_ duration: Duration) -> String {
@@ -140,6 +145,18 @@ struct BenchSyncCommand: AsyncParsableCommand {
         print(
             "  end to end: \(seconds(done - start)) s; gateway peak memory during the night \(mib(ProcessMemory.peakResidentSinceResetMiB())) MiB "
                 + "(resident before it \(mib(residentBefore)) MiB; the process's peak, set-up included, \(mib(ProcessMemory.peakResidentMiB())) MiB)")
+        if let gatewayBefore = cpuBefore.gateway, let gatewayAfter = cpuAfter.gateway, let receiverBefore = cpuBefore.receiver,
+            let receiverAfter = cpuAfter.receiver
+        {
+            let (gatewayCPU, receiverCPU) = (gatewayAfter - gatewayBefore, receiverAfter - receiverBefore)
+            let wall = Double((done - start).components.seconds) + Double((done - start).components.attoseconds) / 1e18
+            print(
+                String(
+                    format: "  CPU during the night (user + system): gateway %.2f s, receivers %.2f s — %.2f s in %.2f s on %d cores%@; "
+                        + "sha256sum of the snapshot %.2f CPU s (the reference)",
+                    gatewayCPU, receiverCPU, gatewayCPU + receiverCPU, wall, ProcessInfo.processInfo.activeProcessorCount,
+                    postgres == nil ? "" : " (PostgreSQL's server not counted)", reference.cpuSeconds))
+        }
     }
 
     /// Waits (at most 30 s) until the receiver process accepts connections.
