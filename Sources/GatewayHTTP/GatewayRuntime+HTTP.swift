@@ -26,9 +26,7 @@ extension GatewayRuntime {
 
     /// A mutual-TLS listener on `host`:`port` with the gateway's certificate, trusting its CA bundle.
     public func mutualTLSListener(host: String, port: Int) -> MutualTLSListener {
-        let identity = configuration.identity
-        return MutualTLSListener(
-            host: host, port: port, certificateChain: identity.certificate, privateKey: identity.key, trustedCA: identity.caBundle)
+        configuration.mutualTLSListener(host: host, port: port)
     }
 
     /// The HTTPS inbox: which contracts' files it takes, and what it does with each (what the
@@ -59,5 +57,13 @@ extension GatewayRuntime {
         var producers: [String: Role] = [:]
         for contract in workspace.contracts.contracts.values { if let producer = contract.producer { producers[contract.id] = producer } }
         return producers
+    }
+}
+
+extension GatewayConfiguration {
+    /// A mutual-TLS listener on `host`:`port` with the gateway's certificate, trusting its CA bundle
+    /// (without a runtime: `bench-baseline-server` opens no store).
+    public func mutualTLSListener(host: String, port: Int) -> MutualTLSListener {
+        MutualTLSListener(host: host, port: port, certificateChain: identity.certificate, privateKey: identity.key, trustedCA: identity.caBundle)
     }
 }

@@ -16,10 +16,7 @@ struct BenchBaselineServerCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
 
     func run() async throws {
-        let identity = try GatewayConfiguration.load(contentsOf: URL(fileURLWithPath: config)).identity
-        try await BaselineServer(
-            listener: MutualTLSListener(
-                host: host, port: port, certificateChain: identity.certificate, privateKey: identity.key, trustedCA: identity.caBundle)
-        ).run()
+        let configuration = try GatewayConfiguration.load(contentsOf: URL(fileURLWithPath: config))
+        try await BaselineServer(listener: configuration.mutualTLSListener(host: host, port: port)).run()
     }
 }

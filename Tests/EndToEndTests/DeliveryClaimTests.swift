@@ -43,4 +43,39 @@ struct DeliveryClaimTests {
         for party in timeline.parties { #expect(timeline.arrivals(to: party).count == 1, "\(party)") }
         #expect(try fixture.batches().allSatisfy { $0.status == .delivered && $0.attempts == 1 })
     }
+
+    @Test("a dispatch whose deadline passes while its claim is being made starts nothing and leaves no claim behind")
+    func stoppedWhileClaiming() async throws {
+        let timeline = ReceiverTimeline()
+        let hook = FaultHook { request in
+            _ = timeline.arrived(request)
+            return nil
+        }
+        let fixture = try await DeliveryFixture.start(faultHook: hook)
+        defer { fixture.stop() }
+        let report = try fixture.sync("tvs-export-20261121.csv")
+        let client = CurlClient()
+        let (store, configuration) = (fixture.runtime.store, fixture.runtime.configuration)
+        let (claiming, proceed) = (Gate(), Gate())
+        let nodeA = DeliveryWorker(
+            store: store, configuration: configuration, client: client, holder: "node-a", claimDuration: 3_600,
+            beforeClaim: {
+                claiming.open()
+                await proceed.wait()
+            })
+        let deadline = Date().addingTimeInterval(10)
+        let first = Task { try await nodeA.deliverUntilDone(deadline: deadline) }
+        await claiming.wait()
+        // The claim is held until the dispatch's deadline has passed.
+        #expect(try await eventually { Date() >= deadline })
+        proceed.open()
+        let round = try await first.value
+        #expect(round.delivered.isEmpty && round.deadLettered.isEmpty)
+        #expect(timeline.parties.isEmpty, "nothing was sent after the deadline")
+        // Its claims were released: another worker takes every batch at once (held claims would last an hour).
+        let nodeB = DeliveryWorker(store: store, configuration: configuration, client: client, holder: "node-b", claimDuration: 3_600)
+        let second = try await nodeB.deliverUntilDone(deadline: Date().addingTimeInterval(60))
+        await client.shutdown()
+        #expect(Set(second.delivered) == Set(report.batches))
+    }
 }

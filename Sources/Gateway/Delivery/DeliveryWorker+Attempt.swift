@@ -31,15 +31,22 @@ extension DeliveryWorker {
         } else {
             outcome = .notPending
         }
-        if outcome == .notPending || outcome == .interrupted {
-            let holder = self.holder
-            // As batch work: a shutdown, which interrupted the attempt, must not cut the release short.
-            do { try await BatchWork.run { try store.writeUnflushed { try $0.releaseClaim(batch: id, holder: holder) } } } catch {
-                // Harmless: the claim ends by itself after `claimDuration`.
-                logger.notice("claim not released; it ends by itself", metadata: ["batch": "\(id)", "error": "\(error)"])
-            }
-        }
+        if outcome == .notPending || outcome == .interrupted { await releaseClaims([id]) }
         return outcome
+    }
+
+    /// Releases this worker's claims of `batches` (no attempt recorded them), in one transaction.
+    /// As batch work: a shutdown, which interrupted the attempts, must not cut the release short.
+    func releaseClaims(_ batches: [BatchID]) async {
+        let store = self.store, holder = self.holder
+        do {
+            try await BatchWork.run { try store.writeUnflushed { tx in for id in batches { try tx.releaseClaim(batch: id, holder: holder) } } }
+        } catch {
+            // Harmless: a claim ends by itself after `claimDuration`.
+            logger.notice(
+                "claims not released; they end by themselves",
+                metadata: ["batches": "\(batches.map { "\($0)" }.joined(separator: ","))", "error": "\(error)"])
+        }
     }
 
     /// One attempt for `batch`. Backoff and `Retry-After` count from the moment its outcome is

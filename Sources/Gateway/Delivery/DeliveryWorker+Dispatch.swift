@@ -127,6 +127,12 @@ extension DeliveryWorker {
                     break
                 case .claimed(let batches, let claimed):
                     isClaiming = false
+                    // The dispatch stopped while the claim was being made: nothing more starts.
+                    if isStopping(scope) {
+                        for batch in batches { slots.release(batch.id) }
+                        if !claimed.isEmpty { await releaseClaims(Array(claimed)) }
+                        continue dispatching
+                    }
                     claimedInFlight.withLock { $0.formUnion(claimed) }
                     let now = clock.now()
                     for batch in batches {
@@ -190,6 +196,7 @@ extension DeliveryWorker {
     /// again, the same sealed bytes under the same idempotency key, and a claim is half of a night's
     /// flushes otherwise (a night of 10,900 persons: 756 fdatasyncs, 429 without).
     private func claim(_ batches: [BatchID]) async throws -> [BatchID] {
+        await beforeClaim?()
         let store = self.store, holder = self.holder, duration = claimDuration
         return try await BatchWork.run { try store.writeUnflushed { try $0.claim(batches: batches, holder: holder, for: duration) } }
     }

@@ -43,15 +43,18 @@ public struct DeliveryWorker: Service {
     let claimDuration: TimeInterval
     /// Each recipient's certificate expiry, as the handshakes of the attempts show it.
     public let partnerCertificates: PartnerCertificates
+    /// Awaited before each claim is written (tests: a barrier that holds a claim mid-way).
+    let beforeClaim: (@Sendable () async -> Void)?
     let logger = Logger(label: "ketenpoort.delivery")
 
     public init(
         store: any Store, configuration: GatewayConfiguration, client: any DeliveryTransport, clock: any WallClock = SystemWallClock(),
         concurrency: Int = 16,
         maxInFlightBytes: Int? = nil, maxInFlightPerRecipient: Int? = nil, holder: String? = nil, claimDuration: TimeInterval? = nil,
-        partnerCertificates: PartnerCertificates = PartnerCertificates()
+        partnerCertificates: PartnerCertificates = PartnerCertificates(), beforeClaim: (@Sendable () async -> Void)? = nil
     ) {
         self.partnerCertificates = partnerCertificates
+        self.beforeClaim = beforeClaim
         self.store = store
         self.holder = holder ?? ProcessHolder.name
         self.claimDuration = claimDuration ?? configuration.delivery.claimDuration
