@@ -56,19 +56,27 @@ struct DeliveryClaimTests {
         let report = try fixture.sync("tvs-export-20261121.csv")
         let client = CurlClient()
         let (store, configuration) = (fixture.runtime.store, fixture.runtime.configuration)
-        let (claiming, proceed) = (Gate(), Gate())
+        let proceed = Gate()
+        let reached = LockedValue(false)
         let nodeA = DeliveryWorker(
             store: store, configuration: configuration, client: client, holder: "node-a", claimDuration: 3_600,
             beforeClaim: {
-                claiming.open()
+                reached.withLock { $0 = true }
                 await proceed.wait()
             })
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(20)
         let first = Task { try await nodeA.deliverUntilDone(deadline: deadline) }
-        await claiming.wait()
-        // The claim is held until the dispatch's deadline has passed.
-        #expect(try await eventually { Date() >= deadline })
+        let ended = LockedValue(false)
+        let watcher = Task {
+            _ = try? await first.value
+            ended.withLock { $0 = true }
+        }
+        // The claim is held until the dispatch's deadline has passed. (On a machine so slow that the
+        // dispatch reached its deadline before any claim, nothing was admitted: the checks below hold too.)
+        #expect(try await eventually(within: .seconds(600)) { reached.withLock { $0 } || ended.withLock { $0 } })
+        #expect(try await eventually(within: .seconds(600)) { Date() >= deadline })
         proceed.open()
+        await watcher.value
         let round = try await first.value
         #expect(round.delivered.isEmpty && round.deadLettered.isEmpty)
         #expect(timeline.parties.isEmpty, "nothing was sent after the deadline")
