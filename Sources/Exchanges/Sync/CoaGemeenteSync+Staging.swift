@@ -16,7 +16,7 @@ extension CoaGemeenteSync {
         let queue = BoundedQueue<[SyncStaging.StagedRow]>(capacity: 4)
         let reading = StagingReader(sync: self, input: input, consent: consent, queue: queue)
         return try staging.write { db in
-            var writer = try SyncStaging.SnapshotWriter(in: db, numbers: staging.numbers)
+            let writer = try SyncStaging.SnapshotWriter(in: db, staging: staging)
             var pacer = WritebackPacer(file: staging.url)
             defer { pacer.close() }
             let reader = reading.start()
@@ -101,11 +101,11 @@ extension CoaGemeenteSync {
                     if previous.contentHash == row.contentHash {
                         counts.unchanged += 1
                     } else {
-                        staging.addSending(rowid: row.rowid, isChange: true)
+                        staging.addSending(line: row.line, isChange: true)
                         counts.perMunicipality[gemeente, default: .init()].wijziging += 1
                     }
                 } else {
-                    staging.addSending(rowid: row.rowid, isChange: false)
+                    staging.addSending(line: row.line, isChange: false)
                     counts.perMunicipality[gemeente, default: .init()].nieuw += 1
                 }
             }

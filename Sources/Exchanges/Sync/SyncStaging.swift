@@ -4,14 +4,15 @@ import KetenpoortCore
 import Store
 import StoreSQLite
 
-/// The scratch space of one nightly sync: a SQLite file of its own (no journal, no fsync), outside
-/// the store, so staging a night never holds the store's write lock and memory stays flat however
-/// large the snapshot. It is thrown away when the run ends: a crashed run stages again, against the
-/// sent state as the applied batches left it.
+/// The scratch space of one nightly sync: a SQLite file of its own (no journal, no fsync) and a
+/// file of staged records beside it (`StagedRecordFile`), outside the store, so staging a night
+/// never holds the store's write lock and memory stays flat however large the snapshot. Both are
+/// thrown away when the run ends: a crashed run stages again, against the sent state as the
+/// applied batches left it.
 ///
-/// - `snapshot`: the validated snapshot, keyed by municipality and line (`GemeenteNumbers`), so
-///   its table holds each municipality's rows together in file order — the order sealing reads
-///   them in — and indexed by person for the merge with the sent state;
+/// - `snapshot`: one small row per snapshot line (its rowid), indexed by person for the merge with
+///   the sent state; the records themselves, with what sealing needs, go to the records file,
+///   each municipality's together in file order — the order sealing reads them in;
 /// - the merge's decisions: which staged rows become a `nieuw` or a `wijziging` (in memory, two
 ///   bits per line: `Decisions`), and the withdrawals and forgettings (`notification`, with the
 ///   identifiers the sent state kept);
@@ -19,7 +20,6 @@ import StoreSQLite
 final class SyncStaging {
     /// One row of the snapshot, as the merge reads it.
     struct SnapshotRow {
-        let rowid: Int64
         let person: String
         let line: Int
         let isClean: Bool
@@ -44,6 +44,8 @@ final class SyncStaging {
 
     let url: URL
     private let database: DatabaseQueue
+    /// The staged records, per municipality.
+    private let records: StagedRecordFile
     /// The municipalities' numbers in this run's keys.
     let numbers: GemeenteNumbers
     /// The staged rows the merge decided to send, with their kind.
@@ -55,6 +57,7 @@ final class SyncStaging {
         url = directory.appendingPathComponent("\(run).staging.sqlite")
         numbers = GemeenteNumbers(registered: municipalities)
         Self.remove(url)
+        records = try StagedRecordFile(url: Self.recordsURL(url))
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // `threads`: SQLite may sort the person index with a helper thread.
@@ -65,9 +68,7 @@ final class SyncStaging {
         try database.writeWithoutTransaction { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE snapshot (
-                        person TEXT NOT NULL, line INTEGER NOT NULL, clean INTEGER NOT NULL, gemeente TEXT, content_hash TEXT,
-                        housed INTEGER, bsn TEXT, vnummer TEXT, record BLOB);
+                    CREATE TABLE snapshot (person TEXT NOT NULL, clean INTEGER NOT NULL, gemeente TEXT, content_hash TEXT);
                     CREATE TABLE notification (
                         number INTEGER NOT NULL, sequence INTEGER NOT NULL, gemeente TEXT NOT NULL, soort TEXT NOT NULL, person TEXT NOT NULL,
                         bsn TEXT, vnummer TEXT);
@@ -81,7 +82,11 @@ final class SyncStaging {
     /// hundreds of megabytes, removed while the IND is asking.
     private static func remove(_ url: URL) {
         for suffix in ["", "-journal", "-wal", "-shm"] { GradualRemoval.remove(url.path + suffix) }
+        GradualRemoval.remove(recordsURL(url).path)
     }
+
+    /// The records file beside the scratch database `url`.
+    private static func recordsURL(_ url: URL) -> URL { url.deletingPathExtension().appendingPathExtension("records") }
 
     /// Runs `body` in one transaction of the scratch file (one commit for a whole pass).
     func write<T>(_ body: (Database) throws -> T) throws -> T {
@@ -107,62 +112,44 @@ final class SyncStaging {
         let record: [UInt8]?
     }
 
-    /// Writes the staged rows of one pass under their keys (`GemeenteNumbers.key`). Rows are
-    /// written in runs of `runLength` per municipality, so an insert fills a page in turn instead of
-    /// touching 342 pages one row each; rows without a record go at once.
+    /// Writes the staged rows of one pass: each line's row in the snapshot table (rowid: the line,
+    /// appended in file order), and its record, when it has one, to the records file.
     struct SnapshotWriter {
-        static let runLength = 32
         private let insert: BoundStatement
         private let numbers: GemeenteNumbers
-        /// The open run of each municipality, at its number: appended to in place.
-        private var runs: [[StagedRow]] = []
+        private let records: StagedRecordFile
 
-        init(in db: Database, numbers: GemeenteNumbers) throws {
-            insert = try BoundStatement(
-                "INSERT INTO snapshot (rowid, person, line, clean, gemeente, content_hash, housed, bsn, vnummer, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                in: db)
-            self.numbers = numbers
+        init(in db: Database, staging: SyncStaging) throws {
+            insert = try BoundStatement("INSERT INTO snapshot (rowid, person, clean, gemeente, content_hash) VALUES (?, ?, ?, ?, ?)", in: db)
+            numbers = staging.numbers
+            records = staging.records
         }
 
-        mutating func add(_ row: StagedRow) throws {
-            guard let gemeente = row.gemeente, row.record != nil else { return try write(row) }
-            let number = Int(numbers.number(of: gemeente))
-            if number >= runs.count { runs.append(contentsOf: repeatElement([], count: number + 1 - runs.count)) }
-            runs[number].append(row)
-            guard runs[number].count >= Self.runLength else { return }
-            for row in runs[number] { try write(row) }
-            runs[number].removeAll(keepingCapacity: true)
-        }
-
-        /// Writes the runs still open (call once, after the last row).
-        mutating func finish() throws {
-            for run in runs {
-                for row in run { try write(row) }
-            }
-            runs.removeAll()
-        }
-
-        private func write(_ row: StagedRow) throws {
-            let key = numbers.key(row.gemeente, line: row.line)
+        func add(_ row: StagedRow) throws {
+            precondition(row.line >= 0 && row.line < 1 << 32, "a snapshot line beyond 2^32")
             try insert.run { values in
-                values.integer(key)
-                values.text(row.person)
                 values.integer(Int64(row.line))
+                values.text(row.person)
                 values.integer(row.isClean ? 1 : 0)
                 values.text(row.gemeente)
                 values.text(row.contentHash)
-                values.integer(row.isHoused ? 1 : 0)
-                values.text(row.bsn)
-                values.text(row.vnummer)
-                values.blob(row.record)
             }
+            guard let gemeente = row.gemeente, let record = row.record, let contentHash = row.contentHash else { return }
+            try records.append(
+                StagedRecordFile.Entry(
+                    line: row.line, isHoused: row.isHoused, person: row.person, gemeente: gemeente, contentHash: contentHash, bsn: row.bsn,
+                    vnummer: row.vnummer, record: record),
+                number: Int(numbers.number(of: gemeente)))
         }
+
+        /// Writes what is still buffered (call once, after the last row).
+        func finish() throws { try records.finish() }
     }
 
     /// Sorts the staged snapshot by person (an index that covers what the merge reads).
     func sortSnapshot() throws {
         try database.writeWithoutTransaction { db in
-            try db.execute(sql: "CREATE INDEX snapshot_person ON snapshot (person, line, clean, gemeente, content_hash)")
+            try db.execute(sql: "CREATE INDEX snapshot_person ON snapshot (person, clean, gemeente, content_hash)")
         }
     }
 
@@ -170,13 +157,13 @@ final class SyncStaging {
     func withSnapshotByPerson<T>(_ body: (_ next: () throws -> SnapshotRow?, _ db: Database) throws -> T) throws -> T {
         try write { db in
             let rows = try RowCursor(
-                "SELECT rowid, person, line, clean, gemeente, content_hash FROM snapshot INDEXED BY snapshot_person ORDER BY person, line", in: db)
+                "SELECT rowid, person, clean, gemeente, content_hash FROM snapshot INDEXED BY snapshot_person ORDER BY person, rowid", in: db)
             return try body(
                 {
                     guard try rows.next() else { return nil }
                     return SnapshotRow(
-                        rowid: rows.integer(0), person: rows.text(1), line: Int(rows.integer(2)), isClean: rows.integer(3) != 0,
-                        gemeente: rows.optionalText(4), contentHash: rows.optionalText(5))
+                        person: rows.text(1), line: Int(rows.integer(0)), isClean: rows.integer(2) != 0, gemeente: rows.optionalText(3),
+                        contentHash: rows.optionalText(4))
                 }, db)
         }
     }
@@ -211,14 +198,14 @@ final class SyncStaging {
         }
     }
 
-    /// Records that the staged row `rowid` is sent, as a `wijziging` or else a `nieuw`.
-    func addSending(rowid: Int64, isChange: Bool) {
-        decisions.add(rowid: rowid, isChange: isChange)
+    /// Records that the staged row of `line` is sent, as a `wijziging` or else a `nieuw`.
+    func addSending(line: Int, isChange: Bool) {
+        decisions.add(line: line, isChange: isChange)
     }
 
     /// Calls `body` for every decided notification, per municipality (by number) in file order: a
     /// withdrawal before the notification of the line that caused it, withdrawals of persons gone
-    /// last. Reads the staged records once, in key order, beside the withdrawals in theirs.
+    /// last. Reads the staged records once, per municipality, beside the withdrawals in their order.
     func forEachNotification(_ body: (Notification) throws -> Void) throws {
         try database.writeWithoutTransaction { db in
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS notification_order ON notification (number, sequence)")
@@ -227,42 +214,32 @@ final class SyncStaging {
             let withdrawals = try RowCursor(
                 "SELECT number, sequence, gemeente, soort, person, bsn, vnummer FROM notification INDEXED BY notification_order ORDER BY number, sequence",
                 in: db)
-            let staged = try RowCursor(
-                "SELECT rowid, gemeente, person, record, content_hash, housed, bsn, vnummer FROM snapshot ORDER BY rowid", in: db)
-            var found = 0
-            /// The next staged row decided to be sent, with its kind; nil when none is left.
-            func nextSending() throws -> (key: (Int64, Int64), kind: NotificationKind)? {
-                guard found < decisions.count else { return nil }
-                while try staged.next() {
-                    let rowid = staged.integer(0)
-                    if let isChange = decisions.isChange(rowid) {
-                        found += 1
-                        return (GemeenteNumbers.order(of: rowid), isChange ? .wijziging : .nieuw)
-                    }
-                }
-                throw KetenpoortError(.syncRefused, "the scratch file lost a staged row")
-            }
             var withdrawal = try withdrawals.next() ? (withdrawals.integer(0), withdrawals.integer(1)) : nil
-            var sending = try nextSending()
-            while withdrawal != nil || sending != nil {
-                if let key = withdrawal, sending.map({ key < $0.key }) ?? true {
+            /// Gives every withdrawal ordered before `key` (all when nil).
+            func withdraw(before key: (Int64, Int64)?) throws {
+                while let next = withdrawal, key.map({ next < $0 }) ?? true {
                     let gemeente = withdrawals.text(2)
                     try body(
                         Notification(
                             gemeente: gemeente, kind: try Self.kind(withdrawals.text(3)), person: withdrawals.text(4), addressee: gemeente,
-                            record: nil,
-                            contentHash: nil, isHoused: false, bsn: withdrawals.optionalText(5), vnummer: withdrawals.optionalText(6)))
+                            record: nil, contentHash: nil, isHoused: false, bsn: withdrawals.optionalText(5), vnummer: withdrawals.optionalText(6)))
                     withdrawal = try withdrawals.next() ? (withdrawals.integer(0), withdrawals.integer(1)) : nil
-                } else if let (_, kind) = sending {
-                    let gemeente = staged.text(1)
-                    try body(
-                        Notification(
-                            gemeente: gemeente, kind: kind, person: staged.text(2), addressee: gemeente, record: staged.blob(3),
-                            contentHash: staged.optionalText(4), isHoused: staged.integer(5) != 0, bsn: staged.optionalText(6),
-                            vnummer: staged.optionalText(7)))
-                    sending = try nextSending()
                 }
             }
+            var found = 0
+            for number in records.numbers {
+                try records.forEach(of: number) { entry in
+                    guard let isChange = decisions.isChange(line: entry.line) else { return }
+                    found += 1
+                    try withdraw(before: (Int64(number), 2 * Int64(entry.line) + 1))
+                    try body(
+                        Notification(
+                            gemeente: entry.gemeente, kind: isChange ? .wijziging : .nieuw, person: entry.person, addressee: entry.gemeente,
+                            record: entry.record, contentHash: entry.contentHash, isHoused: entry.isHoused, bsn: entry.bsn, vnummer: entry.vnummer))
+                }
+            }
+            try withdraw(before: nil)
+            guard found == decisions.count else { throw KetenpoortError(.syncRefused, "the scratch file lost a staged row") }
         }
     }
 }
