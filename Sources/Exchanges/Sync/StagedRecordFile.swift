@@ -71,6 +71,9 @@ final class StagedRecordFile {
     func finish() throws {
         for number in open.indices where open[number].rows > 0 { try close(number) }
         try flush()
+        // The chunks' and the buffer's capacity (a few megabytes) is not kept through the sealing.
+        open = []
+        buffer = []
     }
 
     /// The municipality numbers that have records, in order.
