@@ -1,11 +1,12 @@
 import Exchanges
 import Foundation
-import Gateway
 import KetenpoortCore
 import KetenpoortTesting
 import Sealing
 import Store
 import Testing
+
+@testable import Gateway
 
 /// A gateway in a temporary directory: its own dev PKI, configuration and store.
 extension SyncFixture {
@@ -110,7 +111,9 @@ struct SyncTests {
         #expect(again.unchanged == 18)
     }
 
-    @Test("every batch is sealed: the JWS verifies against the CA, the Merkle root and count match, aantal is right", arguments: TestEngine.allCases)
+    @Test(
+        "every batch is sealed: the JWS verifies against the CA, the Merkle root and count match the records, aantal is right",
+        arguments: TestEngine.allCases)
     func sealed(engine: TestEngine) async throws {
         let fixture = try await SyncFixture(engine: engine)
         defer { fixture.directory.remove() }
@@ -123,6 +126,9 @@ struct SyncTests {
             #expect(header.batch == batch.id)
             #expect(header.count == batch.recordCount)
             #expect(header.merkleRoot == batch.merkleRoot)
+            // Each record hash is the SHA-256 of that record's bytes in the payload, and the root is
+            // theirs (a `nieuw`'s hash is the one staging took of the record it would make).
+            #expect(throws: Never.self) { try BatchRecordReader(item: "Kennisgeving").records(of: batch.batch, payload: batch.payload) }
             #expect(header.recipient.value == batch.recipientOIN)
             let contents = try BatchContents.parse(batch.payload)
             #expect(contents.rootAttributes["aantal"] == String(contents.notifications.count))

@@ -153,6 +153,10 @@ extension CoaGemeenteSync {
         var items: [SealItem] = []
         items.reserveCapacity(notifications.count)
         var decided: [(outcome: ConsentPolicy.Outcome, bsn: String?, person: PersonKey)] = []
+        // Per item, its record hash when already known: a `nieuw` is encoded exactly as staging
+        // encoded it for its content hash (same record, context, consent policy and recipient).
+        var knownHashes: [Data?] = []
+        knownHashes.reserveCapacity(notifications.count)
         for notification in notifications {
             let person = PersonKey(value: notification.person)
             let start = payload.count
@@ -166,6 +170,7 @@ extension CoaGemeenteSync {
                     isHoused: notification.isHoused, lastRun: context.run)
                 items.append(
                     SealItem(fragment: start..<payload.count, person: person, addressee: notification.addressee, state: state, bsn: notification.bsn))
+                knownHashes.append(notification.kind == .nieuw ? Hex.decode(hash) : nil)
             } else {
                 // A withdrawal carries the identifiers only.
                 var record = Record(object: object)
@@ -173,6 +178,7 @@ extension CoaGemeenteSync {
                 if let vnummer = notification.vnummer { record["vnummer"] = .text(vnummer) }
                 try outbound.encode(record, context: NotificationKind.intrekking.context, consented: [], into: &payload)
                 items.append(SealItem(fragment: start..<payload.count, person: person, addressee: gemeente, state: nil, bsn: notification.bsn))
+                knownHashes.append(nil)
             }
         }
         outbound.end(context: header, into: &payload)
@@ -209,7 +215,8 @@ extension CoaGemeenteSync {
             }
         }
         let hashes = payload.withUnsafeBytes { bytes in
-            items.map { item in
+            zip(items, knownHashes).map { item, known in
+                if let known { return known }
                 var hasher = SHA256()
                 hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[item.fragment]))
                 return Data(hasher.finalize())
