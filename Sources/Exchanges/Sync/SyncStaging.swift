@@ -46,7 +46,7 @@ final class SyncStaging {
     private let database: DatabaseQueue
     /// The staged records, per municipality.
     private let records: StagedRecordFile
-    /// The municipalities' numbers in this run's keys.
+    /// The municipalities' numbers: the order of the staged records and of the withdrawals.
     let numbers: GemeenteNumbers
     /// The staged rows the merge decided to send, with their kind.
     private(set) var decisions = Decisions()
