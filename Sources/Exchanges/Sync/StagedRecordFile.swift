@@ -11,9 +11,9 @@ import KetenpoortCore
 /// places are kept in memory (a few hundred kilobytes for a national night).
 ///
 /// Nothing in it needs to survive a crash (a crashed run stages again), so it is written without
-/// fsync; it is synced every `syncEvery` bytes all the same, so the kernel never holds hundreds of
-/// megabytes to write back at once while the IND's answers wait for their own fsync
-/// (`WritebackPacer`).
+/// fsync; a `WritebackPacer` syncs it every `syncEvery` writes all the same (about 8 MiB), so the
+/// kernel never holds hundreds of megabytes to write back at once while the IND's answers wait for
+/// their own fsync. Written through `OutputFile`; read back with `pread` once `finish` has run.
 ///
 /// Used by one thread at a time (the sync's).
 final class StagedRecordFile {
@@ -31,11 +31,14 @@ final class StagedRecordFile {
 
     /// Rows of one municipality gathered before they are written as one chunk.
     static let chunkRows = 32
-    /// Bytes written between two syncs of the file.
-    static let syncEvery = 8 << 20
+    /// Writes of the buffer (each up to `bufferBytes`) between two syncs of the file.
+    static let syncEvery = 32
 
     let url: URL
-    private let descriptor: Int32
+    private let output: OutputFile
+    private var pacer: WritebackPacer
+    /// Opened by `finish`, for the reads.
+    private var input: Int32 = -1
     /// Per municipality number: its chunks' (offset, length), in file order.
     private var chunks: [[(offset: Int, length: Int)]] = []
     /// Per municipality number: its open chunk and the rows in it.
@@ -45,16 +48,18 @@ final class StagedRecordFile {
     /// Bytes the buffer holds at most before it is written (unless one chunk alone is larger).
     private static let bufferBytes = 256 << 10
     private var written = 0
-    private var sinceSync = 0
 
     init(url: URL) throws {
         self.url = url
-        descriptor = Glibc.open(url.path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw KetenpoortError(.syncRefused, "cannot create the night's scratch file (errno \(errno))") }
+        output = try OutputFile(creating: url)
+        pacer = WritebackPacer(file: url, interval: Self.syncEvery)
         buffer.reserveCapacity(Self.bufferBytes)
     }
 
-    deinit { Glibc.close(descriptor) }
+    deinit {
+        pacer.close()
+        if input >= 0 { Glibc.close(input) }
+    }
 
     /// Appends `entry` to the records of municipality `number`.
     func append(_ entry: Entry, number: Int) throws {
@@ -74,19 +79,27 @@ final class StagedRecordFile {
         // The chunks' and the buffer's capacity (a few megabytes) is not kept through the sealing.
         open = []
         buffer = []
+        input = Glibc.open(url.path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw OutputFile.unwritable(url) }
     }
 
     /// The municipality numbers that have records, in order.
     var numbers: [Int] { chunks.indices.filter { !chunks[$0].isEmpty } }
 
-    /// Calls `body` with every record of municipality `number`, in file order.
+    /// Calls `body` with every record of municipality `number`, in file order (after `finish`).
     func forEach(of number: Int, _ body: (Entry) throws -> Void) throws {
         guard number < chunks.count else { return }
+        precondition(input >= 0, "staged records read before they were finished")
         var bytes: [UInt8] = []
         for (offset, length) in chunks[number] {
             if bytes.count < length { bytes = [UInt8](repeating: 0, count: max(length, 2 * bytes.count)) }
-            let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(offset)) }
-            guard read == length else { throw KetenpoortError(.syncRefused, "the night's scratch file lost staged records") }
+            var read = 0
+            while read < length {
+                let count = bytes.withUnsafeMutableBytes { pread(input, $0.baseAddress! + read, length - read, off_t(offset + read)) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { throw KetenpoortError(.syncRefused, "the night's scratch file lost staged records") }
+                read += count
+            }
             var reader = EntryReader(bytes: bytes, end: length)
             while let entry = try reader.next() { try body(entry) }
         }
@@ -103,19 +116,11 @@ final class StagedRecordFile {
     }
 
     private func flush() throws {
-        var done = 0
-        while done < buffer.count {
-            let count = buffer.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + done, $0.count - done) }
-            guard count > 0 else { throw KetenpoortError(.syncRefused, "cannot write the night's scratch file (errno \(errno))") }
-            done += count
-        }
+        guard !buffer.isEmpty else { return }
+        try output.write(buffer)
+        pacer.wrote()
         written += buffer.count
-        sinceSync += buffer.count
         buffer.removeAll(keepingCapacity: true)
-        if sinceSync >= Self.syncEvery {
-            _ = fdatasync(descriptor)
-            sinceSync = 0
-        }
     }
 
     // MARK: - Encoding: per entry its line, housed flag, the texts (length-prefixed, nil as 0xFFFF), the record
