@@ -32,6 +32,8 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Flag(help: "Then measure the baseline the same way: the gateway's HTTPS stack answering one fixed answer (bench-baseline-server).")
     var baseline = false
     @Option(help: "The p99 latency limit, in milliseconds, for the highest sustainable rate.") var p99Limit = 5.0
+    @Flag(help: "Measure the fixed rate only: no search for the highest sustainable rate, no run as fast as it answers.")
+    var fixedOnly = false
     @Option(help: "Where the benchmark's files go (emptied first).") var dir = "var/bench-api"
     @OptionGroup var workspace: WorkspaceOptions
 
@@ -185,6 +187,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         _ = measure(nil, seconds: 2)  // warm-up: connections, caches
         let fixed = measure(rate, seconds: seconds)
         report(String(format: "fixed rate %.0f/s", rate), fixed)
+        guard !fixedOnly else { return }
         func holds(_ result: LoadGenerator.Result, at rate: Double) -> Bool {
             result.failures == 0 && result.rate >= rate * 0.97 && result.latency(quantile: 0.99) < p99Limit
         }

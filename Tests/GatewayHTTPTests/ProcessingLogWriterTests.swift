@@ -7,7 +7,7 @@ import Testing
 @testable import GatewayHTTP
 
 /// How the IND's answers commit their processing-log entries: one commit at a time, on the writer's
-/// thread; what arrives meanwhile goes together in the next one.
+/// thread, at most one per commit interval; what arrives meanwhile goes together in the next one.
 @Suite("Processing-log writer")
 struct ProcessingLogWriterTests {
     /// A log that records each commit, can hold the next one until released, and can fail.
@@ -67,6 +67,22 @@ struct ProcessingLogWriterTests {
         #expect(log.committed.first == ["first"])
         #expect(Set(log.committed.last ?? []) == ["other-1", "other-2", "other-3"])
         #expect(writer.largestCommitGroup == 3)
+    }
+
+    @Test("commits are paced: an answer after a pause commits at once, those within the interval wait for the next commit together")
+    func commitsArePaced() async throws {
+        let log = RecordingLog()
+        let writer = ProcessingLogWriter(log: log, commitInterval: .seconds(3_600))
+        try await writer.append([Self.entry("first")])
+        #expect(log.committed == [["first"]], "no commit came before it: at once")
+        let later = (1...2).map { index in Task { try await writer.append([Self.entry("later-\(index)")]) } }
+        #expect(try await eventually { writer.waitingCount == 2 }, "both wait for the interval to pass")
+        #expect(log.committed.count == 1)
+        // A graceful shutdown does not wait out the interval: what is waiting is committed now.
+        writer.stop()
+        for answer in later { try await answer.value }
+        #expect(log.committed.count == 2)
+        #expect(Set(log.committed.last ?? []) == ["later-1", "later-2"])
     }
 
     @Test("a failed commit fails its answer (fail closed); the next answer commits again; a stopped writer refuses")
