@@ -69,19 +69,34 @@ struct ProcessingLogWriterTests {
         #expect(writer.largestCommitGroup == 3)
     }
 
-    @Test("commits are paced: an answer after a pause commits at once, those within the interval wait for the next commit together")
-    func commitsArePaced() async throws {
+    @Test("under load commits are paced: after a commit of several answers, the next waits out the interval; one answer at a time is not held")
+    func commitsArePacedUnderLoad() async throws {
         let log = RecordingLog()
         let writer = ProcessingLogWriter(log: log, commitInterval: .seconds(3_600))
-        try await writer.append([Self.entry("first")])
-        #expect(log.committed == [["first"]], "no commit came before it: at once")
+        // Ends whatever still waits out the hour when an expectation below fails.
+        defer { writer.stop() }
+        try await writer.append([Self.entry("alone-1")])
+        _ = Task { try await writer.append([Self.entry("alone-2")]) }
+        try #require(
+            try await eventually { log.committed == [["alone-1"], ["alone-2"]] }, "one answer at a time: each committed at once")
+        // Two answers arrive while a commit is under way: the next commit holds both.
+        log.holdNextCommit()
+        let first = Task { try await writer.append([Self.entry("first")]) }
+        try await OwnThread.run { log.waitUntilHeld() }
+        let pair = (1...2).map { index in Task { try await writer.append([Self.entry("pair-\(index)")]) } }
+        #expect(try await eventually { writer.waitingCount == 2 })
+        log.releaseHeld()
+        try await first.value
+        for answer in pair { try await answer.value }
+        #expect(log.committed.count == 4)
+        // Answers came faster than commits ended: the next commit waits for the interval.
         let later = (1...2).map { index in Task { try await writer.append([Self.entry("later-\(index)")]) } }
         #expect(try await eventually { writer.waitingCount == 2 }, "both wait for the interval to pass")
-        #expect(log.committed.count == 1)
+        #expect(log.committed.count == 4)
         // A graceful shutdown does not wait out the interval: what is waiting is committed now.
         writer.stop()
         for answer in later { try await answer.value }
-        #expect(log.committed.count == 2)
+        #expect(log.committed.count == 5)
         #expect(Set(log.committed.last ?? []) == ["later-1", "later-2"])
     }
 
