@@ -35,7 +35,7 @@ public final class ProcessingLogWriter: Service, @unchecked Sendable {
     private var isStopped = false
     /// Whether the writer waits out the commit interval (an append need not wake it).
     private var isPacing = false
-    /// The least time from one commit's start to the next one's.
+    /// Under load, the least time from one commit's start to the next one's.
     let commitInterval: Duration
     /// The most requests committed together (for the benchmark's report).
     private var largestGroup = 0
