@@ -12,6 +12,8 @@ import Store
 /// file) are moved over once, when the file is created.
 public final class SQLiteDuoStatusStore: DuoStatusStore {
     private let file: SQLiteSideFile
+    /// The IND's answers read here, not through the pool (see `AnswerReaders`).
+    private let answerReaders: AnswerReaders
     var pool: DatabasePool { file.pool }
     public var path: String { file.path }
 
@@ -26,6 +28,7 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
         }
         // The store keeps its extract rows: they say which applied extracts it has a record of.
         if imported { try legacy.write { db in try db.execute(sql: "DELETE FROM duo_status") } }
+        answerReaders = try AnswerReaders(path: file.path, count: 2)
     }
 
     public func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
@@ -42,7 +45,7 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
     /// and back costs two thread wake-ups — measured at 1,000 answers a second on two cores, more CPU
     /// than the read, and run-queue waits that every answer pays once the cores are busy.
     public func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead {
-        try readHere { tx in try tx.answerRead(bsns: bsns) }
+        try answerReaders.read { db in try SQLiteDuoStatusTransaction(db: db).answerRead(bsns: bsns) }
     }
 
     /// `read(_:)` without the async-context diagnostic: for the short, keyed reads above only.
