@@ -30,14 +30,16 @@ final class AnswerReaders: @unchecked Sendable {
             defer { next = (next + 1) % readers.count }
             return next
         }
-        let order = readers.indices.map { (first + $0) % readers.count }
-        let reader =
-            order.lazy.map { self.readers[$0] }.first { $0.lock.try() }
-            ?? {
-                let reader = readers[first]
-                reader.lock.lock()
-                return reader
-            }()
+        for step in readers.indices {
+            let reader = readers[(first + step) % readers.count]
+            if reader.lock.try() { return try read(on: reader, body) }
+        }
+        readers[first].lock.lock()
+        return try read(on: readers[first], body)
+    }
+
+    /// Runs `body` on `reader`, whose lock the caller holds, and releases it.
+    private func read<T>(on reader: Reader, _ body: (Database) throws -> T) throws -> T {
         defer { reader.lock.unlock() }
         return try reader.queue.inDatabase { db in
             try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()

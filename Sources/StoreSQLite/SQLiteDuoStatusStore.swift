@@ -32,7 +32,7 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
     }
 
     public func read<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
-        try readHere(body)
+        try file.pool.read { db in try body(SQLiteDuoStatusTransaction(db: db)) }
     }
 
     /// On one of GRDB's reader threads.
@@ -43,14 +43,10 @@ public final class SQLiteDuoStatusStore: DuoStatusStore {
     /// On the calling task's own thread, not a reader thread: an answer reads a row or a few by key
     /// (microseconds, and in WAL mode it never waits for a writer), while the hop to a reader thread
     /// and back costs two thread wake-ups — measured at 1,000 answers a second on two cores, more CPU
-    /// than the read, and run-queue waits that every answer pays once the cores are busy.
+    /// than the read, and run-queue waits that every answer pays once the cores are busy. On
+    /// connections of its own, not the pool's (`AnswerReaders`).
     public func answerRead(bsns: [String]) async throws -> DuoStatusAnswerRead {
         try answerReaders.read { db in try SQLiteDuoStatusTransaction(db: db).answerRead(bsns: bsns) }
-    }
-
-    /// `read(_:)` without the async-context diagnostic: for the short, keyed reads above only.
-    private func readHere<T>(_ body: (any DuoStatusReading) throws -> T) throws -> T {
-        try file.pool.read { db in try body(SQLiteDuoStatusTransaction(db: db)) }
     }
 
     public func write<T>(_ body: (any DuoStatusWriting) throws -> T) throws -> T {
