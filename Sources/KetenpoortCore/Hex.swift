@@ -1,9 +1,10 @@
 import Foundation
 
 /// Lower-case hexadecimal, the text form of hashes in seals, proofs and the store.
+///
+/// Both directions run once per record in a night's sealing (a record hash is staged as text,
+/// decoded for the Merkle tree and stored as text again), so they work on raw buffers.
 public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     /// The bytes as lower-case hex.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         if let text = bytes.withContiguousStorageIfAvailable(encode) { return text }
@@ -11,37 +12,52 @@ public enum Hex {
     }
 
     private static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        digits.withUnsafeBufferPointer { digits in
-            String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-                for (index, byte) in bytes.enumerated() {
-                    out[2 * index] = digits[Int(byte >> 4)]
-                    out[2 * index + 1] = digits[Int(byte & 0x0F)]
-                }
-                return bytes.count * 2
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            guard var target = out.baseAddress else { return 0 }
+            for byte in bytes {
+                target[0] = digit(byte >> 4)
+                target[1] = digit(byte & 0x0F)
+                target += 2
             }
+            return bytes.count * 2
         }
     }
 
     /// The bytes of a hex string (either case); nil for an odd length or a non-hex character.
     public static func decode(_ text: some StringProtocol) -> Data? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var out = Data(capacity: utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
-        }
-        return out
+        if let bytes = text.utf8.withContiguousStorageIfAvailable(decode) { return bytes }
+        return Array(text.utf8).withUnsafeBufferPointer(decode)
     }
 
-    private static func value(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
+    private static func decode(_ utf8: UnsafeBufferPointer<UInt8>) -> Data? {
+        guard utf8.count % 2 == 0 else { return nil }
+        guard let source = utf8.baseAddress else { return Data() }
+        var out = Data(count: utf8.count / 2)
+        let complete = out.withUnsafeMutableBytes { buffer in
+            var pair = source
+            for index in buffer.indices {
+                let high = value(pair[0]), low = value(pair[1])
+                guard high | low < 16 else { return false }
+                buffer[index] = high << 4 | low
+                pair += 2
+            }
+            return true
         }
+        return complete ? out : nil
+    }
+
+    /// The hex digit of a value below 16.
+    @inline(__always)
+    private static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? value &+ UInt8(ascii: "0") : value &+ (UInt8(ascii: "a") &- 10)
+    }
+
+    /// The value of a hex digit of either case; 0xFF for any other character.
+    @inline(__always)
+    private static func value(_ byte: UInt8) -> UInt8 {
+        let decimal = byte &- UInt8(ascii: "0")
+        if decimal < 10 { return decimal }
+        let letter = (byte | 0x20) &- UInt8(ascii: "a")
+        return letter < 6 ? letter &+ 10 : 0xFF
     }
 }
