@@ -40,7 +40,10 @@ public struct InboundAdapter: Sendable {
 }
 
 /// Canonical records written in a partner format, limited to the fields its contract allows.
-public struct OutboundAdapter: Sendable {
+///
+/// A class: it is called once per record in a night's staging and sealing, and copying a struct of
+/// its parts (mapping, codec, renderer) retained each of them at every call.
+public final class OutboundAdapter: Sendable {
     /// The mapping the adapter was made from.
     public let mapping: AdapterMapping
     /// The codec the mapping names, built with its options.

@@ -145,9 +145,6 @@ extension CoaGemeenteSync {
         guard let recipient = registry.gemeente(gemeente), let code = recipient.party.gemeente else { return nil }
         let batchID = BatchID("\(context.run)-\(gemeente)-\(part)")
         let object = pipeline.adapter.mapping.item.object
-        // Bound once: calling through the property copied the adapter (retaining each of its parts)
-        // for every record.
-        let outbound = outbound
         // The records are encoded straight into the payload, between its opening and closing.
         let header = ["gemeente": gemeente, "batch": batchID.value, "aangemaakt": context.timestamp, "aantal": String(notifications.count)]
         var payload: [UInt8] = []

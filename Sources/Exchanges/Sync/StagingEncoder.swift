@@ -31,7 +31,6 @@ struct StagingEncoder: @unchecked Sendable {
     private func encode() throws {
         var fragment: [UInt8] = []
         var values: [UInt8] = []
-        let outbound = sync.outbound
         while let chunk = items.take() {
             let staged = try chunk.map { item in
                 var hash: String?
@@ -39,7 +38,7 @@ struct StagingEncoder: @unchecked Sendable {
                 if let record = item.record, let gemeente = item.gemeente {
                     let health = consent.decide(record, bsn: item.bsn, recipient: gemeente)
                     fragment.removeAll(keepingCapacity: true)
-                    try outbound.encode(record, context: NotificationKind.nieuw.context, consented: health?.consented ?? [], into: &fragment)
+                    try sync.outbound.encode(record, context: NotificationKind.nieuw.context, consented: health?.consented ?? [], into: &fragment)
                     hash = CoaGemeenteSync.hash(fragment)
                     values.removeAll(keepingCapacity: true)
                     record.encodeValues(into: &values)
