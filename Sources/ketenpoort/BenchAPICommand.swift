@@ -184,7 +184,9 @@ struct BenchAPICommand: AsyncParsableCommand {
                     result.latency(quantile: 0.5), result.latency(quantile: 0.99), result.latencies.last ?? 0, result.failures, result.requests,
                     cost))
         }
-        _ = measure(nil, seconds: 2)  // warm-up: connections, caches
+        // Warm-up (connections, caches) at the rate then measured: a flood here would leave its
+        // wake (log entries to commit, a WAL to checkpoint) to the first second of the measurement.
+        _ = measure(rate, seconds: 2)
         let fixed = measure(rate, seconds: seconds)
         report(String(format: "fixed rate %.0f/s", rate), fixed)
         guard !fixedOnly else { return }
