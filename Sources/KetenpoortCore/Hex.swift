@@ -3,15 +3,19 @@ import Foundation
 /// Lower-case hexadecimal, the text form of hashes in seals, proofs and the store.
 ///
 /// Both directions run once per record in a night's sealing (a record hash is staged as text,
-/// decoded for the Merkle tree and stored as text again), so they work on raw buffers.
+/// decoded for the Merkle tree and stored as text again), so they work on raw buffers, and the
+/// generic entry points are inlinable: specialised where they are called, not dispatched per byte
+/// source through witness tables.
 public enum Hex {
     /// The bytes as lower-case hex.
+    @inlinable
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         if let text = bytes.withContiguousStorageIfAvailable(encode) { return text }
         return Array(bytes).withUnsafeBufferPointer(encode)
     }
 
-    private static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    @usableFromInline
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in
             guard var target = out.baseAddress else { return 0 }
             for byte in bytes {
@@ -24,26 +28,31 @@ public enum Hex {
     }
 
     /// The bytes of a hex string (either case); nil for an odd length or a non-hex character.
+    @inlinable
     public static func decode(_ text: some StringProtocol) -> Data? {
         if let bytes = text.utf8.withContiguousStorageIfAvailable(decode) { return bytes }
         return Array(text.utf8).withUnsafeBufferPointer(decode)
     }
 
-    private static func decode(_ utf8: UnsafeBufferPointer<UInt8>) -> Data? {
+    @usableFromInline
+    static func decode(_ utf8: UnsafeBufferPointer<UInt8>) -> Data? {
         guard utf8.count % 2 == 0 else { return nil }
         guard let source = utf8.baseAddress else { return Data() }
         var out = Data(count: utf8.count / 2)
-        let complete = out.withUnsafeMutableBytes { buffer in
+        // Branch-free per digit (a hash's digits mix numbers and letters at random, which a
+        // branch per digit mispredicts half the time); any non-hex digit marks `invalid`.
+        let invalid = out.withUnsafeMutableBytes { buffer in
+            var invalid: UInt8 = 0
             var pair = source
             for index in buffer.indices {
-                let high = value(pair[0]), low = value(pair[1])
-                guard high | low < 16 else { return false }
+                let (high, highInvalid) = value(pair[0]), (low, lowInvalid) = value(pair[1])
+                invalid |= highInvalid | lowInvalid
                 buffer[index] = high << 4 | low
                 pair += 2
             }
-            return true
+            return invalid
         }
-        return complete ? out : nil
+        return invalid == 0 ? out : nil
     }
 
     /// The hex digit of a value below 16.
@@ -52,12 +61,13 @@ public enum Hex {
         value < 10 ? value &+ UInt8(ascii: "0") : value &+ (UInt8(ascii: "a") &- 10)
     }
 
-    /// The value of a hex digit of either case; 0xFF for any other character.
+    /// The value of a hex digit of either case, and 0 when it is one (else non-zero), without branches.
     @inline(__always)
-    private static func value(_ byte: UInt8) -> UInt8 {
+    private static func value(_ byte: UInt8) -> (value: UInt8, invalid: UInt8) {
         let decimal = byte &- UInt8(ascii: "0")
-        if decimal < 10 { return decimal }
         let letter = (byte | 0x20) &- UInt8(ascii: "a")
-        return letter < 6 ? letter &+ 10 : 0xFF
+        let isDecimal: UInt8 = decimal < 10 ? 0xFF : 0
+        let isLetter: UInt8 = letter < 6 ? 0xFF : 0
+        return ((decimal & isDecimal) | ((letter &+ 10) & isLetter), ~(isDecimal | isLetter))
     }
 }
