@@ -61,6 +61,8 @@ bench: build-release
 	sync
 	$(RELEASE) bench-sync --persons 1000000
 	sync
+	$(RELEASE) bench-sync --persons 1000000 --second-night
+	sync
 	$(RELEASE) bench-sync --persons 1000000 --store postgres
 	sync
 	$(RELEASE) bench-duo --records 250000

@@ -8,10 +8,18 @@ public struct SnapshotGenerator {
     /// Persons are linked to GM0001 … GM<municipalities>.
     public let municipalities: Int
 
-    public init(rows: Int, seed: UInt64 = 20_261_122, municipalities: Int = 342) {
+    /// 1 for a snapshot as generated; 2 for the next night's: the same persons with 2 % of them
+    /// changed (language hours), 0.5 % moved to another municipality, 0.25 % gone, and 1 % new
+    /// persons after them — what a night after a first one sends (`wijziging`, `intrekking` + `nieuw`,
+    /// `intrekking` or a forgetting, `nieuw`).
+    public let night: Int
+
+    public init(rows: Int, seed: UInt64 = 20_261_122, municipalities: Int = 342, night: Int = 1) {
+        precondition(night == 1 || night == 2, "a snapshot of night 1 or 2")
         self.rows = rows
         self.seed = seed
         self.municipalities = municipalities
+        self.night = night
     }
 
     static let surnames = [
@@ -38,7 +46,8 @@ public struct SnapshotGenerator {
                 "BSN;VNUMMER;ACHTERNAAM;VOORNAMEN;GEBOORTEDATUM;GESLACHT;NATIONALITEIT;LAND_HERKOMST;GEZINSNUMMER;GEZINSROL;AZC;STATUSDATUM;GEMEENTE;KOPPELDATUM;VERWACHTE_HUISVESTING;HUISVESTINGSDATUM;TAALLES_UREN;VOORINBURGERING;OPLEIDINGSNIVEAU;GEALFABETISEERD;WERKERVARING;GEZONDHEID\n"
                     .utf8))
         var prefix = 10_000_000
-        for index in 0..<rows {
+        let persons = night == 1 ? rows : rows + rows / 100
+        for index in 0..<persons {
             var bsn = ""
             while bsn.isEmpty {
                 prefix += 1
@@ -46,7 +55,11 @@ public struct SnapshotGenerator {
             }
             let vnummer = String(1_000_000_000 + index)
             let linked = rng.next() % 10 < 8
-            let gemeente = linked ? "GM" + Self.pad(Int(rng.next() % UInt64(municipalities)) + 1, 4) : ""
+            var number = linked ? Int(rng.next() % UInt64(municipalities)) + 1 : 0
+            // The next night's changes come after the draws, so every other row stays as it was.
+            let changes = night == 2 && index < rows
+            if changes && linked && index % 200 == 3 { number = number % municipalities + 1 }
+            let gemeente = linked ? "GM" + Self.pad(number, 4) : ""
             let statusYear = 2024 + Int(rng.next() % 2)
             let statusMonth = Int(rng.next() % 12) + 1
             let country = Self.countries[Int(rng.next() % UInt64(Self.countries.count))]
@@ -67,9 +80,11 @@ public struct SnapshotGenerator {
                 "01-\(Self.pad(statusMonth, 2))-\(statusYear)",
                 gemeente, linked ? "15-\(Self.pad(statusMonth, 2))-\(statusYear)" : "",
                 linked ? "01-03-2027" : "", "",
-                String(rng.next() % 600), rng.next() % 2 == 0 ? "J" : "N", String(rng.next() % 5), ["J", "N", "O"][Int(rng.next() % 3)],
+                String(rng.next() % 600 + (changes && index % 50 == 1 ? 600 : 0)), rng.next() % 2 == 0 ? "J" : "N", String(rng.next() % 5),
+                ["J", "N", "O"][Int(rng.next() % 3)],
                 work, index % 17 == 0 ? "Regelmatig spreekuur huisarts" : "",
             ]
+            if changes && index % 400 == 5 { continue }
             out.append(contentsOf: Array(fields.joined(separator: ";").utf8))
             out.append(10)
             if out.count >= 1 << 20 {
