@@ -3,19 +3,15 @@ import Foundation
 /// Lower-case hexadecimal, the text form of hashes in seals, proofs and the store.
 ///
 /// Both directions run once per record in a night's sealing (a record hash is staged as text,
-/// decoded for the Merkle tree and stored as text again), so they work on raw buffers, and the
-/// generic entry points are inlinable: specialised where they are called, not dispatched per byte
-/// source through witness tables.
+/// decoded for the Merkle tree and stored as text again), so they work on raw buffers.
 public enum Hex {
     /// The bytes as lower-case hex.
-    @inlinable
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         if let text = bytes.withContiguousStorageIfAvailable(encode) { return text }
         return Array(bytes).withUnsafeBufferPointer(encode)
     }
 
-    @usableFromInline
-    static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    private static func encode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in
             guard var target = out.baseAddress else { return 0 }
             for byte in bytes {
@@ -28,14 +24,12 @@ public enum Hex {
     }
 
     /// The bytes of a hex string (either case); nil for an odd length or a non-hex character.
-    @inlinable
     public static func decode(_ text: some StringProtocol) -> Data? {
         if let bytes = text.utf8.withContiguousStorageIfAvailable(decode) { return bytes }
         return Array(text.utf8).withUnsafeBufferPointer(decode)
     }
 
-    @usableFromInline
-    static func decode(_ utf8: UnsafeBufferPointer<UInt8>) -> Data? {
+    private static func decode(_ utf8: UnsafeBufferPointer<UInt8>) -> Data? {
         guard utf8.count % 2 == 0 else { return nil }
         guard let source = utf8.baseAddress else { return Data() }
         var out = Data(count: utf8.count / 2)

@@ -25,15 +25,15 @@ struct HexTests {
         #expect(Hex.decode("00fF") == Data([0x00, 0xFF]))
     }
 
-    @Test("every byte value is a digit exactly when it is one of 0-9, a-f, A-F, in either place of a pair")
-    func everyByte() {
+    @Test("every ASCII character is a digit exactly when it is one of 0-9, a-f, A-F, in either place of a pair; no other character is")
+    func everyCharacter() {
         let digits = Set("0123456789abcdefABCDEF".utf8)
-        for byte in UInt8.min...UInt8.max {
+        for byte in UInt8(0)...0x7F {
             let value = digits.contains(byte) ? UInt8(String(UnicodeScalar(byte)), radix: 16) : nil
-            let high = Hex.decode([byte, UInt8(ascii: "0")].map { Character(UnicodeScalar($0)) }.reduce(into: "") { $0.append($1) })
-            let low = Hex.decode([UInt8(ascii: "0"), byte].map { Character(UnicodeScalar($0)) }.reduce(into: "") { $0.append($1) })
-            #expect(high == value.map { Data([$0 << 4]) }, "byte \(byte) first")
-            #expect(low == value.map { Data([$0]) }, "byte \(byte) second")
+            #expect(Hex.decode(String(decoding: [byte, UInt8(ascii: "0")], as: UTF8.self)) == value.map { Data([$0 << 4]) }, "byte \(byte) first")
+            #expect(Hex.decode(String(decoding: [UInt8(ascii: "0"), byte], as: UTF8.self)) == value.map { Data([$0]) }, "byte \(byte) second")
         }
+        // Beyond ASCII every byte belongs to a multi-byte character: an even count of them is still refused.
+        #expect(Hex.decode("é") == nil && Hex.decode("0€") == nil && Hex.decode("ａ0") == nil)
     }
 }
