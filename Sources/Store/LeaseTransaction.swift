@@ -12,6 +12,12 @@ public protocol LeaseTransaction {
     /// holds it (the epoch stays). A lease held by another and not expired is not taken: nil. Each
     /// new holding (first, after a release, after an expiry) gets the next epoch.
     func acquireLease(_ name: String, holder: String, for duration: TimeInterval) throws -> Lease?
+    /// Moves the end of `lease` to `duration` seconds from now while it is current (same holder and
+    /// epoch, not expired): true; false when it was lost (expired, released or taken over), and then
+    /// nothing changes — a lapsed holding is not taken anew, its work is fenced off. Never waits for
+    /// the holder's own transactions that checked the fence: a renewal queued behind a night's
+    /// commits would let the lease run out under a live holder.
+    func extendLease(_ lease: Lease, for duration: TimeInterval) throws -> Bool
     /// Ends `lease` so another may take it at once; nothing happens when it is no longer current.
     func releaseLease(_ lease: Lease) throws
     /// Throws `storeLeaseLost` unless `lease` is still current: same holder and epoch, not expired.

@@ -136,11 +136,19 @@ enum PostgresSchema {
         GRANT SELECT, INSERT ON inbox_receipt TO ketenpoort_gateway;
         """#
 
+    /// A lease's epoch becomes a key column (a unique index), so the fence can take the row's
+    /// key-share lock: a takeover (a new epoch) waits for the holder's fenced transactions, its
+    /// renewals (the end moved, no key changed) do not. Nodes of v3 keep running beside it: their
+    /// share-lock fences hold every other writer of the row, as before.
+    static let v4 = #"""
+        CREATE UNIQUE INDEX lease_holding ON lease (name, epoch);
+        """#
+
     /// Every migration, by version, with the oldest schema version whose gateways keep running on
     /// the schema once it is applied (`compatibleFrom`): a migration that only adds what older nodes
     /// never touch, or changes how PostgreSQL stores a column, keeps the nodes of the version before
     /// it running, so the nodes can be upgraded one at a time after it (deploy/README.md: upgrades).
     /// v3 does not: every node must record and consult the shared inbox receipts, or a file delivered
     /// again to an older node would be applied twice.
-    static let migrations: [(version: Int, compatibleFrom: Int, sql: String)] = [(1, 1, v1), (2, 1, v2), (3, 3, v3)]
+    static let migrations: [(version: Int, compatibleFrom: Int, sql: String)] = [(1, 1, v1), (2, 1, v2), (3, 3, v3), (4, 3, v4)]
 }

@@ -24,17 +24,34 @@ extension PostgresTransaction {
         ).first(Self.lease)
     }
 
+    /// Sets only `expires_at`, no key column: it takes the row's no-key update lock, which the
+    /// fence's key-share lock lets through (a takeover changes the epoch, a key column since v4, and
+    /// waits for the fence).
+    func extendLease(_ lease: Lease, for duration: TimeInterval) throws -> Bool {
+        try !query(
+            """
+            UPDATE lease SET expires_at = \(Self.nowSQL(1)) + make_interval(secs => $5::float8)
+            WHERE name = $2 AND holder = $3 AND epoch = $4 AND expires_at > \(Self.nowSQL(1))
+            RETURNING 1
+            """,
+            [now, lease.name, lease.holder, lease.epoch, String(duration)]
+        ).isEmpty
+    }
+
     func releaseLease(_ lease: Lease) throws {
         try query(
             "UPDATE lease SET expires_at = \(Self.nowSQL(1)) WHERE name = $2 AND holder = $3 AND epoch = $4",
             [now, lease.name, lease.holder, lease.epoch])
     }
 
-    /// Share-locks the lease row: until this transaction ends, no other node can take the lease, so
-    /// what the transaction writes under it commits while it is still held.
+    /// Key-share-locks the lease row: until this transaction ends, no other node can take the lease
+    /// (a new holding changes the epoch, a key column), so what the transaction writes under it
+    /// commits while it is still held; the holder's renewals and its release (which change no key)
+    /// do not wait for it. A share lock would hold renewals too, and back-to-back fenced commits
+    /// under load can keep one waiting until the lease has run out.
     func checkFence(_ lease: Lease) throws {
         let held = try query(
-            "SELECT 1 FROM lease WHERE name = $2 AND holder = $3 AND epoch = $4 AND expires_at > \(Self.nowSQL(1)) FOR SHARE",
+            "SELECT 1 FROM lease WHERE name = $2 AND holder = $3 AND epoch = $4 AND expires_at > \(Self.nowSQL(1)) FOR KEY SHARE",
             [now, lease.name, lease.holder, lease.epoch])
         guard !held.isEmpty else {
             throw KetenpoortError(.storeLeaseLost, "the lease \(lease.name) (epoch \(lease.epoch)) is no longer held; the write is refused")

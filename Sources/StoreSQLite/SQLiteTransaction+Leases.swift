@@ -25,6 +25,14 @@ extension SQLiteTransaction {
         return lease
     }
 
+    func extendLease(_ lease: Lease, for duration: TimeInterval) throws -> Bool {
+        let now = clock.now()
+        try db.execute(
+            sql: "UPDATE lease SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ? AND expires_at > ?",
+            arguments: [now.addingTimeInterval(duration).timeIntervalSince1970, lease.name, lease.holder, lease.epoch, now.timeIntervalSince1970])
+        return db.changesCount > 0
+    }
+
     func releaseLease(_ lease: Lease) throws {
         try db.execute(
             sql: "UPDATE lease SET expires_at = ? WHERE name = ? AND holder = ? AND epoch = ?",

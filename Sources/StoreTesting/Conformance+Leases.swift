@@ -16,6 +16,22 @@ extension StoreConformance {
             #expect(renewed.expiresAt == clock.now().addingTimeInterval(60))
             try await store.write { try $0.checkFence(renewed) }
         },
+        ConformanceCheck("an extension moves a current lease's end under its epoch; a lost one is not extended, nor taken anew") { store, clock, _ in
+            let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "node-a", for: 60) })
+            clock.advance(30)
+            #expect(try await store.renewal { try $0.extendLease(lease, for: 60) })
+            #expect(
+                try await store.read { try $0.lease("night") }
+                    == Lease(name: "night", holder: "node-a", epoch: lease.epoch, expiresAt: clock.now().addingTimeInterval(60)))
+            // Expired with nobody else taking it: extending would be a new holding, so nothing changes.
+            clock.advance(61)
+            #expect(try await !store.renewal { try $0.extendLease(lease, for: 60) })
+            #expect(try await store.read { try $0.lease("night") }?.expiresAt == clock.now().addingTimeInterval(-1))
+            let b = try #require(try await store.write { try $0.acquireLease("night", holder: "node-b", for: 60) }, "free for another at once")
+            #expect(try await !store.renewal { try $0.extendLease(lease, for: 60) }, "held by another")
+            try await store.write { try $0.releaseLease(b) }
+            #expect(try await !store.renewal { try $0.extendLease(b, for: 60) }, "released")
+        },
         ConformanceCheck("a holder that paused past its lease finds the fence moved: its writes are refused") { store, clock, _ in
             let stale = try #require(try await store.write { try $0.acquireLease("night", holder: "node-a", for: 60) })
             clock.advance(61)

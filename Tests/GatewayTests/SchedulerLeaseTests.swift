@@ -138,19 +138,4 @@ struct SchedulerLeaseTests {
         #expect(try await eventually(within: .seconds(120)) { ran.withLock { $0 } == 1 }, "the missed run was caught up after the failed start")
         #expect(store.failures.withLock { $0 } == 0, "the first start failed")
     }
-
-    @Test("a renewal keeps a held lease; a lost one is not renewed, and a new holding it would take is given back")
-    func renewal() throws {
-        let directory = try TempDirectory()
-        defer { directory.remove() }
-        let clock = SteppingClock()
-        let store = try SQLiteStore(path: directory.file("s.sqlite").path, clock: clock)
-        let lease = try #require(try store.write { try $0.acquireLease("job", holder: "node-a", for: 60) })
-        #expect(try store.write { try $0.renewLease(lease, for: 60) })
-        // Expired with nobody else taking it: renewing would be a new holding, so it is refused and given back.
-        clock.advance(61)
-        #expect(try !store.write { try $0.renewLease(lease, for: 60) })
-        #expect(try store.write { try $0.acquireLease("job", holder: "node-b", for: 60) } != nil, "free for another at once")
-        #expect(try !store.write { try $0.renewLease(lease, for: 60) }, "held by another")
-    }
 }

@@ -16,14 +16,16 @@ struct PostgresRenewalTests {
     static let duration: TimeInterval = 3_600
 
     /// A store on a migrated database of its own, with one connection for transactions; `body`
-    /// also gets a connection as the owner, to look at the server's sessions.
-    static func withStore(_ body: (PostgresStore, PostgresConnection) async throws -> Void) async throws {
+    /// also gets a connection as the owner, to look at the server's sessions, and the gateway
+    /// role's conninfo, for another node's store.
+    static func withStore(_ body: (PostgresStore, PostgresConnection, String) async throws -> Void) async throws {
         let server = try await SharedPostgres.server()
         let name = SharedPostgres.databaseName()
         let roles = try server.makeGatewayDatabase(name)
         defer { try? server.dropDatabase(name) }
         try PostgresMigrations.migrate(ownerConninfo: roles.owner)
-        try await body(try PostgresStore(conninfo: roles.gateway, node: "n1", poolSize: 1), try PostgresConnection(conninfo: roles.owner))
+        try await body(
+            try PostgresStore(conninfo: roles.gateway, node: "n1", poolSize: 1), try PostgresConnection(conninfo: roles.owner), roles.gateway)
     }
 
     /// Runs `renewal` while a write transaction that ran `held` is open on the store's one
@@ -60,18 +62,20 @@ struct PostgresRenewalTests {
         return came ? try outcome.withLock { $0 }?.get() : nil
     }
 
-    @Test("a lease is renewed while every transaction connection is held by a write")
-    func renewalBesideBusyPool() async throws {
-        try await Self.withStore { store, _ in
+    @Test("a lease is renewed while its holder's fenced write holds every transaction connection")
+    func renewalBesideFencedWrite() async throws {
+        try await Self.withStore { store, _, _ in
             let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: Self.duration) })
-            let renewed = try await Self.renewing(on: store, whileHolding: { _ in }) { try $0.renewLease(lease, for: Self.duration) }
-            #expect(renewed == true, "renewed at once, beside the held transaction")
+            let renewed = try await Self.renewing(on: store, whileHolding: { try $0.checkFence(lease) }) {
+                try $0.extendLease(lease, for: Self.duration)
+            }
+            #expect(renewed == true, "renewed at once, beside the fenced transaction")
         }
     }
 
     @Test("a claim its attempt's record is releasing right now counts as released, at once: not waited for, not lost")
     func claimBeingReleased() async throws {
-        try await Self.withStore { store, _ in
+        try await Self.withStore { store, _, _ in
             try await store.write { tx in try tx.insertBatch(Samples.batch("r1"), payload: Data("<Kennisgevingen/>".utf8)) }
             #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: Self.duration) } == ["r1"])
             let renewal = try await Self.renewing(on: store, whileHolding: { try $0.releaseClaim(batch: "r1", holder: "n1") }) {
@@ -82,25 +86,26 @@ struct PostgresRenewalTests {
         }
     }
 
-    @Test("a claim is renewed while a lease's renewal waits for a fenced transaction to end")
-    func claimBesideWaitingLease() async throws {
-        try await Self.withStore { store, owner in
+    @Test("a takeover waits for the holder's fenced transaction; a claim is renewed meanwhile")
+    func claimBesideWaitingTakeover() async throws {
+        try await Self.withStore { store, owner, gateway in
             try await store.write { tx in try tx.insertBatch(Samples.batch("r1"), payload: Data("<Kennisgevingen/>".utf8)) }
             #expect(try await store.write { try $0.claim(batches: ["r1"], holder: "n1", for: Self.duration) } == ["r1"])
             let lease = try #require(try await store.write { try $0.acquireLease("night", holder: "n1", for: Self.duration) })
-            let leaseRenewal = LockedValue<Task<Bool, any Error>?>(nil)
+            let other = try PostgresStore(conninfo: gateway, node: "n2", poolSize: 1)
+            let takeover = LockedValue<Task<Lease?, any Error>?>(nil)
             let claimRenewal = try await Self.renewing(
                 on: store, whileHolding: { try $0.checkFence(lease) },
                 meanwhile: {
-                    leaseRenewal.withLock { $0 = Task { try await store.renewal { try $0.renewLease(lease, for: Self.duration) } } }
+                    takeover.withLock { $0 = Task { try await other.write { try $0.acquireLease("night", holder: "n2", for: Self.duration) } } }
                     let waiting = try await eventually {
                         try owner.query("SELECT count(*) AS n FROM pg_locks WHERE NOT granted").first { try $0["n"] as Int } ?? 0 > 0
                     }
-                    #expect(waiting, "the lease's renewal waits for the fenced transaction")
+                    #expect(waiting, "the other node's attempt to take the lease waits for the fenced transaction")
                 }
             ) { try $0.renewClaim(batch: "r1", holder: "n1", for: Self.duration) }
             #expect(claimRenewal == .renewed)
-            #expect(try await leaseRenewal.withLock { $0 }?.value == true, "the lease is renewed once the fenced transaction ended")
+            #expect(try await takeover.withLock { $0 }?.value == nil, "the lease is still n1's once the fenced transaction ended")
         }
     }
 }

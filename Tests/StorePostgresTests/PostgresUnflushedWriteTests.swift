@@ -23,7 +23,7 @@ struct PostgresUnflushedWriteTests {
 
     @Test("writeUnflushed runs with synchronous_commit off for its own transaction only; the next write on that connection flushes again")
     func offForItsTransactionOnly() async throws {
-        try await PostgresRenewalTests.withStore { store, _ in
+        try await PostgresRenewalTests.withStore { store, _, _ in
             let settings = try Self.settings(on: store)
             #expect(settings.unflushed == "off")
             #expect(settings.after == "on")

@@ -77,7 +77,7 @@ public enum HeldLease {
             let timer = self.timer
             timer.setEventHandler {
                 do {
-                    if try !store.renewal({ try $0.renewLease(lease, for: duration) }) {
+                    if try !store.renewal({ try $0.extendLease(lease, for: duration) }) {
                         logger.error("lease lost while the work went on: its writes are refused", metadata: ["lease": "\(lease.name)"])
                         timer.cancel()
                     }

@@ -37,16 +37,4 @@ extension LeaseTransaction {
         try releaseLease(current)
         return try acquireLease(name, holder: holder, for: duration)
     }
-
-    /// Renews `lease` for `duration` in one transaction; false when it was lost meanwhile (expired
-    /// and taken anew, by another or by this holder — a new holding taken here is given back at
-    /// once: the work under the old one is fenced and must not look as if it still held it).
-    public func renewLease(_ lease: Lease, for duration: TimeInterval) throws -> Bool {
-        let renewed = try acquireLease(lease.name, holder: lease.holder, for: duration)
-        guard renewed?.epoch == lease.epoch else {
-            if let renewed { try releaseLease(renewed) }
-            return false
-        }
-        return true
-    }
 }

@@ -182,7 +182,7 @@ public struct Scheduler: Service {
             try? await Task.sleep(for: .seconds(duration / 3))
             if Task.isCancelled { return }
             do {
-                guard try await store.renewal({ try $0.renewLease(lease, for: duration) }) else {
+                guard try await store.renewal({ try $0.extendLease(lease, for: duration) }) else {
                     logger.error("lease lost while the run went on: its writes are refused", metadata: ["lease": "\(lease.name)"])
                     return
                 }
