@@ -135,20 +135,21 @@ private final class ResponseSink {
 /// Hands libcurl a `StreamedBody` a part at a time; touched only by the worker thread.
 private final class BodyReader {
     let body: StreamedBody
+    /// The current part, its memory reused for the next (`StreamedBody`).
+    private var buffer: [UInt8] = []
     private var next = 0
-    private var current = Data()
+    /// How many bytes of the current part were handed over.
     private var offset = 0
     /// Why a part could not be read (the transfer was aborted).
     private(set) var failure: KetenpoortError?
 
     init(_ body: StreamedBody) { self.body = body }
 
-    /// Copies up to `capacity` bytes into `buffer`: 0 at the end, `CURL_READFUNC_ABORT` on failure.
-    func read(into buffer: UnsafeMutableRawPointer, capacity: Int) -> Int {
-        while offset == current.count {
+    /// Copies up to `capacity` bytes into `destination`: 0 at the end, `CURL_READFUNC_ABORT` on failure.
+    func read(into destination: UnsafeMutableRawPointer, capacity: Int) -> Int {
+        while offset == buffer.count {
             do {
-                guard let part = try body.part(next) else { return 0 }
-                current = part
+                guard try body.fill(next, &buffer) else { return 0 }
                 offset = 0
                 next += 1
             } catch {
@@ -156,16 +157,16 @@ private final class BodyReader {
                 return Int(CURL_READFUNC_ABORT)
             }
         }
-        let count = min(capacity, current.count - offset)
-        current.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
-        offset += count
-        return count
+        let copied = min(capacity, buffer.count - offset)
+        buffer.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + offset, byteCount: copied) }
+        offset += copied
+        return copied
     }
 
     /// Back to the first byte, for a resend.
     func rewind() {
         next = 0
-        current = Data()
+        buffer.removeAll(keepingCapacity: true)
         offset = 0
     }
 }

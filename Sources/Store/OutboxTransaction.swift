@@ -9,6 +9,10 @@ public protocol OutboxTransaction {
     func appendPayloadPart(batch: BatchID, part: Int, bytes: some DataProtocol) throws
     /// Part `part` of the payload of `batch`; nil past the last part (none at all once deleted).
     func payloadPart(batch: BatchID, part: Int) throws -> Data?
+    /// Part `part` of the payload of `batch` in `buffer`, replacing what it held (its memory kept
+    /// for the next part); false past the last part. `OutboxTransaction`'s own default copies
+    /// `payloadPart`; an engine that can read straight into the buffer does.
+    func readPayloadPart(batch: BatchID, part: Int, into buffer: inout [UInt8]) throws -> Bool
     /// The finished batches (delivered, blocked, recalled) of `contract` sealed before `cutoff`
     /// whose payload is still kept, oldest first.
     func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [BatchID]
@@ -60,4 +64,13 @@ public enum ClaimRenewal: Sendable, Equatable {
     case released
     /// The claim expired, or another holder has the batch now.
     case lost
+}
+
+extension OutboxTransaction {
+    public func readPayloadPart(batch: BatchID, part: Int, into buffer: inout [UInt8]) throws -> Bool {
+        guard let bytes = try payloadPart(batch: batch, part: part) else { return false }
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: bytes)
+        return true
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import KetenpoortCore
 import Store
 
@@ -168,6 +169,26 @@ struct SQLiteTransaction: StoreTransaction, DiskSortingTransaction {
 
     func payloadPart(batch: BatchID, part: Int) throws -> Data? {
         try Data.fetchOne(db.cachedStatement(sql: "SELECT bytes FROM batch_payload WHERE batch = ? AND part = ?"), arguments: [batch, part])
+    }
+
+    /// Through SQLite's incremental blob I/O, straight from the pages into `buffer`: selecting the
+    /// column would first copy the part into a buffer of SQLite's own, fresh memory each time.
+    func readPayloadPart(batch: BatchID, part: Int, into buffer: inout [UInt8]) throws -> Bool {
+        let row = try RowCursor(cached: "SELECT rowid FROM batch_payload WHERE batch = ? AND part = ?", in: db) {
+            $0.text(batch.value)
+            $0.integer(Int64(part))
+        }
+        guard let rowid = try row.first({ $0.integer(0) }) else { return false }
+        var blob: OpaquePointer?
+        defer { sqlite3_blob_close(blob) }
+        var code = sqlite3_blob_open(db.sqliteConnection, "main", "batch_payload", "bytes", rowid, 0, &blob)
+        guard code == SQLITE_OK, let blob else { throw db.stepFailure(code) }
+        let count = Int(sqlite3_blob_bytes(blob))
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: repeatElement(0, count: count))
+        code = buffer.withUnsafeMutableBytes { sqlite3_blob_read(blob, $0.baseAddress, Int32(count), 0) }
+        guard code == SQLITE_OK else { throw db.stepFailure(code) }
+        return true
     }
 
     func batch(id: BatchID) throws -> OutboxBatch? {

@@ -89,6 +89,23 @@ extension StoreConformance {
             try await store.write { try $0.insertBatch(Samples.batch("big", payload: payload), payload: payload) }
             #expect(try await store.read { try $0.payload(of: "big") } == payload)
             #expect(try await store.read { try $0.payloadPart(batch: "big", part: 3) } == nil)
+            // Read part by part into one buffer, as a delivery streams it: the same bytes, and the
+            // buffer's memory reused from part to part (a last part that is shorter included).
+            let parts = try await store.read { tx -> (same: Bool, reused: Bool, past: Bool) in
+                var buffer: [UInt8] = []
+                var bytes: [UInt8] = []
+                var addresses: Set<Int> = []
+                var part = 0
+                while try tx.readPayloadPart(batch: "big", part: part, into: &buffer) {
+                    bytes += buffer
+                    addresses.insert(buffer.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) })
+                    part += 1
+                }
+                return (bytes == [UInt8](payload), addresses.count == 1, try !tx.readPayloadPart(batch: "big", part: 3, into: &buffer))
+            }
+            #expect(parts.same, "the parts together are the payload")
+            #expect(parts.reused, "one buffer for every part")
+            #expect(parts.past, "nothing past the last part")
         },
         ConformanceCheck("a recalled batch stays recalled when an attempt under way ends, unless that attempt delivered it; its payload is gone") {
             store, _, _ in

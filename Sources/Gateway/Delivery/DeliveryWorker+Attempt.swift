@@ -177,7 +177,9 @@ extension DeliveryWorker {
             }
         }
         let headers = try DeliveryHeaders(contentType: batch.contentType, batchID: batch.id, contentDigest: contentDigest, signature: batch.signature)
-        let body = StreamedBody(length: batch.payloadBytes) { part in try store.read { try $0.payloadPart(batch: id, part: part) } }
+        let body = StreamedBody(length: batch.payloadBytes) { part, buffer in
+            try store.read { try $0.readPayloadPart(batch: id, part: part, into: &buffer) }
+        }
         return try await client.post(url: endpoint, headers: headers.fields, body: body, tls: tls, timeout: timeout)
     }
 }
