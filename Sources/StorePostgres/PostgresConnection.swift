@@ -121,6 +121,21 @@ final class PostgresConnection: @unchecked Sendable {
             columns: names, cells: cells, isBinary: binaryResult, affected: Int(String(cString: PQcmdTuples(result))) ?? 0)
     }
 
+    /// Runs `sql` and calls `body` with the bytes of its first row's first column where libpq holds
+    /// them (empty for NULL), valid during the call — for a payload part read straight into the
+    /// caller's buffer; nil when it returns no row.
+    func withFirstValue<T>(
+        _ sql: String, _ parameters: [any PostgresEncodable] = [], binaryResult: Bool = true, _ body: (UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        let result = try run(sql, parameters.map(\.postgresValue), binaryResult: binaryResult)
+        defer { PQclear(result) }
+        guard PQntuples(result) > 0, PQnfields(result) > 0 else { return nil }
+        guard PQgetisnull(result, 0, 0) == 0, let value = PQgetvalue(result, 0, 0) else {
+            return try body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        return try body(UnsafeRawBufferPointer(start: value, count: Int(PQgetlength(result, 0, 0))))
+    }
+
     /// Streams the rows of `sql` in pages of `page` through a cursor of the open transaction, so a
     /// scan of a whole table (a night's sent state, the audit chain, the DUO status store) holds one
     /// page in memory.
@@ -157,37 +172,22 @@ final class PostgresConnection: @unchecked Sendable {
 
     private func run(_ sql: String, _ parameters: [PostgresValue], binaryResult: Bool, prepare: Bool = false) throws -> OpaquePointer {
         let name = prepare ? try preparedName(sql, parameters: parameters.count) : nil
-        // Text parameters as C strings, bytes as they are (format 1).
-        var buffers: [UnsafeMutableRawPointer?] = []
-        var lengths: [Int32] = []
-        var formats: [Int32] = []
-        for parameter in parameters {
-            switch parameter {
-            case .null:
-                buffers.append(nil)
-                lengths.append(0)
-                formats.append(0)
-            case .text(let text):
-                buffers.append(UnsafeMutableRawPointer(strdup(text)))
-                lengths.append(0)
-                formats.append(0)
-            case .bytes(let bytes):
-                let buffer = malloc(max(bytes.count, 1))
-                if let buffer { bytes.copyBytes(to: buffer.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
-                buffers.append(buffer)
-                lengths.append(Int32(bytes.count))
-                formats.append(1)
-            }
+        // Text parameters in the text format, bytes as they are (format 1).
+        let lengths = parameters.map { parameter -> Int32 in
+            if case .bytes(let bytes) = parameter { return Int32(bytes.count) }
+            return 0
         }
-        defer { buffers.forEach { free($0) } }
-        let result = buffers.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { pointers in
-                if let name {
-                    PQexecPrepared(connection, name, Int32(parameters.count), pointers.baseAddress, lengths, formats, binaryResult ? 1 : 0)
-                } else {
-                    PQexecParams(
-                        connection, sql, Int32(parameters.count), nil, pointers.baseAddress, lengths, formats, binaryResult ? 1 : 0)
-                }
+        let formats = parameters.map { parameter -> Int32 in
+            if case .bytes = parameter { return 1 }
+            return 0
+        }
+        var values: [UnsafePointer<CChar>?] = []
+        values.reserveCapacity(parameters.count)
+        let result = Self.withValuePointers(parameters[...], &values) { values in
+            if let name {
+                PQexecPrepared(connection, name, Int32(parameters.count), values, lengths, formats, binaryResult ? 1 : 0)
+            } else {
+                PQexecParams(connection, sql, Int32(parameters.count), nil, values, lengths, formats, binaryResult ? 1 : 0)
             }
         }
         guard let result else { throw lost() }
@@ -196,6 +196,37 @@ final class PostgresConnection: @unchecked Sendable {
             throw error
         }
         return result
+    }
+
+    /// Calls `body` with a pointer to each parameter's value where it lies — a text's C string, a
+    /// `bytea`'s bytes (a payload part is a megabyte: no copy of it) — valid during the call.
+    private static func withValuePointers<T>(
+        _ parameters: ArraySlice<PostgresValue>, _ values: inout [UnsafePointer<CChar>?], _ body: ([UnsafePointer<CChar>?]) -> T
+    ) -> T {
+        guard let parameter = parameters.first else { return body(values) }
+        let rest = parameters.dropFirst()
+        switch parameter {
+        case .null:
+            values.append(nil)
+            return withValuePointers(rest, &values, body)
+        case .text(let text):
+            return text.withCString { text in
+                values.append(text)
+                return withValuePointers(rest, &values, body)
+            }
+        case .bytes(let bytes):
+            // An empty `bytea` still needs a pointer: libpq reads a null one as SQL NULL.
+            guard !bytes.isEmpty else {
+                return "".withCString { empty in
+                    values.append(empty)
+                    return withValuePointers(rest, &values, body)
+                }
+            }
+            return bytes.withUnsafeBytes { bytes in
+                values.append(bytes.baseAddress!.assumingMemoryBound(to: CChar.self))
+                return withValuePointers(rest, &values, body)
+            }
+        }
     }
 
     private func check(_ result: OpaquePointer) throws {

@@ -20,7 +20,7 @@ extension PostgresTransaction {
     }
 
     func appendPayloadPart(batch: BatchID, part: Int, bytes: some DataProtocol) throws {
-        // Bound as it is: encoded for the statement while it is sent.
+        // Bound as it is: libpq sends the bytes from where they lie.
         try bytes.withBorrowedData { bytes in
             _ = try query("INSERT INTO batch_payload (batch, part, bytes) VALUES ($1, $2, $3)", [batch, part, bytes])
         }
@@ -30,6 +30,17 @@ extension PostgresTransaction {
         try query("SELECT bytes FROM batch_payload WHERE batch = $1 AND part = $2", [batch, part], binaryResult: true).first {
             try $0["bytes"] as Data
         }
+    }
+
+    /// Straight from libpq's result into `buffer`: no `Data` of the part in between.
+    func readPayloadPart(batch: BatchID, part: Int, into buffer: inout [UInt8]) throws -> Bool {
+        let found = try connection.withFirstValue("SELECT bytes FROM batch_payload WHERE batch = $1 AND part = $2", [batch, part]) {
+            bytes -> Bool in
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
+            return true
+        }
+        return found ?? false
     }
 
     func batchesKeepingPayload(contract: String, sealedBefore cutoff: Date) throws -> [BatchID] {

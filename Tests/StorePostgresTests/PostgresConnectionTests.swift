@@ -33,6 +33,24 @@ struct PostgresConnectionTests {
         #expect(badNumber.map { !"\($0)".contains("123456782") } == true, "no value of the row in the error")
     }
 
+    @Test(
+        "bytes travel as they are, from where they lie: every byte value, a zero byte included, and an empty value that is not NULL; the first value read in place"
+    )
+    func bytesInPlace() async throws {
+        let database = try await SharedPostgres.database()
+        defer { database.drop() }
+        let connection = try PostgresConnection(conninfo: database.owner)
+        try connection.execute(script: "CREATE TABLE b (id TEXT PRIMARY KEY, bytes BYTEA)")
+        let every = Data((0..<512).map { UInt8(truncatingIfNeeded: $0) })
+        try connection.query("INSERT INTO b (id, bytes) VALUES ($1, $2), ($3, $4), ($5, $6)", ["every", every, "empty", Data(), "none", Data?.none])
+        let lengths = try connection.query("SELECT id, octet_length(bytes) AS n, bytes IS NULL AS missing FROM b ORDER BY id")
+        #expect(lengths.rowsAsText == [["empty", "0", "f"], ["every", "512", "f"], ["none", nil, "t"]])
+        let read = { (id: String) in try connection.withFirstValue("SELECT bytes FROM b WHERE id = $1", [id]) { Data($0) } }
+        #expect(try read("every") == every)
+        #expect(try read("empty") == Data())
+        #expect(try read("nobody") == nil, "no row")
+    }
+
     @Test("a text array parameter reaches the server value for value: quotes, backslashes, commas, braces, NULL and the text NULL, empty, non-ASCII")
     func textArray() async throws {
         let database = try await SharedPostgres.database()
