@@ -8,7 +8,8 @@ import Store
 ///
 /// `@unchecked Sendable`: it moves to the engine thread that owns it and is used there only.
 ///
-/// Parameters and results travel as text (`$1`, `$2`, … in the statement); errors carry the
+/// Parameters travel as text (`$1`, `$2`, … in the statement), bytes as they are, bound from where
+/// they lie; results as text unless asked in binary. Errors carry the
 /// server's SQLSTATE and the names of the table, column and constraint involved — never its
 /// message or DETAIL, which can quote a value (`invalid input syntax for type integer: "…"`).
 final class PostgresConnection: @unchecked Sendable {

@@ -26,16 +26,15 @@ extension PostgresTransaction {
         }
     }
 
+    private static let payloadPartSQL = "SELECT bytes FROM batch_payload WHERE batch = $1 AND part = $2"
+
     func payloadPart(batch: BatchID, part: Int) throws -> Data? {
-        try query("SELECT bytes FROM batch_payload WHERE batch = $1 AND part = $2", [batch, part], binaryResult: true).first {
-            try $0["bytes"] as Data
-        }
+        try connection.withFirstValue(Self.payloadPartSQL, [batch, part]) { Data($0) }
     }
 
     /// Straight from libpq's result into `buffer`: no `Data` of the part in between.
     func readPayloadPart(batch: BatchID, part: Int, into buffer: inout [UInt8]) throws -> Bool {
-        let found = try connection.withFirstValue("SELECT bytes FROM batch_payload WHERE batch = $1 AND part = $2", [batch, part]) {
-            bytes -> Bool in
+        let found = try connection.withFirstValue(Self.payloadPartSQL, [batch, part]) { bytes -> Bool in
             buffer.removeAll(keepingCapacity: true)
             buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
             return true

@@ -34,7 +34,7 @@ struct PostgresConnectionTests {
     }
 
     @Test(
-        "bytes travel as they are, from where they lie: every byte value, a zero byte included, and an empty value that is not NULL; the first value read in place"
+        "bytes travel as they are, from where they lie: every byte value, a zero byte included, and an empty value that is not NULL; the first value read back, nil without a row"
     )
     func bytesInPlace() async throws {
         let database = try await SharedPostgres.database()
