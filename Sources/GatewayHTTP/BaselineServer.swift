@@ -44,7 +44,8 @@ public struct BaselineServer: Sendable {
         let app = Application(
             router: router, server: try .tls(.http1(), configuration: try listener.channelConfiguration(logger: logger)),
             configuration: .init(address: .hostname(listener.host, port: listener.port), serverName: nil),
-            onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) }, logger: logger)
+            onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: .shared(ListenerEventLoops.group), logger: logger)
         do {
             try await app.run()
             readiness.fail(KetenpoortError(.transportServerUnavailable, "the server has stopped"))

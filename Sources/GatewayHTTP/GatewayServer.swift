@@ -93,7 +93,8 @@ public struct GatewayServer: Service {
             let app = Application(
                 router: router, server: try .tls(.http1(), configuration: tls),
                 configuration: .init(address: .hostname(configuration.listener.host, port: configuration.listener.port), serverName: nil),
-                onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) }, logger: logger)
+                onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) },
+                eventLoopGroupProvider: .shared(ListenerEventLoops.group), logger: logger)
             logger.notice("API listening", metadata: ["api.host": "\(configuration.listener.host)", "api.port": "\(configuration.listener.port)"])
             try await app.run()
             readiness.fail(KetenpoortError(.transportServerUnavailable, "the server has stopped"))
