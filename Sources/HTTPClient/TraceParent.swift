@@ -18,15 +18,14 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
 
     /// A new trace with ids from `generator`, sampled.
     public static func random(using generator: inout some RandomNumberGenerator) -> TraceParent {
-        func hex(_ byteCount: Int) -> String {
+        // Eight random bytes a draw (a system generator draw is a system call); all zero is not an id.
+        func hex(words: Int) -> String {
             while true {
-                // Eight random bytes a draw (a system generator draw is a system call).
-                var bytes: [UInt8] = []
-                while bytes.count < byteCount { withUnsafeBytes(of: generator.next()) { bytes += $0.prefix(byteCount - bytes.count) } }
-                if bytes.contains(where: { $0 != 0 }) { return Hex.encode(bytes) }
+                let drawn = (0..<words).map { _ in generator.next() }
+                if drawn.contains(where: { $0 != 0 }) { return drawn.withUnsafeBytes { Hex.encode($0) } }
             }
         }
-        return TraceParent(validTraceID: hex(16), spanID: hex(8), flags: 1)
+        return TraceParent(validTraceID: hex(words: 2), spanID: hex(words: 1), flags: 1)
     }
 
     /// Parses a `traceparent` value; nil unless it is well-formed version 00 with non-zero ids.

@@ -20,6 +20,7 @@ public struct SubjectPseudonym: @unchecked Sendable {
         var mac = keyed
         var value = person.value
         value.withUTF8 { mac.update(data: $0) }
-        return Hex.encode(mac.finalize())
+        // From the code's own bytes: as a plain sequence it would be copied into an array first.
+        return mac.finalize().withUnsafeBytes { Hex.encode($0) }
     }
 }
