@@ -83,6 +83,23 @@ struct DeliveryHeadersTests {
         }
     }
 
+    @Test("traceparent: an all-zero draw is not an id (W3C); the generator is asked again")
+    func zeroDrawsRedrawn() {
+        /// Zero for its first `zeros` draws, then 1, 2, 3, …
+        struct ZerosFirst: RandomNumberGenerator {
+            var zeros: Int
+            var count: UInt64 = 0
+            mutating func next() -> UInt64 {
+                count += 1
+                return count <= UInt64(zeros) ? 0 : count
+            }
+        }
+        var generator = ZerosFirst(zeros: 3)
+        let trace = TraceParent.random(using: &generator)
+        #expect(trace.traceID.contains { $0 != "0" } && trace.spanID.contains { $0 != "0" })
+        #expect(TraceParent(trace.description) == trace)
+    }
+
     @Test("traceparent: random ids are well-formed W3C version 00 and parse back")
     func traceparent() throws {
         for _ in 0..<50 {
