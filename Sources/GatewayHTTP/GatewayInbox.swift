@@ -89,9 +89,13 @@ public actor GatewayInbox {
             let roots = try PEMFiles.loadCertificates(trustedCA)
             let seal: SealHeader
             do {
-                let payload = try Data(contentsOf: delivery.body, options: .alwaysMapped)
+                let jws = try DetachedJWS(compact: signature)
+                let body = delivery.body
+                // Up to 1 GiB to read and hash again (the signature covers its base64url): batch
+                // work, not the cooperative pool the IND's answers run on. Its SHA-256 was taken on arrival.
+                let signingInput = try await BatchWork.run { jws.signingInputDigest(payload: try Data(contentsOf: body, options: .alwaysMapped)) }
                 // Certificates are checked at the real time, as TLS checks them (the clock may be a replay's).
-                seal = try await DetachedJWS.verify(jws: signature, payload: payload, trustedRoots: roots, at: Date())
+                seal = try await jws.verify(payloadSHA256: delivery.sha256, signingInputDigest: signingInput, trustedRoots: roots, at: Date())
             } catch {
                 throw APIProblem.badRequest("inbox.signature-invalid", "Ketenpoort-Signature does not verify against the gateway's CA")
             }

@@ -236,6 +236,36 @@ struct DetachedJWSTests {
         #expect(DetachedJWS.signingInputDigest(encodedHeader: header, payload: payload) == plain)
     }
 
+    @Test("a payload hashed beforehand (in slices past 1 MiB, of a mapped file) verifies as the payload itself, and a wrong digest is caught")
+    func verifiedFromDigests() async throws {
+        defer { pki.remove() }
+        let payload = Data((0..<(3 << 20) + 7).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 3) })
+        let sealed = try BatchSealer(signer: try pki.signer()).seal(
+            payload: payload, recordHashes: [MerkleTree.recordHash(payload)], batch: "mapped", recipient: TestPKI.amsterdam.oin, contract: "c",
+            contractVersion: "1", issuedAt: TestPKI.now)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("jws-\(UUID().uuidString)")
+        try payload.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let jws = try DetachedJWS(compact: sealed.jws.compact)
+        let mapped = try Data(contentsOf: file, options: .alwaysMapped)
+        let header = sealed.jws.compact.split(separator: ".")[0]
+        let plain = SHA256.hash(data: Data((header + "." + Base64URL.encode(payload)).utf8))
+        #expect(jws.signingInputDigest(payload: mapped).value == plain)
+        let sha256 = Data(SHA256.hash(data: payload))
+        let roots = [try pki.ca]
+        let verified = try await jws.verify(
+            payloadSHA256: sha256, signingInputDigest: jws.signingInputDigest(payload: mapped), trustedRoots: roots, at: TestPKI.now)
+        #expect(verified == sealed.jws.header)
+        let other = SHA256.hash(data: Data("another payload".utf8))
+        #expect(
+            await code { try await jws.verify(payloadSHA256: sha256, signingInputDigest: .init(value: other), trustedRoots: roots, at: TestPKI.now) }
+                == .sealingSignatureInvalid)
+        #expect(
+            await code {
+                try await jws.verify(payloadSHA256: Data(other), signingInputDigest: .init(value: plain), trustedRoots: roots, at: TestPKI.now)
+            } == .sealingDigestMismatch)
+    }
+
     @Test("a payload sealed from parts of any size carries the same seal as when sealed whole, and a part changed is caught")
     func sealedFromParts() async throws {
         defer { pki.remove() }

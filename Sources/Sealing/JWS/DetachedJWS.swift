@@ -136,15 +136,40 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     /// or the signer may not sign), `sealing.digest-mismatch` (the payload is not the sealed one),
     /// `sealing.signature-invalid`, and `sealing.sender-mismatch` (the certificate's OIN is not `kp-sender`).
     public func verify(payload: some DataProtocol, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
-        try await verify(payload: payload, sha256: Data(SHA256.hash(data: payload)), trustedRoots: trustedRoots, at: time)
+        try await verify(sha256: Data(SHA256.hash(data: payload)), trustedRoots: trustedRoots, at: time) {
+            Self.signingInputDigest(encodedHeader: encodedHeader, payload: payload)
+        }
     }
 
     /// As `verify(payload:trustedRoots:at:)`, with the payload's SHA-256 already taken.
     public func verify(payload: HashedPayload, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
-        try await verify(payload: payload.bytes, sha256: payload.sha256, trustedRoots: trustedRoots, at: time)
+        try await verify(sha256: payload.sha256, trustedRoots: trustedRoots, at: time) {
+            Self.signingInputDigest(encodedHeader: encodedHeader, payload: payload.bytes)
+        }
     }
 
-    private func verify(payload: some DataProtocol, sha256: Data, trustedRoots: [Certificate], at time: Date) async throws -> SealHeader {
+    /// As `verify(payload:trustedRoots:at:)`, with both passes over the payload already made: its
+    /// SHA-256 and `signingInputDigest(payload:)`. For a large payload hashed on a thread of its own.
+    public func verify(payloadSHA256: Data, signingInputDigest: SigningInputDigest, trustedRoots: [Certificate], at time: Date) async throws
+        -> SealHeader
+    {
+        try await verify(sha256: payloadSHA256, trustedRoots: trustedRoots, at: time) { signingInputDigest.value }
+    }
+
+    /// The SHA-256 of what the signature covers, this header and `payload` (see
+    /// `verify(payloadSHA256:signingInputDigest:trustedRoots:at:)`).
+    public func signingInputDigest(payload: Data) -> SigningInputDigest {
+        SigningInputDigest(value: Self.signingInputDigest(encodedHeader: encodedHeader, payload: payload))
+    }
+
+    /// The SHA-256 of a signing input, to hand from the thread that took it to the one that verifies.
+    /// `@unchecked Sendable`: 32 bytes held by value (swift-crypto does not mark its digests `Sendable`).
+    public struct SigningInputDigest: @unchecked Sendable, Equatable {
+        let value: SHA256.Digest
+    }
+
+    /// `signingInput` is taken only once the signature is checked: the checks before it fail fast.
+    private func verify(sha256: Data, trustedRoots: [Certificate], at time: Date, signingInput: () -> SHA256.Digest) async throws -> SealHeader {
         let signer = certificates[0]
         _ = try await CertificateTrust.validate(leaf: signer, intermediates: Array(certificates.dropFirst()), roots: trustedRoots, at: time)
         if let usage = try? signer.extensions.keyUsage, !usage.digitalSignature {
@@ -157,7 +182,7 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
             throw KetenpoortError(.sealingDigestMismatch, "the payload's SHA-256 differs from the sealed kp-sha256")
         }
         guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature),
-            publicKey.isValidSignature(signature, for: Self.signingInputDigest(encodedHeader: encodedHeader, payload: payload))
+            publicKey.isValidSignature(signature, for: signingInput())
         else {
             throw KetenpoortError(.sealingSignatureInvalid, "the ES256 signature does not match the header and payload")
         }
@@ -185,7 +210,14 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     /// SHA-256 of `b64url(header) + "." + b64url(payload)`.
     static func signingInputDigest(encodedHeader: Substring, payload: some DataProtocol) -> SHA256.Digest {
         var hasher = SigningInputHasher(encodedHeader: encodedHeader)
-        hasher.update(Data(payload))
+        // In slices of the caller's bytes: a file mapped into memory is not copied whole.
+        let data = payload as? Data ?? Data(payload)
+        var start = data.startIndex
+        while start != data.endIndex {
+            let end = data.index(start, offsetBy: min(1 << 20, data.endIndex - start))
+            hasher.update(data[start..<end])
+            start = end
+        }
         return hasher.finalize()
     }
 }
