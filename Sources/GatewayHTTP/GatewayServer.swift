@@ -47,6 +47,8 @@ public struct GatewayServer: Service {
     /// The partners' certificates as the delivery worker's handshakes saw them, for `/metrics`.
     let partnerCertificates: PartnerCertificates?
     private let readiness = ServerReadiness()
+    /// The event loop of the listening socket, once it listens.
+    private let listening = LockedValue<(any EventLoop)?>(nil)
 
     public init(
         configuration: Configuration, registry: PartyRegistry, api: StatusQueryAPI, incidents: IncidentRegister, inbox: GatewayInbox? = nil,
@@ -66,6 +68,9 @@ public struct GatewayServer: Service {
 
     /// The port the server listens on, once it does.
     public func boundPort() async throws -> Int { try await readiness.port() }
+
+    /// The event loop the server listens on, once it does (a loop of `ListenerEventLoops`).
+    var listenerEventLoop: (any EventLoop)? { listening.withLock { $0 } }
 
     public func run() async throws {
         do {
@@ -89,11 +94,14 @@ public struct GatewayServer: Service {
             for route in routes {
                 router.on(RouterPath(route.path), method: route.method) { request, context in await route.handler(request, context) }
             }
-            let readiness = self.readiness
+            let (readiness, listening) = (self.readiness, self.listening)
             let app = Application(
                 router: router, server: try .tls(.http1(), configuration: tls),
                 configuration: .init(address: .hostname(configuration.listener.host, port: configuration.listener.port), serverName: nil),
-                onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) },
+                onServerRunning: { channel in
+                    listening.withLock { $0 = channel.eventLoop }
+                    readiness.resolve(port: channel.localAddress?.port ?? 0)
+                },
                 eventLoopGroupProvider: .shared(ListenerEventLoops.group), logger: logger)
             logger.notice("API listening", metadata: ["api.host": "\(configuration.listener.host)", "api.port": "\(configuration.listener.port)"])
             try await app.run()

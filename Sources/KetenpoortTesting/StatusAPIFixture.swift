@@ -31,6 +31,7 @@ package struct StatusAPIFixture {
     package let log: CapturedLog
     package let port: Int
     package let client: CurlClient
+    package let server: GatewayServer
     package let serverTask: Task<Void, any Error>
     /// A CA the gateway does not trust, with a certificate carrying the IND's OIN.
     package let strangers: URL
@@ -58,7 +59,8 @@ package struct StatusAPIFixture {
         let serverTask = Task { try await server.run() }
         let port = try await server.boundPort()
         return StatusAPIFixture(
-            directory: directory, runtime: runtime, writer: writer, log: log, port: port, client: CurlClient(), serverTask: serverTask,
+            directory: directory, runtime: runtime, writer: writer, log: log, port: port, client: CurlClient(), server: server,
+            serverTask: serverTask,
             strangers: strangers)
     }
 

@@ -1,3 +1,4 @@
+import KetenpoortTesting
 import Testing
 
 @testable import GatewayHTTP
@@ -11,5 +12,13 @@ struct ListenerEventLoopsTests {
         #expect(ListenerEventLoops.count(cores: 3) == 1)
         #expect(ListenerEventLoops.count(cores: 8) == 4)
         #expect(Array(ListenerEventLoops.group.makeIterator()).count == ListenerEventLoops.loops)
+    }
+
+    @Test("the API listens on these loops, not on NIO's shared group")
+    func gatewayServerListensOnThem() async throws {
+        try await StatusAPIFixture.run { fixture in
+            let loop = try #require(fixture.server.listenerEventLoop)
+            #expect(ListenerEventLoops.group.makeIterator().contains { $0 === loop })
+        }
     }
 }
