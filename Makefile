@@ -77,9 +77,9 @@ bench: build-release
 	sync
 	$(RELEASE) bench-api --persons 250000 --rate 5000 --seconds 10 --store postgres --nodes 2
 	sync
-	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-sync 1000000
+	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-sync 1000000 --dir var/bench-api-during-sync
 	sync
-	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-duo 250000
+	$(RELEASE) bench-api --persons 250000 --rate 1000 --during-duo 250000 --dir var/bench-api-during-duo
 
 clean:
 	rm -rf .build var

@@ -136,7 +136,8 @@ struct BenchAPICommand: AsyncParsableCommand {
         if let delivery {
             try await InboxDeliveryBenchmark(
                 questions: url, headers: headers, bodies: bodies, tls: tls, connections: connections ?? 4, rate: rate ?? 1_000,
-                niceness: Self.generatorNiceness, window: .seconds(seconds), delivery: delivery
+                niceness: Self.generatorNiceness, window: .seconds(seconds), delivery: delivery,
+                gatewayLog: base.appendingPathComponent("gateway-1.log")
             ).run()
             return
         }
@@ -256,7 +257,10 @@ struct BenchAPICommand: AsyncParsableCommand {
         let gateway = Process()
         gateway.executableURL = ThisExecutable.url
         gateway.arguments = ["run", "--config", configURL.path, "--home", workspace.root.path]
-        gateway.environment = ProcessInfo.processInfo.environment.merging(["KETENPOORT_NODE": "node-\(node + 1)"]) { $1 }
+        var environment = ProcessInfo.processInfo.environment.merging(["KETENPOORT_NODE": "node-\(node + 1)"]) { $1 }
+        // While a file is delivered, its log tells which processing-log commits were slow (`notice`).
+        if duringSync != nil || duringDuo != nil, environment["KETENPOORT_LOG_LEVEL"] == nil { environment["KETENPOORT_LOG_LEVEL"] = "notice" }
+        gateway.environment = environment
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         gateway.standardError = try FileHandle(forWritingTo: log)
         gateway.standardOutput = gateway.standardError

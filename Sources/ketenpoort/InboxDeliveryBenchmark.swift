@@ -36,6 +36,8 @@ struct InboxDeliveryBenchmark {
     /// The length of the windows before and after the delivery.
     let window: Duration
     let delivery: Delivery
+    /// The gateway's log (at `notice`: each processing-log commit over 10 ms is a line).
+    let gatewayLog: URL
 
     /// How long a question may wait for its answer: a stalled gateway's answers are measured with
     /// their real latency rather than cut off (one not answered by then counts as refused).
@@ -95,6 +97,7 @@ struct InboxDeliveryBenchmark {
             "  the machine: CPU time the hypervisor took (steal) before \(CPUSteal.share(from: stealAtStart, to: stealAtPost)), "
                 + "during \(CPUSteal.share(from: stealAtPost, to: stealAtSettled)), after \(CPUSteal.share(from: stealAtSettled, to: stealAtEnd))")
         print("  inbox: \(Self.describe(answer, after: answered - posted))")
+        print("  \(Self.slowCommits(in: gatewayLog))")
         switch lifts {
         case .success(let lifts): print("  batch floor: \(lifts) lift(s) of a starved batch thread")
         case .failure(let unread): print("  batch floor: no figure (\(unread.reason))")
@@ -106,6 +109,16 @@ struct InboxDeliveryBenchmark {
                 "  outbox: \(outbox.isEmpty ? "every batch delivered" : "still \(outbox.pending) pending after the limit; last delivered") "
                     + "\(delivered) s after the POST began (\(receipts) batches received, \(outbox.deadLettered) dead-lettered)")
         }
+    }
+
+    /// How many processing-log commits took over 10 ms (every answer in one waited that long), and
+    /// the slowest, as the gateway logged them (`slow processing-log commit … ms=N`).
+    static func slowCommits(in log: URL) -> String {
+        let lines = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").filter {
+            $0.contains("slow processing-log commit")
+        }
+        let slowest = lines.compactMap { line in line.split(separator: " ").first { $0.hasPrefix("ms=") }.flatMap { Int($0.dropFirst(3)) } }.max()
+        return "processing-log commits over 10 ms: \(lines.count)" + (slowest.map { ", the slowest \($0) ms (\(log.lastPathComponent))" } ?? "")
     }
 
     /// POSTs the file as its producer, streamed from disk, with the headers of formats.md §8.
