@@ -168,7 +168,8 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
         let value: SHA256.Digest
     }
 
-    /// `signingInput` is taken only once the signature is checked: the checks before it fail fast.
+    /// `signingInput` is taken at the signature check, after the chain and digest checks: a seal
+    /// refused before it costs no pass over the payload.
     private func verify(sha256: Data, trustedRoots: [Certificate], at time: Date, signingInput: () -> SHA256.Digest) async throws -> SealHeader {
         let signer = certificates[0]
         _ = try await CertificateTrust.validate(leaf: signer, intermediates: Array(certificates.dropFirst()), roots: trustedRoots, at: time)
@@ -210,14 +211,9 @@ public struct DetachedJWS: Sendable, Hashable, CustomStringConvertible {
     /// SHA-256 of `b64url(header) + "." + b64url(payload)`.
     static func signingInputDigest(encodedHeader: Substring, payload: some DataProtocol) -> SHA256.Digest {
         var hasher = SigningInputHasher(encodedHeader: encodedHeader)
-        // In slices of the caller's bytes: a file mapped into memory is not copied whole.
-        let data = payload as? Data ?? Data(payload)
-        var start = data.startIndex
-        while start != data.endIndex {
-            let end = data.index(start, offsetBy: min(1 << 20, data.endIndex - start))
-            hasher.update(data[start..<end])
-            start = end
-        }
+        // The caller's own `Data` as it is (the hasher encodes it in slices): a file mapped into
+        // memory is not copied whole into the heap.
+        hasher.update(payload as? Data ?? Data(payload))
         return hasher.finalize()
     }
 }
