@@ -21,6 +21,12 @@ struct StatusQuestion: Sendable {
     /// detail repeats a value from the body. A BSN follows the one rule of every entry point
     /// (`BSN.normalized`: eight digits get their leading zero back), then the 11-test.
     static func parse(_ body: Data, bulk: Bool) throws(APIProblem) -> StatusQuestion {
+        if !bulk, let question = plainSingle(body) { return question }
+        return try parseAnyForm(body, bulk: bulk)
+    }
+
+    /// `parse` for any body, through Foundation's JSON parser: every refusal is named here.
+    static func parseAnyForm(_ body: Data, bulk: Bool) throws(APIProblem) -> StatusQuestion {
         if let name = DuplicateJSONKeys.first(in: body) {
             throw .badRequest("request.duplicate-field", "the field '\(shown(name))' occurs more than once in one object (RFC 7493)")
         }
