@@ -30,11 +30,22 @@ public enum LoadGenerator {
         urls: [URL], headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
         duration: Duration, timeout: Duration = .seconds(10), niceness: Int32? = nil
     ) -> Result {
+        runKeeping(
+            urls: urls, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: duration, timeout: timeout,
+            niceness: niceness
+        ).result
+    }
+
+    /// `run`, also giving the finished run: its samples can be looked at by window (`LoadRun.series`).
+    public static func runKeeping(
+        urls: [URL], headers: [(name: String, value: String)], bodies: [Data], tls: TLSClientSettings, connections: Int, rate: Double?,
+        duration: Duration, timeout: Duration = .seconds(10), niceness: Int32? = nil
+    ) -> (result: Result, run: LoadRun) {
         let load = start(
             urls: urls, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: duration, timeout: timeout,
             niceness: niceness)
         load.waitUntilFinished()
-        return load.result(over: duration)
+        return (load.result(over: duration), load)
     }
 
     /// Opens every connection (TLS handshake, first request), then starts the clock and returns

@@ -164,11 +164,14 @@ struct BenchAPICommand: AsyncParsableCommand {
         let connections = connections ?? 16, rate = rate ?? 5_000
         // What the last measurement cost the gateway(s) in CPU, and how much the hypervisor took.
         var cost = ""
+        // The last measurement's run, for its seconds one by one.
+        var lastRun: LoadRun?
         func measure(_ rate: Double?, seconds: Int) -> LoadGenerator.Result {
             let (cpuBefore, stealBefore) = (ProcessCPU.seconds(pids), CPUSteal.now())
-            let result = LoadGenerator.run(
+            let (result, run) = LoadGenerator.runKeeping(
                 urls: urls, headers: headers, bodies: bodies, tls: tls, connections: connections, rate: rate, duration: .seconds(seconds),
                 niceness: Self.generatorNiceness)
+            lastRun = run
             let (cpuAfter, stealAfter) = (ProcessCPU.seconds(pids), CPUSteal.now())
             if let cpuBefore, let cpuAfter, result.requests > 0 {
                 cost = String(format: "; %@ CPU %.2f ms per answer", role, 1_000 * (cpuAfter - cpuBefore) / Double(result.requests))
@@ -190,6 +193,11 @@ struct BenchAPICommand: AsyncParsableCommand {
         _ = measure(rate, seconds: 2)
         let fixed = measure(rate, seconds: seconds)
         report(String(format: "fixed rate %.0f/s", rate), fixed)
+        // One stall of the host or a steady queue: the window's seconds tell them apart.
+        if let run = lastRun {
+            InboxDeliveryBenchmark.reportSlowestSeconds(
+                run.series(dueFrom: run.start, to: run.start + .seconds(seconds), every: .seconds(1)), over: p99Limit)
+        }
         guard !fixedOnly else { return }
         func holds(_ result: LoadGenerator.Result, at rate: Double) -> Bool {
             result.failures == 0 && result.rate >= rate * 0.97 && result.latency(quantile: 0.99) < p99Limit
