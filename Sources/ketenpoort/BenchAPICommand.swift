@@ -195,8 +195,7 @@ struct BenchAPICommand: AsyncParsableCommand {
         report(String(format: "fixed rate %.0f/s", rate), fixed)
         // One stall of the host or a steady queue: the window's seconds tell them apart.
         if let run = lastRun {
-            InboxDeliveryBenchmark.reportSlowestSeconds(
-                run.series(dueFrom: run.start, to: run.start + .seconds(seconds), every: .seconds(1)), over: p99Limit)
+            SlowestSeconds.report(run.series(dueFrom: run.start, to: run.start + .seconds(seconds), every: .seconds(1)), over: p99Limit)
         }
         guard !fixedOnly else { return }
         func holds(_ result: LoadGenerator.Result, at rate: Double) -> Bool {

@@ -46,19 +46,6 @@ struct InboxDeliveryBenchmark {
     /// benchmark waits rather than fails; past it the report says so.
     static let deliveryLimit = Duration.seconds(3_600)
 
-    /// Where in a window the answers were slow: how many of its seconds had a p99 over `limit`
-    /// milliseconds, and the five slowest seconds (offset from the window's start: p99, max).
-    static func reportSlowestSeconds(_ seconds: [(offset: Duration, result: LoadGenerator.Result)], over limit: Double = 10) {
-        func p99(_ result: LoadGenerator.Result) -> Double { result.latency(quantile: 0.99) }
-        let slow = seconds.filter { p99($0.result) > limit }
-        let worst = seconds.sorted { p99($0.result) > p99($1.result) }.prefix(5).sorted { $0.offset < $1.offset }
-        let listed = worst.map {
-            String(format: "%llds %.1f/%.1f ms", $0.offset.components.seconds, p99($0.result), $0.result.latency(quantile: 1))
-        }
-        let shown = limit == limit.rounded() ? String(Int(limit)) : String(limit)
-        print("    seconds with p99 over \(shown) ms: \(slow.count) of \(seconds.count); slowest (p99/max): \(listed.joined(separator: ", "))")
-    }
-
     func run() async throws {
         try BenchInput.writeOut(delivery.file)
         let length = try FileManager.default.attributesOfItem(atPath: delivery.file.path)[.size] as? Int ?? 0
@@ -92,7 +79,7 @@ struct InboxDeliveryBenchmark {
 
         Self.report("before", load.result(dueFrom: load.start, to: posted))
         Self.report("during", load.result(dueFrom: posted, to: settled))
-        Self.reportSlowestSeconds(load.series(dueFrom: posted, to: settled, every: .seconds(1)))
+        SlowestSeconds.report(load.series(dueFrom: posted, to: settled, every: .seconds(1)), over: 10)
         Self.report("after", load.result(dueFrom: settled, to: end))
         print(
             "  the machine: CPU time the hypervisor took (steal) before \(CPUSteal.share(from: stealAtStart, to: stealAtPost)), "
