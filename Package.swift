@@ -200,7 +200,8 @@ let package = Package(
             name: "GatewayHTTPTests",
             dependencies: [
                 "GatewayHTTP", "HTTPClient", "Store", "StoreSQLite", "Sealing", "KetenpoortCore", "KetenpoortTesting",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
             ]),
         .testTarget(
             name: "ExchangesTests",

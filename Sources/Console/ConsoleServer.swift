@@ -33,14 +33,14 @@ public struct ConsoleServer: Service {
 
     public func run() async throws {
         do {
-            let tls = try listener.channelConfiguration(logger: logger)
+            let server = try listener.serverBuilder(logger: logger)
             let router = Router(context: MutualTLSRequestContext.self)
             for (path, method, handler) in routes() {
                 router.on(RouterPath(path), method: method) { request, context in await guarded(request, context, method: method, handler) }
             }
             let readiness = self.readiness
             let app = Application(
-                router: router, server: try .tls(.http1(), configuration: tls),
+                router: router, server: server,
                 configuration: .init(address: .hostname(listener.host, port: listener.port), serverName: nil),
                 onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) }, logger: logger)
             logger.notice("console listening", metadata: ["console.host": "\(listener.host)", "console.port": "\(listener.port)"])

@@ -42,7 +42,7 @@ public struct BaselineServer: Sendable {
         }
         let readiness = self.readiness
         let app = Application(
-            router: router, server: try .tls(.http1(), configuration: try listener.channelConfiguration(logger: logger)),
+            router: router, server: try listener.serverBuilder(logger: logger),
             configuration: .init(address: .hostname(listener.host, port: listener.port), serverName: nil),
             onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: .shared(ListenerEventLoops.group), logger: logger)

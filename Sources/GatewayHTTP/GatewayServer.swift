@@ -74,7 +74,7 @@ public struct GatewayServer: Service {
 
     public func run() async throws {
         do {
-            let tls = try configuration.listener.channelConfiguration(logger: logger)
+            let server = try configuration.listener.serverBuilder(logger: logger)
             let openAPI: Data
             do {
                 openAPI = try Data(contentsOf: configuration.openAPIDocument)
@@ -96,7 +96,7 @@ public struct GatewayServer: Service {
             }
             let (readiness, listening) = (self.readiness, self.listening)
             let app = Application(
-                router: router, server: try .tls(.http1(), configuration: tls),
+                router: router, server: server,
                 configuration: .init(address: .hostname(configuration.listener.host, port: configuration.listener.port), serverName: nil),
                 onServerRunning: { channel in
                     listening.withLock { $0 = channel.eventLoop }

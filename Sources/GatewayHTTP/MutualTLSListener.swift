@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 
@@ -24,4 +25,17 @@ public struct MutualTLSListener: Sendable {
         try ClientCertificateCheck.channelConfiguration(
             certificateChain: certificateChain, privateKey: privateKey, trustedCA: trustedCA, logger: logger)
     }
+
+    /// The HTTP/1.1 server over this listener's TLS, each connection reading its socket at most
+    /// once per turn of its event loop (`ReadBoundedChannel`).
+    public func serverBuilder(logger: Logger) throws -> HTTPServerBuilder {
+        let configuration = try channelConfiguration(logger: logger)
+        return HTTPServerBuilder { responder in
+            ReadBoundedChannel(
+                base: try TLSChannel(HTTP1Channel(responder: responder), configuration: configuration), maxMessagesPerRead: Self.readsPerTurn)
+        }
+    }
+
+    /// Socket reads per connection per turn of the event loop (NIO's default is 4).
+    static let readsPerTurn: UInt = 1
 }
