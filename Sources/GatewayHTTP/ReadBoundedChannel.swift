@@ -21,8 +21,13 @@ struct ReadBoundedChannel<Base: ServerChildChannel>: ServerChildChannel {
     let maxMessagesPerRead: UInt
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        guard let options = channel.syncOptions else {
+            return channel.setOption(ChannelOptions.maxMessagesPerRead, value: maxMessagesPerRead).flatMap {
+                base.setup(channel: channel, logger: logger)
+            }
+        }
         do {
-            try channel.syncOptions?.setOption(ChannelOptions.maxMessagesPerRead, value: maxMessagesPerRead)
+            try options.setOption(ChannelOptions.maxMessagesPerRead, value: maxMessagesPerRead)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
