@@ -3,7 +3,6 @@ import Gateway
 import GatewayHTTP
 import HTTPTypes
 import Hummingbird
-import HummingbirdTLS
 import KetenpoortCore
 import Logging
 import NIOCore

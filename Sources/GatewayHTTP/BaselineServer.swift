@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTLS
 import KetenpoortCore
 import Logging
 import NIOCore

@@ -4,7 +4,6 @@ import Gateway
 import HTTPClient
 import HTTPTypes
 import Hummingbird
-import HummingbirdTLS
 import KetenpoortCore
 import Logging
 import NIOCore

@@ -20,18 +20,11 @@ struct ReadBoundedChannel<Base: ServerChildChannel>: ServerChildChannel {
     let base: Base
     let maxMessagesPerRead: UInt
 
+    /// Called on the channel's event loop, where setting an option completes at once.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        guard let options = channel.syncOptions else {
-            return channel.setOption(ChannelOptions.maxMessagesPerRead, value: maxMessagesPerRead).flatMap {
-                base.setup(channel: channel, logger: logger)
-            }
+        channel.setOption(ChannelOptions.maxMessagesPerRead, value: maxMessagesPerRead).flatMap {
+            base.setup(channel: channel, logger: logger)
         }
-        do {
-            try options.setOption(ChannelOptions.maxMessagesPerRead, value: maxMessagesPerRead)
-        } catch {
-            return channel.eventLoop.makeFailedFuture(error)
-        }
-        return base.setup(channel: channel, logger: logger)
     }
 
     func handle(value: Value, logger: Logger) async {

@@ -1,4 +1,7 @@
+import Foundation
+import HTTPClient
 import HummingbirdCore
+import KetenpoortTesting
 import Logging
 import NIOCore
 import NIOPosix
@@ -44,5 +47,33 @@ struct ReadBoundedChannelTests {
         try await group.shutdownGracefully()
         #expect(MutualTLSListener.readsPerTurn == 1)
         #expect(reads == 1)
+    }
+
+    @Test("the gateway's mutual-TLS listeners are built with it: a caller's connection has the limit")
+    func listenerConnectionsReadOncePerTurn() async throws {
+        try await StatusAPIFixture.run { fixture in
+            let listener = fixture.runtime.mutualTLSListener(host: "127.0.0.1", port: 0)
+            let readiness = ServerReadiness()
+            // Answers every request with its connection's read limit.
+            let server = try listener.serverBuilder(logger: Logger(label: "test")).buildServer(
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)), eventLoopGroup: ListenerEventLoops.group,
+                logger: Logger(label: "test"),
+                responder: { _, writer, channel in
+                    let reads = try await channel.getOption(ChannelOptions.maxMessagesPerRead).get()
+                    try await writer.write(response: .init(status: .ok), body: .init(byteBuffer: ByteBuffer(string: "\(reads)")))
+                },
+                onServerRunning: { channel in readiness.resolve(port: channel.localAddress?.port ?? 0) })
+            let task = Task { try await server.run() }
+            defer { task.cancel() }
+            let port = try await readiness.port()
+            let answered = try await fixture.client.perform(
+                CurlRequest(
+                    url: URL(string: "https://127.0.0.1:\(port)/")!, headers: [], body: Data("{}".utf8), tls: fixture.tls(as: "ind"),
+                    timeout: TestTimeout.answer, connectTimeout: TestTimeout.answer))
+            #expect(answered.status == 200)
+            #expect(String(decoding: answered.body, as: UTF8.self) == "1")
+            task.cancel()
+            _ = try? await task.value
+        }
     }
 }
